@@ -1,0 +1,72 @@
+"""Boards: wiring tables (device-tree-like data) that assemble CPUs, controllers and devices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+
+
+@dataclass(frozen=True)
+class Board:
+    """A board description: what the kernel prints about itself, defaults, and the cost model."""
+
+    name: str
+    model: str
+    hardware_name: str
+    arch: str
+    cpus: int
+    hz: int
+    preempt: str
+    release: str
+    version: str
+    cpu_id: str
+    #: Simulated costs in ns: irq_entry, irq_exit, context_switch, ipi, mmio_read, mmio_write.
+    costs: dict[str, int] = field(default_factory=dict)
+    #: Functions run at the end of boot to set up controllers and devices.
+    setup_hooks: tuple[Callable[[Kernel], None], ...] = ()
+    #: Free-form board data (device tables) used by setup hooks.
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def oops_flags(self) -> str:
+        flag = {"none": "", "voluntary": "", "full": "PREEMPT ", "rt": "PREEMPT_RT "}[self.preempt]
+        return f"{flag}SMP"
+
+
+GENERIC = Board(
+    name="generic",
+    model="irqlab generic SMP machine",
+    hardware_name="irqlab generic SMP machine (DT)",
+    arch="arm64",
+    cpus=4,
+    hz=250,
+    preempt="full",
+    release="6.12.25-irqlab",
+    version="#1 SMP PREEMPT",
+    cpu_id="0x414fd0b1",
+    costs={
+        "irq_entry": 500,
+        "irq_exit": 300,
+        "context_switch": 1500,
+        "ipi": 1000,
+        "mmio_read": 100,
+        "mmio_write": 50,
+    },
+)
+
+BOARDS: dict[str, Board] = {"generic": GENERIC}
+
+
+def register_board(board: Board) -> None:
+    BOARDS[board.name] = board
+
+
+def get_board(name: str) -> Board:
+    try:
+        return BOARDS[name]
+    except KeyError:
+        raise ValueError(f"unknown board {name!r}; available boards: {', '.join(sorted(BOARDS))}") from None

@@ -1,0 +1,86 @@
+"""A path registry for /proc, /sys and debugfs files. Mirrors fs/proc/generic.c and fs/sysfs.
+
+Subsystems register files as (read, write) callables; ``m.read(path)`` and
+``m.write(path, text)`` reach them. A write returns ``len(text)`` or ``-errno``, as
+write(2) would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from irqlab.errno import EACCES, ENOENT
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+
+Reader = Callable[[], str]
+Writer = Callable[[str], int]
+
+
+class ProcFS:
+    """Files by path, plus pattern files such as /proc/<pid>/comm."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+        self.files: dict[str, tuple[Reader | None, Writer | None]] = {}
+        self.patterns: list[tuple[re.Pattern[str], Callable[..., tuple[Reader | None, Writer | None] | None]]] = []
+        from irqlab.fs import proc_core
+
+        proc_core.register(self, k)
+
+    def register(self, path: str, read: Reader | None, write: Writer | None = None) -> None:
+        self.files[path] = (read, write)
+
+    def unregister(self, path: str) -> None:
+        self.files.pop(path, None)
+
+    def unregister_tree(self, prefix: str) -> None:
+        for p in [p for p in self.files if p == prefix or p.startswith(prefix.rstrip("/") + "/")]:
+            del self.files[p]
+
+    def register_pattern(self, regex: str, factory: Callable[..., tuple[Reader | None, Writer | None] | None]) -> None:
+        self.patterns.append((re.compile(regex + r"$"), factory))
+
+    def _lookup(self, path: str) -> tuple[Reader | None, Writer | None] | None:
+        path = path.rstrip("/") if path != "/" else path
+        ent = self.files.get(path)
+        if ent is not None:
+            return ent
+        for rx, factory in self.patterns:
+            m = rx.match(path)
+            if m:
+                res = factory(*m.groups())
+                if res is not None:
+                    return res
+        return None
+
+    def exists(self, path: str) -> bool:
+        return self._lookup(path) is not None
+
+    def listdir(self, path: str) -> list[str]:
+        prefix = path.rstrip("/") + "/"
+        names = {p[len(prefix):].split("/")[0] for p in self.files if p.startswith(prefix)}
+        return sorted(names)
+
+    def read(self, path: str) -> str:
+        ent = self._lookup(path)
+        if ent is None:
+            near = [p for p in self.files if p.startswith(path.rsplit("/", 1)[0] + "/")][:8]
+            hint = f"; files here: {', '.join(sorted(near))}" if near else ""
+            raise FileNotFoundError(f"no such file {path!r} in the simulated /proc, /sys or debugfs{hint}")
+        read, _ = ent
+        if read is None:
+            raise PermissionError(f"{path} is write-only")
+        return read()
+
+    def write(self, path: str, text: str) -> int:
+        ent = self._lookup(path)
+        if ent is None:
+            return -ENOENT
+        _, write = ent
+        if write is None:
+            return -EACCES
+        return write(text)

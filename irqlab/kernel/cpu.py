@@ -1,0 +1,240 @@
+"""Per-CPU state and execution: mirrors the per-CPU parts of kernel/sched and arch entry code.
+
+A CPU runs exactly one context at a time: its current task, or a hardirq/softirq
+running *on that task's stack* (inline in the task's fiber, as Linux runs them on
+whatever they interrupted). Simulated time passes only while a CPU waits:
+
+* busy work (:func:`burn`): the CPU computes for a while; with IRQs enabled an
+  interrupt is taken at the instant it arrives and the rest of the work resumes after;
+* idling (the idle task): the CPU sleeps until an interrupt arrives;
+* spinning on a lock held by another CPU.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from irqlab.sim import PRIO_CPU, PRIO_IRQ
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+    from irqlab.kernel.sched.core import RunQueue, Task
+
+# -- include/linux/preempt.h ---------------------------------------------------
+PREEMPT_BITS = 8
+SOFTIRQ_BITS = 8
+HARDIRQ_BITS = 4
+NMI_BITS = 4
+PREEMPT_SHIFT = 0
+SOFTIRQ_SHIFT = PREEMPT_SHIFT + PREEMPT_BITS  # 8
+HARDIRQ_SHIFT = SOFTIRQ_SHIFT + SOFTIRQ_BITS  # 16
+NMI_SHIFT = HARDIRQ_SHIFT + HARDIRQ_BITS  # 20
+PREEMPT_MASK = ((1 << PREEMPT_BITS) - 1) << PREEMPT_SHIFT  # 0x000000ff
+SOFTIRQ_MASK = ((1 << SOFTIRQ_BITS) - 1) << SOFTIRQ_SHIFT  # 0x0000ff00
+HARDIRQ_MASK = ((1 << HARDIRQ_BITS) - 1) << HARDIRQ_SHIFT  # 0x000f0000
+NMI_MASK = ((1 << NMI_BITS) - 1) << NMI_SHIFT  # 0x00f00000
+PREEMPT_OFFSET = 1 << PREEMPT_SHIFT
+SOFTIRQ_OFFSET = 1 << SOFTIRQ_SHIFT
+HARDIRQ_OFFSET = 1 << HARDIRQ_SHIFT
+NMI_OFFSET = 1 << NMI_SHIFT
+SOFTIRQ_DISABLE_OFFSET = 2 * SOFTIRQ_OFFSET
+
+# Signals carried by a resume into a parked CPU context.
+SIG_DONE = 0
+SIG_IRQ = 1
+
+Handler = Callable[["CPU"], None]
+
+
+class CPU:
+    """One simulated CPU: preempt_count, IRQ flag, current task, run queue, pending work."""
+
+    __slots__ = (
+        "k",
+        "id",
+        "preempt_count",
+        "irqs_off",
+        "curr",
+        "idle",
+        "rq",
+        "need_resched",
+        "irq_pending",
+        "parked",
+        "interruptible",
+        "wait_entry",
+        "softirq_pending",
+        "softirq_counts",
+        "ksoftirqd",
+        "online",
+        "hrtimer_base",
+        "timer_base",
+        "tick",
+        "tick_stopped",
+        "clockevent",
+        "clockevent_at",
+        "ipi_counts",
+        "irq_depth",
+        "busy_ns",
+        "tasklet_vec",
+        "tasklet_hi_vec",
+        "percpu",
+    )
+
+    def __init__(self, k: Kernel, cpu_id: int) -> None:
+        self.k = k
+        self.id = cpu_id
+        self.preempt_count = 0
+        self.irqs_off = False
+        self.curr: Task = None  # type: ignore[assignment]  # set when the idle task is created
+        self.idle: Task = None  # type: ignore[assignment]
+        self.rq: RunQueue = None  # type: ignore[assignment]
+        self.need_resched = False
+        self.irq_pending: deque[Handler] = deque()
+        self.parked = False
+        self.interruptible = False
+        self.wait_entry: list[Any] | None = None
+        self.softirq_pending = 0
+        self.softirq_counts = [0] * 10
+        self.ksoftirqd: Task | None = None
+        self.online = True
+        self.hrtimer_base: Any = None
+        self.timer_base: Any = None
+        self.tick: Any = None
+        self.tick_stopped = False
+        self.clockevent: list[Any] | None = None
+        self.clockevent_at = -1
+        self.ipi_counts = [0] * 8
+        self.irq_depth = 0
+        self.busy_ns = 0
+        self.tasklet_vec: deque[Any] = deque()
+        self.tasklet_hi_vec: deque[Any] = deque()
+        #: Free-form per-CPU storage for subsystems (DEFINE_PER_CPU equivalents).
+        self.percpu: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<CPU{self.id} curr={self.curr.comm if self.curr else None} pc={self.preempt_count:#x}>"
+
+
+# -- waiting and resuming -----------------------------------------------------------
+
+
+def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
+    """Park the context running on ``cpu`` until ``until`` (or until resumed).
+
+    Returns SIG_DONE when the wait ran out (or was ended by :func:`cpu_resume`) and
+    SIG_IRQ when an interrupt arrived while IRQs were enabled.
+    """
+    eng = k.engine
+    cpu.wait_entry = eng.at(until, PRIO_CPU, _wait_done, k, cpu) if until is not None else None
+    cpu.parked = True
+    cpu.interruptible = not cpu.irqs_off
+    if cpu.interruptible and cpu.irq_pending:
+        eng.cancel(cpu.wait_entry)
+        cpu.parked = False
+        return SIG_IRQ
+    return eng.switch(eng.main)  # type: ignore[no-any-return]
+
+
+def _wait_done(k: Kernel, cpu: CPU) -> None:
+    cpu.wait_entry = None
+    _resume(k, cpu, SIG_DONE)
+
+
+def _resume(k: Kernel, cpu: CPU, sig: int) -> None:
+    cpu.parked = False
+    k.cpu = cpu
+    try:
+        k.engine.switch(cpu.curr.fiber.glet, sig)
+    finally:
+        k.cpu = None
+
+
+def cpu_resume(k: Kernel, cpu: CPU) -> None:
+    """End an open-ended wait of ``cpu`` (e.g. a spinner that got its lock) now."""
+    if not cpu.parked:
+        return
+    k.engine.cancel(cpu.wait_entry)
+    cpu.wait_entry = None
+    cpu.parked = False
+    k.engine.at(k.engine.now, PRIO_CPU, _resume, k, cpu, SIG_DONE)
+
+
+def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
+    """Hardware side: make ``handler`` pending as an interrupt on ``cpu``.
+
+    ``handler(cpu)`` runs in hardirq context when the CPU takes the interrupt: at once
+    if the CPU is idle or computing with IRQs enabled, otherwise when it re-enables IRQs.
+    """
+    cpu.irq_pending.append(handler)
+    if cpu.parked and cpu.interruptible:
+        if k.cpu is None and not k.in_fiber():
+            k.engine.cancel(cpu.wait_entry)
+            cpu.wait_entry = None
+            _resume(k, cpu, SIG_IRQ)
+        else:
+            k.engine.at(k.engine.now, PRIO_IRQ, _kick, k, cpu)
+
+
+def _kick(k: Kernel, cpu: CPU) -> None:
+    if cpu.parked and cpu.interruptible and cpu.irq_pending:
+        k.engine.cancel(cpu.wait_entry)
+        cpu.wait_entry = None
+        _resume(k, cpu, SIG_IRQ)
+
+
+def burn(k: Kernel, ns: int, wall: bool) -> None:
+    """Keep the current CPU busy.
+
+    ``wall=False`` (``cpu_work``): consume ``ns`` of CPU time; time spent in
+    interrupts or in other tasks while preempted does not count.
+    ``wall=True`` (``udelay``/``mdelay``): spin until ``ns`` of wall time have passed
+    since the call, as arm64's timer-based ``__delay`` does.
+    """
+    if ns <= 0:
+        return
+    eng = k.engine
+    end = eng.now + ns
+    while True:
+        cpu = k.cpu
+        assert cpu is not None
+        start = eng.now
+        sig = cpu_wait(k, cpu, end)
+        cpu = k.cpu
+        assert cpu is not None
+        cpu.busy_ns += eng.now - start
+        if sig == SIG_DONE:
+            return
+        remaining = end - eng.now
+        take_interrupts(k, cpu)
+        if wall:
+            if eng.now >= end:
+                return
+        else:
+            end = eng.now + remaining
+
+
+def take_interrupts(k: Kernel, cpu: CPU) -> None:
+    """Take every pending interrupt on ``cpu`` (IRQs enabled), then maybe preempt.
+
+    This is the arch entry path: irq_enter, the handler, irq_exit (which runs
+    pending softirqs), then preemption on return if the interrupted context allows it.
+    """
+    from irqlab.kernel import softirq
+
+    pending = cpu.irq_pending
+    while pending and not cpu.irqs_off:
+        handler = pending.popleft()
+        softirq.irq_enter(k, cpu)
+        try:
+            handler(cpu)
+        except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            k.fault(exc, "hardirq")
+        cpu = k.cpu  # type: ignore[assignment]
+        softirq.irq_exit(k, cpu)
+    cpu = k.cpu  # type: ignore[assignment]
+    if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
+        curr = cpu.curr
+        if k.preempt_full or curr.is_user or curr is cpu.idle:
+            k.sched.preempt_schedule_irq()

@@ -1,0 +1,384 @@
+"""One simulated kernel: boot, CPUs, tasks, and the services every subsystem reaches through ``k``.
+
+Mirrors init/main.c (boot), kernel/fork.c and kernel/exit.c (task creation and exit),
+kernel/smp.c (IPIs) and the idle loop of kernel/sched/idle.c.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from greenlet import GreenletExit, greenlet
+
+from irqlab.errno import EINTR, errorname
+from irqlab.kernel.core import current_kernel
+from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
+from irqlab.kernel.locking.lockdep import Locking
+from irqlab.kernel.module import ModuleTable
+from irqlab.kernel.panic import BugReporter
+from irqlab.kernel.printk import KERN_INFO, KERN_NOTICE, KERN_WARNING, LogBuffer, LogRecord, vprintk
+from irqlab.kernel.sched.core import TASK_DEAD, TASK_RUNNING, RunQueue, Scheduler, Task
+from irqlab.kernel.softirq import (
+    HRTIMER_SOFTIRQ,
+    TIMER_SOFTIRQ,
+    SoftirqVec,
+    ksoftirqd_fn,
+)
+from irqlab.kernel.time.hrtimer import HrtimerBase, hrtimer_interrupt, hrtimer_run_softirq
+from irqlab.kernel.time.jiffies import initial_jiffies
+from irqlab.kernel.time.tick import TickSched
+from irqlab.kernel.time.timer import TimerBase, run_timer_softirq
+from irqlab.kernel.vsprintf import vsprintf
+from irqlab.sim import PRIO_IRQ, Engine, InternalError
+from irqlab.trace import TraceBus
+
+if TYPE_CHECKING:
+    from irqlab.boards import Board
+
+PREEMPT_MODELS = ("none", "voluntary", "full", "rt")
+
+IPI_RESCHEDULE = 0
+IPI_CALL_FUNC = 1
+IPI_CPU_STOP = 2
+IPI_CPU_CRASH_STOP = 3
+IPI_TIMER = 4
+IPI_IRQ_WORK = 5
+IPI_NAMES = (
+    "Rescheduling interrupts",
+    "Function call interrupts",
+    "CPU stop interrupts",
+    "CPU stop NMIs",
+    "Timer broadcast interrupts",
+    "IRQ work interrupts",
+    "CPU backtrace interrupts",
+    "KGDB roundup interrupts",
+)
+
+
+class BootParams:
+    """The kernel command line, parsed."""
+
+    def __init__(self, cmdline: str) -> None:
+        self.cmdline = cmdline
+        self.flags: set[str] = set()
+        self.values: dict[str, str] = {}
+        for word in shlex.split(cmdline):
+            if "=" in word:
+                key, _, val = word.partition("=")
+                self.values[key] = val
+            else:
+                self.flags.add(word)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.flags or key in self.values
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.values.get(key, default)
+
+
+class Kernel:
+    """A booted simulated kernel."""
+
+    def __init__(
+        self,
+        board: Board,
+        *,
+        cpus: int,
+        seed: int,
+        hz: int,
+        preempt: str,
+        bugs: str = "warn",
+        cmdline: str = "",
+        trace_ring: int = 65536,
+        gfp_atomic_fail_rate: float = 0.0,
+    ) -> None:
+        if preempt not in PREEMPT_MODELS:
+            raise ValueError(f"preempt= must be one of {', '.join(PREEMPT_MODELS)}, not {preempt!r}")
+        if hz not in (100, 250, 300, 1000):
+            raise ValueError(f"hz= must be one of 100, 250, 300 or 1000 (the kernel's CONFIG_HZ choices), not {hz}")
+        if not 1 <= cpus <= 64:
+            raise ValueError(f"cpus= must be between 1 and 64, not {cpus}")
+        self.board = board
+        self.engine = Engine(seed)
+        self.hz = hz
+        self.tick_nsec = (1_000_000_000 + hz // 2) // hz
+        self.initial_jiffies = initial_jiffies(hz)
+        self.preempt_model = preempt
+        self.preempt_full = preempt in ("full", "rt")
+        self.preempt_rt = preempt == "rt"
+        self.boot_params = BootParams(cmdline)
+        self.force_irqthreads = self.preempt_rt or "threadirqs" in self.boot_params
+        self.dyndbg = "dyndbg" in self.boot_params or "debug" in self.boot_params
+        self.costs: dict[str, int] = dict(board.costs)
+        self.irq_entry_cost = self.costs.get("irq_entry", 0)
+        self.irq_exit_cost = self.costs.get("irq_exit", 0)
+        self.ipi_latency = self.costs.get("ipi", 0)
+        self.gfp_atomic_fail_rate = gfp_atomic_fail_rate
+        # msecs_to_jiffies(2), rounded up
+        self.max_softirq_time = max(1, (2 * hz + 999) // 1000)
+        self.cpus: list[CPU] = [CPU(self, i) for i in range(cpus)]
+        self.cpu: CPU | None = None
+        self.log = LogBuffer()
+        self.console: Callable[[LogRecord], None] | None = None
+        self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring)
+        self.bugs = BugReporter(self, bugs)
+        self.locking = Locking(self)
+        self.modules = ModuleTable(self)
+        self.softirq = SoftirqVec()
+        self.tasks: dict[int, Task] = {}
+        self.next_pid = 1
+        self.reap_list: list[Task] = []
+        self.ratelimits: dict[Any, Any] = {}
+        self.stats: dict[str, int] = {}
+        self.tick_hooks: list[Callable[[CPU], None]] = []
+        self.booting = True
+        self._ptrs: dict[int, tuple[int, Any]] = {}
+        #: Delivery of IPIs to a CPU; the interrupt controller replaces it.
+        self.ipi_hook: Callable[[CPU, int], None] | None = None
+        #: Subsystems attach their per-kernel state here (irq descriptors, workqueues, ...).
+        self.subsys: dict[str, Any] = {}
+        self.sched = Scheduler(self)
+        self.tick = TickSched(self)
+        self._boot()
+
+    # -- boot -------------------------------------------------------------------------------
+    def _boot(self) -> None:
+        prev = current_kernel.k
+        current_kernel.k = self
+        try:
+            b = self.board
+            self.pr(KERN_INFO, f"Booting Linux on physical CPU 0x0000000000 [{b.cpu_id}]")
+            self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
+            self.pr(KERN_INFO, f"Machine model: {b.model}")
+            self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}".rstrip())
+            for cpu in self.cpus:
+                cpu.rq = RunQueue(cpu)
+                cpu.timer_base = TimerBase(cpu.id)
+                cpu.hrtimer_base = HrtimerBase(cpu.id)
+                idle = self._new_task(self._idle_loop, (), f"swapper/{cpu.id}", pid=0)
+                idle.cpu = cpu.id
+                idle.cpus_allowed = 1 << cpu.id
+                idle.raw_state = TASK_RUNNING
+                idle.on_rq = True
+                idle.flags |= 0x2  # PF_IDLE
+                cpu.idle = cpu.curr = idle
+                self.tick.setup(cpu)
+            self.softirq.actions[TIMER_SOFTIRQ] = run_timer_softirq
+            self.softirq.names[TIMER_SOFTIRQ] = "run_timer_softirq"
+            self.softirq.actions[HRTIMER_SOFTIRQ] = hrtimer_run_softirq
+            self.softirq.names[HRTIMER_SOFTIRQ] = "hrtimer_run_softirq"
+            self.pr(KERN_INFO, f"smp: Brought up 1 node, {len(self.cpus)} CPU{'s' if len(self.cpus) > 1 else ''}")
+            for cpu in self.cpus:
+                # Start each idle loop so the CPU parks, waiting for interrupts.
+                self.cpu = cpu
+                try:
+                    self.engine.switch(cpu.idle.fiber.glet)
+                finally:
+                    self.cpu = None
+            for cpu in self.cpus:
+                t = self.create_task(ksoftirqd_fn, (cpu.id,), f"ksoftirqd/{cpu.id}")
+                t.cpus_allowed = 1 << cpu.id
+                t.cpu = cpu.id
+                t.data["bound"] = True
+                t.data["daemon"] = True
+                cpu.ksoftirqd = t
+                self.sched.wake_up_new_task(t)
+                self.tick.start(cpu)
+            for hook in self.board.setup_hooks:
+                hook(self)
+            self.boot_messages()
+            self.engine.run(until=0)
+        finally:
+            current_kernel.k = prev
+        self.booting = False
+
+    def boot_messages(self) -> None:
+        p = self.boot_params
+        if "noirqdebug" in p:
+            self.pr(KERN_INFO, "IRQ lockup detection disabled")
+
+    def pr(self, level: str, text: str) -> None:
+        vprintk(self, level + "%s\n", (text,))
+
+    # -- time --------------------------------------------------------------------------------
+    @property
+    def jiffies(self) -> int:
+        """jiffies, advanced once per tick since boot (derived from the clock)."""
+        return self.initial_jiffies + self.engine.now // self.tick_nsec
+
+    def jiffy_time(self, j: int) -> int:
+        """Simulated ns at which jiffies reaches ``j``."""
+        return (j - self.initial_jiffies) * self.tick_nsec
+
+    # -- tasks -------------------------------------------------------------------------------
+    def _new_task(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str, pid: int | None = None,
+                  user: bool = False) -> Task:  # fmt: skip
+        if pid is None:
+            pid = self.next_pid
+            self.next_pid += 1
+        t = Task(self, pid, name, fn, args, kthread=not user, user=user)
+        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", (lambda: self._idle_loop()) if pid == 0 else
+                                    (lambda: self._task_entry(t)))  # fmt: skip
+        if pid:
+            self.tasks[pid] = t
+        return t
+
+    def create_task(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str, *, user: bool = False) -> Task:
+        """A new task in TASK_NEW, not yet runnable (wake it with sched.wake_up_new_task)."""
+        from irqlab.kernel.sched.completion import completion
+
+        t = self._new_task(fn, args, name, user=user)
+        t.cpu = self.cpu.id if self.cpu is not None else 0
+        t.exited = completion(f"{t.comm} exit")
+        return t
+
+    def _task_entry(self, t: Task) -> None:
+        self.sched.finish_task_switch()
+        try:
+            if t.should_stop:
+                t.result = -EINTR
+            else:
+                t.result = t.fn(*t.args)  # type: ignore[misc]
+        except GreenletExit:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            t.exception = exc
+            self.fault(exc, "process")
+        self.do_exit(t)
+
+    def do_exit(self, t: Task) -> None:
+        """Tear down the current task and switch away for good."""
+        from irqlab.kernel.sched.completion import complete_all
+
+        cpu = self.cpu
+        assert cpu is not None
+        if cpu.irqs_off:
+            self.pr(KERN_WARNING, f"note: {t.comm}[{t.pid}] exited with irqs disabled")
+            cpu.irqs_off = False
+        if cpu.preempt_count:
+            self.pr(KERN_WARNING, f"note: {t.comm}[{t.pid}] exited with preempt_count {cpu.preempt_count}")
+            cpu.preempt_count = 0
+        t.flags |= 0x4  # PF_EXITING
+        if t.exited is not None:
+            complete_all(t.exited)
+        cpu = self.cpu
+        assert cpu is not None
+        cpu.irqs_off = True
+        t.raw_state = TASK_DEAD
+        t.fiber.blocked_on = None
+        self.reap_list.append(t)
+        self.sched.schedule()
+        raise InternalError("a dead task was scheduled again")
+
+    def reap(self, t: Task) -> None:
+        """Free a dead task's fiber (runs in another task, after the final switch)."""
+        self.engine.forget(t.fiber)
+        g = t.fiber.glet
+        if not g.dead:
+            g.parent = greenlet.getcurrent()
+            g.throw(GreenletExit)
+
+    def _idle_loop(self) -> None:
+        """do_idle(): sleep until an interrupt; schedule when there is work."""
+        while True:
+            cpu = self.cpu
+            assert cpu is not None
+            if cpu.need_resched or len(cpu.rq):
+                self.tick.nohz_idle_exit(cpu)
+                self.sched.preempt_schedule()
+                continue
+            if not self.booting:
+                self.tick.nohz_idle_enter(cpu)
+            sig = cpu_wait(self, cpu, None)
+            if sig == SIG_IRQ:
+                cpu = self.cpu
+                assert cpu is not None
+                if cpu.tick_stopped:
+                    self.tick.nohz_idle_exit(cpu)
+                take_interrupts(self, cpu)
+
+    def in_fiber(self) -> bool:
+        return greenlet.getcurrent() is not self.engine.main
+
+    # -- interrupts ---------------------------------------------------------------------------
+    def timer_interrupt(self, cpu: CPU) -> None:
+        """The per-CPU clock event fired (the interrupt controller may route it)."""
+        hook = self.subsys.get("timer_irq_hook")
+        if hook is not None:
+            hook(cpu)
+        else:
+            raise_interrupt(self, cpu, hrtimer_interrupt)
+
+    def send_ipi(self, cpu: CPU, ipi: int) -> None:
+        """Send inter-processor interrupt ``ipi`` to ``cpu``."""
+        tp = self.tp.ipi_raise
+        if tp.on:
+            src = self.cpu.id if self.cpu is not None else 0
+            tp.emit(src, target_mask=f"{1 << cpu.id:x}", reason=IPI_NAMES[ipi])
+        self.engine.at(self.engine.now + self.ipi_latency, PRIO_IRQ, self._deliver_ipi, cpu, ipi)
+
+    def _deliver_ipi(self, cpu: CPU, ipi: int) -> None:
+        if self.ipi_hook is not None:
+            self.ipi_hook(cpu, ipi)
+            return
+        raise_interrupt(self, cpu, _IPI_HANDLERS[ipi])
+
+    # -- faults and formatting ---------------------------------------------------------------
+    def fault(self, exc: BaseException, where: str) -> None:
+        self.bugs.fault(exc, where)
+
+    def ptr(self, obj: Any) -> str:
+        """A stable, hashed-looking pointer value for ``obj`` (what %p prints)."""
+        key = id(obj)
+        ent = self._ptrs.get(key)
+        if ent is None or ent[1] is not obj:
+            ent = (len(self._ptrs) + 1, obj)
+            self._ptrs[key] = ent
+        return f"{(ent[0] * 0x9E3779B1 + 0x5BD1E995) & 0xFFFFFFFF:016x}"
+
+    def symbol(self, fn: Any, offset: bool) -> str:
+        """What %pS (offset=True) or %ps prints for a function."""
+        f = getattr(fn, "__func__", fn)
+        code = getattr(f, "__code__", None)
+        if code is None:
+            name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__
+            return f"{name}+0x0/0x0" if offset else str(name)
+        if offset:
+            return self.bugs.symbol_of_frame(None, code, code.co_firstlineno)
+        mod = self.modules.module_of_file(code.co_filename)
+        name = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
+        return f"{name} [{mod}]" if mod else name
+
+    def format(self, fmt: str, args: tuple[Any, ...] | list[Any]) -> str:
+        """Kernel vsnprintf with this kernel's symbol and pointer rendering."""
+        return vsprintf(fmt, args, self.symbol, self.ptr, errorname)
+
+    def _trace_context(self, cpu_id: int) -> tuple[str, int, str]:
+        cpu = self.cpus[cpu_id]
+        t = cpu.curr
+        pc = cpu.preempt_count
+        irqs = "d" if cpu.irqs_off else "."
+        resched = "N" if cpu.need_resched else "."
+        hs = "H" if pc & 0xF0000 and pc & 0x100 else "h" if pc & 0xF0000 else "s" if pc & 0x100 else "b" if pc & 0xFF00 else "."
+        depth = pc & 0xFF
+        comm = "<idle>" if t is cpu.idle else t.comm
+        return comm, t.pid, f"{irqs}{resched}{hs}{depth if depth < 16 else 'f':x}."
+
+
+def _ipi_resched(cpu: CPU) -> None:
+    """scheduler_ipi(): the need_resched flag is already set; the return path reschedules."""
+    cpu.ipi_counts[IPI_RESCHEDULE] += 1
+
+
+def _ipi_call_func(cpu: CPU) -> None:
+    cpu.ipi_counts[IPI_CALL_FUNC] += 1
+    for fn in cpu.percpu.pop("call_func", []):
+        fn()
+
+
+_IPI_HANDLERS: dict[int, Callable[[CPU], None]] = {
+    IPI_RESCHEDULE: _ipi_resched,
+    IPI_CALL_FUNC: _ipi_call_func,
+}

@@ -1,0 +1,235 @@
+"""Mutexes and semaphores. Mirrors kernel/locking/mutex.c, mutex-debug.c and semaphore.c.
+
+A contended mutex blocks its caller; unlock hands the mutex to the first waiter
+(FIFO). Locking from atomic context gives the might_sleep() splat; unlocking a mutex
+the caller does not own gives the DEBUG_MUTEXES warning.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from irqlab.errno import EINTR, ETIME
+from irqlab.kernel.core import on_cpu
+from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
+
+
+class mutex:
+    """struct mutex."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.owner: Task | None = None
+        self.waiters: deque[Task] = deque()
+
+    def __repr__(self) -> str:
+        return f"<mutex {self.name or hex(id(self))} owner={self.owner.comm if self.owner else None}>"
+
+
+def mutex_init(lock: mutex, name: str = "") -> None:
+    lock.owner = None
+    lock.waiters = deque()
+    if name:
+        lock.name = name
+
+
+def DEFINE_MUTEX(name: str = "") -> mutex:
+    return mutex(name)
+
+
+def _name(lock: mutex) -> str:
+    return lock.name or f"mutex#{id(lock) & 0xFFFF:x}"
+
+
+def _lock(lock: mutex, what: str) -> int:
+    from irqlab.kernel.sched.current import might_sleep_at
+
+    k = on_cpu()
+    might_sleep_at(k, "kernel/locking/mutex.c", 283)
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    if lock.owner is None:
+        lock.owner = cur
+        k.locking.note_acquire(lock)
+        return 0
+    if lock.owner is cur:
+        lines = [
+            "",
+            "============================================",
+            "WARNING: possible recursive locking detected",
+            "--------------------------------------------",
+            f"{cur.comm}/{cur.pid} is trying to acquire lock:",
+            f"{k.ptr(lock)} (&{_name(lock)}){{+.+.}}-{{4:4}}, at: {what}",
+            "",
+            "but task is already holding lock:",
+            f"{k.ptr(lock)} (&{_name(lock)}){{+.+.}}-{{4:4}}",
+            "",
+            " *** DEADLOCK ***",
+        ]
+        from irqlab.kernel.printk import KERN_WARNING
+
+        k.bugs._emit(KERN_WARNING, "\n".join(lines))
+        k.bugs._finish("WARNING: possible recursive locking detected", lines[1:])
+    lock.waiters.append(cur)
+    while lock.owner is not cur:
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur.raw_state = TASK_UNINTERRUPTIBLE
+        cur.wait_desc = f"{what}({_name(lock)}) held by {lock.owner.comm if lock.owner else '?'}"
+        cur.fiber.stuck_if_idle = True
+        k.sched.schedule()
+    cur.fiber.stuck_if_idle = False
+    k.locking.note_acquire(lock)
+    return 0
+
+
+def mutex_lock(lock: mutex) -> None:
+    """Take ``lock``, sleeping while another task holds it. May sleep."""
+    _lock(lock, "mutex_lock")
+
+
+def mutex_lock_interruptible(lock: mutex) -> int:
+    """Like mutex_lock; returns 0 (-EINTR on a signal). May sleep."""
+    return _lock(lock, "mutex_lock_interruptible")
+
+
+def mutex_lock_killable(lock: mutex) -> int:
+    return _lock(lock, "mutex_lock_killable")
+
+
+def mutex_trylock(lock: mutex) -> int:
+    """Take ``lock`` if free: 1 on success, 0 if contended."""
+    k = on_cpu()
+    if lock.owner is not None:
+        return 0
+    lock.owner = k.cpu.curr  # type: ignore[union-attr]
+    k.locking.note_acquire(lock)
+    return 1
+
+
+def mutex_unlock(lock: mutex) -> None:
+    """Release ``lock``, handing it to the first waiter."""
+    k = on_cpu()
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    if lock.owner is not cur:
+        k.bugs.warn("kernel/locking/mutex.c", 929, "DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)",
+                    once_key=("mutex_unlock_owner",), skip=2)  # fmt: skip
+    k.locking.note_release(lock)
+    if lock.waiters:
+        nxt = lock.waiters.popleft()
+        lock.owner = nxt
+        k.sched.try_to_wake_up(nxt)
+        k.sched.preempt_check_local()
+    else:
+        lock.owner = None
+
+
+def mutex_is_locked(lock: mutex) -> bool:
+    return lock.owner is not None
+
+
+# -- semaphores -----------------------------------------------------------------------------
+
+
+class semaphore:
+    """struct semaphore."""
+
+    def __init__(self, val: int = 1, name: str = "") -> None:
+        self.count = val
+        self.name = name
+        self.waiters: deque[Task] = deque()
+
+
+def sema_init(sem: semaphore, val: int) -> None:
+    sem.count = val
+    sem.waiters = deque()
+
+
+def DEFINE_SEMAPHORE(name: str = "", n: int = 1) -> semaphore:
+    return semaphore(n, name)
+
+
+def _down(sem: semaphore, timeout: int, what: str) -> int:
+    from irqlab.kernel.sched.current import might_sleep_at
+    from irqlab.kernel.time.timer import schedule_timeout
+
+    k = on_cpu()
+    might_sleep_at(k, "kernel/locking/semaphore.c", 58)
+    if sem.count > 0:
+        sem.count -= 1
+        return 0
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    entry = [cur, False]
+    sem.waiters.append(entry)  # type: ignore[arg-type]
+    while not entry[1]:
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur.raw_state = TASK_UNINTERRUPTIBLE
+        cur.wait_desc = f"{what}({sem.name or 'semaphore'})"
+        timeout = schedule_timeout(timeout)
+        if not entry[1] and timeout <= 0:
+            sem.waiters.remove(entry)  # type: ignore[arg-type]
+            cur.raw_state = TASK_RUNNING
+            return -ETIME
+    return 0
+
+
+def down(sem: semaphore) -> None:
+    """Acquire the semaphore, sleeping until it is available. May sleep."""
+    _down(sem, MAX_SCHEDULE_TIMEOUT, "down")
+
+
+def down_interruptible(sem: semaphore) -> int:
+    """0 once acquired (-EINTR on a signal). May sleep."""
+    ret = _down(sem, MAX_SCHEDULE_TIMEOUT, "down_interruptible")
+    return ret if ret != -ETIME else -EINTR
+
+
+def down_killable(sem: semaphore) -> int:
+    return _down(sem, MAX_SCHEDULE_TIMEOUT, "down_killable")
+
+
+def down_timeout(sem: semaphore, timeout: int) -> int:
+    """0 once acquired, -ETIME after ``timeout`` jiffies. May sleep."""
+    return _down(sem, timeout, "down_timeout")
+
+
+def down_trylock(sem: semaphore) -> int:
+    """0 if acquired, 1 if not (note the inverted sense, as in the kernel)."""
+    if sem.count > 0:
+        sem.count -= 1
+        return 0
+    return 1
+
+
+def up(sem: semaphore) -> None:
+    """Release the semaphore; wakes the first waiter. Any context."""
+    from irqlab.kernel.core import kernel
+
+    k = kernel()
+    if sem.waiters:
+        entry = sem.waiters.popleft()
+        entry[1] = True  # type: ignore[index]
+        k.sched.try_to_wake_up(entry[0])  # type: ignore[index]
+        k.sched.preempt_check_local()
+    else:
+        sem.count += 1
+
+
+__all__ = [
+    "mutex",
+    "mutex_init",
+    "DEFINE_MUTEX",
+    "mutex_lock",
+    "mutex_lock_interruptible",
+    "mutex_lock_killable",
+    "mutex_trylock",
+    "mutex_unlock",
+    "mutex_is_locked",
+    "semaphore",
+    "sema_init",
+    "DEFINE_SEMAPHORE",
+    "down",
+    "down_interruptible",
+    "down_killable",
+    "down_timeout",
+    "down_trylock",
+    "up",
+]

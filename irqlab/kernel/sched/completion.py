@@ -1,0 +1,142 @@
+"""Completions. Mirrors kernel/sched/completion.c."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.sched.core import (
+    MAX_SCHEDULE_TIMEOUT,
+    TASK_INTERRUPTIBLE,
+    TASK_NORMAL,
+    TASK_RUNNING,
+    TASK_UNINTERRUPTIBLE,
+    Task,
+)
+
+UINT_MAX = 0xFFFFFFFF
+
+
+class completion:
+    """struct completion."""
+
+    def __init__(self, name: str = "") -> None:
+        self.done = 0
+        self.name = name
+        self.waiters: deque[Task] = deque()
+
+    def __repr__(self) -> str:
+        return f"<completion {self.name or ''} done={self.done} waiters={len(self.waiters)}>"
+
+
+def init_completion(x: completion) -> None:
+    x.done = 0
+    x.waiters = deque()
+
+
+reinit_completion = init_completion
+
+
+def DECLARE_COMPLETION(name: str = "") -> completion:
+    return completion(name)
+
+
+def complete(x: completion) -> None:
+    """Signal one waiter (or the next wait) that the event happened. Any context."""
+    k = kernel()
+    if x.done != UINT_MAX:
+        x.done += 1
+    while x.waiters:
+        t = x.waiters.popleft()
+        if k.sched.try_to_wake_up(t, TASK_NORMAL):
+            break
+    k.sched.preempt_check_local()
+
+
+def complete_all(x: completion) -> None:
+    """Signal all current and future waiters. Any context."""
+    k = kernel()
+    x.done = UINT_MAX
+    while x.waiters:
+        k.sched.try_to_wake_up(x.waiters.popleft(), TASK_NORMAL)
+    k.sched.preempt_check_local()
+
+
+def completion_done(x: completion) -> bool:
+    return x.done != 0
+
+
+def try_wait_for_completion(x: completion) -> bool:
+    if not x.done:
+        return False
+    if x.done != UINT_MAX:
+        x.done -= 1
+    return True
+
+
+def _wait_for_common(x: completion, timeout: int, state: int, what: str) -> int:
+    from irqlab.kernel.sched.current import might_sleep_at
+    from irqlab.kernel.time.timer import schedule_timeout
+
+    k = on_cpu()
+    might_sleep_at(k, "kernel/sched/completion.c", 148)
+    if not x.done:
+        while True:
+            cur = k.cpu.curr  # type: ignore[union-attr]
+            if cur not in x.waiters:
+                x.waiters.append(cur)
+            cur.raw_state = state
+            cur.wait_desc = f"{what}({x.name or 'completion'})"
+            timeout = schedule_timeout(timeout)
+            if x.done or not timeout:
+                break
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur.raw_state = TASK_RUNNING
+        if cur in x.waiters:
+            x.waiters.remove(cur)
+        if not x.done:
+            return 0
+    if x.done != UINT_MAX:
+        x.done -= 1
+    return timeout if timeout else 1
+
+
+def wait_for_completion(x: completion) -> None:
+    """Wait (uninterruptibly) until ``x`` is completed. May sleep."""
+    _wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE, "wait_for_completion")
+
+
+def wait_for_completion_timeout(x: completion, timeout: int) -> int:
+    """0 if timed out, else the jiffies left (at least 1). May sleep."""
+    return _wait_for_common(x, timeout, TASK_UNINTERRUPTIBLE, "wait_for_completion_timeout")
+
+
+def wait_for_completion_interruptible(x: completion) -> int:
+    _wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_INTERRUPTIBLE, "wait_for_completion_interruptible")
+    return 0
+
+
+def wait_for_completion_interruptible_timeout(x: completion, timeout: int) -> int:
+    return _wait_for_common(x, timeout, TASK_INTERRUPTIBLE, "wait_for_completion_interruptible_timeout")
+
+
+def wait_for_completion_killable(x: completion) -> int:
+    _wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE, "wait_for_completion_killable")
+    return 0
+
+
+__all__ = [
+    "completion",
+    "init_completion",
+    "reinit_completion",
+    "DECLARE_COMPLETION",
+    "complete",
+    "complete_all",
+    "completion_done",
+    "try_wait_for_completion",
+    "wait_for_completion",
+    "wait_for_completion_timeout",
+    "wait_for_completion_interruptible",
+    "wait_for_completion_interruptible_timeout",
+    "wait_for_completion_killable",
+]

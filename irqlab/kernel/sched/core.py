@@ -1,0 +1,617 @@
+"""Tasks, run queues and the scheduler. Mirrors kernel/sched/core.c (with rt.c and fair.c).
+
+SCHED_FIFO/SCHED_RR by priority, SCHED_NORMAL sharing a CPU by weight; wakeup
+preemption; newly-idle and tick-kicked load balancing; the debug checks
+``might_sleep()`` and "scheduling while atomic".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from irqlab.kernel.cpu import CPU, SIG_DONE, cpu_wait, take_interrupts
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+    from irqlab.sim import Fiber
+
+# include/linux/sched.h task states
+TASK_RUNNING = 0x0000
+TASK_INTERRUPTIBLE = 0x0001
+TASK_UNINTERRUPTIBLE = 0x0002
+TASK_DEAD = 0x0080
+TASK_WAKEKILL = 0x0100
+TASK_NOLOAD = 0x0400
+TASK_NEW = 0x0800
+TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE
+TASK_IDLE = TASK_UNINTERRUPTIBLE | TASK_NOLOAD
+TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE
+
+# include/uapi/linux/sched.h policies
+SCHED_NORMAL = 0
+SCHED_FIFO = 1
+SCHED_RR = 2
+SCHED_BATCH = 3
+SCHED_IDLE = 5
+
+MAX_RT_PRIO = 100
+MAX_SCHEDULE_TIMEOUT = (1 << 63) - 1
+
+PF_IDLE = 0x00000002
+PF_EXITING = 0x00000004
+PF_WQ_WORKER = 0x00000020
+PF_KTHREAD = 0x00200000
+PF_NO_SETAFFINITY = 0x04000000
+
+# kernel/sched/core.c sched_prio_to_weight[], nice -20 .. 19
+SCHED_PRIO_TO_WEIGHT = (
+    88761, 71755, 56483, 46273, 36291,
+    29154, 23254, 18705, 14949, 11916,
+    9548, 7620, 6100, 4904, 3906,
+    3121, 2501, 1991, 1586, 1277,
+    1024, 820, 655, 526, 423,
+    335, 272, 215, 172, 137,
+    110, 87, 70, 56, 45,
+    36, 29, 23, 18, 15,
+)  # fmt: skip
+NICE_0_LOAD = 1024
+RR_TIMESLICE_NS = 100_000_000  # RR_TIMESLICE = 100 ms
+
+
+class TaskState(str, enum.Enum):
+    """A task's state as tests and scenarios see it (ps's R/S/D/X)."""
+
+    NEW = "new"
+    RUNNING = "running"
+    RUNNABLE = "runnable"
+    SLEEPING = "sleeping"
+    BLOCKED = "blocked"
+    DEAD = "dead"
+
+
+POLICY_NAMES = {"normal": SCHED_NORMAL, "fifo": SCHED_FIFO, "rr": SCHED_RR, "batch": SCHED_BATCH, "idle": SCHED_IDLE}
+
+
+class Task:
+    """A task_struct: a kernel thread or a user task, running on a fiber."""
+
+    def __init__(
+        self,
+        k: Kernel,
+        pid: int,
+        comm: str,
+        fn: Callable[..., Any] | None,
+        args: tuple[Any, ...],
+        *,
+        kthread: bool = True,
+        user: bool = False,
+    ) -> None:
+        self.k = k
+        self.pid = pid
+        self.comm = comm[:15]
+        self.fn = fn
+        self.args = args
+        self.policy = SCHED_NORMAL
+        self.rt_priority = 0
+        self.nice = 0
+        self.weight = NICE_0_LOAD
+        self.vruntime = 0
+        self.sum_exec_runtime = 0
+        self.exec_start = 0
+        self.slice_start = 0
+        self.rr_slice = RR_TIMESLICE_NS
+        self.__state = TASK_NEW
+        self.cpu = 0
+        self.cpus_allowed = (1 << len(k.cpus)) - 1
+        self.on_rq = False
+        self.is_user = user
+        self.flags = PF_KTHREAD if kthread and not user else 0
+        self.saved_pc = 0
+        self.saved_irqs_off = False
+        self.result: Any = None
+        self.exception: BaseException | None = None
+        self.fiber: Fiber = None  # type: ignore[assignment]
+        self.should_stop = False
+        self.exited: Any = None  # completion, set by kthread code
+        self.wait_desc = ""
+        self.nvcsw = 0
+        self.nivcsw = 0
+        self.migration_disabled = 0
+        #: Hooks for workqueue concurrency management: (sleeping, running) callables.
+        self.sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None = None
+        #: Free-form per-task data for subsystems (e.g. the worker a kworker runs).
+        self.data: dict[str, Any] = {}
+        self.woken_at = 0
+
+    # -- state -------------------------------------------------------------------
+    @property
+    def raw_state(self) -> int:
+        return self.__state
+
+    @raw_state.setter
+    def raw_state(self, v: int) -> None:
+        self.__state = v
+
+    @property
+    def state(self) -> TaskState:
+        """running / runnable / sleeping (S) / blocked (D) / dead / new."""
+        s = self.__state
+        if s & TASK_DEAD:
+            return TaskState.DEAD
+        if s & TASK_NEW:
+            return TaskState.NEW
+        if s == TASK_RUNNING:
+            cpu = self.k.cpus[self.cpu]
+            return TaskState.RUNNING if cpu.curr is self else TaskState.RUNNABLE
+        if s & TASK_UNINTERRUPTIBLE:
+            return TaskState.BLOCKED
+        return TaskState.SLEEPING
+
+    @property
+    def is_rt(self) -> bool:
+        return self.policy in (SCHED_FIFO, SCHED_RR)
+
+    @property
+    def prio(self) -> int:
+        """The user-visible priority: rt_priority for FIFO/RR tasks, nice for the others."""
+        return self.rt_priority if self.is_rt else self.nice
+
+    @property
+    def policy_name(self) -> str:
+        return {SCHED_NORMAL: "SCHED_NORMAL", SCHED_FIFO: "SCHED_FIFO", SCHED_RR: "SCHED_RR",
+                SCHED_BATCH: "SCHED_BATCH", SCHED_IDLE: "SCHED_IDLE"}[self.policy]  # fmt: skip
+
+    @property
+    def kernel_prio(self) -> int:
+        """The kernel's internal prio (lower is more important): 99-rt for RT, 120+nice otherwise."""
+        return MAX_RT_PRIO - 1 - self.rt_priority if self.is_rt else 120 + self.nice
+
+    def __repr__(self) -> str:
+        return f"<Task {self.comm}/{self.pid} {self.state.value} cpu{self.cpu}>"
+
+
+class RunQueue:
+    """Per-CPU run queue of *waiting* tasks (the running task is ``cpu.curr``)."""
+
+    __slots__ = ("cpu", "rt", "cfs", "min_vruntime")
+
+    def __init__(self, cpu: CPU) -> None:
+        self.cpu = cpu
+        self.rt: dict[int, deque[Task]] = {}
+        self.cfs: list[Task] = []
+        self.min_vruntime = 0
+
+    def __len__(self) -> int:
+        return len(self.cfs) + sum(len(q) for q in self.rt.values())
+
+    def enqueue(self, p: Task, head: bool = False) -> None:
+        if p.is_rt:
+            q = self.rt.get(p.rt_priority)
+            if q is None:
+                q = self.rt[p.rt_priority] = deque()
+            if head:
+                q.appendleft(p)
+            else:
+                q.append(p)
+        else:
+            self.cfs.append(p)
+        p.on_rq = True
+
+    def dequeue(self, p: Task) -> None:
+        if p.is_rt:
+            q = self.rt[p.rt_priority]
+            q.remove(p)
+            if not q:
+                del self.rt[p.rt_priority]
+        else:
+            self.cfs.remove(p)
+
+    def best_rt(self) -> Task | None:
+        if not self.rt:
+            return None
+        return self.rt[max(self.rt)][0]
+
+    def best_cfs(self) -> Task | None:
+        if not self.cfs:
+            return None
+        return min(self.cfs, key=_vrt)
+
+    def tasks(self) -> list[Task]:
+        out: list[Task] = []
+        for prio in sorted(self.rt, reverse=True):
+            out.extend(self.rt[prio])
+        out.extend(self.cfs)
+        return out
+
+
+def _vrt(p: Task) -> int:
+    return p.vruntime
+
+
+class Scheduler:
+    """The scheduler of one simulated kernel."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+        n = len(k.cpus)
+        factor = 1 + (n.bit_length() - 1)  # 1 + ilog2(ncpus), as sched_update_scaling
+        self.base_slice = 750_000 * factor
+        self.sched_latency = 6_000_000 * factor
+        self.wakeup_gran = 1_000_000 * factor
+        self.cswitch_cost = k.costs.get("context_switch", 0)
+        self.prev_might_sleep_jiffy = 0
+
+    # -- accounting -------------------------------------------------------------------
+    def update_curr(self, cpu: CPU) -> None:
+        curr = cpu.curr
+        now = self.k.engine.now
+        delta = now - curr.exec_start
+        if delta <= 0 or curr is cpu.idle:
+            curr.exec_start = now
+            return
+        curr.exec_start = now
+        curr.sum_exec_runtime += delta
+        if not curr.is_rt:
+            curr.vruntime += delta * NICE_0_LOAD // curr.weight
+            self._update_min_vruntime(cpu)
+
+    def _update_min_vruntime(self, cpu: CPU) -> None:
+        rq = cpu.rq
+        cands = [p.vruntime for p in rq.cfs]
+        curr = cpu.curr
+        if curr is not cpu.idle and not curr.is_rt and curr.raw_state == TASK_RUNNING:
+            cands.append(curr.vruntime)
+        if cands:
+            rq.min_vruntime = max(rq.min_vruntime, min(cands))
+
+    # -- the core switch ----------------------------------------------------------------
+    def schedule(self) -> None:
+        """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep."""
+        self._schedule(preempt=False)
+
+    def preempt_schedule(self) -> None:
+        self._schedule(preempt=True)
+
+    preempt_schedule_irq = preempt_schedule
+
+    def _schedule(self, preempt: bool) -> None:
+        k = self.k
+        cpu = k.cpu
+        assert cpu is not None
+        prev = cpu.curr
+        if not preempt:
+            if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
+                k.bugs.schedule_bug(prev, cpu.preempt_count + 1)
+            if prev is cpu.idle and prev.raw_state != TASK_RUNNING:
+                prev.raw_state = TASK_RUNNING
+                raise k.bugs.fatal("bad: scheduling from the idle thread!")
+        self.update_curr(cpu)
+        rq = cpu.rq
+        if not preempt and prev.raw_state != TASK_RUNNING:
+            prev.on_rq = False
+            hooks = prev.sched_hooks
+            if hooks is not None:
+                hooks[0](prev)
+        elif prev is not cpu.idle:
+            data = prev.data
+            if data and data.pop("migrate_pending", False):
+                dest = self.select_task_rq(prev)
+                self._activate(dest, prev)
+                if dest is not cpu:
+                    self.check_preempt(dest, prev)
+            else:
+                requeue_tail = bool(data) and data.pop("rr_requeue", False)
+                rq.enqueue(prev, head=prev.is_rt and not requeue_tail)
+        cpu.need_resched = False
+        nxt = self._pick_next(cpu)
+        if nxt is prev:
+            return
+        if preempt:
+            prev.nivcsw += 1
+        else:
+            prev.nvcsw += 1
+        self._context_switch(cpu, prev, nxt)
+
+    def _pick_next(self, cpu: CPU) -> Task:
+        rq = cpu.rq
+        p = rq.best_rt()
+        if p is None:
+            p = rq.best_cfs()
+        if p is None:
+            p = self._newidle_balance(cpu)
+            if p is None:
+                return cpu.idle
+        rq.dequeue(p)
+        return p
+
+    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task) -> None:
+        k = self.k
+        tp = k.tp.sched_switch
+        if tp.on:
+            tp.emit(cpu.id, prev_comm=prev.comm, prev_pid=prev.pid, prev_prio=prev.kernel_prio,
+                    prev_state=_state_char(prev), next_comm=nxt.comm, next_pid=nxt.pid,
+                    next_prio=nxt.kernel_prio)  # fmt: skip
+        prev.saved_pc = cpu.preempt_count
+        prev.saved_irqs_off = cpu.irqs_off
+        cpu.preempt_count = nxt.saved_pc
+        cpu.irqs_off = True
+        cpu.curr = nxt
+        nxt.cpu = cpu.id
+        nxt.on_rq = True
+        now = k.engine.now
+        nxt.exec_start = now
+        nxt.slice_start = nxt.sum_exec_runtime
+        k.engine.switch(nxt.fiber.glet, prev)
+        # -- we are `prev` again, switched back in by some CPU --
+        self.finish_task_switch()
+
+    def finish_task_switch(self) -> None:
+        """Runs in the task that was just switched in: pay the switch cost, reap, re-enable IRQs."""
+        k = self.k
+        cpu = k.cpu
+        assert cpu is not None
+        curr = cpu.curr
+        if self.cswitch_cost:
+            cpu.irqs_off = True
+            cpu_wait(k, cpu, k.engine.now + self.cswitch_cost)
+            cpu = k.cpu
+            assert cpu is not None
+        for dead in k.reap_list:
+            k.reap(dead)
+        k.reap_list.clear()
+        cpu.irqs_off = curr.saved_irqs_off
+        hooks = curr.sched_hooks
+        if hooks is not None:
+            hooks[1](curr)
+        if cpu.irq_pending and not cpu.irqs_off:
+            take_interrupts(k, cpu)
+
+    # -- waking ---------------------------------------------------------------------
+    def try_to_wake_up(self, p: Task, state_mask: int = TASK_NORMAL) -> bool:
+        """Wake ``p`` if its state matches ``state_mask``; returns whether it was woken."""
+        if not (p.raw_state & state_mask):
+            return False
+        k = self.k
+        p.raw_state = TASK_RUNNING
+        p.wait_desc = ""
+        p.fiber.blocked_on = None
+        tp = k.tp.sched_wakeup
+        if p.on_rq:
+            # Still current somewhere (woken before it called schedule()).
+            if tp.on:
+                tp.emit(p.cpu, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=p.cpu)
+            return True
+        cpu = self.select_task_rq(p)
+        self._activate(cpu, p)
+        p.woken_at = k.engine.now
+        if tp.on:
+            tp.emit(cpu.id, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=cpu.id)
+        self.check_preempt(cpu, p)
+        return True
+
+    def wake_up_new_task(self, p: Task) -> None:
+        k = self.k
+        p.raw_state = TASK_RUNNING
+        cpu = self.select_task_rq(p)
+        p.vruntime = cpu.rq.min_vruntime
+        p.cpu = cpu.id
+        cpu.rq.enqueue(p)
+        tp = k.tp.sched_wakeup_new
+        if tp.on:
+            tp.emit(cpu.id, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=cpu.id)
+        self.check_preempt(cpu, p)
+
+    def _activate(self, cpu: CPU, p: Task) -> None:
+        if not p.is_rt:
+            rq = cpu.rq
+            if p.cpu != cpu.id:
+                old = self.k.cpus[p.cpu].rq
+                p.vruntime = p.vruntime - old.min_vruntime + rq.min_vruntime
+            # place_entity(): a sleeper gets at most half a latency period of credit.
+            floor = rq.min_vruntime - self.sched_latency // 2
+            if p.vruntime < floor:
+                p.vruntime = floor
+        p.cpu = cpu.id
+        cpu.rq.enqueue(p)
+
+    def check_preempt(self, cpu: CPU, p: Task) -> None:
+        curr = cpu.curr
+        if curr is cpu.idle:
+            self.resched_cpu(cpu)
+        elif p.is_rt:
+            if not curr.is_rt or p.rt_priority > curr.rt_priority:
+                self.resched_cpu(cpu)
+        elif not curr.is_rt:
+            self.update_curr(cpu)
+            if curr.vruntime - p.vruntime > self.wakeup_gran:
+                self.resched_cpu(cpu)
+
+    def resched_cpu(self, cpu: CPU) -> None:
+        """Mark ``cpu`` for rescheduling; another CPU is told by a reschedule IPI."""
+        if cpu.need_resched:
+            return
+        cpu.need_resched = True
+        k = self.k
+        if cpu is not k.cpu:
+            k.send_ipi(cpu, 0)
+
+    def preempt_check_local(self) -> None:
+        """Preemption point after a local wakeup (the preempt_enable() closing try_to_wake_up)."""
+        k = self.k
+        cpu = k.cpu
+        if (
+            cpu is not None
+            and cpu.need_resched
+            and cpu.preempt_count == 0
+            and not cpu.irqs_off
+            and k.preempt_full
+            and cpu.curr is not cpu.idle
+        ):
+            self.preempt_schedule()
+
+    # -- placement and balancing ---------------------------------------------------------
+    def _allowed(self, p: Task) -> list[CPU]:
+        return [c for c in self.k.cpus if c.online and p.cpus_allowed >> c.id & 1]
+
+    @staticmethod
+    def _is_idle(c: CPU) -> bool:
+        return c.curr is c.idle and not c.need_resched and len(c.rq) == 0
+
+    def select_task_rq(self, p: Task) -> CPU:
+        allowed = self._allowed(p)
+        cpus = self.k.cpus
+        if not allowed:
+            # No online CPU in the mask: the kernel falls back to any online CPU.
+            allowed = [c for c in cpus if c.online]
+        prev = cpus[p.cpu] if p.cpu < len(cpus) else allowed[0]
+        if p.migration_disabled and prev in allowed:
+            return prev
+        if prev in allowed and self._is_idle(prev):
+            return prev
+        n = len(cpus)
+        order = [cpus[(prev.id + i) % n] for i in range(n)]
+        for c in order:
+            if c in allowed and self._is_idle(c):
+                return c
+        if p.is_rt:
+            # find_lowest_rq(): a CPU whose current task p would preempt.
+            for c in order:
+                if c in allowed and (not c.curr.is_rt or c.curr.rt_priority < p.rt_priority):
+                    return c
+        return prev if prev in allowed else allowed[0]
+
+    def _can_migrate(self, p: Task, to: CPU) -> bool:
+        return bool(p.cpus_allowed >> to.id & 1) and not p.migration_disabled
+
+    def _newidle_balance(self, cpu: CPU) -> Task | None:
+        """Pull a waiting task from the busiest run queue onto this newly idle CPU."""
+        if not cpu.online:
+            return None
+        best: Task | None = None
+        best_src: CPU | None = None
+        for src in sorted(self.k.cpus, key=lambda c: (-len(c.rq), c.id)):
+            if src is cpu or not len(src.rq):
+                continue
+            for p in src.rq.tasks():
+                if self._can_migrate(p, cpu):
+                    if best is None or (p.is_rt and (not best.is_rt or p.rt_priority > best.rt_priority)):
+                        best, best_src = p, src
+                    break
+            if best is not None and not best.is_rt:
+                break
+        if best is None or best_src is None:
+            return None
+        best_src.rq.dequeue(best)
+        if not best.is_rt:
+            best.vruntime = best.vruntime - best_src.rq.min_vruntime + cpu.rq.min_vruntime
+        best.cpu = cpu.id
+        cpu.rq.enqueue(best)
+        tp = self.k.tp.sched_migrate_task
+        if tp.on:
+            tp.emit(cpu.id, comm=best.comm, pid=best.pid, prio=best.kernel_prio, orig_cpu=best_src.id, dest_cpu=cpu.id)
+        return best
+
+    def scheduler_tick(self, cpu: CPU) -> None:
+        """Called from the tick in hardirq context."""
+        self.update_curr(cpu)
+        curr = cpu.curr
+        rq = cpu.rq
+        if curr.policy == SCHED_RR:
+            curr.rr_slice -= self.k.tick_nsec
+            if curr.rr_slice <= 0:
+                curr.rr_slice = RR_TIMESLICE_NS
+                q = rq.rt.get(curr.rt_priority)
+                if q:
+                    self.resched_cpu(cpu)
+                    curr.data["rr_requeue"] = True
+        elif curr is not cpu.idle and not curr.is_rt and rq.cfs:
+            if curr.sum_exec_runtime - curr.slice_start >= self.base_slice:
+                best = rq.best_cfs()
+                if best is not None and best.vruntime < curr.vruntime:
+                    self.resched_cpu(cpu)
+        # Kick an idle CPU to pull waiting work (nohz idle balance, simplified).
+        if len(rq):
+            for p in rq.tasks():
+                for c in self.k.cpus:
+                    if c is not cpu and self._is_idle(c) and c.online and self._can_migrate(p, c):
+                        self.resched_cpu(c)
+                        return
+
+    # -- policy -------------------------------------------------------------------------
+    def setscheduler(self, p: Task, policy: int, prio: int = 0, nice: int | None = None) -> None:
+        if policy in (SCHED_FIFO, SCHED_RR) and not 1 <= prio <= 99:
+            raise ValueError(f"an RT priority must be within 1..99, not {prio}")
+        queued = p.on_rq and self.k.cpus[p.cpu].curr is not p and p.raw_state == TASK_RUNNING
+        cpu = self.k.cpus[p.cpu]
+        if queued:
+            cpu.rq.dequeue(p)
+        p.policy = policy
+        p.rt_priority = prio if policy in (SCHED_FIFO, SCHED_RR) else 0
+        if nice is not None:
+            if not -20 <= nice <= 19:
+                raise ValueError(f"nice must be within -20..19, not {nice}")
+            p.nice = nice
+            p.weight = SCHED_PRIO_TO_WEIGHT[nice + 20]
+        if queued:
+            cpu.rq.enqueue(p)
+            self.check_preempt(cpu, p)
+
+    def set_cpus_allowed(self, p: Task, mask: int) -> int:
+        from irqlab.errno import EINVAL
+
+        online = sum(1 << c.id for c in self.k.cpus if c.online)
+        if not mask & online:
+            return -EINVAL
+        p.cpus_allowed = mask
+        cpu = self.k.cpus[p.cpu]
+        if not mask >> p.cpu & 1 and p.raw_state == TASK_RUNNING and p.on_rq and cpu.curr is not p:
+            cpu.rq.dequeue(p)
+            p.on_rq = False
+            dest = self.select_task_rq(p)
+            self._activate(dest, p)
+            self.check_preempt(dest, p)
+        elif not mask >> p.cpu & 1 and cpu.curr is p:
+            # Running on a now-forbidden CPU: move at the next schedule.
+            self.resched_cpu(cpu)
+            p.data["migrate_pending"] = True
+        return 0
+
+
+def _state_char(p: Task) -> str:
+    s = p.raw_state
+    if s == TASK_RUNNING:
+        return "R"
+    if s & TASK_DEAD:
+        return "X"
+    if s & TASK_UNINTERRUPTIBLE:
+        return "I" if s & TASK_NOLOAD else "D"
+    return "S"
+
+
+__all__ = [
+    "Task",
+    "TaskState",
+    "RunQueue",
+    "Scheduler",
+    "TASK_RUNNING",
+    "TASK_INTERRUPTIBLE",
+    "TASK_UNINTERRUPTIBLE",
+    "TASK_DEAD",
+    "TASK_IDLE",
+    "TASK_NORMAL",
+    "TASK_NOLOAD",
+    "TASK_KILLABLE",
+    "TASK_NEW",
+    "SCHED_NORMAL",
+    "SCHED_FIFO",
+    "SCHED_RR",
+    "SCHED_BATCH",
+    "SCHED_IDLE",
+    "MAX_RT_PRIO",
+    "MAX_SCHEDULE_TIMEOUT",
+    "POLICY_NAMES",
+    "SIG_DONE",
+]

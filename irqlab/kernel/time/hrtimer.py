@@ -1,0 +1,401 @@
+"""High-resolution timers and the per-CPU clock event device. Mirrors kernel/time/hrtimer.c.
+
+Hard hrtimers expire in the timer interrupt; soft ones (HRTIMER_MODE_SOFT, and all
+that are not _HARD on PREEMPT_RT) in HRTIMER_SOFTIRQ. A timer with a range
+(``usleep_range``) fires at its hard expiry unless an earlier timer interrupt finds
+it past its soft expiry, as ``__hrtimer_run_queues`` does.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from irqlab.kernel.container import Embeddable, container_of
+from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
+from irqlab.sim import PRIO_IRQ
+
+if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
+    from irqlab.kernel.kernel import Kernel
+
+HRTIMER_MODE_ABS = 0x00
+HRTIMER_MODE_REL = 0x01
+HRTIMER_MODE_PINNED = 0x02
+HRTIMER_MODE_SOFT = 0x04
+HRTIMER_MODE_HARD = 0x08
+HRTIMER_MODE_ABS_PINNED = HRTIMER_MODE_ABS | HRTIMER_MODE_PINNED
+HRTIMER_MODE_REL_PINNED = HRTIMER_MODE_REL | HRTIMER_MODE_PINNED
+HRTIMER_MODE_ABS_SOFT = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
+HRTIMER_MODE_REL_SOFT = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
+HRTIMER_MODE_ABS_HARD = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
+HRTIMER_MODE_REL_HARD = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
+HRTIMER_MODE_REL_PINNED_HARD = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
+
+HRTIMER_NORESTART = 0
+HRTIMER_RESTART = 1
+
+CLOCK_REALTIME = 0
+CLOCK_MONOTONIC = 1
+CLOCK_BOOTTIME = 7
+CLOCK_TAI = 11
+
+
+class hrtimer(Embeddable):
+    """struct hrtimer."""
+
+    def __init__(self) -> None:
+        self.function: Callable[[hrtimer], int] | None = None
+        self._softexpires = 0
+        self.node_expires = 0
+        self.is_soft = False
+        self.is_hard = False
+        self.clockid = CLOCK_MONOTONIC
+        self._entry: list[Any] | None = None
+        self._cpu = 0
+        self.running = False
+
+    def __repr__(self) -> str:
+        fn = getattr(self.function, "__qualname__", self.function)
+        return f"<hrtimer {fn} expires={self.node_expires}{' queued' if self._entry else ''}>"
+
+
+class HrtimerBase:
+    """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq)."""
+
+    __slots__ = ("cpu", "hard", "soft", "seq", "running")
+
+    def __init__(self, cpu: int) -> None:
+        self.cpu = cpu
+        self.hard: list[list[Any]] = []
+        self.soft: list[list[Any]] = []
+        self.seq = 0
+        self.running: hrtimer | None = None
+
+    @staticmethod
+    def top(heap: list[list[Any]]) -> list[Any] | None:
+        while heap and heap[0][2] is None:
+            heapq.heappop(heap)
+        return heap[0] if heap else None
+
+
+def hrtimer_init(timer: hrtimer, clock_id: int, mode: int) -> None:
+    """Initialise ``timer`` for ``clock_id`` in ``mode``."""
+    k = kernel()
+    timer.clockid = clock_id
+    timer.is_soft = bool(mode & HRTIMER_MODE_SOFT)
+    timer.is_hard = bool(mode & HRTIMER_MODE_HARD)
+    if k.preempt_rt and not timer.is_hard:
+        timer.is_soft = True
+    timer._entry = None
+
+
+def hrtimer_setup(timer: hrtimer, function: Callable[[hrtimer], int], clock_id: int, mode: int) -> None:
+    """Initialise ``timer`` and set its callback (6.13+ spelling, accepted here too)."""
+    hrtimer_init(timer, clock_id, mode)
+    timer.function = function
+
+
+def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
+    base: HrtimerBase = cpu.hrtimer_base
+    base.seq += 1
+    entry = [timer.node_expires, base.seq, timer]
+    timer._entry = entry
+    timer._cpu = cpu.id
+    heapq.heappush(base.soft if timer.is_soft else base.hard, entry)
+    program_clockevent(k, cpu)
+
+
+def _remove(timer: hrtimer) -> bool:
+    e = timer._entry
+    if e is None:
+        return False
+    e[2] = None
+    timer._entry = None
+    return True
+
+
+def hrtimer_start_range_ns(timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
+    """Arm ``timer`` to fire between ``tim`` and ``tim + delta_ns``."""
+    k = kernel()
+    _remove(timer)
+    if mode & HRTIMER_MODE_REL:
+        tim += k.engine.now
+    timer._softexpires = tim
+    timer.node_expires = tim + delta_ns
+    cpu = k.cpu if k.cpu is not None else k.cpus[timer._cpu]
+    tp = k.tp.hrtimer_start
+    if tp.on:
+        tp.emit(cpu.id, hrtimer=k.ptr(timer), function=k.symbol(timer.function, False),
+                expires=timer.node_expires, softexpires=timer._softexpires)  # fmt: skip
+    _enqueue(k, cpu, timer)
+
+
+def hrtimer_start(timer: hrtimer, tim: int, mode: int) -> None:
+    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``)."""
+    hrtimer_start_range_ns(timer, tim, 0, mode)
+
+
+def hrtimer_try_to_cancel(timer: hrtimer) -> int:
+    """1 if cancelled, 0 if inactive, -1 if its callback is running."""
+    if timer.running:
+        return -1
+    if _remove(timer):
+        k = kernel()
+        tp = k.tp.hrtimer_cancel
+        if tp.on:
+            tp.emit(k.cpu.id if k.cpu else 0, hrtimer=k.ptr(timer))
+        return 1
+    return 0
+
+
+def hrtimer_cancel(timer: hrtimer) -> int:
+    """Cancel ``timer`` and wait for a running callback; returns 1 if it was active."""
+    from irqlab.kernel.cpu import burn
+
+    while True:
+        ret = hrtimer_try_to_cancel(timer)
+        if ret >= 0:
+            return ret
+        burn(on_cpu(), 1000, True)
+
+
+def hrtimer_active(timer: hrtimer) -> bool:
+    return timer._entry is not None or timer.running
+
+
+def hrtimer_is_queued(timer: hrtimer) -> bool:
+    return timer._entry is not None
+
+
+def hrtimer_callback_running(timer: hrtimer) -> bool:
+    return timer.running
+
+
+def hrtimer_get_expires(timer: hrtimer) -> int:
+    return timer.node_expires
+
+
+def hrtimer_get_softexpires(timer: hrtimer) -> int:
+    return timer._softexpires
+
+
+def hrtimer_set_expires(timer: hrtimer, t: int) -> None:
+    timer._softexpires = timer.node_expires = t
+
+
+def hrtimer_get_remaining(timer: hrtimer) -> int:
+    return timer.node_expires - kernel().engine.now
+
+
+def hrtimer_forward(timer: hrtimer, now: int, interval: int) -> int:
+    """Push the expiry forward by whole ``interval``s past ``now``; returns the overrun count."""
+    delta = now - timer.node_expires
+    if delta < 0:
+        return 0
+    if interval <= 0:
+        raise ValueError("hrtimer_forward() needs a positive interval")
+    orun = delta // interval + 1
+    timer.node_expires += orun * interval
+    timer._softexpires += orun * interval
+    return orun
+
+
+def hrtimer_forward_now(timer: hrtimer, interval: int) -> int:
+    return hrtimer_forward(timer, kernel().engine.now, interval)
+
+
+def from_hrtimer(var_type: Any, timer: hrtimer, member: str) -> Any:
+    t = var_type if isinstance(var_type, type) else type(var_type) if var_type is not None else None
+    return container_of(timer, t, member)
+
+
+# -- expiry ----------------------------------------------------------------------------------
+
+
+def program_clockevent(k: Kernel, cpu: CPU) -> None:
+    """Program the CPU's clock event device for its earliest hrtimer."""
+    base: HrtimerBase = cpu.hrtimer_base
+    h = HrtimerBase.top(base.hard)
+    s = HrtimerBase.top(base.soft)
+    nxt = min(h[0] if h else 1 << 62, s[0] if s else 1 << 62)
+    if nxt == 1 << 62:
+        if cpu.clockevent is not None:
+            k.engine.cancel(cpu.clockevent)
+            cpu.clockevent = None
+            cpu.clockevent_at = -1
+        return
+    if cpu.clockevent is not None and cpu.clockevent_at == nxt:
+        return
+    k.engine.cancel(cpu.clockevent)
+    cpu.clockevent_at = nxt
+    cpu.clockevent = k.engine.at(max(nxt, k.engine.now), PRIO_IRQ, _clockevent_fire, k, cpu)
+
+
+def _clockevent_fire(k: Kernel, cpu: CPU) -> None:
+    cpu.clockevent = None
+    cpu.clockevent_at = -1
+    k.timer_interrupt(cpu)
+
+
+def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
+    base: HrtimerBase = cpu.hrtimer_base
+    tp_entry = k.tp.hrtimer_expire_entry
+    tp_exit = k.tp.hrtimer_expire_exit
+    while True:
+        e = HrtimerBase.top(heap)
+        if e is None:
+            return
+        timer: hrtimer = e[2]
+        if now < timer._softexpires:
+            return
+        heapq.heappop(heap)
+        timer._entry = None
+        timer.running = True
+        base.running = timer
+        fn = timer.function
+        if tp_entry.on:
+            tp_entry.emit(cpu.id, hrtimer=k.ptr(timer), function=k.symbol(fn, False), now=now)
+        pc = cpu.preempt_count
+        restart = HRTIMER_NORESTART
+        try:
+            restart = fn(timer)  # type: ignore[misc]
+        except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            k.fault(exc, "hardirq" if heap is base.hard else "softirq")
+            cpu.preempt_count = pc
+        cpu = k.cpu  # type: ignore[assignment]
+        timer.running = False
+        base.running = None
+        if tp_exit.on:
+            tp_exit.emit(cpu.id, hrtimer=k.ptr(timer))
+        if restart == HRTIMER_RESTART and timer._entry is None:
+            _enqueue(k, cpu, timer)
+
+
+def hrtimer_interrupt(cpu: CPU) -> None:
+    """The clock event interrupt: expire hard hrtimers, kick soft ones, reprogram."""
+    k = cpu.k
+    now = k.engine.now
+    _run_queue(k, cpu, cpu.hrtimer_base.hard, now)
+    cpu = k.cpu  # type: ignore[assignment]
+    s = HrtimerBase.top(cpu.hrtimer_base.soft)
+    if s is not None and s[2]._softexpires <= now:
+        raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
+    program_clockevent(k, cpu)
+
+
+def hrtimer_run_softirq() -> None:
+    """HRTIMER_SOFTIRQ: expire soft hrtimers."""
+    k = on_cpu()
+    cpu = k.cpu
+    assert cpu is not None
+    _run_queue(k, cpu, cpu.hrtimer_base.soft, k.engine.now)
+    program_clockevent(k, k.cpu)  # type: ignore[arg-type]
+
+
+# -- sleeping on an hrtimer --------------------------------------------------------------------
+
+
+class hrtimer_sleeper:
+    def __init__(self, task: Any) -> None:
+        self.timer = hrtimer()
+        self.task = task
+
+
+def _sleeper_wakeup(timer: hrtimer) -> int:
+    t = timer.sleeper_task  # type: ignore[attr-defined]
+    if t is not None:
+        timer.sleeper_task = None  # type: ignore[attr-defined]
+        kernel().sched.try_to_wake_up(t)
+    return HRTIMER_NORESTART
+
+
+def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: str = "") -> int:
+    """Sleep (state set by the caller) until an hrtimer fires; 0 when it expired. May sleep."""
+    k = on_cpu()
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    if expires is None:
+        k.sched.schedule()
+        return -4
+    t = hrtimer()
+    hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)
+    t.function = _sleeper_wakeup
+    t.sleeper_task = cur  # type: ignore[attr-defined]
+    if desc:
+        cur.wait_desc = desc
+    hrtimer_start_range_ns(t, expires, delta, mode)
+    k.sched.schedule()
+    hrtimer_cancel(t)
+    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+
+
+def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
+    """Sleep between ``min_us`` and ``max_us`` µs (usually near ``max_us``). May sleep."""
+    k = on_cpu()
+    exp = min_us * 1000
+    delta = (max_us - min_us) * 1000
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    deadline = k.engine.now + exp
+    while True:
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur.raw_state = state
+        if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, f"usleep_range({min_us}, {max_us})"):
+            break
+
+
+def usleep_range(min_us: int, max_us: int) -> None:
+    """Sleep between ``min_us`` and ``max_us`` µs on an hrtimer. May sleep."""
+    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
+
+    usleep_range_state(min_us, max_us, TASK_UNINTERRUPTIBLE)
+
+
+def usleep_idle_range(min_us: int, max_us: int) -> None:
+    from irqlab.kernel.sched.core import TASK_IDLE
+
+    usleep_range_state(min_us, max_us, TASK_IDLE)
+
+
+__all__ = [
+    "hrtimer",
+    "hrtimer_init",
+    "hrtimer_setup",
+    "hrtimer_start",
+    "hrtimer_start_range_ns",
+    "hrtimer_cancel",
+    "hrtimer_try_to_cancel",
+    "hrtimer_active",
+    "hrtimer_is_queued",
+    "hrtimer_callback_running",
+    "hrtimer_get_expires",
+    "hrtimer_get_softexpires",
+    "hrtimer_set_expires",
+    "hrtimer_get_remaining",
+    "hrtimer_forward",
+    "hrtimer_forward_now",
+    "from_hrtimer",
+    "usleep_range",
+    "usleep_range_state",
+    "usleep_idle_range",
+    "schedule_hrtimeout_range",
+    "HRTIMER_MODE_ABS",
+    "HRTIMER_MODE_REL",
+    "HRTIMER_MODE_PINNED",
+    "HRTIMER_MODE_SOFT",
+    "HRTIMER_MODE_HARD",
+    "HRTIMER_MODE_ABS_PINNED",
+    "HRTIMER_MODE_REL_PINNED",
+    "HRTIMER_MODE_ABS_SOFT",
+    "HRTIMER_MODE_REL_SOFT",
+    "HRTIMER_MODE_ABS_HARD",
+    "HRTIMER_MODE_REL_HARD",
+    "HRTIMER_MODE_REL_PINNED_HARD",
+    "HRTIMER_NORESTART",
+    "HRTIMER_RESTART",
+    "CLOCK_MONOTONIC",
+    "CLOCK_REALTIME",
+    "CLOCK_BOOTTIME",
+    "CLOCK_TAI",
+]

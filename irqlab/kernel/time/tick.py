@@ -1,0 +1,88 @@
+"""The per-CPU periodic tick, stopped on idle CPUs (NO_HZ_IDLE). Mirrors kernel/time/tick-sched.c.
+
+Each CPU's tick is a hard hrtimer firing every TICK_NSEC on the global tick grid. It
+runs the scheduler tick and raises TIMER_SOFTIRQ when a timer_list timer expired.
+An idle CPU stops its tick, or moves it to the jiffy of its next timer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from irqlab.kernel.time.hrtimer import (
+    HRTIMER_MODE_ABS_HARD,
+    HRTIMER_RESTART,
+    CLOCK_MONOTONIC,
+    hrtimer,
+    hrtimer_init,
+    hrtimer_start,
+    hrtimer_try_to_cancel,
+)
+from irqlab.kernel.time.timer import run_local_timers
+
+if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
+    from irqlab.kernel.kernel import Kernel
+
+
+class TickSched:
+    """Tick management for all CPUs of one kernel."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+        self.tick_nsec = k.tick_nsec
+
+    def setup(self, cpu: CPU) -> None:
+        t = hrtimer()
+        t.function = self._tick_fn
+        t.tick_cpu = cpu.id  # type: ignore[attr-defined]
+        cpu.tick = t
+
+    def start(self, cpu: CPU) -> None:
+        """Start (or restart) the periodic tick at the next tick boundary."""
+        k = self.k
+        t = cpu.tick
+        hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD)
+        t.function = self._tick_fn
+        nxt = (k.engine.now // self.tick_nsec + 1) * self.tick_nsec
+        hrtimer_start(t, nxt, HRTIMER_MODE_ABS_HARD)
+        cpu.tick_stopped = False
+
+    def _tick_fn(self, timer: hrtimer) -> int:
+        """tick_sched_timer(): update_process_times() and re-arm one tick later."""
+        k = self.k
+        cpu = k.cpu
+        assert cpu is not None
+        run_local_timers(k, cpu)
+        k.sched.scheduler_tick(cpu)
+        for hook in k.tick_hooks:
+            hook(cpu)
+        now = k.engine.now
+        timer.node_expires = timer._softexpires = (now // self.tick_nsec + 1) * self.tick_nsec
+        return HRTIMER_RESTART
+
+    def nohz_idle_enter(self, cpu: CPU) -> None:
+        """tick_nohz_idle_stop_tick(): stop the tick or push it to the next timer's jiffy."""
+        k = self.k
+        nxt = cpu.timer_base.next_expiry()
+        t = cpu.tick
+        if nxt is None:
+            if hrtimer_try_to_cancel(t) >= 0:
+                cpu.tick_stopped = True
+            return
+        when = (nxt - k.initial_jiffies) * self.tick_nsec
+        if when > t.node_expires or t._entry is None:
+            hrtimer_try_to_cancel(t)
+            hrtimer_start(t, max(when, k.engine.now), HRTIMER_MODE_ABS_HARD)
+            cpu.tick_stopped = True
+
+    def nohz_idle_exit(self, cpu: CPU) -> None:
+        """tick_nohz_idle_exit(): restart the periodic tick if it was stopped."""
+        if cpu.tick_stopped:
+            hrtimer_try_to_cancel(cpu.tick)
+            self.start(cpu)
+
+    def nohz_reprogram(self, cpu: CPU) -> None:
+        """A timer was queued on an idle CPU from elsewhere: re-evaluate its stopped tick."""
+        if cpu.tick_stopped and cpu.curr is cpu.idle:
+            self.nohz_idle_enter(cpu)

@@ -1,0 +1,414 @@
+"""timer_list timers on the timer wheel, schedule_timeout and msleep. Mirrors kernel/time/timer.c (6.12).
+
+Timers expire in TIMER_SOFTIRQ on the tick of the CPU they were queued on. Their
+bucket is computed exactly as ``calc_wheel_index()`` does, so a timer never fires
+early and far timers are rounded up to their wheel level's granularity.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from irqlab.kernel.container import Embeddable, container_of
+from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
+
+if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
+    from irqlab.kernel.kernel import Kernel
+
+TIMER_CPUMASK = 0x0003FFFF
+TIMER_MIGRATING = 0x00040000
+TIMER_DEFERRABLE = 0x00080000
+TIMER_PINNED = 0x00100000
+TIMER_IRQSAFE = 0x00200000
+
+LVL_CLK_SHIFT = 3
+LVL_BITS = 6
+LVL_SIZE = 1 << LVL_BITS
+
+
+def _lvl_start(n: int) -> int:
+    return (LVL_SIZE - 1) << ((n - 1) * LVL_CLK_SHIFT)
+
+
+def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
+    """The jiffy at which a timer expiring at ``expires`` is collected (calc_wheel_index())."""
+    depth = 9 if hz > 100 else 8
+    delta = expires - clk
+    if delta < 0:
+        return clk
+    lvl = depth - 1
+    for n in range(depth):
+        if delta < _lvl_start(n + 1):
+            lvl = n
+            break
+    else:
+        cutoff = _lvl_start(depth)
+        if delta >= cutoff:
+            expires = clk + cutoff - (1 << ((depth - 1) * LVL_CLK_SHIFT))
+    shift = lvl * LVL_CLK_SHIFT
+    return ((expires >> shift) + 1) << shift
+
+
+class timer_list(Embeddable):
+    """struct timer_list."""
+
+
+    def __init__(self, function: Callable[[Any], None] | None = None, flags: int = 0) -> None:
+        self.function = function
+        self.expires = 0
+        self.flags = flags
+        self._base: TimerBase | None = None
+        self._bucket = 0
+        self._seq = 0
+
+    def __repr__(self) -> str:
+        fn = getattr(self.function, "__qualname__", self.function)
+        return f"<timer_list {fn} expires={self.expires} {'pending' if self._base else 'idle'}>"
+
+
+class TimerBase:
+    """A CPU's timer wheel (struct timer_base)."""
+
+    __slots__ = ("cpu", "buckets", "heap", "running_timer", "clk", "seq")
+
+    def __init__(self, cpu: int) -> None:
+        self.cpu = cpu
+        self.buckets: dict[int, list[timer_list]] = {}
+        self.heap: list[int] = []
+        self.running_timer: timer_list | None = None
+        self.clk = 0
+        self.seq = 0
+
+    def enqueue(self, t: timer_list, bucket: int) -> None:
+        lst = self.buckets.get(bucket)
+        if lst is None:
+            lst = self.buckets[bucket] = []
+            heapq.heappush(self.heap, bucket)
+        self.seq += 1
+        t._seq = self.seq
+        t._bucket = bucket
+        t._base = self
+        lst.append(t)
+
+    def detach(self, t: timer_list) -> None:
+        lst = self.buckets.get(t._bucket)
+        if lst is not None:
+            lst.remove(t)
+            if not lst:
+                del self.buckets[t._bucket]
+        t._base = None
+
+    def next_expiry(self) -> int | None:
+        heap = self.heap
+        while heap and heap[0] not in self.buckets:
+            heapq.heappop(heap)
+        return heap[0] if heap else None
+
+
+def _trace_start(k: Kernel, cpu: int, t: timer_list) -> None:
+    tp = k.tp.timer_start
+    if tp.on:
+        tp.emit(cpu, timer=k.ptr(t), function=k.symbol(t.function, False), expires=t.expires,
+                timeout=t.expires - k.jiffies)  # fmt: skip
+
+
+def timer_setup(timer: timer_list, callback: Callable[[Any], None], flags: int = 0) -> None:
+    """Initialise ``timer`` to call ``callback(timer)`` on expiry."""
+    timer.function = callback
+    timer.flags = flags
+    timer._base = None
+    timer.expires = 0
+
+
+def init_timer(timer: timer_list) -> None:
+    timer._base = None
+
+
+def _mod_timer(k: Kernel, timer: timer_list, expires: int, cpu: CPU | None = None) -> int:
+    if timer.function is None:
+        k.bugs.warn("kernel/time/timer.c", 1123, None, skip=3)
+    was_pending = timer._base is not None
+    if was_pending:
+        timer._base.detach(timer)  # type: ignore[union-attr]
+    if cpu is None:
+        cpu = k.cpu if k.cpu is not None else k.cpus[0]
+    base: TimerBase = cpu.timer_base
+    timer.expires = expires
+    j = k.jiffies
+    clk = max(base.clk, j)
+    base.enqueue(timer, calc_wheel_bucket(expires, clk, k.hz))
+    _trace_start(k, cpu.id, timer)
+    if cpu is not k.cpu:
+        k.tick.nohz_reprogram(cpu)
+    return 1 if was_pending else 0
+
+
+def mod_timer(timer: timer_list, expires: int) -> int:
+    """(Re)arm ``timer`` to expire at jiffies ``expires``; returns 1 if it was pending."""
+    k = kernel()
+    if timer._base is not None and timer.expires == expires:
+        return 1
+    return _mod_timer(k, timer, expires)
+
+
+def mod_timer_pending(timer: timer_list, expires: int) -> int:
+    if timer._base is None:
+        return 0
+    return mod_timer(timer, expires)
+
+
+def timer_reduce(timer: timer_list, expires: int) -> int:
+    if timer._base is not None and timer.expires <= expires:
+        return 1
+    return mod_timer(timer, expires)
+
+
+def add_timer(timer: timer_list) -> None:
+    """Start a timer that is not pending (BUG if it is)."""
+    k = kernel()
+    if timer._base is not None:
+        raise k.bugs.fatal("kernel BUG at kernel/time/timer.c:1253!")
+    _mod_timer(k, timer, timer.expires)
+
+
+def add_timer_global(timer: timer_list) -> None:
+    add_timer(timer)
+
+
+def add_timer_local(timer: timer_list) -> None:
+    add_timer(timer)
+
+
+def add_timer_on(timer: timer_list, cpu: int) -> None:
+    """Start a timer on a specific CPU."""
+    k = kernel()
+    if timer._base is not None:
+        raise k.bugs.fatal("kernel BUG at kernel/time/timer.c:1294!")
+    _mod_timer(k, timer, timer.expires, k.cpus[cpu])
+
+
+def timer_pending(timer: timer_list) -> bool:
+    return timer._base is not None
+
+
+def timer_delete(timer: timer_list) -> int:
+    """Deactivate a timer; returns 1 if it was pending. Does not wait for a running callback."""
+    k = kernel()
+    if timer._base is None:
+        return 0
+    timer._base.detach(timer)
+    tp = k.tp.timer_cancel
+    if tp.on:
+        tp.emit(k.cpu.id if k.cpu else 0, timer=k.ptr(timer))
+    return 1
+
+
+del_timer = timer_delete
+
+
+def timer_delete_sync(timer: timer_list) -> int:
+    """Deactivate a timer and wait for its callback to finish on other CPUs."""
+    from irqlab.kernel.cpu import HARDIRQ_MASK, burn
+
+    k = on_cpu()
+    cpu = k.cpu
+    assert cpu is not None
+    if cpu.preempt_count & HARDIRQ_MASK and not timer.flags & TIMER_IRQSAFE:
+        k.bugs.warn("kernel/time/timer.c", 1633, None, once_key=("timer_delete_sync", id(timer)), skip=2)
+    ret = timer_delete(timer)
+    while any(c.timer_base.running_timer is timer and c is not k.cpu for c in k.cpus):
+        burn(k, 1000, True)  # cpu_relax() until the callback returns
+    return ret
+
+
+del_timer_sync = timer_delete_sync
+timer_shutdown_sync = timer_delete_sync
+timer_shutdown = timer_delete
+
+
+def from_timer(var_type: Any, timer: timer_list, member: str) -> Any:
+    """container_of(timer, type, member): the struct embedding ``timer``.
+
+    Accepts the C argument order ``from_timer(var, callback_timer, timer_fieldname)`` where
+    ``var`` is the container's type (or an instance of it).
+    """
+    t = var_type if isinstance(var_type, type) else type(var_type) if var_type is not None else None
+    return container_of(timer, t, member)
+
+
+timer_container_of = from_timer
+
+
+def run_timer_softirq() -> None:
+    """TIMER_SOFTIRQ: run this CPU's expired timers (LIFO within a bucket, as hlist_add_head)."""
+    k = on_cpu()
+    cpu = k.cpu
+    assert cpu is not None
+    base: TimerBase = cpu.timer_base
+    j = k.jiffies
+    tp_entry = k.tp.timer_expire_entry
+    tp_exit = k.tp.timer_expire_exit
+    base.clk = j + 1
+    while True:
+        b = base.next_expiry()
+        if b is None or b > j:
+            break
+        timers = base.buckets.pop(b)
+        heapq.heappop(base.heap)
+        while timers:
+            t = timers.pop()
+            t._base = None
+            fn = t.function
+            base.running_timer = t
+            if tp_entry.on:
+                tp_entry.emit(cpu.id, timer=k.ptr(t), function=k.symbol(fn, False), now=j)
+            pc = cpu.preempt_count
+            try:
+                fn(t)  # type: ignore[misc]
+            except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                k.fault(exc, "softirq")
+                cpu.preempt_count = pc
+            cpu = k.cpu  # type: ignore[assignment]
+            if cpu.preempt_count != pc:
+                k.bugs.warn("kernel/time/timer.c", 1736,
+                            f"timer: {k.symbol(fn, True)} preempt leak: {pc:08x} -> {cpu.preempt_count:08x}",
+                            skip=2)  # fmt: skip
+                cpu.preempt_count = pc
+            base.running_timer = None
+            if tp_exit.on:
+                tp_exit.emit(cpu.id, timer=k.ptr(t))
+    base.clk = j + 1
+
+
+def run_local_timers(k: Kernel, cpu: CPU) -> None:
+    """From the tick: raise TIMER_SOFTIRQ when a timer of this CPU has expired."""
+    nxt = cpu.timer_base.next_expiry()
+    if nxt is not None and nxt <= k.jiffies:
+        raise_softirq_on(k, cpu, TIMER_SOFTIRQ)
+
+
+# -- sleeping on a timer ----------------------------------------------------------------------
+
+
+def _process_timeout(t: timer_list) -> None:
+    kernel().sched.try_to_wake_up(t.task)  # type: ignore[attr-defined]
+
+
+def schedule_timeout(timeout: int) -> int:
+    """Sleep until ``timeout`` jiffies have passed (state set by the caller). May sleep.
+
+    Returns the jiffies left (0 when the timeout expired).
+    """
+    from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_RUNNING
+
+    k = on_cpu()
+    if timeout == MAX_SCHEDULE_TIMEOUT:
+        k.sched.schedule()
+        return timeout
+    if timeout < 0:
+        from irqlab.kernel.printk import KERN_ERR, vprintk
+
+        vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
+        k.cpu.curr.raw_state = TASK_RUNNING  # type: ignore[union-attr]
+        return 0
+    expire = timeout + k.jiffies
+    t = timer_list(_process_timeout)
+    t.task = k.cpu.curr  # type: ignore[attr-defined,union-attr]
+    _mod_timer(k, t, expire)
+    k.sched.schedule()
+    if t._base is not None:
+        t._base.detach(t)
+    left = expire - k.jiffies
+    return left if left > 0 else 0
+
+
+def _set_state_and_sleep(state: int, timeout: int, desc: str) -> int:
+    k = on_cpu()
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    cur.raw_state = state
+    cur.wait_desc = desc
+    return schedule_timeout(timeout)
+
+
+def schedule_timeout_uninterruptible(timeout: int) -> int:
+    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
+
+    return _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, "schedule_timeout_uninterruptible")
+
+
+def schedule_timeout_interruptible(timeout: int) -> int:
+    from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
+
+    return _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, "schedule_timeout_interruptible")
+
+
+def schedule_timeout_idle(timeout: int) -> int:
+    from irqlab.kernel.sched.core import TASK_IDLE
+
+    return _set_state_and_sleep(TASK_IDLE, timeout, "schedule_timeout_idle")
+
+
+def msleep(msecs: int) -> None:
+    """Sleep at least ``msecs`` ms, in whole jiffies. May sleep.
+
+    6.12 sleeps ``msecs_to_jiffies(msecs) + 1`` jiffies (the +1 was dropped in 6.13),
+    so msleep(1) at HZ=250 takes 8-12 ms.
+    """
+    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
+    from irqlab.kernel.time.jiffies import msecs_to_jiffies
+
+    timeout = msecs_to_jiffies(msecs) + 1
+    while timeout:
+        timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, f"msleep({msecs})")
+
+
+def msleep_interruptible(msecs: int) -> int:
+    """Like msleep; returns the ms left when woken early (never, without signals)."""
+    from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
+    from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
+
+    timeout = msecs_to_jiffies(msecs) + 1
+    while timeout:
+        timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, f"msleep_interruptible({msecs})")
+    return jiffies_to_msecs(timeout)
+
+
+def ssleep(seconds: int) -> None:
+    msleep(seconds * 1000)
+
+
+__all__ = [
+    "timer_list",
+    "timer_setup",
+    "init_timer",
+    "mod_timer",
+    "mod_timer_pending",
+    "timer_reduce",
+    "add_timer",
+    "add_timer_on",
+    "add_timer_global",
+    "add_timer_local",
+    "del_timer",
+    "del_timer_sync",
+    "timer_delete",
+    "timer_delete_sync",
+    "timer_shutdown",
+    "timer_shutdown_sync",
+    "timer_pending",
+    "from_timer",
+    "timer_container_of",
+    "schedule_timeout",
+    "schedule_timeout_uninterruptible",
+    "schedule_timeout_interruptible",
+    "schedule_timeout_idle",
+    "msleep",
+    "msleep_interruptible",
+    "ssleep",
+    "TIMER_DEFERRABLE",
+    "TIMER_PINNED",
+    "TIMER_IRQSAFE",
+]

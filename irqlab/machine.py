@@ -1,0 +1,278 @@
+"""The scenario API: boot a board, load modules, inject events, run, read dmesg and /proc."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from irqlab.boards import get_board
+from irqlab.fs import ProcFS
+from irqlab.kernel.core import current_kernel
+from irqlab.kernel.kernel import Kernel
+from irqlab.kernel.module import do_delete_module, do_init_module
+from irqlab.kernel.panic import taint_string
+from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
+from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
+from irqlab.sim.units import TimeLike
+from irqlab.trace import TraceBus
+
+
+class Machine:
+    """A booted simulated machine. Create it with :func:`irqlab.boot`."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.fs = ProcFS(kernel)
+        kernel.subsys["fs"] = self.fs
+        for hook in list(kernel.subsys.get("fs_hooks", [])):
+            hook(self.fs)
+
+    # -- time ----------------------------------------------------------------------------
+    @property
+    def now(self) -> int:
+        """Simulated time in ns since boot."""
+        return self.kernel.engine.now
+
+    @property
+    def jiffies(self) -> int:
+        return self.kernel.jiffies
+
+    @property
+    def seed(self) -> int:
+        return self.kernel.engine.seed
+
+    @property
+    def trace(self) -> TraceBus:
+        """The tracepoints and their ring buffer: ``m.trace.enable("sched_switch")``, ``m.trace.events()``."""
+        return self.kernel.tp
+
+    def _enter(self) -> Kernel | None:
+        prev = current_kernel.k
+        current_kernel.k = self.kernel
+        return prev
+
+    def run(self, until: TimeLike | None = None, *, for_: TimeLike | None = None) -> None:
+        """Advance simulated time to ``until`` (absolute) or by ``for_``; without either, run until
+        nothing is left to do (raising StalledError if tasks are blocked forever)."""
+        if until is not None and for_ is not None:
+            raise ValueError("give run() either until= (an absolute time) or for_= (a duration), not both")
+        end: int | None = None
+        if until is not None:
+            end = to_ns(until)
+            if end < self.now:
+                raise ValueError(f"run(until={until!r}) is in the past: the machine is already at {self.now} ns")
+        elif for_ is not None:
+            end = self.now + to_ns(for_)
+        prev = self._enter()
+        try:
+            self.kernel.engine.run(until=end)
+        finally:
+            current_kernel.k = prev
+
+    def run_until(self, predicate: Callable[[], bool], limit: TimeLike | None = None) -> bool:
+        """Run until ``predicate()`` is true (checked after each event); returns whether it became true."""
+        end = self.now + to_ns(limit) if limit is not None else None
+        prev = self._enter()
+        try:
+            if predicate():
+                return True
+            self.kernel.engine.run(until=end, stop=predicate)
+        finally:
+            current_kernel.k = prev
+        return predicate()
+
+    def at(self, when: TimeLike, callback: Callable[..., Any], *args: Any) -> None:
+        """Schedule a scenario action ``callback(*args)`` at absolute simulated time ``when``.
+
+        The action runs outside every CPU, like the outside world: it may inject hardware
+        events, spawn tasks, load modules or write /proc files, but not call kernel APIs.
+        """
+        t = to_ns(when)
+        if t < self.now:
+            raise ValueError(f"m.at({when!r}) is in the past: the machine is already at {self.now} ns")
+        self.kernel.engine.at(t, PRIO_SCENARIO, self._action, callback, args)
+
+    def after(self, delay: TimeLike, callback: Callable[..., Any], *args: Any) -> None:
+        """Schedule ``callback(*args)`` ``delay`` after the current simulated time."""
+        self.at(self.now + to_ns(delay), callback, *args)
+
+    def _action(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        callback(*args)
+
+    # -- tasks -------------------------------------------------------------------------
+    def spawn(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str | None = None,
+        cpu: int | None = None,
+        policy: str = "normal",
+        prio: int = 0,
+        user: bool = False,
+    ) -> Task:
+        """Start a kernel thread (or, with ``user=True``, a user task) running ``fn(*args)``.
+
+        ``cpu`` pins it to one CPU; ``policy`` is "normal", "fifo", "rr", "batch" or "idle";
+        ``prio`` is the RT priority (1-99) for fifo/rr and the nice value otherwise.
+        """
+        k = self.kernel
+        if not callable(fn):
+            raise TypeError(f"spawn() needs a function to run, not {fn!r}")
+        pol = POLICY_NAMES.get(policy)
+        if pol is None:
+            raise ValueError(f"policy must be one of {', '.join(POLICY_NAMES)}, not {policy!r}")
+        if cpu is not None and not 0 <= cpu < len(k.cpus):
+            raise ValueError(f"cpu={cpu} does not exist: this machine has CPUs 0-{len(k.cpus) - 1}")
+        prev = self._enter()
+        try:
+            t = k.create_task(fn, args, name or getattr(fn, "__name__", "kthread"), user=user)
+            if pol in (1, 2):
+                k.sched.setscheduler(t, pol, prio)
+            else:
+                k.sched.setscheduler(t, pol, 0, prio)
+            if cpu is not None:
+                t.cpus_allowed = 1 << cpu
+                t.cpu = cpu
+            k.sched.wake_up_new_task(t)
+        finally:
+            current_kernel.k = prev
+        return t
+
+    def task(self, name_or_pid: str | int) -> Task:
+        """Find a task by pid or comm."""
+        for t in self.kernel.tasks.values():
+            if t.pid == name_or_pid or t.comm == name_or_pid:
+                return t
+        raise KeyError(f"no task {name_or_pid!r}")
+
+    @property
+    def tasks(self) -> list[Task]:
+        return list(self.kernel.tasks.values())
+
+    # -- modules -----------------------------------------------------------------------
+    def insmod(self, module: Any) -> int | Task:
+        """Load a module: run its module_init() in an ``insmod`` task.
+
+        From a script (outside m.run) this runs the machine until init returns and
+        returns its value (0 or -errno). From a scenario action it starts the insmod
+        task and returns it.
+        """
+        k = self.kernel
+        prev = self._enter()
+        try:
+            mod, err = k.modules.prepare(module)
+            if mod is None:
+                return err
+            t = k.create_task(do_init_module, (k, mod), "insmod")
+            k.sched.wake_up_new_task(t)
+        finally:
+            current_kernel.k = prev
+        return self._maybe_wait(t, f"insmod {mod.name}")
+
+    def rmmod(self, name: str) -> int | Task:
+        """Unload a module by name: run its module_exit() in an ``rmmod`` task."""
+        from irqlab.errno import ENOENT
+
+        k = self.kernel
+        mod = k.modules.find(name)
+        if mod is None:
+            return -ENOENT
+        prev = self._enter()
+        try:
+            t = k.create_task(do_delete_module, (k, mod), "rmmod")
+            k.sched.wake_up_new_task(t)
+        finally:
+            current_kernel.k = prev
+        return self._maybe_wait(t, f"rmmod {name}")
+
+    def _maybe_wait(self, t: Task, what: str) -> int | Task:
+        if self.kernel.engine.running:
+            return t
+        self.run_until(lambda: t.state is TaskState.DEAD)
+        if t.state is not TaskState.DEAD:
+            raise StalledError(self.now, [(f"{t.comm}/{t.pid}", t.wait_desc or "?")])
+        if t.exception is not None:
+            return -14  # -EFAULT: the module's code oopsed
+        return int(t.result or 0)
+
+    # -- output ------------------------------------------------------------------------
+    def dmesg(self, level: int | None = None) -> str:
+        """The kernel log as dmesg prints it; ``level`` keeps messages at that level or more urgent."""
+        return self.kernel.log.text(level)
+
+    def dmesg_lines(self) -> list[str]:
+        """Just the message texts, without timestamps."""
+        return [line for r in self.kernel.log.records for line in r.text.split("\n")]
+
+    def read(self, path: str) -> str:
+        """Read a /proc, /sys or debugfs file."""
+        prev = self._enter()
+        try:
+            return self.fs.read(path)
+        finally:
+            current_kernel.k = prev
+
+    def write(self, path: str, text: str) -> int:
+        """Write a /proc or /sys file; returns len(text) or -errno, as write(2) would."""
+        prev = self._enter()
+        try:
+            return self.fs.write(path, text)
+        finally:
+            current_kernel.k = prev
+
+    @property
+    def tainted(self) -> str:
+        """The taint letters ('' when untainted), e.g. 'DOW'."""
+        return taint_string(self.kernel.bugs.taint)
+
+    @property
+    def reports(self) -> list[tuple[str, str]]:
+        """Every kernel report so far as (kind, text): WARNINGs, BUGs and oopses."""
+        return list(self.kernel.bugs.reports)
+
+    def fail_atomic_allocations(self, rate: float) -> None:
+        """Make GFP_ATOMIC allocations fail with probability ``rate`` (seeded)."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate must be within 0..1, not {rate}")
+        self.kernel.gfp_atomic_fail_rate = rate
+
+    def __repr__(self) -> str:
+        k = self.kernel
+        return f"<Machine {k.board.name} cpus={len(k.cpus)} now={self.now}ns seed={k.engine.seed}>"
+
+
+def boot(
+    board: str = "generic",
+    *,
+    cpus: int | None = None,
+    seed: int = 0,
+    hz: int | None = None,
+    preempt: str | None = None,
+    cmdline: str = "",
+    bugs: str = "warn",
+    trace: bool | list[str] = False,
+    trace_ring: int = 65536,
+    gfp_atomic_fail_rate: float = 0.0,
+) -> Machine:
+    """Boot a simulated machine.
+
+    ``board`` names a wiring table ("generic"); ``cpus``, ``hz`` and ``preempt``
+    ("none", "voluntary", "full", "rt") override the board's defaults; ``cmdline`` is the
+    kernel command line; ``bugs="raise"`` makes every kernel report raise KernelBugError;
+    ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
+    """
+    b = get_board(board)
+    k = Kernel(
+        b,
+        cpus=cpus if cpus is not None else b.cpus,
+        seed=seed,
+        hz=hz if hz is not None else b.hz,
+        preempt=preempt if preempt is not None else b.preempt,
+        bugs=bugs,
+        cmdline=cmdline,
+        trace_ring=trace_ring,
+        gfp_atomic_fail_rate=gfp_atomic_fail_rate,
+    )
+    if trace:
+        k.tp.enable(*(trace if isinstance(trace, list) else ()))
+    return Machine(k)
