@@ -295,8 +295,6 @@ class Kernel:
             if sig == SIG_IRQ:
                 cpu = self.cpu
                 assert cpu is not None
-                if cpu.tick_stopped:
-                    self.tick.nohz_idle_exit(cpu)
                 take_interrupts(self, cpu)
 
     def in_fiber(self) -> bool:

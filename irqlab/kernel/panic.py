@@ -88,8 +88,13 @@ def taint_string(taint: int) -> str:
     return "".join(c for i, c in enumerate(TAINT_FLAGS) if taint >> i & 1 and i != 0) or ("P" if taint & 1 else "")
 
 
+_KERNEL_NAMES = {"_task_entry": "kthread", "_idle_loop": "do_idle", "take_interrupts": "el1_interrupt",
+                 "_schedule": "__schedule", "_context_switch": "context_switch"}  # fmt: skip
+
+
 def _is_internal(filename: str) -> bool:
-    return filename.startswith(_SIM_DIR) or "greenlet" in filename or filename.endswith("panic.py")
+    return (filename.startswith(_SIM_DIR) or "greenlet" in filename or filename.endswith("panic.py")
+            or filename.endswith(("/kernel/bug.py", "/kernel/cpu.py")) or filename.endswith("/machine.py"))
 
 
 class BugReporter:
@@ -144,7 +149,9 @@ class BugReporter:
         return "Modules linked in:" + "".join(" " + m for m in mods)
 
     def symbol_of_frame(self, f: FrameType | None, code: Any, lineno: int) -> str:
-        name = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
+        internal = code.co_filename.startswith(_PKG_DIR)
+        name = code.co_name if internal else (code.co_qualname if hasattr(code, "co_qualname") else code.co_name)
+        name = _KERNEL_NAMES.get(name, name) if internal else name
         first = code.co_firstlineno
         off = max(0, (lineno - first) * 4)
         last = max(lineno, first)
@@ -163,20 +170,20 @@ class BugReporter:
         out: list[str] = []
         f: FrameType | None = sys._getframe(skip)
         while f is not None:
-            if not _is_internal(f.f_code.co_filename):
+            if not _is_internal(f.f_code.co_filename) and f.f_code.co_name != "<lambda>":
                 out.append(self.symbol_of_frame(f, f.f_code, f.f_lineno))
             f = f.f_back
-        return out[:40]
+        return _close_trace(out)
 
     def tb_stack(self, tb: TracebackType | None) -> list[str]:
         frames = [(fs.filename, fs) for fs in traceback.extract_tb(tb)]
         out: list[str] = []
         entries = list(_walk_tb(tb))
         for frame, lineno in reversed(entries):
-            if not _is_internal(frame.f_code.co_filename):
+            if not _is_internal(frame.f_code.co_filename) and frame.f_code.co_name != "<lambda>":
                 out.append(self.symbol_of_frame(frame, frame.f_code, lineno))
         del frames
-        return out[:40]
+        return _close_trace(out)
 
     def dump_stack_lines(self, trace: list[str]) -> list[str]:
         b = self.k.board
@@ -298,6 +305,13 @@ class BugReporter:
         if isinstance(exc, (AssertionError,)) and _raised_inside_irqlab(exc):
             raise exc
         self.die(exc, where)
+
+
+def _close_trace(out: list[str]) -> list[str]:
+    out = out[:40]
+    if out and out[-1].startswith("kthread+"):
+        out.append("ret_from_fork+0x10/0x20")
+    return out
 
 
 def _walk_tb(tb: TracebackType | None) -> list[tuple[FrameType, int]]:

@@ -99,8 +99,10 @@ def _acquire(k: Kernel, lock: raw_spinlock) -> None:
         lock.owner_cpu = cpu.id
         lock.owner = cpu.curr
         return
-    if lock.owner_cpu == cpu.id:
+    if lock.owner is cpu.curr:
         _spin_bug(k, lock, "recursion")
+    if lock.owner_cpu == cpu.id:
+        _spin_bug(k, lock, "cpu recursion")
     # Contended: spin until the holder hands the lock to us.
     lock.waiters.append(cpu)
     fiber = cpu.curr.fiber
