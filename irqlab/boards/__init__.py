@@ -31,11 +31,6 @@ class Board:
     #: Free-form board data (device tables) used by setup hooks.
     data: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def oops_flags(self) -> str:
-        flag = {"none": "", "voluntary": "", "full": "PREEMPT ", "rt": "PREEMPT_RT "}[self.preempt]
-        return f"{flag}SMP"
-
 
 GENERIC = Board(
     name="generic",

@@ -186,6 +186,9 @@ class Kernel:
                 cpu.ksoftirqd = t
                 self.sched.wake_up_new_task(t)
                 self.tick.start(cpu)
+            from irqlab.kernel import initcalls
+
+            initcalls.run_all(self)
             for hook in self.board.setup_hooks:
                 hook(self)
             self.boot_messages()
@@ -198,6 +201,12 @@ class Kernel:
         p = self.boot_params
         if "noirqdebug" in p:
             self.pr(KERN_INFO, "IRQ lockup detection disabled")
+
+    @property
+    def oops_flags(self) -> str:
+        """The '[#1] PREEMPT SMP' suffix of an oops line for this preemption model."""
+        flag = {"none": "", "voluntary": "", "full": "PREEMPT ", "rt": "PREEMPT_RT "}[self.preempt_model]
+        return f"{flag}SMP"
 
     def pr(self, level: str, text: str) -> None:
         vprintk(self, level + "%s\n", (text,))

@@ -278,12 +278,12 @@ class BugReporter:
             pre: list[str] = []
             if isinstance(exc, DriverFault):
                 pre = [exc.title] + exc.lines
-                head = f"Internal error: {exc.oops_str}: {exc.esr:016x} [#{self.die_counter}] {k.board.oops_flags}"
+                head = f"Internal error: {exc.oops_str}: {exc.esr:016x} [#{self.die_counter}] {k.oops_flags}"
             else:
                 msg = str(exc)
                 desc = f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
                 pre = [f"Unable to handle kernel exception in {where} context: {desc}"]
-                head = f"Internal error: Oops - {type(exc).__name__}: 0000000000000000 [#{self.die_counter}] {k.board.oops_flags}"
+                head = f"Internal error: Oops - {type(exc).__name__}: 0000000000000000 [#{self.die_counter}] {k.oops_flags}"
             trace = self.tb_stack(exc.__traceback__)
             lines = pre + [head, self.modules_line()] + self.dump_stack_lines(trace)
             if trace:

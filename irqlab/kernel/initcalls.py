@@ -1,0 +1,23 @@
+"""Subsystem initcalls run at the end of boot, in order. Mirrors the kernel's initcall levels.
+
+Each entry is "module:function"; the function takes the booting Kernel. Subsystems keep
+their per-kernel state in ``k.subsys[<name>]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+
+INITCALLS: list[str] = [
+    # core_initcall / subsys_initcall entries are appended here, one line per subsystem.
+]
+
+
+def run_all(k: Kernel) -> None:
+    for spec in INITCALLS:
+        mod, _, fn = spec.partition(":")
+        getattr(importlib.import_module(mod), fn)(k)
