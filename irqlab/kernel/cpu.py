@@ -127,6 +127,8 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
     SIG_IRQ when an interrupt arrived while IRQs were enabled.
     """
     eng = k.engine
+    if until is not None and not (cpu.irq_pending and not cpu.irqs_off) and eng.running and eng.advance_to(until):
+        return SIG_DONE
     cpu.wait_entry = eng.at(until, PRIO_CPU, _wait_done, k, cpu) if until is not None else None
     cpu.parked = True
     cpu.interruptible = not cpu.irqs_off

@@ -355,7 +355,7 @@ class Kernel:
         if offset:
             return self.bugs.symbol_of_frame(None, code, code.co_firstlineno)
         mod = self.modules.module_of_file(code.co_filename)
-        name = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
+        name = code.co_name
         return f"{name} [{mod}]" if mod else name
 
     def format(self, fmt: str, args: tuple[Any, ...] | list[Any]) -> str:

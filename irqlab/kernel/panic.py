@@ -150,7 +150,7 @@ class BugReporter:
 
     def symbol_of_frame(self, f: FrameType | None, code: Any, lineno: int) -> str:
         internal = code.co_filename.startswith(_PKG_DIR)
-        name = code.co_name if internal else (code.co_qualname if hasattr(code, "co_qualname") else code.co_name)
+        name = code.co_name
         name = _KERNEL_NAMES.get(name, name) if internal else name
         first = code.co_firstlineno
         off = max(0, (lineno - first) * 4)
@@ -170,7 +170,7 @@ class BugReporter:
         out: list[str] = []
         f: FrameType | None = sys._getframe(skip)
         while f is not None:
-            if not _is_internal(f.f_code.co_filename) and f.f_code.co_name != "<lambda>":
+            if not _is_internal(f.f_code.co_filename) and not (f.f_code.co_name == "<lambda>" and f.f_code.co_filename.startswith(_PKG_DIR)):
                 out.append(self.symbol_of_frame(f, f.f_code, f.f_lineno))
             f = f.f_back
         return _close_trace(out)
@@ -180,7 +180,7 @@ class BugReporter:
         out: list[str] = []
         entries = list(_walk_tb(tb))
         for frame, lineno in reversed(entries):
-            if not _is_internal(frame.f_code.co_filename) and frame.f_code.co_name != "<lambda>":
+            if not _is_internal(frame.f_code.co_filename) and not (frame.f_code.co_name == "<lambda>" and frame.f_code.co_filename.startswith(_PKG_DIR)):
                 out.append(self.symbol_of_frame(frame, frame.f_code, lineno))
         del frames
         return _close_trace(out)

@@ -83,6 +83,8 @@ class Engine:
         self.fibers: list[Fiber] = []
         self.running = False
         self.events_run = 0
+        self._limit: int | None = None
+        self._stop: Callable[[], bool] | None = None
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -99,6 +101,24 @@ class Engine:
         """Cancel an event handle (idempotent)."""
         if entry is not None:
             entry[3] = None
+
+    def advance_to(self, when: int) -> bool:
+        """Fast path for a fiber waiting until ``when``: if no other event can run before it,
+        move the clock there directly (exactly what popping its own event would do) and
+        return True. Performance shortcut: saves a heap round trip and two switches."""
+        if self._stop is not None:
+            return False
+        limit = self._limit
+        if limit is not None and when > limit:
+            return False
+        heap = self._heap
+        while heap and heap[0][3] is None:
+            heapq.heappop(heap)
+        if heap and heap[0][0] <= when:
+            return False
+        self.now = when
+        self.events_run += 1
+        return True
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
@@ -117,6 +137,8 @@ class Engine:
         heap = self._heap
         pop = heapq.heappop
         self.running = True
+        self._limit = until if until is not None else None
+        self._stop = stop
         try:
             while heap:
                 entry = heap[0]
@@ -137,6 +159,8 @@ class Engine:
                 self.now = until
         finally:
             self.running = False
+            self._limit = None
+            self._stop = None
         if until is None and stop is None:
             blocked = [(f.name, f.blocked_on or "?") for f in self.fibers if f.stuck_if_idle and f.blocked_on]
             if blocked:

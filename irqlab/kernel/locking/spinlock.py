@@ -110,8 +110,10 @@ def _acquire(k: Kernel, lock: raw_spinlock) -> None:
     fiber.stuck_if_idle = True
     while lock.owner_cpu != cpu.id:
         cpu.percpu["spin"] = lock
+        start = k.engine.now
         sig = cpu_wait(k, cpu, None)
         cpu = k.cpu  # type: ignore[assignment]
+        cpu.busy_ns += k.engine.now - start
         cpu.percpu["spin"] = None
         if sig == SIG_IRQ:
             take_interrupts(k, cpu)

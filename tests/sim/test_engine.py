@@ -1,0 +1,75 @@
+"""The discrete-event engine: ordering, cancellation, fibers, stall detection, time units."""
+
+import pytest
+
+from irqlab.sim import PRIO_CPU, PRIO_HW, Engine, StalledError, to_ns
+
+
+def test_events_run_in_time_priority_fifo_order():
+    """Events run by time, then priority, then scheduling order (FIFO ties)."""
+    e = Engine(seed=1)
+    out = []
+    e.at(10, PRIO_CPU, out.append, "c10")
+    e.at(10, PRIO_HW, out.append, "hw10-a")
+    e.at(5, PRIO_CPU, out.append, "c5")
+    e.at(10, PRIO_HW, out.append, "hw10-b")
+    e.run()
+    assert out == ["c5", "hw10-a", "hw10-b", "c10"]
+    assert e.now == 10
+
+
+def test_cancelled_events_do_not_run_and_run_stops_at_until():
+    """A cancelled handle never fires; run(until) stops with the clock at until."""
+    e = Engine()
+    out = []
+    h = e.at(5, PRIO_HW, out.append, "x")
+    e.at(20, PRIO_HW, out.append, "late")
+    e.cancel(h)
+    e.run(until=10)
+    assert out == [] and e.now == 10
+    e.run()
+    assert out == ["late"]
+
+
+def test_fiber_parks_and_resumes_through_the_engine():
+    """A fiber that parks is resumed by an event with the value the event passes."""
+    e = Engine()
+    got = []
+
+    def body():
+        got.append(e.switch(e.main))
+
+    f = e.fiber("f", body)
+    e.at(7, PRIO_CPU, lambda: e.switch(f.glet, "woken"))
+    e.switch(f.glet)
+    e.run()
+    assert got == ["woken"]
+
+
+def test_stalled_run_lists_blocked_fibers():
+    """When the queue dries up with fibers blocked forever, the error names each and what it waits on."""
+    e = Engine()
+    f = e.fiber("worker/3", lambda: e.switch(e.main))
+    e.switch(f.glet)
+    f.blocked_on = "wait_for_completion(done)"
+    f.stuck_if_idle = True
+    with pytest.raises(StalledError) as ei:
+        e.run()
+    assert "worker/3: waiting on wait_for_completion(done)" in str(ei.value)
+
+
+def test_rng_is_seeded():
+    """The same seed gives the same random stream."""
+    assert [Engine(3).random() for _ in range(3)] == [Engine(3).random() for _ in range(3)]
+
+
+@pytest.mark.parametrize("text,ns", [("5ms", 5_000_000), ("20us", 20_000), ("1.5s", 1_500_000_000), ("250ns", 250), (42, 42)])
+def test_time_units(text, ns):
+    """Times are ints of ns or numbers with a unit."""
+    assert to_ns(text) == ns
+
+
+def test_bad_time_names_the_accepted_forms():
+    """An unreadable time raises a ValueError that shows the accepted forms."""
+    with pytest.raises(ValueError, match="'5ms'"):
+        to_ns("5 minutes")
