@@ -13,8 +13,8 @@ from irqlab.machine import Machine
 
 
 @pytest.fixture
-def boot() -> Iterator[Callable[..., Machine]]:
-    """A factory booting machines: ``m = boot("generic", cpus=2, seed=1)`` (defaults: generic, seed 0)."""
+def boot_machine() -> Iterator[Callable[..., Machine]]:
+    """A factory booting machines: ``m = boot_machine("generic", cpus=2, seed=1)`` (defaults: generic, seed 0)."""
 
     def _boot(board: str = "generic", **kw: Any) -> Machine:
         return irqlab.boot(board, **kw)
@@ -55,4 +55,4 @@ def dmesg_stamp(m: Machine, pattern: str) -> int:
     raise AssertionError(f"no dmesg record matches {pattern!r}")
 
 
-__all__ = ["boot", "machine", "dmesg_texts", "assert_dmesg_contains", "dmesg_stamp"]
+__all__ = ["boot_machine", "machine", "dmesg_texts", "assert_dmesg_contains", "dmesg_stamp"]

@@ -13,7 +13,6 @@ from irqlab.kernel.kthread import *  # noqa: F403
 from irqlab.kernel.locking.mutex import *  # noqa: F403
 from irqlab.kernel.locking.spinlock import *  # noqa: F403
 from irqlab.kernel.mm.slab import *  # noqa: F403
-from irqlab.kernel.panic import KernelBugError
 from irqlab.kernel.preempt import *  # noqa: F403
 from irqlab.kernel.printk import (
     KERN_ALERT,
