@@ -16,18 +16,18 @@ from greenlet import greenlet
 
 import irqlab
 from irqlab.kernel import (
+    CLOCK_MONOTONIC,
+    HRTIMER_MODE_REL,
+    HRTIMER_NORESTART,
+    HRTIMER_RESTART,
     complete,
     completion,
     hrtimer,
     hrtimer_forward_now,
     hrtimer_init,
     hrtimer_start,
-    CLOCK_MONOTONIC,
-    HRTIMER_MODE_REL,
-    HRTIMER_RESTART,
-    HRTIMER_NORESTART,
-    wait_for_completion,
     usleep_range,
+    wait_for_completion,
 )
 
 

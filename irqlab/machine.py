@@ -125,7 +125,7 @@ class Machine:
             raise ValueError(f"cpu={cpu} does not exist: this machine has CPUs 0-{len(k.cpus) - 1}")
         prev = self._enter()
         try:
-            t = k.create_task(fn, args, name or getattr(fn, "__name__", "kthread"), user=user)
+            t = k.create_task(fn, args, str(name or getattr(fn, "__name__", "kthread")), user=user)
             if pol in (1, 2):
                 k.sched.setscheduler(t, pol, prio)
             else:

@@ -38,7 +38,6 @@ class Led:
         self.active_high = active_high
         self.line: Line | None = None
         self.on = False
-        self._t0 = engine.now
         self._since = engine.now
         self._on_ns = 0
         #: Number of state changes since creation.

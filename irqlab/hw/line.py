@@ -68,7 +68,7 @@ class Line:
 
     def pulse(self, driver: object = None) -> None:
         """An edge: assert then release at the same instant."""
-        self.assert_(driver)
+        self.assertTrue(driver)
         self.deassert(driver)
 
     def __repr__(self) -> str:

@@ -150,7 +150,7 @@ def _resume(k: Kernel, cpu: CPU, sig: int) -> None:
     try:
         k.engine.switch(cpu.curr.fiber.glet, sig)
     finally:
-        k.cpu = None
+        k.cpu = None  # type: ignore[assignment]
 
 
 def cpu_resume(k: Kernel, cpu: CPU) -> None:

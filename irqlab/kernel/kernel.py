@@ -119,7 +119,8 @@ class Kernel:
         # msecs_to_jiffies(2), rounded up
         self.max_softirq_time = max(1, (2 * hz + 999) // 1000)
         self.cpus: list[CPU] = [CPU(self, i) for i in range(cpus)]
-        self.cpu: CPU | None = None
+        #: The CPU whose context executes right now (None while events run outside every CPU).
+        self.cpu: CPU = None  # type: ignore[assignment]
         self.log = LogBuffer()
         self.console: Callable[[LogRecord], None] | None = None
         self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring)
@@ -176,7 +177,7 @@ class Kernel:
                 try:
                     self.engine.switch(cpu.idle.fiber.glet)
                 finally:
-                    self.cpu = None
+                    self.cpu = None  # type: ignore[assignment]
             for cpu in self.cpus:
                 t = self.create_task(ksoftirqd_fn, (cpu.id,), f"ksoftirqd/{cpu.id}")
                 t.cpus_allowed = 1 << cpu.id

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import CPU, HARDIRQ_OFFSET, NMI_MASK, HARDIRQ_MASK, SOFTIRQ_MASK, SOFTIRQ_OFFSET
+from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, HARDIRQ_OFFSET, NMI_MASK, SOFTIRQ_MASK, SOFTIRQ_OFFSET
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel

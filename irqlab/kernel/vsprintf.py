@@ -41,7 +41,7 @@ def cpumask_hex(mask: int, nbits: int) -> str:
     ndigits = max(1, (nbits + 3) // 4)
     s = f"{mask:0{ndigits}x}"
     if ndigits > 8:
-        chunks = []
+        chunks: list[str] = []
         while s:
             chunks.insert(0, s[-8:])
             s = s[:-8]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import irqlab
 from irqlab.kernel import (
-    DEFINE_SPINLOCK,
     DECLARE_WAIT_QUEUE_HEAD,
+    DEFINE_SPINLOCK,
     cpu_work,
     in_serving_softirq,
     jiffies_to_msecs,

@@ -99,7 +99,7 @@ class TraceBus:
         self.lost = 0
         self._tps: dict[str, Tracepoint] = {}
         for name in EVENT_FORMATS:
-            self._tps[name] = Tracepoint(self, name)
+            self.tracepoint(name)
 
     def __getattr__(self, name: str) -> Tracepoint:
         try:
@@ -111,6 +111,8 @@ class TraceBus:
         tp = self._tps.get(name)
         if tp is None:
             tp = self._tps[name] = Tracepoint(self, name)
+            # Plain attributes: call sites read k.tp.<name> on the hot path.
+            setattr(self, name, tp)
         return tp
 
     @property

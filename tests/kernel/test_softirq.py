@@ -93,7 +93,7 @@ def test_irq_exit_processing_stops_after_ten_passes():
     later irq exits may still process what is pending (6.12 has no ksoftirqd_running() check)."""
     m = irqlab.boot("generic", cpus=1, seed=0, trace=["sched_wakeup"])
     runs = []
-    from irqlab.kernel import HRTIMER_MODE_REL, HRTIMER_NORESTART, CLOCK_MONOTONIC, hrtimer, hrtimer_init, hrtimer_start
+    from irqlab.kernel import CLOCK_MONOTONIC, HRTIMER_MODE_REL, HRTIMER_NORESTART, hrtimer, hrtimer_init, hrtimer_start
 
     def action():
         runs.append(kernel().cpu.curr.comm)

@@ -2,9 +2,9 @@
 
 import irqlab
 from irqlab.kernel import (
+    CLOCK_MONOTONIC,
     HRTIMER_MODE_REL,
     HRTIMER_NORESTART,
-    CLOCK_MONOTONIC,
     hrtimer,
     hrtimer_init,
     hrtimer_start,
@@ -21,8 +21,8 @@ from irqlab.kernel import (
     timer_list,
     timer_pending,
     timer_setup,
-    usleep_range,
     usecs_to_jiffies,
+    usleep_range,
 )
 from irqlab.kernel.core import kernel
 from irqlab.kernel.time.timer import calc_wheel_bucket

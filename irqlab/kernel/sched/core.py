@@ -95,6 +95,8 @@ class Task:
         self.fn = fn
         self.args = args
         self.policy = SCHED_NORMAL
+        #: True for SCHED_FIFO/SCHED_RR (kept in step with policy by Scheduler.setscheduler).
+        self.is_rt = False
         self.rt_priority = 0
         self.nice = 0
         self.weight = NICE_0_LOAD
@@ -151,10 +153,6 @@ class Task:
         return TaskState.SLEEPING
 
     @property
-    def is_rt(self) -> bool:
-        return self.policy in (SCHED_FIFO, SCHED_RR)
-
-    @property
     def prio(self) -> int:
         """The user-visible priority: rt_priority for FIFO/RR tasks, nice for the others."""
         return self.rt_priority if self.is_rt else self.nice
@@ -185,6 +183,8 @@ class RunQueue:
         self.min_vruntime = 0
 
     def __len__(self) -> int:
+        if not self.rt:
+            return len(self.cfs)
         return len(self.cfs) + sum(len(q) for q in self.rt.values())
 
     def enqueue(self, p: Task, head: bool = False) -> None:
@@ -260,12 +260,16 @@ class Scheduler:
 
     def _update_min_vruntime(self, cpu: CPU) -> None:
         rq = cpu.rq
-        cands = [p.vruntime for p in rq.cfs]
+        lo = -1
+        for p in rq.cfs:
+            if lo < 0 or p.vruntime < lo:
+                lo = p.vruntime
         curr = cpu.curr
         if curr is not cpu.idle and not curr.is_rt and curr.raw_state == TASK_RUNNING:
-            cands.append(curr.vruntime)
-        if cands:
-            rq.min_vruntime = max(rq.min_vruntime, min(cands))
+            if lo < 0 or curr.vruntime < lo:
+                lo = curr.vruntime
+        if lo > rq.min_vruntime:
+            rq.min_vruntime = lo
 
     # -- the core switch ----------------------------------------------------------------
     def schedule(self) -> None:
@@ -461,8 +465,13 @@ class Scheduler:
         return c.curr is c.idle and not c.need_resched and len(c.rq) == 0
 
     def select_task_rq(self, p: Task) -> CPU:
-        allowed = self._allowed(p)
         cpus = self.k.cpus
+        prev = cpus[p.cpu]
+        if prev.online and p.cpus_allowed >> prev.id & 1 and (
+            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs and not prev.rq.rt)
+        ):
+            return prev
+        allowed = self._allowed(p)
         if not allowed:
             # No online CPU in the mask: the kernel falls back to any online CPU.
             allowed = [c for c in cpus if c.online]
@@ -549,7 +558,8 @@ class Scheduler:
         if queued:
             cpu.rq.dequeue(p)
         p.policy = policy
-        p.rt_priority = prio if policy in (SCHED_FIFO, SCHED_RR) else 0
+        p.is_rt = policy in (SCHED_FIFO, SCHED_RR)
+        p.rt_priority = prio if p.is_rt else 0
         if nice is not None:
             if not -20 <= nice <= 19:
                 raise ValueError(f"nice must be within -20..19, not {nice}")

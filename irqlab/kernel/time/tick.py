@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.time.hrtimer import (
+    CLOCK_MONOTONIC,
     HRTIMER_MODE_ABS_HARD,
     HRTIMER_RESTART,
-    CLOCK_MONOTONIC,
     hrtimer,
     hrtimer_init,
     hrtimer_start,
@@ -34,7 +34,7 @@ class TickSched:
 
     def setup(self, cpu: CPU) -> None:
         t = hrtimer()
-        t.function = self._tick_fn
+        t.function = self.tick_sched_timer
         t.tick_cpu = cpu.id  # type: ignore[attr-defined]
         cpu.tick = t
 
@@ -43,12 +43,12 @@ class TickSched:
         k = self.k
         t = cpu.tick
         hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD)
-        t.function = self._tick_fn
+        t.function = self.tick_sched_timer
         nxt = (k.engine.now // self.tick_nsec + 1) * self.tick_nsec
         hrtimer_start(t, nxt, HRTIMER_MODE_ABS_HARD)
         cpu.tick_stopped = False
 
-    def _tick_fn(self, timer: hrtimer) -> int:
+    def tick_sched_timer(self, timer: hrtimer) -> int:
         """tick_sched_timer(): update_process_times() and re-arm one tick later."""
         k = self.k
         cpu = k.cpu

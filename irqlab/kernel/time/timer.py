@@ -294,7 +294,7 @@ def run_local_timers(k: Kernel, cpu: CPU) -> None:
 # -- sleeping on a timer ----------------------------------------------------------------------
 
 
-def _process_timeout(t: timer_list) -> None:
+def process_timeout(t: timer_list) -> None:
     kernel().sched.try_to_wake_up(t.task)  # type: ignore[attr-defined]
 
 
@@ -316,7 +316,7 @@ def schedule_timeout(timeout: int) -> int:
         k.cpu.curr.raw_state = TASK_RUNNING  # type: ignore[union-attr]
         return 0
     expire = timeout + k.jiffies
-    t = timer_list(_process_timeout)
+    t = timer_list(process_timeout)
     t.task = k.cpu.curr  # type: ignore[attr-defined,union-attr]
     _mod_timer(k, t, expire)
     k.sched.schedule()
