@@ -61,7 +61,7 @@ NICE_0_LOAD = 1024
 RR_TIMESLICE_NS = 100_000_000  # RR_TIMESLICE = 100 ms
 
 
-class TaskState(str, enum.Enum):
+class TaskState(enum.StrEnum):
     """A task's state as tests and scenarios see it (ps's R/S/D/X)."""
 
     NEW = "new"
