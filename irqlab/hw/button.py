@@ -21,7 +21,7 @@ hundreds of microseconds. Each press or release is drawn from a :class:`BouncePr
   widths are roughly exponential with mean D/(2n+1): mostly tens to hundreds of µs, with
   occasional sub-µs runts, like the scope traces.
 
-Profiles: ``none`` (ideal switch), ``typical`` (D in 50 µs..1.5 ms, 1-6 bounces), ``worn``
+Profiles: ``none`` (ideal switch), ``typical`` (D in 100 µs..1.5 ms, 1-6 bounces), ``worn``
 (D in 1..6.2 ms, 5-25 bounces). All draws use the engine's seeded RNG, so a scenario with
 the same seed bounces identically. Every transition is an engine event at ``PRIO_HW``.
 """
@@ -83,7 +83,7 @@ class BounceProfile:
 #: The built-in profiles (see the module docstring for the sources).
 BOUNCE_PROFILES: dict[str, BounceProfile] = {
     "none": BounceProfile("none"),
-    "typical": BounceProfile("typical", settle_min=50_000, settle_max=1_500_000, bounces=(1, 6)),
+    "typical": BounceProfile("typical", settle_min=100_000, settle_max=1_500_000, bounces=(1, 6)),
     "worn": BounceProfile("worn", settle_min=1_000_000, settle_max=6_200_000, bounces=(5, 25)),
 }
 

@@ -222,7 +222,6 @@ class TimerDevice(RegisterBlock):
         self.enable = 0
         self.matches = 0
         self.overruns = 0
-        #: Simulated ns of every match (bounded by nothing: periodic runs should read ``matches``).
         self._next: int | None = None  # absolute 64-bit count of the next match
         self._event: list[Any] | None = None
         self._reg(TMR_COUNT_LO, read=lambda: self.count() & U32)

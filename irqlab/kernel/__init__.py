@@ -57,12 +57,16 @@ from irqlab.kernel.sched.completion import *  # noqa: F403
 from irqlab.kernel.sched.current import *  # noqa: F403
 from irqlab.kernel.sched.wait import *  # noqa: F403
 from irqlab.kernel.softirq import *  # noqa: F403
+from irqlab.kernel.tasklet import *  # noqa: F403
 from irqlab.kernel.time.delay import *  # noqa: F403
 from irqlab.kernel.time.hrtimer import *  # noqa: F403
 from irqlab.kernel.time.jiffies import *  # noqa: F403
 from irqlab.kernel.time.ktime import *  # noqa: F403
 from irqlab.kernel.time.timer import *  # noqa: F403
 from irqlab.kernel.uaccess import *  # noqa: F403
+from irqlab.kernel.seq_file import *  # noqa: F403
+from irqlab.fs.debugfs import *  # noqa: F403
+from irqlab.drivers.input.input import *  # noqa: F403
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 INITCALLS: list[str] = [
     # core_initcall / subsys_initcall entries are appended here, one line per subsystem.
+    "irqlab.kernel.tasklet:softirq_init",
+    "irqlab.drivers.input.input:register_fs",
 ]
 
 

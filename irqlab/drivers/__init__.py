@@ -1,0 +1,1 @@
+"""Kernel-style drivers and subsystems written against the kernel API (input, GPIO, NAPI, ...)."""
