@@ -46,11 +46,14 @@ GENERIC = Board(
     costs={
         "irq_entry": 500,
         "irq_exit": 300,
+        "softirq_entry": 200,
         "context_switch": 1500,
         "ipi": 1000,
         "mmio_read": 100,
         "mmio_write": 50,
     },
+    # The interrupt controller (a GIC-400, as on the BCM2712) and an irq_sim domain of 32 lines.
+    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 32},
 )
 
 BOARDS: dict[str, Board] = {"generic": GENERIC}

@@ -68,7 +68,7 @@ class Line:
 
     def pulse(self, driver: object = None) -> None:
         """An edge: assert then release at the same instant."""
-        self.assertTrue(driver)
+        self.assert_(driver)  # noqa: UP005 (Line.assert_, not unittest)
         self.deassert(driver)
 
     def __repr__(self) -> str:

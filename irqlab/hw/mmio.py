@@ -171,6 +171,9 @@ class MmioDevice(RegisterBlock):
         if cfg["left"] is not None:
             cfg["left"] -= 1
         self.signal(cfg["bits"])
+        if cfg["left"] == 0:
+            self._periodic = None
+            return
         self.engine.at(self.engine.now + cfg["period"], PRIO_HW, self._tick, cfg)
 
     def __repr__(self) -> str:
@@ -212,6 +215,7 @@ class TimerDevice(RegisterBlock):
         if freq_hz <= 0 or freq_hz > NSEC_PER_SEC:
             raise ValueError(f"freq_hz must be in 1..1e9 (one tick per ns at most), not {freq_hz}")
         self.engine = engine
+        # SIMPLIFICATION: one compare channel (the BCM2835 system timer has four).
         self.freq_hz = freq_hz
         self.irq = IrqOutput(self, line if line is not None else Line(name))
         self._base = engine.now

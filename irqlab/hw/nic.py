@@ -11,11 +11,13 @@ Interrupt causes are latched in ``NIC_INT_STATUS`` (write 1 to clear) and gated 
 so a NAPI driver masks RX in its handler, polls up to its budget, and unmasks when done;
 a cause latched while masked asserts the line as soon as it is unmasked.
 
-Interrupt mitigation follows ethtool's ``rx-usecs``/``rx-frames`` semantics
-(Documentation/networking/ethtool-netlink.rst, "COALESCE_GET"): ``NIC_INT_RX`` is latched
-when ``NIC_COAL_FRAMES`` packets have arrived since it was last latched, or
-``NIC_COAL_USECS`` µs after the first of them, whichever comes first; 0 disables that
-condition; both 0 interrupts for every packet (the reset state).
+Interrupt mitigation follows the semantics the kernel documents for ``struct ethtool_coalesce``
+(include/uapi/linux/ethtool.h): interrupts are coalesced until
+``(usecs > 0 && time_since_first_completion >= usecs) || (max_frames > 0 && completed_frames
+>= max_frames)``. Here ``NIC_INT_RX`` is latched when ``NIC_COAL_FRAMES`` packets have arrived
+since it was last latched, or ``NIC_COAL_USECS`` µs after the first of them, whichever comes
+first. The reset state is frames 1, usecs 0 (no coalescing: every packet); both 0 never latches
+``NIC_INT_RX`` ("would cause interrupts to never be generated", as that comment warns).
 
 The line is level (asserted while ``status & enable``) or, with ``edge=True``, one pulse
 each time ``status & enable`` becomes non-zero (like MSI).
@@ -66,7 +68,7 @@ NIC_RX_HEAD = 0x14  #: R: index of the descriptor the hardware fills next.
 NIC_RX_TAIL = 0x18  #: R: index of the descriptor rx_pop() takes next.
 NIC_RX_DROPS = 0x1C  #: R: packets dropped because the ring was full (wraps at 2**32).
 NIC_RX_PACKETS = 0x20  #: R: packets written to the ring (wraps at 2**32).
-NIC_COAL_FRAMES = 0x24  #: RW: rx-frames (0 = no packet-count condition).
+NIC_COAL_FRAMES = 0x24  #: RW: rx-frames (1 at reset; 0 = no packet-count condition).
 NIC_COAL_USECS = 0x28  #: RW: rx-usecs (0 = no timer condition).
 NIC_CTRL = 0x2C  #: RW: NIC_CTRL_RX_EN (0 at reset: the receiver ignores the wire).
 NIC_RING_SIZE = 0x30  #: R: number of RX descriptors.
@@ -125,6 +127,7 @@ class PacketFlow:
         self.until = until
         self.left = count
         self.size = size
+        self.wire = nic.wire_ns(size)
         #: Packets this flow has put on the wire.
         self.sent = 0
         self.running = True
@@ -137,28 +140,28 @@ class PacketFlow:
         if not self.running:
             return
         nic = self.nic
-        now = nic.engine.now
+        engine = nic.engine
+        now = engine.now
         if self.until is not None and now > self.until:
             self.running = False
             return
-        wire = nic.wire_ns(self.size)
-        n = self.burst if self.left is None else min(self.burst, self.left)
-        for i in range(n):
-            if i == 0:
-                nic.packet_arrives(self.size)
-            else:
-                nic.engine.at(now + i * wire, PRIO_HW, nic.packet_arrives, self.size)
+        n = self.burst
+        left = self.left
+        if left is not None and left < n:
+            n = left
+        nic.packet_arrives(self.size)
+        wire = self.wire
+        for i in range(1, n):
+            engine.at(now + i * wire, PRIO_HW, nic.packet_arrives, self.size)
         self.sent += n
-        if self.left is not None:
-            self.left -= n
+        if left is not None:
+            self.left = left - n
             if self.left <= 0:
                 self.running = False
                 return
-        gap = self.gap
-        if self.poisson:
-            gap = int(nic.engine.rng.expovariate(1.0 / gap))
+        gap = int(engine.rng.expovariate(1.0 / self.gap)) if self.poisson else self.gap
         # The wire serialises frames: the next burst cannot start before this one has passed.
-        nic.engine.at(now + max(gap, n * wire), PRIO_HW, self._tick)
+        engine.at(now + max(gap, n * wire), PRIO_HW, self._tick)
 
 
 class Nic(RegisterBlock):
@@ -193,7 +196,7 @@ class Nic(RegisterBlock):
         self.status = 0
         self.enable = 0
         self.ctrl = 0
-        self.coal_frames = 0
+        self.coal_frames = 1
         self.coal_usecs = 0
         self.drops = 0
         self.rx_packets = 0
@@ -263,6 +266,8 @@ class Nic(RegisterBlock):
             self.ignored += 1
             return False
         desc = self.ring[self.head]
+        # SIMPLIFICATION: a descriptor belongs to the hardware while its DD bit is clear (no tail
+        # register doorbell, no buffer refill); there is no TX path.
         if desc.status & RXD_STAT_DD:
             self.drops = (self.drops + 1) & U32
             self.status |= NIC_INT_RXO
@@ -278,11 +283,11 @@ class Nic(RegisterBlock):
         self.filled += 1
         self.rx_packets = (self.rx_packets + 1) & U32
         self._unsignalled += 1
-        frames, usecs = self.coal_frames, self.coal_usecs
-        if (frames == 0 and usecs == 0) or (frames and self._unsignalled >= frames):
+        frames = self.coal_frames
+        if frames and self._unsignalled >= frames:
             self._signal_rx()
-        elif usecs and self._coal_timer is None:
-            self._coal_timer = self.engine.at(now + usecs * NSEC_PER_USEC, PRIO_HW, self._coal_expired)
+        elif self.coal_usecs and self._coal_timer is None:
+            self._coal_timer = self.engine.at(now + self.coal_usecs * NSEC_PER_USEC, PRIO_HW, self._coal_expired)
         return True
 
     def _coal_expired(self) -> None:

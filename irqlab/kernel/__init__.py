@@ -9,6 +9,7 @@ from irqlab.kernel.atomic import *  # noqa: F403
 from irqlab.kernel.bug import *  # noqa: F403
 from irqlab.kernel.container import Struct, container_of
 from irqlab.kernel.core import NotInSimulationError
+from irqlab.kernel.irq import *  # noqa: F403
 from irqlab.kernel.kthread import *  # noqa: F403
 from irqlab.kernel.locking.mutex import *  # noqa: F403
 from irqlab.kernel.locking.spinlock import *  # noqa: F403
@@ -64,9 +65,11 @@ from irqlab.kernel.time.jiffies import *  # noqa: F403
 from irqlab.kernel.time.ktime import *  # noqa: F403
 from irqlab.kernel.time.timer import *  # noqa: F403
 from irqlab.kernel.uaccess import *  # noqa: F403
+from irqlab.kernel.workqueue import *  # noqa: F403
 from irqlab.kernel.seq_file import *  # noqa: F403
 from irqlab.fs.debugfs import *  # noqa: F403
 from irqlab.drivers.input.input import *  # noqa: F403
+from irqlab.drivers.net.dev import *  # noqa: F403
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]

@@ -123,6 +123,7 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     tp_entry = k.tp.softirq_entry
     tp_exit = k.tp.softirq_exit
     counts = cpu.softirq_counts
+    entry_cost = k.costs.get("softirq_entry", 0)
     while True:
         pending = cpu.softirq_pending
         cpu.softirq_pending = 0
@@ -139,6 +140,10 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                     tp_entry.emit(cpu.id, vec=nr, action=SOFTIRQ_TO_NAME[nr])
                 prev_count = cpu.preempt_count
                 try:
+                    if entry_cost:
+                        from irqlab.kernel.cpu import burn
+
+                        burn(k, entry_cost, False)
                     actions[nr]()
                 except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
                     k.fault(exc, "softirq")

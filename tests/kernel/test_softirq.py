@@ -118,7 +118,7 @@ def test_irq_exit_processing_stops_after_ten_passes():
     assert runs[:10] == ["busy"] * 10
     assert "ksoftirqd/0" in runs[10:]
     wake = [e for e in m.trace.events("sched_wakeup") if e["comm"] == "ksoftirqd/0"]
-    assert wake and 100_000 <= wake[0].ts < 110_000
+    assert wake and 100_000 <= wake[0].ts < 120_000
 
 
 def test_softirq_counts_are_per_cpu():

@@ -1,0 +1,1 @@
+"""Interrupt-controller drivers: the kernel side of controllers (drivers/irqchip/)."""

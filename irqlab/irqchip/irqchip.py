@@ -1,0 +1,37 @@
+"""Mirrors drivers/irqchip/irqchip.c (irqchip_init) plus init_IRQ()/init_irq_proc() of init/main.c.
+
+Runs as the first initcall: sets up the IRQ layer's state and boot options, probes the board's
+interrupt controller (``board.data["irqchip"] == "gic-400"``), creates the board's irq_sim domain
+(``board.data["irq_sim"]`` lines) and the /proc/irq directories of the lines that exist at boot.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+
+
+def irqchip_init(k: Kernel) -> None:
+    """Initcall: the IRQ layer, the GIC, the irq_sim domain and the /proc and /sys files."""
+    from irqlab.fs.irq import register
+    from irqlab.kernel.irq.irqdesc import irq_subsys
+    from irqlab.kernel.irq.proc import init_irq_proc
+    from irqlab.kernel.irq.spurious import spurious_boot_params
+
+    irq_subsys(k)
+    data = k.board.data
+    if data.get("irqchip") == "gic-400":
+        from irqlab.irqchip.gic import gic_of_init
+
+        gic_of_init(k)
+    nsim = int(data.get("irq_sim", 0))
+    if nsim:
+        from irqlab.kernel.irq.irq_sim import irq_domain_create_sim
+        from irqlab.kernel.irq.irqdomain import fwnode_handle
+
+        k.subsys["irq_sim_domain"] = irq_domain_create_sim(fwnode_handle("irq_sim"), nsim)
+    spurious_boot_params(k)
+    init_irq_proc(k)
+    k.subsys.setdefault("fs_hooks", []).append(register)

@@ -1,0 +1,905 @@
+"""Mirrors kernel/workqueue.c (6.12): worker pools, workers, concurrency management, rescuers, BH pools.
+
+Each CPU has two BH pools (run from TASKLET_SOFTIRQ / HI_SOFTIRQ by one pseudo worker)
+and two kworker pools (nice 0 and nice -20); unbound pools are shared by attributes.
+A per-CPU pool keeps ``nr_running`` at one while it has work: the scheduler calls
+:func:`wq_worker_sleeping` when a busy worker blocks, which wakes the next idle worker,
+and :func:`wq_worker_running` when it runs again. The last idle worker of a pool turns
+manager and creates a new one before it starts working, so workers appear on demand;
+idle workers beyond the kernel's ratio are culled after IDLE_WORKER_TIMEOUT. When a
+worker cannot be created (the simulated memory-pressure switch), the mayday timer
+summons the rescuers of the WQ_MEM_RECLAIM workqueues with work on the pool.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from irqlab.kernel.core import current_kernel
+
+if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
+    from irqlab.kernel.kernel import Kernel
+    from irqlab.kernel.sched.core import Task
+
+# -- include/linux/workqueue.h ------------------------------------------------------------
+WQ_BH = 1 << 0
+WQ_UNBOUND = 1 << 1
+WQ_FREEZABLE = 1 << 2
+WQ_MEM_RECLAIM = 1 << 3
+WQ_HIGHPRI = 1 << 4
+WQ_CPU_INTENSIVE = 1 << 5
+WQ_SYSFS = 1 << 6
+WQ_POWER_EFFICIENT = 1 << 7
+__WQ_DESTROYING = 1 << 15
+__WQ_DRAINING = 1 << 16
+__WQ_ORDERED = 1 << 17
+__WQ_LEGACY = 1 << 18
+__WQ_BH_ALLOWS = WQ_BH | WQ_HIGHPRI
+
+WQ_MAX_ACTIVE = 512  # 6.12 (2048 from 6.13)
+WQ_UNBOUND_MAX_ACTIVE = WQ_MAX_ACTIVE
+WQ_DFL_ACTIVE = WQ_MAX_ACTIVE // 2
+WQ_DFL_MIN_ACTIVE = 8
+WQ_NAME_LEN = 32
+WORK_NR_COLORS = 16
+WORK_BUSY_PENDING = 1 << 0
+WORK_BUSY_RUNNING = 1 << 1
+#: queue_work_on(WORK_CPU_UNBOUND, ...): the local CPU for per-CPU queues (NR_CPUS in C).
+WORK_CPU_UNBOUND = 64
+
+# -- kernel/workqueue.c -------------------------------------------------------------------
+POOL_BH = 1 << 0
+POOL_MANAGER_ACTIVE = 1 << 1
+POOL_DISASSOCIATED = 1 << 2
+
+WORKER_DIE = 1 << 1
+WORKER_IDLE = 1 << 2
+WORKER_PREP = 1 << 3
+WORKER_CPU_INTENSIVE = 1 << 6
+WORKER_UNBOUND = 1 << 7
+WORKER_REBOUND = 1 << 8
+WORKER_NOT_RUNNING = WORKER_PREP | WORKER_CPU_INTENSIVE | WORKER_UNBOUND | WORKER_REBOUND
+
+NR_STD_WORKER_POOLS = 2
+MAX_IDLE_WORKERS_RATIO = 4
+HIGHPRI_NICE_LEVEL = -20
+RESCUER_NICE_LEVEL = -20
+BH_WORKER_RESTARTS = 10
+WCI_MAX_ENTS = 128
+
+PF_WQ_WORKER = 0x00000020
+PF_NO_SETAFFINITY = 0x04000000
+
+
+def idle_worker_timeout_jiffies(hz: int) -> int:
+    """IDLE_WORKER_TIMEOUT = 300 * HZ."""
+    return 300 * hz
+
+
+def mayday_initial_timeout(hz: int) -> int:
+    """MAYDAY_INITIAL_TIMEOUT: HZ/100, at least two ticks."""
+    return hz // 100 if hz // 100 >= 2 else 2
+
+
+class worker_pool:
+    """struct worker_pool."""
+
+    def __init__(self, st: WqState, cpu: int, nice: int, cpumask: int, bh: bool = False) -> None:
+        from irqlab.kernel.time.timer import timer_list
+
+        self.st = st
+        self.cpu = cpu
+        self.node = 0  # one NUMA node (CONFIG_NUMA=y on the Pi 5 kernel)
+        self.id = len(st.pools)
+        st.pools.append(self)
+        self.flags = POOL_DISASSOCIATED | (POOL_BH if bh else 0)
+        self.nice = nice
+        self.cpumask = cpumask
+        self.watchdog_ts = 0
+        self.nr_running = 0
+        self.worklist: deque[Any] = deque()
+        self.nr_workers = 0
+        self.nr_idle = 0
+        self.idle_list: list[worker] = []  # LIFO: most recently idled first
+        self.idle_timer = timer_list(_idle_worker_timeout)
+        self.idle_timer.pool = self  # type: ignore[attr-defined]
+        self.mayday_timer = timer_list(_pool_mayday_timeout)
+        self.mayday_timer.pool = self  # type: ignore[attr-defined]
+        self.idle_cull_work: Any = None  # a work_struct, set by the workqueue module
+        self.busy_hash: dict[Any, worker] = {}
+        self.manager: worker | None = None
+        self.workers: list[worker] = []
+        self.ids: set[int] = set()
+
+    def __repr__(self) -> str:
+        return f"<worker_pool {self.id} cpu={self.cpu} nice={self.nice} workers={self.nr_workers} idle={self.nr_idle}>"
+
+
+class worker:
+    """struct worker: a kworker, a BH pseudo worker (no task) or a rescuer."""
+
+    def __init__(self) -> None:
+        self.scheduled: deque[Any] = deque()
+        self.task: Task | None = None
+        self.pool: worker_pool | None = None
+        self.current_work: Any = None
+        self.current_func: Callable[..., Any] | None = None
+        self.current_pwq: Any = None
+        self.current_at = 0
+        self.current_start = 0
+        self.current_color = 0
+        self.desc = ""
+        self.sleeping = 0
+        self.last_func: Callable[..., Any] | None = None
+        self.flags = WORKER_PREP
+        self.id = -1
+        self.rescue_wq: Any = None
+        self.last_active = 0
+
+    def __repr__(self) -> str:
+        name = self.task.comm if self.task is not None else "bh"
+        return f"<worker {name} flags={self.flags:#x}>"
+
+
+class WqState:
+    """Per-kernel workqueue state (``k.subsys["workqueue"]``) and the scenario-facing helpers."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+        self.pools: list[worker_pool] = []
+        self.bh_pools: list[tuple[worker_pool, worker_pool]] = []
+        self.cpu_pools: list[tuple[worker_pool, worker_pool]] = []
+        self.unbound_pools: dict[tuple[int, int], worker_pool] = {}
+        self.workqueues: list[Any] = []
+        self.system: dict[str, Any] = {}
+        self.freezing = False
+        self.online = False
+        self.mem_pressure = False
+        self.once: set[str] = set()
+        self.wci: dict[Any, int] = {}
+        self.unbound_cpumask = (1 << len(k.cpus)) - 1
+        p = k.boot_params
+        self.power_efficient = (p.get("workqueue.power_efficient") or "n")[:1].lower() in ("y", "1")
+        self.cpu_intensive_warning_thresh = int(p.get("workqueue.cpu_intensive_warning_thresh") or 4)
+        self.cpu_intensive_thresh_us = _cpu_intensive_thresh(k)
+
+    # -- scenario helpers (outside every CPU) ------------------------------------------------
+    def show_all(self) -> None:
+        """show_all_workqueues(): dump busy workqueues and worker pools to the kernel log."""
+        from irqlab.kernel.workqueue_show import show_all_workqueues
+
+        with _entered(self.k):
+            show_all_workqueues(self.k)
+
+    def freeze(self) -> None:
+        """freeze_workqueues_begin(): freezable workqueues stop starting new work items."""
+        from irqlab.kernel.workqueue import _freeze_begin
+
+        with _entered(self.k):
+            _freeze_begin(self.k)
+
+    def busy(self) -> bool:
+        """freeze_workqueues_busy(): True while a freezable workqueue still runs work."""
+        from irqlab.kernel.workqueue import _freeze_busy
+
+        return _freeze_busy(self.k)
+
+    def thaw(self) -> None:
+        """thaw_workqueues(): restore max_active and start the collected work items."""
+        from irqlab.kernel.workqueue import _thaw
+
+        with _entered(self.k):
+            _thaw(self.k)
+
+    def set_memory_pressure(self, on: bool) -> None:
+        """Make new kworker creation fail (as kthread_create() failing with -ENOMEM) while ``on``."""
+        self.mem_pressure = bool(on)
+
+
+class _entered:
+    """Make ``k`` the current kernel for a scenario-side call."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+        self.prev: Kernel | None = None
+
+    def __enter__(self) -> None:
+        self.prev = current_kernel.k
+        current_kernel.k = self.k
+
+    def __exit__(self, *exc: object) -> None:
+        current_kernel.k = self.prev
+
+
+def _cpu_intensive_thresh(k: Kernel) -> int:
+    """wq_cpu_intensive_thresh_init(): 10 ms, scaled up to 1 s when BogoMIPS < 4000.
+
+    The kernel computes BogoMIPS as ``loops_per_jiffy / 500000 * HZ`` in integers; on arm64
+    loops_per_jiffy is the architected timer rate / HZ (216000 for 54 MHz at HZ=250), so
+    the quotient is 0, BogoMIPS counts as 1 and the threshold becomes 1 s.
+    """
+    v = k.boot_params.get("workqueue.cpu_intensive_thresh_us")
+    if v is not None:
+        return int(v)
+    lpj = int(k.board.data.get("loops_per_jiffy", k.board.data.get("timer_hz", 54_000_000) // k.hz))
+    bogo = max(lpj // 500000 * k.hz, 1)
+    thresh = 10 * 1000
+    if bogo < 4000:
+        thresh = min(thresh * 4000 // bogo, 1_000_000)
+    return thresh
+
+
+def state(k: Kernel) -> WqState:
+    st: WqState = k.subsys["workqueue"]
+    return st
+
+
+# -- pool policy (called with pool->lock held in C; atomic here) --------------------------------
+
+
+def need_more_worker(pool: worker_pool) -> bool:
+    return bool(pool.worklist) and not pool.nr_running
+
+
+def may_start_working(pool: worker_pool) -> bool:
+    return pool.nr_idle > 0
+
+
+def keep_working(pool: worker_pool) -> bool:
+    return bool(pool.worklist) and pool.nr_running <= 1
+
+
+def need_to_create_worker(pool: worker_pool) -> bool:
+    return need_more_worker(pool) and not may_start_working(pool)
+
+
+def too_many_workers(pool: worker_pool) -> bool:
+    nr_idle = pool.nr_idle + (1 if pool.flags & POOL_MANAGER_ACTIVE else 0)
+    nr_busy = pool.nr_workers - nr_idle
+    return nr_idle > 2 and (nr_idle - 2) * MAX_IDLE_WORKERS_RATIO >= nr_busy
+
+
+def worker_set_flags(w: worker, flags: int) -> None:
+    if flags & WORKER_NOT_RUNNING and not w.flags & WORKER_NOT_RUNNING:
+        w.pool.nr_running -= 1  # type: ignore[union-attr]
+    w.flags |= flags
+
+
+def worker_clr_flags(w: worker, flags: int) -> None:
+    oflags = w.flags
+    w.flags &= ~flags
+    if flags & WORKER_NOT_RUNNING and oflags & WORKER_NOT_RUNNING and not w.flags & WORKER_NOT_RUNNING:
+        w.pool.nr_running += 1  # type: ignore[union-attr]
+
+
+def worker_enter_idle(w: worker) -> None:
+    from irqlab.kernel.time.timer import mod_timer, timer_pending
+
+    pool = w.pool
+    assert pool is not None
+    k = pool.st.k
+    if w.flags & WORKER_IDLE:
+        k.bugs.warn("kernel/workqueue.c", 975, None, once_key="worker_enter_idle", skip=1)
+        return
+    w.flags |= WORKER_IDLE
+    pool.nr_idle += 1
+    w.last_active = k.jiffies
+    pool.idle_list.insert(0, w)
+    if too_many_workers(pool) and not timer_pending(pool.idle_timer):
+        mod_timer(pool.idle_timer, k.jiffies + idle_worker_timeout_jiffies(k.hz))
+
+
+def worker_leave_idle(w: worker) -> None:
+    pool = w.pool
+    assert pool is not None
+    if not w.flags & WORKER_IDLE:
+        pool.st.k.bugs.warn("kernel/workqueue.c", 1005, None, once_key="worker_leave_idle", skip=1)
+        return
+    worker_clr_flags(w, WORKER_IDLE)
+    pool.nr_idle -= 1
+    pool.idle_list.remove(w)
+
+
+def find_worker_executing_work(pool: worker_pool, work: Any) -> worker | None:
+    w = pool.busy_hash.get(work)
+    if w is not None and w.current_func is work.func:
+        return w
+    return None
+
+
+def move_linked_works(work: Any, dst: deque[Any]) -> None:
+    """Move ``work`` and the works LINKED after it (flush barriers) to the tail of ``dst``."""
+    src: deque[Any] = work._list
+    idx = 0 if src[0] is work else src.index(work)
+    while True:
+        w = src[idx]
+        del src[idx]
+        dst.append(w)
+        w._list = dst
+        if not w.linked:
+            break
+
+
+def assign_work(work: Any, w: worker) -> bool:
+    """Give ``work`` to ``w``, or to the worker of the pool already running it (returns False)."""
+    pool = w.pool
+    assert pool is not None
+    collision = find_worker_executing_work(pool, work)
+    if collision is not None:
+        move_linked_works(work, collision.scheduled)
+        return False
+    move_linked_works(work, w.scheduled)
+    return True
+
+
+def kick_bh_pool(pool: worker_pool) -> None:
+    """Raise the BH pool's softirq on its CPU (via an IPI when it is another CPU)."""
+    from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
+
+    k = pool.st.k
+    nr = HI_SOFTIRQ if pool.nice == HIGHPRI_NICE_LEVEL else TASKLET_SOFTIRQ
+    cpu = k.cpu
+    if cpu is None or pool.cpu != cpu.id:
+        # irq_work_queue_on(): the target raises the softirq from its IPI handler.
+        # SIMPLIFICATION: delivered as a function-call IPI (counted under "Function call interrupts").
+        target = k.cpus[pool.cpu]
+        target.percpu.setdefault("call_func", []).append(lambda: raise_softirq_on(k, target, nr))
+        k.send_ipi(target, 1)
+        return
+    raise_softirq_on(k, cpu, nr)
+
+
+def kick_pool(pool: worker_pool) -> bool:
+    """Wake the most recently idled worker if the pool needs one; returns whether it did."""
+    if not pool.worklist or pool.nr_running or not pool.idle_list:
+        return False
+    if pool.flags & POOL_BH:
+        kick_bh_pool(pool)
+        return True
+    task = pool.idle_list[0].task
+    assert task is not None
+    pool.st.k.sched.try_to_wake_up(task)
+    return True
+
+
+# -- concurrency management hooks (called by the scheduler) -------------------------------------
+
+
+def wq_worker_sleeping(task: Task) -> None:
+    """A busy worker is about to block: drop nr_running and start another worker if needed."""
+    w: worker = task.args[0]
+    if w.flags & WORKER_NOT_RUNNING or w.sleeping:
+        return
+    w.sleeping = 1
+    pool = w.pool
+    assert pool is not None
+    pool.nr_running -= 1
+    kick_pool(pool)
+
+
+def wq_worker_running(task: Task) -> None:
+    """A worker that blocked runs again: count it in nr_running again."""
+    w: worker = task.args[0]
+    if not w.sleeping:
+        return
+    if not w.flags & WORKER_NOT_RUNNING:
+        w.pool.nr_running += 1  # type: ignore[union-attr]
+    w.current_at = task.sum_exec_runtime
+    w.sleeping = 0
+
+
+_SCHED_HOOKS = (wq_worker_sleeping, wq_worker_running)
+
+
+def wq_worker_tick(cpu: CPU) -> None:
+    """From the tick: mark a concurrency-managed work item that hogs the CPU as CPU_INTENSIVE."""
+    task = cpu.curr
+    if not task.flags & PF_WQ_WORKER:
+        return
+    w: worker = task.args[0]
+    if w.current_pwq is None:
+        return
+    st: WqState = task.k.subsys["workqueue"]
+    thresh = st.cpu_intensive_thresh_us
+    if not thresh:
+        return
+    if w.flags & WORKER_NOT_RUNNING or w.sleeping or task.sum_exec_runtime - w.current_at < thresh * 1000:
+        return
+    worker_set_flags(w, WORKER_CPU_INTENSIVE)
+    wq_cpu_intensive_report(st, w.current_func)
+    kick_pool(w.pool)  # type: ignore[arg-type]
+
+
+def wq_cpu_intensive_report(st: WqState, func: Any) -> None:
+    """CONFIG_WQ_CPU_INTENSIVE_REPORT: report a hogging function with exponential backoff."""
+    from irqlab.kernel.printk import KERN_WARNING, vprintk
+
+    if func not in st.wci:
+        if len(st.wci) >= WCI_MAX_ENTS:
+            return
+        st.wci[func] = 0
+    cnt = st.wci[func] = st.wci[func] + 1
+    th = st.cpu_intensive_warning_thresh
+    if th and cnt >= th and _is_power_of_2(cnt + 1 - th):
+        vprintk(st.k, KERN_WARNING + "workqueue: %ps hogged CPU for >%luus %llu times, consider switching to "
+                "WQ_UNBOUND\n", (func, st.cpu_intensive_thresh_us, cnt))  # fmt: skip
+
+
+def _is_power_of_2(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
+# -- creating and destroying workers --------------------------------------------------------------
+
+
+def format_worker_id(w: worker, pool: worker_pool | None) -> str:
+    if w.rescue_wq is not None:
+        return f"kworker/R-{w.rescue_wq.name}"
+    if pool is None:
+        return "kworker/dying"
+    if pool.cpu >= 0:
+        return f"kworker/{pool.cpu}:{w.id}{'H' if pool.nice < 0 else ''}"
+    return f"kworker/u{pool.id}:{w.id}"
+
+
+def _ida_alloc(pool: worker_pool) -> int:
+    i = 0
+    while i in pool.ids:
+        i += 1
+    pool.ids.add(i)
+    return i
+
+
+def create_worker(pool: worker_pool) -> worker | None:
+    """Create a worker (a kworker task unless BH), attach it idle and start it. May sleep.
+
+    Returns None when the kthread cannot be created (the simulated memory pressure).
+    """
+    from irqlab.kernel.sched.core import SCHED_NORMAL
+
+    st = pool.st
+    k = st.k
+    w = worker()
+    w.id = _ida_alloc(pool)
+    if not pool.flags & POOL_BH:
+        name = format_worker_id(w, pool)
+        if st.mem_pressure and st.online:
+            pool.ids.discard(w.id)
+            _err_once(st, "create", "workqueue: Failed to create a worker thread: %pe", (-12,))
+            return None
+        t = k.create_task(worker_thread, (w,), name)
+        k.sched.setscheduler(t, SCHED_NORMAL, 0, pool.nice)
+        t.cpus_allowed = pool.cpumask
+        if pool.cpu >= 0:
+            t.cpu = pool.cpu
+            t.data["bound"] = True
+            t.flags |= PF_NO_SETAFFINITY
+        t.data["wq_worker"] = w
+        w.task = t
+    # worker_attach_to_pool()
+    if pool.flags & POOL_DISASSOCIATED:
+        w.flags |= WORKER_UNBOUND
+    pool.workers.append(w)
+    w.pool = pool
+    pool.nr_workers += 1
+    worker_enter_idle(w)
+    if w.task is not None:
+        k.sched.wake_up_new_task(w.task)
+        _register_comm(k, w)
+    return w
+
+
+def _err_once(st: WqState, key: str, fmt: str, args: tuple[Any, ...]) -> None:
+    from irqlab.kernel.printk import KERN_ERR, vprintk
+
+    if key in st.once:
+        return
+    st.once.add(key)
+    vprintk(st.k, KERN_ERR + fmt, args)
+
+
+def _register_comm(k: Kernel, w: worker) -> None:
+    """/proc/PID/comm of a kworker shows wq_worker_comm(): "+wq" while busy, "-wq" after."""
+    fs = k.subsys.get("fs")
+    if fs is not None and w.task is not None:
+        from irqlab.kernel.workqueue_show import wq_worker_comm
+
+        task = w.task
+        fs.register(f"/proc/{task.pid}/comm", lambda: wq_worker_comm(task) + "\n")
+
+
+def set_worker_dying(w: worker, cull: list[worker]) -> None:
+    pool = w.pool
+    assert pool is not None
+    if w.current_work is not None or w.scheduled or not w.flags & WORKER_IDLE:
+        pool.st.k.bugs.warn("kernel/workqueue.c", 2880, None, skip=1)
+        return
+    pool.nr_workers -= 1
+    pool.nr_idle -= 1
+    w.flags |= WORKER_DIE
+    pool.idle_list.remove(w)
+    cull.append(w)
+
+
+def _idle_worker_timeout(t: Any) -> None:
+    """The pool's idle timer: queue the cull work once the oldest idle worker timed out."""
+    from irqlab.kernel.time.timer import mod_timer
+
+    pool: worker_pool = t.pool
+    k = pool.st.k
+    cw = pool.idle_cull_work
+    if cw is None or cw.pending:
+        return
+    do_cull = False
+    if too_many_workers(pool):
+        w = pool.idle_list[-1]
+        expires = w.last_active + idle_worker_timeout_jiffies(k.hz)
+        do_cull = k.jiffies >= expires
+        if not do_cull:
+            mod_timer(pool.idle_timer, expires)
+    if do_cull:
+        from irqlab.kernel.workqueue import queue_work
+
+        queue_work(pool.st.system["events_unbound"], cw)
+
+
+def idle_cull_fn(work: Any) -> None:
+    """Stop the workers that have been idle for IDLE_WORKER_TIMEOUT. May sleep."""
+    from irqlab.kernel.kthread import kthread_stop
+    from irqlab.kernel.time.timer import mod_timer
+
+    pool: worker_pool = work.pool
+    k = pool.st.k
+    cull: list[worker] = []
+    while too_many_workers(pool):
+        w = pool.idle_list[-1]
+        expires = w.last_active + idle_worker_timeout_jiffies(k.hz)
+        if k.jiffies < expires:
+            mod_timer(pool.idle_timer, expires)
+            break
+        set_worker_dying(w, cull)
+    for w in cull:
+        pool.workers.remove(w)
+    for w in cull:
+        assert w.task is not None
+        kthread_stop(w.task)
+
+
+# -- manager, mayday ----------------------------------------------------------------------------
+
+
+def send_mayday(pwq: Any) -> None:
+    wq = pwq.wq
+    if wq.rescuer is None:
+        return
+    if not pwq.mayday_node:
+        pwq.refcnt += 1
+        pwq.mayday_node = True
+        wq.maydays.append(pwq)
+        pwq.pool.st.k.sched.try_to_wake_up(wq.rescuer.task)
+
+
+def _pool_mayday_timeout(t: Any) -> None:
+    """The pool still cannot create a worker: call the rescuers of everything on its worklist."""
+    from irqlab.kernel.time.timer import mod_timer
+
+    pool: worker_pool = t.pool
+    k = pool.st.k
+    if need_to_create_worker(pool):
+        for work in list(pool.worklist):
+            send_mayday(work.pwq)
+    mod_timer(pool.mayday_timer, k.jiffies + k.hz // 10)  # MAYDAY_INTERVAL
+
+
+def maybe_create_worker(pool: worker_pool) -> None:
+    """Create a worker, retrying every CREATE_COOLDOWN; call for help after MAYDAY_INITIAL_TIMEOUT. May sleep."""
+    from irqlab.kernel.time.timer import mod_timer, schedule_timeout_interruptible, timer_delete_sync
+
+    k = pool.st.k
+    while True:
+        mod_timer(pool.mayday_timer, k.jiffies + mayday_initial_timeout(k.hz))
+        while True:
+            if create_worker(pool) is not None or not need_to_create_worker(pool):
+                break
+            schedule_timeout_interruptible(k.hz)  # CREATE_COOLDOWN
+            if not need_to_create_worker(pool):
+                break
+        timer_delete_sync(pool.mayday_timer)
+        if not need_to_create_worker(pool):
+            return
+
+
+def manage_workers(w: worker) -> bool:
+    pool = w.pool
+    assert pool is not None
+    if pool.flags & POOL_MANAGER_ACTIVE:
+        return False
+    pool.flags |= POOL_MANAGER_ACTIVE
+    pool.manager = w
+    maybe_create_worker(pool)
+    pool.manager = None
+    pool.flags &= ~POOL_MANAGER_ACTIVE
+    return True
+
+
+# -- executing work items ---------------------------------------------------------------------------
+
+
+def process_one_work(w: worker, work: Any) -> None:
+    """Run one work item: claim it, clear PENDING, call its function, account its completion."""
+    from irqlab.kernel.workqueue import pwq_dec_nr_in_flight
+
+    pool = w.pool
+    assert pool is not None
+    k = pool.st.k
+    pwq = work.pwq
+    cpu = k.cpu
+    assert cpu is not None
+    if not pool.flags & POOL_DISASSOCIATED and cpu.id != pool.cpu:
+        k.bugs.warn("kernel/workqueue.c", 3178, None, once_key="process_one_work_cpu", skip=1)
+    pool.busy_hash[work] = w
+    func = work.func
+    w.current_work = work
+    w.current_func = func
+    w.current_pwq = pwq
+    task = w.task
+    if task is not None:
+        k.sched.update_curr(cpu)
+        w.current_at = task.sum_exec_runtime
+    w.current_start = k.jiffies
+    color = work.color
+    inactive = work.inactive
+    w.current_color = color
+    w.desc = pwq.wq.name
+    w.scheduled.remove(work) if w.scheduled[0] is not work else w.scheduled.popleft()
+    work._list = None
+    if pwq.wq.flags & WQ_CPU_INTENSIVE:
+        worker_set_flags(w, WORKER_CPU_INTENSIVE)
+    kick_pool(pool)
+    # set_work_pool_and_clear_pending(): PENDING is cleared before the function runs.
+    work.pending = False
+    work.pwq = None
+    work.inactive = False
+    work.linked = False
+    work.offq_pool = pool
+    work.offq_bh = bool(pool.flags & POOL_BH)
+    pc = cpu.preempt_count
+    held = task.data.get("held") if task is not None else None
+    depth = len(held) if held else 0
+    tp = k.tp.workqueue_execute_start
+    if tp.on:
+        tp.emit(cpu.id, work=k.ptr(work), function=k.symbol(func, False))
+    if task is None:
+        try:
+            func(work)
+        except BaseException as exc:  # noqa: BLE001 - a BH work item's fault becomes an oops
+            k.fault(exc, "softirq")
+            k.cpu.preempt_count = pc  # type: ignore[union-attr]
+            k.cpu.irqs_off = False  # type: ignore[union-attr]
+    else:
+        func(work)
+    cpu = k.cpu
+    assert cpu is not None
+    tp = k.tp.workqueue_execute_end
+    if tp.on:
+        tp.emit(cpu.id, work=k.ptr(work), function=k.symbol(func, False))
+    if task is not None:
+        held = task.data.get("held")
+        ndepth = len(held) if held else 0
+        if cpu.preempt_count or ndepth != depth:
+            _leak_report(k, task, cpu.preempt_count, depth, ndepth, func)
+        from irqlab.kernel.sched.current import cond_resched
+
+        cond_resched()
+    worker_clr_flags(w, WORKER_CPU_INTENSIVE)
+    w.last_func = func
+    if pool.busy_hash.get(work) is w:
+        del pool.busy_hash[work]
+    w.current_work = None
+    w.current_func = None
+    w.current_pwq = None
+    w.current_color = 0x7FFFFFFF
+    pwq_dec_nr_in_flight(pwq, color, inactive)
+    del pc
+
+
+def _leak_report(k: Kernel, task: Task, pc: int, d0: int, d1: int, func: Any) -> None:
+    from irqlab.kernel.printk import KERN_DEFAULT, KERN_ERR, vprintk
+
+    vprintk(k, KERN_ERR + "BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n     preempt=0x%08x lock=%d->%d "
+            "RCU=%d->%d workfn=%ps\n", (task.comm, task.pid, pc, d0, d1, 0, 0, func))  # fmt: skip
+    lines = k.locking.held_locks_lines(task) + k.bugs.dump_stack_lines(k.bugs.stack(3))
+    vprintk(k, KERN_DEFAULT + "%s\n", ("\n".join(lines),))
+
+
+def process_scheduled_works(w: worker) -> None:
+    first = True
+    while w.scheduled:
+        if first:
+            w.pool.watchdog_ts = w.pool.st.k.jiffies  # type: ignore[union-attr]
+            first = False
+        process_one_work(w, w.scheduled[0])
+
+
+def worker_thread(w: worker) -> int:
+    """The kworker thread: process the pool's work while concurrency management wants it. May sleep."""
+    from irqlab.kernel.core import on_cpu
+    from irqlab.kernel.sched.core import TASK_IDLE
+
+    k = on_cpu()
+    task = k.cpu.curr  # type: ignore[union-attr]
+    task.flags |= PF_WQ_WORKER
+    task.sched_hooks = _SCHED_HOOKS
+    pool = w.pool
+    assert pool is not None
+    while True:
+        if w.flags & WORKER_DIE:
+            task.flags &= ~PF_WQ_WORKER
+            task.sched_hooks = None
+            w.pool = None
+            pool.ids.discard(w.id)
+            fs = k.subsys.get("fs")
+            if fs is not None:
+                fs.unregister(f"/proc/{task.pid}/comm")
+            return 0
+        worker_leave_idle(w)
+        while need_more_worker(pool):
+            if not may_start_working(pool) and manage_workers(w):
+                continue
+            worker_clr_flags(w, WORKER_PREP | WORKER_REBOUND)
+            while True:
+                if assign_work(pool.worklist[0], w):
+                    process_scheduled_works(w)
+                if not keep_working(pool):
+                    break
+            worker_set_flags(w, WORKER_PREP)
+            break
+        worker_enter_idle(w)
+        task.raw_state = TASK_IDLE
+        task.wait_desc = "worker_thread"
+        k.sched.schedule()
+
+
+# -- rescuer ------------------------------------------------------------------------------------------
+
+
+def worker_attach_to_pool(w: worker, pool: worker_pool) -> None:
+    """Attach the rescuer to ``pool`` and move it onto the pool's CPUs now."""
+    k = pool.st.k
+    if pool.flags & POOL_DISASSOCIATED:
+        w.flags |= WORKER_UNBOUND
+    _move_self(k, pool.cpumask)
+    pool.workers.append(w)
+    w.pool = pool
+
+
+def worker_detach_from_pool(w: worker) -> None:
+    pool = w.pool
+    assert pool is not None
+    k = pool.st.k
+    pool.workers.remove(w)
+    w.pool = None
+    w.flags &= ~(WORKER_UNBOUND | WORKER_REBOUND)
+    _move_self(k, pool.st.unbound_cpumask)
+
+
+def _move_self(k: Kernel, mask: int) -> None:
+    """set_cpus_allowed_ptr(current): migrate at once if the current CPU is no longer allowed."""
+    cpu = k.cpu
+    assert cpu is not None
+    task = cpu.curr
+    k.sched.set_cpus_allowed(task, mask)
+    if not mask >> cpu.id & 1:
+        k.sched.preempt_schedule()
+
+
+def rescuer_thread(rescuer: worker) -> int:
+    """kworker/R-<wq>: run the work of pools that called mayday for this workqueue. May sleep."""
+    from irqlab.kernel.core import on_cpu
+    from irqlab.kernel.sched.core import TASK_IDLE, TASK_RUNNING
+
+    k = on_cpu()
+    task = k.cpu.curr  # type: ignore[union-attr]
+    task.flags |= PF_WQ_WORKER
+    task.sched_hooks = _SCHED_HOOKS
+    wq = rescuer.rescue_wq
+    while True:
+        task.raw_state = TASK_IDLE
+        task.wait_desc = "rescuer_thread"
+        should_stop = task.should_stop
+        while wq.maydays:
+            pwq = wq.maydays.pop(0)
+            pwq.mayday_node = False
+            task.raw_state = TASK_RUNNING
+            pool = pwq.pool
+            worker_attach_to_pool(rescuer, pool)
+            for work in list(pool.worklist):
+                if work._list is pool.worklist and work.pwq is pwq:
+                    assign_work(work, rescuer)
+            if rescuer.scheduled:
+                process_scheduled_works(rescuer)
+                if pwq.nr_active and need_to_create_worker(pool) and wq.rescuer is not None and not pwq.mayday_node:
+                    pwq.refcnt += 1
+                    pwq.mayday_node = True
+                    wq.maydays.append(pwq)
+            pwq.refcnt -= 1
+            kick_pool(pool)
+            worker_detach_from_pool(rescuer)
+        if should_stop:
+            task.raw_state = TASK_RUNNING
+            task.flags &= ~PF_WQ_WORKER
+            task.sched_hooks = None
+            return 0
+        k.sched.schedule()
+
+
+def init_rescuer(wq: Any) -> None:
+    """Create the WQ_MEM_RECLAIM rescuer "kworker/R-<name>" (nice -20, on the unbound CPUs)."""
+    from irqlab.kernel.sched.core import SCHED_NORMAL
+
+    st: WqState = wq.st
+    k = st.k
+    r = worker()
+    r.rescue_wq = wq
+    t = k.create_task(rescuer_thread, (r,), format_worker_id(r, None))
+    k.sched.setscheduler(t, SCHED_NORMAL, 0, RESCUER_NICE_LEVEL)
+    t.cpus_allowed = st.unbound_cpumask
+    t.data["wq_worker"] = r
+    r.task = t
+    wq.rescuer = r
+    k.sched.wake_up_new_task(t)
+
+
+# -- BH pools -----------------------------------------------------------------------------------------
+
+
+def bh_worker(w: worker) -> None:
+    """Run a BH pool's work in softirq context: at most 10 restarts and BH_WORKER_JIFFIES."""
+    pool = w.pool
+    assert pool is not None
+    k = pool.st.k
+    nr_restarts = BH_WORKER_RESTARTS
+    end = k.jiffies + k.max_softirq_time  # BH_WORKER_JIFFIES = msecs_to_jiffies(2)
+    worker_leave_idle(w)
+    if need_more_worker(pool):
+        worker_clr_flags(w, WORKER_PREP | WORKER_REBOUND)
+        while True:
+            if assign_work(pool.worklist[0], w):
+                process_scheduled_works(w)
+            nr_restarts -= 1
+            if not (keep_working(pool) and nr_restarts and k.jiffies < end):
+                break
+        worker_set_flags(w, WORKER_PREP)
+    worker_enter_idle(w)
+    kick_pool(pool)
+
+
+def workqueue_softirq_action(k: Kernel, highpri: bool) -> None:
+    """Called first by tasklet_action() / tasklet_hi_action(): run this CPU's BH pool."""
+    cpu = k.cpu
+    assert cpu is not None
+    pool = k.subsys["workqueue"].bh_pools[cpu.id][1 if highpri else 0]
+    if need_more_worker(pool):
+        bh_worker(pool.workers[0])
+
+
+__all__ = [
+    "WQ_BH",
+    "WQ_UNBOUND",
+    "WQ_FREEZABLE",
+    "WQ_MEM_RECLAIM",
+    "WQ_HIGHPRI",
+    "WQ_CPU_INTENSIVE",
+    "WQ_SYSFS",
+    "WQ_POWER_EFFICIENT",
+    "WQ_MAX_ACTIVE",
+    "WQ_UNBOUND_MAX_ACTIVE",
+    "WQ_DFL_ACTIVE",
+    "WQ_NAME_LEN",
+    "WORK_CPU_UNBOUND",
+    "WORK_BUSY_PENDING",
+    "WORK_BUSY_RUNNING",
+]
