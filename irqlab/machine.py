@@ -236,6 +236,85 @@ class Machine:
             raise ValueError(f"rate must be within 0..1, not {rate}")
         self.kernel.gfp_atomic_fail_rate = rate
 
+    # -- interrupts, hotplug, suspend (kernel/irq) ------------------------------------------
+    def _in_kernel(self, fn: Callable[..., Any], *args: Any) -> Any:
+        prev = self._enter()
+        try:
+            return fn(*args)
+        finally:
+            current_kernel.k = prev
+
+    @property
+    def gic(self) -> Any:
+        """The GIC-400 hardware model (irqlab.hw.gic.GIC400) of this board."""
+        gic = self.kernel.subsys.get("gic")
+        if gic is None:
+            raise ValueError(f"board {self.kernel.board.name!r} has no GIC")
+        return gic.hw
+
+    def spi_line(self, spi: int) -> Any:
+        """The hardware Line wired to GIC SPI ``spi`` (interrupt ID spi+32); drive it with assert_/deassert/pulse."""
+        return self.gic.spi_line(spi + 32)
+
+    def map_spi(self, spi: int, trigger: str = "level") -> int:
+        """The Linux irq of GIC SPI ``spi`` (as a DT <GIC_SPI spi type> maps it); trigger "level" or "edge"."""
+        from irqlab.irqchip.gic import GIC_SPI, gic_map
+        from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH
+
+        if trigger not in ("level", "edge"):
+            raise ValueError(f"trigger must be 'level' or 'edge' (GIC SPIs are level-high or rising-edge), not {trigger!r}")
+        type_ = IRQ_TYPE_LEVEL_HIGH if trigger == "level" else IRQ_TYPE_EDGE_RISING
+        return int(self._in_kernel(gic_map, self.kernel, GIC_SPI, spi, type_))
+
+    def irq_sim(self, hwirq: int) -> int:
+        """The Linux irq of line ``hwirq`` of the board's irq_sim domain (mapped on first use)."""
+        from irqlab.kernel.irq.irqdomain import irq_create_mapping
+
+        domain = self.kernel.subsys.get("irq_sim_domain")
+        if domain is None:
+            raise ValueError(f"board {self.kernel.board.name!r} has no irq_sim domain")
+        return int(self._in_kernel(irq_create_mapping, domain, hwirq))
+
+    def fire_irq(self, irq: int) -> int:
+        """irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, true): fires an irq_sim line (or sets a GIC
+        line pending). Returns 0 or -errno."""
+        from irqlab.kernel.irq.manage import irq_set_irqchip_state
+        from irqlab.kernel.irq.types import IRQCHIP_STATE_PENDING
+
+        return int(self._in_kernel(irq_set_irqchip_state, irq, IRQCHIP_STATE_PENDING, True))
+
+    def remove_cpu(self, cpu: int) -> int:
+        """Take ``cpu`` offline (IRQs, timers and tasks move away). 0, 1 (already offline), -EINVAL, -EBUSY."""
+        from irqlab.kernel.irq.cpuhotplug import cpu_down
+
+        return int(self._in_kernel(cpu_down, self.kernel, cpu))
+
+    def add_cpu(self, cpu: int) -> int:
+        """Bring ``cpu`` back online (managed IRQs restart unless disabled). 0, 1 (already online), -EINVAL."""
+        from irqlab.kernel.irq.cpuhotplug import cpu_up
+
+        return int(self._in_kernel(cpu_up, self.kernel, cpu))
+
+    def suspend(self) -> Task:
+        """Suspend to idle (s2idle): device IRQs are disabled, wake IRQs armed. From a script this runs until
+        the system is suspended; a wake IRQ or :meth:`resume` wakes it. Returns the suspending task."""
+        from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle
+
+        t = self.spawn(pm_suspend_s2idle, name="systemd-sleep")
+        if not self.kernel.engine.running:
+            st = pm_state(self.kernel)
+            self.run_until(lambda: st.suspended or t.state is TaskState.DEAD)
+        return t
+
+    def resume(self) -> None:
+        """Wake the system from suspend (as a wakeup event would); from a script, runs until resumed."""
+        from irqlab.kernel.irq.pm import pm_state, pm_system_wakeup
+
+        st = pm_state(self.kernel)
+        self._in_kernel(pm_system_wakeup, self.kernel)
+        if not self.kernel.engine.running:
+            self.run_until(lambda: not st.suspended and not st.wq.head)
+
     def __repr__(self) -> str:
         k = self.kernel
         return f"<Machine {k.board.name} cpus={len(k.cpus)} now={self.now}ns seed={k.engine.seed}>"

@@ -70,6 +70,7 @@ from irqlab.kernel.seq_file import *  # noqa: F403
 from irqlab.fs.debugfs import *  # noqa: F403
 from irqlab.drivers.input.input import *  # noqa: F403
 from irqlab.drivers.net.dev import *  # noqa: F403
+from irqlab.drivers.gpio.gpiolib import *  # noqa: F403
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
@@ -77,4 +78,8 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from irqlab.kernel.core import kernel
 
         return kernel().jiffies
+    from irqlab.drivers.gpio.gpiolib import REMOVED_IN_6_10
+
+    if name in REMOVED_IN_6_10:
+        raise AttributeError(REMOVED_IN_6_10[name])
     raise AttributeError(f"module 'irqlab.kernel' has no attribute {name!r}")

@@ -19,6 +19,7 @@ INITCALLS: list[str] = [
     "irqlab.kernel.workqueue:workqueue_init",
     "irqlab.drivers.input.input:register_fs",
     "irqlab.drivers.net.dev:net_dev_init",
+    "irqlab.drivers.gpio.gpiolib:gpiolib_init",
 ]
 
 

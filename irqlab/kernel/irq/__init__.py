@@ -4,32 +4,32 @@ Genericirq's three layers stay apart: the driver API (manage*.py) never touches 
 handlers (chip.py) call only chip callbacks, and chips never see an irqaction.
 """
 
-from irqlab.kernel.irq.types import *  # noqa: F403
-from irqlab.kernel.irq.types import __all__ as _types_all
-from irqlab.kernel.irq.handle import *  # noqa: F403
-from irqlab.kernel.irq.handle import __all__ as _handle_all
 from irqlab.kernel.irq.chip import *  # noqa: F403
 from irqlab.kernel.irq.chip import __all__ as _chip_all
-from irqlab.kernel.irq.irqdesc import *  # noqa: F403
-from irqlab.kernel.irq.irqdesc import __all__ as _irqdesc_all
-from irqlab.kernel.irq.manage import *  # noqa: F403
-from irqlab.kernel.irq.manage import __all__ as _manage_all
-from irqlab.kernel.irq.manage_thread import *  # noqa: F403
-from irqlab.kernel.irq.manage_thread import __all__ as _manage_thread_all
-from irqlab.kernel.irq.manage_percpu import *  # noqa: F403
-from irqlab.kernel.irq.manage_percpu import __all__ as _manage_percpu_all
-from irqlab.kernel.irq.resend import *  # noqa: F403
-from irqlab.kernel.irq.resend import __all__ as _resend_all
-from irqlab.kernel.irq.irqdomain import *  # noqa: F403
-from irqlab.kernel.irq.irqdomain import __all__ as _irqdomain_all
-from irqlab.kernel.irq.pm import *  # noqa: F403
-from irqlab.kernel.irq.pm import __all__ as _pm_all
 from irqlab.kernel.irq.cpuhotplug import *  # noqa: F403
 from irqlab.kernel.irq.cpuhotplug import __all__ as _cpuhotplug_all
-from irqlab.kernel.irq.irq_sim import *  # noqa: F403
-from irqlab.kernel.irq.irq_sim import __all__ as _irq_sim_all
 from irqlab.kernel.irq.devres import *  # noqa: F403
 from irqlab.kernel.irq.devres import __all__ as _devres_all
+from irqlab.kernel.irq.handle import *  # noqa: F403
+from irqlab.kernel.irq.handle import __all__ as _handle_all
+from irqlab.kernel.irq.irq_sim import *  # noqa: F403
+from irqlab.kernel.irq.irq_sim import __all__ as _irq_sim_all
+from irqlab.kernel.irq.irqdesc import *  # noqa: F403
+from irqlab.kernel.irq.irqdesc import __all__ as _irqdesc_all
+from irqlab.kernel.irq.irqdomain import *  # noqa: F403
+from irqlab.kernel.irq.irqdomain import __all__ as _irqdomain_all
+from irqlab.kernel.irq.manage import *  # noqa: F403
+from irqlab.kernel.irq.manage import __all__ as _manage_all
+from irqlab.kernel.irq.manage_percpu import *  # noqa: F403
+from irqlab.kernel.irq.manage_percpu import __all__ as _manage_percpu_all
+from irqlab.kernel.irq.manage_thread import *  # noqa: F403
+from irqlab.kernel.irq.manage_thread import __all__ as _manage_thread_all
+from irqlab.kernel.irq.pm import *  # noqa: F403
+from irqlab.kernel.irq.pm import __all__ as _pm_all
+from irqlab.kernel.irq.resend import *  # noqa: F403
+from irqlab.kernel.irq.resend import __all__ as _resend_all
+from irqlab.kernel.irq.types import *  # noqa: F403
+from irqlab.kernel.irq.types import __all__ as _types_all
 
 __all__ = (
     _types_all + _handle_all + _chip_all + _irqdesc_all + _manage_all + _manage_thread_all + _manage_percpu_all

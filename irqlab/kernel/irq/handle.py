@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.irq.internals import desc_lock, desc_unlock, kstat_incr_irqs_this_cpu
 from irqlab.kernel.irq.types import (
-    IRQ_HANDLED,
+    IRQ_LEVEL,
     IRQ_NO_DEBUG,
     IRQ_NOAUTOEN,
     IRQ_NONE,
@@ -20,7 +20,6 @@ from irqlab.kernel.irq.types import (
     IRQ_PER_CPU,
     IRQ_WAKE_THREAD,
     IRQD_IRQ_INPROGRESS,
-    IRQ_LEVEL,
     IRQS_AUTODETECT,
     IRQS_PENDING,
     IRQS_REPLAY,

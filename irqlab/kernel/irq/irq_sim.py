@@ -194,8 +194,13 @@ def irq_sim_handle_irq(work_ctx: irq_sim_work_ctx) -> None:
 
 
 def irq_sim_domain_map(domain: irq_domain, virq: int, hw: int) -> int:
-    from irqlab.kernel.irq.chip import handle_simple_irq, irq_modify_status, irq_set_chip, irq_set_chip_data
-    from irqlab.kernel.irq.chip import irq_set_handler
+    from irqlab.kernel.irq.chip import (
+        handle_simple_irq,
+        irq_modify_status,
+        irq_set_chip,
+        irq_set_chip_data,
+        irq_set_handler,
+    )
 
     work_ctx: irq_sim_work_ctx = domain.host_data
     irq_set_chip(virq, irq_sim_irqchip)

@@ -13,7 +13,6 @@ from irqlab.errno import EBUSY, EINVAL, ENODEV, ENOSYS, ENOTCONN, ENXIO
 from irqlab.kernel.core import current_kernel, kernel
 from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK
 from irqlab.kernel.irq.chip import (
-    __irq_disable,
     irq_activate,
     irq_disable,
     irq_shutdown,
@@ -45,6 +44,8 @@ from irqlab.kernel.irq.types import (
     IRQ_TYPE_LEVEL_MASK,
     IRQ_TYPE_SENSE_MASK,
     IRQ_WAKE_THREAD,
+    IRQC_IS_HARDIRQ,
+    IRQC_IS_NESTED,
     IRQCHIP_ONESHOT_SAFE,
     IRQCHIP_SET_TYPE_MASKED,
     IRQCHIP_SKIP_SET_WAKE,
@@ -70,8 +71,6 @@ from irqlab.kernel.irq.types import (
     IRQF_PROBE_SHARED,
     IRQF_SHARED,
     IRQF_TRIGGER_MASK,
-    IRQC_IS_HARDIRQ,
-    IRQC_IS_NESTED,
     IRQS_AUTODETECT,
     IRQS_NMI,
     IRQS_ONESHOT,
@@ -82,12 +81,12 @@ from irqlab.kernel.irq.types import (
     IrqHandler,
     irq_data,
     irq_desc,
-    irqaction,
     irq_settings_can_autoenable,
     irq_settings_can_request,
     irq_settings_can_thread,
     irq_settings_is_nested_thread,
     irq_settings_is_per_cpu_devid,
+    irqaction,
 )
 
 if TYPE_CHECKING:
@@ -103,7 +102,9 @@ def _pr(k: Kernel, level: str, fmt: str, *args: Any) -> None:
 
 
 def _warn(k: Kernel, line: int, fmt: str | None, *args: Any, once: bool = False) -> bool:
-    """WARN()/WARN_ON() at kernel/irq/manage.c:<line>; returns True."""
+    """WARN()/WARN_ON() at kernel/irq/manage.c:<line>; returns True (a KERN_ level prefix is printk's)."""
+    while fmt is not None and len(fmt) >= 2 and fmt[0] == "\x01":
+        fmt = fmt[2:]
     msg = k.format(fmt, args) if fmt is not None else None
     return k.bugs.warn("kernel/irq/manage.c", line, msg, once_key=("manage.c", line) if once else None)
 

@@ -21,9 +21,9 @@ from irqlab.kernel.irq.types import (
     IRQF_TIMER,
     IrqHandler,
     irq_desc,
-    irqaction,
     irq_settings_can_request,
     irq_settings_is_per_cpu_devid,
+    irqaction,
 )
 
 if TYPE_CHECKING:
