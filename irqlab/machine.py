@@ -195,6 +195,39 @@ class Machine:
             return -14  # -EFAULT: the module's code oopsed
         return int(t.result or 0)
 
+    # -- board hardware ---------------------------------------------------------------
+    def gpio_pin(self, gpio: int) -> Any:
+        """The hardware line of header/SoC GPIO ``gpio`` (what a device connected to it drives)."""
+        pins = self.kernel.subsys.get("gpio_pins")
+        if pins is None:
+            raise ValueError(f"board {self.kernel.board.name!r} has no GPIO block; boot 'rpi5' for GPIOs")
+        if not 0 <= gpio < len(pins):
+            raise ValueError(f"GPIO{gpio} does not exist on this board (GPIO0-{len(pins) - 1})")
+        return pins[gpio]
+
+    def button(self, gpio: int, profile: str = "typical", name: str | None = None) -> Any:
+        """A push button between GPIO ``gpio`` and ground (pressed = low), bouncing per ``profile``
+        ("none", "typical", "worn"). Press it with ``.press(at)``, ``.release(at)``, ``.click(at)``."""
+        from irqlab.hw.button import Button
+
+        pin = self.gpio_pin(gpio)
+        # The switch goes to ground with an external pull-up (seed 001's 10 kOhm): idle high.
+        pin.active_high = False
+        if not pin.active:
+            pin.set(True)
+        return Button(self.kernel.engine, name or f"button{gpio}", line=pin, profile=profile)
+
+    def led(self, gpio: int, name: str | None = None) -> Any:
+        """An LED on GPIO ``gpio`` (lit while the pin is high); ``.timeline`` records its states."""
+        from irqlab.hw.led import Led
+
+        pin = self.gpio_pin(gpio)
+        # The LED and its resistor to ground hold an undriven pin low.
+        pin.active_high = True
+        if not any(pin._drivers.values()):
+            pin.set(False)
+        return Led(self.kernel.engine, name or f"led{gpio}", line=pin)
+
     # -- output ------------------------------------------------------------------------
     def dmesg(self, level: int | None = None) -> str:
         """The kernel log as dmesg prints it; ``level`` keeps messages at that level or more urgent."""

@@ -44,4 +44,4 @@ def test_cli_demo_plain_twice_is_byte_identical():
     cmd = [sys.executable, "-m", "irqlab", "demo", "--plain", "--seed", "5"]
     a = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     b = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    assert a == b and "BUG: scheduling while atomic: buggy/" in a
+    assert a == b and "Top half: IRQ" in a

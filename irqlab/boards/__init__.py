@@ -68,3 +68,6 @@ def get_board(name: str) -> Board:
         return BOARDS[name]
     except KeyError:
         raise ValueError(f"unknown board {name!r}; available boards: {', '.join(sorted(BOARDS))}") from None
+
+
+from irqlab.boards import rpi5 as _rpi5  # noqa: E402,F401  (registers the board)

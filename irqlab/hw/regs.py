@@ -26,8 +26,9 @@ __all__ = ["RegisterBlock", "IrqOutput", "U32", "resolve_time"]
 #: Mask of a 32-bit register.
 U32 = 0xFFFF_FFFF
 
-Reader = Callable[[], int]
-Writer = Callable[[int], None]
+# Callable[...] rather than [] / [int] so per-index lambdas (``lambda n=n: ...``) type-check.
+Reader = Callable[..., int]
+Writer = Callable[..., None]
 
 
 def resolve_time(engine: Engine, at: TimeLike | None, what: str = "at") -> int:

@@ -4,6 +4,7 @@ the kernel's (0 or a negative errno from :mod:`irqlab.errno`). Every function he
 be called from code running inside a simulation.
 """
 
+# ruff: noqa: I001  (star-import order is deliberate: later modules may refine earlier names)
 from irqlab.errno import ERR_PTR, IS_ERR, IS_ERR_OR_NULL, PTR_ERR
 from irqlab.kernel.atomic import *  # noqa: F403
 from irqlab.kernel.bug import *  # noqa: F403
@@ -69,6 +70,7 @@ from irqlab.kernel.workqueue import *  # noqa: F403
 from irqlab.kernel.seq_file import *  # noqa: F403
 from irqlab.fs.debugfs import *  # noqa: F403
 from irqlab.drivers.input.input import *  # noqa: F403
+from irqlab.drivers.base.platform import *  # noqa: F403
 from irqlab.drivers.net.dev import *  # noqa: F403
 from irqlab.drivers.gpio.gpiolib import *  # noqa: F403
 

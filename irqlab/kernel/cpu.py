@@ -171,12 +171,9 @@ def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
     """
     cpu.irq_pending.append(handler)
     if cpu.parked and cpu.interruptible:
-        if k.cpu is None and not k.in_fiber():
-            k.engine.cancel(cpu.wait_entry)
-            cpu.wait_entry = None
-            _resume(k, cpu, SIG_IRQ)
-        else:
-            k.engine.at(k.engine.now, PRIO_IRQ, _kick, k, cpu)
+        # Delivered by an event of its own, so that whatever raised it (a hardware model's
+        # event, another CPU) finishes at this instant before the CPU starts the handler.
+        k.engine.at(k.engine.now, PRIO_IRQ, _kick, k, cpu)
 
 
 def _kick(k: Kernel, cpu: CPU) -> None:

@@ -114,6 +114,7 @@ class Kernel:
         self.costs: dict[str, int] = dict(board.costs)
         self.irq_entry_cost = self.costs.get("irq_entry", 0)
         self.irq_exit_cost = self.costs.get("irq_exit", 0)
+        self.irq_entry_jitter = self.costs.get("irq_entry_jitter", 0)
         self.ipi_latency = self.costs.get("ipi", 0)
         self.gfp_atomic_fail_rate = gfp_atomic_fail_rate
         # msecs_to_jiffies(2), rounded up

@@ -210,6 +210,9 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
     if tp.on:
         tp.emit(cpu.id, cpu=cpu.id)
     cost = k.irq_entry_cost
+    if k.irq_entry_jitter:
+        # Seeded jitter on top of the board's figure: an exponential tail (cache misses, bus contention).
+        cost += int(k.engine.rng.expovariate(1.0 / k.irq_entry_jitter))
     if cost:
         from irqlab.kernel.cpu import cpu_wait
 

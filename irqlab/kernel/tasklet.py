@@ -188,7 +188,8 @@ def _wake_var(k: Kernel, t: tasklet_struct) -> None:
         wake_up_all(t._waiters)
     if t._spinners:
         for c in t._spinners:
-            if c.percpu.get("spin") is t:
+            marker = c.percpu.get("spin")
+            if marker is t or (type(marker) is list and t in marker):
                 cpu_resume(k, c)
         t._spinners = []
 
@@ -268,6 +269,8 @@ def tasklet_disable_in_atomic(t: tasklet_struct) -> None:
 def tasklet_enable(t: tasklet_struct) -> None:
     """Drop one disable level; a scheduled tasklet never left its list, so it just runs. Any context."""
     t.count.counter -= 1
+    if t._spinners:
+        _wake_var(kernel(), t)
 
 
 def tasklet_kill(t: tasklet_struct) -> None:
@@ -303,6 +306,7 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
         lst, cpu.tasklet_vec = cpu.tasklet_vec, deque()
     tp_entry = k.tp.tasklet_entry
     tp_exit = k.tp.tasklet_exit
+    requeued: list[tasklet_struct] = []
     while lst:
         t = lst.popleft()
         if tasklet_trylock(t):
@@ -334,6 +338,34 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
         tp = k.tp.softirq_raise
         if tp.on:
             tp.emit(cpu.id, vec=nr, action="HI" if hi else "TASKLET")
+        requeued.append(t)
+    if requeued:
+        _spin_pass(k, requeued)
+
+
+def _spin_pass(k: Kernel, requeued: list[tasklet_struct]) -> None:
+    """The CPU keeps re-running the softirq while a tasklet is busy elsewhere or disabled.
+
+    SIMPLIFICATION: instead of nanosecond passes, one pass lasts until the next tick, an
+    interrupt, or the tasklet being unlocked or enabled, whichever comes first.
+    """
+    cpu = k.cpu
+    assert cpu is not None
+    until = (k.engine.now // k.tick_nsec + 1) * k.tick_nsec
+    for t in requeued:
+        t._spinners.append(cpu)
+    cpu.percpu["spin"] = requeued
+    start = k.engine.now
+    sig = cpu_wait(k, cpu, until)
+    cpu = k.cpu
+    assert cpu is not None
+    cpu.busy_ns += k.engine.now - start
+    cpu.percpu["spin"] = None
+    for t in requeued:
+        if cpu in t._spinners:
+            t._spinners.remove(cpu)
+    if sig == SIG_IRQ:
+        take_interrupts(k, cpu)
 
 
 def tasklet_action() -> None:

@@ -3,9 +3,9 @@
 import irqlab
 from irqlab.kernel import (
     CLOCK_MONOTONIC,
+    DECLARE_WAIT_QUEUE_HEAD,
     HRTIMER_MODE_REL,
     HRTIMER_NORESTART,
-    DECLARE_WAIT_QUEUE_HEAD,
     cpu_work,
     down,
     down_timeout,

@@ -386,15 +386,10 @@ def devm_gpiod_get_optional(dev: Any, con_id: str | None, flags: int) -> gpio_de
 
 
 def _devm_add(dev: Any, release: Callable[[], None]) -> None:
-    """Register a devres release action on ``dev`` (a list the device core runs on unbind)."""
-    lst = getattr(dev, "devres_actions", None)
-    if lst is None:
-        lst = []
-        try:
-            dev.devres_actions = lst
-        except AttributeError:
-            return
-    lst.append(release)
+    """Register a devres release action on ``dev``, run when the device is unbound."""
+    from irqlab.kernel.irq.devres import devres_add_action
+
+    devres_add_action(dev, release, "devm_gpio")
 
 
 # -- legacy integer API (gpiolib-legacy.c) ------------------------------------------------
@@ -522,8 +517,11 @@ def gpiolib_dbg_show(k: Any) -> str:
 def gpiolib_init(k: Any) -> None:
     """Initcall: publish /sys/kernel/debug/gpio."""
 
+    from irqlab.fs.debugfs import _run_in_cat
+
     def hook(fs: Any) -> None:
-        fs.register("/sys/kernel/debug/gpio", lambda: gpiolib_dbg_show(k))
+        # Reading the file reads each requested line's level from the chip: in process context.
+        fs.register("/sys/kernel/debug/gpio", lambda: _run_in_cat(k, lambda: gpiolib_dbg_show(k)))
 
     k.subsys.setdefault("fs_hooks", []).append(hook)
 

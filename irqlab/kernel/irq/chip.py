@@ -638,7 +638,7 @@ def handle_percpu_devid_irq(desc: irq_desc) -> None:
             tp.emit(cpu_id, irq=irq, name=action.name)
         pc = cpu.preempt_count if cpu is not None else 0
         try:
-            res = action.handler(irq, _percpu_devid(action.percpu_dev_id, cpu_id))
+            res = action.handler(irq, _percpu_devid(action.percpu_dev_id, cpu_id))  # type: ignore[misc]
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops
             k.fault(exc, "hardirq")
             if k.cpu is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from irqlab.errno import EINVAL, ENOENT
+from irqlab.errno import ENOENT
 from irqlab.kernel.core import kernel
 from irqlab.kernel.irq.types import IrqHandler
 
@@ -20,7 +20,7 @@ class devres:
 
     __slots__ = ("release", "name", "data")
 
-    def __init__(self, release: Callable[[], None], name: str, data: Any = None) -> None:
+    def __init__(self, release: Callable[[], object], name: str, data: Any = None) -> None:
         self.release = release
         self.name = name
         self.data = data
@@ -44,7 +44,7 @@ def devres_add(dev: Any, dr: devres) -> None:
     _head(dev).append(dr)
 
 
-def devres_add_action(dev: Any, release: Callable[[], None], name: str = "devm_add_action") -> int:
+def devres_add_action(dev: Any, release: Callable[[], object], name: str = "devm_add_action") -> int:
     """devm_add_action(): run ``release()`` when ``dev`` goes away. Returns 0."""
     devres_add(dev, devres(release, name))
     return 0
@@ -128,8 +128,6 @@ def devm_irq_alloc_descs(dev: Any, irq: int, from_: int, cnt: int, node: int = -
     devres_add(dev, devres(lambda: irq_free_descs(base, cnt), "devm_irq_desc_release", (base, cnt)))
     return base
 
-
-_unused = EINVAL
 
 __all__ = [
     "devm_request_threaded_irq",

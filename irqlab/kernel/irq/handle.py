@@ -120,7 +120,7 @@ def __handle_irq_event_percpu(desc: irq_desc) -> int:
             tp_entry.emit(cpu.id if cpu is not None else 0, irq=irq, name=action.name)
         pc = cpu.preempt_count if cpu is not None else 0
         try:
-            res = action.handler(irq, action.dev_id)
+            res = action.handler(irq, action.dev_id)  # type: ignore[misc]
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops, the line survives
             k.fault(exc, "hardirq")
             cpu = k.cpu

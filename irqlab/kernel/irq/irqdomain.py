@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from irqlab.errno import EEXIST, EINVAL, ENOMEM, ENOSYS, EPERM
+from irqlab.errno import EINVAL, ENOENT, ENOMEM, ENOSYS, EPERM
 from irqlab.kernel.core import kernel
 from irqlab.kernel.irq.types import (
     IRQ_NOREQUEST,
@@ -490,14 +490,11 @@ def irq_domain_set_hwirq_and_chip(domain: irq_domain, virq: int, hwirq: int, chi
 
     d = irq_domain_get_irq_data(domain, virq)
     if d is None:
-        return -ENOENT_
+        return -ENOENT
     d.hwirq = hwirq
     d.chip = chip if chip is not None else no_irq_chip
     d.chip_data = chip_data
     return 0
-
-
-ENOENT_ = 2
 
 
 def irq_domain_set_info(domain: irq_domain, virq: int, hwirq: int, chip: irq_chip | None, chip_data: Any,
@@ -542,12 +539,10 @@ def irq_domain_free_irqs_common(domain: irq_domain, virq: int, nr_irqs: int) -> 
 
 def irq_domain_free_irqs_top(domain: irq_domain, virq: int, nr_irqs: int) -> None:
     """ops.free of a root domain: reset chip and handler data, then the parent."""
-    from irqlab.kernel.irq.chip import irq_set_handler_data
+    from irqlab.kernel.irq.chip import irq_set_handler, irq_set_handler_data
 
     for i in range(nr_irqs):
         irq_set_handler_data(virq + i, None)
-        from irqlab.kernel.irq.chip import irq_set_handler
-
         irq_set_handler(virq + i, None)
     irq_domain_free_irqs_common(domain, virq, nr_irqs)
 
@@ -697,8 +692,6 @@ def irq_domain_deactivate_irq(d: irq_data) -> None:
 def irq_domain_get_of_node(domain: irq_domain) -> fwnode_handle | None:
     return domain.fwnode
 
-
-_unused = (EEXIST,)
 
 __all__ = [
     "IRQ_DOMAIN_FLAG_HIERARCHY",

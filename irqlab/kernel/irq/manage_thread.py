@@ -167,8 +167,11 @@ def irq_thread_check_affinity(k: Kernel, t: Task, desc: irq_desc, action: irqact
     action.thread_flags &= ~bit
     t.raw_state = TASK_RUNNING
     mask = desc.irq_common_data.effective_affinity
-    if mask:
-        k.sched.set_cpus_allowed(t, mask)
+    if mask and not k.sched.set_cpus_allowed(t, mask):
+        cpu = k.cpu
+        if cpu is not None and not mask >> cpu.id & 1:
+            # set_cpus_allowed_ptr() on current migrates it before returning (affine_move_task()).
+            k.sched.preempt_schedule()
 
 
 def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction) -> int:

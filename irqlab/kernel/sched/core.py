@@ -242,6 +242,7 @@ class Scheduler:
         self.sched_latency = 6_000_000 * factor
         self.wakeup_gran = 1_000_000 * factor
         self.cswitch_cost = k.costs.get("context_switch", 0)
+        self.cswitch_jitter = k.costs.get("context_switch_jitter", 0)
         self.prev_might_sleep_jiffy = 0
 
     # -- accounting -------------------------------------------------------------------
@@ -359,8 +360,11 @@ class Scheduler:
         assert cpu is not None
         curr = cpu.curr
         if self.cswitch_cost:
+            cost = self.cswitch_cost
+            if self.cswitch_jitter:
+                cost += int(k.engine.rng.expovariate(1.0 / self.cswitch_jitter))
             cpu.irqs_off = True
-            cpu_wait(k, cpu, k.engine.now + self.cswitch_cost)
+            cpu_wait(k, cpu, k.engine.now + cost)
             cpu = k.cpu
             assert cpu is not None
         for dead in k.reap_list:

@@ -36,6 +36,7 @@ class TickSched:
         t = hrtimer()
         t.function = self.tick_sched_timer
         t.tick_cpu = cpu.id  # type: ignore[attr-defined]
+        t._cpu = cpu.id  # started at boot outside every CPU: queue it on its own CPU's base
         cpu.tick = t
 
     def start(self, cpu: CPU) -> None:

@@ -12,6 +12,7 @@ from irqlab.kernel import (
     gpio_get_value,
     gpio_request,
     gpio_request_one,
+    gpio_to_desc,
     gpiochip_add_data,
     gpiod_add_lookup,
     gpiod_get,
@@ -19,7 +20,6 @@ from irqlab.kernel import (
     gpiod_put,
     gpiod_set_debounce,
     gpiod_set_value,
-    gpio_to_desc,
 )
 
 

@@ -1,0 +1,1 @@
+"""The driver core, reduced: devices with managed resources, platform devices and drivers (drivers/base/)."""
