@@ -354,7 +354,7 @@ class Machine:
 
 
 def boot(
-    board: str = "generic",
+    board: str = "rpi5",
     *,
     cpus: int | None = None,
     seed: int = 0,
@@ -368,7 +368,7 @@ def boot(
 ) -> Machine:
     """Boot a simulated machine.
 
-    ``board`` names a wiring table ("generic"); ``cpus``, ``hz`` and ``preempt``
+    ``board`` names a wiring table ("rpi5", the default, or "generic"); ``cpus``, ``hz`` and ``preempt``
     ("none", "voluntary", "full", "rt") override the board's defaults; ``cmdline`` is the
     kernel command line; ``bugs="raise"`` makes every kernel report raise KernelBugError;
     ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
