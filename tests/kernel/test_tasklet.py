@@ -64,7 +64,7 @@ def _seed_run(cpus, cmdline=""):
                     trace=["tasklet_entry", "tasklet_exit", "sched_migrate_task", "softirq_raise"])  # fmt: skip
     assert m.insmod(SeedTaskletModule()) == 0
     m.run()
-    recs = [(r.ts, r.text) for r in m.kernel.log.records if r.text in SEED_LINES]
+    recs = [(r.ts, r.text, r.cpu) for r in m.kernel.log.records if r.text in SEED_LINES]
     return m, recs
 
 
@@ -76,13 +76,14 @@ def test_seed_001_on_four_cpus_with_6_12_irq_exit_softirqs():
     no other CPU can pull insmod and the init continues only after the tasklet ends.
     """
     m, recs = _seed_run(4)
-    assert [t for _, t in recs] == ["tasklet example init", "Example tasklet starts", "Example tasklet ends",
-                                    "Example tasklet init continues..."]  # fmt: skip
+    assert [t for _, t, _ in recs] == ["tasklet example init", "Example tasklet starts", "Example tasklet ends",
+                                       "Example tasklet init continues..."]  # fmt: skip
     entry = m.trace.events("tasklet_entry")[0]
-    assert (entry.comm, entry.cpu, entry.ts) == ("insmod", 0, 4 * MS)  # first tick, hardirq exit
+    assert (entry.comm, entry.cpu) == ("insmod", recs[0][2])  # on insmod's own stack
+    assert 4 * MS < entry.ts < 4 * MS + 10_000  # at the first tick's irq_exit
     assert entry.flags[2] == "s"
-    assert m.trace.events("tasklet_exit")[0].ts == 5004 * MS
-    assert not m.trace.events("sched_migrate_task")
+    assert m.trace.events("tasklet_exit")[0].ts - entry.ts == 5000 * MS
+    assert not [e for e in m.trace.events("sched_migrate_task") if e.ts > recs[0][0]]
 
 
 def test_seed_001_order_with_ksoftirqd_running_the_tasklet():
@@ -94,13 +95,14 @@ def test_seed_001_order_with_ksoftirqd_running_the_tasklet():
     mdelay(200) ends long before the tasklet does.
     """
     m, recs = _seed_run(4, "threadirqs")
-    assert [t for _, t in recs] == list(SEED_LINES)
-    t0 = recs[0][0]
+    assert [t for _, t, _ in recs] == list(SEED_LINES)
+    t0, _, cpu = recs[0]
     entry = m.trace.events("tasklet_entry")[0]
-    assert (entry.comm, entry.cpu) == ("ksoftirqd/0", 0)
-    mig = m.trace.events("sched_migrate_task")
-    assert [(e["comm"], e["orig_cpu"], e["dest_cpu"]) for e in mig] == [("insmod", 0, 1)]
-    assert mig[0].ts < 10 * MS  # pulled at the next tick of the busy CPU
+    assert (entry.comm, entry.cpu) == (f"ksoftirqd/{cpu}", cpu)
+    mig = [e for e in m.trace.events("sched_migrate_task") if e.ts > t0]
+    assert [(e["comm"], e["orig_cpu"]) for e in mig] == [("insmod", cpu)]
+    assert recs[2][2] == mig[0]["dest_cpu"] != cpu
+    assert mig[0].ts - entry.ts <= 4 * MS  # pulled at the next tick of the busy CPU
     assert recs[2][0] == t0 + 200 * MS  # mdelay() is wall-clock time on the new CPU
     assert recs[3][0] - entry.ts == 5000 * MS
 
@@ -109,8 +111,8 @@ def test_seed_001_order_with_ksoftirqd_running_the_tasklet():
 def test_seed_001_on_one_cpu_the_init_waits_for_the_tasklet(cmdline):
     """With one CPU nobody can pull insmod: "ends" comes before "init continues..."."""
     m, recs = _seed_run(1, cmdline)
-    assert [t for _, t in recs] == ["tasklet example init", "Example tasklet starts", "Example tasklet ends",
-                                    "Example tasklet init continues..."]  # fmt: skip
+    assert [t for _, t, _ in recs] == ["tasklet example init", "Example tasklet starts", "Example tasklet ends",
+                                       "Example tasklet init continues..."]  # fmt: skip
     assert recs[3][0] - recs[2][0] < MS  # its mdelay(200) expired while the tasklet ran
 
 
@@ -207,7 +209,7 @@ def test_tasklet_never_runs_on_two_cpus_at_once():
     ev = [(e.name, e.cpu, e.ts) for e in m.trace.events("tasklet_entry", "tasklet_exit")]
     assert ev[0][:2] == ("tasklet_entry", 0) and ev[1][:2] == ("tasklet_exit", 0)
     assert ev[2][:2] == ("tasklet_entry", 1)
-    assert ev[2][2] == ev[1][2]  # CPU1 was spinning on the RUN bit and starts the moment it clears
+    assert 0 <= ev[2][2] - ev[1][2] < 10_000  # CPU1 spun on the RUN bit and starts as soon as it clears
     assert ev[1][2] - ev[0][2] == 10 * MS
 
 
