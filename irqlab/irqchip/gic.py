@@ -16,12 +16,8 @@ from irqlab.errno import EINVAL
 from irqlab.hw.gic import GIC400, GICC_IAR_INT_ID_MASK, GICC_INT_PRI_THRESHOLD
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import cpu_wait, raise_interrupt
-from irqlab.kernel.irq.chip import (
-    handle_fasteoi_irq,
-    handle_percpu_devid_irq,
-    irq_set_probe,
-    irq_set_status_flags,
-)
+from irqlab.kernel.irq.chip import irq_set_probe, irq_set_status_flags
+from irqlab.kernel.irq.chip_flow import handle_fasteoi_irq, handle_percpu_devid_irq
 from irqlab.kernel.irq.irqdesc import generic_handle_domain_irq, irq_set_percpu_devid, irq_to_desc
 from irqlab.kernel.irq.irqdomain import (
     fwnode_handle,

@@ -235,5 +235,7 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
     cpu = k.cpu  # type: ignore[assignment]
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
         curr = cpu.curr
-        if k.preempt_full or curr.is_user or curr is cpu.idle:
+        # The idle task is not preempted here: back in the idle loop it restarts the tick
+        # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
+        if (k.preempt_full or curr.is_user) and curr is not cpu.idle:
             k.sched.preempt_schedule_irq()

@@ -6,6 +6,8 @@ handlers (chip.py) call only chip callbacks, and chips never see an irqaction.
 
 from irqlab.kernel.irq.chip import *  # noqa: F403
 from irqlab.kernel.irq.chip import __all__ as _chip_all
+from irqlab.kernel.irq.chip_flow import *  # noqa: F403
+from irqlab.kernel.irq.chip_flow import __all__ as _chip_flow_all
 from irqlab.kernel.irq.cpuhotplug import *  # noqa: F403
 from irqlab.kernel.irq.cpuhotplug import __all__ as _cpuhotplug_all
 from irqlab.kernel.irq.devres import *  # noqa: F403
@@ -32,6 +34,6 @@ from irqlab.kernel.irq.types import *  # noqa: F403
 from irqlab.kernel.irq.types import __all__ as _types_all
 
 __all__ = (
-    _types_all + _handle_all + _chip_all + _irqdesc_all + _manage_all + _manage_thread_all + _manage_percpu_all
+    _types_all + _handle_all + _chip_all + _chip_flow_all + _irqdesc_all + _manage_all + _manage_thread_all + _manage_percpu_all
     + _resend_all + _irqdomain_all + _pm_all + _cpuhotplug_all + _irq_sim_all + _devres_all
 )  # fmt: skip

@@ -181,7 +181,7 @@ irq_sim_irqchip = irq_chip(
 
 def irq_sim_handle_irq(work_ctx: irq_sim_work_ctx) -> None:
     """The irq_work: run handle_simple_irq() for each pending line, lowest hwirq first. Hardirq."""
-    from irqlab.kernel.irq.chip import handle_simple_irq
+    from irqlab.kernel.irq.chip_flow import handle_simple_irq
     from irqlab.kernel.irq.irqdomain import irq_resolve_mapping
 
     while work_ctx.pending:
@@ -194,13 +194,8 @@ def irq_sim_handle_irq(work_ctx: irq_sim_work_ctx) -> None:
 
 
 def irq_sim_domain_map(domain: irq_domain, virq: int, hw: int) -> int:
-    from irqlab.kernel.irq.chip import (
-        handle_simple_irq,
-        irq_modify_status,
-        irq_set_chip,
-        irq_set_chip_data,
-        irq_set_handler,
-    )
+    from irqlab.kernel.irq.chip import irq_modify_status, irq_set_chip, irq_set_chip_data, irq_set_handler
+    from irqlab.kernel.irq.chip_flow import handle_simple_irq
 
     work_ctx: irq_sim_work_ctx = domain.host_data
     irq_set_chip(virq, irq_sim_irqchip)

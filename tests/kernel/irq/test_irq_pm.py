@@ -98,3 +98,18 @@ def test_force_resume_reenables_a_no_suspend_line_at_the_chip():
     m.resume()
     assert m.gic.is_enabled(96, 0) and not m.gic.is_enabled(97, 0)
     assert m.kernel.subsys["irq"].descs[virqs[64]].depth == 0
+
+
+def test_early_resume_lines_are_enabled_first():
+    """IRQF_EARLY_RESUME lines are resumed (syscore) before the others, so their pending edge runs first."""
+    from irqlab.kernel import IRQF_EARLY_RESUME
+
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    virqs, hits = _setup(m, {66: ("edge", 0), 67: ("edge", IRQF_EARLY_RESUME)})
+    m.suspend()
+    m.at(m.now + 1_000_000, m.spi_line(66).pulse)
+    m.at(m.now + 1_000_000, m.spi_line(67).pulse)
+    m.run(for_="2ms")
+    m.resume()
+    m.run(for_="1ms")
+    assert hits["dev67"][0] < hits["dev66"][0]

@@ -167,3 +167,47 @@ def test_affinity_hint_is_shown_and_applied():
     m.spawn(lambda: irq_update_affinity_hint(virq, None))
     m.run(until="2ms")
     assert m.read(f"/proc/irq/{virq}/affinity_hint") == "0\n"
+
+
+def test_thread_only_results_are_judged_at_the_next_interrupt():
+    """A primary returning exactly IRQ_WAKE_THREAD defers the verdict: the first interrupt is not counted,
+    later ones count as unhandled when no thread run returned IRQ_HANDLED in between."""
+    from irqlab.kernel import IRQF_ONESHOT, request_threaded_irq
+
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    deaf, good = m.irq_sim(14), m.irq_sim(15)
+
+    def probe():
+        request_threaded_irq(deaf, None, lambda i, d: IRQ_NONE, IRQF_ONESHOT, "deaf", None)
+        request_threaded_irq(good, None, lambda i, d: IRQ_HANDLED, IRQF_ONESHOT, "good", None)
+
+    m.spawn(probe)
+    for n in range(4):
+        m.at(f"{2 + n}ms", m.fire_irq, deaf)
+        m.at(f"{2 + n}.5ms", m.fire_irq, good)
+    m.run(until="10ms")
+    assert m.read(f"/proc/irq/{deaf}/spurious").startswith("count 3\nunhandled 3\n")
+    assert m.read(f"/proc/irq/{good}/spurious").startswith("count 3\nunhandled 0\n")
+
+
+def test_poll_timer_polls_a_spuriously_disabled_shared_line():
+    """After "Disabling IRQ #N" the poll timer runs the handlers of the shared line every HZ/10."""
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    line = m.spi_line(82)
+    virq = m.map_spi(82)
+    calls = []
+
+    def handler(irq, dev):
+        calls.append(m.now)
+        return IRQ_NONE
+
+    m.spawn(lambda: [request_irq(virq, handler, 0x80, n, n) for n in ("p", "q")])
+    m.at("1ms", line.assert_, "stuck")
+    m.run(until="30ms")
+    assert f"Disabling IRQ #{virq}" in m.dmesg_lines()
+    n = len(calls)
+    m.run(until="500ms")
+    polls = calls[n:]
+    # Two handlers per poll; mod_timer(jiffies + HZ/10) lands one jiffy later on the wheel: every 104 ms.
+    assert len(polls) == 2 * 4
+    assert polls[2] - polls[0] == 26 * 4_000_000

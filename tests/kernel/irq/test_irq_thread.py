@@ -134,3 +134,16 @@ def test_disable_irq_waits_for_the_running_thread():
     m.run(until="60ms")
     assert [e[0] for e in log] == ["thread in", "thread out", "disabled"]
     assert log[2][1] >= log[1][1]
+
+
+def test_irq_thread_tracepoints():
+    """irq_thread_entry/irq_thread_exit frame each run of the thread function."""
+    m = irqlab.boot("generic", cpus=1, seed=0, trace=["irq_thread_entry", "irq_thread_exit"])
+    virq = m.irq_sim(6)
+    m.spawn(lambda: request_threaded_irq(virq, None, lambda i, d: IRQ_HANDLED, IRQF_ONESHOT, "traced", None))
+    m.at("2ms", m.fire_irq, virq)
+    m.run(until="3ms")
+    evs = m.trace.events()
+    assert [e.name for e in evs] == ["irq_thread_entry", "irq_thread_exit"]
+    assert evs[0].comm == f"irq/{virq}-traced"
+    assert evs[1].text().endswith(f"irq_thread_exit: irq={virq} name=traced ret=handled")
