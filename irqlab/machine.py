@@ -311,7 +311,7 @@ class Machine:
     def fire_irq(self, irq: int) -> int:
         """irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, true): fires an irq_sim line (or sets a GIC
         line pending). Returns 0 or -errno."""
-        from irqlab.kernel.irq.manage import irq_set_irqchip_state
+        from irqlab.kernel.irq.manage_affinity import irq_set_irqchip_state
         from irqlab.kernel.irq.types import IRQCHIP_STATE_PENDING
 
         return int(self._in_kernel(irq_set_irqchip_state, irq, IRQCHIP_STATE_PENDING, True))
@@ -347,6 +347,23 @@ class Machine:
         self._in_kernel(pm_system_wakeup, self.kernel)
         if not self.kernel.engine.running:
             self.run_until(lambda: not st.suspended and not st.wq.head)
+
+    # -- workqueues (kernel/workqueue.c) -------------------------------------------------------
+    def show_workqueues(self) -> None:
+        """Print the kernel's "Showing busy workqueues and worker pools:" dump (show_all_workqueues()) to dmesg."""
+        self.kernel.subsys["workqueue"].show_all()
+
+    def freeze_workqueues(self) -> None:
+        """Freeze the WQ_FREEZABLE workqueues as suspend does: running items finish, new ones wait."""
+        self.kernel.subsys["workqueue"].freeze()
+
+    def thaw_workqueues(self) -> None:
+        """Thaw the freezable workqueues: the items collected while frozen start."""
+        self.kernel.subsys["workqueue"].thaw()
+
+    def memory_pressure(self, on: bool = True) -> None:
+        """Simulated memory pressure: while on, new kworkers cannot be created, so rescuers step in."""
+        self.kernel.subsys["workqueue"].set_memory_pressure(on)
 
     def __repr__(self) -> str:
         k = self.kernel

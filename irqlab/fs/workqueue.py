@@ -74,6 +74,7 @@ def workqueue_sysfs_register(k: Kernel, wq: Any) -> int:
 
 
 def workqueue_sysfs_unregister(k: Kernel, wq: Any) -> None:
+    """Remove ``wq``'s sysfs directory."""
     wq.wq_dev = False
     fs = k.subsys.get("fs")
     if fs is not None:

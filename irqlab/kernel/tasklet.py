@@ -116,6 +116,7 @@ def DECLARE_TASKLET_OLD(name: Any, func: Any = None) -> tasklet_struct:
 
 
 def DECLARE_TASKLET_DISABLED_OLD(name: Any, func: Any = None) -> tasklet_struct:
+    """Like DECLARE_TASKLET_OLD, but starting disabled (count 1)."""
     return _declare(name, func, True, True)
 
 
@@ -316,6 +317,7 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
                     if tp_entry.on:
                         tp_entry.emit(cpu.id, tasklet=k.ptr(t), function=k.symbol(fn, False))
                     pc = cpu.preempt_count
+                    # SIMPLIFICATION: an oops in one tasklet unwinds that tasklet only.
                     try:
                         if t.use_callback:
                             fn(t)
@@ -344,11 +346,9 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
 
 
 def _spin_pass(k: Kernel, requeued: list[tasklet_struct]) -> None:
-    """The CPU keeps re-running the softirq while a tasklet is busy elsewhere or disabled.
-
-    SIMPLIFICATION: instead of nanosecond passes, one pass lasts until the next tick, an
-    interrupt, or the tasklet being unlocked or enabled, whichever comes first.
-    """
+    """The CPU keeps re-running the softirq while a tasklet is busy elsewhere or disabled."""
+    # SIMPLIFICATION: instead of sub-microsecond passes, one pass lasts until the next tick,
+    # an interrupt, or the tasklet being unlocked or enabled, whichever comes first.
     cpu = k.cpu
     assert cpu is not None
     until = (k.engine.now // k.tick_nsec + 1) * k.tick_nsec

@@ -19,6 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.core import current_kernel
 
+# SIMPLIFICATION: pool->lock, wq->mutex, wq_pool_mutex and the workqueue/work lockdep maps
+# are not modelled: each operation is atomic in simulated time. CPU hotplug does not
+# disassociate a CPU's pools. The watchdog and the per-pwq statistics are not kept.
+
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
@@ -113,6 +117,7 @@ class worker_pool:
         self.manager: worker | None = None
         self.workers: list[worker] = []
         self.ids: set[int] = set()
+        self.irq_work: Any = None  # bh_pool_irq_works[cpu][highpri]
 
     def __repr__(self) -> str:
         return f"<worker_pool {self.id} cpu={self.cpu} nice={self.nice} workers={self.nr_workers} idle={self.nr_idle}>"
@@ -176,6 +181,7 @@ class WqState:
 
     def freeze(self) -> None:
         """freeze_workqueues_begin(): freezable workqueues stop starting new work items."""
+        # SIMPLIFICATION: driven from the scenario; the suspend path does not freeze workqueues.
         from irqlab.kernel.workqueue import _freeze_begin
 
         with _entered(self.k):
@@ -233,6 +239,7 @@ def _cpu_intensive_thresh(k: Kernel) -> int:
 
 
 def state(k: Kernel) -> WqState:
+    """The workqueue state of kernel ``k``."""
     st: WqState = k.subsys["workqueue"]
     return st
 
@@ -241,34 +248,41 @@ def state(k: Kernel) -> WqState:
 
 
 def need_more_worker(pool: worker_pool) -> bool:
+    """Work is waiting and no worker of the pool is running."""
     return bool(pool.worklist) and not pool.nr_running
 
 
 def may_start_working(pool: worker_pool) -> bool:
+    """An idle worker is left (otherwise the starter must create one first)."""
     return pool.nr_idle > 0
 
 
 def keep_working(pool: worker_pool) -> bool:
+    """A running worker continues while work waits and it is the only one running."""
     return bool(pool.worklist) and pool.nr_running <= 1
 
 
 def need_to_create_worker(pool: worker_pool) -> bool:
+    """Work waits, nobody runs and nobody is idle."""
     return need_more_worker(pool) and not may_start_working(pool)
 
 
 def too_many_workers(pool: worker_pool) -> bool:
+    """More than two idle workers and at least a quarter idle: cull the oldest."""
     nr_idle = pool.nr_idle + (1 if pool.flags & POOL_MANAGER_ACTIVE else 0)
     nr_busy = pool.nr_workers - nr_idle
     return nr_idle > 2 and (nr_idle - 2) * MAX_IDLE_WORKERS_RATIO >= nr_busy
 
 
 def worker_set_flags(w: worker, flags: int) -> None:
+    """Set worker flags; entering NOT_RUNNING drops the pool's nr_running."""
     if flags & WORKER_NOT_RUNNING and not w.flags & WORKER_NOT_RUNNING:
         w.pool.nr_running -= 1  # type: ignore[union-attr]
     w.flags |= flags
 
 
 def worker_clr_flags(w: worker, flags: int) -> None:
+    """Clear worker flags; leaving NOT_RUNNING raises the pool's nr_running."""
     oflags = w.flags
     w.flags &= ~flags
     if flags & WORKER_NOT_RUNNING and oflags & WORKER_NOT_RUNNING and not w.flags & WORKER_NOT_RUNNING:
@@ -276,6 +290,7 @@ def worker_clr_flags(w: worker, flags: int) -> None:
 
 
 def worker_enter_idle(w: worker) -> None:
+    """Put ``w`` at the head of the idle list; arm the idle timer if there are too many."""
     from irqlab.kernel.time.timer import mod_timer, timer_pending
 
     pool = w.pool
@@ -293,6 +308,7 @@ def worker_enter_idle(w: worker) -> None:
 
 
 def worker_leave_idle(w: worker) -> None:
+    """Take ``w`` off the idle list."""
     pool = w.pool
     assert pool is not None
     if not w.flags & WORKER_IDLE:
@@ -304,6 +320,7 @@ def worker_leave_idle(w: worker) -> None:
 
 
 def find_worker_executing_work(pool: worker_pool, work: Any) -> worker | None:
+    """The pool's worker running ``work`` (same function), or None."""
     w = pool.busy_hash.get(work)
     if w is not None and w.current_func is work.func:
         return w
@@ -343,13 +360,36 @@ def kick_bh_pool(pool: worker_pool) -> None:
     nr = HI_SOFTIRQ if pool.nice == HIGHPRI_NICE_LEVEL else TASKLET_SOFTIRQ
     cpu = k.cpu
     if cpu is None or pool.cpu != cpu.id:
-        # irq_work_queue_on(): the target raises the softirq from its IPI handler.
-        # SIMPLIFICATION: delivered as a function-call IPI (counted under "Function call interrupts").
-        target = k.cpus[pool.cpu]
-        target.percpu.setdefault("call_func", []).append(lambda: raise_softirq_on(k, target, nr))
-        k.send_ipi(target, 1)
+        _irq_work_queue_on(k, pool)
         return
     raise_softirq_on(k, cpu, nr)
+
+
+def _irq_work_queue_on(k: Kernel, pool: worker_pool) -> None:
+    """irq_work_queue_on(bh_pool_irq_work(pool), pool->cpu): the target CPU raises the softirq from
+    its IRQ-work interrupt (bh_pool_kick_normal/highpri)."""
+    from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
+    from irqlab.kernel.kernel import IPI_IRQ_WORK
+    from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
+
+    work = pool.irq_work
+    if work is None:
+        target = k.cpus[pool.cpu]
+        nr = HI_SOFTIRQ if pool.nice == HIGHPRI_NICE_LEVEL else TASKLET_SOFTIRQ
+        work = pool.irq_work = irq_work(lambda w: raise_softirq_on(k, target, nr))
+    if work.pending:
+        return
+    work.pending = True
+    cpu = k.cpus[pool.cpu]
+    lst = cpu.percpu.setdefault("irq_work_list", [])
+    lst.append(work)
+    if len(lst) == 1:
+        if k.ipi_hook is not None:
+            k.send_ipi(cpu, IPI_IRQ_WORK)
+        else:
+            from irqlab.kernel.cpu import raise_interrupt
+
+            raise_interrupt(k, cpu, irq_work_run)
 
 
 def kick_pool(pool: worker_pool) -> bool:
@@ -436,6 +476,7 @@ def _is_power_of_2(n: int) -> bool:
 
 
 def format_worker_id(w: worker, pool: worker_pool | None) -> str:
+    """kworker/%d:%d[H], kworker/u%d:%d or kworker/R-%s."""
     if w.rescue_wq is not None:
         return f"kworker/R-{w.rescue_wq.name}"
     if pool is None:
@@ -466,10 +507,14 @@ def create_worker(pool: worker_pool) -> worker | None:
     w.id = _ida_alloc(pool)
     if not pool.flags & POOL_BH:
         name = format_worker_id(w, pool)
+        # SIMPLIFICATION: kthread_create() succeeds at once (no kthreadd round trip) unless the
+        # memory-pressure switch is on, when it fails as with -ENOMEM.
         if st.mem_pressure and st.online:
             pool.ids.discard(w.id)
             _err_once(st, "create", "workqueue: Failed to create a worker thread: %pe", (-12,))
             return None
+        from irqlab.kernel.workqueue_worker import worker_thread
+
         t = k.create_task(worker_thread, (w,), name)
         k.sched.setscheduler(t, SCHED_NORMAL, 0, pool.nice)
         t.cpus_allowed = pool.cpumask
@@ -512,6 +557,7 @@ def _register_comm(k: Kernel, w: worker) -> None:
 
 
 def set_worker_dying(w: worker, cull: list[worker]) -> None:
+    """Mark an idle worker for culling and move it to ``cull``."""
     pool = w.pool
     assert pool is not None
     if w.current_work is not None or w.scheduled or not w.flags & WORKER_IDLE:
@@ -541,7 +587,7 @@ def _idle_worker_timeout(t: Any) -> None:
         if not do_cull:
             mod_timer(pool.idle_timer, expires)
     if do_cull:
-        from irqlab.kernel.workqueue import queue_work
+        from irqlab.kernel.workqueue_queue import queue_work
 
         queue_work(pool.st.system["events_unbound"], cw)
 
@@ -568,10 +614,11 @@ def idle_cull_fn(work: Any) -> None:
         kthread_stop(w.task)
 
 
-# -- manager, mayday ----------------------------------------------------------------------------
+# -- mayday ------------------------------------------------------------------------------------------
 
 
 def send_mayday(pwq: Any) -> None:
+    """Ask ``pwq``'s workqueue rescuer for help (once per pwq until served)."""
     wq = pwq.wq
     if wq.rescuer is None:
         return
@@ -592,314 +639,3 @@ def _pool_mayday_timeout(t: Any) -> None:
         for work in list(pool.worklist):
             send_mayday(work.pwq)
     mod_timer(pool.mayday_timer, k.jiffies + k.hz // 10)  # MAYDAY_INTERVAL
-
-
-def maybe_create_worker(pool: worker_pool) -> None:
-    """Create a worker, retrying every CREATE_COOLDOWN; call for help after MAYDAY_INITIAL_TIMEOUT. May sleep."""
-    from irqlab.kernel.time.timer import mod_timer, schedule_timeout_interruptible, timer_delete_sync
-
-    k = pool.st.k
-    while True:
-        mod_timer(pool.mayday_timer, k.jiffies + mayday_initial_timeout(k.hz))
-        while True:
-            if create_worker(pool) is not None or not need_to_create_worker(pool):
-                break
-            schedule_timeout_interruptible(k.hz)  # CREATE_COOLDOWN
-            if not need_to_create_worker(pool):
-                break
-        timer_delete_sync(pool.mayday_timer)
-        if not need_to_create_worker(pool):
-            return
-
-
-def manage_workers(w: worker) -> bool:
-    pool = w.pool
-    assert pool is not None
-    if pool.flags & POOL_MANAGER_ACTIVE:
-        return False
-    pool.flags |= POOL_MANAGER_ACTIVE
-    pool.manager = w
-    maybe_create_worker(pool)
-    pool.manager = None
-    pool.flags &= ~POOL_MANAGER_ACTIVE
-    return True
-
-
-# -- executing work items ---------------------------------------------------------------------------
-
-
-def process_one_work(w: worker, work: Any) -> None:
-    """Run one work item: claim it, clear PENDING, call its function, account its completion."""
-    from irqlab.kernel.workqueue import pwq_dec_nr_in_flight
-
-    pool = w.pool
-    assert pool is not None
-    k = pool.st.k
-    pwq = work.pwq
-    cpu = k.cpu
-    assert cpu is not None
-    if not pool.flags & POOL_DISASSOCIATED and cpu.id != pool.cpu:
-        k.bugs.warn("kernel/workqueue.c", 3178, None, once_key="process_one_work_cpu", skip=1)
-    pool.busy_hash[work] = w
-    func = work.func
-    w.current_work = work
-    w.current_func = func
-    w.current_pwq = pwq
-    task = w.task
-    if task is not None:
-        k.sched.update_curr(cpu)
-        w.current_at = task.sum_exec_runtime
-    w.current_start = k.jiffies
-    color = work.color
-    inactive = work.inactive
-    w.current_color = color
-    w.desc = pwq.wq.name
-    w.scheduled.remove(work) if w.scheduled[0] is not work else w.scheduled.popleft()
-    work._list = None
-    if pwq.wq.flags & WQ_CPU_INTENSIVE:
-        worker_set_flags(w, WORKER_CPU_INTENSIVE)
-    kick_pool(pool)
-    # set_work_pool_and_clear_pending(): PENDING is cleared before the function runs.
-    work.pending = False
-    work.pwq = None
-    work.inactive = False
-    work.linked = False
-    work.offq_pool = pool
-    work.offq_bh = bool(pool.flags & POOL_BH)
-    pc = cpu.preempt_count
-    held = task.data.get("held") if task is not None else None
-    depth = len(held) if held else 0
-    tp = k.tp.workqueue_execute_start
-    if tp.on:
-        tp.emit(cpu.id, work=k.ptr(work), function=k.symbol(func, False))
-    if task is None:
-        try:
-            func(work)
-        except BaseException as exc:  # noqa: BLE001 - a BH work item's fault becomes an oops
-            k.fault(exc, "softirq")
-            k.cpu.preempt_count = pc  # type: ignore[union-attr]
-            k.cpu.irqs_off = False  # type: ignore[union-attr]
-    else:
-        func(work)
-    cpu = k.cpu
-    assert cpu is not None
-    tp = k.tp.workqueue_execute_end
-    if tp.on:
-        tp.emit(cpu.id, work=k.ptr(work), function=k.symbol(func, False))
-    if task is not None:
-        held = task.data.get("held")
-        ndepth = len(held) if held else 0
-        if cpu.preempt_count or ndepth != depth:
-            _leak_report(k, task, cpu.preempt_count, depth, ndepth, func)
-        from irqlab.kernel.sched.current import cond_resched
-
-        cond_resched()
-    worker_clr_flags(w, WORKER_CPU_INTENSIVE)
-    w.last_func = func
-    if pool.busy_hash.get(work) is w:
-        del pool.busy_hash[work]
-    w.current_work = None
-    w.current_func = None
-    w.current_pwq = None
-    w.current_color = 0x7FFFFFFF
-    pwq_dec_nr_in_flight(pwq, color, inactive)
-    del pc
-
-
-def _leak_report(k: Kernel, task: Task, pc: int, d0: int, d1: int, func: Any) -> None:
-    from irqlab.kernel.printk import KERN_DEFAULT, KERN_ERR, vprintk
-
-    vprintk(k, KERN_ERR + "BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n     preempt=0x%08x lock=%d->%d "
-            "RCU=%d->%d workfn=%ps\n", (task.comm, task.pid, pc, d0, d1, 0, 0, func))  # fmt: skip
-    lines = k.locking.held_locks_lines(task) + k.bugs.dump_stack_lines(k.bugs.stack(3))
-    vprintk(k, KERN_DEFAULT + "%s\n", ("\n".join(lines),))
-
-
-def process_scheduled_works(w: worker) -> None:
-    first = True
-    while w.scheduled:
-        if first:
-            w.pool.watchdog_ts = w.pool.st.k.jiffies  # type: ignore[union-attr]
-            first = False
-        process_one_work(w, w.scheduled[0])
-
-
-def worker_thread(w: worker) -> int:
-    """The kworker thread: process the pool's work while concurrency management wants it. May sleep."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.sched.core import TASK_IDLE
-
-    k = on_cpu()
-    task = k.cpu.curr  # type: ignore[union-attr]
-    task.flags |= PF_WQ_WORKER
-    task.sched_hooks = _SCHED_HOOKS
-    pool = w.pool
-    assert pool is not None
-    while True:
-        if w.flags & WORKER_DIE:
-            task.flags &= ~PF_WQ_WORKER
-            task.sched_hooks = None
-            w.pool = None
-            pool.ids.discard(w.id)
-            fs = k.subsys.get("fs")
-            if fs is not None:
-                fs.unregister(f"/proc/{task.pid}/comm")
-            return 0
-        worker_leave_idle(w)
-        while need_more_worker(pool):
-            if not may_start_working(pool) and manage_workers(w):
-                continue
-            worker_clr_flags(w, WORKER_PREP | WORKER_REBOUND)
-            while True:
-                if assign_work(pool.worklist[0], w):
-                    process_scheduled_works(w)
-                if not keep_working(pool):
-                    break
-            worker_set_flags(w, WORKER_PREP)
-            break
-        worker_enter_idle(w)
-        task.raw_state = TASK_IDLE
-        task.wait_desc = "worker_thread"
-        k.sched.schedule()
-
-
-# -- rescuer ------------------------------------------------------------------------------------------
-
-
-def worker_attach_to_pool(w: worker, pool: worker_pool) -> None:
-    """Attach the rescuer to ``pool`` and move it onto the pool's CPUs now."""
-    k = pool.st.k
-    if pool.flags & POOL_DISASSOCIATED:
-        w.flags |= WORKER_UNBOUND
-    _move_self(k, pool.cpumask)
-    pool.workers.append(w)
-    w.pool = pool
-
-
-def worker_detach_from_pool(w: worker) -> None:
-    pool = w.pool
-    assert pool is not None
-    k = pool.st.k
-    pool.workers.remove(w)
-    w.pool = None
-    w.flags &= ~(WORKER_UNBOUND | WORKER_REBOUND)
-    _move_self(k, pool.st.unbound_cpumask)
-
-
-def _move_self(k: Kernel, mask: int) -> None:
-    """set_cpus_allowed_ptr(current): migrate at once if the current CPU is no longer allowed."""
-    cpu = k.cpu
-    assert cpu is not None
-    task = cpu.curr
-    k.sched.set_cpus_allowed(task, mask)
-    if not mask >> cpu.id & 1:
-        k.sched.preempt_schedule()
-
-
-def rescuer_thread(rescuer: worker) -> int:
-    """kworker/R-<wq>: run the work of pools that called mayday for this workqueue. May sleep."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.sched.core import TASK_IDLE, TASK_RUNNING
-
-    k = on_cpu()
-    task = k.cpu.curr  # type: ignore[union-attr]
-    task.flags |= PF_WQ_WORKER
-    task.sched_hooks = _SCHED_HOOKS
-    wq = rescuer.rescue_wq
-    while True:
-        task.raw_state = TASK_IDLE
-        task.wait_desc = "rescuer_thread"
-        should_stop = task.should_stop
-        while wq.maydays:
-            pwq = wq.maydays.pop(0)
-            pwq.mayday_node = False
-            task.raw_state = TASK_RUNNING
-            pool = pwq.pool
-            worker_attach_to_pool(rescuer, pool)
-            for work in list(pool.worklist):
-                if work._list is pool.worklist and work.pwq is pwq:
-                    assign_work(work, rescuer)
-            if rescuer.scheduled:
-                process_scheduled_works(rescuer)
-                if pwq.nr_active and need_to_create_worker(pool) and wq.rescuer is not None and not pwq.mayday_node:
-                    pwq.refcnt += 1
-                    pwq.mayday_node = True
-                    wq.maydays.append(pwq)
-            pwq.refcnt -= 1
-            kick_pool(pool)
-            worker_detach_from_pool(rescuer)
-        if should_stop:
-            task.raw_state = TASK_RUNNING
-            task.flags &= ~PF_WQ_WORKER
-            task.sched_hooks = None
-            return 0
-        k.sched.schedule()
-
-
-def init_rescuer(wq: Any) -> None:
-    """Create the WQ_MEM_RECLAIM rescuer "kworker/R-<name>" (nice -20, on the unbound CPUs)."""
-    from irqlab.kernel.sched.core import SCHED_NORMAL
-
-    st: WqState = wq.st
-    k = st.k
-    r = worker()
-    r.rescue_wq = wq
-    t = k.create_task(rescuer_thread, (r,), format_worker_id(r, None))
-    k.sched.setscheduler(t, SCHED_NORMAL, 0, RESCUER_NICE_LEVEL)
-    t.cpus_allowed = st.unbound_cpumask
-    t.data["wq_worker"] = r
-    r.task = t
-    wq.rescuer = r
-    k.sched.wake_up_new_task(t)
-
-
-# -- BH pools -----------------------------------------------------------------------------------------
-
-
-def bh_worker(w: worker) -> None:
-    """Run a BH pool's work in softirq context: at most 10 restarts and BH_WORKER_JIFFIES."""
-    pool = w.pool
-    assert pool is not None
-    k = pool.st.k
-    nr_restarts = BH_WORKER_RESTARTS
-    end = k.jiffies + k.max_softirq_time  # BH_WORKER_JIFFIES = msecs_to_jiffies(2)
-    worker_leave_idle(w)
-    if need_more_worker(pool):
-        worker_clr_flags(w, WORKER_PREP | WORKER_REBOUND)
-        while True:
-            if assign_work(pool.worklist[0], w):
-                process_scheduled_works(w)
-            nr_restarts -= 1
-            if not (keep_working(pool) and nr_restarts and k.jiffies < end):
-                break
-        worker_set_flags(w, WORKER_PREP)
-    worker_enter_idle(w)
-    kick_pool(pool)
-
-
-def workqueue_softirq_action(k: Kernel, highpri: bool) -> None:
-    """Called first by tasklet_action() / tasklet_hi_action(): run this CPU's BH pool."""
-    cpu = k.cpu
-    assert cpu is not None
-    pool = k.subsys["workqueue"].bh_pools[cpu.id][1 if highpri else 0]
-    if need_more_worker(pool):
-        bh_worker(pool.workers[0])
-
-
-__all__ = [
-    "WQ_BH",
-    "WQ_UNBOUND",
-    "WQ_FREEZABLE",
-    "WQ_MEM_RECLAIM",
-    "WQ_HIGHPRI",
-    "WQ_CPU_INTENSIVE",
-    "WQ_SYSFS",
-    "WQ_POWER_EFFICIENT",
-    "WQ_MAX_ACTIVE",
-    "WQ_UNBOUND_MAX_ACTIVE",
-    "WQ_DFL_ACTIVE",
-    "WQ_NAME_LEN",
-    "WORK_CPU_UNBOUND",
-    "WORK_BUSY_PENDING",
-    "WORK_BUSY_RUNNING",
-]

@@ -134,7 +134,7 @@ def show_pwq(k: Kernel, pwq: Any) -> None:
 
 def show_one_workqueue(k: Kernel, wq: Any) -> None:
     """Print ``wq`` and its non-idle pwqs (nothing for an idle workqueue)."""
-    from irqlab.kernel.workqueue import pwq_is_empty
+    from irqlab.kernel.workqueue_queue import pwq_is_empty
 
     if all(pwq_is_empty(p) for p in wq.pwqs):
         return

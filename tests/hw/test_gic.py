@@ -71,8 +71,7 @@ def test_edge_while_active_fires_once_more_after_deactivation():
 
 
 def test_priority_then_lowest_id_and_running_priority():
-    """IAR gives the most urgent priority first, then the lowest ID; an active interrupt blocks equal or
-    lower priority until its priority is dropped (EOIR)."""
+    """IAR gives the most urgent priority first, then the lowest ID; an active interrupt blocks equal or lower priority until its priority is dropped (EOIR)."""
     g, _ = make()
     for i, prio in ((50, 0xA0), (45, 0xA0), (60, 0x80)):
         g.set_target(i, 1)

@@ -20,8 +20,7 @@ def test_boot_allocates_ipis_and_timer_ppis_as_on_a_pi5():
 
 
 def test_interrupt_latency_is_entry_plus_ack_and_eoi_costs():
-    """An idle CPU enters the handler irq_entry (500 ns) + IAR read (100 ns) + EOIR write (50 ns) after the
-    line rises, and the GIC's DIR write follows the handler."""
+    """An idle CPU enters the handler irq_entry (500 ns) + IAR read (100 ns) + EOIR write (50 ns) after the line rises, and the GIC's DIR write follows the handler."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(5)
     virq = m.map_spi(5)

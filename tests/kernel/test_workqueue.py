@@ -441,3 +441,48 @@ def test_work_oops_kills_the_kworker_and_the_pool_goes_on():
     assert "D" in m.tainted
     assert any("bad work" in line for line in m.dmesg_lines())
     assert ran and ran[0].startswith("kworker/0:")
+
+
+def test_work_functions_may_sleep_lock_mutexes_and_allocate_with_gfp_kernel():
+    """Process-context work may block; the same calls in a BH work item are reported."""
+    from irqlab.kernel import (
+        DECLARE_DELAYED_WORK,
+        DECLARE_WORK,
+        DEFINE_MUTEX,
+        GFP_KERNEL,
+        kfree,
+        kmalloc,
+        mutex_lock,
+        mutex_unlock,
+        system_bh_wq,
+    )
+
+    m = boot()
+    lock = DEFINE_MUTEX("dev_lock")
+    done = []
+
+    def blocking(work):
+        mutex_lock(lock)
+        buf = kmalloc(64, GFP_KERNEL)
+        msleep(2)
+        kfree(buf)
+        mutex_unlock(lock)
+        done.append(work)
+
+    w = DECLARE_WORK("w", blocking)
+    dw = DECLARE_DELAYED_WORK("dw", blocking)
+    bh = work_struct(lambda work: kmalloc(64, GFP_KERNEL))
+
+    def thread():
+        schedule_work(w)
+        schedule_delayed_work(dw, 2)
+        msleep(40)
+        assert not m.reports
+        queue_work(system_bh_wq, bh)
+
+    m.spawn(thread, cpu=0)
+    m.run(until="100ms")
+    assert done == [w, dw.work]
+    kinds = [k for k, _ in m.reports]
+    assert kinds == ["BUG: sleeping function called from invalid context"]
+    assert "in_atomic(): 1, irqs_disabled(): 0" in m.reports[0][1]

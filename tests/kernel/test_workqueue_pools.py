@@ -15,8 +15,8 @@ from irqlab.kernel import (
     queue_work_on,
     smp_processor_id,
     system_wq,
-    workqueue_set_max_active,
     work_struct,
+    workqueue_set_max_active,
 )
 
 MS = 1_000_000
@@ -72,7 +72,7 @@ def test_cpu_bound_items_run_back_to_back_in_one_worker():
 
 
 def test_max_active_one_serialises_sleeping_items_and_two_overlaps_them():
-    """max_active bounds a pwq: with 1 the second item waits on the inactive list, with 2 it runs when the first sleeps."""
+    """max_active bounds a pwq: with 1 the second item waits as inactive, with 2 it runs when the first sleeps."""
     res = {}
     for ma in (1, 2):
         m = boot()

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from irqlab.drivers.net.dev import (
+    __napi_schedule,
     alloc_etherdev,
     napi_complete_done,
     napi_enable,
     napi_schedule_prep,
     napi_struct,
-    __napi_schedule,
     net_device,
     netdev_priv,
     netif_napi_add,

@@ -12,6 +12,8 @@ from irqlab.kernel.irq.cpuhotplug import *  # noqa: F403
 from irqlab.kernel.irq.cpuhotplug import __all__ as _cpuhotplug_all
 from irqlab.kernel.irq.devres import *  # noqa: F403
 from irqlab.kernel.irq.devres import __all__ as _devres_all
+from irqlab.kernel.irq.dummychip import *  # noqa: F403
+from irqlab.kernel.irq.dummychip import __all__ as _dummychip_all
 from irqlab.kernel.irq.handle import *  # noqa: F403
 from irqlab.kernel.irq.handle import __all__ as _handle_all
 from irqlab.kernel.irq.irq_sim import *  # noqa: F403
@@ -22,6 +24,8 @@ from irqlab.kernel.irq.irqdomain import *  # noqa: F403
 from irqlab.kernel.irq.irqdomain import __all__ as _irqdomain_all
 from irqlab.kernel.irq.manage import *  # noqa: F403
 from irqlab.kernel.irq.manage import __all__ as _manage_all
+from irqlab.kernel.irq.manage_affinity import *  # noqa: F403
+from irqlab.kernel.irq.manage_affinity import __all__ as _manage_affinity_all
 from irqlab.kernel.irq.manage_percpu import *  # noqa: F403
 from irqlab.kernel.irq.manage_percpu import __all__ as _manage_percpu_all
 from irqlab.kernel.irq.manage_thread import *  # noqa: F403
@@ -34,6 +38,6 @@ from irqlab.kernel.irq.types import *  # noqa: F403
 from irqlab.kernel.irq.types import __all__ as _types_all
 
 __all__ = (
-    _types_all + _handle_all + _chip_all + _chip_flow_all + _irqdesc_all + _manage_all + _manage_thread_all + _manage_percpu_all
+    _types_all + _handle_all + _dummychip_all + _chip_all + _chip_flow_all + _irqdesc_all + _manage_all + _manage_affinity_all + _manage_thread_all + _manage_percpu_all
     + _resend_all + _irqdomain_all + _pm_all + _cpuhotplug_all + _irq_sim_all + _devres_all
 )  # fmt: skip

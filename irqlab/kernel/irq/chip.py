@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL, ENOSYS
+from irqlab.kernel.irq.dummychip import no_irq_chip
 from irqlab.kernel.irq.internals import (
     IRQ_RESEND,
     IRQ_START_COND,
@@ -55,40 +56,24 @@ from irqlab.kernel.irq.types import (
 )
 
 if TYPE_CHECKING:
+    from irqlab.kernel.irq.chip_flow import (  # noqa: F401 - re-exported lazily by __getattr__
+        handle_edge_eoi_irq,
+        handle_edge_irq,
+        handle_fasteoi_irq,
+        handle_level_irq,
+        handle_nested_irq,
+        handle_percpu_devid_irq,
+        handle_percpu_irq,
+        handle_simple_irq,
+        handle_untracked_irq,
+        irq_may_run,
+    )
     from irqlab.kernel.kernel import Kernel
 
 _REPLAY_WAITING = IRQS_REPLAY | IRQS_WAITING
 _INPROGRESS_ARMED = IRQD_IRQ_INPROGRESS | IRQD_WAKEUP_ARMED
 _DISABLED = IRQD_IRQ_DISABLED
 _MASKED = IRQD_IRQ_MASKED
-
-
-# -- dummychip.c -------------------------------------------------------------------------------------
-
-
-def _noop(d: irq_data) -> None:
-    return None
-
-
-def _noop_ret(d: irq_data) -> int:
-    return 0
-
-
-def _ack_bad(d: irq_data) -> None:
-    from irqlab.kernel.irq.handle import print_irq_desc
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
-    desc = d.desc
-    print_irq_desc(desc.k, d.irq, desc)
-    irq_subsys(desc.k).irq_err_count += 1
-
-
-#: The chip of a line nobody set up ("none"): everything is a no-op, ack reports a bad irq.
-no_irq_chip = irq_chip("none", irq_startup=_noop_ret, irq_shutdown=_noop, irq_enable=_noop, irq_disable=_noop,
-                       irq_ack=_ack_bad, flags=IRQCHIP_SKIP_SET_WAKE)  # fmt: skip
-#: A chip for lines that need no hardware control ("dummy").
-dummy_irq_chip = irq_chip("dummy", irq_startup=_noop_ret, irq_shutdown=_noop, irq_enable=_noop, irq_disable=_noop,
-                          irq_ack=_noop, irq_mask=_noop, irq_unmask=_noop, flags=IRQCHIP_SKIP_SET_WAKE)  # fmt: skip
 
 
 def _bad_chained_irq(irq: int, dev_id: Any) -> int:
@@ -247,7 +232,7 @@ def __irq_startup(desc: irq_desc) -> int:
 
 def irq_startup(desc: irq_desc, resend: bool, force: bool) -> int:
     """Start the line (depth = 0): enable it if already started, else chip startup and affinity setup."""
-    from irqlab.kernel.irq.manage import irq_do_set_affinity, irq_setup_affinity
+    from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity, irq_setup_affinity
     from irqlab.kernel.irq.resend import check_irq_resend
 
     d = desc.irq_data
@@ -590,6 +575,29 @@ def irq_set_nested_thread(irq: int, nest: bool) -> None:
         irq_modify_status(irq, IRQ_NESTED_THREAD, 0)
 
 
+# -- chained_irq.h ----------------------------------------------------------------------------------------------
+
+
+def chained_irq_enter(chip: irq_chip, desc: irq_desc) -> None:
+    """Entry of a chained handler: nothing for fasteoi parents, else mask (+ack)."""
+    if chip.irq_eoi is not None:
+        return
+    if chip.irq_mask_ack is not None:
+        chip.irq_mask_ack(desc.irq_data)
+    else:
+        chip.irq_mask(desc.irq_data)
+        if chip.irq_ack is not None:
+            chip.irq_ack(desc.irq_data)
+
+
+def chained_irq_exit(chip: irq_chip, desc: irq_desc) -> None:
+    """Exit of a chained handler: EOI for fasteoi parents, else unmask."""
+    if chip.irq_eoi is not None:
+        chip.irq_eoi(desc.irq_data)
+    else:
+        chip.irq_unmask(desc.irq_data)
+
+
 # -- hierarchy helpers ------------------------------------------------------------------------------------------
 
 
@@ -688,8 +696,6 @@ def irq_chip_get_parent_state(data: irq_data, which: int) -> tuple[int, bool]:
 
 
 __all__ = [
-    "no_irq_chip",
-    "dummy_irq_chip",
     "irq_set_chip",
     "irq_set_irq_type",
     "irq_set_handler_data",
@@ -724,6 +730,8 @@ __all__ = [
     "irq_set_nothread",
     "irq_set_thread",
     "irq_set_nested_thread",
+    "chained_irq_enter",
+    "chained_irq_exit",
     "irq_chip_enable_parent",
     "irq_chip_disable_parent",
     "irq_chip_ack_parent",
@@ -742,7 +750,7 @@ __all__ = [
 _FLOW_HANDLERS = frozenset({
     "handle_simple_irq", "handle_untracked_irq", "handle_level_irq", "handle_fasteoi_irq", "handle_edge_irq",
     "handle_edge_eoi_irq", "handle_percpu_irq", "handle_percpu_devid_irq", "handle_nested_irq",
-    "chained_irq_enter", "chained_irq_exit", "irq_may_run",
+    "irq_may_run",
 })  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Mirrors the flow handlers of kernel/irq/chip.c (and include/linux/irqchip/chained_irq.h).
+"""Mirrors the flow handlers of kernel/irq/chip.c.
 
 handle_level_irq, handle_edge_irq, handle_fasteoi_irq, handle_simple_irq, handle_untracked_irq,
 handle_percpu_irq, handle_percpu_devid_irq and handle_nested_irq, as 6.12 has them. They touch the
@@ -319,28 +319,6 @@ def _irq_restore(k: Kernel, off: bool) -> None:
         take_interrupts(k, cpu)
 
 
-# -- chained_irq.h ----------------------------------------------------------------------------------------------
-
-
-def chained_irq_enter(chip: irq_chip, desc: irq_desc) -> None:
-    """Entry of a chained handler: nothing for fasteoi parents, else mask (+ack)."""
-    if chip.irq_eoi is not None:
-        return
-    if chip.irq_mask_ack is not None:
-        chip.irq_mask_ack(desc.irq_data)
-    else:
-        chip.irq_mask(desc.irq_data)
-        if chip.irq_ack is not None:
-            chip.irq_ack(desc.irq_data)
-
-
-def chained_irq_exit(chip: irq_chip, desc: irq_desc) -> None:
-    """Exit of a chained handler: EOI for fasteoi parents, else unmask."""
-    if chip.irq_eoi is not None:
-        chip.irq_eoi(desc.irq_data)
-    else:
-        chip.irq_unmask(desc.irq_data)
-
 
 __all__ = [
     "handle_simple_irq",
@@ -352,6 +330,4 @@ __all__ = [
     "handle_percpu_irq",
     "handle_percpu_devid_irq",
     "handle_nested_irq",
-    "chained_irq_enter",
-    "chained_irq_exit",
 ]

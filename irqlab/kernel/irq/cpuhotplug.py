@@ -51,7 +51,7 @@ def irq_needs_fixup(k: Kernel, desc: irq_desc, cpu: int) -> bool:
 def migrate_one_irq(k: Kernel, desc: irq_desc, cpu: int) -> bool:
     """Move one line off the outgoing CPU; True if its affinity had to be broken."""
     from irqlab.kernel.irq.chip import irq_shutdown_and_deactivate
-    from irqlab.kernel.irq.manage import irq_do_set_affinity
+    from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity
     from irqlab.kernel.printk import KERN_DEBUG, KERN_WARNING
 
     d = desc.irq_data
@@ -101,7 +101,7 @@ def irq_migrate_all_off_this_cpu(k: Kernel, cpu: int) -> None:
 
 def irq_restore_affinity_of_irq(k: Kernel, desc: irq_desc, cpu: int) -> None:
     from irqlab.kernel.irq.chip import irq_startup_managed
-    from irqlab.kernel.irq.manage import irq_set_affinity_locked
+    from irqlab.kernel.irq.manage_affinity import irq_set_affinity_locked
 
     d = desc.irq_data
     common = desc.irq_common_data

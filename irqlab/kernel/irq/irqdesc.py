@@ -72,9 +72,6 @@ class IrqSubsys:
         self.resend_tasklet: Any = None
         self.no_irq_affinity = 0
         self.irq_err_count = 0
-        self.wakeup_irq = [0, 0]
-        self.suspended = False
-        self.sparse_irqs_sysfs = True
 
     def online_mask(self) -> int:
         m = 0

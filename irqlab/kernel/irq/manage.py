@@ -1,7 +1,8 @@
-"""Mirrors kernel/irq/manage.c: the driver API (request/free, enable/disable, synchronize, affinity, wake).
+"""Mirrors kernel/irq/manage.c: the driver API (request/free, enable/disable, synchronize, wake, trigger).
 
-The IRQ threads, forced threading and per-CPU interrupts live in manage_thread.py and
-manage_percpu.py (split to keep modules short; they mirror the rest of manage.c).
+Affinity and irqchip state, the IRQ threads and forced threading, and per-CPU interrupts live in
+manage_affinity.py, manage_thread.py and manage_percpu.py (split for length; they mirror the rest of
+manage.c).
 ``pr_fmt`` is "genirq: " as in the C file; WARN() texts carry no prefix.
 """
 
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from irqlab.errno import EBUSY, EINVAL, ENODEV, ENOSYS, ENOTCONN, ENXIO
-from irqlab.kernel.core import current_kernel, kernel
+from irqlab.errno import EBUSY, EINVAL, ENOSYS, ENOTCONN, ENXIO
+from irqlab.kernel.core import kernel
 from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK
 from irqlab.kernel.irq.chip import (
     irq_activate,
@@ -50,8 +51,6 @@ from irqlab.kernel.irq.types import (
     IRQCHIP_SET_TYPE_MASKED,
     IRQCHIP_SKIP_SET_WAKE,
     IRQCHIP_STATE_ACTIVE,
-    IRQD_AFFINITY_MANAGED,
-    IRQD_AFFINITY_SET,
     IRQD_IRQ_DISABLED,
     IRQD_IRQ_INPROGRESS,
     IRQD_IRQ_MASKED,
@@ -77,9 +76,7 @@ from irqlab.kernel.irq.types import (
     IRQS_SPURIOUS_DISABLED,
     IRQS_SUSPENDED,
     IRQS_WAITING,
-    IRQTF_AFFINITY,
     IrqHandler,
-    irq_data,
     irq_desc,
     irq_settings_can_autoenable,
     irq_settings_can_request,
@@ -141,6 +138,8 @@ def __synchronize_hardirq(desc: irq_desc, sync_chip: bool) -> None:
         _spin_until(k, lambda: not common.state_use_accessors & IRQD_IRQ_INPROGRESS)
         inprogress = bool(common.state_use_accessors & IRQD_IRQ_INPROGRESS)
         if not inprogress and sync_chip:
+            from irqlab.kernel.irq.manage_affinity import __irq_get_irqchip_state
+
             ret, active = __irq_get_irqchip_state(d, IRQCHIP_STATE_ACTIVE)
             inprogress = not ret and active
         if not inprogress:
@@ -153,7 +152,9 @@ def __synchronize_hardirq(desc: irq_desc, sync_chip: bool) -> None:
 
 
 def synchronize_hardirq(irq: int) -> bool:
-    """Wait until no hardirq handler of ``irq`` runs on any CPU; False if a threaded handler is active."""
+    """Wait until no hardirq handler of ``irq`` runs on any CPU; False if a threaded handler is active.
+
+    Any context (with care: from the line's own handler it never returns)."""
     desc = _to_desc(irq)
     if desc is not None:
         __synchronize_hardirq(desc, False)
@@ -174,175 +175,6 @@ def synchronize_irq(irq: int) -> None:
     desc = _to_desc(irq)
     if desc is not None:
         __synchronize_irq(desc)
-
-
-# -- affinity ----------------------------------------------------------------------------------------
-
-
-def __irq_can_set_affinity(desc: irq_desc | None) -> bool:
-    if desc is None:
-        return False
-    st = desc.irq_common_data.state_use_accessors
-    if st & (IRQD_PER_CPU | IRQD_NO_BALANCING):
-        return False
-    chip = desc.irq_data.chip
-    return chip is not None and chip.irq_set_affinity is not None
-
-
-def irq_can_set_affinity(irq: int) -> bool:
-    """True if the affinity of ``irq`` can be set (not per-CPU, balanced, chip supports it)."""
-    return __irq_can_set_affinity(_to_desc(irq))
-
-
-def irq_can_set_affinity_usr(irq: int) -> bool:
-    """irq_can_set_affinity() and not a managed interrupt (what /proc/irq/N/smp_affinity checks)."""
-    desc = _to_desc(irq)
-    return __irq_can_set_affinity(desc) and not (
-        desc.irq_common_data.state_use_accessors & IRQD_AFFINITY_MANAGED  # type: ignore[union-attr]
-    )
-
-
-def irq_set_thread_affinity(desc: irq_desc) -> None:
-    """Tell the line's threads to move to the new effective affinity the next time they run."""
-    action = desc.action
-    while action is not None:
-        if action.thread is not None:
-            action.thread_flags |= 1 << IRQTF_AFFINITY
-        if action.secondary is not None and action.secondary.thread is not None:
-            action.secondary.thread_flags |= 1 << IRQTF_AFFINITY
-        action = action.next
-
-
-def irq_validate_effective_affinity(data: irq_data) -> None:
-    if data.common.effective_affinity:
-        return
-    k = data.desc.k
-    key = ("eff_aff_once", data.chip.name)
-    if key in k.ratelimits:
-        return
-    k.ratelimits[key] = None
-    from irqlab.kernel.printk import KERN_WARNING
-
-    _pr(k, KERN_WARNING, "irq_chip %s did not update eff. affinity mask of irq %u\n", data.chip.name, data.irq)
-
-
-def irq_do_set_affinity(data: irq_data, mask: int, force: bool) -> int:
-    """Ask the chip to route the line to ``mask`` (a CPU bitmask); 0 or a negative errno."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
-    desc = data.desc
-    chip = data.chip
-    if chip is None or chip.irq_set_affinity is None:
-        return -EINVAL
-    online = irq_subsys(desc.k).online_mask()
-    # Only online CPUs reach the chip, unless the caller forces the mask.
-    if force:
-        ret = chip.irq_set_affinity(data, mask, force)
-    elif mask & online:
-        ret = chip.irq_set_affinity(data, mask & online, force)
-    else:
-        return -EINVAL
-    if ret in (IRQ_SET_MASK_OK, IRQ_SET_MASK_OK_DONE):
-        desc.irq_common_data.affinity = int(mask)
-    if ret in (IRQ_SET_MASK_OK, IRQ_SET_MASK_OK_DONE, IRQ_SET_MASK_OK_NOCOPY):
-        irq_validate_effective_affinity(data)
-        irq_set_thread_affinity(desc)
-        ret = 0
-    return int(ret)
-
-
-def irq_set_affinity_locked(data: irq_data, mask: int, force: bool) -> int:
-    chip = data.chip
-    if chip is None or chip.irq_set_affinity is None:
-        return -EINVAL
-    from irqlab.kernel.irq.types import IRQD_ACTIVATED, IRQD_AFFINITY_ON_ACTIVATE
-
-    desc = data.desc
-    st = desc.irq_common_data.state_use_accessors
-    if not st & IRQD_ACTIVATED and st & IRQD_AFFINITY_ON_ACTIVATE:
-        desc.irq_common_data.affinity = int(mask)
-        desc.irq_common_data.effective_affinity = int(mask)
-        desc.irq_common_data.state_use_accessors |= IRQD_AFFINITY_SET
-        return 0
-    ret = irq_do_set_affinity(data, mask, force)
-    desc.irq_common_data.state_use_accessors |= IRQD_AFFINITY_SET
-    return ret
-
-
-def __irq_set_affinity(irq: int, mask: int, force: bool) -> int:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
-    desc = _to_desc(irq)
-    if desc is None:
-        return -EINVAL
-    k = desc.k
-    mask = int(mask)
-    if not force and not mask & irq_subsys(k).online_mask():
-        return -EINVAL
-    flags = desc_lock_irqsave(k, desc)
-    ret = irq_set_affinity_locked(desc.irq_data, mask, force)
-    desc_unlock_irqrestore(k, desc, flags)
-    return ret
-
-
-def irq_set_affinity(irq: int, cpumask: int) -> int:
-    """Route ``irq`` to the CPUs in bitmask ``cpumask``. 0 or -EINVAL (no chip support, no online CPU)."""
-    return __irq_set_affinity(irq, cpumask, False)
-
-
-def irq_force_affinity(irq: int, cpumask: int) -> int:
-    """irq_set_affinity() without the online check (CPU hotplug bring-up)."""
-    return __irq_set_affinity(irq, cpumask, True)
-
-
-def __irq_apply_affinity_hint(irq: int, m: int | None, setaffinity: bool) -> int:
-    desc = _to_desc(irq)
-    if desc is None:
-        return -EINVAL
-    desc.affinity_hint = m
-    if m is not None and setaffinity:
-        __irq_set_affinity(irq, m, False)
-    return 0
-
-
-def irq_update_affinity_hint(irq: int, m: int | None) -> int:
-    """Record the affinity hint shown in /proc/irq/N/affinity_hint (None clears it)."""
-    return __irq_apply_affinity_hint(irq, m, False)
-
-
-def irq_set_affinity_and_hint(irq: int, m: int | None) -> int:
-    """Record the hint and also apply it as the affinity."""
-    return __irq_apply_affinity_hint(irq, m, True)
-
-
-irq_set_affinity_hint = irq_set_affinity_and_hint
-
-
-def irq_setup_affinity(desc: irq_desc) -> int:
-    """Pick the startup affinity: the preserved user/managed mask if it has an online CPU, else the default."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
-    if not __irq_can_set_affinity(desc):
-        return 0
-    st = irq_subsys(desc.k)
-    online = st.online_mask()
-    common = desc.irq_common_data
-    aff_set = st.default_affinity
-    if common.state_use_accessors & (IRQD_AFFINITY_MANAGED | IRQD_AFFINITY_SET):
-        if common.affinity & online:
-            aff_set = common.affinity
-        else:
-            common.state_use_accessors &= ~IRQD_AFFINITY_SET
-    mask = online & aff_set
-    if not mask:
-        mask = online
-    return irq_do_set_affinity(desc.irq_data, mask, False)
-
-
-def irq_get_default_affinity() -> int:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
-    return irq_subsys(kernel()).default_affinity
 
 
 # -- disable / enable ----------------------------------------------------------------------------------
@@ -386,7 +218,7 @@ def disable_irq(irq: int) -> None:
 
 
 def disable_hardirq(irq: int) -> bool:
-    """Disable ``irq`` and wait for its hardirq handler only; False if a threaded handler is active."""
+    """Disable ``irq`` and wait for its hardirq handler only; False if a threaded handler is active. Any context."""
     if not __disable_irq_nosync(irq):
         return synchronize_hardirq(irq)
     return False
@@ -409,7 +241,8 @@ def __enable_irq(desc: irq_desc) -> None:
 
 
 def enable_irq(irq: int) -> None:
-    """Undo one disable_irq()/disable_irq_nosync() of ``irq``."""
+    """Undo one disable_irq()/disable_irq_nosync() of ``irq``; at depth 0 the line is started again and a
+    pending edge is replayed. Any context (the chip's bus lock may sleep on slow-bus chips)."""
     from irqlab.kernel.printk import KERN_ERR
 
     desc = _to_desc(irq)
@@ -418,7 +251,7 @@ def enable_irq(irq: int) -> None:
     k = desc.k
     chip_bus_lock(desc)
     flags = desc_lock_irqsave(k, desc)
-    if desc.irq_data.chip is None or desc.irq_data.chip is no_irq_chip:
+    if desc.irq_data.chip is None:  # never true: an unset chip is no_irq_chip, which enable_irq() accepts
         desc_unlock_irqrestore(k, desc, flags)
         chip_bus_sync_unlock(desc)
         _warn(k, 816, KERN_ERR + "enable_irq before setup/request_irq: irq %u\n", irq)
@@ -441,7 +274,7 @@ def set_irq_wake_real(desc: irq_desc, on: int) -> int:
 
 
 def irq_set_irq_wake(irq: int, on: int) -> int:
-    """Count a wakeup enable/disable of ``irq`` (wake_depth). 0 or -EINVAL/-ENXIO."""
+    """Count a wakeup enable/disable of ``irq`` (wake_depth). 0 or -EINVAL/-ENXIO. May sleep (bus lock)."""
     desc = _to_desc(irq)
     if desc is None:
         return -EINVAL
@@ -479,7 +312,7 @@ def irq_set_irq_wake(irq: int, on: int) -> int:
 
 
 def enable_irq_wake(irq: int) -> int:
-    """Make ``irq`` a wakeup source for system suspend."""
+    """Make ``irq`` a wakeup source for system suspend; 0 or -errno. May sleep (bus lock)."""
     return irq_set_irq_wake(irq, 1)
 
 
@@ -491,7 +324,7 @@ def disable_irq_wake(irq: int) -> int:
 
 
 def can_request_irq(irq: int, irqflags: int) -> bool:
-    """True if ``irq`` is requestable and either free or shareable with ``irqflags``."""
+    """True if ``irq`` is requestable and either free or shareable with ``irqflags``. Any context."""
     desc = _to_desc(irq)
     if desc is None or not irq_settings_can_request(desc):
         return False
@@ -887,7 +720,7 @@ def request_any_context_irq(irq: int, handler: IrqHandler, flags: int, name: str
 
 
 def irq_has_action(irq: int) -> bool:
-    """True if ``irq`` has at least one handler installed."""
+    """True if ``irq`` has at least one handler installed. Any context."""
     desc = _to_desc(irq)
     return desc is not None and desc.action is not None
 
@@ -897,75 +730,9 @@ def irq_is_level(irq: int) -> bool:
     return d is not None and bool(d.irq_common_data.state_use_accessors & IRQD_LEVEL)
 
 
-def __irq_get_irqchip_state(data: irq_data, which: int) -> tuple[int, bool]:
-    d: irq_data | None = data
-    while d is not None:
-        chip = d.chip
-        if chip is None:
-            return -ENODEV, False
-        if chip.irq_get_irqchip_state is not None:
-            res = chip.irq_get_irqchip_state(d, which)
-            if isinstance(res, tuple):
-                return int(res[0]), bool(res[1])
-            return 0, bool(res)
-        d = d.parent_data
-    return -EINVAL, False
-
-
-def irq_get_irqchip_state(irq: int, which: int) -> tuple[int, bool]:
-    """Read IRQCHIP_STATE_* of ``irq`` from its chip: returns (0 or -errno, state)."""
-    desc = _to_desc(irq)
-    if desc is None:
-        return -EINVAL, False
-    k = desc.k
-    chip_bus_lock(desc)
-    flags = desc_lock_irqsave(k, desc)
-    res = __irq_get_irqchip_state(desc.irq_data, which)
-    desc_unlock_irqrestore(k, desc, flags)
-    chip_bus_sync_unlock(desc)
-    return res
-
-
-def irq_set_irqchip_state(irq: int, which: int, val: bool) -> int:
-    """Set IRQCHIP_STATE_* of ``irq`` at its chip (irq_sim: PENDING fires the line). 0 or -errno."""
-    desc = _to_desc(irq)
-    if desc is None:
-        return -EINVAL
-    k = desc.k
-    chip_bus_lock(desc)
-    flags = desc_lock_irqsave(k, desc)
-    ret = -EINVAL
-    d: irq_data | None = desc.irq_data
-    while d is not None:
-        chip = d.chip
-        if chip is None:
-            ret = -ENODEV
-            break
-        if chip.irq_set_irqchip_state is not None:
-            ret = int(chip.irq_set_irqchip_state(d, which, bool(val)) or 0)
-            break
-        d = d.parent_data
-    desc_unlock_irqrestore(k, desc, flags)
-    chip_bus_sync_unlock(desc)
-    return ret
-
-
-def _current_kernel() -> Kernel:
-    k = current_kernel.k
-    return k if k is not None else kernel()
-
-
 __all__ = [
     "synchronize_hardirq",
     "synchronize_irq",
-    "irq_can_set_affinity",
-    "irq_can_set_affinity_usr",
-    "irq_set_affinity",
-    "irq_force_affinity",
-    "irq_update_affinity_hint",
-    "irq_set_affinity_and_hint",
-    "irq_set_affinity_hint",
-    "irq_get_default_affinity",
     "disable_irq_nosync",
     "disable_irq",
     "disable_hardirq",
@@ -980,6 +747,4 @@ __all__ = [
     "request_irq",
     "request_any_context_irq",
     "irq_has_action",
-    "irq_get_irqchip_state",
-    "irq_set_irqchip_state",
 ]

@@ -131,7 +131,7 @@ def cpumask_parselist(text: str, nbits: int) -> tuple[int, int]:
 def write_irq_affinity(k: Kernel, irq: int, text: str, is_list: bool) -> int:
     """/proc/irq/N/smp_affinity[_list] write: len(text), -EIO (can't set), -EINVAL, or the parse error."""
     from irqlab.kernel.irq.irqdesc import irq_subsys
-    from irqlab.kernel.irq.manage import irq_can_set_affinity_usr, irq_set_affinity
+    from irqlab.kernel.irq.manage_affinity import irq_can_set_affinity_usr, irq_set_affinity
 
     st = irq_subsys(k)
     if not irq_can_set_affinity_usr(irq) or st.no_irq_affinity:

@@ -51,8 +51,7 @@ def test_devm_irqs_are_freed_when_the_device_is_removed():
 
 
 def test_failed_probe_releases_devm_irqs_and_missing_irq_is_reported():
-    """A probe failing after devm_request_irq() releases the IRQ; platform_get_irq() of a missing index
-    prints the kernel's message and returns -ENXIO."""
+    """A probe failing after devm_request_irq() releases the IRQ; platform_get_irq() of a missing index prints the kernel's message and returns -ENXIO."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     a = m.map_spi(71)
     pdev = platform_device("flaky", irqs=[a])

@@ -98,8 +98,7 @@ def test_linear_domain_mapping_and_dispose():
 
 
 def test_chained_demux_with_edge_lines_shows_child_rows_only():
-    """A chained handler on an SPI demultiplexes into edge child lines; /proc/interrupts shows the children
-    (chip "demux", hwirq, Edge) and not the chained parent."""
+    """A chained handler on an SPI demultiplexes into edge child lines; /proc/interrupts shows the children (chip "demux", hwirq, Edge) and not the chained parent."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(50)
     parent = m.map_spi(50)
@@ -136,8 +135,7 @@ def test_chained_demux_with_edge_lines_shows_child_rows_only():
 
 
 def test_handle_edge_irq_replays_an_edge_from_another_cpu_once():
-    """Child line 0 is fed by two parents (on CPU0 and CPU1). An edge on CPU1 while CPU0 runs its handler is
-    marked PENDING (and masked+acked); CPU0 runs the handler once more, counting the interrupt once."""
+    """Child line 0 is fed by two parents (on CPU0 and CPU1). An edge on CPU1 while CPU0 runs its handler is marked PENDING (and masked+acked); CPU0 runs the handler once more, counting the interrupt once."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     la, lb = m.spi_line(51), m.spi_line(52)
     pa, pb = m.map_spi(51, "edge"), m.map_spi(52, "edge")
@@ -176,8 +174,7 @@ def test_handle_edge_irq_replays_an_edge_from_another_cpu_once():
 
 
 def test_nested_threaded_irqs_run_in_the_parent_thread():
-    """A slow-bus expander: the parent's threaded handler calls handle_nested_irq() for the child, whose
-    thread_fn runs in the parent's thread; request_any_context_irq() reports IRQC_IS_NESTED."""
+    """A slow-bus expander: the parent's threaded handler calls handle_nested_irq() for the child, whose thread_fn runs in the parent's thread; request_any_context_irq() reports IRQC_IS_NESTED."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     parent = m.irq_sim(7)
     seen = []
@@ -215,8 +212,7 @@ def test_nested_threaded_irqs_run_in_the_parent_thread():
 
 
 def test_hierarchical_domain_on_top_of_the_gic():
-    """A child domain stacked on the GIC allocates through irq_domain_alloc_irqs_parent(); its chip forwards
-    mask/unmask/eoi/type/affinity to the GIC level and the line works end to end."""
+    """A child domain stacked on the GIC allocates through irq_domain_alloc_irqs_parent(); its chip forwards mask/unmask/eoi/type/affinity to the GIC level and the line works end to end."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(53)
     hits = []

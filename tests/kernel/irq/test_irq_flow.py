@@ -25,8 +25,7 @@ from irqlab.kernel.irq.types import IRQD_IRQ_MASKED
 
 
 def test_three_devices_share_one_level_line():
-    """Three devices on one wired-OR level line: every handler runs per interrupt, checks its own status,
-    and the line deasserts only when the last device is cleared."""
+    """Three devices on one wired-OR level line: every handler runs per interrupt, checks its own status, and the line deasserts only when the last device is cleared."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(10)
     devs = [MmioDevice(m.kernel.engine, f"dev{i}", line=line) for i in range(3)]
@@ -107,8 +106,7 @@ def irq_to_desc_count(m, virq):
 
 
 def test_threaded_oneshot_level_irq_stays_masked_until_thread_returns():
-    """IRQF_ONESHOT with the default primary handler: the level line is masked at the GIC while the thread
-    runs (sleeping 5 ms), unmasked when it returns, and fires exactly once."""
+    """IRQF_ONESHOT with the default primary handler: the level line is masked at the GIC while the thread runs (sleeping 5 ms), unmasked when it returns, and fires exactly once."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     dev = MmioDevice(m.kernel.engine, "sensor", line=m.spi_line(12))
     virq = m.map_spi(12)
@@ -191,8 +189,7 @@ def test_level_line_never_cleared_is_a_storm():
 
 
 def test_irq_none_forever_is_reported_and_disabled_after_100000():
-    """A handler returning IRQ_NONE on a stuck level line: after 100000 interrupts the kernel prints
-    "nobody cared" with the handler list, "Disabling IRQ #N", and the storm stops (lazy disable masks it)."""
+    """A handler returning IRQ_NONE on a stuck level line: after 100000 interrupts the kernel prints "nobody cared" with the handler list, "Disabling IRQ #N", and the storm stops (lazy disable masks it)."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(15)
     virq = m.map_spi(15)
@@ -267,8 +264,7 @@ def test_edge_arriving_mid_handler_is_replayed_once():
 
 
 def test_edge_while_disabled_is_replayed_on_enable_by_the_gic():
-    """An edge during disable_irq() is marked PENDING (lazy disable masks the line); enable_irq() retriggers
-    it in hardware (IRQS_REPLAY), so the handler runs once, in hardirq context."""
+    """An edge during disable_irq() is marked PENDING (lazy disable masks the line); enable_irq() retriggers it in hardware (IRQS_REPLAY), so the handler runs once, in hardirq context."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(18)
     virq = m.map_spi(18, "edge")

@@ -44,8 +44,7 @@ def run(m, fn):
 
 
 def test_request_validation_order_and_errnos():
-    """IRQ_NOTCONNECTED -> -ENOTCONN; SHARED without dev_id, SHARED|NO_AUTOEN, COND_SUSPEND misuse,
-    unknown irq, NULL handler and thread -> -EINVAL, without any message."""
+    """IRQ_NOTCONNECTED -> -ENOTCONN; SHARED without dev_id, SHARED|NO_AUTOEN, COND_SUSPEND misuse, unknown irq, NULL handler and thread -> -EINVAL, without any message."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     virq = m.map_spi(20)
 

@@ -14,7 +14,7 @@ from irqlab.kernel import (
 def _setup(m, flags_by_spi):
     hits = {}
     virqs = {}
-    for spi, (trigger, flags) in flags_by_spi.items():
+    for spi, (trigger, _flags) in flags_by_spi.items():
         virqs[spi] = m.map_spi(spi, trigger)
 
     def probe():
@@ -34,8 +34,7 @@ def _setup(m, flags_by_spi):
 
 
 def test_suspended_edge_is_replayed_on_resume_and_no_suspend_lines_keep_working():
-    """During s2idle a normal edge line is disabled (masked at the GIC, IRQCHIP_MASK_ON_SUSPEND); its edge is
-    delivered after resume. An IRQF_NO_SUSPEND line is handled while suspended."""
+    """During s2idle a normal edge line is disabled (masked at the GIC, IRQCHIP_MASK_ON_SUSPEND); its edge is delivered after resume. An IRQF_NO_SUSPEND line is handled while suspended."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     virqs, hits = _setup(m, {60: ("edge", 0), 61: ("edge", IRQF_NO_SUSPEND)})
     m.suspend()
@@ -55,8 +54,7 @@ def test_suspended_edge_is_replayed_on_resume_and_no_suspend_lines_keep_working(
 
 
 def test_wake_irq_wakes_the_system_and_is_handled_after_resume():
-    """enable_irq_wake(): the line is armed, its interrupt wakes the system (pm_wakeup_irq()) and is then
-    replayed once the lines are resumed."""
+    """enable_irq_wake(): the line is armed, its interrupt wakes the system (pm_wakeup_irq()) and is then replayed once the lines are resumed."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     virqs, hits = _setup(m, {62: ("edge", 0)})
     m.spawn(lambda: enable_irq_wake(virqs[62]))
@@ -88,8 +86,7 @@ def test_level_line_asserted_during_suspend_fires_after_resume():
 
 
 def test_force_resume_reenables_a_no_suspend_line_at_the_chip():
-    """IRQF_NO_SUSPEND|IRQF_FORCE_RESUME: resume pretends the line was disabled and enables it again, so a line
-    the firmware masked during sleep works again; depth is unchanged. Without FORCE_RESUME it stays masked."""
+    """IRQF_NO_SUSPEND|IRQF_FORCE_RESUME: resume pretends the line was disabled and enables it again, so a line the firmware masked during sleep works again; depth is unchanged. Without FORCE_RESUME it stays masked."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     virqs, hits = _setup(m, {64: ("edge", IRQF_NO_SUSPEND | IRQF_FORCE_RESUME), 65: ("edge", IRQF_NO_SUSPEND)})
     m.suspend()

@@ -151,8 +151,7 @@ def test_arch_timer_ticks_are_counted_per_cpu():
 
 
 def test_affinity_hint_is_shown_and_applied():
-    """irq_set_affinity_hint() shows in /proc/irq/N/affinity_hint and applies the mask; free_irq() with a hint
-    left set warns."""
+    """irq_set_affinity_hint() shows in /proc/irq/N/affinity_hint and applies the mask; irq_update_affinity_hint(None) clears it."""
     m = irqlab.boot("generic", cpus=4, seed=0)
     virq = m.map_spi(81)
 
@@ -170,8 +169,7 @@ def test_affinity_hint_is_shown_and_applied():
 
 
 def test_thread_only_results_are_judged_at_the_next_interrupt():
-    """A primary returning exactly IRQ_WAKE_THREAD defers the verdict: the first interrupt is not counted,
-    later ones count as unhandled when no thread run returned IRQ_HANDLED in between."""
+    """A primary returning exactly IRQ_WAKE_THREAD defers the verdict: the first interrupt is not counted, later ones count as unhandled when no thread run returned IRQ_HANDLED in between."""
     from irqlab.kernel import IRQF_ONESHOT, request_threaded_irq
 
     m = irqlab.boot("generic", cpus=1, seed=0)
