@@ -70,4 +70,5 @@ def get_board(name: str) -> Board:
         raise ValueError(f"unknown board {name!r}; available boards: {', '.join(sorted(BOARDS))}") from None
 
 
+from irqlab.boards import pc as _pc  # noqa: E402,F401  (registers the board)
 from irqlab.boards import rpi5 as _rpi5  # noqa: E402,F401  (registers the board)

@@ -68,7 +68,8 @@ def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[in
         parts.append(f" {d.hwirq:>{prec}d}")
     else:
         parts.append(" " + " " * prec)
-    parts.append(f" {'Level' if desc.irq_common_data.state_use_accessors & IRQD_LEVEL else 'Edge':<8s}")
+    if k.board.arch != "x86":  # GENERIC_IRQ_SHOW_LEVEL: arm64 selects it, x86 does not
+        parts.append(f" {'Level' if desc.irq_common_data.state_use_accessors & IRQD_LEVEL else 'Edge':<8s}")
     if desc.name:
         parts.append(f"-{desc.name:<8s}")
     action = desc.action
@@ -117,7 +118,12 @@ def show_interrupts(k: Kernel) -> str:
         row = show_irq_row(k, irq, descs[irq], prec, online)
         if row:
             out.append(row)
-    out.append(arch_show_interrupts(k, prec, online))
+    if k.board.arch == "x86":
+        from irqlab.irqchip.ioapic import x86_arch_show_interrupts
+
+        out.append(x86_arch_show_interrupts(k, prec, online))
+    else:
+        out.append(arch_show_interrupts(k, prec, online))
     return "".join(out)
 
 

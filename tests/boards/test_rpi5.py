@@ -73,7 +73,7 @@ def test_level_low_gpio_storms_while_held_and_uses_handle_level_irq():
             disable_irq_nosync(irq)
         return IRQ_HANDLED
 
-    box = _setup(m, IRQF_TRIGGER_LOW, handler)
+    _setup(m, IRQF_TRIGGER_LOW, handler)
     b.press(at="10ms")
     m.run(until="20ms")
     assert len(hits) == 5 and hits[-1] - hits[0] < 200_000

@@ -1,0 +1,78 @@
+"""A PC: x86 SMP with an IO-APIC, an i8042 keyboard controller and a PCI NIC on a shared INTx line.
+
+Wired so seed 004's /proc/interrupts excerpt can be reproduced: the NIC (eth0) on GSI 24,
+level-triggered (fasteoi), and the i8042 on GSI 25, edge. The tick comes from each CPU's
+local APIC timer (the LOC row).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from irqlab.boards import Board, register_board
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
+
+NIC_GSI = 24
+I8042_GSI = 25
+
+
+def _probe(k: Kernel) -> int:
+    from irqlab.drivers.input.serio.i8042 import i8042_probe
+    from irqlab.drivers.net.simnic import simnic_probe
+    from irqlab.irqchip.ioapic import ioapic_map
+    from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_LOW
+
+    hw = k.subsys
+    nic_irq = ioapic_map(k, NIC_GSI, IRQ_TYPE_LEVEL_LOW)  # PCI INTx: level, active low
+    kbd_irq = ioapic_map(k, I8042_GSI, IRQ_TYPE_EDGE_RISING)
+    hw["pc_eth0"] = simnic_probe(hw["pc_nic"], nic_irq, napi_mode=True, shared=True)
+    hw["pc_i8042_port"] = i8042_probe(hw["pc_i8042"], kbd_irq)
+    return 0
+
+
+def pc_setup(k: Kernel) -> None:
+    """Board setup: IO-APIC, devices on their pins, built-in drivers probed in a boot task."""
+    from irqlab.hw.i8042 import I8042
+    from irqlab.hw.line import Line
+    from irqlab.hw.nic import Nic
+    from irqlab.irqchip.ioapic import ioapic_init
+
+    ioapic = ioapic_init(k)
+    nic_line = Line("pci-intx-24", active_high=False)
+    kbd_line = Line("isa-irq-1", active_high=True)
+    ioapic.connect(NIC_GSI, nic_line)
+    ioapic.connect(I8042_GSI, kbd_line)
+    k.subsys["pc_nic"] = Nic(k.engine, "eth0", line=nic_line, ring_size=256)
+    k.subsys["pc_i8042"] = I8042(k.engine, kbd_line)
+    t = k.create_task(_probe, (k,), "kworker/0:1")
+    k.sched.wake_up_new_task(t)
+
+
+PC = Board(
+    name="pc",
+    model="QEMU Standard PC (Q35 + ICH9, 2009)",
+    hardware_name="QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.3-debian-1.16.3-2 04/01/2014",
+    arch="x86",
+    cpus=2,
+    hz=250,
+    preempt="voluntary",
+    release="6.12.25-amd64",
+    version="#1 SMP PREEMPT_DYNAMIC Debian 6.12.25-1",
+    cpu_id="0x000806c1",
+    costs={
+        "irq_entry": 400,
+        "irq_exit": 200,
+        "softirq_entry": 150,
+        "context_switch": 1200,
+        "ipi": 800,
+        "mmio_read": 500,
+        "mmio_write": 100,
+        "net_rx_packet": 900,
+    },
+    setup_hooks=(pc_setup,),
+    data={"irqchip": "ioapic", "irq_sim": 0},
+)
+
+register_board(PC)
