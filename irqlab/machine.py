@@ -228,6 +228,19 @@ class Machine:
             pin.set(False)
         return Led(self.kernel.engine, name or f"led{gpio}", line=pin)
 
+    def input_device(self, name: str) -> Any:
+        """A registered input device by name; its ``.events`` are what evdev would return."""
+        for dev in self.kernel.subsys.get("input_devs", []):
+            if dev.name == name:
+                return dev
+        names = [d.name for d in self.kernel.subsys.get("input_devs", [])]
+        raise KeyError(f"no input device {name!r}; registered: {names}")
+
+    @property
+    def boot_args(self) -> str:
+        """The kernel command line the machine booted with."""
+        return self.kernel.boot_params.cmdline
+
     # -- output ------------------------------------------------------------------------
     def dmesg(self, level: int | None = None) -> str:
         """The kernel log as dmesg prints it; ``level`` keeps messages at that level or more urgent."""
@@ -402,6 +415,11 @@ def boot(
         trace_ring=trace_ring,
         gfp_atomic_fail_rate=gfp_atomic_fail_rate,
     )
+    m = Machine(k)
+    boot_tasks = k.subsys.get("boot_tasks", [])
+    if boot_tasks:
+        # Built-in drivers probe in boot tasks: boot is over when they have finished.
+        m.run_until(lambda: all(t.state is TaskState.DEAD for t in boot_tasks))
     if trace:
         k.tp.enable(*(trace if isinstance(trace, list) else ()))
-    return Machine(k)
+    return m

@@ -48,6 +48,7 @@ def pc_setup(k: Kernel) -> None:
     k.subsys["pc_i8042"] = I8042(k.engine, kbd_line)
     t = k.create_task(_probe, (k,), "kworker/0:1")
     k.sched.wake_up_new_task(t)
+    k.subsys.setdefault("boot_tasks", []).append(t)
 
 
 PC = Board(
