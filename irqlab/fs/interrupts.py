@@ -12,21 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc
+from irqlab.kernel.kernel import IPI_NAMES
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
 #: arm64 ipi_types[] (6.12): IPI0..IPI7.
-IPI_TYPES = (
-    "Rescheduling interrupts",
-    "Function call interrupts",
-    "CPU stop interrupts",
-    "CPU stop NMIs",
-    "Timer broadcast interrupts",
-    "IRQ work interrupts",
-    "CPU backtrace interrupts",
-    "KGDB roundup interrupts",
-)
+IPI_TYPES = IPI_NAMES
 
 
 def interrupts_prec(nr_irqs: int) -> int:

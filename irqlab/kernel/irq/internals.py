@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from irqlab.kernel.cpu import SIG_IRQ, cpu_resume, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import cpu_resume, take_interrupts
 from irqlab.kernel.irq.types import (
     IRQD_IRQ_DISABLED,
     IRQD_IRQ_MASKED,
@@ -61,30 +61,14 @@ def desc_unlock(k: Kernel, desc: irq_desc) -> None:
 
 
 def _desc_spin(k: Kernel, desc: irq_desc) -> None:
-    from irqlab.kernel.locking.spinlock import _spin_bug
+    from irqlab.kernel.locking.spinlock import _spin_bug, spin_until_handed_over
 
     cpu = k.cpu
     assert cpu is not None
     lock = desc.lock
     if lock.owner_cpu == cpu.id:
         _spin_bug(k, lock, "recursion")
-    lock.waiters.append(cpu)
-    fiber = cpu.curr.fiber
-    fiber.blocked_on = f"raw_spin_lock(&desc->lock) of irq {desc.irq_data.irq} held by CPU{lock.owner_cpu}"
-    fiber.stuck_if_idle = True
-    while lock.owner_cpu != cpu.id:
-        cpu.percpu["spin"] = lock
-        start = k.engine.now
-        sig = cpu_wait(k, cpu, None)
-        cpu = k.cpu  # type: ignore[assignment]
-        cpu.busy_ns += k.engine.now - start
-        cpu.percpu["spin"] = None
-        if sig == SIG_IRQ:
-            take_interrupts(k, cpu)
-            cpu = k.cpu  # type: ignore[assignment]
-    fiber.blocked_on = None
-    fiber.stuck_if_idle = False
-    lock.owner = cpu.curr
+    spin_until_handed_over(k, lock, f"raw_spin_lock(&desc->lock) of irq {desc.irq_data.irq} held by CPU{lock.owner_cpu}")
 
 
 def desc_lock_irqsave(k: Kernel, desc: irq_desc) -> int:

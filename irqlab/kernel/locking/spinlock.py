@@ -103,21 +103,27 @@ def _acquire(k: Kernel, lock: raw_spinlock) -> None:
         _spin_bug(k, lock, "recursion")
     if lock.owner_cpu == cpu.id:
         _spin_bug(k, lock, "cpu recursion")
-    # Contended: spin until the holder hands the lock to us.
+    spin_until_handed_over(k, lock, f"spin_lock({_lock_name(lock)}) held by CPU{lock.owner_cpu}")
+
+
+def spin_until_handed_over(k: Kernel, lock: raw_spinlock, what: str) -> None:
+    """Contended: queue this CPU and spin (burning time, taking interrupts if enabled) until
+    the holder hands the lock over; then the current task owns it."""
+    cpu = k.cpu
     lock.waiters.append(cpu)
     fiber = cpu.curr.fiber
-    fiber.blocked_on = f"spin_lock({_lock_name(lock)}) held by CPU{lock.owner_cpu}"
+    fiber.blocked_on = what
     fiber.stuck_if_idle = True
     while lock.owner_cpu != cpu.id:
         cpu.percpu["spin"] = lock
         start = k.engine.now
         sig = cpu_wait(k, cpu, None)
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
         cpu.busy_ns += k.engine.now - start
         cpu.percpu["spin"] = None
         if sig == SIG_IRQ:
             take_interrupts(k, cpu)
-            cpu = k.cpu  # type: ignore[assignment]
+            cpu = k.cpu
     fiber.blocked_on = None
     fiber.stuck_if_idle = False
     lock.owner = cpu.curr
