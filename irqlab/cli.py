@@ -1,4 +1,4 @@
-"""The ``irqlab`` command: ``irqlab demo`` and ``irqlab run FILE``."""
+"""The ``irqlab`` command: ``irqlab demo``, ``irqlab run FILE`` and ``irqlab examples``."""
 
 from __future__ import annotations
 
@@ -77,6 +77,11 @@ def run_file(path: str, seed: int) -> Machine:
     booted board (``BOARD``, default "generic"), run for ``RUN_FOR`` (default "1s"),
     and unloaded.
     """
+    return _run_path(path, seed)[0]
+
+
+def _run_path(path: str, seed: int) -> tuple[Machine, dict[str, Any]]:
+    """run_file(), also returning the script's namespace (for its optional ``report(m) -> str``)."""
     import irqlab
 
     if not os.path.exists(path):
@@ -87,7 +92,7 @@ def run_file(path: str, seed: int) -> Machine:
         m = entry(seed)
         if not isinstance(m, Machine):
             raise TypeError(f"{path}: main(seed) must return the Machine it ran, not {type(m).__name__}")
-        return m
+        return m, ns
     if callable(ns.get("module_init")):
         import types
 
@@ -98,23 +103,31 @@ def run_file(path: str, seed: int) -> Machine:
         m.insmod(mod)
         m.run(for_=ns.get("RUN_FOR", "1s"))
         m.rmmod(mod.__name__)
-        return m
+        return m, ns
     raise ValueError(f"{path} defines neither main(seed) returning a Machine nor a module_init() driver")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        m = run_file(args.file, args.seed)
+        m, ns = _run_path(args.file, args.seed)
     except (FileNotFoundError, ValueError, TypeError) as e:
         print(f"irqlab: {e}", file=sys.stderr)
         return 2
     _print_machine(m, args.plain, args.file)
+    # A script may add what else its reader would look at (/proc rows, a timeline): report(m) -> str.
+    report = ns.get("report")
+    text = report(m) if callable(report) else ""
+    if text:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="irqlab", description="A deterministic laboratory for Linux interrupt handling.")
     sub = p.add_subparsers(dest="cmd", required=True)
+    ex = sub.add_parser("examples", help="list the seed ports in examples/ (description and seed section)")
+    ex.add_argument("--plain", action="store_true", help="plain lines: no colours or tables")
+    ex.add_argument("--dir", help="the examples directory (default ./examples, else the repository's)")
     for name, helptext in (("demo", "run the built-in demo and print what the kernel shows"),
                            ("run", "run a scenario script (or a driver module) and print its output")):  # fmt: skip
         sp = sub.add_parser(name, help=helptext)
@@ -126,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
     args = p.parse_args(argv)
+    if args.cmd == "examples":
+        from irqlab.cli_examples import cmd_examples
+
+        return cmd_examples(args.plain, args.dir)
     if args.cmd == "demo":
         return cmd_demo(args)
     return cmd_run(args)

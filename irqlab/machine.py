@@ -207,26 +207,39 @@ class Machine:
 
     def button(self, gpio: int, profile: str = "typical", name: str | None = None) -> Any:
         """A push button between GPIO ``gpio`` and ground (pressed = low), bouncing per ``profile``
-        ("none", "typical", "worn"). Press it with ``.press(at)``, ``.release(at)``, ``.click(at)``."""
+        ("none", "typical", "worn"). Press it with ``.press(at)``, ``.release(at)``, ``.click(at)``.
+        Asking again for the same GPIO returns the button already wired there."""
         from irqlab.hw.button import Button
 
+        wired = self.__dict__.setdefault("_wired", {})
+        old = wired.get(("button", gpio))
+        if old is not None:
+            if getattr(profile, "name", profile) != old.profile.name:
+                raise ValueError(f"GPIO{gpio} already has a button with profile {old.profile.name!r}")
+            return old
         pin = self.gpio_pin(gpio)
         # The switch goes to ground with an external pull-up (seed 001's 10 kOhm): idle high.
         pin.active_high = False
         if not pin.active:
             pin.set(True)
-        return Button(self.kernel.engine, name or f"button{gpio}", line=pin, profile=profile)
+        b = wired[("button", gpio)] = Button(self.kernel.engine, name or f"button{gpio}", line=pin, profile=profile)
+        return b
 
     def led(self, gpio: int, name: str | None = None) -> Any:
-        """An LED on GPIO ``gpio`` (lit while the pin is high); ``.timeline`` records its states."""
+        """An LED on GPIO ``gpio`` (lit while the pin is high); ``.timeline`` records its states.
+        Asking again for the same GPIO returns the LED already wired there (``m.led(4).timeline``)."""
         from irqlab.hw.led import Led
 
+        wired = self.__dict__.setdefault("_wired", {})
+        if ("led", gpio) in wired:
+            return wired[("led", gpio)]
         pin = self.gpio_pin(gpio)
         # The LED and its resistor to ground hold an undriven pin low.
         pin.active_high = True
         if not any(pin._drivers.values()):
             pin.set(False)
-        return Led(self.kernel.engine, name or f"led{gpio}", line=pin)
+        led = wired[("led", gpio)] = Led(self.kernel.engine, name or f"led{gpio}", line=pin)
+        return led
 
     def input_device(self, name: str) -> Any:
         """A registered input device by name; its ``.events`` are what evdev would return."""

@@ -76,13 +76,18 @@ class MmioDevice(RegisterBlock):
     """A device with latched interrupt causes on a level line that may be shared.
 
     Pass the same ``line`` to several devices to share it. ``edge=True`` pulses the line
-    instead (one pulse when ``status & enable`` becomes non-zero).
+    instead (one pulse when ``status & enable`` becomes non-zero). ``read_clears`` names causes
+    that reading MMIO_DATA acknowledges (as reading a UART's receive register clears its RX
+    interrupt), for drivers that only read the data.
     """
 
-    def __init__(self, engine: Engine, name: str = "mmio0", line: Line | None = None, edge: bool = False) -> None:
+    def __init__(self, engine: Engine, name: str = "mmio0", line: Line | None = None, edge: bool = False,
+                 read_clears: int = 0) -> None:  # fmt: skip
         super().__init__(name, MMIO_REG_SIZE)
         self.engine = engine
         self.irq = IrqOutput(self, line if line is not None else Line(name), edge=edge)
+        #: Causes that a read of MMIO_DATA acknowledges (a receive-data register, like a 16550's RBR).
+        self.read_clears = read_clears & MMIO_CAUSES
         self.status = 0
         self.enable = 0
         self.data = 0
@@ -91,7 +96,7 @@ class MmioDevice(RegisterBlock):
         self._reg(MMIO_STATUS, read=self._read_status, write=self._clear)
         self._reg(MMIO_CLEAR, read=lambda: 0, write=self._clear)
         self._reg(MMIO_ENABLE, read=lambda: self.enable, write=self._set_enable)
-        self._reg(MMIO_DATA, read=lambda: self.data, write=self._set_data)
+        self._reg(MMIO_DATA, read=self._read_data, write=self._set_data)
         self._reg(MMIO_EVENTS, read=lambda: self.events)
         self._reg(MMIO_MASKED, read=lambda: self.status & self.enable)
 
@@ -118,6 +123,12 @@ class MmioDevice(RegisterBlock):
     def _set_enable(self, value: int) -> None:
         self.enable = value & MMIO_CAUSES
         self._update()
+
+    def _read_data(self) -> int:
+        if self.read_clears & self.status:
+            self.status &= ~self.read_clears
+            self._update()
+        return self.data
 
     def _set_data(self, value: int) -> None:
         self.data = value

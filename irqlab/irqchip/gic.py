@@ -275,6 +275,15 @@ def gic_handle_irq(cpu: CPU) -> None:
         generic_handle_domain_irq(domain, irqnr)
 
 
+def gic_hardirq_sleep(k: Kernel, cpu: CPU) -> None:
+    """A handler slept inside gic_handle_irq() on ``cpu``: its IAR loop is suspended with nIRQ still
+    asserted, so the CPU takes the interrupt again as soon as its next context enables IRQs."""
+    gic: gic_chip_data = k.subsys["gic"]
+    gic.in_loop[cpu.id] = False
+    if gic.hw.signalled[cpu.id]:
+        raise_interrupt(k, cpu, gic_handle_irq)
+
+
 def _signal(k: Kernel, cpu_id: int) -> None:
     """The CPU interface asserts nIRQ: the CPU takes gic_handle_irq as soon as it can."""
     cpu = k.cpus[cpu_id]
@@ -459,6 +468,7 @@ def gic_of_init(k: Kernel) -> gic_chip_data:
     k.subsys["timer_irq_hook"] = lambda cpu: gic_timer_hook(k, cpu)
     k.subsys.setdefault("cpu_offline_hooks", []).append(lambda cpu: gic_cpu_offline(k, cpu))
     k.subsys.setdefault("cpu_online_hooks", []).append(lambda cpu: gic_cpu_online(k, cpu))
+    k.subsys.setdefault("hardirq_sleep_hooks", []).append(lambda cpu: gic_hardirq_sleep(k, cpu))
     return gic
 
 

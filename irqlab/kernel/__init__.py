@@ -10,12 +10,15 @@ from irqlab.kernel.atomic import *  # noqa: F403
 from irqlab.kernel.bug import *  # noqa: F403
 from irqlab.kernel.container import Struct, container_of
 from irqlab.kernel.core import NotInSimulationError
+from irqlab.kernel.cpumask import *  # noqa: F403
+from irqlab.kernel.io import *  # noqa: F403
 from irqlab.kernel.irq import *  # noqa: F403
 from irqlab.kernel.kthread import *  # noqa: F403
 from irqlab.kernel.locking.mutex import *  # noqa: F403
 from irqlab.kernel.locking.spinlock import *  # noqa: F403
 from irqlab.kernel.mm.slab import *  # noqa: F403
 from irqlab.kernel.preempt import *  # noqa: F403
+from irqlab.kernel.rcupdate import *  # noqa: F403
 from irqlab.kernel.printk import (
     KERN_ALERT,
     KERN_CONT,
@@ -30,6 +33,7 @@ from irqlab.kernel.printk import (
     dev_crit,
     dev_dbg,
     dev_emerg,
+    dev_name,
     dev_err,
     dev_info,
     dev_notice,

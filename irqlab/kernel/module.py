@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import types
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -88,10 +89,14 @@ class ModuleTable:
                 mod.files.add(os.path.abspath(src))
         except TypeError:
             pass
+        own = getattr(obj, "__name__", None)
         for v in vars(obj).values() if hasattr(obj, "__dict__") else ():
-            code = getattr(v, "__code__", None)
-            if code is not None:
-                mod.files.add(code.co_filename)
+            fn = v.__func__ if isinstance(v, types.MethodType) else v
+            if not isinstance(fn, types.FunctionType):
+                continue  # data, classes, and proxies such as `current` (no code of their own)
+            if fn.__module__ != own and str(fn.__module__).startswith("irqlab."):
+                continue  # a kernel API the module imported (msleep, pr_info, ...), not the module's own code
+            mod.files.add(fn.__code__.co_filename)
         self.mods.insert(0, mod)
         self._file_cache.clear()
         if not self.k.bugs.taint >> 12 & 1:

@@ -84,18 +84,29 @@ def seq_read(f: file) -> str:
     return sf.text()
 
 
+def seq_lseek(f: file, offset: int, whence: int) -> int:
+    """Reposition a seq_file; returns the new offset. Any context."""
+    # SIMPLIFICATION: irqlab reads debugfs/procfs files whole, so seeking has nothing to move.
+    return offset
+
+
 class file_operations:
-    """struct file_operations: ``open(inode, file)``, ``read(file) -> str``, ``write(file, text) -> int``."""
+    """struct file_operations: ``open(inode, file)``, ``read(file) -> str``, ``write(file, text) -> int``.
+
+    ``llseek`` is kept for ports of C fops tables (``.llseek = seq_lseek``); whole-file reads never seek.
+    """
 
     def __init__(self, open: Callable[[inode, file], int] | None = None,  # noqa: A002
                  read: Callable[[file], str] | None = seq_read,
                  write: Callable[[file, str], int] | None = None,
-                 release: Callable[[inode, file], int] | None = single_release, owner: Any = None) -> None:  # fmt: skip
+                 release: Callable[[inode, file], int] | None = single_release, owner: Any = None,
+                 llseek: Callable[[file, int, int], int] | None = None) -> None:  # fmt: skip
         self.open = open
         self.read = read
         self.write = write
         self.release = release
         self.owner = owner
+        self.llseek = llseek
 
 
 def DEFINE_SHOW_ATTRIBUTE(show: ShowFn) -> file_operations:
@@ -114,6 +125,7 @@ __all__ = [
     "single_open",
     "single_release",
     "seq_read",
+    "seq_lseek",
     "file_operations",
     "DEFINE_SHOW_ATTRIBUTE",
 ]

@@ -145,3 +145,23 @@ def test_timer_rejects_impossible_frequencies(engine):
     """A counter faster than the 1 ns clock cannot be modelled and is refused."""
     with pytest.raises(ValueError, match="freq_hz"):
         TimerDevice(engine, freq_hz=2_000_000_000)
+
+
+def test_read_clears_acknowledges_on_a_data_read(engine, record):
+    """read_clears=MMIO_RX_READY: reading MMIO_DATA returns the sample and releases the level line; a plain device keeps it."""
+    line = Line("irq")
+    dev = MmioDevice(engine, "adc", line=line, read_clears=MMIO_RX_READY)
+    dev.writel(MMIO_ENABLE, MMIO_RX_READY | MMIO_ERROR)
+    edges = record(line)
+    dev.signal(MMIO_RX_READY, data=0x1234)
+    assert line.active and dev.readl(MMIO_DATA) == 0x1234
+    assert not line.active and dev.readl(MMIO_STATUS) == 0
+    dev.signal(MMIO_ERROR)
+    dev.readl(MMIO_DATA)
+    assert line.active, "MMIO_ERROR is not acknowledged by a data read"
+    plain = MmioDevice(engine, "plain", line=Line("irq2"))
+    plain.writel(MMIO_ENABLE, MMIO_RX_READY)
+    plain.signal(MMIO_RX_READY)
+    plain.readl(MMIO_DATA)
+    assert plain.asserting
+    assert edges == [(0, True), (0, False), (0, True)]

@@ -49,6 +49,9 @@ GFP_NOFS = __GFP_RECLAIM | __GFP_IO
 GFP_USER = __GFP_RECLAIM | __GFP_IO | __GFP_FS
 GFP_DMA = __GFP_DMA
 
+# Slab cache flags (6.12: bits of enum _slab_flag_bits, include/linux/slab.h).
+SLAB_HWCACHE_ALIGN = 1 << 4  # align objects on a cache line
+
 _GFP_NAMES = {GFP_KERNEL: "GFP_KERNEL", GFP_ATOMIC: "GFP_ATOMIC", GFP_NOWAIT: "GFP_NOWAIT", GFP_NOIO: "GFP_NOIO",
               GFP_NOFS: "GFP_NOFS"}  # fmt: skip
 
@@ -190,6 +193,7 @@ __all__ = [
     "__GFP_NOWARN",
     "__GFP_NOFAIL",
     "__GFP_HIGH",
+    "SLAB_HWCACHE_ALIGN",
     "gfpflags_allow_blocking",
     "kmalloc",
     "kzalloc",

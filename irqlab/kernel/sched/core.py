@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from irqlab.kernel.cpu import CPU, SIG_DONE, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -341,6 +341,11 @@ class Scheduler:
                     next_prio=nxt.kernel_prio)  # fmt: skip
         prev.saved_pc = cpu.preempt_count
         prev.saved_irqs_off = cpu.irqs_off
+        if prev.saved_pc & HARDIRQ_MASK:
+            # prev slept inside an interrupt handler ("scheduling while atomic"): that interrupt entry stays
+            # suspended on prev's stack, so the root irqchip must deliver the CPU's next interrupts afresh.
+            for hook in k.subsys.get("hardirq_sleep_hooks", ()):
+                hook(cpu)
         cpu.preempt_count = nxt.saved_pc
         cpu.irqs_off = True
         cpu.curr = nxt

@@ -1,0 +1,148 @@
+"""Debounce in the top half: ignore interrupts that come within 50 ms of the last accepted one (seed 001).
+
+Ported from "Critical Concepts and Gotchas, 2. IRQ Debouncing" onto the two-button LED driver:
+the handler compares jiffies with a static ``last_time`` and returns IRQ_HANDLED early for an
+interrupt less than msecs_to_jiffies(50) after the last accepted one; otherwise it processes
+the press (the driver's LED on/off). Every bounce edge is still an interrupt (the line stays
+enabled; /proc/interrupts counts them all): debouncing here only skips the work. At HZ=250,
+msecs_to_jiffies(50) is 13 jiffies, so the window is 48-52 ms depending on where in a jiffy
+the accepted interrupt fell. The seed's ``last_time`` is one static for both buttons: a press of
+one button within 50 ms of the other's last accepted edge is ignored too.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import irqlab
+from irqlab.kernel import (
+    GPIOF_IN,
+    GPIOF_OUT_INIT_LOW,
+    IRQ_HANDLED,
+    IRQF_TRIGGER_FALLING,
+    IRQF_TRIGGER_RISING,
+    free_irq,
+    gpio,
+    gpio_free,
+    gpio_get_value,
+    gpio_request_one,
+    gpio_set_value,
+    gpio_to_irq,
+    msecs_to_jiffies,
+    pr_err,
+    pr_info,
+    request_irq,
+)
+
+SEED_SECTION = "001: Critical Concepts and Gotchas (2. IRQ Debouncing)"
+MODULE_NAME = "gpiomod"
+
+RP1_GPIO_BASE = 512  # pinctrl-rp1's dynamic GPIO base on 6.12: header GPIO17 is 529
+
+# module_param(toggle, bool, 0444): flip the LED on every processed press instead of on/off.
+toggle = False
+
+button_irqs = [-1, -1]
+leds = [gpio(RP1_GPIO_BASE + 4, GPIOF_OUT_INIT_LOW, "LED 1")]
+buttons = [
+    gpio(RP1_GPIO_BASE + 17, GPIOF_IN, "LED 1 ON BUTTON"),
+    gpio(RP1_GPIO_BASE + 18, GPIOF_IN, "LED 1 OFF BUTTON"),
+]
+
+last_time = 0  # static unsigned long last_time = 0;
+
+
+def process_press(irq: int) -> None:
+    """The seed's "process the press" placeholder: the two-button driver's LED on/off, or with the
+    ``toggle`` parameter a flip of the LED (the "quick LED toggle" of the seed's comments)."""
+    if toggle:
+        gpio_set_value(leds[0].gpio, not gpio_get_value(leds[0].gpio))
+    elif irq == button_irqs[0] and not gpio_get_value(leds[0].gpio):
+        gpio_set_value(leds[0].gpio, 1)  # Turn LED ON if currently OFF
+    elif irq == button_irqs[1] and gpio_get_value(leds[0].gpio):
+        gpio_set_value(leds[0].gpio, 0)  # Turn LED OFF if currently ON
+
+
+def button_isr(irq: int, data: object) -> int:
+    global last_time
+    now = irqlab.kernel.jiffies  # unsigned long now = jiffies;
+
+    if now - last_time < msecs_to_jiffies(50):  # Ignore < 50ms
+        return IRQ_HANDLED  # Spurious, ignore
+
+    last_time = now
+    # Process real press
+    process_press(irq)
+
+    return IRQ_HANDLED
+
+
+def debounce_init() -> int:
+    pr_info("%s\n", "debounce_init")
+
+    # GPIO setup, as in the two-button driver: gpio_request_array() was removed in 6.10,
+    # so each line is requested with gpio_request_one() (direction and level from its flags).
+    taken: list[gpio] = []
+    for g in leds + buttons:
+        ret = gpio_request_one(g.gpio, g.flags, g.label)
+        if ret:
+            pr_err("Unable to request GPIOs: %d\n", ret)
+            for t in taken:
+                gpio_free(t.gpio)
+            return ret
+        taken.append(g)
+
+    for i, name in enumerate(("gpiomod#button1", "gpiomod#button2")):
+        ret = gpio_to_irq(buttons[i].gpio)
+        if ret < 0:
+            pr_err("Unable to get IRQ: %d\n", ret)
+            return fail(i, ret)
+        button_irqs[i] = ret
+        pr_info("Successfully requested BUTTON%d IRQ # %d\n", i + 1, button_irqs[i])
+
+        ret = request_irq(button_irqs[i], button_isr, IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING, name, None)
+        if ret:
+            pr_err("Unable to request IRQ: %d\n", ret)
+            return fail(i, ret)
+    return 0
+
+
+def fail(requested: int, ret: int) -> int:
+    """The goto chain: free the IRQs already requested, then the GPIOs."""
+    for i in range(requested):
+        free_irq(button_irqs[i], None)
+    for g in buttons + leds:
+        gpio_free(g.gpio)
+    return ret
+
+
+module_init = debounce_init
+# No exit function in the seed: the module stays loaded.
+
+#: (time, GPIO) of each click; each button is held 150 ms.
+PRESSES = (("100ms", 17), ("600ms", 18), ("1100ms", 17), ("1600ms", 18))
+
+
+def main(seed: int = 1, toggle: bool = False) -> irqlab.Machine:
+    """Four clicks with "typical" contact bounce: on, off, on, off (``toggle=True``: insmod gpiomod toggle=1)."""
+    globals()["toggle"] = toggle  # the module parameter
+    m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry"])
+    btn = {g: m.button(g, "typical") for g in (17, 18)}
+    m.led(4)
+    m.insmod(SimpleNamespace(**globals()))  # insmod this file
+    for at, g in PRESSES:
+        btn[g].click(at=at, hold="150ms")
+    m.run(until="2s")
+    return m
+
+
+def report(m: irqlab.Machine) -> str:
+    """What else the reader looks at: the driver's /proc/interrupts rows and the LED timeline."""
+    rows = [r for r in m.read("/proc/interrupts").splitlines() if "gpiomod" in r]
+    led = [f"{t / 1e6:10.3f} ms  LED {'on' if on else 'off'}" for t, on in m.led(4).timeline]
+    return "\n".join(["--- /proc/interrupts (gpiomod) ---", *rows, "--- LED (GPIO4) ---", *led]) + "\n"
+
+
+if __name__ == "__main__":
+    mach = main()
+    print(mach.dmesg() + report(mach), end="")
