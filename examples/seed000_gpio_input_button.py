@@ -166,5 +166,12 @@ def main(seed: int = 1, profile: str = "typical", pull_up: bool = False) -> irql
     return m
 
 
+def report(m: irqlab.Machine) -> str:
+    """What else the reader looks at: the input events, as evtest prints them."""
+    events = m.input_device("GPIO Button").events
+    return "--- GPIO Button events ---\n" + "".join(f"{e}\n" for e in events)
+
+
 if __name__ == "__main__":
-    print(main().dmesg(), end="")
+    mach = main()
+    print(mach.dmesg() + report(mach), end="")

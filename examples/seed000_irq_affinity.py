@@ -125,5 +125,12 @@ def main(seed: int = 1) -> irqlab.Machine:
     return m
 
 
+def report(m: irqlab.Machine) -> str:
+    """What else the reader looks at: the channels' /proc/interrupts rows (one CPU column each)."""
+    lines = m.read("/proc/interrupts").splitlines()
+    return "--- /proc/interrupts ---\n" + "".join(r + "\n" for r in lines[:1] + [r for r in lines if "my_channel" in r])
+
+
 if __name__ == "__main__":
-    print(main().dmesg(), end="")
+    mach = main()
+    print(mach.dmesg() + report(mach), end="")

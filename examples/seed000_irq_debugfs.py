@@ -246,5 +246,13 @@ def main(seed: int = 1) -> irqlab.Machine:
     return m
 
 
+def report(m: irqlab.Machine) -> str:
+    """What else the reader looks at: the debugfs statistics and the line's /proc/irq/N/spurious."""
+    out = ["--- /sys/kernel/debug/my_irq_debug/statistics ---\n", m.read("/sys/kernel/debug/my_irq_debug/statistics")]
+    out += [f"--- /proc/irq/{irq_number}/spurious ---\n", m.read(f"/proc/irq/{irq_number}/spurious")]
+    return "".join(out)
+
+
 if __name__ == "__main__":
-    print(main().dmesg(), end="")
+    mach = main()
+    print(mach.dmesg() + report(mach), end="")

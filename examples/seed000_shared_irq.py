@@ -121,5 +121,13 @@ def main(seed: int = 1) -> irqlab.Machine:
     return m
 
 
+def report(m: irqlab.Machine) -> str:
+    """What else the reader looks at: the shared line's /proc/interrupts row and its spurious counters."""
+    irq = devices[0][2]
+    rows = "".join(r + "\n" for r in m.read("/proc/interrupts").splitlines() if r.startswith(f"{irq:3d}:"))
+    return f"--- /proc/interrupts ---\n{rows}--- /proc/irq/{irq}/spurious ---\n" + m.read(f"/proc/irq/{irq}/spurious")
+
+
 if __name__ == "__main__":
-    print(main().dmesg(), end="")
+    mach = main()
+    print(mach.dmesg() + report(mach), end="")

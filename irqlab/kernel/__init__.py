@@ -74,6 +74,7 @@ from irqlab.kernel.workqueue import *  # noqa: F403
 from irqlab.kernel.seq_file import *  # noqa: F403
 from irqlab.fs.debugfs import *  # noqa: F403
 from irqlab.drivers.input.input import *  # noqa: F403
+from irqlab.drivers.input.serio.serio import *  # noqa: F403
 from irqlab.drivers.base.platform import *  # noqa: F403
 from irqlab.drivers.net.dev import *  # noqa: F403
 from irqlab.drivers.gpio.gpiolib import *  # noqa: F403

@@ -36,6 +36,8 @@ def test_clean_button_gives_one_press_and_one_release_per_click():
     assert "input: GPIO Button as /devices/virtual/input/input0" in m.dmesg_lines()
     row = [r for r in m.read("/proc/interrupts").splitlines() if r.endswith("button-irq")][0]
     assert "pinctrl-rp1  17 Edge      button-irq" in row
+    assert ex.report(m).splitlines()[1:3] == ["Event: time 0.100003, type 1, code 28, value 1",
+                                              "Event: time 0.100003, type 0, code 0, value 0"]
 
 
 def test_the_state_compare_is_not_a_debounce():

@@ -37,3 +37,4 @@ def test_statistics_file_counts_intervals_and_the_neighbours_interrupts():
     assert row.endswith("GICv2  63 Level     neighbour, my_debug_device") and row.split()[1] == "6"
     ours = [e["ret"] for e in m.trace.events("irq_handler_exit") if e["irq"] == irq][1::2]
     assert ours == ["handled"] * 4 + ["unhandled"] * 2
+    assert ex.report(m).startswith("--- /sys/kernel/debug/my_irq_debug/statistics ---\nIRQ Statistics for IRQ")
