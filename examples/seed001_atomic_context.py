@@ -1,16 +1,14 @@
-"""Sleeping calls in a tasklet (atomic) versus a work item (process context), and how to check the context (seed 001).
+"""Sleeping calls in a tasklet (atomic) and in a work item (process context), and in_interrupt()/in_softirq().
 
-Ported from "Critical Concepts and Gotchas, 1. Atomic Context vs Process Context": the seed's
-``bad_tasklet_fn`` (msleep, mutex_lock, kmalloc(GFP_KERNEL)) runs as a tasklet, its
-``good_work_fn`` as a work item, and both print what in_interrupt()/in_softirq() say ("How to
-Check Context"). What 6.12 does where the seed says "kernel panic", "deadlock" and "may
-sleep": msleep() in softirq context prints "BUG: scheduling while atomic" (6.12's msleep has
-no might_sleep()), mutex_lock() prints "BUG: sleeping function called from invalid context"
-and takes the free mutex without sleeping, and kmalloc(GFP_KERNEL)'s own report is swallowed
-because __might_sleep() reports at most once a second. Nothing deadlocks and nothing panics;
-the kernel is tainted W. When the work item later takes the same mutex with softirqs enabled,
-lockdep reports the "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage" the tasklet set up. The seed's ``kmalloc(GFP_KERNEL)`` lacks its size argument (C would
-not compile it); the port allocates 64 bytes.
+Ported from "Critical Concepts and Gotchas, 1. Atomic Context vs Process Context": the seed's ``bad_tasklet_fn``
+(msleep, mutex_lock, kmalloc(GFP_KERNEL)) runs as a tasklet, its ``good_work_fn`` as a work item, and both print
+what in_interrupt()/in_softirq() say ("How to Check Context"). What 6.12 does where the seed says "kernel panic",
+"deadlock" and "may sleep": msleep() in softirq context prints "BUG: scheduling while atomic" (6.12's msleep has no
+might_sleep()), mutex_lock() prints "BUG: sleeping function called from invalid context" and takes the free mutex
+without sleeping, and kmalloc(GFP_KERNEL)'s own report is swallowed because __might_sleep() reports at most once a
+second. Nothing deadlocks and nothing panics; the kernel is tainted W. When the work item later takes the same mutex
+with softirqs enabled, lockdep reports the "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage" the tasklet set up.
+The seed's ``kmalloc(GFP_KERNEL)`` lacks its size argument (C would not compile it); the port allocates 64 bytes.
 """
 
 from __future__ import annotations

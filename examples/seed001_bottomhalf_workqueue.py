@@ -1,4 +1,4 @@
-"""The two-button LED driver with a bottom half on the system workqueue (seed 001's "Bottom Halves with Workqueues").
+"""The two-button LED driver with a bottom half on the system workqueue: bounces requeue the running work once.
 
 The top half switches the LED at once and schedule_work()s a bottom half that msleep()s
 500 ms in a kworker. Contact bounce gives several interrupts per press: the ones that come

@@ -1,4 +1,4 @@
-"""Debounce by disabling the button's IRQ in the top half and re-enabling it from delayed work 50 ms later (seed 001).
+"""Debounce with disable_irq_nosync() in the top half and enable_irq() from delayed work 50 ms later.
 
 Ported from "Best Practices and Recommendations, 3. Implement Proper Debouncing" onto the
 two-button LED driver: the top half calls disable_irq_nosync(irq), schedules a delayed work

@@ -1,4 +1,4 @@
-"""Per-button 50 ms debounce with time_before() in the top half (seed 001's fix for "Multiple IRQs per button press").
+"""Per-button 50 ms debounce in the top half with time_before() and last_irq_time[2].
 
 Ported from "Troubleshooting Guide, Problem: Multiple IRQs per button press (bouncing)" onto the
 two-button LED driver: each button keeps the jiffies of its last accepted interrupt in

@@ -1,4 +1,4 @@
-"""Debounce in the top half: ignore interrupts that come within 50 ms of the last accepted one (seed 001).
+"""Debounce in the top half: ignore interrupts within 50 ms of the last accepted one (one static for both buttons).
 
 Ported from "Critical Concepts and Gotchas, 2. IRQ Debouncing" onto the two-button LED driver:
 the handler compares jiffies with a static ``last_time`` and returns IRQ_HANDLED early for an

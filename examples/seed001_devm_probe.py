@@ -1,4 +1,4 @@
-"""A platform driver whose GPIO and threaded IRQ are device-managed (devm_*), freed when it unbinds (seed 001).
+"""A platform driver with a device-managed GPIO and threaded IRQ: the seed's probe binds with no IRQ, unbinding frees.
 
 Ported from "Best Practices and Recommendations, 4. Use devm_* for Automatic Resource Cleanup".
 The seed's probe, as written (module parameter ``fixed=0``), compiles but fails silently on
@@ -107,6 +107,7 @@ def _snapshot(m: irqlab.Machine, when: str) -> None:
 def main(seed: int = 1) -> irqlab.Machine:
     """insmod fixed=0 and rmmod; insmod fixed=1, press, rmmod; /proc and debugfs at each step."""
     global fixed
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed)
     b = m.button(17, "none")
     for fixed_ in (False, True):

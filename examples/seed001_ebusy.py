@@ -1,4 +1,4 @@
-"""request_irq() returns -EBUSY: a second driver asks for GPIO17's interrupt while gpiomod holds it (seed 001).
+"""request_irq() returns -EBUSY: a second driver asks for GPIO17's interrupt while gpiomod holds it.
 
 Ported from "Troubleshooting Guide, Problem: request_irq() returns -EBUSY". gpiomod (the
 chapter's two-button driver, irqlab/scenarios/seed001_threaded_buttons.py) holds GPIO17's
@@ -68,6 +68,7 @@ def _insmod(m: irqlab.Machine, name: str, mod: object) -> None:
 
 def main(seed: int = 1) -> irqlab.Machine:
     """insmod gpiomod, gpiomod again, gpiomod2 (-EBUSY); diagnose; rmmod gpiomod; insmod gpiomod2."""
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed)
     m.button(17, "typical")
     m.button(18, "typical")

@@ -1,13 +1,14 @@
-"""Two buttons switch an LED on and off from their hardirq handler, without debounce (seed 001's GPIO example).
+"""Two buttons switch an LED on and off from their hardirq handler, without debounce (toggle=1: the flicker).
 
 Ported line by line from "Complete Driver Walkthrough" on a Raspberry Pi 5: button 1 (GPIO17)
 turns the LED (GPIO4) on, button 2 (GPIO18) turns it off, each from an IRQ requested on both
 edges. Every contact bounce is an edge and an interrupt (see /proc/interrupts), but the
 handler's "only if currently off/on" guards make the repeats no-ops, so the LED changes once
-per press. With the module parameter toggle=1 (``main(seed, toggle=True)``) the handler flips the
-LED instead, and the bounce shows: the LED "flickers or toggles multiple times", as the seed's
-troubleshooting section says. Where the seed's code would not work on 6.12 the port does what the kernel needs:
-gpio_request_array() is gone (6.10) and the Pi 5's GPIOs are numbered from 512.
+per press. With the module parameter toggle=1 (``main(seed, toggle=True)``) the handler flips
+the LED instead, and the bounce shows: the LED "flickers or toggles multiple times", as the
+seed's troubleshooting section says. Where the seed's code would not work on 6.12 the port does
+what the kernel needs: gpio_request_array() is gone (6.10) and the Pi 5's GPIOs are numbered
+from 512.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checking gpio_to_irq()'s return value: the seed's GPIO17 is -EINVAL on a Pi 5, GPIO 529 is its IRQ (seed 001).
+"""Checking gpio_to_irq()'s return value: GPIO17 is -EINVAL on a Pi 5 (base 512), GPIO 529 is its IRQ.
 
 Ported from "Troubleshooting Guide, Problem: ISR not called when button pressed" (its code
 fixes) and "GPIO to IRQ Conversion". The driver takes the GPIO number as a module parameter,
@@ -82,6 +82,7 @@ shown: dict[str, str] = {}
 def main(seed: int = 1) -> irqlab.Machine:
     """insmod gpiomod gpio=17 (fails), then gpio=529, press the button at 50 ms, look, rmmod."""
     global gpio
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed)
     b = m.button(17, "typical")
     gpio = 17  # the seed's number

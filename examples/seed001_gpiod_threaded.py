@@ -1,4 +1,4 @@
-"""A descriptor-based button driver with a thread-only IRQ: the seed's call fails without IRQF_ONESHOT (seed 001).
+"""A gpiod_get() button driver with a thread-only IRQ: the seed's call fails without IRQF_ONESHOT.
 
 Ported from "Best Practices and Recommendations", 1. Use Threaded IRQs for New Code and
 2. Prefer Descriptor-Based GPIO API: a platform driver gets its "button" GPIO with gpiod_get()
@@ -120,6 +120,7 @@ shown: dict[str, str] = {}
 def main(seed: int = 1) -> irqlab.Machine:
     """insmod with oneshot=0 (the seed's call: probe fails), rmmod, insmod with oneshot=1, press at 50 ms."""
     global oneshot
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_thread_entry"])
     b = m.button(17, "typical")
     oneshot = False

@@ -1,4 +1,4 @@
-"""IRQ affinity from code (irq_set_affinity) and from /proc/irq/N/smp_affinity_list: refused for a Pi 5 GPIO, obeyed for a GIC line (seed 001).
+"""irq_set_affinity() and /proc/irq/N/smp_affinity_list: refused for a Pi 5 GPIO, obeyed by a GIC line.
 
 Ported from "Critical Concepts and Gotchas, 4. SMP and CPU Affinity". The driver requests
 the button's GPIO interrupt and the interrupt of a memory-mapped device wired straight to a
@@ -118,6 +118,7 @@ def _sh(m: irqlab.Machine, cmd: str) -> None:
 
 def main(seed: int = 1) -> irqlab.Machine:
     """insmod; cat/echo the button's and the device's smp_affinity_list; a click and device events; rmmod."""
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry"])
     b = m.button(17, "typical")
     dev = MmioDevice(m.kernel.engine, "mydev", line=m.spi_line(DEV_SPI))

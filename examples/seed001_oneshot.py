@@ -1,4 +1,4 @@
-"""IRQF_SHARED | IRQF_ONESHOT threaded handlers on a level line: the line stays masked until the threads finish (seed 001).
+"""IRQF_SHARED | IRQF_ONESHOT threaded handlers on a level line: masked until the threads finish; sharers must agree.
 
 Ported from "Critical Concepts and Gotchas, 5. IRQF_ONESHOT for Threaded IRQs":
 ``request_threaded_irq(irq, top_half, bottom_half, IRQF_SHARED | IRQF_ONESHOT, name, dev)``

@@ -1,4 +1,4 @@
-"""Two drivers on one shared level line: each asks its own device, returning IRQ_NONE when it was not it (seed 001).
+"""Two drivers on one shared level line: each checks its own device and returns IRQ_NONE when it was not it.
 
 Ported from "Critical Concepts and Gotchas, 3. IRQ Sharing": ``driver1`` and ``driver2``
 request the same interrupt with IRQF_SHARED and their own dev_id; ``my_isr`` and
@@ -94,6 +94,7 @@ shown: dict[str, str] = {}
 
 def main(seed: int = 1) -> irqlab.Machine:
     """dev1 at 10 ms, dev2 at 20 ms, both at 30 ms; /proc/interrupts and the spurious counters, then rmmod."""
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(SHARED_SPI)
     hw = {n: MmioDevice(m.kernel.engine, n, line=line) for n in ("dev1", "dev2")}

@@ -1,4 +1,4 @@
-"""msleep() in a hardirq handler is a "BUG: scheduling while atomic", not a panic; deferring to a work item is the fix (seed 001).
+"""msleep() in a hardirq handler is "BUG: scheduling while atomic", not a panic; schedule_work() is the fix.
 
 Ported from "Troubleshooting Guide, Problem: Kernel panic on msleep() in ISR": ``bad_isr``
 sleeps 100 ms in the interrupt handler of button 1 (GPIO17); ``good_isr`` on button 2

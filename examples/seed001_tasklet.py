@@ -1,4 +1,4 @@
-"""A tasklet that busy-waits 5 s in softirq context while module_init goes on (seed 001's tasklet example).
+"""A tasklet that busy-waits 5 s in softirq context while module_init goes on (6.12 order; threadirqs: the seed's).
 
 Ported line by line from "Tasklet Code Deep Dive". The seed expects the order init, starts,
 init continues, ends; on a default 6.12 boot the tasklet runs at the next tick's irq_exit on

@@ -1,4 +1,4 @@
-"""The two-button LED driver with a threaded bottom half that sleeps 500 ms (seed 001's threaded IRQ example).
+"""The two-button LED driver with a threaded bottom half that sleeps 500 ms (the irqlab demo's driver).
 
 The driver is irqlab/scenarios/seed001_threaded_buttons.py (the one ``irqlab demo`` runs),
 a line-by-line port of "Threaded IRQs - The Modern Standard": the top half prints and
@@ -20,6 +20,7 @@ PRESSES = (("100ms", 17), ("1500ms", 18))
 
 def main(seed: int = 1) -> irqlab.Machine:
     """Button 1 at 100 ms, button 2 at 1.5 s (held 150 ms, "typical" bounce), rmmod at 3 s."""
+    shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_thread_entry", "irq_thread_exit",
                                               "sched_switch"])  # fmt: skip
     btn = {g: m.button(g, "typical") for g in (17, 18)}

@@ -1,4 +1,4 @@
-"""A dedicated unbound workqueue running one work item that sleeps 1 s (seed 001's workqueue example).
+"""A dedicated unbound workqueue running one work item that sleeps 1 s; rmmod's flush waits for it.
 
 Ported line by line from "Workqueue Code Analysis": module_init allocates "HELLOWORLD"
 (WQ_UNBOUND, max_active 1), queues one work item whose handler prints and msleep()s, and

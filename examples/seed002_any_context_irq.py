@@ -1,4 +1,4 @@
-"""request_any_context_irq(): the same handler runs in hard-IRQ context on a SoC GPIO and in a thread behind an I2C GPIO expander (seed 002).
+"""request_any_context_irq(): hard-IRQ context on a SoC GPIO, a nested thread behind an I2C GPIO expander.
 
 Ported from seed 002's "Context-Agnostic IRQ". A button driver does not know which
 interrupt controller its line comes from, so it calls ``request_any_context_irq()`` (the

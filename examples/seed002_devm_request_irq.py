@@ -1,4 +1,4 @@
-"""A platform driver that requests its interrupt with devm_request_irq() and never frees it: unbinding does (seed 002).
+"""devm_request_irq() in a platform driver's probe: the handler runs with IRQs off, unbinding frees the IRQ.
 
 Ported from seed 002's "Kernel Interrupt Handling": ``devm_request_irq(dev, irq, handler,
 irqflags, devname, dev_id)``, the managed version of ``request_irq()``. The device is a

@@ -1,4 +1,4 @@
-"""devm_request_threaded_irq(): a hard-IRQ handler that answers IRQ_NONE, IRQ_HANDLED or IRQ_WAKE_THREAD, and a thread-only IRQ (seed 002).
+"""devm_request_threaded_irq(): IRQ_NONE, IRQ_HANDLED or IRQ_WAKE_THREAD from the hard-IRQ handler; a thread-only IRQ.
 
 Ported from seed 002's "Threaded IRQ Handlers" and the irqreturn_t values. One platform
 device with two interrupt resources on a Raspberry Pi 5's GIC:

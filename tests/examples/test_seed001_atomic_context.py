@@ -13,10 +13,13 @@ def _example():
 
 
 def test_tasklet_sleeps_are_reported_not_fatal_and_the_work_item_may_sleep():
-    """In the tasklet: in_interrupt()/in_softirq() are 1, msleep() is "scheduling while atomic" (not the seed's
+    """Sleeping in a tasklet is reported (not a panic or deadlock); the work item sleeps fine.
+
+    In the tasklet: in_interrupt()/in_softirq() are 1, msleep() is "scheduling while atomic" (not the seed's
     panic), mutex_lock() is "sleeping function called from invalid context" (not a deadlock: the mutex is free)
     and kmalloc(GFP_KERNEL)'s report is rate-limited away (one per second). In the work item both are 0 and
-    nothing is reported but lockdep's complaint that the mutex is now taken both in and out of softirq."""
+    nothing is reported but lockdep's complaint that the mutex is now taken both in and out of softirq.
+    """
     ex = _example()
     m = ex.main(1)
     lines = m.dmesg_lines()

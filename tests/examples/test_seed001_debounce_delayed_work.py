@@ -17,12 +17,12 @@ def _example():
 def test_line_is_off_for_the_window_and_the_masked_edge_is_replayed_at_enable_irq():
     """Per press or release: one interrupt at the first contact, one replayed right after enable_irq().
 
-    disable_irq_nosync() only marks the line disabled (lazy disable); the next bounce edge enters
-    handle_edge_irq(), which sets IRQS_PENDING and masks the pin. The delayed work runs 52-56 ms later
-    (msecs_to_jiffies(50) = 13 jiffies at HZ=250 counted from the current jiffy, plus the timer wheel's
-    round-up of one jiffy) in a kworker of CPU 0, and enable_irq() resends the pending edge: the
-    handler runs again, disables the line and schedules the work again. So /proc/interrupts counts exactly 2 per bouncing burst, 8 per
-    button, whatever the number of bounces; the LED (on/off) still changes once per press.
+    disable_irq_nosync() only marks the line disabled (lazy disable); the next bounce edge enters handle_edge_irq(),
+    which sets IRQS_PENDING and masks the pin. The delayed work runs 52-56 ms later (msecs_to_jiffies(50) = 13
+    jiffies at HZ=250 counted from the current jiffy, plus the timer wheel's round-up of one jiffy) in a kworker of
+    CPU 0, and enable_irq() resends the pending edge: the handler runs again, disables the line and schedules the
+    work again. So /proc/interrupts counts exactly 2 per bouncing burst, 8 per button, whatever the number of
+    bounces; the LED (on/off) still changes once per press.
     """
     ex = _example()
     m = ex.main(1)

@@ -18,7 +18,7 @@ def _example():
 
 
 def test_every_edge_is_still_an_interrupt_and_the_led_changes_once_per_press():
-    """The line stays enabled: /proc/interrupts counts every handler run (bounces included); the LED changes once per press."""
+    """Every bounce edge is still an interrupt in /proc/interrupts; the LED changes once per press."""
     ex = _example()
     m = ex.main(1)
     runs = {n: sum(1 for e in m.trace.events("irq_handler_entry") if e["name"] == n)
@@ -32,11 +32,11 @@ def test_every_edge_is_still_an_interrupt_and_the_led_changes_once_per_press():
 
 
 def test_each_button_has_its_own_window():
-    """With ``last_irq_time[2]`` button 2 pressed 10 ms after button 1's release is a press of its own: the LED goes off.
+    """With ``last_irq_time[2]`` button 2 pressed 10 ms after button 1's release switches the LED off.
 
-    time_before(jiffies, last + msecs_to_jiffies(50)) is checked per button, so button 1's accepted
-    release at 250 ms does not hide button 2's press at 260 ms (the single-static variant of
-    "2. IRQ Debouncing" does, tests/examples/test_seed001_debounce_top_half.py).
+    time_before(jiffies, last + msecs_to_jiffies(50)) is checked per button, so button 1's accepted release at 250
+    ms does not hide button 2's press at 260 ms (the single-static variant of "2. IRQ Debouncing" does,
+    tests/examples/test_seed001_debounce_top_half.py).
     """
     ex = _example()
     m = irqlab.boot("rpi5", seed=1, trace=["irq_handler_entry"])

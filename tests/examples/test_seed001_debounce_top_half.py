@@ -18,7 +18,7 @@ def _example():
 
 
 def test_every_edge_is_still_an_interrupt_and_the_led_changes_once_per_press():
-    """The line stays enabled: /proc/interrupts counts every handler run (bounces included); the LED changes once per press."""
+    """Every bounce edge is still an interrupt in /proc/interrupts; the LED changes once per press."""
     ex = _example()
     m = ex.main(1)
     runs = {n: sum(1 for e in m.trace.events("irq_handler_entry") if e["name"] == n)

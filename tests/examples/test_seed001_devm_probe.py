@@ -18,10 +18,13 @@ FREE = " gpio-529 (GPIO17              )"
 
 
 def test_seeds_probe_binds_without_an_irq_and_the_checked_one_is_cleaned_up_by_devres():
-    """The seed's probe uses devm_gpio_request()'s 0 as a GPIO number: gpio_to_irq(0) is -EINVAL on a Pi 5, the
+    """The seed's devm probe binds with no IRQ; the checked one gets it, and devres frees it at unbind.
+
+    The seed's probe uses devm_gpio_request()'s 0 as a GPIO number: gpio_to_irq(0) is -EINVAL on a Pi 5, the
     IRQ request fails, probe still returns 0 and the device binds with no interrupt. The checked probe gets
     IRQ 17 (with IRQF_ONESHOT for its NULL primary handler); unbinding frees the IRQ and the GPIO with no
-    remove() code: the /proc/interrupts row and debugfs's consumer label are gone after rmmod."""
+    remove() code: the /proc/interrupts row and debugfs's consumer label are gone after rmmod.
+    """
     ex = _example()
     m = ex.main(1)
     assert ex.shown["fixed=0, bound"] == REQUESTED + " \n"

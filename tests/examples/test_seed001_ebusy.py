@@ -13,9 +13,12 @@ def _example():
 
 
 def test_second_requester_gets_ebusy_until_the_holder_is_unloaded():
-    """Without IRQF_SHARED on both sides the second request_irq() of IRQ 17 fails with -EBUSY and
+    """A second requester of GPIO17's IRQ gets -EBUSY ("Flags mismatch") until gpiomod is unloaded.
+
+    Without IRQF_SHARED on both sides the second request_irq() of IRQ 17 fails with -EBUSY and
     "genirq: Flags mismatch irq 17. 00000003 (gpiomod2) vs. 00000003 (gpiomod#button1)" (0x3 = both edges);
-    loading gpiomod twice is -EEXIST; /sys/kernel/irq/17/actions names the holder; after rmmod gpiomod it works."""
+    loading gpiomod twice is -EEXIST; /sys/kernel/irq/17/actions names the holder; after rmmod gpiomod it works.
+    """
     ex = _example()
     m = ex.main(1)
     lines = m.dmesg_lines()

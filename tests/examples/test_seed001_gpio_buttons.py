@@ -17,8 +17,11 @@ def _example():
 
 
 def test_init_requests_both_edges_on_pi5_numbers_and_proc_shows_every_bounce():
-    """intrpt_init requests GPIO 516/529/530 (Pi 5 base 512, not the seed's 4/17/18) one by one
-    (gpio_request_array() is gone since 6.10); /proc/interrupts counts one interrupt per handler run."""
+    """intrpt_init requests GPIOs 516/529/530 one by one; /proc/interrupts counts every handler run.
+
+    intrpt_init requests GPIO 516/529/530 (Pi 5 base 512, not the seed's 4/17/18) one by one
+    (gpio_request_array() is gone since 6.10); /proc/interrupts counts one interrupt per handler run.
+    """
     ex = _example()
     m = ex.main(1)
     irq1 = ex.button_irqs[0]

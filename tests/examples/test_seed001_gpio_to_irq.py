@@ -13,8 +13,11 @@ def _example():
 
 
 def test_gpio17_is_not_a_gpio_on_a_pi5_and_529_is():
-    """gpio_to_irq(17) is -EINVAL on 6.12 (no chip has number 17: pinctrl-rp1's base is 512), so the seed's
-    check prints "Invalid IRQ: -22" and insmod fails; with 529 every edge of the press reaches the ISR."""
+    """gpio_to_irq(17) is -EINVAL on a 6.12 Pi 5 ("Invalid IRQ: -22"); GPIO 529 is IRQ 17.
+
+    gpio_to_irq(17) is -EINVAL on 6.12 (no chip has number 17: pinctrl-rp1's base is 512), so the seed's
+    check prints "Invalid IRQ: -22" and insmod fails; with 529 every edge of the press reaches the ISR.
+    """
     ex = _example()
     m = ex.main(1)
     assert ex.shown["insmod gpiomod gpio=17"] == "-22"

@@ -15,13 +15,16 @@ def _example():
 
 
 def test_null_handler_needs_oneshot_then_the_thread_reports_press_and_release():
-    """The seed's request_threaded_irq(irq, NULL, fn, <both edges>, ...) fails with -EINVAL on 6.12 (a NULL
+    """The seed's NULL-handler request fails without IRQF_ONESHOT; with it the thread reports press and release.
+
+    The seed's request_threaded_irq(irq, NULL, fn, <both edges>, ...) fails with -EINVAL on 6.12 (a NULL
     primary handler needs IRQF_ONESHOT unless the chip is ONESHOT_SAFE, and pinctrl-rp1's is not), so probe
     fails; with IRQF_ONESHOT the thread irq/N-button reads the active-low line as pressed, then released.
 
     On an edge line ONESHOT does not mask anything (handle_edge_irq() never masks for it): every bounce
     edge is still a hardirq (the default primary handler) that wakes the thread, so the thread runs once
     for the first edge and once more for those that came while it slept.
+
     """
     ex = _example()
     m = ex.main(1)

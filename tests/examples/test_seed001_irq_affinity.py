@@ -13,10 +13,13 @@ def _example():
 
 
 def test_gpio_affinity_is_refused_on_a_pi5_and_the_gic_line_follows_its_mask():
-    """The seed's affinity code and shell lines do not move a Pi 5 GPIO interrupt on 6.12: pinctrl-rp1 has no
+    """Affinity calls are refused for a Pi 5 GPIO IRQ (-EINVAL, EIO) and obeyed by a GIC line.
+
+    The seed's affinity code and shell lines do not move a Pi 5 GPIO interrupt on 6.12: pinctrl-rp1 has no
     irq_set_affinity, so irq_set_affinity() is -EINVAL, the /proc write fails with EIO and every edge is
     counted on CPU 0. A line on the GIC moves: 3 events on CPU 2 after irq_set_affinity(), 2 on CPU 3 after
-    ``echo 3 > /proc/irq/N/smp_affinity_list``."""
+    ``echo 3 > /proc/irq/N/smp_affinity_list``.
+    """
     ex = _example()
     m = ex.main(1)
     button, dev = ex.irqs

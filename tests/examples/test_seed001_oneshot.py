@@ -15,10 +15,13 @@ def _example():
 
 
 def test_oneshot_masks_the_level_line_until_the_thread_and_sharers_must_agree():
-    """With IRQF_SHARED | IRQF_ONESHOT each event is one pass of the top halves although the level line stays
+    """IRQF_ONESHOT keeps the shared level line masked until the thread ends; sharers must agree on it.
+
+    With IRQF_SHARED | IRQF_ONESHOT each event is one pass of the top halves although the level line stays
     asserted for the ~10 ms the thread sleeps. A sharer without ONESHOT is refused (-EBUSY, "Flags mismatch":
     0x84 vs 0x2084, IRQF_ONESHOT = 0x2000): sharers must agree. A shared threaded pair without ONESHOT is
-    accepted (the seed calls ONESHOT mandatory there) and works because its top halves silence the device."""
+    accepted (the seed calls ONESHOT mandatory there) and works because its top halves silence the device.
+    """
     ex = _example()
     m = ex.main(1)
     a, b = ex.board["irq_a"], ex.board["irq_b"]

@@ -13,9 +13,12 @@ def _example():
 
 
 def test_both_handlers_run_in_request_order_and_only_the_owner_claims():
-    """Each interrupt runs driver1's then driver2's handler (the core never stops at the first IRQ_HANDLED);
+    """Both shared handlers run on every interrupt, in request order; only the owner returns IRQ_HANDLED.
+
+    Each interrupt runs driver1's then driver2's handler (the core never stops at the first IRQ_HANDLED);
     the one whose device did not interrupt returns IRQ_NONE; when both signal, one pass handles both.
-    /proc/interrupts shows one row with both names, and no event is unhandled."""
+    /proc/interrupts shows one row with both names, and no event is unhandled.
+    """
     ex = _example()
     m = ex.main(1)
     irq = ex.irq

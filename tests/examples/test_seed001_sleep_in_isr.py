@@ -15,9 +15,12 @@ def _example():
 
 
 def test_msleep_in_hardirq_is_a_bug_report_not_a_panic_and_the_work_item_sleeps_fine():
-    """msleep() in the hardirq handler prints "BUG: scheduling while atomic" naming the interrupted task and
+    """msleep() in a hardirq handler is "BUG: scheduling while atomic", not a panic; the work item sleeps fine.
+
+    msleep() in the hardirq handler prints "BUG: scheduling while atomic" naming the interrupted task and
     preempt_count 0x00010001 (hardirq + preempt-disabled), taints W and the machine runs on (the seed says it
-    panics; 6.12 panics only with panic_on_warn). schedule_work() from the other handler sleeps in a kworker."""
+    panics; 6.12 panics only with panic_on_warn). schedule_work() from the other handler sleeps in a kworker.
+    """
     ex = _example()
     m = ex.main(1)
     lines = m.dmesg_lines()

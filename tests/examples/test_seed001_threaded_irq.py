@@ -15,8 +15,11 @@ def _example():
 
 
 def test_top_half_per_edge_thread_twice_per_press_led_after_the_sleep():
-    """Each edge runs the top half; the IRQ thread (not ONESHOT) runs once, and once more for the edges
-    that came while it slept; the LED changes at the end of the first thread run, ~508 ms after the press."""
+    """One top half per edge, two thread runs per press, and the LED switched after the thread's sleep.
+
+    Each edge runs the top half; the IRQ thread (not ONESHOT) runs once, and once more for the edges
+    that came while it slept; the LED changes at the end of the first thread run, ~508 ms after the press.
+    """
     ex = _example()
     m = ex.main(1)
     from irqlab.scenarios import seed001_threaded_buttons as driver

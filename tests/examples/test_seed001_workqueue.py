@@ -15,7 +15,7 @@ def _example():
 
 
 def test_work_runs_in_an_unbound_kworker_and_rmmod_waits_for_its_msleep():
-    """The handler runs in a kworker/uN:M of the unbound pool; rmmod's flush_workqueue() returns after its msleep(1000)."""
+    """The handler runs in an unbound kworker; rmmod's flush_workqueue() returns after its msleep(1000)."""
     ex = _example()
     m = ex.main(1)
     assert "work handler function." in m.dmesg_lines()

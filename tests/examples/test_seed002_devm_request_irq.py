@@ -13,8 +13,11 @@ def _example():
 
 
 def test_handler_runs_in_hardirq_with_irqs_off_and_unbinding_frees_the_managed_irq():
-    """The handler runs in hard-IRQ context with local interrupts disabled; the IRQ named after the device
-    (dev_name) shows in /proc/interrupts while bound and is gone after the driver unbinds, with no free_irq()."""
+    """The devm handler runs in hardirq with IRQs off; unbinding frees the managed IRQ.
+
+    The handler runs in hard-IRQ context with local interrupts disabled; the IRQ named after the device
+    (dev_name) shows in /proc/interrupts while bound and is gone after the driver unbinds, with no free_irq().
+    """
     ex = _example()
     m = ex.main(1)
     irq = ex.board["irq"]

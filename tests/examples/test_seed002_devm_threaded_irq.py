@@ -15,10 +15,13 @@ def _example():
 
 
 def test_irq_handled_does_not_wake_the_thread_and_a_null_handler_needs_oneshot():
-    """IRQ_HANDLED from the hard-IRQ handler (tx empty at 10 ms) acknowledges without a thread run; IRQ_WAKE_THREAD
+    """IRQ_HANDLED does not wake the thread, IRQ_WAKE_THREAD does; a NULL handler needs IRQF_ONESHOT.
+
+    IRQ_HANDLED from the hard-IRQ handler (tx empty at 10 ms) acknowledges without a thread run; IRQ_WAKE_THREAD
     (rx at 20 and 40 ms) runs the thread in irq/N-mydev.0; a NULL handler without IRQF_ONESHOT is -EINVAL, with
     it the default primary handler wakes the thread (30 ms). The ftrace irq_handler_exit says "handled" for
-    any non-zero return, IRQ_WAKE_THREAD included. Unbinding frees both managed IRQs."""
+    any non-zero return, IRQ_WAKE_THREAD included. Unbinding frees both managed IRQs.
+    """
     ex = _example()
     m = ex.main(1)
     irq0, irq1 = ex.board["irqs"]

@@ -47,9 +47,10 @@ def test_an_edge_without_data_returns_irq_none():
 
 def test_the_built_in_driver_is_kept_out_by_initcall_blacklist():
     """Booted with initcall_blacklist=i8042_init the built-in driver never requests GSI 25, so the module's
-    request_irq() is the only action: one "i8042" on the row; rmmod frees it again."""
+    request_irq() is the only action: one "i8042" on the row. After rmmod 6.12 still lists the line, without a
+    name, because its counts are non-zero (kernel/irq/proc.c show_interrupts() before v6.13)."""
     ex = _example()
     m = ex.main(1)
     assert "pc_i8042_port" not in m.kernel.subsys
     assert m.boot_args == "initcall_blacklist=i8042_init"
-    assert not any(r.startswith(" 25:") for r in m.read("/proc/interrupts").splitlines())
+    assert m.read("/proc/interrupts").splitlines()[2] == " 25:          7          0   IO-APIC  25-edge    "

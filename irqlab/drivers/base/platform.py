@@ -4,7 +4,8 @@ A :class:`platform_device` carries its IRQs as resources (``platform_get_irq()``
 :class:`platform_driver` binds it to the registered devices of the same name and calls ``probe``;
 unregistering the driver or the device calls ``remove`` and then releases every managed resource
 (``devres_release_all()``), which frees devm-requested IRQs. A failed probe releases them too.
-# SIMPLIFICATION: no buses, no deferred probing, no sysfs device tree; binding is by name only.
+# SIMPLIFICATION: no buses, no deferred probing, no sysfs device tree; binding is by device-tree
+# "compatible" string (of_match_table) or by name, without id tables or match priorities.
 """
 
 from __future__ import annotations
@@ -19,6 +20,37 @@ from irqlab.kernel.irq.devres import devres_release_all
 
 PLATFORM_DEVID_NONE = -1
 PLATFORM_DEVID_AUTO = -2
+
+# include/linux/ioport.h: resource types (IORESOURCE_TYPE_BITS) and, for IRQs, the trigger bits.
+IORESOURCE_BITS = 0x000000FF
+IORESOURCE_TYPE_BITS = 0x00001F00
+IORESOURCE_IO = 0x00000100
+IORESOURCE_MEM = 0x00000200
+IORESOURCE_REG = 0x00000300
+IORESOURCE_IRQ = 0x00000400
+IORESOURCE_DMA = 0x00000800
+IORESOURCE_BUS = 0x00001000
+
+
+class resource:
+    """struct resource: [start, end], a name and IORESOURCE_* flags."""
+
+    def __init__(self, start: int, end: int, flags: int, name: str | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.flags = flags
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<resource {self.name} [{self.start:#x}-{self.end:#x}] flags {self.flags:#x}>"
+
+
+def resource_type(res: resource) -> int:
+    return res.flags & IORESOURCE_TYPE_BITS
+
+
+def resource_size(res: resource) -> int:
+    return res.end - res.start + 1
 
 
 class bus_type:
@@ -53,12 +85,17 @@ class device(Struct):
 class platform_device(device):
     """struct platform_device: name, id and its interrupt resources (Linux irq numbers)."""
 
-    def __init__(self, name: str, id: int = PLATFORM_DEVID_NONE, irqs: list[int] | None = None) -> None:
+    def __init__(self, name: str, id: int = PLATFORM_DEVID_NONE, irqs: list[int] | None = None,
+                 resources: list[resource] | None = None, compatible: str | None = None) -> None:  # fmt: skip
         super().__init__(name if id == PLATFORM_DEVID_NONE else f"{name}.{id}")
         self.bus = platform_bus_type
         self.pdev_name = name
+        #: The device-tree node's "compatible" string (matched against a driver's of_match_table).
+        self.compatible = compatible
         self.id = id
         self.irqs = list(irqs or [])
+        #: Non-IRQ resources (IORESOURCE_MEM, ...); the IRQ resources are made from ``irqs``.
+        self.resource = list(resources or [])
         self.registered = False
 
     @property
@@ -75,14 +112,24 @@ class device_driver:
 
 
 class platform_driver:
-    """struct platform_driver: ``probe(pdev)`` -> 0 or -errno, ``remove(pdev)``."""
+    """struct platform_driver: ``probe(pdev)`` -> 0 or -errno, ``remove(pdev)``; ``of_match_table`` lists the
+    "compatible" strings it binds to (besides devices of its own name)."""
 
     def __init__(self, name: str, probe: Callable[[platform_device], int],
-                 remove: Callable[[platform_device], Any] | None = None) -> None:  # fmt: skip
+                 remove: Callable[[platform_device], Any] | None = None,
+                 of_match_table: list[str] | None = None) -> None:  # fmt: skip
         self.driver = device_driver(name)
         self.probe = probe
         self.remove = remove
+        self.of_match_table = list(of_match_table or [])
         self.bound: list[platform_device] = []
+
+
+def platform_match(pdev: platform_device, drv: platform_driver) -> bool:
+    """platform_match(): a device-tree compatible in the driver's of_match_table, else the same name."""
+    if pdev.compatible is not None and pdev.compatible in drv.of_match_table:
+        return True
+    return pdev.pdev_name == drv.driver.name
 
 
 def _state() -> dict[str, Any]:
@@ -123,7 +170,7 @@ def platform_device_register(pdev: platform_device) -> int:
     st["devices"].append(pdev)
     pdev.registered = True
     for drv in st["drivers"]:
-        if drv.driver.name == pdev.pdev_name and pdev.driver is None:
+        if platform_match(pdev, drv) and pdev.driver is None:
             _really_probe(drv, pdev)
     return 0
 
@@ -144,7 +191,7 @@ def platform_driver_register(drv: platform_driver) -> int:
     st = _state()
     st["drivers"].append(drv)
     for pdev in list(st["devices"]):
-        if pdev.pdev_name == drv.driver.name and pdev.driver is None:
+        if platform_match(pdev, drv) and pdev.driver is None:
             _really_probe(drv, pdev)
     return 0
 
@@ -175,8 +222,48 @@ def platform_get_irq(pdev: platform_device, num: int) -> int:
     return ret
 
 
+def platform_get_resource(pdev: platform_device, type: int, num: int) -> resource | None:
+    """Resource ``num`` of ``type`` (IORESOURCE_MEM, IORESOURCE_IRQ, ...), or None. Any context.
+
+    An IRQ resource is [irq, irq] with IORESOURCE_IRQ and the line's trigger type in the low bits, as
+    of_irq_to_resource() fills it for a device-tree device.
+    """
+    from irqlab.kernel.irq.chip import irq_get_irq_data
+    from irqlab.kernel.irq.types import irqd_get_trigger_type
+
+    res = list(pdev.resource)
+    for irq in pdev.irqs:
+        d = irq_get_irq_data(irq) if irq > 0 else None
+        trigger = irqd_get_trigger_type(d) if d is not None else 0
+        res.append(resource(irq, irq, IORESOURCE_IRQ | (trigger & IORESOURCE_BITS), pdev.name))
+    for r in res:
+        if resource_type(r) == type:
+            if num == 0:
+                return r
+            num -= 1
+    return None
+
+
 def platform_irq_count(pdev: platform_device) -> int:
     return len(pdev.irqs)
+
+
+def devm_kmalloc(dev: device, size: Any, gfp: int) -> Any:
+    """kmalloc() owned by ``dev``: released with its other managed resources. May sleep with GFP_KERNEL."""
+    from irqlab.kernel.irq.devres import devres_add_action
+    from irqlab.kernel.mm.slab import kmalloc
+
+    obj = kmalloc(size, gfp)
+    if obj is not None:
+        devres_add_action(dev, lambda: None, "devm_kmalloc_release")
+    return obj
+
+
+def devm_kzalloc(dev: device, size: Any, gfp: int) -> Any:
+    """devm_kmalloc() with __GFP_ZERO (Python objects start zeroed). May sleep with GFP_KERNEL."""
+    from irqlab.kernel.mm.slab import __GFP_ZERO
+
+    return devm_kmalloc(dev, size, gfp | __GFP_ZERO)
 
 
 def platform_set_drvdata(pdev: platform_device, data: Any) -> None:
@@ -198,9 +285,22 @@ def dev_set_drvdata(dev: device, data: Any) -> None:
 __all__ = [
     "PLATFORM_DEVID_NONE",
     "PLATFORM_DEVID_AUTO",
+    "IORESOURCE_BITS",
+    "IORESOURCE_TYPE_BITS",
+    "IORESOURCE_IO",
+    "IORESOURCE_MEM",
+    "IORESOURCE_REG",
+    "IORESOURCE_IRQ",
+    "IORESOURCE_DMA",
+    "IORESOURCE_BUS",
+    "resource",
+    "resource_type",
+    "resource_size",
+    "platform_get_resource",
     "device",
     "platform_device",
     "platform_driver",
+    "platform_match",
     "platform_device_register",
     "platform_device_unregister",
     "platform_driver_register",
@@ -208,6 +308,8 @@ __all__ = [
     "platform_get_irq",
     "platform_get_irq_optional",
     "platform_irq_count",
+    "devm_kmalloc",
+    "devm_kzalloc",
     "platform_set_drvdata",
     "platform_get_drvdata",
     "dev_get_drvdata",

@@ -66,6 +66,10 @@ class rp1_pinctrl:
         self.hw = hw
         self.bases = [ioremap(b) for b in hw.banks]
         self.irq_type = [IRQ_TYPE_NONE] * RP1_NUM_GPIOS
+        # The pins' INTE bits (irq_mask/irq_unmask); ack and the bank handler must leave them alone.
+        # SIMPLIFICATION: the model has no INTE register nor CTRL SET/CLR aliases, so the driver keeps
+        # INTE here and rewrites CTRL's event enables (0 while masked) with each IRQRESET.
+        self.inte = [False] * RP1_NUM_GPIOS
         self.gc: Any = None
         self.domain: Any = None
         self.parents: list[int] = []
@@ -157,23 +161,29 @@ def _type_events(type_: int) -> int:
     return ev
 
 
+def _reset_latch(pc: rp1_pinctrl, gpio: int) -> None:
+    """IRQRESET through the CTRL SET alias: the latch is cleared, a masked pin stays masked."""
+    ev = _type_events(pc.irq_type[gpio]) if pc.inte[gpio] else 0
+    writel((ev << EV_SHIFT) | CTRL_IRQRESET, _ctrl(pc, gpio))
+
+
 def rp1_gpio_irq_enable(d: Any) -> None:
     pc: rp1_pinctrl = d.chip_data
     gpio = d.hwirq
+    pc.inte[gpio] = True
     writel(_type_events(pc.irq_type[gpio]) << EV_SHIFT, _ctrl(pc, gpio))
 
 
 def rp1_gpio_irq_disable(d: Any) -> None:
     """Clear the event enables and reset the latch (mask and disable are the same on RP1)."""
     pc: rp1_pinctrl = d.chip_data
+    pc.inte[d.hwirq] = False
     writel(CTRL_IRQRESET, _ctrl(pc, d.hwirq))
 
 
 def rp1_gpio_irq_ack(d: Any) -> None:
-    """Reset the pin's edge latch, keeping its enables."""
-    pc: rp1_pinctrl = d.chip_data
-    gpio = d.hwirq
-    writel((_type_events(pc.irq_type[gpio]) << EV_SHIFT) | CTRL_IRQRESET, _ctrl(pc, gpio))
+    """Reset the pin's edge latch, keeping its enables (a masked pin stays masked)."""
+    _reset_latch(d.chip_data, d.hwirq)
 
 
 def rp1_gpio_irq_set_type(d: Any, type_: int) -> int:
@@ -224,7 +234,7 @@ def rp1_gpio_irq_handler(desc: Any) -> None:
     while ints:
         if ints & 1:
             gpio = first + b
-            writel((_type_events(pc.irq_type[gpio]) << EV_SHIFT) | CTRL_IRQRESET, _ctrl(pc, gpio))
+            _reset_latch(pc, gpio)
             generic_handle_domain_irq(pc.domain, gpio)
         ints >>= 1
         b += 1
