@@ -125,9 +125,19 @@ def main(seed: int = 1) -> Machine:
     hw[1].trigger(at="3ms", data=0x44)
     hw[1].trigger(at="4ms", data=0x55)
     m.run(until="10ms")
+    irqs = board["irqs"]
+    shown["trace"] = "".join(e.text() + "\n" for e in m.trace.events() if e.fields.get("irq") in irqs)  # type: ignore[operator]
     m.rmmod(MODULE_NAME)
     return m
 
 
+shown: dict[str, str] = {}
+
+
+def report(m: Machine) -> str:
+    """The hardirq and IRQ-thread trace events of both devices."""
+    return "".join(f"--- {what} ---\n{text}" for what, text in shown.items())
+
+
 if __name__ == "__main__":
-    print(main().dmesg(), end="")
+    print(main().dmesg() + report(None), end="")  # type: ignore[arg-type]

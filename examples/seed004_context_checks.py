@@ -25,6 +25,8 @@ from irqlab.kernel import (
     IRQ_HANDLED,
     IRQ_WAKE_THREAD,
     IRQF_ONESHOT,
+    del_timer_sync,
+    flush_work,
     free_irq,
     in_interrupt,
     in_irq,
@@ -46,8 +48,6 @@ from irqlab.kernel import (
     tasklet_struct,
     timer_list,
     timer_setup,
-    del_timer_sync,
-    flush_work,
     work_struct,
     writel,
 )
@@ -103,7 +103,7 @@ def my_timer(t: timer_list) -> None:
 def my_work(w: work_struct) -> None:
     where_am_i("work item")
     spin_lock_bh(lock)
-    where_am_i("spin_lock_bh held")
+    where_am_i("spin_lock_bh()")
     spin_unlock_bh(lock)
 
 

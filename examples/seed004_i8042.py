@@ -22,12 +22,12 @@ from types import SimpleNamespace
 import irqlab
 from irqlab.hw.i8042 import I8042_DATA_REG, I8042_STATUS_REG
 from irqlab.kernel import (
+    DEFINE_SPINLOCK,
     EV_KEY,
     IRQ_HANDLED,
+    IRQ_RETVAL,
     IRQF_SHARED,
     KERN_INFO,
-    DEFINE_SPINLOCK,
-    IRQ_RETVAL,
     free_irq,
     inb,
     input_allocate_device,

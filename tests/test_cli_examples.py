@@ -26,8 +26,7 @@ def test_lists_every_port_of_the_repository_with_its_section(capsys, monkeypatch
 
 
 def test_files_are_parsed_not_run_and_a_broken_file_does_not_break_the_list(tmp_path, capsys):
-    """A port that would raise on import is listed from its docstring; a half-written file is listed with its
-    parse error; files are grouped by the section's seed number, then by the seedNNN_ file name."""
+    """A port that would raise on import is listed from its docstring; a half-written file is listed with its parse error; files are grouped by the section's seed number, then by the seedNNN_ file name."""
     (tmp_path / "seed004_b.py").write_text(textwrap.dedent('''
         """Second port of seed 004.
 

@@ -29,6 +29,7 @@ def _probe(k: Kernel) -> int:
     kbd_irq = ioapic_map(k, I8042_GSI, IRQ_TYPE_EDGE_RISING)
     hw["pc_eth0"] = simnic_probe(hw["pc_nic"], nic_irq, napi_mode=True, shared=True)
     # initcall_blacklist=i8042_init keeps the built-in i8042 driver out (to load another one as a module).
+    # SIMPLIFICATION: initcall_blacklist= is honoured for i8042_init only, without its pr_debug messages.
     if "i8042_init" not in (k.boot_params.get("initcall_blacklist") or "").split(","):
         hw["pc_i8042_port"] = i8042_probe(hw["pc_i8042"], kbd_irq)
     return 0

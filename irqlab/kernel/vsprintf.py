@@ -102,6 +102,11 @@ def vsprintf(
             out.append(_pointer(ext, w, arg, symbol, pointer, errname))
             continue
         arg = next(it)
+        left = "-" in flags  # C's '-' left-justifies (and overrides '0'); Python's '-' is a sign option
+        lw = w
+        if left:
+            flags = flags.replace("-", "").replace("0", "")
+            w = None
         spec = flags
         if w is not None:
             spec += str(w)
@@ -129,6 +134,8 @@ def vsprintf(
         else:  # s
             s = "(null)" if arg is None else str(arg)
             out.append(format(s, spec))
+        if left and lw:
+            out[-1] = out[-1].ljust(lw)
     return "".join(out)
 
 

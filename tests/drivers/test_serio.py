@@ -15,8 +15,7 @@ from irqlab.kernel import (
 
 
 def test_bytes_reach_the_bound_driver_and_an_unbound_port_returns_irq_none():
-    """Before a driver binds, serio_interrupt() returns IRQ_NONE; registering a driver connects it to the port,
-    and each byte then reaches its interrupt() with the flags, under the port's lock; disconnect unbinds."""
+    """Before a driver binds, serio_interrupt() returns IRQ_NONE; registering a driver connects it to the port, and each byte then reaches its interrupt() with the flags, under the port's lock; disconnect unbinds."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     got, out = [], {}
     port = serio("test port", "isa0060/serio0")

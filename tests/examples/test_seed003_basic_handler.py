@@ -15,8 +15,7 @@ def _example():
 
 
 def test_read_check_clear_handle_for_rx_tx_and_overrun():
-    """Each received byte is one interrupt (RX_READY latches per byte), the driver's "ok\\n" gives one TX_EMPTY,
-    and 40 bytes sent while IRQs are off for 5 ms fill the 16-byte FIFO: one interrupt reports RX and ERROR."""
+    """Each received byte is one interrupt (RX_READY latches per byte), the driver's "ok\\n" gives one TX_EMPTY, and 40 bytes sent while IRQs are off for 5 ms fill the 16-byte FIFO: one interrupt reports RX and ERROR."""
     ex = _example()
     m = ex.main(1)
     msgs = [r.text for r in m.kernel.log.records if r.text.startswith("my_uart: ") and "taints" not in r.text]

@@ -22,9 +22,7 @@ def _durations(m, irq):
 
 
 def test_unbounded_loop_holds_the_cpu_for_the_whole_burst():
-    """slow_handler handles all 64 bytes in one invocation (64 x 20 us plus register reads, ~1.29 ms; the burst
-    is on the wire for 213 us, faster than 20 us a byte); the RT thread due at 2.1 ms waits ~1.19 ms for it.
-    The line fires once more at the end (RX_READY latched again during the loop) and finds the FIFO empty."""
+    """slow_handler handles all 64 bytes in one invocation (64 x 20 us plus register reads, ~1.29 ms; the burst is on the wire for 213 us, faster than 20 us a byte); the RT thread due at 2.1 ms waits ~1.19 ms for it. The line fires once more at the end (RX_READY latched again during the loop) and finds the FIFO empty."""
     ex = _example()
     m = ex.main(1)
     d = _durations(m, ex.board["irqs"][0])
@@ -34,9 +32,7 @@ def test_unbounded_loop_holds_the_cpu_for_the_whole_burst():
 
 
 def test_bounded_loop_caps_each_invocation_and_defers_the_rest():
-    """bounded_handler stops after 16 bytes (~323 us); the re-latched line gives one more bounded invocation,
-    then the work item handles the 32 left in a kworker on CPU2, after the RT thread (woken ~550 us late,
-    about half the unbounded case)."""
+    """bounded_handler stops after 16 bytes (~323 us); the re-latched line gives one more bounded invocation, then the work item handles the 32 left in a kworker on CPU2, after the RT thread (woken ~550 us late, about half the unbounded case)."""
     ex = _example()
     m = ex.main(1)
     d = _durations(m, ex.board["irqs"][1])

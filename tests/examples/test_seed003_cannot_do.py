@@ -15,9 +15,7 @@ def _example():
 
 
 def test_forbidden_calls_in_a_handler_give_the_debug_kernels_reports():
-    """msleep() in hardirq: "scheduling while atomic" at 2 ms and a real sleep of 4-5 jiffies (HZ=250); then
-    wait_event()'s might_sleep() report. kmalloc(GFP_KERNEL), mutex_lock() and copy_from_user() stay silent:
-    __might_resched() (kernel/sched/core.c) prints at most one report per second (prev_jiffy + HZ)."""
+    """msleep() in hardirq: "scheduling while atomic" at 2 ms and a real sleep of 4-5 jiffies (HZ=250); then wait_event()'s might_sleep() report. kmalloc(GFP_KERNEL), mutex_lock() and copy_from_user() stay silent: __might_resched() (kernel/sched/core.c) prints at most one report per second (prev_jiffy + HZ)."""
     m = _example().main(1)
     recs = [(r.ts, r.text) for r in m.kernel.log.records if r.text.startswith("BUG: ")]
     assert [t for _, t in recs] == [
@@ -34,8 +32,7 @@ def test_forbidden_calls_in_a_handler_give_the_debug_kernels_reports():
 
 
 def test_the_long_loop_keeps_the_cpu_in_the_handler_and_starves_the_interrupted_task():
-    """The handler returns 1000000 x 50 ns = 50 ms after its sleep ended; app (whose stack it runs on)
-    makes no progress from 2 ms until then."""
+    """The handler returns 1000000 x 50 ns = 50 ms after its sleep ended; app (whose stack it runs on) makes no progress from 2 ms until then."""
     ex = _example()
     m = ex.main(1)
     entry = [e for e in m.trace.events("irq_handler_entry") if e["name"] == "bad_dev"]

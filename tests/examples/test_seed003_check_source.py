@@ -15,8 +15,7 @@ def _example():
 
 
 def test_each_cause_is_cleared_and_handled_on_its_own_and_the_quiet_uart_says_irq_none():
-    """uart1's TX_INT, uart0's four RX_INTs, then uart1's RX_INT+ERR_INT in one interrupt (16 bytes kept,
-    14 of 30 lost while IRQs were off 4 ms); on each interrupt the other UART's handler returns IRQ_NONE."""
+    """uart1's TX_INT, uart0's four RX_INTs, then uart1's RX_INT+ERR_INT in one interrupt (16 bytes kept, 14 of 30 lost while IRQs were off 4 ms); on each interrupt the other UART's handler returns IRQ_NONE."""
     ex = _example()
     m = ex.main(1)
     msgs = [r.text for r in m.kernel.log.records if r.text.startswith("my_uarts: ") and "taints" not in r.text]

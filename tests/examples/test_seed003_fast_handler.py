@@ -15,9 +15,7 @@ def _example():
 
 
 def test_the_hardirq_part_is_short_and_the_thread_does_the_work():
-    """fast0's primary handler runs ~250 ns (three MMIO accesses) and its thread 100 us right after; two events
-    1 us apart collapse into one thread run (__irq_wake_thread: IRQTF_RUNTHREAD already set), so the single
-    dev->data slot only delivers the second value (0x33) and 0x22 is lost."""
+    """fast0's primary handler runs ~250 ns (three MMIO accesses) and its thread 100 us right after; two events 1 us apart collapse into one thread run (__irq_wake_thread: IRQTF_RUNTHREAD already set), so the single dev->data slot only delivers the second value (0x33) and 0x22 is lost."""
     ex = _example()
     m = ex.main(1)
     irq0 = ex.board["irqs"][0]
@@ -35,8 +33,7 @@ def test_the_hardirq_part_is_short_and_the_thread_does_the_work():
 
 
 def test_irq_wake_thread_without_a_thread_function_warns_once():
-    """request_irq() has no thread: the kernel's warn_no_thread() (kernel/irq/handle.c) prints once per action,
-    and nothing processes fast1's events."""
+    """request_irq() has no thread: the kernel's warn_no_thread() (kernel/irq/handle.c) prints once per action, and nothing processes fast1's events."""
     ex = _example()
     m = ex.main(1)
     irq1 = ex.board["irqs"][1]

@@ -15,8 +15,7 @@ def _example():
 
 
 def test_every_handler_on_the_shared_line_runs_and_only_the_owner_claims():
-    """Both actions run on each interrupt in request order (handle.c calls every action); the device that did not
-    interrupt answers IRQ_NONE, the owner acks and answers IRQ_HANDLED; both together at 6 ms are one interrupt."""
+    """Both actions run on each interrupt in request order (handle.c calls every action); the device that did not interrupt answers IRQ_NONE, the owner acks and answers IRQ_HANDLED; both together at 6 ms are one interrupt."""
     ex = _example()
     m = ex.main(1)
     irq = ex.board["irq"]

@@ -16,10 +16,7 @@ def _example():
 
 
 def test_unchecked_handler_misattributes_events_and_hides_a_stuck_line():
-    """All actions of a shared line run on every interrupt (kernel/irq/handle.c), so goodA still gets its 5
-    events; badB "processes" each of them too (stale data 0) and then every interrupt of stuck device C.
-    Its IRQ_HANDLED keeps note_interrupt() from counting unhandled interrupts: no "nobody cared", no disable,
-    and the app task on CPU0 makes no progress from 10 ms until C resets itself at 15 ms."""
+    """All actions of a shared line run on every interrupt (kernel/irq/handle.c), so goodA still gets its 5 events; badB "processes" each of them too (stale data 0) and then every interrupt of stuck device C. Its IRQ_HANDLED keeps note_interrupt() from counting unhandled interrupts: no "nobody cared", no disable, and the app task on CPU0 makes no progress from 10 ms until C resets itself at 15 ms."""
     ex = _example()
     m = ex.main(1)
     a, b = ex.devices
@@ -35,8 +32,7 @@ def test_unchecked_handler_misattributes_events_and_hides_a_stuck_line():
 
 
 def test_with_checking_handlers_the_kernel_catches_the_stuck_line():
-    """When both drivers check their device, C's interrupts are unhandled: after 100000 of them the kernel
-    reports "irq 14: nobody cared", lists both handlers, disables the line, and CPU0 runs app again."""
+    """When both drivers check their device, C's interrupts are unhandled: after 100000 of them the kernel reports "irq 14: nobody cared", lists both handlers, disables the line, and CPU0 runs app again."""
     ex = _example()
     m = ex.main(1, bad=False)
     lines = m.dmesg_lines()

@@ -16,9 +16,7 @@ def _example():
 
 
 def test_uncleared_level_source_is_an_interrupt_storm_that_starves_its_cpu():
-    """bad_handler never clears RX_READY: CPU1 re-takes the level SPI after every EOI, ~3 per microsecond for
-    6 ms, and app1 makes no progress after 2 ms; IRQ_HANDLED means spurious.c never disables the line.
-    good_handler clears it: two interrupts for two bytes, and app2 on CPU2 keeps computing."""
+    """bad_handler never clears RX_READY: CPU1 re-takes the level SPI after every EOI, ~3 per microsecond for 6 ms, and app1 makes no progress after 2 ms; IRQ_HANDLED means spurious.c never disables the line. good_handler clears it: two interrupts for two bytes, and app2 on CPU2 keeps computing."""
     ex = _example()
     m = ex.main(1)
     rows = {r.split()[-1]: r for r in ex.shown["/proc/interrupts"].splitlines() if r.startswith((" 14:", " 15:"))}

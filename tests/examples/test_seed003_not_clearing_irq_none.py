@@ -16,8 +16,7 @@ def _example():
 
 
 def test_unclaimed_level_source_is_reported_and_disabled_after_100000_interrupts():
-    """note_interrupt() (kernel/irq/spurious.c): 100000 interrupts, all IRQ_NONE (> 99900) -> "nobody cared",
-    dump_stack, the handler list, "Disabling IRQ #14"; the storm took ~30 ms at ~300 ns an interrupt."""
+    """note_interrupt() (kernel/irq/spurious.c): 100000 interrupts, all IRQ_NONE (> 99900) -> "nobody cared", dump_stack, the handler list, "Disabling IRQ #14"; the storm took ~30 ms at ~300 ns an interrupt."""
     ex = _example()
     m = ex.main(1)
     lines = m.dmesg_lines()
@@ -34,8 +33,7 @@ def test_unclaimed_level_source_is_reported_and_disabled_after_100000_interrupts
 
 
 def test_the_disabled_line_leaves_the_driver_deaf():
-    """The first transmission (at load) completes; the one at ~104 ms never sees its TX_EMPTY interrupt
-    because the line is masked for good (a non-shared line is not polled), so its 100 ms wait times out."""
+    """The first transmission (at load) completes; the one at ~104 ms never sees its TX_EMPTY interrupt because the line is masked for good (a non-shared line is not polled), so its 100 ms wait times out."""
     ex = _example()
     m = ex.main(1)
     recs = [(r.ts, r.text) for r in m.kernel.log.records if r.text.startswith("deaf_uart: tx")]

@@ -15,10 +15,7 @@ def _example():
 
 
 def test_every_safe_operation_runs_without_a_report_and_each_deferred_part_runs_where_it_should():
-    """GFP_ATOMIC, MMIO, a spinlock, an atomic, an RCU reader, two wake-ups, complete(), tasklet_schedule(),
-    schedule_work() and IRQ_WAKE_THREAD from one handler: no BUG or WARNING; the tasklet runs at that
-    interrupt's irq_exit on CPU0, the IRQ thread next on CPU0 (FIFO 50 before the kworker), the woken tasks
-    on their own CPUs, all within a few microseconds of the interrupt."""
+    """GFP_ATOMIC, MMIO, a spinlock, an atomic, an RCU reader, two wake-ups, complete(), tasklet_schedule(), schedule_work() and IRQ_WAKE_THREAD from one handler: no BUG or WARNING; the tasklet runs at that interrupt's irq_exit on CPU0, the IRQ thread next on CPU0 (FIFO 50 before the kworker), the woken tasks on their own CPUs, all within a few microseconds of the interrupt."""
     m = _example().main(1)
     recs = [(r.ts, r.text) for r in m.kernel.log.records if r.text.startswith("safe_dev: ") and "taints" not in r.text]
     assert [t for _, t in recs] == [

@@ -16,8 +16,7 @@ def _example():
 
 
 def test_bytes_go_through_the_ring_to_the_reader_in_order():
-    """Each byte's interrupt moves it into the ring under spin_lock_irqsave and wakes the reader on CPU1; each
-    line comes out of read() right after its last byte (the newline) arrived."""
+    """Each byte's interrupt moves it into the ring under spin_lock_irqsave and wakes the reader on CPU1; each line comes out of read() right after its last byte (the newline) arrived."""
     ex = _example()
     m = ex.main(1)
     recs = [(r.ts, r.text) for r in m.kernel.log.records if r.text.startswith("my_ring: read: ")]
@@ -31,9 +30,7 @@ def test_bytes_go_through_the_ring_to_the_reader_in_order():
 
 
 def test_a_full_ring_makes_the_seeds_loop_spin_forever():
-    """The seed's loop is wrong when the ring is full: it skips RX_DATA, RX_FIFO_COUNT never drops, and the
-    handler spins with interrupts off. With no reader the 16th byte (at 10 ms + 2 characters) enters the
-    handler and it never exits: the CPU is hard-locked, exactly what this C code would do."""
+    """The seed's loop is wrong when the ring is full: it skips RX_DATA, RX_FIFO_COUNT never drops, and the handler spins with interrupts off. With no reader the 16th byte (at 10 ms + 2 characters) enters the handler and it never exits: the CPU is hard-locked, exactly what this C code would do."""
     ex = _example()
     m = ex.main(1, reader_running=False)
     irq = ex.board["irq"]

@@ -13,8 +13,7 @@ def _example():
 
 
 def test_counters_and_last_irq_time_match_the_trace():
-    """Five RX interrupts ("stats", one byte each) and two TX-empty ones ("ok" sent twice) give irq_count=7,
-    rx_count=5, tx_count=2; last_irq_time is the last handler entry plus the status read before it (100 ns)."""
+    """Five RX interrupts ("stats", one byte each) and two TX-empty ones ("ok" sent twice) give irq_count=7, rx_count=5, tx_count=2; last_irq_time is the last handler entry plus the status read before it (100 ns)."""
     ex = _example()
     m = ex.main(1)
     irq = ex.board["irq"]

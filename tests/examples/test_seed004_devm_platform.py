@@ -13,11 +13,7 @@ def _example():
 
 
 def test_probe_paths_and_the_managed_irq():
-    """my_device.0 gets its IRQ resource and a managed handler (3 interrupts handled); my_device.1 has no IRQ
-    resource (-ENXIO: the driver core logs nothing more); my_device.2's devm_request_irq() on the same
-    non-shared line fails with genirq's "Flags mismatch" and -EBUSY, which the driver core reports. (6.9+
-    words that report "my_device my_device.2: probe with driver my_device failed with error -16", dd.c
-    call_driver_probe(); irqlab still prints the older "%s: probe of %s failed with error %d".)"""
+    """my_device.0 gets its IRQ resource and a managed handler (3 interrupts handled); my_device.1 has no IRQ resource (-ENXIO: the driver core logs nothing more); my_device.2's devm_request_irq() on the same non-shared line fails with genirq's "Flags mismatch" and -EBUSY, which the driver core reports. (6.9+ words that report "my_device my_device.2: probe with driver my_device failed with error -16", dd.c call_driver_probe(); irqlab still prints the older "%s: probe of %s failed with error %d".)"""
     ex = _example()
     m = ex.main(1)
     lines = m.dmesg_lines()
@@ -35,8 +31,7 @@ def test_probe_paths_and_the_managed_irq():
 
 
 def test_rmmod_frees_the_irq_without_free_irq_in_the_driver():
-    """The driver has no remove(): unregistering it releases my_device.0's devres, which frees the IRQ; the
-    row keeps its count but has no action name any more (6.12 lists lines with non-zero counts)."""
+    """The driver has no remove(): unregistering it releases my_device.0's devres, which frees the IRQ; the row keeps its count but has no action name any more (6.12 lists lines with non-zero counts)."""
     ex = _example()
     m = ex.main(1)
     row = [r for r in ex.shown["/proc/interrupts (after rmmod)"].splitlines() if r.startswith(" 14:")]

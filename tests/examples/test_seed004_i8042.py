@@ -15,8 +15,7 @@ def _example():
 
 
 def test_each_scan_code_is_one_interrupt_turned_into_key_events():
-    """q, a, Enter (make + break each) are six edge interrupts on GSI 25; each read of status then data goes
-    through serio_interrupt() to atkbd, which reports the key (16, 30, 28) pressed then released."""
+    """q, a, Enter (make + break each) are six edge interrupts on GSI 25; each read of status then data goes through serio_interrupt() to atkbd, which reports the key (16, 30, 28) pressed then released."""
     ex = _example()
     m = ex.main(1)
     assert "serio: i8042 KBD port at 0x60,0x64 irq 25" in m.dmesg_lines()
@@ -34,8 +33,7 @@ def test_each_scan_code_is_one_interrupt_turned_into_key_events():
 
 
 def test_an_edge_without_data_returns_irq_none():
-    """i8042_interrupt() finds OBF clear on the stray edge at 500 ms: IRQ_RETVAL(0) = IRQ_NONE (its dbg() line is
-    compiled out); the six real ones return IRQ_HANDLED."""
+    """i8042_interrupt() finds OBF clear on the stray edge at 500 ms: IRQ_RETVAL(0) = IRQ_NONE (its dbg() line is compiled out); the six real ones return IRQ_HANDLED."""
     ex = _example()
     m = ex.main(1)
     ent = [e for e in m.trace.events("irq_handler_entry") if e["name"] == "i8042"]
@@ -46,9 +44,7 @@ def test_an_edge_without_data_returns_irq_none():
 
 
 def test_the_built_in_driver_is_kept_out_by_initcall_blacklist():
-    """Booted with initcall_blacklist=i8042_init the built-in driver never requests GSI 25, so the module's
-    request_irq() is the only action: one "i8042" on the row. After rmmod 6.12 still lists the line, without a
-    name, because its counts are non-zero (kernel/irq/proc.c show_interrupts() before v6.13)."""
+    """Booted with initcall_blacklist=i8042_init the built-in driver never requests GSI 25, so the module's request_irq() is the only action: one "i8042" on the row. After rmmod 6.12 still lists the line, without a name, because its counts are non-zero (kernel/irq/proc.c show_interrupts() before v6.13)."""
     ex = _example()
     m = ex.main(1)
     assert "pc_i8042_port" not in m.kernel.subsys

@@ -21,10 +21,7 @@ def _pairs(m, irq):
 
 
 def test_shared_intx_line_and_napi_under_a_flood():
-    """IRQF_SHARED puts eth1 after eth0 on GSI 24 ("24-fasteoi   eth0, eth1"); during the 1 Mpps flood each
-    interrupt runs eth0's handler (IRQ_NONE) then ixgb_intr (IRQ_HANDLED), which masks and schedules NAPI:
-    10001 packets in 489 interrupts, none dropped; eth0's own packets at 25 ms (2 interrupts) get IRQ_NONE
-    from ixgb_intr."""
+    """IRQF_SHARED puts eth1 after eth0 on GSI 24 ("24-fasteoi   eth0, eth1"); during the 1 Mpps flood each interrupt runs eth0's handler (IRQ_NONE) then ixgb_intr (IRQ_HANDLED), which masks and schedules NAPI: 10001 packets in 489 interrupts, none dropped; eth0's own packets at 25 ms (2 interrupts) get IRQ_NONE from ixgb_intr."""
     ex = _example()
     m = ex.main(1)
     row = [r for r in ex.shown["/proc/interrupts (both up)"].splitlines() if r.startswith(" 24:")]
@@ -41,8 +38,7 @@ def test_shared_intx_line_and_napi_under_a_flood():
 
 
 def test_ixgb_down_disables_napi_then_masks_then_frees_the_shared_irq():
-    """After rmmod (ixgb_down: napi_disable, IMC + synchronize_irq, free_irq) GSI 24 carries eth0 alone and
-    eth1's NIC no longer asserts the shared wire."""
+    """After rmmod (ixgb_down: napi_disable, IMC + synchronize_irq, free_irq) GSI 24 carries eth0 alone and eth1's NIC no longer asserts the shared wire."""
     ex = _example()
     m = ex.main(1)
     row = [r for r in ex.shown["/proc/interrupts (after rmmod)"].splitlines() if r.startswith(" 24:")]
@@ -52,9 +48,7 @@ def test_ixgb_down_disables_napi_then_masks_then_frees_the_shared_irq():
 
 
 def test_unchecked_napi_complete_done_collapses_under_shared_traffic():
-    """With eth0 busy on the same line, ixgb_intr sees its latched ICR while NAPI is scheduled (MISSED);
-    napi_complete_done() then returns false with NAPI still scheduled (net/core/dev.c), ixgb_clean() unmasks
-    anyway, and every packet interrupts: the hardirq load starves the poll and most packets are dropped."""
+    """With eth0 busy on the same line, ixgb_intr sees its latched ICR while NAPI is scheduled (MISSED); napi_complete_done() then returns false with NAPI still scheduled (net/core/dev.c), ixgb_clean() unmasks anyway, and every packet interrupts: the hardirq load starves the poll and most packets are dropped."""
     ex = _example()
     m = ex.main(1, eth0_busy=True)
     a = ex.adapter

@@ -13,9 +13,7 @@ def _example():
 
 
 def test_the_seeds_excerpt_with_both_cpu_columns():
-    """The rows read "24: n m IO-APIC 24-fasteoi eth0" and "25: n m IO-APIC 25-edge i8042": on x86 "fasteoi"/"edge"
-    is the flow handler's name after the IO-APIC pin, not a separate trigger column; counts land on CPU0
-    until smp_affinity moves the lines to CPU1 at 50 ms (one interrupt per eth0 packet at 20000/s)."""
+    """The rows read "24: n m IO-APIC 24-fasteoi eth0" and "25: n m IO-APIC 25-edge i8042": on x86 "fasteoi"/"edge" is the flow handler's name after the IO-APIC pin, not a separate trigger column; counts land on CPU0 until smp_affinity moves the lines to CPU1 at 50 ms (one interrupt per eth0 packet at 20000/s)."""
     ex = _example()
     ex.main(1)
     before = ex.shown["/proc/interrupts at 50 ms"].splitlines()

@@ -16,9 +16,7 @@ def _example():
 
 
 def test_oneshot_pair_transfers_and_keeps_the_line_masked_while_the_thread_runs():
-    """Each 2-byte read is three hardirqs (RXNE, RXNE+TC, STOPF) and two thread runs (send STOP, complete); the
-    empty address gives NACKF then the automatic STOP (two of each) and -ENXIO. With IRQF_ONESHOT no hardirq comes between a primary that woke the
-    thread and the thread's return, although TC/STOPF stay set until the thread clears them."""
+    """Each 2-byte read is three hardirqs (RXNE, RXNE+TC, STOPF) and two thread runs (send STOP, complete); the empty address gives NACKF then the automatic STOP (two of each) and -ENXIO. With IRQF_ONESHOT no hardirq comes between a primary that woke the thread and the thread's return, although TC/STOPF stay set until the thread clears them."""
     ex = _example()
     m = ex.main(1)
     assert ex.results == [(0x48, 1, b"\x19\x80"), (0x48, 1, b"\x1a\x00"), (0x50, -6, b"\x00\x00")]
@@ -38,10 +36,7 @@ def test_oneshot_pair_transfers_and_keeps_the_line_masked_while_the_thread_runs(
 
 
 def test_without_oneshot_the_uncleared_level_line_storms_until_the_kernel_disables_it():
-    """Without IRQF_ONESHOT the primary returns IRQ_WAKE_THREAD with TC still set: the level line re-fires at once
-    and the IRQ thread, bound to the same CPU, never runs. note_interrupt() treats those thread-only results
-    as unhandled while threads_handled does not move, so after 100000 it prints "nobody cared" (the handler
-    line shows the thread function too) and disables the line; the transfer then times out (-ETIMEDOUT)."""
+    """Without IRQF_ONESHOT the primary returns IRQ_WAKE_THREAD with TC still set: the level line re-fires at once and the IRQ thread, bound to the same CPU, never runs. note_interrupt() treats those thread-only results as unhandled while threads_handled does not move, so after 100000 it prints "nobody cared" (the handler line shows the thread function too) and disables the line; the transfer then times out (-ETIMEDOUT)."""
     ex = _example()
     m = ex.main(1, oneshot=False)
     lines = m.dmesg_lines()

@@ -11,8 +11,7 @@ def _start(i2c, addr, nbytes, read):
 
 
 def test_read_two_bytes_then_stop(engine):
-    """Address + two data bytes: RXNE per byte (cleared by reading RXDR), TC after the last, STOPF one clock
-    after CR2.STOP; the level line follows the enabled flags."""
+    """Address + two data bytes: RXNE per byte (cleared by reading RXDR), TC after the last, STOPF one clock after CR2.STOP; the level line follows the enabled flags."""
     i2c = Stm32I2c(engine)
     i2c.targets[0x48] = lambda i: (0x19, 0x80)[i]
     i2c.writel(I2C_CR1, CR1_PE | CR1_RXIE | CR1_TCIE | CR1_STOPIE | CR1_NACKIE)

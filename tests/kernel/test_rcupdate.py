@@ -14,8 +14,7 @@ from irqlab.kernel import (
 
 
 def test_read_side_nests_in_the_task_and_is_fine_in_a_handler():
-    """rcu_read_lock() nests per task (PREEMPT_RCU), and a handler's balanced reader leaves the interrupted
-    task's depth unchanged; no report is printed."""
+    """rcu_read_lock() nests per task (PREEMPT_RCU), and a handler's balanced reader leaves the interrupted task's depth unchanged; no report is printed."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     seen = {}
     line = m.spi_line(5)

@@ -231,6 +231,8 @@ def platform_get_resource(pdev: platform_device, type: int, num: int) -> resourc
     from irqlab.kernel.irq.chip import irq_get_irq_data
     from irqlab.kernel.irq.types import irqd_get_trigger_type
 
+    # SIMPLIFICATION: IRQ resources are built at each call, with the line's current trigger type
+    # (of_irq_to_resource() fills them once, when the device is created).
     res = list(pdev.resource)
     for irq in pdev.irqs:
         d = irq_get_irq_data(irq) if irq > 0 else None

@@ -15,8 +15,7 @@ from irqlab.kernel import (
 
 
 def test_irq_resources_carry_the_trigger_and_mem_resources_are_kept():
-    """IRQ resource n is [irq, irq] with IORESOURCE_IRQ | trigger bits; MEM resources are returned as given;
-    an index past the end gives None."""
+    """IRQ resource n is [irq, irq] with IORESOURCE_IRQ | trigger bits; MEM resources are returned as given; an index past the end gives None."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     a = m.map_spi(60, "level")
     b = m.map_spi(61, "edge")
@@ -40,8 +39,7 @@ def test_irq_resources_carry_the_trigger_and_mem_resources_are_kept():
 
 
 def test_devices_bind_by_compatible_or_by_name():
-    """A driver binds a device whose "compatible" is in its of_match_table (any device name), or one of its
-    own name; other devices stay unbound."""
+    """A driver binds a device whose "compatible" is in its of_match_table (any device name), or one of its own name; other devices stay unbound."""
     from irqlab.kernel import platform_device_register, platform_driver, platform_driver_register
 
     m = irqlab.boot("generic", cpus=1, seed=0)
