@@ -214,6 +214,8 @@ class Kernel:
         vprintk(self, level + "%s\n", (text,))
 
     # -- time --------------------------------------------------------------------------------
+    # SIMPLIFICATION: jiffies are derived from the clock (as nohz catch-up makes them); a tick delayed by an
+    # IRQs-off section does not delay jiffies.
     @property
     def jiffies(self) -> int:
         """jiffies, advanced once per tick since boot (derived from the clock)."""

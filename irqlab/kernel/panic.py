@@ -298,6 +298,8 @@ class BugReporter:
             self.oops_in_progress = False
         self._finish("Oops", lines)
 
+    # SIMPLIFICATION: an oops in interrupt context would panic a real kernel; irqlab unwinds the interrupt or
+    # softirq and keeps running.
     def fault(self, exc: BaseException, where: str) -> None:
         """Called where a context boundary caught an exception escaping driver code."""
         if isinstance(exc, (KernelBugError, InternalError, GreenletExit, KeyboardInterrupt, SystemExit)):

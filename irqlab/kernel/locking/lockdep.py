@@ -22,6 +22,7 @@ USED_IN_SOFTIRQ = 4
 SOFTIRQ_ON = 8
 
 
+# SIMPLIFICATION: held locks and the irq-safety rule only; no lock-order (circular dependency) tracking.
 class Locking:
     """Lock bookkeeping of one kernel."""
 

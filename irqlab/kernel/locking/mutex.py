@@ -41,6 +41,7 @@ def _name(lock: mutex) -> str:
     return lock.name or f"mutex#{id(lock) & 0xFFFF:x}"
 
 
+# SIMPLIFICATION: a contended mutex blocks at once (no optimistic spinning) and is handed over in FIFO order.
 def _lock(lock: mutex, what: str) -> int:
     from irqlab.kernel.sched.current import might_sleep_at
 

@@ -78,6 +78,7 @@ def _lock_name(lock: raw_spinlock) -> str:
     return lock.name or f"lock#{id(lock) & 0xFFFF:x}"
 
 
+# SIMPLIFICATION: after the DEBUG_SPINLOCK report a real CPU would hang; irqlab unwinds the context as an oops.
 def _spin_bug(k: Kernel, lock: raw_spinlock, msg: str) -> None:
     cpu = k.cpu
     assert cpu is not None
@@ -151,6 +152,7 @@ def _release(k: Kernel, lock: raw_spinlock) -> None:
 # -- PREEMPT_RT sleeping spinlock_t ----------------------------------------------------------
 
 
+# SIMPLIFICATION: PREEMPT_RT sleeping spinlocks without priority inheritance.
 def _rt_lock(k: Kernel, lock: raw_spinlock) -> None:
     from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
 

@@ -71,6 +71,7 @@ def gfpflags_allow_blocking(flags: int) -> bool:
     return bool(flags & __GFP_DIRECT_RECLAIM)
 
 
+# SIMPLIFICATION: allocations are Python objects; only GFP context checks and injected failures are modelled.
 def _make(size_or_type: Any) -> Any:
     if isinstance(size_or_type, type):
         return size_or_type()

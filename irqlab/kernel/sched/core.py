@@ -339,6 +339,8 @@ class Scheduler:
             tp.emit(cpu.id, prev_comm=prev.comm, prev_pid=prev.pid, prev_prio=prev.kernel_prio,
                     prev_state=_state_char(prev), next_comm=nxt.comm, next_pid=nxt.pid,
                     next_prio=nxt.kernel_prio)  # fmt: skip
+        # SIMPLIFICATION: after "scheduling while atomic" the kernel resets preempt_count; irqlab keeps each
+        # context's count and IRQ state across the sleep so the machine stays usable.
         prev.saved_pc = cpu.preempt_count
         prev.saved_irqs_off = cpu.irqs_off
         if prev.saved_pc & HARDIRQ_MASK:
@@ -430,6 +432,7 @@ class Scheduler:
         p.cpu = cpu.id
         cpu.rq.enqueue(p)
 
+    # SIMPLIFICATION: CFS-style vruntime comparison with a wakeup granularity, not EEVDF's lag/deadline rules.
     def check_preempt(self, cpu: CPU, p: Task) -> None:
         curr = cpu.curr
         if curr is cpu.idle:
@@ -504,6 +507,8 @@ class Scheduler:
     def _can_migrate(self, p: Task, to: CPU) -> bool:
         return bool(p.cpus_allowed >> to.id & 1) and not p.migration_disabled
 
+    # SIMPLIFICATION: no sched domains; a newly idle CPU pulls the first migratable waiting task of the busiest
+    # run queue, and busy CPUs kick idle ones from their tick (scheduler_tick below).
     def _newidle_balance(self, cpu: CPU) -> Task | None:
         """Pull a waiting task from the busiest run queue onto this newly idle CPU."""
         if not cpu.online:

@@ -139,6 +139,7 @@ def _mod_timer(k: Kernel, timer: timer_list, expires: int, cpu: CPU | None = Non
     base: TimerBase = cpu.timer_base
     timer.expires = expires
     j = k.jiffies
+    # SIMPLIFICATION: the wheel's base->clk forwarding is approximated by max(base clock, jiffies).
     clk = max(base.clk, j)
     base.enqueue(timer, calc_wheel_bucket(expires, clk, k.hz))
     _trace_start(k, cpu.id, timer)
