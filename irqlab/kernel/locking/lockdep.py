@@ -134,9 +134,8 @@ class Locking:
         ]
         lines += self.held_locks_lines(cur) or [f"no locks held by {cur.comm}/{cur.pid}."]
         lines += ["", "stack backtrace:"] + k.bugs.dump_stack_lines(k.bugs.stack(4))
-        from irqlab.kernel.panic import TAINT_WARN
         from irqlab.kernel.printk import KERN_WARNING
 
+        # print_usage_bug() turns lockdep off (debug_locks_off) but does not taint the kernel.
         k.bugs._emit(KERN_WARNING, "\n".join(lines))
-        k.bugs.add_taint(TAINT_WARN)
         k.bugs._finish("WARNING: inconsistent lock state", lines[1:])
