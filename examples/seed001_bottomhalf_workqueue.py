@@ -36,6 +36,7 @@ from irqlab.kernel import (
     schedule_work,
     work_struct,
 )
+from irqlab.scenarios import two_buttons
 
 SEED_SECTION = "001: Bottom Halves with Workqueues (Implementation Details)"
 MODULE_NAME = "gpiomod"
@@ -122,22 +123,13 @@ PRESSES = (("100ms", 17), ("1100ms", 18))
 
 def main(seed: int = 1) -> irqlab.Machine:
     """Button 1 at 100 ms, button 2 at 1.1 s, each held 150 ms with "typical" bounce."""
-    m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "workqueue_queue_work",
-                                              "workqueue_execute_start", "workqueue_execute_end"])  # fmt: skip
-    btn = {g: m.button(g, "typical") for g in (17, 18)}
-    m.led(4)
-    m.insmod(SimpleNamespace(**globals()))  # insmod this file
-    for at, g in PRESSES:
-        btn[g].click(at=at, hold="150ms")
-    m.run(until="2500ms")
-    return m
+    # insmod this file
+    return two_buttons.run(SimpleNamespace(**globals()), seed, PRESSES, until="2500ms", trace=["irq_handler_entry", "workqueue_queue_work", "workqueue_execute_start", "workqueue_execute_end"])
 
 
 def report(m: irqlab.Machine) -> str:
     """What else the reader looks at: the driver's /proc/interrupts rows and the LED timeline."""
-    rows = [r for r in m.read("/proc/interrupts").splitlines() if "gpiomod" in r]
-    led = [f"{t / 1e6:10.3f} ms  LED {'on' if on else 'off'}" for t, on in m.led(4).timeline]
-    return "\n".join(["--- /proc/interrupts (gpiomod) ---", *rows, "--- LED (GPIO4) ---", *led]) + "\n"
+    return two_buttons.report(m)
 
 
 if __name__ == "__main__":

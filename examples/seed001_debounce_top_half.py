@@ -33,6 +33,7 @@ from irqlab.kernel import (
     pr_info,
     request_irq,
 )
+from irqlab.scenarios import two_buttons
 
 SEED_SECTION = "001: Critical Concepts and Gotchas (2. IRQ Debouncing)"
 MODULE_NAME = "gpiomod"
@@ -126,21 +127,13 @@ PRESSES = (("100ms", 17), ("600ms", 18), ("1100ms", 17), ("1600ms", 18))
 def main(seed: int = 1, toggle: bool = False) -> irqlab.Machine:
     """Four clicks with "typical" contact bounce: on, off, on, off (``toggle=True``: insmod gpiomod toggle=1)."""
     globals()["toggle"] = toggle  # the module parameter
-    m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry"])
-    btn = {g: m.button(g, "typical") for g in (17, 18)}
-    m.led(4)
-    m.insmod(SimpleNamespace(**globals()))  # insmod this file
-    for at, g in PRESSES:
-        btn[g].click(at=at, hold="150ms")
-    m.run(until="2s")
-    return m
+    # insmod this file
+    return two_buttons.run(SimpleNamespace(**globals()), seed, PRESSES, until="2s")
 
 
 def report(m: irqlab.Machine) -> str:
     """What else the reader looks at: the driver's /proc/interrupts rows and the LED timeline."""
-    rows = [r for r in m.read("/proc/interrupts").splitlines() if "gpiomod" in r]
-    led = [f"{t / 1e6:10.3f} ms  LED {'on' if on else 'off'}" for t, on in m.led(4).timeline]
-    return "\n".join(["--- /proc/interrupts (gpiomod) ---", *rows, "--- LED (GPIO4) ---", *led]) + "\n"
+    return two_buttons.report(m)
 
 
 if __name__ == "__main__":

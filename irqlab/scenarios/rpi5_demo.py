@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import irqlab
 from irqlab.machine import Machine
 from irqlab.scenarios import seed001_threaded_buttons as driver
+from irqlab.scenarios import two_buttons
 
 PRESSES = (("100ms", 17), ("1500ms", 18))
 
@@ -36,13 +36,9 @@ class DemoResult:
 
 
 def run(seed: int = 1) -> DemoResult:
-    m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_thread_entry"])
-    buttons = {g: m.button(g, "typical") for g in (17, 18)}
-    led = m.led(4)
-    m.insmod(driver)
-    for at, g in PRESSES:
-        buttons[g].click(at=at, hold="150ms")
-    m.run(until="3s")
+    m = two_buttons.run(driver, seed, PRESSES, until="3s", trace=["irq_handler_entry", "irq_thread_entry"])
+    buttons = {g: m.button(g, "typical") for g in two_buttons.BUTTON_GPIOS}
+    led = m.led(two_buttons.LED_GPIO)
     lat: list[Latency] = []
     for g, b in buttons.items():
         name = f"gpiomod#button{1 if g == 17 else 2}"
@@ -60,7 +56,7 @@ def run(seed: int = 1) -> DemoResult:
 
 def summary_lines(r: DemoResult) -> list[str]:
     """LED timeline, the requested lines of /proc/interrupts and the latency summary."""
-    lines = ["LED timeline (GPIO4):"] + ["  " + x for x in led_lines(r.led)]
+    lines = ["LED timeline (GPIO4):"] + ["  " + x for x in two_buttons.led_lines(r.led)]
     lines.append(latency_line(r.latencies))
     return lines
 
@@ -69,10 +65,3 @@ def latency_line(lat: list[Latency]) -> str:
     parts = [f"GPIO{x.gpio}: press -> top half {(x.top_half - x.press) / 1000:.1f} us -> thread "
              f"{(x.thread - x.top_half) / 1000:.1f} us" for x in lat]  # fmt: skip
     return "latency: " + "; ".join(parts)
-
-
-def led_lines(led: object) -> list[str]:
-    out = []
-    for t, on in led.timeline:  # type: ignore[attr-defined]
-        out.append(f"{t / 1e6:10.3f} ms  LED {'on' if on else 'off'}")
-    return out
