@@ -220,18 +220,16 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
     This is the arch entry path: irq_enter, the handler, irq_exit (which runs
     pending softirqs), then preemption on return if the interrupted context allows it.
     """
-    from irqlab.kernel import softirq
-
     pending = cpu.irq_pending
     while pending and not cpu.irqs_off:
         handler = pending.popleft()
-        softirq.irq_enter(k, cpu)
+        _softirq.irq_enter(k, cpu)
         try:
             handler(cpu)
         except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
             k.fault(exc, "hardirq")
         cpu = k.cpu  # type: ignore[assignment]
-        softirq.irq_exit(k, cpu)
+        _softirq.irq_exit(k, cpu)
     cpu = k.cpu  # type: ignore[assignment]
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
         curr = cpu.curr
@@ -239,3 +237,7 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
         # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
         if (k.preempt_full or curr.is_user) and curr is not cpu.idle:
             k.sched.preempt_schedule_irq()
+
+
+# Imported last: softirq.py builds on the names above (irq_enter/irq_exit are on the hot path).
+from irqlab.kernel import softirq as _softirq  # noqa: E402

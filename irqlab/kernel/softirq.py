@@ -12,7 +12,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, HARDIRQ_OFFSET, NMI_MASK, SOFTIRQ_MASK, SOFTIRQ_OFFSET
+from irqlab.kernel.cpu import (
+    CPU,
+    HARDIRQ_MASK,
+    HARDIRQ_OFFSET,
+    NMI_MASK,
+    SOFTIRQ_MASK,
+    SOFTIRQ_OFFSET,
+    burn,
+    cpu_wait,
+    take_interrupts,
+)
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -129,8 +139,6 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
         cpu.softirq_pending = 0
         cpu.irqs_off = False
         if cpu.irq_pending:
-            from irqlab.kernel.cpu import take_interrupts
-
             take_interrupts(k, cpu)
         nr = 0
         while pending:
@@ -141,8 +149,6 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                 prev_count = cpu.preempt_count
                 try:
                     if entry_cost:
-                        from irqlab.kernel.cpu import burn
-
                         burn(k, entry_cost, False)
                     actions[nr]()
                 except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
@@ -214,8 +220,6 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
         # Seeded jitter on top of the board's figure: an exponential tail (cache misses, bus contention).
         cost += int(k.engine.rng.expovariate(1.0 / k.irq_entry_jitter))
     if cost:
-        from irqlab.kernel.cpu import cpu_wait
-
         cpu_wait(k, cpu, k.engine.now + cost)
 
 
@@ -223,8 +227,6 @@ def irq_exit(k: Kernel, cpu: CPU) -> None:
     """Leave hard interrupt context; run pending softirqs unless still in interrupt context."""
     cost = k.irq_exit_cost
     if cost:
-        from irqlab.kernel.cpu import cpu_wait
-
         cpu_wait(k, cpu, k.engine.now + cost)
     cpu.preempt_count -= HARDIRQ_OFFSET
     tp = k.tp.irq_exit
@@ -267,8 +269,6 @@ def ksoftirqd_fn(cpu_id: int) -> None:
         cpu = k.cpu  # type: ignore[assignment]
         cpu.irqs_off = False
         if cpu.irq_pending:
-            from irqlab.kernel.cpu import take_interrupts
-
             take_interrupts(k, cpu)
         # cond_resched()
         cpu = k.cpu  # type: ignore[assignment]
