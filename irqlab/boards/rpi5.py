@@ -16,6 +16,8 @@ from irqlab.boards import Board, register_board
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
+# SIMPLIFICATION: RP1's bank interrupts reach the GIC over PCIe MSI-X through RP1's own domain;
+# here they are plain GIC SPIs.
 #: GIC SPIs standing for RP1's three io_bank interrupts.
 RP1_BANK_SPIS = (120, 121, 122)
 #: Cost of an RP1 register access over PCIe (ns).

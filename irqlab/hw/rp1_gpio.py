@@ -27,6 +27,7 @@ from irqlab.sim import Engine
 
 __all__ = ["Rp1Gpio", "Rp1Bank", "BANKS", "EV_EDGE_LOW", "EV_EDGE_HIGH", "EV_LEVEL_LOW", "EV_LEVEL_HIGH"]
 
+# SIMPLIFICATION: a reduced io_bank register layout (see the module docstring), not RP1's exact offsets.
 #: (first GPIO, number of GPIOs) per bank, as pinctrl-rp1's rp1_iobanks[].
 BANKS = ((0, 28), (28, 6), (34, 20))
 

@@ -87,6 +87,8 @@ def _map(d: Any, virq: int, hw: int) -> int:
 IOAPIC_DOMAIN_OPS = irq_domain_ops(map=_map)
 
 
+# SIMPLIFICATION: one IO-APIC with GSI = irq, no MSI or interrupt remapping; the local APIC only delivers,
+# ticks (LOC) and counts IPIs.
 def ioapic_init(k: Kernel, npins: int = 120) -> IoApic:
     """Set up the IO-APIC domain; interrupts reach CPUs through their local APICs."""
     hw = IoApic(npins)

@@ -356,6 +356,7 @@ def netif_receive_skb(skb: sk_buff) -> int:
     return NET_RX_SUCCESS
 
 
+# SIMPLIFICATION: GRO, RPS and threaded NAPI are not modelled.
 napi_gro_receive = lambda napi, skb: netif_receive_skb(skb)  # noqa: E731 - GRO is not modelled
 
 

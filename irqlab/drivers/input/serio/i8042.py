@@ -42,6 +42,7 @@ def i8042_interrupt(irq: int, dev_id: Any) -> int:
     return IRQ_HANDLED
 
 
+# SIMPLIFICATION: atkbd reduced to set-1 make/break codes -> key events (no LEDs, typematic or AUX port).
 def atkbd_interrupt(port: i8042_port, code: int) -> None:
     dev = port.input
     if dev is None:
