@@ -75,7 +75,6 @@ class CPU:
         "clockevent",
         "clockevent_at",
         "ipi_counts",
-        "irq_depth",
         "busy_ns",
         "tasklet_vec",
         "tasklet_hi_vec",
@@ -106,7 +105,6 @@ class CPU:
         self.clockevent: list[Any] | None = None
         self.clockevent_at = -1
         self.ipi_counts = [0] * 8
-        self.irq_depth = 0
         self.busy_ns = 0
         self.tasklet_vec: deque[Any] = deque()
         self.tasklet_hi_vec: deque[Any] = deque()

@@ -193,16 +193,10 @@ class Kernel:
             initcalls.run_all(self)
             for hook in self.board.setup_hooks:
                 hook(self)
-            self.boot_messages()
             self.engine.run(until=0)
         finally:
             current_kernel.k = prev
         self.booting = False
-
-    def boot_messages(self) -> None:
-        p = self.boot_params
-        if "noirqdebug" in p:
-            self.pr(KERN_INFO, "IRQ lockup detection disabled")
 
     @property
     def oops_flags(self) -> str:

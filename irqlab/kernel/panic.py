@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -176,13 +175,11 @@ class BugReporter:
         return _close_trace(out)
 
     def tb_stack(self, tb: TracebackType | None) -> list[str]:
-        frames = [(fs.filename, fs) for fs in traceback.extract_tb(tb)]
         out: list[str] = []
         entries = list(_walk_tb(tb))
         for frame, lineno in reversed(entries):
             if not _is_internal(frame.f_code.co_filename) and not (frame.f_code.co_name == "<lambda>" and frame.f_code.co_filename.startswith(_PKG_DIR)):
                 out.append(self.symbol_of_frame(frame, frame.f_code, lineno))
-        del frames
         return _close_trace(out)
 
     def dump_stack_lines(self, trace: list[str]) -> list[str]:

@@ -250,10 +250,12 @@ def _disable_stuck_irq(k: Kernel, st: Any, desc: irq_desc, action_ret: int) -> N
 
 
 def spurious_boot_params(k: Kernel) -> None:
-    """__setup("irqfixup") / __setup("irqpoll"): the boot messages and the irqfixup level."""
-    from irqlab.kernel.printk import KERN_WARNING
+    """__setup("noirqdebug"), __setup("irqfixup"), __setup("irqpoll"): boot messages and the irqfixup level."""
+    from irqlab.kernel.printk import KERN_INFO, KERN_WARNING
 
     st = _st(k)
+    if "noirqdebug" in k.boot_params:
+        k.pr(KERN_INFO, "IRQ lockup detection disabled")
     if "irqfixup" in k.boot_params:
         if k.preempt_rt:
             k.pr(KERN_WARNING, "irqfixup boot option not supported with PREEMPT_RT")

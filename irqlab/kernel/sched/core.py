@@ -126,7 +126,6 @@ class Task:
         self.sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None = None
         #: Free-form per-task data for subsystems (e.g. the worker a kworker runs).
         self.data: dict[str, Any] = {}
-        self.woken_at = 0
 
     # -- state -------------------------------------------------------------------
     @property
@@ -401,7 +400,6 @@ class Scheduler:
             return True
         cpu = self.select_task_rq(p)
         self._activate(cpu, p)
-        p.woken_at = k.engine.now
         if tp.on:
             tp.emit(cpu.id, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=cpu.id)
         self.check_preempt(cpu, p)
