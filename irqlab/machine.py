@@ -6,8 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 from irqlab.boards import get_board
+from irqlab.errno import ENOENT
 from irqlab.fs import ProcFS
+from irqlab.hw.button import Button
+from irqlab.hw.led import Led
+from irqlab.irqchip.gic import GIC_SPI, gic_map
 from irqlab.kernel.core import current_kernel
+from irqlab.kernel.irq.cpuhotplug import cpu_down, cpu_up
+from irqlab.kernel.irq.irqdomain import irq_create_mapping
+from irqlab.kernel.irq.manage_affinity import irq_set_irqchip_state
+from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
+from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH, IRQCHIP_STATE_PENDING
 from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
 from irqlab.kernel.panic import taint_string
@@ -171,8 +180,6 @@ class Machine:
 
     def rmmod(self, name: str) -> int | Task:
         """Unload a module by name: run its module_exit() in an ``rmmod`` task."""
-        from irqlab.errno import ENOENT
-
         k = self.kernel
         mod = k.modules.find(name)
         if mod is None:
@@ -209,8 +216,6 @@ class Machine:
         """A push button between GPIO ``gpio`` and ground (pressed = low), bouncing per ``profile``
         ("none", "typical", "worn"). Press it with ``.press(at)``, ``.release(at)``, ``.click(at)``.
         Asking again for the same GPIO returns the button already wired there."""
-        from irqlab.hw.button import Button
-
         wired = self.__dict__.setdefault("_wired", {})
         old = wired.get(("button", gpio))
         if old is not None:
@@ -228,8 +233,6 @@ class Machine:
     def led(self, gpio: int, name: str | None = None) -> Any:
         """An LED on GPIO ``gpio`` (lit while the pin is high); ``.timeline`` records its states.
         Asking again for the same GPIO returns the LED already wired there (``m.led(4).timeline``)."""
-        from irqlab.hw.led import Led
-
         wired = self.__dict__.setdefault("_wired", {})
         if ("led", gpio) in wired:
             return wired[("led", gpio)]
@@ -317,9 +320,6 @@ class Machine:
 
     def map_spi(self, spi: int, trigger: str = "level") -> int:
         """The Linux irq of GIC SPI ``spi`` (as a DT <GIC_SPI spi type> maps it); trigger "level" or "edge"."""
-        from irqlab.irqchip.gic import GIC_SPI, gic_map
-        from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH
-
         if trigger not in ("level", "edge"):
             raise ValueError(f"trigger must be 'level' or 'edge' (GIC SPIs are level-high or rising-edge), not {trigger!r}")
         type_ = IRQ_TYPE_LEVEL_HIGH if trigger == "level" else IRQ_TYPE_EDGE_RISING
@@ -327,8 +327,6 @@ class Machine:
 
     def irq_sim(self, hwirq: int) -> int:
         """The Linux irq of line ``hwirq`` of the board's irq_sim domain (mapped on first use)."""
-        from irqlab.kernel.irq.irqdomain import irq_create_mapping
-
         domain = self.kernel.subsys.get("irq_sim_domain")
         if domain is None:
             raise ValueError(f"board {self.kernel.board.name!r} has no irq_sim domain")
@@ -337,28 +335,19 @@ class Machine:
     def fire_irq(self, irq: int) -> int:
         """irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, true): fires an irq_sim line (or sets a GIC
         line pending). Returns 0 or -errno."""
-        from irqlab.kernel.irq.manage_affinity import irq_set_irqchip_state
-        from irqlab.kernel.irq.types import IRQCHIP_STATE_PENDING
-
         return int(self._in_kernel(irq_set_irqchip_state, irq, IRQCHIP_STATE_PENDING, True))
 
     def remove_cpu(self, cpu: int) -> int:
         """Take ``cpu`` offline (IRQs, timers and tasks move away). 0, 1 (already offline), -EINVAL, -EBUSY."""
-        from irqlab.kernel.irq.cpuhotplug import cpu_down
-
         return int(self._in_kernel(cpu_down, self.kernel, cpu))
 
     def add_cpu(self, cpu: int) -> int:
         """Bring ``cpu`` back online (managed IRQs restart unless disabled). 0, 1 (already online), -EINVAL."""
-        from irqlab.kernel.irq.cpuhotplug import cpu_up
-
         return int(self._in_kernel(cpu_up, self.kernel, cpu))
 
     def suspend(self) -> Task:
         """Suspend to idle (s2idle): device IRQs are disabled, wake IRQs armed. From a script this runs until
         the system is suspended; a wake IRQ or :meth:`resume` wakes it. Returns the suspending task."""
-        from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle
-
         t = self.spawn(pm_suspend_s2idle, name="systemd-sleep")
         if not self.kernel.engine.running:
             st = pm_state(self.kernel)
@@ -367,8 +356,6 @@ class Machine:
 
     def resume(self) -> None:
         """Wake the system from suspend (as a wakeup event would); from a script, runs until resumed."""
-        from irqlab.kernel.irq.pm import pm_state, pm_system_wakeup
-
         st = pm_state(self.kernel)
         self._in_kernel(pm_system_wakeup, self.kernel)
         if not self.kernel.engine.running:

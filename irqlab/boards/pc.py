@@ -10,6 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.boards import Board, register_board
+from irqlab.drivers.input.serio.i8042 import i8042_probe
+from irqlab.drivers.net.simnic import simnic_probe
+from irqlab.hw.i8042 import I8042
+from irqlab.hw.line import Line
+from irqlab.hw.nic import Nic
+from irqlab.irqchip.ioapic import ioapic_init, ioapic_map
+from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_LOW
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -19,11 +26,6 @@ I8042_GSI = 25
 
 
 def _probe(k: Kernel) -> int:
-    from irqlab.drivers.input.serio.i8042 import i8042_probe
-    from irqlab.drivers.net.simnic import simnic_probe
-    from irqlab.irqchip.ioapic import ioapic_map
-    from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_LOW
-
     hw = k.subsys
     nic_irq = ioapic_map(k, NIC_GSI, IRQ_TYPE_LEVEL_LOW)  # PCI INTx: level, active low
     kbd_irq = ioapic_map(k, I8042_GSI, IRQ_TYPE_EDGE_RISING)
@@ -37,11 +39,6 @@ def _probe(k: Kernel) -> int:
 
 def pc_setup(k: Kernel) -> None:
     """Board setup: IO-APIC, devices on their pins, built-in drivers probed in a boot task."""
-    from irqlab.hw.i8042 import I8042
-    from irqlab.hw.line import Line
-    from irqlab.hw.nic import Nic
-    from irqlab.irqchip.ioapic import ioapic_init
-
     ioapic = ioapic_init(k)
     nic_line = Line("pci-intx-24", active_high=False)
     kbd_line = Line("isa-irq-1", active_high=True)

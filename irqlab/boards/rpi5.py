@@ -12,6 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.boards import Board, register_board
+from irqlab.drivers.pinctrl.pinctrl_rp1 import rp1_pinctrl_probe
+from irqlab.hw.line import Line
+from irqlab.hw.rp1_gpio import Rp1Gpio
+from irqlab.irqchip.gic import GIC_SPI, gic_data, gic_map
+from irqlab.kernel.irq.types import IRQ_TYPE_LEVEL_HIGH
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -34,12 +39,6 @@ class platform_parent:
 
 def rpi5_setup(k: Kernel) -> None:
     """Board setup: RP1 GPIO hardware, its bank interrupts on the GIC, and pinctrl-rp1."""
-    from irqlab.drivers.pinctrl.pinctrl_rp1 import rp1_pinctrl_probe
-    from irqlab.hw.line import Line
-    from irqlab.hw.rp1_gpio import Rp1Gpio
-    from irqlab.irqchip.gic import GIC_SPI, gic_data, gic_map
-    from irqlab.kernel.irq.types import IRQ_TYPE_LEVEL_HIGH
-
     gic = gic_data(k)
     assert gic is not None
     lines = tuple(Line(f"rp1-io_bank{i}", active_high=True) for i in range(3))

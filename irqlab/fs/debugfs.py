@@ -11,6 +11,7 @@ from typing import Any
 
 from irqlab.errno import EEXIST, EINVAL
 from irqlab.kernel.core import kernel
+from irqlab.kernel.sched.core import TaskState
 from irqlab.kernel.seq_file import file, file_operations, inode
 
 DEBUGFS_ROOT = "/sys/kernel/debug"
@@ -96,8 +97,6 @@ def _do_write(fops: file_operations, data: Any, text: str) -> int:
 
 def _run_in_cat(k: Any, fn: Any) -> Any:
     """Run ``fn`` in process context, in a 'cat' task, and return its result."""
-    from irqlab.kernel.sched.core import TaskState
-
     if k.engine.running:
         raise RuntimeError("debugfs files are read from a script (between m.run() calls), not from a scenario action")
     t = k.create_task(fn, (), "cat", user=True)

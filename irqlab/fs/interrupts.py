@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from irqlab.irqchip.ioapic import x86_arch_show_interrupts
+from irqlab.kernel.irq.chip import chained_action
+from irqlab.kernel.irq.irqdesc import irq_subsys
 from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc
 from irqlab.kernel.kernel import IPI_NAMES
 
@@ -32,8 +35,6 @@ def interrupts_prec(nr_irqs: int) -> int:
 
 def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[int]) -> str:
     """One /proc/interrupts row (with its newline), or "" when the line is not shown."""
-    from irqlab.kernel.irq.chip import chained_action
-
     if desc.status_use_accessors & IRQ_HIDDEN:
         return ""
     counts = desc.kstat_irqs
@@ -77,8 +78,6 @@ def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[in
 
 def arch_show_interrupts(k: Kernel, prec: int, online: list[int]) -> str:
     """arm64: the IPI0..IPI7 rows and the Err row."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     gic = k.subsys.get("gic")
     out = []
     for i, name in enumerate(IPI_TYPES):
@@ -97,8 +96,6 @@ def arch_show_interrupts(k: Kernel, prec: int, online: list[int]) -> str:
 
 def show_interrupts(k: Kernel) -> str:
     """The whole of /proc/interrupts."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     st = irq_subsys(k)
     prec = interrupts_prec(st.nr_irqs)
     online = [c.id for c in k.cpus if c.online]
@@ -111,8 +108,6 @@ def show_interrupts(k: Kernel) -> str:
         if row:
             out.append(row)
     if k.board.arch == "x86":
-        from irqlab.irqchip.ioapic import x86_arch_show_interrupts
-
         out.append(x86_arch_show_interrupts(k, prec, online))
     else:
         out.append(arch_show_interrupts(k, prec, online))

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from irqlab.fs.interrupts import show_interrupts
+from irqlab.kernel.irq.irqdesc import irq_subsys
+from irqlab.kernel.irq.proc import write_default_affinity, write_irq_affinity
 from irqlab.kernel.irq.types import IRQD_LEVEL, IRQD_WAKEUP_STATE, irq_desc
 from irqlab.kernel.vsprintf import cpumask_hex, cpumask_list
 
@@ -24,8 +27,6 @@ Entry = tuple[Callable[[], str] | None, Callable[[str], int] | None]
 
 
 def _desc(k: Kernel, irq: str) -> irq_desc | None:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     return irq_subsys(k).descs.get(int(irq))  # type: ignore[no-any-return]
 
 
@@ -37,8 +38,6 @@ def irq_spurious_proc_show(k: Kernel, desc: irq_desc) -> str:
 
 def proc_irq_file(k: Kernel, irq: str, name: str) -> Entry | None:
     """The /proc/irq/<irq>/<name> file, or None if there is no such file."""
-    from irqlab.kernel.irq.proc import write_irq_affinity
-
     desc = _desc(k, irq)
     if desc is None or not desc.dir:
         return None
@@ -109,15 +108,10 @@ def _actions_show(desc: irq_desc) -> str:
 
 def register(fs: ProcFS) -> None:
     """fs hook: /proc/interrupts, /proc/irq/... and /sys/kernel/irq/..."""
-    from irqlab.fs.interrupts import show_interrupts
-    from irqlab.kernel.irq.proc import write_default_affinity
-
     k = fs.k
     fs.register("/proc/interrupts", lambda: show_interrupts(k))
 
     def default_show() -> str:
-        from irqlab.kernel.irq.irqdesc import irq_subsys
-
         return cpumask_hex(irq_subsys(k).default_affinity, len(k.cpus)) + "\n"
 
     fs.register("/proc/irq/default_smp_affinity", default_show, lambda text: write_default_affinity(k, text))

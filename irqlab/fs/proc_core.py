@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
 from irqlab.kernel.softirq import NR_SOFTIRQS, SOFTIRQ_TO_NAME
+from irqlab.kernel.vsprintf import cpumask_list
 
 if TYPE_CHECKING:
     from irqlab.fs.procfs import ProcFS
@@ -75,8 +76,6 @@ def register(fs: ProcFS, k: Kernel) -> None:
         if name == "comm":
             return (lambda: t.comm + "\n", None)
         if name == "status":
-            from irqlab.kernel.vsprintf import cpumask_list
-
             def status() -> str:
                 return (
                     f"Name:\t{t.comm}\nState:\t{_state_letter(t)}\nPid:\t{t.pid}\n"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EACCES, ENOENT
+from irqlab.fs import proc_core
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -27,7 +28,6 @@ class ProcFS:
         self.k = k
         self.files: dict[str, tuple[Reader | None, Writer | None]] = {}
         self.patterns: list[tuple[re.Pattern[str], Callable[..., tuple[Reader | None, Writer | None] | None]]] = []
-        from irqlab.fs import proc_core
 
         proc_core.register(self, k)
 

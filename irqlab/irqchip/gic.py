@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import irqlab.kernel.kernel as kmod
 from irqlab.errno import EINVAL
 from irqlab.hw.gic import GIC400, GICC_IAR_INT_ID_MASK, GICC_INT_PRI_THRESHOLD
 from irqlab.kernel.core import current_kernel
-from irqlab.kernel.cpu import cpu_wait, raise_interrupt
+from irqlab.kernel.cpu import burn, cpu_wait, raise_interrupt
 from irqlab.kernel.irq.chip import irq_set_probe, irq_set_status_flags
 from irqlab.kernel.irq.chip_flow import handle_fasteoi_irq, handle_percpu_devid_irq
+from irqlab.kernel.irq.irq_sim import irq_work_run
 from irqlab.kernel.irq.irqdesc import generic_handle_domain_irq, irq_set_percpu_devid, irq_to_desc
 from irqlab.kernel.irq.irqdomain import (
     fwnode_handle,
@@ -30,6 +32,7 @@ from irqlab.kernel.irq.irqdomain import (
     irq_domain_set_info,
     irq_fwspec,
 )
+from irqlab.kernel.irq.manage_percpu import enable_percpu_irq_on, request_percpu_irq
 from irqlab.kernel.irq.types import (
     IRQ_HANDLED,
     IRQ_HIDDEN,
@@ -50,9 +53,12 @@ from irqlab.kernel.irq.types import (
     NUMA_NO_NODE,
     irq_chip,
     irq_data,
+    irq_data_update_effective_affinity,
     irqd_set_handle_enforce_irqctx,
     irqd_set_single_target,
 )
+from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
+from irqlab.kernel.time.hrtimer import hrtimer_interrupt
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -108,8 +114,6 @@ def _mmio(gic: gic_chip_data, ns: int) -> None:
     if cpu.irqs_off:
         cpu_wait(k, cpu, k.engine.now + ns)
     else:
-        from irqlab.kernel.cpu import burn
-
         burn(k, ns, True)
 
 
@@ -145,8 +149,6 @@ def gic_eoimode1_eoi_irq(d: irq_data) -> None:
 
 def gic_set_type(d: irq_data, type: int) -> int:
     """SGIs are edge only; SPIs level-high or rising edge; misconfigured PPIs only warn."""
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     gic: gic_chip_data = d.chip_data
     gicirq = d.hwirq
     if gicirq < 16:
@@ -171,8 +173,6 @@ def gic_retrigger(d: irq_data) -> int:
 
 def gic_set_affinity(d: irq_data, mask_val: int, force: bool) -> int:
     """Route an SPI to one CPU: the first online CPU of the mask (the first CPU when forced)."""
-    from irqlab.kernel.irq.types import irq_data_update_effective_affinity
-
     gic: gic_chip_data = d.chip_data
     k = gic.k
     if force:
@@ -350,8 +350,6 @@ gic_irq_domain_hierarchy_ops = irq_domain_ops(
 
 def ipi_handler(irq: int, dev_id: Any) -> int:
     """arm64 ipi_handler() -> do_handle_IPI(): the core's handler for the IPI number."""
-    import irqlab.kernel.kernel as kmod
-
     k = current_kernel.k
     assert k is not None and k.cpu is not None
     gic: gic_chip_data = k.subsys["gic"]
@@ -363,16 +361,12 @@ def ipi_handler(irq: int, dev_id: Any) -> int:
     else:
         cpu.ipi_counts[ipinr] += 1
         if ipinr == IPI_IRQ_WORK:
-            from irqlab.kernel.irq.irq_sim import irq_work_run
-
             irq_work_run(cpu)
     return IRQ_HANDLED
 
 
 def arch_timer_handler_phys(irq: int, evt: Any) -> int:
     """The timer fired (ISTATUS): mask its output, then run the clock event handler (hrtimers, tick)."""
-    from irqlab.kernel.time.hrtimer import hrtimer_interrupt
-
     k = current_kernel.k
     assert k is not None and k.cpu is not None
     gic: gic_chip_data = k.subsys["gic"]
@@ -422,9 +416,6 @@ def gic_map(k: Kernel, kind: int, n: int, type_: int) -> int:
 
 def gic_of_init(k: Kernel) -> gic_chip_data:
     """Probe the GIC-400: distributor, CPU interfaces, IPIs, the timer PPIs and the tick through PPI 14."""
-    from irqlab.kernel.irq.manage_percpu import enable_percpu_irq_on, request_percpu_irq
-    from irqlab.kernel.printk import KERN_INFO
-
     ncpus = len(k.cpus)
     nirqs = int(k.board.data.get("gic_irqs", 320))
     hw = GIC400(ncpus, nirqs, name="gic400")

@@ -12,8 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.hw.ioapic import IoApic
 from irqlab.kernel.cpu import raise_interrupt
-from irqlab.kernel.irq.chip import handle_edge_irq, handle_fasteoi_irq, irq_set_chip_and_handler_name, irq_set_chip_data
-from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_alloc_desc_at, irq_to_desc
+from irqlab.kernel.irq.chip import (
+    handle_edge_irq,
+    handle_fasteoi_irq,
+    irq_set_chip_and_handler_name,
+    irq_set_chip_data,
+    irq_set_irq_type,
+)
+from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_alloc_desc_at, irq_subsys, irq_to_desc
 from irqlab.kernel.irq.irqdomain import fwnode_handle, irq_domain_associate, irq_domain_create_linear, irq_domain_ops
 from irqlab.kernel.irq.types import (
     IRQ_SET_MASK_OK_DONE,
@@ -22,6 +28,7 @@ from irqlab.kernel.irq.types import (
     irq_chip,
     irq_data_update_effective_affinity,
 )
+from irqlab.kernel.time.hrtimer import hrtimer_interrupt
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -117,16 +124,12 @@ def _common_interrupt(k: Kernel, cpu: CPU, gsi: int) -> None:
 
 def _apic_timer_interrupt(cpu: CPU) -> None:
     """sysvec_apic_timer_interrupt(): count on LOC, run the clock event."""
-    from irqlab.kernel.time.hrtimer import hrtimer_interrupt
-
     cpu.percpu["apic_timer_irqs"] = cpu.percpu.get("apic_timer_irqs", 0) + 1
     hrtimer_interrupt(cpu)
 
 
 def ioapic_map(k: Kernel, gsi: int, type_: int = IRQ_TYPE_EDGE_RISING) -> int:
     """acpi_register_gsi(): irq ``gsi`` for pin ``gsi``, with its trigger. Returns the irq."""
-    from irqlab.kernel.irq.chip import irq_set_irq_type
-
     if irq_to_desc(gsi) is None:
         irq_alloc_desc_at(gsi)
         irq_domain_associate(k.subsys["ioapic_domain"], gsi, gsi)
@@ -163,7 +166,6 @@ def x86_arch_show_interrupts(k: Kernel, prec: int, online: list[int]) -> str:
             row.append(f"{v:10d} ")
         row.append(f"  {text}\n")
         out.append("".join(row))
-    from irqlab.kernel.irq.irqdesc import irq_subsys
 
     out.append(f"{'ERR':>{prec}s}: {irq_subsys(k).irq_err_count:10d}\n")
     out.append(f"{'MIS':>{prec}s}: {0:10d}\n")

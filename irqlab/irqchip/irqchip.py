@@ -9,28 +9,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from irqlab.fs.irq import register
+from irqlab.irqchip.gic import gic_of_init
+from irqlab.kernel.irq.irq_sim import irq_domain_create_sim
+from irqlab.kernel.irq.irqdesc import irq_subsys
+from irqlab.kernel.irq.irqdomain import fwnode_handle
+from irqlab.kernel.irq.proc import init_irq_proc
+from irqlab.kernel.irq.spurious import spurious_boot_params
+
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
 
 def irqchip_init(k: Kernel) -> None:
     """Initcall: the IRQ layer, the GIC, the irq_sim domain and the /proc and /sys files."""
-    from irqlab.fs.irq import register
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-    from irqlab.kernel.irq.proc import init_irq_proc
-    from irqlab.kernel.irq.spurious import spurious_boot_params
-
     irq_subsys(k)
     data = k.board.data
     if data.get("irqchip") == "gic-400":
-        from irqlab.irqchip.gic import gic_of_init
-
         gic_of_init(k)
     nsim = int(data.get("irq_sim", 0))
     if nsim:
-        from irqlab.kernel.irq.irq_sim import irq_domain_create_sim
-        from irqlab.kernel.irq.irqdomain import fwnode_handle
-
         k.subsys["irq_sim_domain"] = irq_domain_create_sim(fwnode_handle("irq_sim"), nsim)
     spurious_boot_params(k)
     init_irq_proc(k)

@@ -13,6 +13,7 @@ from typing import Any
 
 from irqlab.kernel.core import kernel
 from irqlab.kernel.panic import DriverFault
+from irqlab.kernel.printk import KERN_DEFAULT
 
 
 def _site(depth: int = 2) -> tuple[str, int, Any]:
@@ -75,8 +76,6 @@ def BUG_ON(condition: Any) -> None:
 
 def dump_stack() -> None:
     """Print the current CPU, task and call trace."""
-    from irqlab.kernel.printk import KERN_DEFAULT
-
     k = kernel()
     k.bugs._emit(KERN_DEFAULT, "\n".join(k.bugs.dump_stack_lines(k.bugs.stack(2))))
 

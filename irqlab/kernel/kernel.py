@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
+from irqlab.kernel import initcalls
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
 from irqlab.kernel.panic import BugReporter
 from irqlab.kernel.printk import KERN_INFO, KERN_NOTICE, KERN_WARNING, LogBuffer, LogRecord, vprintk
+from irqlab.kernel.sched.completion import complete_all, completion
 from irqlab.kernel.sched.core import TASK_DEAD, TASK_RUNNING, RunQueue, Scheduler, Task
 from irqlab.kernel.softirq import (
     HRTIMER_SOFTIRQ,
@@ -188,7 +190,6 @@ class Kernel:
                 cpu.ksoftirqd = t
                 self.sched.wake_up_new_task(t)
                 self.tick.start(cpu)
-            from irqlab.kernel import initcalls
 
             initcalls.run_all(self)
             for hook in self.board.setup_hooks:
@@ -234,8 +235,6 @@ class Kernel:
 
     def create_task(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str, *, user: bool = False) -> Task:
         """A new task in TASK_NEW, not yet runnable (wake it with sched.wake_up_new_task)."""
-        from irqlab.kernel.sched.completion import completion
-
         t = self._new_task(fn, args, name, user=user)
         t.cpu = self.cpu.id if self.cpu is not None else 0
         t.exited = completion(f"{t.comm} exit")
@@ -257,8 +256,6 @@ class Kernel:
 
     def do_exit(self, t: Task) -> None:
         """Tear down the current task and switch away for good."""
-        from irqlab.kernel.sched.completion import complete_all
-
         cpu = self.cpu
         assert cpu is not None
         if cpu.irqs_off:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.sched.completion import wait_for_completion
 from irqlab.kernel.sched.core import Task
+from irqlab.kernel.vsprintf import vsprintf
 
 
 def kthread_create(threadfn: Callable[[Any], Any], data: Any, namefmt: str, *args: Any) -> Task:
     """Create a stopped kernel thread running ``threadfn(data)``; wake it with wake_up_process()."""
-    from irqlab.kernel.vsprintf import vsprintf
-
     k = kernel()
     name = vsprintf(namefmt, args) if args else namefmt
     return k.create_task(threadfn, (data,), name)
@@ -54,8 +54,6 @@ def kthread_should_stop() -> bool:
 
 def kthread_stop(k_task: Task) -> Any:
     """Ask a kthread to stop, wake it and wait for it to exit; returns its result. May sleep."""
-    from irqlab.kernel.sched.completion import wait_for_completion
-
     k = kernel()
     k_task.should_stop = True
     k.sched.try_to_wake_up(k_task)

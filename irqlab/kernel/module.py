@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EEXIST, ENOENT
+from irqlab.kernel.printk import KERN_WARNING, vprintk
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -100,8 +101,6 @@ class ModuleTable:
         self.mods.insert(0, mod)
         self._file_cache.clear()
         if not self.k.bugs.taint >> 12 & 1:
-            from irqlab.kernel.printk import KERN_WARNING, vprintk
-
             vprintk(self.k, KERN_WARNING + "%s: loading out-of-tree module taints kernel.\n", (name,))
         self.k.bugs.add_taint(12)
         return mod, 0
@@ -129,8 +128,6 @@ def do_init_module(k: Kernel, mod: Module) -> int:
         k.modules.unlink(mod)
         return ret
     if ret > 0:
-        from irqlab.kernel.printk import KERN_WARNING, vprintk
-
         vprintk(k, KERN_WARNING + "%s: '%s'->init suspiciously returned %d, it should follow 0/-E convention\n"
                 "%s: loading module anyway...\n", ("do_init_module", mod.name, ret, "do_init_module"))  # fmt: skip
         ret = 0

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit
 
+from irqlab.kernel.printk import KERN_ALERT, KERN_EMERG, KERN_ERR, KERN_WARNING, vprintk
 from irqlab.sim import InternalError
 
 if TYPE_CHECKING:
@@ -115,8 +116,6 @@ class BugReporter:
         self.taint |= 1 << flag
 
     def _emit(self, level: str, text: str) -> None:
-        from irqlab.kernel.printk import vprintk
-
         for line in text.split("\n"):
             vprintk(self.k, level + "%s\n", (line,))
 
@@ -198,7 +197,6 @@ class BugReporter:
             if once_key in self.warned_once:
                 return True
             self.warned_once.add(once_key)
-        from irqlab.kernel.printk import KERN_WARNING
 
         cpu, task = self._current()
         trace = self.stack(skip + 1)
@@ -229,7 +227,6 @@ class BugReporter:
         if prev and j - prev < k.hz:  # time_before(jiffies, prev_jiffy + HZ): one splat per second
             return
         k.sched.prev_might_sleep_jiffy = j
-        from irqlab.kernel.printk import KERN_ERR
 
         lines = [
             f"BUG: sleeping function called from invalid context at {file}:{line}",
@@ -250,7 +247,6 @@ class BugReporter:
         """__schedule_bug(): 'BUG: scheduling while atomic: comm/pid/0x%08x'."""
         if self.oops_in_progress:
             return
-        from irqlab.kernel.printk import KERN_ERR
 
         lines = [f"BUG: scheduling while atomic: {prev.comm}/{prev.pid}/0x{count:08x}"]
         lines += self.k.locking.held_locks_lines(prev)
@@ -266,8 +262,6 @@ class BugReporter:
 
     def die(self, exc: BaseException, where: str) -> None:
         """Report an oops for ``exc`` and taint 'D' (arm64 die())."""
-        from irqlab.kernel.printk import KERN_ALERT, KERN_EMERG
-
         self.die_counter += 1
         self.oops_in_progress = True
         try:

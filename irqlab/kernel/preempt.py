@@ -5,7 +5,8 @@ Mirrors include/linux/preempt.h, include/linux/irqflags.h and include/linux/bott
 
 from __future__ import annotations
 
-from irqlab.kernel.core import current_kernel, on_cpu
+from irqlab.kernel import softirq
+from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.cpu import (
     HARDIRQ_MASK,
     NMI_MASK,
@@ -170,8 +171,6 @@ def local_bh_disable() -> None:
 
 def local_bh_enable() -> None:
     """Re-enable softirqs; runs pending softirqs if this was the outermost disable."""
-    from irqlab.kernel import softirq
-
     k = on_cpu()
     softirq.local_bh_enable_ip(k, SOFTIRQ_DISABLE_OFFSET)
 
@@ -197,19 +196,13 @@ def put_cpu() -> None:
 
 
 def num_online_cpus() -> int:
-    from irqlab.kernel.core import kernel
-
     return sum(1 for c in kernel().cpus if c.online)
 
 
 def num_possible_cpus() -> int:
-    from irqlab.kernel.core import kernel
-
     return len(kernel().cpus)
 
 
 def cpu_online(cpu: int) -> bool:
-    from irqlab.kernel.core import kernel
-
     cpus = kernel().cpus
     return 0 <= cpu < len(cpus) and cpus[cpu].online

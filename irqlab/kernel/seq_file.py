@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from irqlab.kernel.core import current_kernel
+from irqlab.kernel.vsprintf import vsprintf
+
 
 class seq_file:
     """struct seq_file: the buffer a show function prints into."""
@@ -24,9 +27,6 @@ class seq_file:
 
 def seq_printf(m: seq_file, fmt: str, *args: Any) -> None:
     """Append kernel-formatted text to the seq_file. Any context the show function runs in."""
-    from irqlab.kernel.core import current_kernel
-    from irqlab.kernel.vsprintf import vsprintf
-
     k = current_kernel.k
     m.buf.append(k.format(fmt, args) if k is not None else vsprintf(fmt, args))
 

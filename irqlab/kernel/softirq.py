@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from irqlab.kernel.core import on_cpu
+from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import (
     CPU,
     HARDIRQ_MASK,
@@ -23,6 +23,9 @@ from irqlab.kernel.cpu import (
     cpu_wait,
     take_interrupts,
 )
+from irqlab.kernel.preempt import local_irq_restore, local_irq_save
+from irqlab.kernel.printk import KERN_ERR, vprintk
+from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, TASK_RUNNING
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -62,8 +65,6 @@ class SoftirqVec:
 
 def open_softirq(nr: int, action: SoftirqAction) -> None:
     """Install the handler of softirq vector ``nr``."""
-    from irqlab.kernel.core import kernel
-
     if not 0 <= nr < NR_SOFTIRQS:
         raise ValueError(f"softirq vector {nr} is out of range 0..{NR_SOFTIRQS - 1}")
     k = kernel()
@@ -94,8 +95,6 @@ def raise_softirq_irqoff(nr: int) -> None:
 
 def raise_softirq(nr: int) -> None:
     """Mark softirq ``nr`` pending on this CPU."""
-    from irqlab.kernel.preempt import local_irq_restore, local_irq_save
-
     flags = local_irq_save()
     raise_softirq_irqoff(nr)
     local_irq_restore(flags)
@@ -156,8 +155,6 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                     cpu.preempt_count = prev_count
                     cpu.irqs_off = False
                 if cpu.preempt_count != prev_count:
-                    from irqlab.kernel.printk import KERN_ERR, vprintk
-
                     vprintk(k, KERN_ERR + "softirq: huh, entered softirq %u %s %ps with preempt_count %08x, exited with %08x?\n",
                             (nr, SOFTIRQ_TO_NAME[nr], actions[nr], prev_count, cpu.preempt_count))  # fmt: skip
                     cpu.preempt_count = prev_count
@@ -249,8 +246,6 @@ def invoke_softirq(k: Kernel, cpu: CPU) -> None:
 
 def ksoftirqd_fn(cpu_id: int) -> None:
     """smpboot thread body of ksoftirqd/N: run softirqs while any are pending."""
-    from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, TASK_RUNNING
-
     k = on_cpu()
     while True:
         cpu = k.cpu

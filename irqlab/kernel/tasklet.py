@@ -20,6 +20,9 @@ from irqlab.kernel.atomic import atomic_t
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SIG_IRQ, SOFTIRQ_MASK, cpu_resume, cpu_wait, take_interrupts
+from irqlab.kernel.printk import KERN_NOTICE, vprintk
+from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.wait import _wait, wait_queue_head, wake_up_all
 from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
 
 if TYPE_CHECKING:
@@ -184,8 +187,6 @@ def tasklet_trylock(t: tasklet_struct) -> bool:
 def _wake_var(k: Kernel, t: tasklet_struct) -> None:
     """wake_up_var(&t->state): wake sleepers and release CPUs spinning on the state."""
     if t._waiters is not None and t._waiters.head:
-        from irqlab.kernel.sched.wait import wake_up_all
-
         wake_up_all(t._waiters)
     if t._spinners:
         for c in t._spinners:
@@ -215,9 +216,6 @@ def _clear_sched(k: Kernel, t: tasklet_struct) -> bool:
 
 def _wait_state(k: Kernel, t: tasklet_struct, cond: Callable[[], bool], where: tuple[str, int], what: str) -> None:
     """wait_var_event()/wait_on_bit(): might_sleep(), then sleep until ``cond()``. May sleep."""
-    from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE
-    from irqlab.kernel.sched.wait import _wait, wait_queue_head
-
     if t._waiters is None:
         t._waiters = wait_queue_head(f"tasklet {t.name}")
     _wait(t._waiters, cond, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, False, what, where[0], where[1])
@@ -284,8 +282,6 @@ def tasklet_kill(t: tasklet_struct) -> None:
     cpu = k.cpu
     assert cpu is not None
     if cpu.preempt_count & _INTERRUPT_MASK:
-        from irqlab.kernel.printk import KERN_NOTICE, vprintk
-
         vprintk(k, KERN_NOTICE + "softirq: Attempt to kill tasklet from interrupt\n", ())
     # wait_on_bit_lock(&t->state, TASKLET_STATE_SCHED, TASK_UNINTERRUPTIBLE)
     _wait_state(k, t, lambda: not t.state & _SCHED, _WAIT_BIT_H, f"tasklet_kill({t.name})")

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from irqlab.kernel.core import on_cpu
+from irqlab.kernel.sched.current import might_sleep_at
 
 
 def _might_fault() -> None:
-    from irqlab.kernel.sched.current import might_sleep_at
-
     might_sleep_at(on_cpu(), "include/linux/uaccess.h", 184)
 
 

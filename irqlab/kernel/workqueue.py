@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from irqlab.fs.workqueue import fs_hook, workqueue_sysfs_register, workqueue_sysfs_unregister
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.kthread import kthread_stop
+from irqlab.kernel.printk import KERN_WARNING, vprintk
 from irqlab.kernel.workqueue_flush import (
     cancel_delayed_work,
     cancel_delayed_work_sync,
@@ -107,6 +110,8 @@ from irqlab.kernel.workqueue_queue import (
     work_struct,
     workqueue_struct,
 )
+from irqlab.kernel.workqueue_show import show_all_workqueues as _show
+from irqlab.kernel.workqueue_show import show_one_workqueue, show_pwq
 from irqlab.kernel.workqueue_worker import init_rescuer, workqueue_softirq_action
 
 if TYPE_CHECKING:
@@ -124,8 +129,6 @@ _L_SET_MAX = 5903
 
 
 def _clamp_max_active(k: Kernel, max_active: int, name: str) -> int:
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     if max_active < 1 or max_active > WQ_MAX_ACTIVE:
         vprintk(k, KERN_WARNING + "workqueue: max_active %d requested for %s is out of range, clamping between "
                 "%d and %d\n", (max_active, name, 1, WQ_MAX_ACTIVE))  # fmt: skip
@@ -153,8 +156,6 @@ def alloc_workqueue(fmt: str, flags: int, max_active: int = 0, *args: Any) -> wo
     if len(name) >= WQ_NAME_LEN:
         name = name[: WQ_NAME_LEN - 1]
         if "name_len" not in st.once:
-            from irqlab.kernel.printk import KERN_WARNING, vprintk
-
             st.once.add("name_len")
             vprintk(k, KERN_WARNING + "workqueue: name exceeds WQ_NAME_LEN. Truncating to: %s\n", (name,))
     if flags & WQ_BH:
@@ -169,8 +170,6 @@ def alloc_workqueue(fmt: str, flags: int, max_active: int = 0, *args: Any) -> wo
     if st.online and flags & WQ_MEM_RECLAIM:
         init_rescuer(wq)
     if flags & WQ_SYSFS:
-        from irqlab.fs.workqueue import workqueue_sysfs_register
-
         workqueue_sysfs_register(k, wq)
     return wq
 
@@ -208,16 +207,10 @@ def destroy_workqueue(wq: Any) -> None:
 
     Delayed work whose timer is still armed is not waited for: cancel it first.
     """
-    from irqlab.kernel.kthread import kthread_stop
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-    from irqlab.kernel.workqueue_show import show_one_workqueue, show_pwq
-
     k = on_cpu()
     wq = _wq(k, wq)
     st = state(k)
     if wq.wq_dev:
-        from irqlab.fs.workqueue import workqueue_sysfs_unregister
-
         workqueue_sysfs_unregister(k, wq)
     wq.flags |= __WQ_DESTROYING
     drain_workqueue(wq)
@@ -339,8 +332,6 @@ def schedule_on_each_cpu(func: Callable[[work_struct], None]) -> int:
 
 def show_all_workqueues() -> None:
     """Dump busy workqueues and worker pools to the kernel log (SysRq-t). Any context."""
-    from irqlab.kernel.workqueue_show import show_all_workqueues as _show
-
     _show(kernel())
 
 
@@ -428,7 +419,6 @@ def workqueue_init(k: Kernel) -> None:
         create_worker(pool)
     st.online = True
     k.tick_hooks.append(wq_worker_tick)
-    from irqlab.fs.workqueue import fs_hook
 
     k.subsys.setdefault("fs_hooks", []).append(fs_hook)
 

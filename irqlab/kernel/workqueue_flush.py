@@ -12,7 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, SIG_IRQ, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import HARDIRQ_MASK, SIG_IRQ, burn, cpu_wait, take_interrupts
+from irqlab.kernel.printk import KERN_WARNING, vprintk
+from irqlab.kernel.sched.completion import completion, wait_for_completion
+from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.time.timer import timer_delete, timer_delete_sync
 from irqlab.kernel.workqueue_pool import (
     __WQ_DRAINING,
     __WQ_LEGACY,
@@ -77,8 +81,6 @@ def mod_delayed_work(wq: Any, dwork: delayed_work, delay: int) -> bool:
 
 def _try_to_grab_pending(k: Kernel, work: work_struct, cflags: int) -> int:
     """1 if ``work`` was pending and we stole it, 0 if idle (we own PENDING now), -EAGAIN to retry."""
-    from irqlab.kernel.time.timer import timer_delete
-
     if cflags & WORK_CANCEL_DELAYED:
         if timer_delete(to_delayed_work(work).timer):
             return 1
@@ -105,8 +107,6 @@ def _try_to_grab_pending(k: Kernel, work: work_struct, cflags: int) -> int:
 
 
 def _work_grab_pending(k: Kernel, work: work_struct, cflags: int) -> int:
-    from irqlab.kernel.cpu import burn
-
     while True:
         ret = _try_to_grab_pending(k, work, cflags)
         if ret >= 0:
@@ -127,8 +127,6 @@ def __cancel_work(k: Kernel, work: work_struct, cflags: int) -> bool:
 
 
 def __cancel_work_sync(k: Kernel, work: work_struct, cflags: int) -> bool:
-    from irqlab.kernel.sched.current import might_sleep_at
-
     ret = __cancel_work(k, work, cflags | WORK_CANCEL_DISABLE)
     cpu = k.cpu
     assert cpu is not None
@@ -266,8 +264,6 @@ def _start_flush_work(k: Kernel, work: work_struct, from_cancel: bool) -> wq_bar
 
 
 def __flush_work(k: Kernel, work: work_struct, from_cancel: bool) -> bool:
-    from irqlab.kernel.sched.completion import wait_for_completion
-
     if not state(k).online:
         k.bugs.warn("kernel/workqueue.c", _L_FLUSH_ONLINE, None, skip=2)
         return False
@@ -303,8 +299,6 @@ def _spin_on_barrier(k: Kernel, barr: wq_barrier) -> None:
 
 def flush_work(work: work_struct) -> bool:
     """Wait for the last queueing of ``work`` to finish; True if it waited, False if it was idle. May sleep."""
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = on_cpu()
     might_sleep_at(k, "kernel/workqueue.c", _L_FLUSH_SLEEP)
     return __flush_work(k, work, False)
@@ -312,8 +306,6 @@ def flush_work(work: work_struct) -> bool:
 
 def flush_delayed_work(dwork: delayed_work) -> bool:
     """Queue a pending ``dwork`` at once, then flush_work() it; True if it waited. May sleep."""
-    from irqlab.kernel.time.timer import timer_delete_sync
-
     k = on_cpu()
     if timer_delete_sync(dwork.timer):
         assert dwork.wq is not None
@@ -323,9 +315,6 @@ def flush_delayed_work(dwork: delayed_work) -> bool:
 
 def __flush_workqueue(wq: Any) -> None:
     """Wait until every work item queued on ``wq`` before the call has finished. May sleep."""
-    from irqlab.kernel.sched.completion import completion, wait_for_completion
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = on_cpu()
     wq = _wq(k, wq)
     if not state(k).online:
@@ -353,8 +342,6 @@ def flush_scheduled_work() -> None:
 
 def drain_workqueue(wq: Any) -> None:
     """Flush ``wq`` until it is empty; meanwhile only its own work items may queue on it. May sleep."""
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     k = on_cpu()
     wq = _wq(k, wq)
     if not wq.nr_drainers:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_OFFSET, cpu_resume
-from irqlab.kernel.time.timer import TIMER_IRQSAFE, timer_list
+from irqlab.kernel.sched.completion import complete, completion
+from irqlab.kernel.time.timer import TIMER_IRQSAFE, add_timer, add_timer_on, timer_list, timer_pending, timer_setup
 from irqlab.kernel.workqueue_pool import (
     __WQ_DESTROYING,
     __WQ_DRAINING,
@@ -89,8 +90,6 @@ class wq_barrier:
     """struct wq_barrier: the work item flush_work() queues behind its target."""
 
     def __init__(self, task: Any) -> None:
-        from irqlab.kernel.sched.completion import completion
-
         self.work = work_struct(wq_barrier_func)
         self.work.barr = self  # type: ignore[attr-defined]
         self.done = completion("wq_barrier")
@@ -100,8 +99,6 @@ class wq_barrier:
 
 def wq_barrier_func(work: work_struct) -> None:
     """The barrier's function: complete it and release busy-waiting cancellers."""
-    from irqlab.kernel.sched.completion import complete
-
     barr: wq_barrier = work.barr  # type: ignore[attr-defined]
     complete(barr.done)
     if barr.spinners:
@@ -230,8 +227,6 @@ def destroy_work_on_stack(work: work_struct) -> None:
 
 def INIT_DELAYED_WORK(dwork: delayed_work, func: Callable[[work_struct], None]) -> delayed_work:
     """Initialise ``dwork`` to run ``func(&dwork->work)`` after its delay; returns ``dwork``."""
-    from irqlab.kernel.time.timer import timer_setup
-
     INIT_WORK(dwork.work, func)
     timer_setup(dwork.timer, delayed_work_timer_fn, TIMER_IRQSAFE)
     return dwork
@@ -447,8 +442,6 @@ def pwq_dec_nr_in_flight(pwq: pool_workqueue, color: int, inactive: bool) -> Non
 
 
 def _complete_flushers(wq: workqueue_struct) -> None:
-    from irqlab.kernel.sched.completion import complete
-
     low = min(wq.inflight) if wq.inflight else INT_MAX
     while wq.flushers and wq.flushers[0][0] < low:
         complete(wq.flushers.pop(0)[1])
@@ -587,8 +580,6 @@ def delayed_work_timer_fn(t: timer_list) -> None:
 
 
 def __queue_delayed_work(k: Kernel, cpu: int, wq: workqueue_struct, dwork: delayed_work, delay: int) -> None:
-    from irqlab.kernel.time.timer import add_timer, add_timer_on, timer_pending
-
     timer = dwork.timer
     work = dwork.work
     if timer.function is not delayed_work_timer_fn:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.printk import KERN_INFO, vprintk
 from irqlab.kernel.time.jiffies import jiffies_to_msecs
 from irqlab.kernel.vsprintf import cpumask_list
 from irqlab.kernel.workqueue_pool import (
@@ -24,6 +25,7 @@ from irqlab.kernel.workqueue_pool import (
     worker,
     worker_pool,
 )
+from irqlab.kernel.workqueue_queue import pwq_is_empty
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -33,8 +35,6 @@ _END = object()  # (work_func_t)-1: flush the run-length state
 
 
 def _info(k: Kernel, line: str) -> None:
-    from irqlab.kernel.printk import KERN_INFO, vprintk
-
     vprintk(k, KERN_INFO + "%s\n", (line,))
 
 
@@ -134,8 +134,6 @@ def show_pwq(k: Kernel, pwq: Any) -> None:
 
 def show_one_workqueue(k: Kernel, wq: Any) -> None:
     """Print ``wq`` and its non-idle pwqs (nothing for an idle workqueue)."""
-    from irqlab.kernel.workqueue_queue import pwq_is_empty
-
     if all(pwq_is_empty(p) for p in wq.pwqs):
         return
     _info(k, f"workqueue {wq.name}: flags=0x{wq.flags:x}")

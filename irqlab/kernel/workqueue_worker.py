@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.core import on_cpu
+from irqlab.kernel.printk import KERN_DEFAULT, KERN_ERR, vprintk
+from irqlab.kernel.sched.core import SCHED_NORMAL, TASK_IDLE, TASK_RUNNING
+from irqlab.kernel.sched.current import cond_resched
+from irqlab.kernel.time.timer import mod_timer, schedule_timeout_interruptible, timer_delete_sync
 from irqlab.kernel.workqueue_pool import (
     _SCHED_HOOKS,
     BH_WORKER_RESTARTS,
@@ -44,6 +49,7 @@ from irqlab.kernel.workqueue_pool import (
     worker_pool,
     worker_set_flags,
 )
+from irqlab.kernel.workqueue_queue import pwq_dec_nr_in_flight
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -55,8 +61,6 @@ if TYPE_CHECKING:
 
 def maybe_create_worker(pool: worker_pool) -> None:
     """Create a worker, retrying every CREATE_COOLDOWN; call for help after MAYDAY_INITIAL_TIMEOUT. May sleep."""
-    from irqlab.kernel.time.timer import mod_timer, schedule_timeout_interruptible, timer_delete_sync
-
     k = pool.st.k
     while True:
         mod_timer(pool.mayday_timer, k.jiffies + mayday_initial_timeout(k.hz))
@@ -90,8 +94,6 @@ def manage_workers(w: worker) -> bool:
 
 def process_one_work(w: worker, work: Any) -> None:
     """Run one work item: claim it, clear PENDING, call its function, account its completion."""
-    from irqlab.kernel.workqueue_queue import pwq_dec_nr_in_flight
-
     pool = w.pool
     assert pool is not None
     k = pool.st.k
@@ -155,7 +157,6 @@ def process_one_work(w: worker, work: Any) -> None:
         ndepth = len(held) if held else 0
         if cpu.preempt_count or ndepth != depth:
             _leak_report(k, task, cpu.preempt_count, depth, ndepth, func)
-        from irqlab.kernel.sched.current import cond_resched
 
         cond_resched()
     worker_clr_flags(w, WORKER_CPU_INTENSIVE)
@@ -170,8 +171,6 @@ def process_one_work(w: worker, work: Any) -> None:
 
 
 def _leak_report(k: Kernel, task: Task, pc: int, d0: int, d1: int, func: Any) -> None:
-    from irqlab.kernel.printk import KERN_DEFAULT, KERN_ERR, vprintk
-
     vprintk(k, KERN_ERR + "BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n     preempt=0x%08x lock=%d->%d "
             "RCU=%d->%d workfn=%ps\n", (task.comm, task.pid, pc, d0, d1, 0, 0, func))  # fmt: skip
     lines = k.locking.held_locks_lines(task) + k.bugs.dump_stack_lines(k.bugs.stack(3))
@@ -190,9 +189,6 @@ def process_scheduled_works(w: worker) -> None:
 
 def worker_thread(w: worker) -> int:
     """The kworker thread: process the pool's work while concurrency management wants it. May sleep."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.sched.core import TASK_IDLE
-
     k = on_cpu()
     task = k.cpu.curr  # type: ignore[union-attr]
     task.flags |= PF_WQ_WORKER
@@ -263,9 +259,6 @@ def _move_self(k: Kernel, mask: int) -> None:
 
 def rescuer_thread(rescuer: worker) -> int:
     """kworker/R-<wq>: run the work of pools that called mayday for this workqueue. May sleep."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.sched.core import TASK_IDLE, TASK_RUNNING
-
     k = on_cpu()
     task = k.cpu.curr  # type: ignore[union-attr]
     task.flags |= PF_WQ_WORKER
@@ -306,8 +299,6 @@ def rescuer_thread(rescuer: worker) -> int:
 
 def init_rescuer(wq: Any) -> None:
     """Create the WQ_MEM_RECLAIM rescuer "kworker/R-<name>" (nice -20, on the unbound CPUs)."""
-    from irqlab.kernel.sched.core import SCHED_NORMAL
-
     st: WqState = wq.st
     k = st.k
     r = worker()

@@ -16,7 +16,11 @@ from typing import Any
 from irqlab.errno import ENXIO
 from irqlab.kernel.container import Struct
 from irqlab.kernel.core import kernel
-from irqlab.kernel.irq.devres import devres_release_all
+from irqlab.kernel.irq.chip import irq_get_irq_data
+from irqlab.kernel.irq.devres import devres_add_action, devres_release_all
+from irqlab.kernel.irq.types import irqd_get_trigger_type
+from irqlab.kernel.mm.slab import __GFP_ZERO, kmalloc
+from irqlab.kernel.printk import KERN_WARNING, dev_err, vprintk
 
 PLATFORM_DEVID_NONE = -1
 PLATFORM_DEVID_AUTO = -2
@@ -141,8 +145,6 @@ def _state() -> dict[str, Any]:
 
 
 def _really_probe(drv: platform_driver, pdev: platform_device) -> int:
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     pdev.driver = drv.driver
     ret = int(drv.probe(pdev) or 0)
     if ret:
@@ -214,8 +216,6 @@ def platform_get_irq_optional(pdev: platform_device, num: int) -> int:
 
 def platform_get_irq(pdev: platform_device, num: int) -> int:
     """platform_get_irq_optional(), printing "IRQ index %u not found" on failure."""
-    from irqlab.kernel.printk import dev_err
-
     ret = platform_get_irq_optional(pdev, num)
     if ret < 0:
         dev_err(pdev, "IRQ index %u not found\n", num)
@@ -228,9 +228,6 @@ def platform_get_resource(pdev: platform_device, type: int, num: int) -> resourc
     An IRQ resource is [irq, irq] with IORESOURCE_IRQ and the line's trigger type in the low bits, as
     of_irq_to_resource() fills it for a device-tree device.
     """
-    from irqlab.kernel.irq.chip import irq_get_irq_data
-    from irqlab.kernel.irq.types import irqd_get_trigger_type
-
     # SIMPLIFICATION: IRQ resources are built at each call, with the line's current trigger type
     # (of_irq_to_resource() fills them once, when the device is created).
     res = list(pdev.resource)
@@ -252,9 +249,6 @@ def platform_irq_count(pdev: platform_device) -> int:
 
 def devm_kmalloc(dev: device, size: Any, gfp: int) -> Any:
     """kmalloc() owned by ``dev``: released with its other managed resources. May sleep with GFP_KERNEL."""
-    from irqlab.kernel.irq.devres import devres_add_action
-    from irqlab.kernel.mm.slab import kmalloc
-
     obj = kmalloc(size, gfp)
     if obj is not None:
         devres_add_action(dev, lambda: None, "devm_kmalloc_release")
@@ -263,8 +257,6 @@ def devm_kmalloc(dev: device, size: Any, gfp: int) -> Any:
 
 def devm_kzalloc(dev: device, size: Any, gfp: int) -> Any:
     """devm_kmalloc() with __GFP_ZERO (Python objects start zeroed). May sleep with GFP_KERNEL."""
-    from irqlab.kernel.mm.slab import __GFP_ZERO
-
     return devm_kmalloc(dev, size, gfp | __GFP_ZERO)
 
 

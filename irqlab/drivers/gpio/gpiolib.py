@@ -15,7 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from irqlab.errno import EBUSY, EINVAL, EIO, ENOENT, ENOSPC, ENOTSUPP, ENXIO, EPROBE_DEFER
+from irqlab.fs.debugfs import _run_in_cat
 from irqlab.kernel.core import kernel
+from irqlab.kernel.irq.devres import devres_add_action
+from irqlab.kernel.printk import KERN_ERR, KERN_NOTICE, KERN_WARNING, dev_name, vprintk
 
 GPIO_DYNAMIC_BASE = 512
 GPIO_DYNAMIC_MAX = 1024
@@ -127,8 +130,6 @@ def _find_base(devs: list[gpio_device], ngpio: int) -> int:
 
 def gpiochip_add_data(gc: gpio_chip, data: Any) -> int:
     """Register ``gc``; a negative base gets a dynamic one. Returns 0 or -errno."""
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     k = kernel()
     st = _gpio(k)
     devs: list[gpio_device] = st["devices"]
@@ -188,8 +189,6 @@ def gpio_is_valid(number: int) -> bool:
 
 # SIMPLIFICATION: the kernel prints nothing here; this one-line hint is irqlab's own.
 def _hint_missing(gpio: int, what: str) -> None:
-    from irqlab.kernel.printk import KERN_NOTICE, vprintk
-
     k = kernel()
     devs = _gpio(k)["devices"]
     if not devs or gpio >= GPIO_DYNAMIC_BASE:
@@ -233,8 +232,6 @@ def gpiod_direction_input(desc: gpio_desc) -> int:
 def gpiod_direction_output_raw(desc: gpio_desc, value: int) -> int:
     gc = desc.gdev.chip
     if desc.used_as_irq:
-        from irqlab.kernel.printk import KERN_ERR, vprintk
-
         vprintk(kernel(), KERN_ERR + "gpio-%d (%s): %s: tried to set a GPIO tied to an IRQ as output\n",
                 (desc.gpio, desc.label or "", "gpiod_direction_output"))  # fmt: skip
         return -EIO
@@ -328,8 +325,6 @@ def gpiod_add_lookup(dev_name: str, con_id: str | None, chip_label: str, offset:
 
 def gpiod_get_index(dev: Any, con_id: str | None, idx: int, flags: int) -> gpio_desc | int:
     """Look up, request and configure a line; a descriptor, or -ENOENT/-EBUSY/... (ERR_PTR)."""
-    from irqlab.kernel.printk import dev_name
-
     k = kernel()
     st = _gpio(k)
     key = (dev_name(dev), con_id if idx == 0 else f"{con_id}#{idx}")
@@ -388,8 +383,6 @@ def devm_gpiod_get_optional(dev: Any, con_id: str | None, flags: int) -> gpio_de
 
 def _devm_add(dev: Any, release: Callable[[], None]) -> None:
     """Register a devres release action on ``dev``, run when the device is unbound."""
-    from irqlab.kernel.irq.devres import devres_add_action
-
     devres_add_action(dev, release, "devm_gpio")
 
 
@@ -518,7 +511,6 @@ def gpiolib_dbg_show(k: Any) -> str:
 def gpiolib_init(k: Any) -> None:
     """Initcall: publish /sys/kernel/debug/gpio."""
 
-    from irqlab.fs.debugfs import _run_in_cat
 
     def hook(fs: Any) -> None:
         # Reading the file reads each requested line's level from the chip: in process context.

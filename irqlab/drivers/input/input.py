@@ -16,6 +16,8 @@ from typing import Any
 from irqlab.errno import EINVAL
 from irqlab.kernel.atomic import bitmap, set_bit, test_bit
 from irqlab.kernel.core import kernel
+from irqlab.kernel.mm.slab import GFP_KERNEL, kzalloc
+from irqlab.kernel.printk import KERN_INFO, vprintk
 
 EV_SYN = 0x00
 EV_KEY = 0x01
@@ -134,8 +136,6 @@ class input_dev:
 
 def input_allocate_device() -> input_dev | None:
     """Allocate an input device; None on allocation failure. May sleep."""
-    from irqlab.kernel.mm.slab import GFP_KERNEL, kzalloc
-
     return kzalloc(input_dev, GFP_KERNEL)
 
 
@@ -160,8 +160,6 @@ def input_set_capability(dev: input_dev, type_: int, code: int) -> None:
 
 def input_register_device(dev: input_dev) -> int:
     """Register ``dev``; prints 'input: <name> as <path>'. Returns 0. May sleep."""
-    from irqlab.kernel.printk import KERN_INFO, vprintk
-
     k = kernel()
     devs: list[input_dev] = k.subsys.setdefault("input_devs", [])
     if dev.registered:

@@ -15,9 +15,14 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from irqlab.errno import EINVAL
 from irqlab.kernel.container import Embeddable
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.printk import KERN_ERR, pr_err_once, vprintk
 from irqlab.kernel.softirq import NET_RX_SOFTIRQ, raise_softirq_on
+from irqlab.kernel.time.delay import cpu_work
+from irqlab.kernel.time.hrtimer import usleep_range
+from irqlab.kernel.time.jiffies import time_after_eq, usecs_to_jiffies
 
 NAPI_POLL_WEIGHT = 64
 NAPI_STATE_SCHED = 0
@@ -177,8 +182,6 @@ def _sd(k: Any, cpu: Any = None) -> softnet_data:
 def netif_napi_add_weight(dev: net_device, napi: napi_struct, poll: Callable[[napi_struct, int], int], weight: int) -> None:
     """Attach ``napi`` to ``dev``; weights above 64 get the kernel's warning."""
     if weight > NAPI_POLL_WEIGHT:
-        from irqlab.kernel.printk import KERN_ERR, vprintk
-
         vprintk(kernel(), KERN_ERR + "netif_napi_add_weight_locked() called with weight %d\n", (weight,))
     napi.poll = poll
     napi.weight = weight
@@ -204,8 +207,6 @@ def napi_enable(n: napi_struct) -> None:
 
 def napi_disable(n: napi_struct) -> None:
     """Prevent scheduling and wait for a running poll to complete. May sleep."""
-    from irqlab.kernel.time.hrtimer import usleep_range
-
     n.state |= 1 << NAPI_STATE_DISABLE
     while n.test(NAPI_STATE_SCHED):
         usleep_range(20, 200)
@@ -277,8 +278,6 @@ def _napi_poll(k: Any, n: napi_struct, repoll: list[napi_struct]) -> int:
         if tp.on:
             tp.emit(k.cpu.id, napi=k.ptr(n), dev_name=n.dev.name if n.dev else "backlog", work=work, budget=weight)
     if work > weight:
-        from irqlab.kernel.printk import pr_err_once
-
         pr_err_once("NAPI poll function %pS returned %d, exceeding its budget of %d.\n", n.poll, work, weight)
     if work < weight:
         return work
@@ -291,8 +290,6 @@ def _napi_poll(k: Any, n: napi_struct, repoll: list[napi_struct]) -> int:
 
 def net_rx_action() -> None:
     """NET_RX_SOFTIRQ: poll scheduled NAPIs within netdev_budget packets and netdev_budget_usecs."""
-    from irqlab.kernel.time.jiffies import time_after_eq, usecs_to_jiffies
-
     k = on_cpu()
     sd = _sd(k)
     hot = k.subsys.setdefault("net_hotdata", {"netdev_budget": NETDEV_BUDGET,
@@ -339,8 +336,6 @@ def net_rx_action() -> None:
 
 def netif_receive_skb(skb: sk_buff) -> int:
     """Hand a packet to the stack: the per-packet protocol work, statistics, the rx_handler."""
-    from irqlab.kernel.time.delay import cpu_work
-
     k = on_cpu()
     cost = k.costs.get("net_rx_packet", 1500)
     if cost:
@@ -426,8 +421,6 @@ def net_dev_init(k: Any) -> None:
 
 
 def _write_int(d: dict[str, int], key: str, text: str) -> int:
-    from irqlab.errno import EINVAL
-
     try:
         v = int(text.strip())
     except ValueError:

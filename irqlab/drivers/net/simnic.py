@@ -37,6 +37,7 @@ from irqlab.hw.nic import (
     Nic,
 )
 from irqlab.kernel.io import ioremap, readl, writel
+from irqlab.kernel.irq.manage import request_irq
 from irqlab.kernel.irq.types import IRQ_HANDLED, IRQ_NONE, IRQF_SHARED
 
 
@@ -99,8 +100,6 @@ def simnic_intr_legacy(irq: int, data: Any) -> int:
 
 def simnic_probe(hw: Nic, irq: int, napi_mode: bool, shared: bool = False) -> net_device:
     """Bring the NIC up: register the netdev, request the IRQ, enable RX. May sleep."""
-    from irqlab.kernel.irq.manage import request_irq
-
     p = simnic_priv(hw, napi_mode)
     dev = alloc_etherdev(p)
     p.netdev = dev

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from irqlab.drivers.gpio.gpiolib import (
+    PIN_CONFIG_BIAS_DISABLE,
+    PIN_CONFIG_BIAS_PULL_DOWN,
+    PIN_CONFIG_BIAS_PULL_UP,
+    gpio_chip,
+    gpiochip_add_data,
+)
 from irqlab.errno import EINVAL, ENOTSUPP
 from irqlab.hw.rp1_gpio import (
     BANKS,
@@ -122,8 +129,6 @@ def rp1_gpio_direction_output(gc: Any, offset: int, value: int) -> int:
 
 def rp1_gpio_set_config(gc: Any, offset: int, param: int, arg: int) -> int:
     """Bias pull-up/down through the pad register; no hardware debounce (-ENOTSUPP)."""
-    from irqlab.drivers.gpio.gpiolib import PIN_CONFIG_BIAS_DISABLE, PIN_CONFIG_BIAS_PULL_DOWN, PIN_CONFIG_BIAS_PULL_UP
-
     pc: rp1_pinctrl = gc.private
     b, n = _bank(offset)
     if param == PIN_CONFIG_BIAS_PULL_UP:
@@ -253,8 +258,6 @@ RP1_DOMAIN_OPS = irq_domain_ops(map=_map)
 
 def rp1_pinctrl_probe(hw: Rp1Gpio, parent_irqs: list[int], parent: Any = None) -> rp1_pinctrl:
     """Register the gpio_chip and the interrupt domain; chain the three bank parents."""
-    from irqlab.drivers.gpio.gpiolib import gpio_chip, gpiochip_add_data
-
     pc = rp1_pinctrl(hw)
     gc = gpio_chip(MODULE_NAME, RP1_NUM_GPIOS, -1)
     gc.parent = parent

@@ -77,8 +77,6 @@ _MASKED = IRQD_IRQ_MASKED
 
 
 def _bad_chained_irq(irq: int, dev_id: Any) -> int:
-    from irqlab.kernel.core import kernel
-
     k = kernel()
     k.bugs.warn("kernel/irq/chip.c", 25, k.format("Chained irq %d should not call an action\n", (irq,)),
                 once_key=("chip.c", 25))  # fmt: skip
@@ -93,8 +91,6 @@ chained_action = irqaction(_bad_chained_irq, None, 0, "", None)
 
 
 def _desc(irq: int) -> irq_desc | None:
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     return irq_to_desc(irq)
 
 
@@ -111,8 +107,6 @@ def irq_set_chip(irq: int, chip: irq_chip | None) -> int:
 
 def irq_set_irq_type(irq: int, type: int) -> int:
     """Set the trigger type (IRQ_TYPE_*) of ``irq``. 0 or a negative errno."""
-    from irqlab.kernel.irq.manage import __irq_set_trigger
-
     desc = _desc(irq)
     if desc is None:
         return -EINVAL
@@ -126,14 +120,10 @@ def irq_set_irq_type(irq: int, type: int) -> int:
 
 
 def chip_bus_lock_(desc: irq_desc) -> None:
-    from irqlab.kernel.irq.internals import chip_bus_lock
-
     chip_bus_lock(desc)
 
 
 def chip_bus_sync_unlock_(desc: irq_desc) -> None:
-    from irqlab.kernel.irq.internals import chip_bus_sync_unlock
-
     chip_bus_sync_unlock(desc)
 
 
@@ -198,8 +188,6 @@ def _online_mask(k: Kernel) -> int:
 
 
 def __irq_startup_managed(desc: irq_desc, aff: int, force: bool) -> int:
-    from irqlab.kernel.irq.irqdomain import irq_domain_activate_irq
-
     d = desc.irq_data
     common = desc.irq_common_data
     if not common.state_use_accessors & IRQD_AFFINITY_MANAGED:
@@ -232,9 +220,6 @@ def __irq_startup(desc: irq_desc) -> int:
 
 def irq_startup(desc: irq_desc, resend: bool, force: bool) -> int:
     """Start the line (depth = 0): enable it if already started, else chip startup and affinity setup."""
-    from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity, irq_setup_affinity
-    from irqlab.kernel.irq.resend import check_irq_resend
-
     d = desc.irq_data
     common = desc.irq_common_data
     aff = common.affinity
@@ -276,8 +261,6 @@ def irq_startup_managed(desc: irq_desc) -> None:
 
 def irq_activate(desc: irq_desc) -> int:
     """Activate the line in its domain (managed lines are activated at startup). 0 or a negative errno."""
-    from irqlab.kernel.irq.irqdomain import irq_domain_activate_irq
-
     d = desc.irq_data
     if not d.common.state_use_accessors & IRQD_AFFINITY_MANAGED:
         return irq_domain_activate_irq(d, False)
@@ -296,8 +279,6 @@ def irq_shutdown(desc: irq_desc) -> None:
 
     # SIMPLIFICATION: depth++ as in v6.16+ (6.12 set depth = 1); see irq_startup_managed().
     """
-    from irqlab.kernel.irq.resend import clear_irq_resend
-
     common = desc.irq_common_data
     if common.state_use_accessors & IRQD_IRQ_STARTED:
         clear_irq_resend(desc)
@@ -313,8 +294,6 @@ def irq_shutdown(desc: irq_desc) -> None:
 
 def irq_shutdown_and_deactivate(desc: irq_desc) -> None:
     """Shut the line down and deactivate it in its domain (even if it was never started)."""
-    from irqlab.kernel.irq.irqdomain import irq_domain_deactivate_irq
-
     irq_shutdown(desc)
     irq_domain_deactivate_irq(desc.irq_data)
 
@@ -352,8 +331,6 @@ def __irq_disable(desc: irq_desc, mask: bool) -> None:
 def irq_disable(desc: irq_desc) -> None:
     """Mark the line disabled; without a chip irq_disable this is a lazy disable (the line stays unmasked
     until an interrupt arrives), unless IRQ_DISABLE_UNLAZY is set."""
-    from irqlab.kernel.irq.types import IRQ_DISABLE_UNLAZY
-
     __irq_disable(desc, bool(desc.status_use_accessors & IRQ_DISABLE_UNLAZY))
 
 
@@ -419,8 +396,6 @@ def unmask_threaded_irq(desc: irq_desc) -> None:
 
 
 def __irq_do_set_handler(desc: irq_desc, handle: FlowHandler | None, is_chained: bool, name: str | None) -> None:
-    from irqlab.kernel.irq.handle import handle_bad_irq
-
     k = desc.k
     if handle is None:
         handle = handle_bad_irq
@@ -446,8 +421,6 @@ def __irq_do_set_handler(desc: irq_desc, handle: FlowHandler | None, is_chained:
     desc.handle_irq = handle
     desc.name = name
     if handle is not handle_bad_irq and is_chained:
-        from irqlab.kernel.irq.manage import __irq_set_trigger
-
         type_ = desc.irq_common_data.state_use_accessors & IRQD_TRIGGER_MASK
         if type_ != IRQ_TYPE_NONE:
             __irq_set_trigger(desc, type_)
@@ -757,7 +730,18 @@ _FLOW_HANDLERS = frozenset({
 def __getattr__(name: str) -> Any:
     """The flow handlers are part of chip.c too (they live in chip_flow.py): importable from here."""
     if name in _FLOW_HANDLERS:
-        from irqlab.kernel.irq import chip_flow
-
         return getattr(chip_flow, name)
     raise AttributeError(f"module 'irqlab.kernel.irq.chip' has no attribute {name!r}")
+
+
+# Imported last: these modules import this one at their top.
+from irqlab.kernel.core import kernel  # noqa: E402
+from irqlab.kernel.irq import chip_flow  # noqa: E402
+from irqlab.kernel.irq.handle import handle_bad_irq  # noqa: E402
+from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock  # noqa: E402
+from irqlab.kernel.irq.irqdesc import irq_to_desc  # noqa: E402
+from irqlab.kernel.irq.irqdomain import irq_domain_activate_irq, irq_domain_deactivate_irq  # noqa: E402
+from irqlab.kernel.irq.manage import __irq_set_trigger  # noqa: E402
+from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity, irq_setup_affinity  # noqa: E402
+from irqlab.kernel.irq.resend import check_irq_resend, clear_irq_resend  # noqa: E402
+from irqlab.kernel.irq.types import IRQ_DISABLE_UNLAZY  # noqa: E402

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.core import on_cpu
+from irqlab.kernel.cpu import take_interrupts
 from irqlab.kernel.irq.chip import irq_percpu_disable, mask_ack_irq, mask_irq, unmask_irq
 from irqlab.kernel.irq.handle import __handle_irq_event_percpu, handle_irq_event, handle_irq_event_percpu
 from irqlab.kernel.irq.internals import desc_lock, desc_unlock, kstat_incr_irqs_this_cpu
+from irqlab.kernel.irq.irqdesc import irq_to_desc
+from irqlab.kernel.irq.manage_thread import wake_threads_waitq
+from irqlab.kernel.irq.pm import irq_pm_check_wakeup
+from irqlab.kernel.irq.resend import check_irq_resend
+from irqlab.kernel.irq.spurious import irq_wait_for_poll, note_interrupt
 from irqlab.kernel.irq.types import (
+    IRQ_NO_DEBUG,
     IRQ_NONE,
     IRQCHIP_EOI_IF_HANDLED,
     IRQCHIP_EOI_THREADED,
@@ -29,6 +37,8 @@ from irqlab.kernel.irq.types import (
     irq_chip,
     irq_desc,
 )
+from irqlab.kernel.printk import KERN_ERR
+from irqlab.kernel.sched.current import might_sleep_at
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -40,8 +50,6 @@ _MASKED = IRQD_IRQ_MASKED
 
 
 def _desc(irq: int) -> irq_desc | None:
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     return irq_to_desc(irq)
 
 
@@ -52,13 +60,11 @@ def irq_may_run(desc: irq_desc) -> bool:
     """Not in progress elsewhere and not an armed wakeup source (or a poll that finished)."""
     if not desc.irq_common_data.state_use_accessors & _INPROGRESS_ARMED:
         return True
-    from irqlab.kernel.irq.pm import irq_pm_check_wakeup
 
     if irq_pm_check_wakeup(desc):
         return False
     if not desc.istate & IRQS_POLL_INPROGRESS:
         return False
-    from irqlab.kernel.irq.spurious import irq_wait_for_poll
 
     return irq_wait_for_poll(desc)
 
@@ -151,8 +157,6 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
             handle_irq_event(desc)
             cond_unmask_eoi_irq(desc, chip)
             if desc.istate & IRQS_PENDING:
-                from irqlab.kernel.irq.resend import check_irq_resend
-
                 check_irq_resend(desc, False)
             desc_unlock(k, desc)
             return
@@ -255,8 +259,6 @@ def handle_percpu_devid_irq(desc: irq_desc) -> None:
         if tp.on:
             tp.emit(cpu_id, irq=irq, ret="handled" if res else "unhandled")
     else:
-        from irqlab.kernel.printk import KERN_ERR
-
         enabled = bool(desc.percpu_enabled >> cpu_id & 1)
         if enabled:
             irq_percpu_disable(desc, cpu_id)
@@ -271,12 +273,6 @@ def handle_percpu_devid_irq(desc: irq_desc) -> None:
 
 def handle_nested_irq(irq: int) -> None:
     """Run the thread functions of nested ``irq`` in the calling (parent's) thread. May sleep."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.irq.manage_thread import wake_threads_waitq
-    from irqlab.kernel.irq.spurious import note_interrupt
-    from irqlab.kernel.irq.types import IRQ_NO_DEBUG
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = on_cpu()
     might_sleep_at(k, "kernel/irq/chip.c", 470)
     desc = _desc(irq)
@@ -310,8 +306,6 @@ def handle_nested_irq(irq: int) -> None:
 
 
 def _irq_restore(k: Kernel, off: bool) -> None:
-    from irqlab.kernel.cpu import take_interrupts
-
     cpu = k.cpu
     assert cpu is not None
     cpu.irqs_off = off

@@ -11,7 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EBUSY, EINVAL
+from irqlab.kernel.core import kernel
+from irqlab.kernel.irq.chip import irq_shutdown_and_deactivate, irq_startup_managed
 from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
+from irqlab.kernel.irq.irqdesc import for_each_irq_desc
+from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity, irq_set_affinity_locked
 from irqlab.kernel.irq.types import (
     IRQD_AFFINITY_MANAGED,
     IRQD_IRQ_STARTED,
@@ -21,6 +25,10 @@ from irqlab.kernel.irq.types import (
     IRQS_SUSPENDED,
     irq_desc,
 )
+from irqlab.kernel.printk import KERN_DEBUG, KERN_INFO, KERN_NOTICE, KERN_WARNING, vprintk
+from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ
+from irqlab.kernel.time.hrtimer import HrtimerBase, _enqueue, hrtimer_try_to_cancel, program_clockevent
+from irqlab.kernel.vsprintf import cpumask_list
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -36,9 +44,6 @@ def _online(k: Kernel) -> int:
 
 def irq_needs_fixup(k: Kernel, desc: irq_desc, cpu: int) -> bool:
     """Does the line's effective (or, if empty, general) affinity include the outgoing CPU?"""
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-    from irqlab.kernel.vsprintf import cpumask_list
-
     common = desc.irq_common_data
     m = common.effective_affinity or common.affinity
     if m & ~(1 << cpu) and not m & _online(k):
@@ -50,10 +55,6 @@ def irq_needs_fixup(k: Kernel, desc: irq_desc, cpu: int) -> bool:
 
 def migrate_one_irq(k: Kernel, desc: irq_desc, cpu: int) -> bool:
     """Move one line off the outgoing CPU; True if its affinity had to be broken."""
-    from irqlab.kernel.irq.chip import irq_shutdown_and_deactivate
-    from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity
-    from irqlab.kernel.printk import KERN_DEBUG, KERN_WARNING
-
     d = desc.irq_data
     chip = d.chip
     common = desc.irq_common_data
@@ -87,22 +88,15 @@ def migrate_one_irq(k: Kernel, desc: irq_desc, cpu: int) -> bool:
 
 def irq_migrate_all_off_this_cpu(k: Kernel, cpu: int) -> None:
     """Move every line off ``cpu`` (which is already marked offline)."""
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
-
     for irq, desc in list(for_each_irq_desc(k)):
         flags = desc_lock_irqsave(k, desc)
         broken = migrate_one_irq(k, desc, cpu)
         desc_unlock_irqrestore(k, desc, flags)
         if broken and k.dyndbg:
-            from irqlab.kernel.printk import KERN_DEBUG
-
             k.pr(KERN_DEBUG, f"IRQ {irq}: no longer affine to CPU{cpu}")
 
 
 def irq_restore_affinity_of_irq(k: Kernel, desc: irq_desc, cpu: int) -> None:
-    from irqlab.kernel.irq.chip import irq_startup_managed
-    from irqlab.kernel.irq.manage_affinity import irq_set_affinity_locked
-
     d = desc.irq_data
     common = desc.irq_common_data
     st = common.state_use_accessors
@@ -119,8 +113,6 @@ def irq_restore_affinity_of_irq(k: Kernel, desc: irq_desc, cpu: int) -> None:
 
 def irq_affinity_online_cpu(k: Kernel, cpu: int) -> int:
     """CPU ``cpu`` came online: restart and re-target the managed lines that include it."""
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
-
     for _irq, desc in list(for_each_irq_desc(k)):
         flags = desc_lock_irqsave(k, desc)
         irq_restore_affinity_of_irq(k, desc, cpu)
@@ -138,8 +130,6 @@ def cpu_down(k: Kernel, cpu_id: int) -> int:
     # SIMPLIFICATION: no stop_machine and no hotplug state machine: the teardown runs in one step;
     # per-CPU kthreads (ksoftirqd/N, bound workers) are not parked but migrate like other tasks.
     """
-    from irqlab.kernel.printk import KERN_INFO, KERN_NOTICE
-
     if not 0 <= cpu_id < len(k.cpus):
         return -EINVAL
     cpu = k.cpus[cpu_id]
@@ -162,8 +152,6 @@ def cpu_down(k: Kernel, cpu_id: int) -> int:
 
 def cpu_up(k: Kernel, cpu_id: int) -> int:
     """Bring CPU ``cpu_id`` back: tick, interrupt controller, managed IRQs. 0, -EINVAL or 1 if online."""
-    from irqlab.kernel.printk import KERN_INFO
-
     if not 0 <= cpu_id < len(k.cpus):
         return -EINVAL
     cpu = k.cpus[cpu_id]
@@ -183,7 +171,6 @@ def _migrate_timers(k: Kernel, dead: Any, target: Any) -> None:
     """hrtimers_cpu_dying() + timers_dead_cpu(): move queued timers to ``target`` (the tick stops)."""
     import heapq
 
-    from irqlab.kernel.time.hrtimer import HrtimerBase, _enqueue, hrtimer_try_to_cancel, program_clockevent
 
     hrtimer_try_to_cancel(dead.tick)
     base: HrtimerBase = dead.hrtimer_base
@@ -206,7 +193,6 @@ def _migrate_timers(k: Kernel, dead: Any, target: Any) -> None:
         if lst:
             getattr(target, lst_name).extend(lst)
             lst.clear()
-            from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ
 
             target.softirq_pending |= 1 << (HI_SOFTIRQ if lst_name == "tasklet_hi_vec" else TASKLET_SOFTIRQ)
     k.tick.nohz_reprogram(target)
@@ -229,8 +215,6 @@ def _migrate_tasks(k: Kernel, dead: Any) -> None:
 
 def remove_cpu(cpu: int) -> int:
     """Take ``cpu`` offline (kernel/cpu.c). 0 on success, 1 if already offline, -EINVAL, -EBUSY. May sleep."""
-    from irqlab.kernel.core import kernel
-
     k = kernel()
     ret = cpu_down(k, cpu)
     c = k.cpu
@@ -242,8 +226,6 @@ def remove_cpu(cpu: int) -> int:
 
 def add_cpu(cpu: int) -> int:
     """Bring ``cpu`` online again (kernel/cpu.c). 0 on success, 1 if already online, -EINVAL. May sleep."""
-    from irqlab.kernel.core import kernel
-
     return cpu_up(kernel(), cpu)
 
 

@@ -12,7 +12,10 @@ from typing import Any
 
 from irqlab.errno import ENOENT
 from irqlab.kernel.core import kernel
+from irqlab.kernel.irq.irqdesc import irq_alloc_descs, irq_free_descs
+from irqlab.kernel.irq.manage import free_irq, request_any_context_irq, request_threaded_irq
 from irqlab.kernel.irq.types import IrqHandler
+from irqlab.kernel.printk import dev_name
 
 
 class devres:
@@ -75,9 +78,6 @@ def _devres_destroy(dev: Any, name: str, match: Callable[[devres], bool]) -> int
 def devm_request_threaded_irq(dev: Any, irq: int, handler: IrqHandler | None, thread_fn: IrqHandler | None,
                               irqflags: int, devname: str | None, dev_id: Any) -> int:  # fmt: skip
     """request_threaded_irq() freed automatically when ``dev`` is removed (devname None: dev_name(dev))."""
-    from irqlab.kernel.irq.manage import free_irq, request_threaded_irq
-    from irqlab.kernel.printk import dev_name
-
     if devname is None:
         devname = dev_name(dev)
     rc = request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id)
@@ -96,9 +96,6 @@ def devm_request_irq(dev: Any, irq: int, handler: IrqHandler, irqflags: int, dev
 def devm_request_any_context_irq(dev: Any, irq: int, handler: IrqHandler, irqflags: int, devname: str | None,
                                  dev_id: Any) -> int:  # fmt: skip
     """request_any_context_irq() freed automatically; returns IRQC_IS_HARDIRQ/IRQC_IS_NESTED or -errno."""
-    from irqlab.kernel.irq.manage import free_irq, request_any_context_irq
-    from irqlab.kernel.printk import dev_name
-
     if devname is None:
         devname = dev_name(dev)
     rc = request_any_context_irq(irq, handler, irqflags, devname, dev_id)
@@ -110,8 +107,6 @@ def devm_request_any_context_irq(dev: Any, irq: int, handler: IrqHandler, irqfla
 
 def devm_free_irq(dev: Any, irq: int, dev_id: Any) -> None:
     """Free an IRQ requested with devm_request_*irq() before the device goes away."""
-    from irqlab.kernel.irq.manage import free_irq
-
     k = kernel()
     if _devres_destroy(dev, "devm_irq_release", lambda dr: dr.data == (irq, dev_id)):
         k.bugs.warn("kernel/irq/devres.c", 151, None)
@@ -120,8 +115,6 @@ def devm_free_irq(dev: Any, irq: int, dev_id: Any) -> None:
 
 def devm_irq_alloc_descs(dev: Any, irq: int, from_: int, cnt: int, node: int = -1) -> int:
     """irq_alloc_descs() freed with ``dev``; the first irq or a negative errno."""
-    from irqlab.kernel.irq.irqdesc import irq_alloc_descs, irq_free_descs
-
     base = irq_alloc_descs(irq, from_, cnt, node)
     if base < 0:
         return base

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from irqlab.kernel.irq.handle import print_irq_desc
+from irqlab.kernel.irq.irqdesc import irq_subsys
 from irqlab.kernel.irq.types import IRQCHIP_SKIP_SET_WAKE, irq_chip, irq_data
 
 
@@ -14,9 +16,6 @@ def _noop_ret(d: irq_data) -> int:
 
 
 def _ack_bad(d: irq_data) -> None:
-    from irqlab.kernel.irq.handle import print_irq_desc
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     desc = d.desc
     print_irq_desc(desc.k, d.irq, desc)
     irq_subsys(desc.k).irq_err_count += 1

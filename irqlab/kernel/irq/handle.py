@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.irq.internals import desc_lock, desc_unlock, kstat_incr_irqs_this_cpu
+from irqlab.kernel.irq.irqdesc import irq_subsys
 from irqlab.kernel.irq.types import (
     IRQ_LEVEL,
     IRQ_NO_DEBUG,
@@ -28,6 +29,8 @@ from irqlab.kernel.irq.types import (
     irq_desc,
     irqaction,
 )
+from irqlab.kernel.printk import KERN_DEFAULT, KERN_WARNING, RateLimitState, vprintk
+from irqlab.kernel.printk import __ratelimit as ratelimit
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -45,16 +48,12 @@ def handle_bad_irq(desc: irq_desc) -> None:
     k = desc.k
     print_irq_desc(k, desc.irq_data.irq, desc)
     kstat_incr_irqs_this_cpu(k, desc)
-    from irqlab.kernel.irq.irqdesc import irq_subsys
 
     irq_subsys(k).irq_err_count += 1
 
 
 def print_irq_desc(k: Kernel, irq: int, desc: irq_desc) -> None:
     """kernel/irq/debug.h print_irq_desc(), rate limited to 5 reports per 5 seconds."""
-    from irqlab.kernel.printk import KERN_DEFAULT, RateLimitState, vprintk
-    from irqlab.kernel.printk import __ratelimit as ratelimit  # type: ignore[attr-defined]
-
     rs = k.ratelimits.get("print_irq_desc")
     if rs is None:
         rs = k.ratelimits["print_irq_desc"] = RateLimitState(5 * k.hz, 5)
@@ -81,8 +80,6 @@ def print_irq_desc(k: Kernel, irq: int, desc: irq_desc) -> None:
 
 def warn_no_thread(k: Kernel, irq: int, action: irqaction) -> None:
     """A handler returned IRQ_WAKE_THREAD without a thread function: warn once per action."""
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     if action.thread_flags >> IRQTF_WARNED & 1:
         return
     action.thread_flags |= 1 << IRQTF_WARNED

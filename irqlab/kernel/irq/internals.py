@@ -16,6 +16,7 @@ from irqlab.kernel.irq.types import (
     IRQD_IRQ_STARTED,
     irq_desc,
 )
+from irqlab.kernel.locking.spinlock import _spin_bug, spin_until_handed_over
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -61,8 +62,6 @@ def desc_unlock(k: Kernel, desc: irq_desc) -> None:
 
 
 def _desc_spin(k: Kernel, desc: irq_desc) -> None:
-    from irqlab.kernel.locking.spinlock import _spin_bug, spin_until_handed_over
-
     cpu = k.cpu
     assert cpu is not None
     lock = desc.lock

@@ -12,8 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from irqlab.errno import EINVAL, ENOMEM
+from irqlab.errno import EINVAL, ENOMEM, ERR_PTR
 from irqlab.kernel.core import kernel
+from irqlab.kernel.cpu import raise_interrupt
+from irqlab.kernel.irq.chip import irq_modify_status, irq_set_chip, irq_set_chip_data, irq_set_handler
+from irqlab.kernel.irq.chip_flow import handle_simple_irq
+from irqlab.kernel.irq.devres import devres_add_action
+from irqlab.kernel.irq.irqdomain import irq_domain_create_linear, irq_domain_ops, irq_domain_remove, irq_resolve_mapping
 from irqlab.kernel.irq.types import (
     IRQ_NOAUTOEN,
     IRQ_NOPROBE,
@@ -69,8 +74,6 @@ def _raise(k: Kernel, cpu: CPU) -> None:
     if k.ipi_hook is not None:
         k.send_ipi(cpu, IPI_IRQ_WORK)
     else:
-        from irqlab.kernel.cpu import raise_interrupt
-
         raise_interrupt(k, cpu, irq_work_run)
 
 
@@ -181,9 +184,6 @@ irq_sim_irqchip = irq_chip(
 
 def irq_sim_handle_irq(work_ctx: irq_sim_work_ctx) -> None:
     """The irq_work: run handle_simple_irq() for each pending line, lowest hwirq first. Hardirq."""
-    from irqlab.kernel.irq.chip_flow import handle_simple_irq
-    from irqlab.kernel.irq.irqdomain import irq_resolve_mapping
-
     while work_ctx.pending:
         p = work_ctx.pending
         offset = (p & -p).bit_length() - 1
@@ -194,9 +194,6 @@ def irq_sim_handle_irq(work_ctx: irq_sim_work_ctx) -> None:
 
 
 def irq_sim_domain_map(domain: irq_domain, virq: int, hw: int) -> int:
-    from irqlab.kernel.irq.chip import irq_modify_status, irq_set_chip, irq_set_chip_data, irq_set_handler
-    from irqlab.kernel.irq.chip_flow import handle_simple_irq
-
     work_ctx: irq_sim_work_ctx = domain.host_data
     irq_set_chip(virq, irq_sim_irqchip)
     irq_set_chip_data(virq, irq_sim_irq_ctx(work_ctx))
@@ -206,8 +203,6 @@ def irq_sim_domain_map(domain: irq_domain, virq: int, hw: int) -> int:
 
 
 def irq_sim_domain_unmap(domain: irq_domain, virq: int) -> None:
-    from irqlab.kernel.irq.chip import irq_set_chip, irq_set_handler
-
     irq_set_handler(virq, None)
     irq_set_chip(virq, None)
 
@@ -215,9 +210,6 @@ def irq_sim_domain_unmap(domain: irq_domain, virq: int) -> None:
 def irq_domain_create_sim_full(fwnode: fwnode_handle | None, num_irqs: int, ops: irq_sim_ops | None,
                                data: Any) -> Any:  # fmt: skip
     """A new simulated-interrupt domain of ``num_irqs`` lines (hwirq 0..num_irqs-1), with callbacks."""
-    from irqlab.errno import ERR_PTR
-    from irqlab.kernel.irq.irqdomain import irq_domain_create_linear, irq_domain_ops
-
     if num_irqs <= 0:
         return ERR_PTR(-ENOMEM)
     work_ctx = irq_sim_work_ctx(num_irqs, ops, data)
@@ -234,15 +226,11 @@ def irq_domain_create_sim(fwnode: fwnode_handle | None, num_irqs: int) -> Any:
 
 def irq_domain_remove_sim(domain: irq_domain) -> None:
     """Remove a domain made by irq_domain_create_sim() (dispose of its mappings first)."""
-    from irqlab.kernel.irq.irqdomain import irq_domain_remove
-
     irq_domain_remove(domain)
 
 
 def devm_irq_domain_create_sim(dev: Any, fwnode: fwnode_handle | None, num_irqs: int) -> Any:
     """irq_domain_create_sim() released with ``dev``."""
-    from irqlab.kernel.irq.devres import devres_add_action
-
     domain = irq_domain_create_sim(fwnode, num_irqs)
     devres_add_action(dev, lambda: irq_domain_remove_sim(domain), "devm_irq_domain_create_sim")
     return domain

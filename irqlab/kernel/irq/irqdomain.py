@@ -12,6 +12,24 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL, ENOENT, ENOMEM, ENOSYS, EPERM
 from irqlab.kernel.core import kernel
+from irqlab.kernel.irq.chip import (
+    __irq_set_handler,
+    irq_clear_status_flags,
+    irq_set_chip_and_handler,
+    irq_set_handler,
+    irq_set_handler_data,
+    irq_set_irq_type,
+    irq_set_status_flags,
+    no_irq_chip,
+)
+from irqlab.kernel.irq.irqdesc import (
+    __irq_alloc_descs,
+    irq_alloc_descs,
+    irq_free_desc,
+    irq_free_descs,
+    irq_subsys,
+    irq_to_desc,
+)
 from irqlab.kernel.irq.types import (
     IRQ_NOREQUEST,
     IRQ_TYPE_NONE,
@@ -22,7 +40,9 @@ from irqlab.kernel.irq.types import (
     irq_chip,
     irq_data,
     irq_desc,
+    irqd_set_trigger_type,
 )
+from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
 
 if TYPE_CHECKING:
     from irqlab.kernel.irq.irqdesc import irq_affinity_desc
@@ -112,8 +132,6 @@ class irq_domain:
 
 
 def _subsys(k: Kernel) -> Any:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     return irq_subsys(k)
 
 
@@ -151,9 +169,6 @@ def irq_domain_add_tree(of_node: fwnode_handle | None, ops: irq_domain_ops, host
 def irq_domain_create_simple(fwnode: fwnode_handle | None, size: int, first_irq: int, ops: irq_domain_ops,
                              host_data: Any) -> irq_domain:  # fmt: skip
     """A linear domain; with ``first_irq`` > 0 the virqs first_irq.. are preallocated and mapped."""
-    from irqlab.kernel.irq.irqdesc import irq_alloc_descs
-    from irqlab.kernel.printk import KERN_INFO, vprintk
-
     domain = irq_domain_create_linear(fwnode, size, ops, host_data)
     if first_irq > 0:
         rc = irq_alloc_descs(first_irq, first_irq, size, NUMA_NO_NODE)
@@ -234,10 +249,6 @@ def irq_domain_clear_mapping(domain: irq_domain, hwirq: int) -> None:
 
 def irq_domain_associate(domain: irq_domain, virq: int, hwirq: int) -> int:
     """Map ``hwirq`` to the already allocated ``virq`` (calling ops.map). 0 or a negative errno."""
-    from irqlab.kernel.irq.chip import irq_clear_status_flags
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-    from irqlab.kernel.printk import KERN_INFO, vprintk
-
     k = kernel()
     desc = irq_to_desc(virq)
     if hwirq >= domain.hwirq_max:
@@ -274,9 +285,6 @@ def irq_domain_associate_many(domain: irq_domain, irq_base: int, hwirq_base: int
 
 
 def irq_domain_disassociate(domain: irq_domain, irq: int) -> None:
-    from irqlab.kernel.irq.chip import irq_set_chip_and_handler, irq_set_status_flags
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     desc = irq_to_desc(irq)
     if desc is None or desc.irq_data.domain is not domain:
         return
@@ -294,8 +302,6 @@ def irq_domain_disassociate(domain: irq_domain, irq: int) -> None:
 def irq_domain_alloc_descs(virq: int, cnt: int, hwirq: int, node: int,
                            affinity: list[irq_affinity_desc] | None = None) -> int:  # fmt: skip
     """Allocate descriptors at ``virq``, or first-fit from hint ``hwirq % nr_irqs`` (never 0). May sleep."""
-    from irqlab.kernel.irq.irqdesc import __irq_alloc_descs
-
     if virq >= 0:
         return __irq_alloc_descs(virq, virq, cnt, node, None, affinity)
     hint = hwirq % _subsys(kernel()).nr_irqs
@@ -310,8 +316,6 @@ def irq_domain_alloc_descs(virq: int, cnt: int, hwirq: int, node: int,
 def irq_create_mapping_affinity(domain: irq_domain | None, hwirq: int,
                                 affinity: irq_affinity_desc | None = None) -> int:  # fmt: skip
     """The virq of ``hwirq`` in ``domain``, creating the mapping if needed; 0 on failure. May sleep."""
-    from irqlab.kernel.irq.irqdesc import irq_free_desc
-
     k = kernel()
     if domain is None:
         domain = _subsys(k).default_domain
@@ -358,8 +362,6 @@ def irq_linear_revmap(domain: irq_domain, hwirq: int) -> int:
 
 def irq_dispose_mapping(virq: int) -> None:
     """Undo irq_create_mapping()/irq_create_fwspec_mapping() and free the descriptor. May sleep."""
-    from irqlab.kernel.irq.irqdesc import irq_free_desc, irq_to_desc
-
     desc = irq_to_desc(virq)
     if desc is None or desc.irq_data.domain is None:
         return
@@ -422,10 +424,6 @@ def irq_create_fwspec_mapping(fwspec: irq_fwspec) -> int:
 
     Also programs the trigger type from the specifier. Returns the virq, 0 on failure. May sleep.
     """
-    from irqlab.kernel.irq.chip import irq_set_irq_type
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-    from irqlab.kernel.irq.types import irqd_set_trigger_type
-
     k = kernel()
     domain = irq_find_matching_fwnode(fwspec.fwnode, DOMAIN_BUS_WIRED) if fwspec.fwnode is not None else None
     if domain is None and fwspec.fwnode is not None:
@@ -448,7 +446,6 @@ def irq_create_fwspec_mapping(fwspec: irq_fwspec) -> int:
         if cur == IRQ_TYPE_NONE:
             irqd_set_trigger_type(desc.irq_data, type_)
             return virq
-        from irqlab.kernel.printk import KERN_WARNING, vprintk
 
         vprintk(k, KERN_WARNING + "type mismatch, failed to map hwirq-%lu for %s!\n", (hwirq, domain.name))
         return 0
@@ -473,8 +470,6 @@ def irq_create_fwspec_mapping(fwspec: irq_fwspec) -> int:
 
 def irq_domain_get_irq_data(domain: irq_domain, virq: int) -> irq_data | None:
     """The irq_data of ``virq`` at the level of ``domain``."""
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     desc = irq_to_desc(virq)
     d: irq_data | None = desc.irq_data if desc is not None else None
     while d is not None:
@@ -486,7 +481,6 @@ def irq_domain_get_irq_data(domain: irq_domain, virq: int) -> irq_data | None:
 
 def irq_domain_set_hwirq_and_chip(domain: irq_domain, virq: int, hwirq: int, chip: irq_chip | None,
                                   chip_data: Any) -> int:  # fmt: skip
-    from irqlab.kernel.irq.chip import no_irq_chip
 
     d = irq_domain_get_irq_data(domain, virq)
     if d is None:
@@ -500,16 +494,12 @@ def irq_domain_set_hwirq_and_chip(domain: irq_domain, virq: int, hwirq: int, chi
 def irq_domain_set_info(domain: irq_domain, virq: int, hwirq: int, chip: irq_chip | None, chip_data: Any,
                         handler: Any, handler_data: Any, handler_name: str | None) -> None:  # fmt: skip
     """Set hwirq, chip and chip data at this level, and the flow handler of the virq."""
-    from irqlab.kernel.irq.chip import __irq_set_handler, irq_set_handler_data
-
     irq_domain_set_hwirq_and_chip(domain, virq, hwirq, chip, chip_data)
     __irq_set_handler(virq, handler, 0, handler_name)
     irq_set_handler_data(virq, handler_data)
 
 
 def irq_domain_reset_irq_data(d: irq_data) -> None:
-    from irqlab.kernel.irq.chip import no_irq_chip
-
     d.hwirq = 0
     d.chip = no_irq_chip
     d.chip_data = None
@@ -539,8 +529,6 @@ def irq_domain_free_irqs_common(domain: irq_domain, virq: int, nr_irqs: int) -> 
 
 def irq_domain_free_irqs_top(domain: irq_domain, virq: int, nr_irqs: int) -> None:
     """ops.free of a root domain: reset chip and handler data, then the parent."""
-    from irqlab.kernel.irq.chip import irq_set_handler, irq_set_handler_data
-
     for i in range(nr_irqs):
         irq_set_handler_data(virq + i, None)
         irq_set_handler(virq + i, None)
@@ -548,8 +536,6 @@ def irq_domain_free_irqs_top(domain: irq_domain, virq: int, nr_irqs: int) -> Non
 
 
 def _alloc_irq_data(domain: irq_domain, virq: int, nr_irqs: int) -> int:
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     for i in range(nr_irqs):
         desc = irq_to_desc(virq + i)
         if desc is None:
@@ -568,8 +554,6 @@ def _alloc_irq_data(domain: irq_domain, virq: int, nr_irqs: int) -> int:
 
 def irq_domain_alloc_irqs_locked(domain: irq_domain, irq_base: int, nr_irqs: int, node: int, arg: Any,
                                  realloc: bool, affinity: list[irq_affinity_desc] | None) -> int:  # fmt: skip
-    from irqlab.kernel.irq.chip import irq_clear_status_flags
-    from irqlab.kernel.irq.irqdesc import irq_free_descs, irq_to_desc
 
     if realloc and irq_base >= 0:
         virq = irq_base
@@ -624,8 +608,6 @@ def irq_domain_alloc_irqs(domain: irq_domain, nr_irqs: int, node: int, arg: Any)
 
 def irq_domain_free_irqs(virq: int, nr_irqs: int) -> None:
     """Free virqs allocated with irq_domain_alloc_irqs() (every level, then the descriptors)."""
-    from irqlab.kernel.irq.irqdesc import irq_free_descs, irq_to_desc
-
     desc = irq_to_desc(virq)
     if desc is None or desc.irq_data.domain is None:
         return

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EBUSY, EINVAL, ENOSYS, ENOTCONN, ENXIO
 from irqlab.kernel.core import kernel
-from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK
+from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK, burn
+from irqlab.kernel.irq import manage_thread as mt
 from irqlab.kernel.irq.chip import (
     irq_activate,
     irq_disable,
@@ -31,11 +32,17 @@ from irqlab.kernel.irq.internals import (
     desc_lock_irqsave,
     desc_unlock_irqrestore,
 )
+from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
+from irqlab.kernel.irq.irqdomain import irq_domain_deactivate_irq
+from irqlab.kernel.irq.manage_affinity import __irq_get_irqchip_state
+from irqlab.kernel.irq.pm import irq_pm_install_action, irq_pm_remove_action
+from irqlab.kernel.irq.proc import register_handler_proc, register_irq_proc, unregister_handler_proc
 from irqlab.kernel.irq.types import (
     IRQ_DISABLE_UNLAZY,
     IRQ_LEVEL,
     IRQ_NO_BALANCING,
     IRQ_NO_DEBUG,
+    IRQ_NONE,
     IRQ_NOPROBE,
     IRQ_NOTCONNECTED,
     IRQ_PER_CPU,
@@ -84,7 +91,13 @@ from irqlab.kernel.irq.types import (
     irq_settings_is_nested_thread,
     irq_settings_is_per_cpu_devid,
     irqaction,
+    irqd_set_trigger_type,
+    irqd_trigger_type_was_set,
 )
+from irqlab.kernel.locking.mutex import mutex_lock, mutex_unlock
+from irqlab.kernel.printk import KERN_DEBUG, KERN_ERR, KERN_WARNING, vprintk
+from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.sched.wait import wait_event
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -93,8 +106,6 @@ pr_fmt = "genirq: "
 
 
 def _pr(k: Kernel, level: str, fmt: str, *args: Any) -> None:
-    from irqlab.kernel.printk import vprintk
-
     vprintk(k, level + pr_fmt + fmt, args)
 
 
@@ -107,8 +118,6 @@ def _warn(k: Kernel, line: int, fmt: str | None, *args: Any, once: bool = False)
 
 
 def _to_desc(irq: int) -> irq_desc | None:
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     return irq_to_desc(irq)
 
 
@@ -122,8 +131,6 @@ def _in_interrupt(k: Kernel) -> bool:
 
 def _spin_until(k: Kernel, cond: Any, step: int = 100) -> None:
     """Busy-wait (cpu_relax loop) until ``cond()``; each poll lets ``step`` ns pass."""
-    from irqlab.kernel.cpu import burn
-
     while not cond():
         if k.cpu is None:
             return
@@ -138,15 +145,12 @@ def __synchronize_hardirq(desc: irq_desc, sync_chip: bool) -> None:
         _spin_until(k, lambda: not common.state_use_accessors & IRQD_IRQ_INPROGRESS)
         inprogress = bool(common.state_use_accessors & IRQD_IRQ_INPROGRESS)
         if not inprogress and sync_chip:
-            from irqlab.kernel.irq.manage_affinity import __irq_get_irqchip_state
-
             ret, active = __irq_get_irqchip_state(d, IRQCHIP_STATE_ACTIVE)
             inprogress = not ret and active
         if not inprogress:
             return
         if k.cpu is None:
             return
-        from irqlab.kernel.cpu import burn
 
         burn(k, 100, True)
 
@@ -163,8 +167,6 @@ def synchronize_hardirq(irq: int) -> bool:
 
 
 def __synchronize_irq(desc: irq_desc) -> None:
-    from irqlab.kernel.sched.wait import wait_event
-
     __synchronize_hardirq(desc, True)
     if desc.k.cpu is not None and desc.threads_active:
         wait_event(desc.wait_for_threads, lambda: not desc.threads_active)
@@ -208,8 +210,6 @@ def disable_irq_nosync(irq: int) -> None:
 
 def disable_irq(irq: int) -> None:
     """Disable ``irq`` and wait for its running hardirq and threaded handlers. May sleep."""
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = kernel()
     if k.cpu is not None:
         might_sleep_at(k, "kernel/irq/manage.c", 729)
@@ -226,8 +226,6 @@ def disable_hardirq(irq: int) -> bool:
 
 def __enable_irq(desc: irq_desc) -> None:
     """Undo one disable: at depth 1 the line is started (or enabled) and pending edges are resent."""
-    from irqlab.kernel.printk import KERN_WARNING
-
     k = desc.k
     depth = desc.depth
     if depth == 0 or (depth == 1 and desc.istate & IRQS_SUSPENDED):
@@ -243,8 +241,6 @@ def __enable_irq(desc: irq_desc) -> None:
 def enable_irq(irq: int) -> None:
     """Undo one disable_irq()/disable_irq_nosync() of ``irq``; at depth 0 the line is started again and a
     pending edge is replayed. Any context (the chip's bus lock may sleep on slow-bus chips)."""
-    from irqlab.kernel.printk import KERN_ERR
-
     desc = _to_desc(irq)
     if desc is None:
         return
@@ -333,8 +329,6 @@ def can_request_irq(irq: int, irqflags: int) -> bool:
 
 def __irq_set_trigger(desc: irq_desc, flags: int) -> int:
     """Program the trigger type at the chip and record it (IRQD_LEVEL, IRQ_LEVEL). 0 or an errno."""
-    from irqlab.kernel.printk import KERN_DEBUG, KERN_ERR
-
     k = desc.k
     chip = desc.irq_data.chip
     if chip is None or chip.irq_set_type is None:
@@ -390,7 +384,6 @@ def irq_default_primary_handler(irq: int, dev_id: Any) -> int:
 def irq_nested_primary_handler(irq: int, dev_id: Any) -> int:
     k = kernel()
     _warn(k, 1122, "Primary handler called for nested irq %d\n", irq)
-    from irqlab.kernel.irq.types import IRQ_NONE
 
     return IRQ_NONE
 
@@ -398,7 +391,6 @@ def irq_nested_primary_handler(irq: int, dev_id: Any) -> int:
 def irq_forced_secondary_handler(irq: int, dev_id: Any) -> int:
     k = kernel()
     _warn(k, 1128, "Secondary action handler called for irq %d\n", irq)
-    from irqlab.kernel.irq.types import IRQ_NONE
 
     return IRQ_NONE
 
@@ -419,7 +411,6 @@ def irq_release_resources(desc: irq_desc) -> None:
 def _request_mutex_lock(k: Kernel, desc: irq_desc) -> bool:
     if k.cpu is None:
         return False
-    from irqlab.kernel.locking.mutex import mutex_lock
 
     mutex_lock(desc.request_mutex)
     return True
@@ -427,18 +418,11 @@ def _request_mutex_lock(k: Kernel, desc: irq_desc) -> bool:
 
 def _request_mutex_unlock(desc: irq_desc, held: bool) -> None:
     if held:
-        from irqlab.kernel.locking.mutex import mutex_unlock
-
         mutex_unlock(desc.request_mutex)
 
 
 def __setup_irq(irq: int, desc: irq_desc, new: irqaction) -> int:
     """Install ``new`` on ``desc``: sharing checks, threads, trigger, startup. 0 or a negative errno."""
-    from irqlab.kernel.irq import manage_thread as mt
-    from irqlab.kernel.irq.pm import irq_pm_install_action
-    from irqlab.kernel.irq.proc import register_handler_proc, register_irq_proc
-    from irqlab.kernel.printk import KERN_ERR, KERN_WARNING
-
     k = desc.k
     if desc.irq_data.chip is no_irq_chip:
         return -ENOSYS
@@ -487,8 +471,6 @@ def __setup_irq(irq: int, desc: irq_desc, new: irqaction) -> int:
                 desc.irq_data.chip.name)  # fmt: skip
             ret = -EINVAL
         else:
-            from irqlab.kernel.irq.types import irqd_set_trigger_type, irqd_trigger_type_was_set
-
             if irqd_trigger_type_was_set(desc.irq_data):
                 oldtype = common.state_use_accessors & IRQD_TRIGGER_MASK
             else:
@@ -532,8 +514,6 @@ def __setup_irq(irq: int, desc: irq_desc, new: irqaction) -> int:
         if not ret:
             ret = irq_activate(desc)
         if not ret:
-            from irqlab.kernel.irq.irqdesc import irq_subsys
-
             desc.istate &= ~(IRQS_AUTODETECT | IRQS_SPURIOUS_DISABLED | IRQS_ONESHOT | IRQS_WAITING)
             common.state_use_accessors &= ~IRQD_IRQ_INPROGRESS
             if new.flags & IRQF_PERCPU:
@@ -592,11 +572,6 @@ def __setup_irq(irq: int, desc: irq_desc, new: irqaction) -> int:
 
 def __free_irq(desc: irq_desc, dev_id: Any) -> irqaction | None:
     """Remove the action of ``dev_id``; the last one shuts the line down. Returns the action or None."""
-    from irqlab.kernel.irq import manage_thread as mt
-    from irqlab.kernel.irq.irqdomain import irq_domain_deactivate_irq
-    from irqlab.kernel.irq.pm import irq_pm_remove_action
-    from irqlab.kernel.irq.proc import unregister_handler_proc
-
     k = desc.k
     irq = desc.irq_data.irq
     if _in_interrupt(k):

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING
 from irqlab.errno import EINVAL, ENODEV
 from irqlab.kernel.core import kernel
 from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock, desc_lock_irqsave, desc_unlock_irqrestore
+from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
 from irqlab.kernel.irq.types import (
     IRQ_SET_MASK_OK,
     IRQ_SET_MASK_OK_DONE,
     IRQ_SET_MASK_OK_NOCOPY,
+    IRQD_ACTIVATED,
     IRQD_AFFINITY_MANAGED,
+    IRQD_AFFINITY_ON_ACTIVATE,
     IRQD_AFFINITY_SET,
     IRQD_NO_BALANCING,
     IRQD_PER_CPU,
@@ -23,20 +26,17 @@ from irqlab.kernel.irq.types import (
     irq_data,
     irq_desc,
 )
+from irqlab.kernel.printk import KERN_WARNING, vprintk
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
 
 def _to_desc(irq: int) -> irq_desc | None:
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     return irq_to_desc(irq)
 
 
 def _pr(k: Kernel, level: str, fmt: str, *args: object) -> None:
-    from irqlab.kernel.printk import vprintk
-
     vprintk(k, level + "genirq: " + fmt, args)
 
 
@@ -85,15 +85,12 @@ def irq_validate_effective_affinity(data: irq_data) -> None:
     if key in k.ratelimits:
         return
     k.ratelimits[key] = None
-    from irqlab.kernel.printk import KERN_WARNING
 
     _pr(k, KERN_WARNING, "irq_chip %s did not update eff. affinity mask of irq %u\n", data.chip.name, data.irq)
 
 
 def irq_do_set_affinity(data: irq_data, mask: int, force: bool) -> int:
     """Ask the chip to route the line to ``mask`` (a CPU bitmask); 0 or a negative errno."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     desc = data.desc
     chip = data.chip
     if chip is None or chip.irq_set_affinity is None:
@@ -119,7 +116,6 @@ def irq_set_affinity_locked(data: irq_data, mask: int, force: bool) -> int:
     chip = data.chip
     if chip is None or chip.irq_set_affinity is None:
         return -EINVAL
-    from irqlab.kernel.irq.types import IRQD_ACTIVATED, IRQD_AFFINITY_ON_ACTIVATE
 
     desc = data.desc
     st = desc.irq_common_data.state_use_accessors
@@ -134,8 +130,6 @@ def irq_set_affinity_locked(data: irq_data, mask: int, force: bool) -> int:
 
 
 def __irq_set_affinity(irq: int, mask: int, force: bool) -> int:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     desc = _to_desc(irq)
     if desc is None:
         return -EINVAL
@@ -186,8 +180,6 @@ irq_set_affinity_hint = irq_set_affinity_and_hint
 
 def irq_setup_affinity(desc: irq_desc) -> int:
     """Pick the startup affinity: the preserved user/managed mask if it has an online CPU, else the default."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     if not __irq_can_set_affinity(desc):
         return 0
     st = irq_subsys(desc.k)
@@ -206,8 +198,6 @@ def irq_setup_affinity(desc: irq_desc) -> int:
 
 
 def irq_get_default_affinity() -> int:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     return irq_subsys(kernel()).default_affinity
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL
-from irqlab.kernel.core import kernel
+from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.irq.chip import irq_percpu_disable, irq_percpu_enable
 from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
+from irqlab.kernel.irq.irqdesc import irq_to_desc
+from irqlab.kernel.irq.manage import __irq_set_trigger, __setup_irq
+from irqlab.kernel.irq.proc import unregister_handler_proc
 from irqlab.kernel.irq.types import (
     IRQ_TYPE_NONE,
     IRQ_TYPE_SENSE_MASK,
@@ -31,15 +34,11 @@ if TYPE_CHECKING:
 
 
 def _desc(irq: int) -> irq_desc | None:
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     return irq_to_desc(irq)
 
 
 def __request_percpu_irq(irq: int, handler: IrqHandler, flags: int, devname: str, dev_id: Any) -> int:
     """Install the one per-CPU action of ``irq`` (flags: 0 or IRQF_TIMER). 0 or -EINVAL. May sleep."""
-    from irqlab.kernel.irq.manage import __setup_irq
-
     if dev_id is None:
         return -EINVAL
     desc = _desc(irq)
@@ -59,8 +58,6 @@ def request_percpu_irq(irq: int, handler: IrqHandler, devname: str, percpu_dev_i
 
 def enable_percpu_irq_on(k: Kernel, irq: int, type: int, cpu: int) -> None:
     """enable_percpu_irq() as CPU ``cpu`` runs it (boot code enables each CPU's copy this way)."""
-    from irqlab.kernel.irq.manage import __irq_set_trigger
-
     desc = _desc(irq)
     if desc is None or not irq_settings_is_per_cpu_devid(desc):
         return
@@ -79,16 +76,12 @@ def enable_percpu_irq_on(k: Kernel, irq: int, type: int, cpu: int) -> None:
 
 def enable_percpu_irq(irq: int, type: int) -> None:
     """Enable per-CPU ``irq`` on this CPU (with trigger ``type``, or the line's default)."""
-    from irqlab.kernel.core import on_cpu
-
     k = on_cpu()
     enable_percpu_irq_on(k, irq, type, k.cpu.id)  # type: ignore[union-attr]
 
 
 def disable_percpu_irq(irq: int) -> None:
     """Disable per-CPU ``irq`` on this CPU."""
-    from irqlab.kernel.core import on_cpu
-
     k = on_cpu()
     desc = _desc(irq)
     if desc is None or not irq_settings_is_per_cpu_devid(desc):
@@ -100,8 +93,6 @@ def disable_percpu_irq(irq: int) -> None:
 
 def irq_percpu_is_enabled(irq: int) -> bool:
     """Whether per-CPU ``irq`` is enabled on this CPU."""
-    from irqlab.kernel.core import on_cpu
-
     k = on_cpu()
     desc = _desc(irq)
     if desc is None or not irq_settings_is_per_cpu_devid(desc):
@@ -111,8 +102,6 @@ def irq_percpu_is_enabled(irq: int) -> bool:
 
 def free_percpu_irq(irq: int, dev_id: Any) -> None:
     """Remove the per-CPU action of ``irq``; it must be disabled on every CPU first."""
-    from irqlab.kernel.irq.proc import unregister_handler_proc
-
     k = kernel()
     desc = _desc(irq)
     if desc is None or not irq_settings_is_per_cpu_devid(desc):

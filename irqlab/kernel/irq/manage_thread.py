@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING
 from greenlet import GreenletExit
 
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.cpu import burn
 from irqlab.kernel.irq.chip import unmask_threaded_irq
+from irqlab.kernel.irq.handle import __irq_wake_thread
 from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock, desc_lock_irqsave, desc_unlock_irqrestore
+from irqlab.kernel.irq.irqdesc import irq_to_desc
+from irqlab.kernel.irq.manage import irq_default_primary_handler, irq_forced_secondary_handler
 from irqlab.kernel.irq.types import (
     IRQ_HANDLED,
     IRQ_WAKE_THREAD,
@@ -28,8 +32,15 @@ from irqlab.kernel.irq.types import (
     IRQTF_FORCED_THREAD,
     IRQTF_READY,
     irq_desc,
+    irq_settings_is_per_cpu_devid,
     irqaction,
 )
+from irqlab.kernel.kthread import kthread_stop
+from irqlab.kernel.preempt import local_bh_disable, local_bh_enable, local_irq_disable, local_irq_enable
+from irqlab.kernel.printk import KERN_ERR, vprintk
+from irqlab.kernel.sched.completion import wait_for_completion
+from irqlab.kernel.sched.core import SCHED_FIFO, TASK_INTERRUPTIBLE, TASK_RUNNING
+from irqlab.kernel.sched.wait import wait_event, wake_up
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -41,8 +52,6 @@ TASK_NEW = 0x0800
 
 def irq_setup_forced_threading(k: Kernel, new: irqaction) -> int:
     """threadirqs / PREEMPT_RT: move the primary handler into a thread (and the thread_fn into a secondary)."""
-    from irqlab.kernel.irq.manage import irq_default_primary_handler, irq_forced_secondary_handler
-
     if not k.force_irqthreads:
         return 0
     if new.flags & (IRQF_NO_THREAD | IRQF_PERCPU | IRQF_ONESHOT):
@@ -62,8 +71,6 @@ def irq_setup_forced_threading(k: Kernel, new: irqaction) -> int:
 
 def setup_irq_thread(k: Kernel, new: irqaction, irq: int, secondary: bool) -> None:
     """Create the (stopped) thread of ``new``: "irq/%d-%s", or "irq/%d-s-%s" for a forced secondary."""
-    from irqlab.kernel.sched.core import SCHED_FIFO
-
     name = f"irq/{irq}-s-{new.name}" if secondary else f"irq/{irq}-{new.name}"
     t = k.create_task(irq_thread, (new,), name)
     t.data["irq_action"] = new
@@ -85,16 +92,12 @@ def wake_up_and_wait_for_irq_thread_ready(desc: irq_desc, action: irqaction | No
     cpu = k.cpu
     if cpu is None or cpu.preempt_count or cpu.irqs_off or cpu.curr is cpu.idle:
         return
-    from irqlab.kernel.sched.wait import wait_event
 
     k.sched.preempt_check_local()
     wait_event(desc.wait_for_threads, lambda: action.thread_flags >> IRQTF_READY & 1)
 
 
 def _kthread_stop(k: Kernel, t: Task) -> None:
-    from irqlab.kernel.kthread import kthread_stop
-    from irqlab.kernel.sched.completion import wait_for_completion
-
     if t.state.value == "dead":
         return
     if t.raw_state & TASK_NEW:
@@ -125,16 +128,12 @@ def wake_threads_waitq(desc: irq_desc) -> None:
     """A thread run finished: wake synchronize_irq() waiters when no thread is active any more."""
     desc.threads_active -= 1
     if not desc.threads_active:
-        from irqlab.kernel.sched.wait import wake_up
-
         if desc.wait_for_threads.head:
             wake_up(desc.wait_for_threads)
 
 
 def irq_finalize_oneshot(k: Kernel, desc: irq_desc, action: irqaction) -> None:
     """A ONESHOT thread finished: unmask the line once no thread of it is pending and it is not disabled."""
-    from irqlab.kernel.irq.manage import irq_forced_secondary_handler
-
     if not desc.istate & IRQS_ONESHOT or action.handler is irq_forced_secondary_handler:
         return
     common = desc.irq_common_data
@@ -145,7 +144,6 @@ def irq_finalize_oneshot(k: Kernel, desc: irq_desc, action: irqaction) -> None:
             break
         desc_unlock_irqrestore(k, desc, flags)
         chip_bus_sync_unlock(desc)
-        from irqlab.kernel.cpu import burn
 
         burn(k, 100, True)
     if not action.thread_flags & _RUNTHREAD:
@@ -159,8 +157,6 @@ def irq_finalize_oneshot(k: Kernel, desc: irq_desc, action: irqaction) -> None:
 
 def irq_thread_check_affinity(k: Kernel, t: Task, desc: irq_desc, action: irqaction) -> None:
     """Move the thread to the line's effective affinity if it changed (IRQTF_AFFINITY)."""
-    from irqlab.kernel.sched.core import TASK_RUNNING
-
     bit = 1 << IRQTF_AFFINITY
     if not action.thread_flags & bit:
         return
@@ -176,8 +172,6 @@ def irq_thread_check_affinity(k: Kernel, t: Task, desc: irq_desc, action: irqact
 
 def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction) -> int:
     """Sleep until IRQTF_RUNTHREAD is set (0) or the thread is stopped (-1; after one last pending run)."""
-    from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, TASK_RUNNING
-
     while True:
         t.raw_state = TASK_INTERRUPTIBLE
         irq_thread_check_affinity(k, t, desc, action)
@@ -207,8 +201,6 @@ def irq_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
 
 def irq_forced_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     """A force-threaded primary handler runs with BHs (and, on !RT, interrupts) disabled."""
-    from irqlab.kernel.preempt import local_bh_disable, local_bh_enable, local_irq_disable, local_irq_enable
-
     local_bh_disable()
     if not k.preempt_rt:
         local_irq_disable()
@@ -236,8 +228,6 @@ def _call_thread_fn(k: Kernel, action: irqaction) -> int:
 
 
 def irq_wake_secondary(k: Kernel, desc: irq_desc, action: irqaction) -> None:
-    from irqlab.kernel.irq.handle import __irq_wake_thread
-
     sec = action.secondary
     if sec is None:
         k.bugs.warn("kernel/irq/manage.c", 1283, None, once_key=("manage.c", 1283))
@@ -249,9 +239,6 @@ def irq_wake_secondary(k: Kernel, desc: irq_desc, action: irqaction) -> None:
 
 def irq_thread(action: irqaction) -> int:
     """The body of "irq/%d-%s": wait for a wake, run the thread function, repeat until stopped."""
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-    from irqlab.kernel.sched.wait import wake_up
-
     k = on_cpu()
     t = k.cpu.curr  # type: ignore[union-attr]
     desc = irq_to_desc(action.irq)
@@ -276,8 +263,6 @@ def irq_thread(action: irqaction) -> int:
 
 def irq_thread_dtor(k: Kernel, t: Task, desc: irq_desc, action: irqaction) -> None:
     """An IRQ thread died: report it, drop its pending run, release its oneshot bit."""
-    from irqlab.kernel.printk import KERN_ERR, vprintk
-
     cpu = k.cpu
     if cpu is not None:
         cpu.preempt_count = 0
@@ -293,10 +278,6 @@ def irq_thread_dtor(k: Kernel, t: Task, desc: irq_desc, action: irqaction) -> No
 
 def irq_wake_thread(irq: int, dev_id: object) -> None:
     """Wake the thread of the action of ``irq`` identified by ``dev_id``."""
-    from irqlab.kernel.irq.handle import __irq_wake_thread
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-    from irqlab.kernel.irq.types import irq_settings_is_per_cpu_devid
-
     desc = irq_to_desc(irq)
     if desc is None:
         return

@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL, EIO, EOVERFLOW, ERANGE
+from irqlab.kernel.irq.chip import no_irq_chip
+from irqlab.kernel.irq.irqdesc import for_each_irq_desc, irq_subsys, irq_to_desc
+from irqlab.kernel.irq.manage_affinity import irq_can_set_affinity_usr, irq_set_affinity
 from irqlab.kernel.irq.types import irq_desc, irqaction
 
 if TYPE_CHECKING:
@@ -18,8 +21,6 @@ if TYPE_CHECKING:
 
 def register_irq_proc(irq: int, desc: irq_desc) -> None:
     """Create /proc/irq/<irq>/ (not for lines on no_irq_chip)."""
-    from irqlab.kernel.irq.chip import no_irq_chip
-
     if desc.irq_data.chip is no_irq_chip or desc.dir:
         return
     desc.dir = True
@@ -40,8 +41,6 @@ def name_unique(desc: irq_desc, new_action: irqaction) -> bool:
 
 def register_handler_proc(irq: int, action: irqaction) -> None:
     """Create /proc/irq/<irq>/<devname>/ if the name is unique on the line."""
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-
     desc = irq_to_desc(irq)
     if desc is None or not desc.dir or action.dir or not action.name or not name_unique(desc, action):
         return
@@ -54,8 +53,6 @@ def unregister_handler_proc(irq: int, action: irqaction) -> None:
 
 def init_irq_proc(k: Kernel) -> None:
     """Create /proc/irq/N for every descriptor that exists at boot."""
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
-
     for irq, desc in list(for_each_irq_desc(k)):
         register_irq_proc(irq, desc)
 
@@ -130,9 +127,6 @@ def cpumask_parselist(text: str, nbits: int) -> tuple[int, int]:
 
 def write_irq_affinity(k: Kernel, irq: int, text: str, is_list: bool) -> int:
     """/proc/irq/N/smp_affinity[_list] write: len(text), -EIO (can't set), -EINVAL, or the parse error."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-    from irqlab.kernel.irq.manage_affinity import irq_can_set_affinity_usr, irq_set_affinity
-
     st = irq_subsys(k)
     if not irq_can_set_affinity_usr(irq) or st.no_irq_affinity:
         return -EIO
@@ -149,8 +143,6 @@ def write_irq_affinity(k: Kernel, irq: int, text: str, is_list: bool) -> int:
 
 def write_default_affinity(k: Kernel, text: str) -> int:
     """/proc/irq/default_smp_affinity write: len(text), the parse error, or -EINVAL (no online CPU)."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     st = irq_subsys(k)
     err, mask = cpumask_parse(text, len(k.cpus))
     if err:

@@ -10,14 +10,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EBUSY, EINVAL
+from irqlab.kernel.core import on_cpu
+from irqlab.kernel.cpu import raise_interrupt, take_interrupts
+from irqlab.kernel.irq.chip import irq_chip_retrigger_hierarchy
+from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
+from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
 from irqlab.kernel.irq.types import (
     IRQ_LEVEL,
     IRQ_NESTED_THREAD,
+    IRQD_ACTIVATED,
     IRQD_HANDLE_ENFORCE_IRQCTX,
+    IRQD_IRQ_DISABLED,
     IRQS_PENDING,
     IRQS_REPLAY,
     irq_desc,
 )
+from irqlab.kernel.tasklet import tasklet_schedule, tasklet_setup, tasklet_struct
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -25,9 +33,6 @@ if TYPE_CHECKING:
 
 def resend_irqs(t: Any) -> None:
     """The resend tasklet: run the flow handler of every line on the resend list (IRQs off)."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     k = on_cpu()
     st = irq_subsys(k)
     cpu = k.cpu
@@ -42,15 +47,10 @@ def resend_irqs(t: Any) -> None:
     assert cpu is not None
     cpu.irqs_off = was_off
     if not was_off and cpu.irq_pending:
-        from irqlab.kernel.cpu import take_interrupts
-
         take_interrupts(k, cpu)
 
 
 def _resend_tasklet(k: Kernel) -> Any:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-    from irqlab.kernel.tasklet import tasklet_setup, tasklet_struct
-
     st = irq_subsys(k)
     if st.resend_tasklet is None:
         t = tasklet_struct(resend_irqs)
@@ -61,9 +61,6 @@ def _resend_tasklet(k: Kernel) -> Any:
 
 def irq_sw_resend(desc: irq_desc) -> int:
     """Queue ``desc`` for the resend tasklet (a nested line resends its parent). 0 or -EINVAL."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
-    from irqlab.kernel.tasklet import tasklet_schedule
-
     k = desc.k
     if desc.irq_common_data.state_use_accessors & IRQD_HANDLE_ENFORCE_IRQCTX:
         return -EINVAL
@@ -89,9 +86,6 @@ def irq_sw_resend(desc: irq_desc) -> int:
 def _schedule_on_cpu0(k: Kernel) -> None:
     """# SIMPLIFICATION: a resend with no CPU executing (scenario code enabling a line) queues the
     tasklet on CPU 0 and kicks that CPU with an interrupt that raises TASKLET_SOFTIRQ."""
-    from irqlab.kernel.cpu import raise_interrupt
-    from irqlab.kernel.tasklet import tasklet_schedule
-
     t = _resend_tasklet(k)
 
     def kick(cpu: Any) -> None:
@@ -102,8 +96,6 @@ def _schedule_on_cpu0(k: Kernel) -> None:
 
 def clear_irq_resend(desc: irq_desc) -> None:
     """Take ``desc`` off the resend list (the line is being shut down)."""
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     if desc.resend_node:
         st = irq_subsys(desc.k)
         if desc in st.resend_list:
@@ -112,8 +104,6 @@ def clear_irq_resend(desc: irq_desc) -> None:
 
 
 def try_retrigger(desc: irq_desc) -> int:
-    from irqlab.kernel.irq.chip import irq_chip_retrigger_hierarchy
-
     chip = desc.irq_data.chip
     if chip.irq_retrigger is not None:
         return int(chip.irq_retrigger(desc.irq_data))
@@ -140,10 +130,6 @@ def check_irq_resend(desc: irq_desc, inject: bool) -> int:
 
 def irq_inject_interrupt(irq: int) -> int:
     """Inject an interrupt for debugging (only on lines whose flow handler tolerates it). 0 or -errno."""
-    from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-    from irqlab.kernel.irq.types import IRQD_ACTIVATED, IRQD_IRQ_DISABLED
-
     desc = irq_to_desc(irq)
     if desc is None:
         return -EINVAL

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_MASK, SOFTIRQ_OFFSET
+from irqlab.kernel.printk import KERN_WARNING
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -134,7 +135,6 @@ class Locking:
         ]
         lines += self.held_locks_lines(cur) or [f"no locks held by {cur.comm}/{cur.pid}."]
         lines += ["", "stack backtrace:"] + k.bugs.dump_stack_lines(k.bugs.stack(4))
-        from irqlab.kernel.printk import KERN_WARNING
 
         # print_usage_bug() turns lockdep off (debug_locks_off) but does not taint the kernel.
         k.bugs._emit(KERN_WARNING, "\n".join(lines))

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import deque
 
 from irqlab.errno import EINTR, ETIME
-from irqlab.kernel.core import on_cpu
+from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.printk import KERN_WARNING
 from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
+from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.time.timer import schedule_timeout
 
 
 class mutex:
@@ -43,8 +46,6 @@ def _name(lock: mutex) -> str:
 
 # SIMPLIFICATION: a contended mutex blocks at once (no optimistic spinning) and is handed over in FIFO order.
 def _lock(lock: mutex, what: str) -> int:
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = on_cpu()
     might_sleep_at(k, "kernel/locking/mutex.c", 283)
     cur = k.cpu.curr  # type: ignore[union-attr]
@@ -66,7 +67,6 @@ def _lock(lock: mutex, what: str) -> int:
             "",
             " *** DEADLOCK ***",
         ]
-        from irqlab.kernel.printk import KERN_WARNING
 
         k.bugs._emit(KERN_WARNING, "\n".join(lines))
         k.bugs._finish("WARNING: possible recursive locking detected", lines[1:])
@@ -149,9 +149,6 @@ def DEFINE_SEMAPHORE(name: str = "", n: int = 1) -> semaphore:
 
 
 def _down(sem: semaphore, timeout: int, what: str) -> int:
-    from irqlab.kernel.sched.current import might_sleep_at
-    from irqlab.kernel.time.timer import schedule_timeout
-
     k = on_cpu()
     might_sleep_at(k, "kernel/locking/semaphore.c", 58)
     if sem.count > 0:
@@ -202,8 +199,6 @@ def down_trylock(sem: semaphore) -> int:
 
 def up(sem: semaphore) -> None:
     """Release the semaphore; wakes the first waiter. Any context."""
-    from irqlab.kernel.core import kernel
-
     k = kernel()
     if sem.waiters:
         entry = sem.waiters.popleft()

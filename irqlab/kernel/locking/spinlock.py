@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import SIG_IRQ, SOFTIRQ_DISABLE_OFFSET, cpu_resume, cpu_wait, take_interrupts
+from irqlab.kernel.preempt import local_irq_enable, local_irq_restore, local_irq_save, preempt_enable
+from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
+from irqlab.kernel.softirq import local_bh_enable_ip
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -154,8 +157,6 @@ def _release(k: Kernel, lock: raw_spinlock) -> None:
 
 # SIMPLIFICATION: PREEMPT_RT sleeping spinlocks without priority inheritance.
 def _rt_lock(k: Kernel, lock: raw_spinlock) -> None:
-    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
-
     cpu = k.cpu
     assert cpu is not None
     cur = cpu.curr
@@ -210,8 +211,6 @@ def spin_lock(lock: raw_spinlock) -> None:
 
 
 def spin_unlock(lock: raw_spinlock) -> None:
-    from irqlab.kernel.preempt import preempt_enable
-
     k = on_cpu()
     if _is_rt_lock(k, lock):
         _rt_unlock(k, lock)
@@ -232,8 +231,6 @@ def spin_lock_irq(lock: raw_spinlock) -> None:
 
 
 def spin_unlock_irq(lock: raw_spinlock) -> None:
-    from irqlab.kernel.preempt import local_irq_enable, preempt_enable
-
     k = on_cpu()
     if _is_rt_lock(k, lock):
         _rt_unlock(k, lock)
@@ -258,8 +255,6 @@ def spin_lock_irqsave(lock: raw_spinlock) -> int:
 
 
 def spin_unlock_irqrestore(lock: raw_spinlock, flags: int) -> None:
-    from irqlab.kernel.preempt import local_irq_restore, preempt_enable
-
     k = on_cpu()
     if _is_rt_lock(k, lock):
         _rt_unlock(k, lock)
@@ -280,8 +275,6 @@ def spin_lock_bh(lock: raw_spinlock) -> None:
 
 
 def spin_unlock_bh(lock: raw_spinlock) -> None:
-    from irqlab.kernel.softirq import local_bh_enable_ip
-
     k = on_cpu()
     if _is_rt_lock(k, lock):
         _rt_unlock(k, lock)
@@ -412,8 +405,6 @@ def read_lock(lock: rwlock) -> None:
 
 
 def read_unlock(lock: rwlock) -> None:
-    from irqlab.kernel.preempt import preempt_enable
-
     k = on_cpu()
     lock.readers -= 1
     _rw_kick(k, lock)
@@ -427,8 +418,6 @@ def write_lock(lock: rwlock) -> None:
 
 
 def write_unlock(lock: rwlock) -> None:
-    from irqlab.kernel.preempt import preempt_enable
-
     k = on_cpu()
     lock.writer_cpu = -1
     _rw_kick(k, lock)
@@ -436,31 +425,23 @@ def write_unlock(lock: rwlock) -> None:
 
 
 def read_lock_irqsave(lock: rwlock) -> int:
-    from irqlab.kernel.preempt import local_irq_save
-
     flags = local_irq_save()
     read_lock(lock)
     return flags
 
 
 def read_unlock_irqrestore(lock: rwlock, flags: int) -> None:
-    from irqlab.kernel.preempt import local_irq_restore
-
     read_unlock(lock)
     local_irq_restore(flags)
 
 
 def write_lock_irqsave(lock: rwlock) -> int:
-    from irqlab.kernel.preempt import local_irq_save
-
     flags = local_irq_save()
     write_lock(lock)
     return flags
 
 
 def write_unlock_irqrestore(lock: rwlock, flags: int) -> None:
-    from irqlab.kernel.preempt import local_irq_restore
-
     write_unlock(lock)
     local_irq_restore(flags)
 
@@ -471,8 +452,6 @@ def read_lock_irq(lock: rwlock) -> None:
 
 
 def read_unlock_irq(lock: rwlock) -> None:
-    from irqlab.kernel.preempt import local_irq_enable
-
     read_unlock(lock)
     local_irq_enable()
 
@@ -483,8 +462,6 @@ def write_lock_irq(lock: rwlock) -> None:
 
 
 def write_unlock_irq(lock: rwlock) -> None:
-    from irqlab.kernel.preempt import local_irq_enable
-
     write_unlock(lock)
     local_irq_enable()
 
@@ -496,8 +473,6 @@ def read_lock_bh(lock: rwlock) -> None:
 
 
 def read_unlock_bh(lock: rwlock) -> None:
-    from irqlab.kernel.softirq import local_bh_enable_ip
-
     k = on_cpu()
     lock.readers -= 1
     _rw_kick(k, lock)
@@ -511,8 +486,6 @@ def write_lock_bh(lock: rwlock) -> None:
 
 
 def write_unlock_bh(lock: rwlock) -> None:
-    from irqlab.kernel.softirq import local_bh_enable_ip
-
     k = on_cpu()
     lock.writer_cpu = -1
     _rw_kick(k, lock)

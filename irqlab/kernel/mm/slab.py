@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from irqlab.kernel.core import kernel
+from irqlab.kernel.printk import KERN_ERR, KERN_WARNING, vprintk
+from irqlab.kernel.sched.current import might_sleep_at
 
 ___GFP_DMA = 0x01
 ___GFP_HIGHMEM = 0x02
@@ -84,16 +86,12 @@ def _make(size_or_type: Any) -> Any:
 
 
 def _alloc(size_or_type: Any, flags: int, what: str) -> Any:
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = kernel()
     if k.cpu is not None and gfpflags_allow_blocking(flags):
         might_sleep_at(k, "include/linux/sched/mm.h", 337)
     if not gfpflags_allow_blocking(flags) and k.gfp_atomic_fail_rate and k.engine.random() < k.gfp_atomic_fail_rate:
         k.stats["gfp_atomic_failures"] = k.stats.get("gfp_atomic_failures", 0) + 1
         if not flags & __GFP_NOWARN:
-            from irqlab.kernel.printk import KERN_WARNING, vprintk
-
             comm = k.cpu.curr.comm if k.cpu is not None else "swapper/0"
             vprintk(k, KERN_WARNING + "%s: page allocation failure: order:0, mode:%#x(%s), nodemask=(null)\n",
                     (comm, flags, gfp_name(flags)))  # fmt: skip
@@ -146,8 +144,6 @@ class kmem_cache:
 def kmem_cache_create(name: str, size: Any, align: int = 0, flags: int = 0,
                       ctor: Callable[[Any], None] | None = None) -> kmem_cache:  # fmt: skip
     """Create a slab cache. May sleep."""
-    from irqlab.kernel.sched.current import might_sleep_at
-
     k = kernel()
     if k.cpu is not None:
         might_sleep_at(k, "mm/slab_common.c", 323)
@@ -176,8 +172,6 @@ def kmem_cache_destroy(cache: kmem_cache | None) -> None:
     if cache is None:
         return
     if cache.active:
-        from irqlab.kernel.printk import KERN_ERR, vprintk
-
         vprintk(kernel(), KERN_ERR + "kmem_cache_destroy %s: Slab cache still has objects when called from %pS\n",
                 (cache.name, kmem_cache_destroy))  # fmt: skip
 

@@ -13,6 +13,8 @@ from irqlab.kernel.sched.core import (
     TASK_UNINTERRUPTIBLE,
     Task,
 )
+from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.time.timer import schedule_timeout
 
 UINT_MAX = 0xFFFFFFFF
 
@@ -75,9 +77,6 @@ def try_wait_for_completion(x: completion) -> bool:
 
 
 def _wait_for_common(x: completion, timeout: int, state: int, what: str) -> int:
-    from irqlab.kernel.sched.current import might_sleep_at
-    from irqlab.kernel.time.timer import schedule_timeout
-
     k = on_cpu()
     might_sleep_at(k, "kernel/sched/completion.c", 148)
     if not x.done:

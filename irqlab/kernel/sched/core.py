@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from irqlab.errno import EINVAL
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
 
 if TYPE_CHECKING:
@@ -582,8 +583,6 @@ class Scheduler:
             self.check_preempt(cpu, p)
 
     def set_cpus_allowed(self, p: Task, mask: int) -> int:
-        from irqlab.errno import EINVAL
-
         online = sum(1 << c.id for c in self.k.cpus if c.online)
         if not mask & online:
             return -EINVAL

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from irqlab.errno import EINVAL
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.preempt import preempt_disable, preempt_enable_no_resched
 from irqlab.kernel.sched.core import (
     SCHED_FIFO,
     SCHED_NORMAL,
@@ -72,8 +74,6 @@ def schedule() -> None:
 
 
 def schedule_preempt_disabled() -> None:
-    from irqlab.kernel.preempt import preempt_disable, preempt_enable_no_resched
-
     preempt_enable_no_resched()
     schedule()
     preempt_disable()
@@ -182,8 +182,6 @@ def set_user_nice(p: Task, nice: int) -> None:
 
 def sched_setscheduler_nocheck(p: Task, policy: int, prio: int) -> int:
     if policy not in (SCHED_NORMAL, SCHED_FIFO, SCHED_RR):
-        from irqlab.errno import EINVAL
-
         return -EINVAL
     kernel().sched.setscheduler(p, policy, prio)
     return 0

@@ -19,6 +19,8 @@ from irqlab.kernel.sched.core import (
     TASK_UNINTERRUPTIBLE,
     Task,
 )
+from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.time.timer import schedule_timeout
 
 WQ_FLAG_EXCLUSIVE = 0x01
 
@@ -98,9 +100,6 @@ def wake_up_interruptible_all(wq: wait_queue_head) -> None:
 def _wait(wq: wait_queue_head, cond: Cond, state: int, timeout: int, exclusive: bool, what: str,
           file: str, line: int) -> int:  # fmt: skip
     """___wait_event(): returns the remaining timeout (>= 1) when the condition became true, else 0."""
-    from irqlab.kernel.sched.current import might_sleep_at
-    from irqlab.kernel.time.timer import schedule_timeout
-
     k = on_cpu()
     might_sleep_at(k, file, line)
     if cond():

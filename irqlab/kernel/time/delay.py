@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
+from irqlab.kernel.time.hrtimer import usleep_range
+from irqlab.kernel.time.timer import msleep
 
 MAX_UDELAY_MS = 2
 
@@ -41,9 +43,6 @@ def cpu_relax() -> None:
 
 def fsleep(usecs: int) -> None:
     """The 'flexible sleep' of 6.12: udelay up to 10 µs, usleep_range up to 20 ms, else msleep."""
-    from irqlab.kernel.time.hrtimer import usleep_range
-    from irqlab.kernel.time.timer import msleep
-
     if usecs <= 10:
         udelay(usecs)
     elif usecs <= 20000:

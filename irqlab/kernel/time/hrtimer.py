@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.cpu import burn
+from irqlab.kernel.sched.core import TASK_IDLE, TASK_UNINTERRUPTIBLE
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
 from irqlab.sim import PRIO_IRQ
 
@@ -153,8 +155,6 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
 
 def hrtimer_cancel(timer: hrtimer) -> int:
     """Cancel ``timer`` and wait for a running callback; returns 1 if it was active."""
-    from irqlab.kernel.cpu import burn
-
     while True:
         ret = hrtimer_try_to_cancel(timer)
         if ret >= 0:
@@ -347,14 +347,10 @@ def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
 
 def usleep_range(min_us: int, max_us: int) -> None:
     """Sleep between ``min_us`` and ``max_us`` µs on an hrtimer. May sleep."""
-    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
-
     usleep_range_state(min_us, max_us, TASK_UNINTERRUPTIBLE)
 
 
 def usleep_idle_range(min_us: int, max_us: int) -> None:
-    from irqlab.kernel.sched.core import TASK_IDLE
-
     usleep_range_state(min_us, max_us, TASK_IDLE)
 
 

@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.cpu import HARDIRQ_MASK, burn
+from irqlab.kernel.printk import KERN_ERR, vprintk
+from irqlab.kernel.sched.core import (
+    MAX_SCHEDULE_TIMEOUT,
+    TASK_IDLE,
+    TASK_INTERRUPTIBLE,
+    TASK_RUNNING,
+    TASK_UNINTERRUPTIBLE,
+)
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
+from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -213,8 +223,6 @@ del_timer = timer_delete
 
 def timer_delete_sync(timer: timer_list) -> int:
     """Deactivate a timer and wait for its callback to finish on other CPUs."""
-    from irqlab.kernel.cpu import HARDIRQ_MASK, burn
-
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
@@ -304,15 +312,11 @@ def schedule_timeout(timeout: int) -> int:
 
     Returns the jiffies left (0 when the timeout expired).
     """
-    from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_RUNNING
-
     k = on_cpu()
     if timeout == MAX_SCHEDULE_TIMEOUT:
         k.sched.schedule()
         return timeout
     if timeout < 0:
-        from irqlab.kernel.printk import KERN_ERR, vprintk
-
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
         k.cpu.curr.raw_state = TASK_RUNNING  # type: ignore[union-attr]
         return 0
@@ -336,20 +340,14 @@ def _set_state_and_sleep(state: int, timeout: int, desc: str) -> int:
 
 
 def schedule_timeout_uninterruptible(timeout: int) -> int:
-    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
-
     return _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, "schedule_timeout_uninterruptible")
 
 
 def schedule_timeout_interruptible(timeout: int) -> int:
-    from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
-
     return _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, "schedule_timeout_interruptible")
 
 
 def schedule_timeout_idle(timeout: int) -> int:
-    from irqlab.kernel.sched.core import TASK_IDLE
-
     return _set_state_and_sleep(TASK_IDLE, timeout, "schedule_timeout_idle")
 
 
@@ -359,9 +357,6 @@ def msleep(msecs: int) -> None:
     6.12 sleeps ``msecs_to_jiffies(msecs) + 1`` jiffies (the +1 was dropped in 6.13),
     so msleep(1) at HZ=250 takes 8-12 ms.
     """
-    from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
-    from irqlab.kernel.time.jiffies import msecs_to_jiffies
-
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
         timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, f"msleep({msecs})")
@@ -369,9 +364,6 @@ def msleep(msecs: int) -> None:
 
 def msleep_interruptible(msecs: int) -> int:
     """Like msleep; returns the ms left when woken early (never, without signals)."""
-    from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
-    from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
-
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
         timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, f"msleep_interruptible({msecs})")

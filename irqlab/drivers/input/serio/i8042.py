@@ -20,6 +20,7 @@ from irqlab.drivers.input.input import (
 )
 from irqlab.hw.i8042 import I8042_DATA_REG, I8042_STATUS_REG, I8042_STR_OBF, SCANCODES
 from irqlab.kernel.io import ioremap, readb
+from irqlab.kernel.irq.manage import request_irq
 from irqlab.kernel.irq.types import IRQ_HANDLED, IRQ_NONE, IRQF_SHARED
 
 
@@ -53,8 +54,6 @@ def atkbd_interrupt(port: i8042_port, code: int) -> None:
 
 def i8042_probe(hw: Any, irq: int) -> i8042_port:
     """Register the keyboard input device and request the shared keyboard IRQ. May sleep."""
-    from irqlab.kernel.irq.manage import request_irq
-
     port = i8042_port(hw)
     dev = input_allocate_device()
     if dev is None:
