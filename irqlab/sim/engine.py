@@ -105,9 +105,10 @@ class Engine:
     def advance_to(self, when: int) -> bool:
         """Fast path for a fiber waiting until ``when``: if no other event can run before it,
         move the clock there directly (exactly what popping its own event would do) and
-        return True. Performance shortcut: saves a heap round trip and two switches."""
-        if self._stop is not None:
-            return False
+        return True. Performance shortcut: saves a heap round trip and two switches.
+
+        Under ``run(stop=...)`` the current event ends here, so the stop predicate is evaluated
+        first, as the loop would: when it holds, the fiber parks and the loop returns."""
         limit = self._limit
         if limit is not None and when > limit:
             return False
@@ -115,6 +116,9 @@ class Engine:
         while heap and heap[0][3] is None:
             heapq.heappop(heap)
         if heap and heap[0][0] <= when:
+            return False
+        stop = self._stop
+        if stop is not None and stop():
             return False
         self.now = when
         self.events_run += 1
@@ -130,7 +134,8 @@ class Engine:
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Run events up to and including time ``until`` (or until the queue is empty).
 
-        ``stop`` is checked after every event; the run ends early when it returns True.
+        ``stop``, a predicate without side effects, is checked after every event; the run ends
+        early when it returns True.
         """
         if greenlet.getcurrent() is not self.main:
             raise InternalError("Engine.run called from inside a fiber")

@@ -106,7 +106,8 @@ class Task:
         self.exec_start = 0
         self.slice_start = 0
         self.rr_slice = RR_TIMESLICE_NS
-        self.__state = TASK_NEW
+        #: The task's state word (__state in task_struct): TASK_RUNNING, TASK_INTERRUPTIBLE, ...
+        self.raw_state = TASK_NEW
         self.cpu = 0
         self.cpus_allowed = (1 << len(k.cpus)) - 1
         self.on_rq = False
@@ -130,17 +131,9 @@ class Task:
 
     # -- state -------------------------------------------------------------------
     @property
-    def raw_state(self) -> int:
-        return self.__state
-
-    @raw_state.setter
-    def raw_state(self, v: int) -> None:
-        self.__state = v
-
-    @property
     def state(self) -> TaskState:
         """running / runnable / sleeping (S) / blocked (D) / dead / new."""
-        s = self.__state
+        s = self.raw_state
         if s & TASK_DEAD:
             return TaskState.DEAD
         if s & TASK_NEW:
@@ -468,40 +461,46 @@ class Scheduler:
             self.preempt_schedule()
 
     # -- placement and balancing ---------------------------------------------------------
-    def _allowed(self, p: Task) -> list[CPU]:
-        return [c for c in self.k.cpus if c.online and p.cpus_allowed >> c.id & 1]
-
     @staticmethod
     def _is_idle(c: CPU) -> bool:
         return c.curr is c.idle and not c.need_resched and len(c.rq) == 0
 
     def select_task_rq(self, p: Task) -> CPU:
         cpus = self.k.cpus
+        allowed_mask = p.cpus_allowed
         prev = cpus[p.cpu]
-        if prev.online and p.cpus_allowed >> prev.id & 1 and (
+        prev_ok = prev.online and allowed_mask >> prev.id & 1
+        if prev_ok and (
             p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs and not prev.rq.rt)
         ):
             return prev
-        allowed = self._allowed(p)
-        if not allowed:
-            # No online CPU in the mask: the kernel falls back to any online CPU.
-            allowed = [c for c in cpus if c.online]
-        prev = cpus[p.cpu] if p.cpu < len(cpus) else allowed[0]
-        if p.migration_disabled and prev in allowed:
-            return prev
-        if prev in allowed and self._is_idle(prev):
+        # The online CPUs in the mask; with none, the kernel falls back to any online CPU.
+        mask = 0
+        for c in cpus:
+            if c.online and allowed_mask >> c.id & 1:
+                mask |= 1 << c.id
+        if not mask:
+            for c in cpus:
+                if c.online:
+                    mask |= 1 << c.id
+        prev_in = mask >> prev.id & 1
+        if prev_in and (p.migration_disabled or self._is_idle(prev)):
             return prev
         n = len(cpus)
-        order = [cpus[(prev.id + i) % n] for i in range(n)]
-        for c in order:
-            if c in allowed and self._is_idle(c):
+        start = prev.id
+        for i in range(n):
+            c = cpus[(start + i) % n]
+            if mask >> c.id & 1 and self._is_idle(c):
                 return c
         if p.is_rt:
             # find_lowest_rq(): a CPU whose current task p would preempt.
-            for c in order:
-                if c in allowed and (not c.curr.is_rt or c.curr.rt_priority < p.rt_priority):
+            for i in range(n):
+                c = cpus[(start + i) % n]
+                if mask >> c.id & 1 and (not c.curr.is_rt or c.curr.rt_priority < p.rt_priority):
                     return c
-        return prev if prev in allowed else allowed[0]
+        if prev_in:
+            return prev
+        return cpus[(mask & -mask).bit_length() - 1]
 
     def _can_migrate(self, p: Task, to: CPU) -> bool:
         return bool(p.cpus_allowed >> to.id & 1) and not p.migration_disabled
