@@ -40,7 +40,9 @@ def kernel() -> Kernel:
 
 def on_cpu() -> Kernel:
     """The running kernel, checking that the caller executes on a simulated CPU."""
-    k = kernel()
+    k = current_kernel.k
+    if k is None:
+        return kernel()  # raises NotInSimulationError
     if k.cpu is None:
         raise NotInSimulationError(
             "this kernel API was called from a scenario action (m.at), which runs outside "

@@ -18,6 +18,8 @@ from typing import Any
 
 from greenlet import GreenletExit, greenlet
 
+_getcurrent = greenlet.getcurrent
+
 __all__ = [
     "Engine",
     "Fiber",
@@ -200,7 +202,7 @@ class Engine:
         """
         if target.dead:
             raise InternalError("switch to a finished fiber")
-        if target is greenlet.getcurrent():
+        if target is _getcurrent():
             raise InternalError("a fiber switched to itself")
         return target.switch(value)
 

@@ -208,9 +208,12 @@ class RunQueue:
         return self.rt[max(self.rt)][0]
 
     def best_cfs(self) -> Task | None:
-        if not self.cfs:
+        cfs = self.cfs
+        if not cfs:
             return None
-        return min(self.cfs, key=_vrt)
+        if len(cfs) == 1:
+            return cfs[0]
+        return min(cfs, key=_vrt)
 
     def tasks(self) -> list[Task]:
         out: list[Task] = []
@@ -474,6 +477,11 @@ class Scheduler:
             p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs and not prev.rq.rt)
         ):
             return prev
+        if not allowed_mask & (allowed_mask - 1) and allowed_mask.bit_length() <= len(cpus):
+            # Bound to one CPU (a per-CPU kworker, an IRQ thread): every rule below picks that CPU.
+            only = cpus[allowed_mask.bit_length() - 1]
+            if only.online:
+                return only
         # The online CPUs in the mask; with none, the kernel falls back to any online CPU.
         mask = 0
         for c in cpus:
