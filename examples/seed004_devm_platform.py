@@ -9,7 +9,9 @@ bus matches drivers by name) are registered before the module loads:
   core does not report further;
 - my_device.2 (a board-description mistake) names the same SPI: devm_request_irq() fails with
   -EBUSY after genirq's "Flags mismatch" (neither request is IRQF_SHARED), "request interrupt
-  failed.", and the driver core prints "probe of my_device.2 failed with error -16".
+  failed.", and the driver core prints
+  "my_device my_device.2: probe with driver my_device failed with error -16"
+  (the 6.9+ wording, drivers/base/dd.c call_driver_probe()).
 
 The driver has no remove(): rmmod unregisters it, the driver core releases the device's managed
 resources (devres_release_all()), and that frees the IRQ. 6.12 drivers usually call

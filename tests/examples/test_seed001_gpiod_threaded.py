@@ -31,7 +31,7 @@ def test_null_handler_needs_oneshot_then_the_thread_reports_press_and_release():
     lines = m.dmesg_lines()
     assert lines[lines.index("button: loading out-of-tree module taints kernel.") + 1:][:3] == [
         "genirq: Threaded irq requested with handler=NULL and !ONESHOT for button (irq 17)",
-        "button: probe of button.0 failed with error -22",
+        "button button.0: probe with driver button failed with error -22",
         "button button.0: GPIO 529 is IRQ 17",
     ]
     reports = [t for t in lines if t.startswith("button button.0: button ")]

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from irqlab.errno import ENXIO
+from irqlab.errno import ENODEV, ENXIO, EPROBE_DEFER
 from irqlab.kernel.container import Struct
 from irqlab.kernel.core import kernel
 from irqlab.kernel.irq.chip import irq_get_irq_data
 from irqlab.kernel.irq.devres import devres_add_action, devres_release_all
 from irqlab.kernel.irq.types import irqd_get_trigger_type
 from irqlab.kernel.mm.slab import __GFP_ZERO, kmalloc
-from irqlab.kernel.printk import KERN_WARNING, dev_err, vprintk
+from irqlab.kernel.printk import dev_err
 
 PLATFORM_DEVID_NONE = -1
 PLATFORM_DEVID_AUTO = -2
@@ -148,11 +148,12 @@ def _really_probe(drv: platform_driver, pdev: platform_device) -> int:
     pdev.driver = drv.driver
     ret = int(drv.probe(pdev) or 0)
     if ret:
+        # drivers/base/dd.c call_driver_probe() (6.9+): -EPROBE_DEFER, -ENODEV and -ENXIO are dev_dbg()
+        # only; any other error is dev_err()'d while dev->driver is still set, before devres is released.
+        if ret not in (-EPROBE_DEFER, -ENODEV, -ENXIO):
+            dev_err(pdev, "probe with driver %s failed with error %d\n", drv.driver.name, ret)
         devres_release_all(pdev)
         pdev.driver = None
-        if ret != -ENXIO and ret != -19:
-            vprintk(kernel(), KERN_WARNING + "%s: probe of %s failed with error %d\n",
-                    (drv.driver.name, pdev.name, ret))  # fmt: skip
         return ret
     drv.bound.append(pdev)
     return 0

@@ -72,7 +72,7 @@ def test_failed_probe_releases_devm_irqs_and_missing_irq_is_reported():
     assert out == {"missing": -6, "after": False}
     lines = m.dmesg_lines()
     assert "flaky flaky: IRQ index 1 not found" in lines
-    assert "flaky: probe of flaky failed with error -5" in lines
+    assert "flaky flaky: probe with driver flaky failed with error -5" in lines
 
 
 def test_devm_free_irq_and_driver_unregister():
