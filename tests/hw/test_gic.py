@@ -134,3 +134,20 @@ def test_bad_configuration_is_rejected():
     g, _ = make()
     with pytest.raises(ValueError, match="SPI interrupt IDs are 32..95"):
         g.spi_line(20)
+
+
+def test_one_of_n_spi_moves_to_the_next_enabled_interface_and_back():
+    """An SPI targeting CPUs 0 and 1 goes to CPU0; with CPU0's interface disabled CPU1 takes it, and again CPU0 once re-enabled."""
+    g, sig = make()
+    line = g.spi_line(44)
+    g.set_enable(44, 0, True)
+    g.set_target(44, 0b11)
+    g.cpuif_enable(0, False)
+    line.assert_("dev")
+    assert sig == [1]
+    assert g.read_iar(0) == GICC_INT_SPURIOUS and g.read_iar(1) == 44
+    g.write_eoir(1, 44)
+    g.write_dir(1, 44)
+    g.cpuif_enable(0, True)
+    assert sig == [1, 0]  # CPU1 still signals (no spurious IAR read yet); CPU0 is signalled anew
+    assert g.read_iar(0) == 44
