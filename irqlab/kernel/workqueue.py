@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from irqlab.fs.workqueue import fs_hook, workqueue_sysfs_register, workqueue_sysfs_unregister
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.kthread import kthread_stop
 from irqlab.kernel.printk import KERN_WARNING, vprintk
@@ -170,6 +169,8 @@ def alloc_workqueue(fmt: str, flags: int, max_active: int = 0, *args: Any) -> wo
     if st.online and flags & WQ_MEM_RECLAIM:
         init_rescuer(wq)
     if flags & WQ_SYSFS:
+        from irqlab.fs.workqueue import workqueue_sysfs_register  # the sysfs view layer sits above the core
+
         workqueue_sysfs_register(k, wq)
     return wq
 
@@ -211,6 +212,8 @@ def destroy_workqueue(wq: Any) -> None:
     wq = _wq(k, wq)
     st = state(k)
     if wq.wq_dev:
+        from irqlab.fs.workqueue import workqueue_sysfs_unregister
+
         workqueue_sysfs_unregister(k, wq)
     wq.flags |= __WQ_DESTROYING
     drain_workqueue(wq)
@@ -419,6 +422,8 @@ def workqueue_init(k: Kernel) -> None:
         create_worker(pool)
     st.online = True
     k.tick_hooks.append(wq_worker_tick)
+
+    from irqlab.fs.workqueue import fs_hook
 
     k.subsys.setdefault("fs_hooks", []).append(fs_hook)
 
