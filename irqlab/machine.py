@@ -79,7 +79,9 @@ class Machine:
             current_kernel.k = prev
 
     def run_until(self, predicate: Callable[[], bool], limit: TimeLike | None = None) -> bool:
-        """Run until ``predicate()`` is true (checked after each event); returns whether it became true."""
+        """Run until ``predicate()`` is true (checked after each event); returns whether it became true.
+
+        ``predicate`` must only read state: it may be evaluated more than once per event."""
         end = self.now + to_ns(limit) if limit is not None else None
         prev = self._enter()
         try:
