@@ -1,9 +1,9 @@
 """Mirrors include/linux/irq.h, include/linux/irqdesc.h, include/linux/interrupt.h, include/linux/irqreturn.h,
 kernel/irq/internals.h and kernel/irq/settings.h: the data structures and state bits of the generic IRQ layer.
 
-State bits are the kernel's values. Each group is an ``enum.IntFlag`` (``IrqdState``, ``IrqsState``,
-``IrqSettings``, ``IrqfFlags``, ``IrqchipFlags``) for readable introspection, and the same values are
-module-level ``int`` constants, which the hot path uses.
+State bits are the kernel's values, as module-level ``int`` constants, which the hot path uses. Each
+group is also an ``enum.IntFlag`` built from those constants (``IrqdState``, ``IrqsState``,
+``IrqSettings``, ``IrqfFlags``, ``IrqchipFlags``) for readable introspection.
 # Performance trick: the flow handlers test and set plain ints; IntFlag arithmetic is ~20x slower.
 """
 
@@ -31,33 +31,15 @@ def IRQ_RETVAL(x: Any) -> int:
     return IRQ_HANDLED if x else IRQ_NONE
 
 
+def _flags(name: str, doc: str, prefix: str, lo: int = 0, hi: int = 1 << 31) -> Any:
+    """An ``enum.IntFlag`` of the module-level ``prefix*`` constants defined so far with a value in [lo, hi)."""
+    members = {n: v for n, v in globals().items() if n.startswith(prefix) and isinstance(v, int) and lo <= v < hi}
+    flags = enum.IntFlag(name, members)  # type: ignore[misc]
+    flags.__doc__ = doc
+    return flags
+
+
 # -- include/linux/interrupt.h ----------------------------------------------------------------
-class IrqfFlags(enum.IntFlag):
-    """The IRQF_* request flags (include/linux/interrupt.h)."""
-
-    IRQF_TRIGGER_NONE = 0x00000000
-    IRQF_TRIGGER_RISING = 0x00000001
-    IRQF_TRIGGER_FALLING = 0x00000002
-    IRQF_TRIGGER_HIGH = 0x00000004
-    IRQF_TRIGGER_LOW = 0x00000008
-    IRQF_TRIGGER_PROBE = 0x00000010
-    IRQF_SHARED = 0x00000080
-    IRQF_PROBE_SHARED = 0x00000100
-    IRQF_TIMER_FLAG = 0x00000200  # __IRQF_TIMER (a double-underscore name would be mangled in a class)
-    IRQF_PERCPU = 0x00000400
-    IRQF_NOBALANCING = 0x00000800
-    IRQF_IRQPOLL = 0x00001000
-    IRQF_ONESHOT = 0x00002000
-    IRQF_NO_SUSPEND = 0x00004000
-    IRQF_FORCE_RESUME = 0x00008000
-    IRQF_NO_THREAD = 0x00010000
-    IRQF_EARLY_RESUME = 0x00020000
-    IRQF_COND_SUSPEND = 0x00040000
-    IRQF_NO_AUTOEN = 0x00080000
-    IRQF_NO_DEBUG = 0x00100000
-    IRQF_COND_ONESHOT = 0x00200000
-
-
 IRQF_TRIGGER_NONE = 0x00000000
 IRQF_TRIGGER_RISING = 0x00000001
 IRQF_TRIGGER_FALLING = 0x00000002
@@ -82,6 +64,7 @@ IRQF_NO_DEBUG = 0x00100000
 IRQF_COND_ONESHOT = 0x00200000
 IRQF_TIMER = __IRQF_TIMER | IRQF_NO_SUSPEND | IRQF_NO_THREAD
 IRQF_TIMER_FLAG = __IRQF_TIMER  # the bare __IRQF_TIMER bit (Python hides double-underscore names in classes)
+IrqfFlags = _flags("IrqfFlags", "The IRQF_* request flags (include/linux/interrupt.h).", "IRQF_")
 
 IRQ_NOTCONNECTED = 1 << 31
 
@@ -109,25 +92,6 @@ IRQ_TYPE_DEFAULT = IRQ_TYPE_SENSE_MASK
 IRQ_TYPE_PROBE = 0x00000010
 
 
-class IrqSettings(enum.IntFlag):
-    """The IRQ_* status settings of a descriptor (include/linux/irq.h, behind kernel/irq/settings.h)."""
-
-    IRQ_LEVEL = 1 << 8
-    IRQ_PER_CPU = 1 << 9
-    IRQ_NOPROBE = 1 << 10
-    IRQ_NOREQUEST = 1 << 11
-    IRQ_NOAUTOEN = 1 << 12
-    IRQ_NO_BALANCING = 1 << 13
-    IRQ_MOVE_PCNTXT = 1 << 14
-    IRQ_NESTED_THREAD = 1 << 15
-    IRQ_NOTHREAD = 1 << 16
-    IRQ_PER_CPU_DEVID = 1 << 17
-    IRQ_IS_POLLED = 1 << 18
-    IRQ_DISABLE_UNLAZY = 1 << 19
-    IRQ_HIDDEN = 1 << 20
-    IRQ_NO_DEBUG = 1 << 21
-
-
 IRQ_LEVEL = 1 << 8
 IRQ_PER_CPU = 1 << 9
 IRQ_NOPROBE = 1 << 10
@@ -142,41 +106,13 @@ IRQ_IS_POLLED = 1 << 18
 IRQ_DISABLE_UNLAZY = 1 << 19
 IRQ_HIDDEN = 1 << 20
 IRQ_NO_DEBUG = 1 << 21
+IrqSettings = _flags("IrqSettings", "The IRQ_* status settings of a descriptor (include/linux/irq.h, behind kernel/irq/settings.h).", "IRQ_", 1 << 8, 1 << 22)
 IRQF_MODIFY_MASK = (IRQ_TYPE_SENSE_MASK | IRQ_NOPROBE | IRQ_NOREQUEST | IRQ_NOAUTOEN | IRQ_MOVE_PCNTXT
                     | IRQ_LEVEL | IRQ_NO_BALANCING | IRQ_PER_CPU | IRQ_NESTED_THREAD | IRQ_NOTHREAD
                     | IRQ_PER_CPU_DEVID | IRQ_IS_POLLED | IRQ_DISABLE_UNLAZY | IRQ_HIDDEN)  # fmt: skip
 IRQ_NO_BALANCING_MASK = IRQ_PER_CPU | IRQ_NO_BALANCING
 #: arm64 defines no ARCH_IRQ_INIT_FLAGS, so a new descriptor is requestable.
 IRQ_DEFAULT_INIT_FLAGS = 0
-
-
-class IrqdState(enum.IntFlag):
-    """The IRQD_* bits of irq_common_data.state_use_accessors (include/linux/irq.h, 6.12)."""
-
-    IRQD_TRIGGER_MASK = 0xF
-    IRQD_SETAFFINITY_PENDING = 1 << 8
-    IRQD_ACTIVATED = 1 << 9
-    IRQD_NO_BALANCING = 1 << 10
-    IRQD_PER_CPU = 1 << 11
-    IRQD_AFFINITY_SET = 1 << 12
-    IRQD_LEVEL = 1 << 13
-    IRQD_WAKEUP_STATE = 1 << 14
-    IRQD_MOVE_PCNTXT = 1 << 15
-    IRQD_IRQ_DISABLED = 1 << 16
-    IRQD_IRQ_MASKED = 1 << 17
-    IRQD_IRQ_INPROGRESS = 1 << 18
-    IRQD_WAKEUP_ARMED = 1 << 19
-    IRQD_FORWARDED_TO_VCPU = 1 << 20
-    IRQD_AFFINITY_MANAGED = 1 << 21
-    IRQD_IRQ_STARTED = 1 << 22
-    IRQD_MANAGED_SHUTDOWN = 1 << 23
-    IRQD_SINGLE_TARGET = 1 << 24
-    IRQD_DEFAULT_TRIGGER_SET = 1 << 25
-    IRQD_CAN_RESERVE = 1 << 26
-    IRQD_HANDLE_ENFORCE_IRQCTX = 1 << 27
-    IRQD_AFFINITY_ON_ACTIVATE = 1 << 28
-    IRQD_IRQ_ENABLED_ON_SUSPEND = 1 << 29
-    IRQD_RESEND_WHEN_IN_PROGRESS = 1 << 30
 
 
 IRQD_TRIGGER_MASK = 0xF
@@ -203,22 +139,7 @@ IRQD_HANDLE_ENFORCE_IRQCTX = 1 << 27
 IRQD_AFFINITY_ON_ACTIVATE = 1 << 28
 IRQD_IRQ_ENABLED_ON_SUSPEND = 1 << 29
 IRQD_RESEND_WHEN_IN_PROGRESS = 1 << 30
-
-
-class IrqsState(enum.IntFlag):
-    """The IRQS_* bits of the descriptor's core internal state (kernel/irq/internals.h)."""
-
-    IRQS_AUTODETECT = 0x00000001
-    IRQS_SPURIOUS_DISABLED = 0x00000002
-    IRQS_POLL_INPROGRESS = 0x00000008
-    IRQS_ONESHOT = 0x00000020
-    IRQS_REPLAY = 0x00000040
-    IRQS_WAITING = 0x00000080
-    IRQS_PENDING = 0x00000200
-    IRQS_SUSPENDED = 0x00000800
-    IRQS_TIMINGS = 0x00001000
-    IRQS_NMI = 0x00002000
-    IRQS_SYSFS = 0x00004000
+IrqdState = _flags("IrqdState", "The IRQD_* bits of irq_common_data.state_use_accessors (include/linux/irq.h, 6.12).", "IRQD_")
 
 
 IRQS_AUTODETECT = 0x00000001
@@ -232,23 +153,7 @@ IRQS_SUSPENDED = 0x00000800
 IRQS_TIMINGS = 0x00001000
 IRQS_NMI = 0x00002000
 IRQS_SYSFS = 0x00004000
-
-
-class IrqchipFlags(enum.IntFlag):
-    """The IRQCHIP_* flags of struct irq_chip (include/linux/irq.h, 6.12)."""
-
-    IRQCHIP_SET_TYPE_MASKED = 1 << 0
-    IRQCHIP_EOI_IF_HANDLED = 1 << 1
-    IRQCHIP_MASK_ON_SUSPEND = 1 << 2
-    IRQCHIP_ONOFFLINE_ENABLED = 1 << 3
-    IRQCHIP_SKIP_SET_WAKE = 1 << 4
-    IRQCHIP_ONESHOT_SAFE = 1 << 5
-    IRQCHIP_EOI_THREADED = 1 << 6
-    IRQCHIP_SUPPORTS_LEVEL_MSI = 1 << 7
-    IRQCHIP_SUPPORTS_NMI = 1 << 8
-    IRQCHIP_ENABLE_WAKEUP_ON_SUSPEND = 1 << 9
-    IRQCHIP_AFFINITY_PRE_STARTUP = 1 << 10
-    IRQCHIP_IMMUTABLE = 1 << 11
+IrqsState = _flags("IrqsState", "The IRQS_* bits of the descriptor's core internal state (kernel/irq/internals.h).", "IRQS_")
 
 
 IRQCHIP_SET_TYPE_MASKED = 1 << 0
@@ -263,6 +168,7 @@ IRQCHIP_SUPPORTS_NMI = 1 << 8
 IRQCHIP_ENABLE_WAKEUP_ON_SUSPEND = 1 << 9
 IRQCHIP_AFFINITY_PRE_STARTUP = 1 << 10
 IRQCHIP_IMMUTABLE = 1 << 11
+IrqchipFlags = _flags("IrqchipFlags", "The IRQCHIP_* flags of struct irq_chip (include/linux/irq.h, 6.12).", "IRQCHIP_")
 
 # enum irqchip_irq_state
 IRQCHIP_STATE_PENDING = 0
