@@ -18,6 +18,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.core import current_kernel
+from irqlab.kernel.cpu import raise_interrupt
+from irqlab.kernel.printk import KERN_ERR, KERN_WARNING, vprintk
+from irqlab.kernel.sched.core import SCHED_NORMAL
+from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
+from irqlab.kernel.time.timer import mod_timer, timer_list, timer_pending
 
 # SIMPLIFICATION: pool->lock, wq->mutex, wq_pool_mutex and the workqueue/work lockdep maps
 # are not modelled: each operation is atomic in simulated time. CPU hotplug does not
@@ -92,8 +97,6 @@ class worker_pool:
     """struct worker_pool."""
 
     def __init__(self, st: WqState, cpu: int, nice: int, cpumask: int, bh: bool = False) -> None:
-        from irqlab.kernel.time.timer import timer_list
-
         self.st = st
         self.cpu = cpu
         self.node = 0  # one NUMA node (CONFIG_NUMA=y on the Pi 5 kernel)
@@ -291,8 +294,6 @@ def worker_clr_flags(w: worker, flags: int) -> None:
 
 def worker_enter_idle(w: worker) -> None:
     """Put ``w`` at the head of the idle list; arm the idle timer if there are too many."""
-    from irqlab.kernel.time.timer import mod_timer, timer_pending
-
     pool = w.pool
     assert pool is not None
     k = pool.st.k
@@ -354,8 +355,6 @@ def assign_work(work: Any, w: worker) -> bool:
 
 def kick_bh_pool(pool: worker_pool) -> None:
     """Raise the BH pool's softirq on its CPU (via an IPI when it is another CPU)."""
-    from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
-
     k = pool.st.k
     nr = HI_SOFTIRQ if pool.nice == HIGHPRI_NICE_LEVEL else TASKLET_SOFTIRQ
     cpu = k.cpu
@@ -370,8 +369,6 @@ def _irq_work_queue_on(k: Kernel, pool: worker_pool) -> None:
     its IRQ-work interrupt (bh_pool_kick_normal/highpri)."""
     from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
     from irqlab.kernel.kernel import IPI_IRQ_WORK
-    from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
-
     work = pool.irq_work
     if work is None:
         target = k.cpus[pool.cpu]
@@ -387,8 +384,6 @@ def _irq_work_queue_on(k: Kernel, pool: worker_pool) -> None:
         if k.ipi_hook is not None:
             k.send_ipi(cpu, IPI_IRQ_WORK)
         else:
-            from irqlab.kernel.cpu import raise_interrupt
-
             raise_interrupt(k, cpu, irq_work_run)
 
 
@@ -455,8 +450,6 @@ def wq_worker_tick(cpu: CPU) -> None:
 
 def wq_cpu_intensive_report(st: WqState, func: Any) -> None:
     """CONFIG_WQ_CPU_INTENSIVE_REPORT: report a hogging function with exponential backoff."""
-    from irqlab.kernel.printk import KERN_WARNING, vprintk
-
     if func not in st.wci:
         if len(st.wci) >= WCI_MAX_ENTS:
             return
@@ -499,8 +492,6 @@ def create_worker(pool: worker_pool) -> worker | None:
 
     Returns None when the kthread cannot be created (the simulated memory pressure).
     """
-    from irqlab.kernel.sched.core import SCHED_NORMAL
-
     st = pool.st
     k = st.k
     w = worker()
@@ -538,8 +529,6 @@ def create_worker(pool: worker_pool) -> worker | None:
 
 
 def _err_once(st: WqState, key: str, fmt: str, args: tuple[Any, ...]) -> None:
-    from irqlab.kernel.printk import KERN_ERR, vprintk
-
     if key in st.once:
         return
     st.once.add(key)
@@ -572,8 +561,6 @@ def set_worker_dying(w: worker, cull: list[worker]) -> None:
 
 def _idle_worker_timeout(t: Any) -> None:
     """The pool's idle timer: queue the cull work once the oldest idle worker timed out."""
-    from irqlab.kernel.time.timer import mod_timer
-
     pool: worker_pool = t.pool
     k = pool.st.k
     cw = pool.idle_cull_work
@@ -595,8 +582,6 @@ def _idle_worker_timeout(t: Any) -> None:
 def idle_cull_fn(work: Any) -> None:
     """Stop the workers that have been idle for IDLE_WORKER_TIMEOUT. May sleep."""
     from irqlab.kernel.kthread import kthread_stop
-    from irqlab.kernel.time.timer import mod_timer
-
     pool: worker_pool = work.pool
     k = pool.st.k
     cull: list[worker] = []
@@ -631,8 +616,6 @@ def send_mayday(pwq: Any) -> None:
 
 def _pool_mayday_timeout(t: Any) -> None:
     """The pool still cannot create a worker: call the rescuers of everything on its worklist."""
-    from irqlab.kernel.time.timer import mod_timer
-
     pool: worker_pool = t.pool
     k = pool.st.k
     if need_to_create_worker(pool):
