@@ -27,7 +27,6 @@ def show_softirqs(k: Kernel) -> str:
 
 def show_uptime(k: Kernel) -> str:
     now = k.engine.now
-    idle = sum(c.idle.sum_exec_runtime for c in k.cpus)
     busy = sum(c.busy_ns for c in k.cpus)
     idle = max(0, len(k.cpus) * now - busy)
     return f"{now // 10**9}.{now % 10**9 // 10**7:02d} {idle // 10**9}.{idle % 10**9 // 10**7:02d}\n"
