@@ -212,6 +212,30 @@ def burn(k: Kernel, ns: int, wall: bool) -> None:
             end = eng.now + remaining
 
 
+def cpu_spin(k: Kernel, on: object, until: int | None = None) -> CPU:
+    """Busy-wait on ``on`` (a lock, a barrier, a tasklet, ...) until ``until``, or until :func:`cpu_resume`
+    or :func:`cpu_spin_release` ends the wait. The time counts as busy; an interrupt that arrives while
+    IRQs are enabled is taken before returning. Returns the CPU the caller runs on afterwards."""
+    cpu = k.cpu
+    cpu.percpu["spin"] = on
+    start = k.engine.now
+    sig = cpu_wait(k, cpu, until)
+    cpu = k.cpu
+    cpu.busy_ns += k.engine.now - start
+    cpu.percpu["spin"] = None
+    if sig == SIG_IRQ:
+        take_interrupts(k, cpu)
+        cpu = k.cpu
+    return cpu
+
+
+def cpu_spin_release(k: Kernel, cpus: list[CPU], on: object) -> None:
+    """End the :func:`cpu_spin` of every CPU in ``cpus`` that is spinning on ``on`` now."""
+    for c in cpus:
+        if c.percpu.get("spin") is on:
+            cpu_resume(k, c)
+
+
 def take_interrupts(k: Kernel, cpu: CPU) -> None:
     """Take every pending interrupt on ``cpu`` (IRQs enabled), then maybe preempt.
 

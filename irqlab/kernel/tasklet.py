@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.atomic import atomic_t
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SIG_IRQ, SOFTIRQ_MASK, cpu_resume, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import (
+    HARDIRQ_MASK,
+    NMI_MASK,
+    SOFTIRQ_MASK,
+    cpu_resume,
+    cpu_spin,
+    take_interrupts,
+)
 from irqlab.kernel.printk import KERN_NOTICE, vprintk
 from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE
 from irqlab.kernel.sched.wait import _wait, wait_queue_head, wake_up_all
@@ -231,18 +238,8 @@ def tasklet_unlock_spin_wait(t: tasklet_struct) -> None:
     """Busy-wait until ``t`` is not running (for atomic callers; do not use in new code)."""
     k = on_cpu()
     while t.state & _RUN:
-        cpu = k.cpu
-        assert cpu is not None
-        t._spinners.append(cpu)
-        cpu.percpu["spin"] = t
-        start = k.engine.now
-        sig = cpu_wait(k, cpu, None)
-        cpu = k.cpu
-        assert cpu is not None
-        cpu.busy_ns += k.engine.now - start
-        cpu.percpu["spin"] = None
-        if sig == SIG_IRQ:
-            take_interrupts(k, cpu)
+        t._spinners.append(k.cpu)
+        cpu_spin(k, t)
 
 
 # -- enable / disable / kill ----------------------------------------------------------------
@@ -350,18 +347,10 @@ def _spin_pass(k: Kernel, requeued: list[tasklet_struct]) -> None:
     until = (k.engine.now // k.tick_nsec + 1) * k.tick_nsec
     for t in requeued:
         t._spinners.append(cpu)
-    cpu.percpu["spin"] = requeued
-    start = k.engine.now
-    sig = cpu_wait(k, cpu, until)
-    cpu = k.cpu
-    assert cpu is not None
-    cpu.busy_ns += k.engine.now - start
-    cpu.percpu["spin"] = None
+    cpu_spin(k, requeued, until)
     for t in requeued:
         if cpu in t._spinners:
             t._spinners.remove(cpu)
-    if sig == SIG_IRQ:
-        take_interrupts(k, cpu)
 
 
 def tasklet_action() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, SIG_IRQ, burn, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import HARDIRQ_MASK, burn, cpu_spin
 from irqlab.kernel.printk import KERN_WARNING, vprintk
 from irqlab.kernel.sched.completion import completion, wait_for_completion
 from irqlab.kernel.sched.current import might_sleep_at
@@ -283,18 +283,8 @@ def __flush_work(k: Kernel, work: work_struct, from_cancel: bool) -> bool:
 def _spin_on_barrier(k: Kernel, barr: wq_barrier) -> None:
     """while (!try_wait_for_completion(&barr.done)) cpu_relax(): a BH work item can be busy-waited."""
     while not barr.done.done:
-        cpu = k.cpu
-        assert cpu is not None
-        barr.spinners.append(cpu)
-        cpu.percpu["spin"] = barr
-        start = k.engine.now
-        sig = cpu_wait(k, cpu, None)
-        cpu = k.cpu
-        assert cpu is not None
-        cpu.busy_ns += k.engine.now - start
-        cpu.percpu["spin"] = None
-        if sig == SIG_IRQ:
-            take_interrupts(k, cpu)
+        barr.spinners.append(k.cpu)
+        cpu_spin(k, barr)
 
 
 def flush_work(work: work_struct) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_OFFSET, cpu_resume
+from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_OFFSET, cpu_spin_release
 from irqlab.kernel.sched.completion import complete, completion
 from irqlab.kernel.time.timer import TIMER_IRQSAFE, add_timer, add_timer_on, timer_list, timer_pending, timer_setup
 from irqlab.kernel.workqueue_pool import (
@@ -102,10 +102,7 @@ def wq_barrier_func(work: work_struct) -> None:
     barr: wq_barrier = work.barr  # type: ignore[attr-defined]
     complete(barr.done)
     if barr.spinners:
-        k = kernel()
-        for c in barr.spinners:
-            if c.percpu.get("spin") is barr:
-                cpu_resume(k, c)
+        cpu_spin_release(kernel(), barr.spinners, barr)
         barr.spinners = []
 
 

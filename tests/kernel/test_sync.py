@@ -203,3 +203,24 @@ def test_preempt_rt_spinlocks_sleep_and_softirqs_run_in_threads():
     assert out["pc"] == 0
     assert not any("BUG" in line for line in m.dmesg_lines())
     assert m.read("/proc/softirqs").splitlines()[2].split()[1] != "0"
+
+
+def test_spinning_on_a_write_held_rwlock_is_busy_time_in_proc_uptime():
+    """A reader spinning 200 ms on a write-held rwlock burns its CPU: /proc/uptime's idle figure leaves that time out."""
+    m = irqlab.boot("generic", cpus=2, seed=0)
+    lk = rwlock("rw")
+
+    def writer():
+        write_lock(lk)
+        cpu_work(200_000_000)
+        write_unlock(lk)
+
+    def reader():
+        cpu_work(1_000_000)  # the writer holds the lock by now
+        read_lock(lk)
+        read_unlock(lk)
+
+    m.spawn(writer, cpu=0)
+    m.spawn(reader, cpu=1)
+    m.run(until="1s")
+    assert m.read("/proc/uptime") == "1.00 1.59\n"  # 2 CPU-seconds less the writer's 0.2 s and the reader's 0.2 s (199 ms spinning)

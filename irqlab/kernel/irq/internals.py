@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from irqlab.kernel.cpu import cpu_resume, take_interrupts
+from irqlab.kernel.cpu import take_interrupts
 from irqlab.kernel.irq.types import (
     IRQD_IRQ_DISABLED,
     IRQD_IRQ_MASKED,
     IRQD_IRQ_STARTED,
     irq_desc,
 )
-from irqlab.kernel.locking.spinlock import _spin_bug, spin_until_handed_over
+from irqlab.kernel.locking.spinlock import _spin_bug, hand_over, spin_until_handed_over
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -49,16 +49,7 @@ def desc_unlock(k: Kernel, desc: irq_desc) -> None:
     """raw_spin_unlock(&desc->lock): hand the lock to the first spinning CPU, if any."""
     if k.cpu is None:
         return
-    lock = desc.lock
-    if lock.waiters:
-        nxt = lock.waiters.popleft()
-        lock.owner_cpu = nxt.id
-        lock.owner = nxt.curr
-        if nxt.percpu.get("spin") is lock:
-            cpu_resume(k, nxt)
-    else:
-        lock.owner_cpu = -1
-        lock.owner = None
+    hand_over(k, desc.lock)
 
 
 def _desc_spin(k: Kernel, desc: irq_desc) -> None:

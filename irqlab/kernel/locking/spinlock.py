@@ -15,7 +15,12 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import SIG_IRQ, SOFTIRQ_DISABLE_OFFSET, cpu_resume, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import (
+    SOFTIRQ_DISABLE_OFFSET,
+    cpu_resume,
+    cpu_spin,
+    cpu_spin_release,
+)
 from irqlab.kernel.preempt import local_irq_enable, local_irq_restore, local_irq_save, preempt_enable
 from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
 from irqlab.kernel.softirq import local_bh_enable_ip
@@ -119,15 +124,7 @@ def spin_until_handed_over(k: Kernel, lock: raw_spinlock, what: str) -> None:
     fiber.blocked_on = what
     fiber.stuck_if_idle = True
     while lock.owner_cpu != cpu.id:
-        cpu.percpu["spin"] = lock
-        start = k.engine.now
-        sig = cpu_wait(k, cpu, None)
-        cpu = k.cpu
-        cpu.busy_ns += k.engine.now - start
-        cpu.percpu["spin"] = None
-        if sig == SIG_IRQ:
-            take_interrupts(k, cpu)
-            cpu = k.cpu
+        cpu = cpu_spin(k, lock)
     fiber.blocked_on = None
     fiber.stuck_if_idle = False
     lock.owner = cpu.curr
@@ -141,6 +138,11 @@ def _release(k: Kernel, lock: raw_spinlock) -> None:
             _spin_bug(k, lock, "already unlocked")
         _spin_bug(k, lock, "wrong CPU")
     k.locking.note_release(lock)
+    hand_over(k, lock)
+
+
+def hand_over(k: Kernel, lock: raw_spinlock) -> None:
+    """Unlock: the first spinning CPU, if any, becomes the owner and stops spinning."""
     if lock.waiters:
         nxt = lock.waiters.popleft()
         lock.owner_cpu = nxt.id
@@ -363,21 +365,13 @@ def _rw_wait(k: Kernel, lock: rwlock, ready: object) -> None:
     assert cpu is not None
     lock.waiters.append(cpu)
     while not ready():  # type: ignore[operator]
-        cpu.percpu["spin"] = lock
-        sig = cpu_wait(k, cpu, None)
-        cpu = k.cpu  # type: ignore[assignment]
-        cpu.percpu["spin"] = None
-        if sig == SIG_IRQ:
-            take_interrupts(k, cpu)
-            cpu = k.cpu  # type: ignore[assignment]
+        cpu = cpu_spin(k, lock)
     if cpu in lock.waiters:
         lock.waiters.remove(cpu)
 
 
 def _rw_kick(k: Kernel, lock: rwlock) -> None:
-    for c in list(lock.waiters):
-        if c.percpu.get("spin") is lock:
-            cpu_resume(k, c)
+    cpu_spin_release(k, list(lock.waiters), lock)
 
 
 def _read_acquire(k: Kernel, lock: rwlock) -> None:
