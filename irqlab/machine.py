@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol
 
 from irqlab.boards import get_board
-from irqlab.errno import ENOENT
+from irqlab.errno import EINVAL, ENOENT
 from irqlab.fs import ProcFS
 from irqlab.hw.button import Button
 from irqlab.hw.led import Led
@@ -16,14 +19,117 @@ from irqlab.kernel.irq.cpuhotplug import cpu_down, cpu_up
 from irqlab.kernel.irq.irqdomain import irq_create_mapping
 from irqlab.kernel.irq.manage_affinity import irq_set_irqchip_state
 from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
-from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH, IRQCHIP_STATE_PENDING
+from irqlab.kernel.cpu import raise_interrupt
+from irqlab.kernel.irq.irqdesc import generic_handle_irq
+from irqlab.kernel.irq.types import (
+    IRQ_TYPE_EDGE_RISING,
+    IRQ_TYPE_LEVEL_HIGH,
+    IRQCHIP_STATE_PENDING,
+    IRQD_IRQ_DISABLED,
+    IRQD_IRQ_MASKED,
+    IRQS_PENDING,
+)
 from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
-from irqlab.kernel.panic import taint_string
+from irqlab.kernel.panic import KernelBugError, _is_user_file, taint_string
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
 from irqlab.sim.units import TimeLike
 from irqlab.trace import TraceBus
+
+
+class RunSession(Protocol):
+    """What a front end (``irqlab run``, the pytest plugin) may install around a user's code with
+    :func:`run_session`: it sees each boot, may override its arguments, and may watch long runs."""
+
+    def boot_args(self, board: str, kw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The board and keyword arguments boot() actually uses."""
+        ...
+
+    def booted(self, m: Machine) -> None:
+        """Called with each machine once booted."""
+        ...
+
+    def insmod_args(self, m: Machine, module: Any, params: dict[str, Any]) -> dict[str, Any]:
+        """The module parameters insmod actually passes."""
+        ...
+
+    def watch(self, m: Machine, end: int) -> Callable[[], bool] | None:
+        """A side-effect-only predicate (always False) called after each event of a run to ``end``."""
+        ...
+
+
+_session: list[RunSession] = []
+
+
+@contextlib.contextmanager
+def run_session(session: RunSession) -> Iterator[RunSession]:
+    """Install ``session`` for the machines booted inside the ``with`` block."""
+    _session.append(session)
+    try:
+        yield session
+    finally:
+        _session.remove(session)
+
+
+def _user_frames_first(exc: KernelBugError) -> KernelBugError:
+    """With bugs="raise": hide irqlab's frames from ``exc`` and chain the user's own exception
+    (an oops' cause) with its frames, so the traceback shows the user's code first."""
+    exc.__traceback__ = _user_tb(exc.__traceback__)
+    ctx = exc.__context__
+    if ctx is not None and not isinstance(ctx, KernelBugError) and exc.kind == "Oops":
+        ctx.__traceback__ = _user_tb(ctx.__traceback__)
+        exc.__cause__ = ctx
+        exc.__suppress_context__ = True
+    return exc
+
+
+def _user_tb(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` without the frames of irqlab's own modules and greenlet."""
+    frames = []
+    while tb is not None:
+        if _is_user_file(tb.tb_frame.f_code.co_filename):
+            frames.append((tb.tb_frame, tb.tb_lasti, tb.tb_lineno))
+        tb = tb.tb_next
+    out: TracebackType | None = None
+    for frame, lasti, lineno in reversed(frames):
+        out = TracebackType(out, frame, lasti, lineno)
+    return out
+
+
+@dataclass(frozen=True)
+class IrqAction:
+    """One handler on a line (struct irqaction): what request_irq()/request_threaded_irq() registered."""
+
+    name: str
+    handler: Any
+    thread_fn: Any
+    flags: int
+    dev_id: Any
+    thread: Task | None
+
+
+@dataclass(frozen=True)
+class IrqView:
+    """What ``m.irq(n)`` returns: the state of one interrupt line at the time of the call."""
+
+    irq: int
+    name: str | None
+    chip: str | None
+    hwirq: int
+    #: disable_irq() nesting depth (0 = enabled; 1 after setup without a handler or after one disable_irq()).
+    depth: int
+    disabled: bool
+    masked: bool
+    #: IRQS_PENDING: an edge arrived while disabled (or during suspend) and awaits a resend.
+    pending: bool
+    #: Interrupts taken per CPU (kstat_irqs, /proc/interrupts' columns) and their sum.
+    counts: tuple[int, ...]
+    total: int
+    unhandled: int
+    actions: tuple[IrqAction, ...]
+    #: The irq/N-name threads of the threaded actions.
+    threads: tuple[Task, ...]
 
 
 class Machine:
@@ -33,6 +139,7 @@ class Machine:
         self.kernel = kernel
         self.fs = ProcFS(kernel)
         kernel.subsys["fs"] = self.fs
+        kernel.modules.register_fs(self.fs)
         for hook in list(kernel.subsys.get("fs_hooks", [])):
             hook(self.fs)
 
@@ -44,10 +151,12 @@ class Machine:
 
     @property
     def jiffies(self) -> int:
+        """The kernel's jiffies now (they start five minutes before the 32-bit wrap, as the kernel's)."""
         return self.kernel.jiffies
 
     @property
     def seed(self) -> int:
+        """The seed this machine was booted with."""
         return self.kernel.engine.seed
 
     @property
@@ -72,9 +181,12 @@ class Machine:
                 raise ValueError(f"run(until={until!r}) is in the past: the machine is already at {self.now} ns")
         elif for_ is not None:
             end = self.now + to_ns(for_)
+        watch = _session[-1].watch(self, end) if _session and end is not None else None
         prev = self._enter()
         try:
-            self.kernel.engine.run(until=end)
+            self.kernel.engine.run(until=end, stop=watch)
+        except KernelBugError as e:
+            raise _user_frames_first(e) from e.__cause__
         finally:
             current_kernel.k = prev
 
@@ -88,6 +200,8 @@ class Machine:
             if predicate():
                 return True
             self.kernel.engine.run(until=end, stop=predicate)
+        except KernelBugError as e:
+            raise _user_frames_first(e) from e.__cause__
         finally:
             current_kernel.k = prev
         return predicate()
@@ -150,7 +264,7 @@ class Machine:
         return t
 
     def task(self, name_or_pid: str | int) -> Task:
-        """Find a task by pid or comm."""
+        """Find a task by pid or comm (the first match, in pid order); KeyError when there is none."""
         for t in self.kernel.tasks.values():
             if t.pid == name_or_pid or t.comm == name_or_pid:
                 return t
@@ -158,20 +272,26 @@ class Machine:
 
     @property
     def tasks(self) -> list[Task]:
+        """Every task the kernel knows (kernel threads, user tasks, idle excluded), in pid order."""
         return list(self.kernel.tasks.values())
 
     # -- modules -----------------------------------------------------------------------
-    def insmod(self, module: Any) -> int | Task:
-        """Load a module: run its module_init() in an ``insmod`` task.
+    def insmod(self, module: Any, **params: Any) -> int | Task:
+        """Load a module: run its module_init() in an ``insmod`` task, as ``insmod mod.ko name=value ...``.
 
-        From a script (outside m.run) this runs the machine until init returns and
-        returns its value (0 or -errno). From a scenario action it starts the insmod
-        task and returns it.
+        ``params`` set the module's parameters (declared with module_param()) before init: values are
+        given as Python values or as the text insmod would pass (``debounce_ms=20``, ``debug="Y"``). A
+        value the parameter's type rejects fails the load with -EINVAL and the kernel's message; an
+        unknown name is warned about and ignored, as the kernel does. From a script (outside m.run)
+        this runs the machine until init returns and returns its value (0 or -errno; -EFAULT when
+        init oopsed). From a scenario action it starts the insmod task and returns it.
         """
         k = self.kernel
+        if _session:
+            params = _session[-1].insmod_args(self, module, params)
         prev = self._enter()
         try:
-            mod, err = k.modules.prepare(module)
+            mod, err = k.modules.prepare(module, params)
             if mod is None:
                 return err
             t = k.create_task(do_init_module, (k, mod), "insmod")
@@ -181,7 +301,9 @@ class Machine:
         return self._maybe_wait(t, f"insmod {mod.name}")
 
     def rmmod(self, name: str) -> int | Task:
-        """Unload a module by name: run its module_exit() in an ``rmmod`` task."""
+        """Unload a module by name: run its module_exit() in an ``rmmod`` task. From a script this
+        runs until exit returns and returns 0 (-ENOENT when no such module is loaded); from a
+        scenario action it returns the rmmod task."""
         k = self.kernel
         mod = k.modules.find(name)
         if mod is None:
@@ -214,16 +336,24 @@ class Machine:
             raise ValueError(f"GPIO{gpio} does not exist on this board (GPIO0-{len(pins) - 1})")
         return pins[gpio]
 
-    def button(self, gpio: int, profile: str = "typical", name: str | None = None) -> Any:
+    def button(self, gpio: int, profile: Any = None, name: str | None = None) -> Any:
         """A push button between GPIO ``gpio`` and ground (pressed = low), bouncing per ``profile``
-        ("none", "typical", "worn"). Press it with ``.press(at)``, ``.release(at)``, ``.click(at)``.
-        Asking again for the same GPIO returns the button already wired there."""
+        ("none", "typical" (the default), "worn", or a BounceProfile). Press it with ``.press(at)``,
+        ``.release(at)``, ``.click(at)``.
+
+        A GPIO has one button: asking again for the same GPIO without a profile, or with the profile
+        it was wired with, returns the button already there; naming another profile raises ValueError
+        (rewire by booting another machine). Also ValueError on a board without a GPIO block or for a
+        GPIO the board does not have."""
         wired = self.__dict__.setdefault("_wired", {})
         old = wired.get(("button", gpio))
         if old is not None:
-            if getattr(profile, "name", profile) != old.profile.name:
-                raise ValueError(f"GPIO{gpio} already has a button with profile {old.profile.name!r}")
+            if profile is not None and getattr(profile, "name", profile) != old.profile.name:
+                raise ValueError(f"GPIO{gpio} already has a button with profile {old.profile.name!r}; "
+                                 f"m.button({gpio}) returns it, another profile needs another machine")  # fmt: skip
             return old
+        if profile is None:
+            profile = "typical"
         pin = self.gpio_pin(gpio)
         # The switch goes to ground with an external pull-up (seed 001's 10 kOhm): idle high.
         pin.active_high = False
@@ -334,10 +464,55 @@ class Machine:
             raise ValueError(f"board {self.kernel.board.name!r} has no irq_sim domain")
         return int(self._in_kernel(irq_create_mapping, domain, hwirq))
 
-    def fire_irq(self, irq: int) -> int:
-        """irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, true): fires an irq_sim line (or sets a GIC
-        line pending). Returns 0 or -errno."""
-        return int(self._in_kernel(irq_set_irqchip_state, irq, IRQCHIP_STATE_PENDING, True))
+    def fire_irq(self, irq: int, cpu: int | None = None) -> int:
+        """Fire Linux interrupt ``irq`` once; returns 0 or -errno (-EINVAL for an irq without a descriptor).
+
+        Without ``cpu``: irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, true), as a test would poke
+        the controller: an irq_sim line fires at once, a GIC line goes pending and is taken on the CPU
+        its affinity routes it to. With ``cpu``: the interrupt is taken on that CPU, whatever the line
+        type or affinity: the CPU enters hardirq context (when it next has interrupts enabled) and runs
+        the line's flow handler, generic_handle_irq(irq), as a demultiplexing parent handler would,
+        so the line's depth, masking and oneshot rules all apply. A scenario action or script call."""
+        if cpu is None:
+            return int(self._in_kernel(irq_set_irqchip_state, irq, IRQCHIP_STATE_PENDING, True))
+        k = self.kernel
+        if not 0 <= cpu < len(k.cpus) or not k.cpus[cpu].online:
+            raise ValueError(f"cpu={cpu} is not an online CPU of this machine (CPUs 0-{len(k.cpus) - 1})")
+        desc = k.subsys["irq"].descs.get(irq) if "irq" in k.subsys else None
+        if desc is None:
+            return -EINVAL
+        raise_interrupt(k, k.cpus[cpu], lambda c: generic_handle_irq(irq))
+        return 0
+
+    def irq(self, irq: int) -> IrqView:
+        """A read-only snapshot of Linux interrupt ``irq``: its depth, masked/disabled/pending state,
+        per-CPU counts (/proc/interrupts' columns), its actions (name, handler, thread_fn, flags) and
+        IRQ threads. KeyError when ``irq`` has no descriptor."""
+        k = self.kernel
+        desc = k.subsys["irq"].descs.get(irq) if "irq" in k.subsys else None
+        if desc is None:
+            raise KeyError(f"irq {irq} has no descriptor on this machine; see m.read('/proc/interrupts')")
+        st = desc.irq_common_data.state_use_accessors
+        actions = []
+        a = desc.action
+        while a is not None:
+            actions.append(IrqAction(a.name, a.handler, a.thread_fn, a.flags, a.dev_id, a.thread))
+            a = a.next
+        return IrqView(
+            irq=irq,
+            name=desc.name,
+            chip=desc.irq_data.chip.name if desc.irq_data.chip is not None else None,
+            hwirq=desc.irq_data.hwirq,
+            depth=desc.depth,
+            disabled=bool(st & IRQD_IRQ_DISABLED),
+            masked=bool(st & IRQD_IRQ_MASKED),
+            pending=bool(desc.istate & IRQS_PENDING),
+            counts=tuple(desc.kstat_irqs),
+            total=sum(desc.kstat_irqs),
+            unhandled=desc.irqs_unhandled,
+            actions=tuple(actions),
+            threads=tuple(x.thread for x in actions if x.thread is not None),
+        )
 
     def remove_cpu(self, cpu: int) -> int:
         """Take ``cpu`` offline (IRQs, timers and tasks move away). 0, 1 (already offline), -EINVAL, -EBUSY."""

@@ -5,6 +5,9 @@ be called from code running inside a simulation.
 """
 
 # ruff: noqa: I001  (star-import order is deliberate: later modules may refine earlier names)
+import sys as _sys
+from types import ModuleType as _ModuleType
+
 from irqlab.errno import ERR_PTR, IS_ERR, IS_ERR_OR_NULL, PTR_ERR
 from irqlab.kernel.atomic import *  # noqa: F403
 from irqlab.kernel.bug import *  # noqa: F403
@@ -17,6 +20,7 @@ from irqlab.kernel.kthread import *  # noqa: F403
 from irqlab.kernel.locking.mutex import *  # noqa: F403
 from irqlab.kernel.locking.spinlock import *  # noqa: F403
 from irqlab.kernel.mm.slab import *  # noqa: F403
+from irqlab.kernel.module_param import *  # noqa: F403
 from irqlab.kernel.preempt import *  # noqa: F403
 from irqlab.kernel.rcupdate import *  # noqa: F403
 from irqlab.kernel.printk import (
@@ -80,8 +84,41 @@ from irqlab.drivers.net.dev import *  # noqa: F403
 from irqlab.drivers.gpio.gpiolib import *  # noqa: F403
 
 
+# What ``from irqlab.kernel import *`` exports: the kernel names of the modules above, never a Python
+# module (``time``, ``io``, ``sched`` and the other submodules stay reachable as attributes) nor a name
+# of the standard library's modules (``resource`` is struct resource: import it by name).
+_NOT_EXPORTED = frozenset(_sys.stdlib_module_names) | {"annotations", "TYPE_CHECKING"}
+__all__: list[str] = sorted(
+    n for n, v in dict(globals()).items()
+    if not n.startswith("_") and not isinstance(v, _ModuleType) and n not in _NOT_EXPORTED
+)
+
+_JIFFIES_BY_VALUE = (
+    "`from irqlab.kernel import jiffies` would copy one value at import time, but the kernel's jiffies "
+    "keeps counting: write `import irqlab.kernel` and read `irqlab.kernel.jiffies`, or call get_jiffies() "
+    "(or kernel().jiffies from irqlab.kernel.core)"
+)
+
+
+def _imported_by_value() -> bool:
+    """Whether the caller of the module __getattr__ is a ``from irqlab.kernel import ...`` statement."""
+    import dis
+
+    f = _sys._getframe(2)
+    if f.f_code.co_name == "_handle_fromlist":  # importlib's hasattr() for ``from package import name``
+        return True
+    for ins in dis.get_instructions(f.f_code):
+        if ins.offset == f.f_lasti:
+            return ins.opname == "IMPORT_FROM"
+    return False
+
+
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
     if name == "jiffies":
+        # include/linux/jiffies.h: jiffies is a volatile global read afresh at each use; a module
+        # attribute can be, a name bound by ``from ... import`` cannot.
+        if _imported_by_value():
+            raise ImportError(_JIFFIES_BY_VALUE)
         from irqlab.kernel.core import kernel
 
         return kernel().jiffies

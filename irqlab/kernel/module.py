@@ -4,6 +4,9 @@ A module is any Python module or object with ``module_init`` (returning 0 or a
 negative errno) and optionally ``module_exit``. Its name is ``MODULE_NAME``,
 ``KBUILD_MODNAME`` or the Python module's name. Loading an out-of-tree module
 taints the kernel 'O' with the kernel's one-time message, as on a real board.
+Parameters declared with :func:`module_param` (kernel/params.c) are set from
+insmod's ``name=value`` arguments and appear under /sys/module/NAME/parameters;
+MODULE_LICENSE/AUTHOR/DESCRIPTION fill the module's .modinfo.
 """
 
 from __future__ import annotations
@@ -14,8 +17,16 @@ import types
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from irqlab.errno import EEXIST, ENOENT
-from irqlab.kernel.printk import KERN_WARNING, vprintk
+from irqlab.errno import EEXIST, ENOENT, ENOSPC
+from irqlab.kernel.module_param import (
+    KernelParam,
+    license_is_gpl_compatible,
+    module_params_of,
+    modinfo_of,
+    param_get,
+    param_set,
+)
+from irqlab.kernel.printk import KERN_ERR, KERN_WARNING, vprintk
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -30,6 +41,10 @@ class Module:
     files: set[str] = field(default_factory=set)
     state: str = "coming"  # coming, live, going
     taints: str = "O"
+    params: list[KernelParam] = field(default_factory=list)
+    #: The module's core size as /proc/modules prints it, and its text base address.
+    size: int = 0
+    base: int = 0
 
 
 def module_name_of(obj: Any) -> str:
@@ -48,6 +63,64 @@ class ModuleTable:
         self.k = k
         self.mods: list[Module] = []  # most recently loaded first, as the kernel's list
         self._file_cache: dict[str, str | None] = {}
+        self._next_base = _MODULES_VADDR.get(k.board.arch, _MODULES_VADDR["arm64"])
+
+    def register_fs(self, fs: Any) -> None:
+        """Register /proc/modules and the /sys/module files of the loaded modules in ``fs``."""
+        fs.register("/proc/modules", self.show_modules)
+        for mod in reversed(self.mods):
+            self._register_sysfs(mod)
+
+    def show_modules(self) -> str:
+        """kernel/module/procfs.c m_show(): name size refcnt users state address [taints]."""
+        out = []
+        for m in self.mods:
+            users = "[permanent]," if not callable(getattr(m.obj, "module_exit", None)) else "-"
+            state = {"going": "Unloading", "coming": "Loading"}.get(m.state, "Live")
+            taints = f" ({m.taints})" if m.taints else ""
+            out.append(f"{m.name} {m.size} 0 {users} {state} 0x{m.base:016x}{taints}\n")
+        return "".join(out)
+
+    def _register_sysfs(self, mod: Module) -> None:
+        """kernel/params.c module_param_sysfs_setup() and kernel/module/sysfs.c: /sys/module/NAME/..."""
+        fs = self.k.subsys.get("fs")
+        if fs is None:
+            return
+        base = f"/sys/module/{mod.name}"
+        fs.register(base + "/initstate", lambda: mod.state + "\n")
+        fs.register(base + "/refcnt", lambda: "0\n")
+        fs.register(base + "/taint", lambda: mod.taints + "\n")
+        for kp in mod.params:
+            if kp.perm == 0:
+                continue  # no sysfs entry for perm 0, as param_sysfs_setup() skips it
+            read = (lambda kp=kp: param_get(kp, mod.obj) + "\n") if kp.perm & 0o444 else None
+            write = (lambda text, kp=kp: self._param_store(mod, kp, text)) if kp.perm & 0o222 else None
+            fs.register(f"{base}/parameters/{kp.name}", read, write)
+
+    def _param_store(self, mod: Module, kp: KernelParam, text: str) -> int:
+        """param_attr_store(): parse with the parameter's type; len(text) or -EINVAL."""
+        val = text[:-1] if text.endswith("\n") else text
+        err = param_set(kp, mod.obj, val)
+        return err if err < 0 else len(text)
+
+    def parse_args(self, mod: Module, args: dict[str, Any]) -> int:
+        """kernel/params.c parse_args() for insmod's arguments: 0, or -errno after the kernel's message."""
+        known = {kp.name: kp for kp in mod.params}
+        for name, value in args.items():
+            val = _arg_text(value)
+            kp = known.get(name)
+            if kp is None:
+                # kernel/module/main.c unknown_module_param_cb(): warned about, then ignored.
+                vprintk(self.k, KERN_WARNING + "%s: unknown parameter '%s' ignored\n", (mod.name, name))
+                continue
+            err = param_set(kp, mod.obj, val)
+            if err == -ENOSPC:
+                vprintk(self.k, KERN_ERR + "%s: `%s' too large for parameter `%s'\n", (mod.name, val, name))
+                return err
+            if err < 0:
+                vprintk(self.k, KERN_ERR + "%s: `%s' invalid for parameter `%s'\n", (mod.name, val, name))
+                return err
+        return 0
 
     def find(self, name: str) -> Module | None:
         for m in self.mods:
@@ -69,8 +142,9 @@ class ModuleTable:
         self._file_cache[filename] = res
         return res
 
-    def prepare(self, obj: Any) -> tuple[Module | None, int]:
-        """Register ``obj`` as a coming module; returns (module, 0) or (None, -errno)."""
+    def prepare(self, obj: Any, args: dict[str, Any] | None = None) -> tuple[Module | None, int]:
+        """Register ``obj`` as a coming module with insmod's ``args`` (parameter name -> value);
+        returns (module, 0) or (None, -errno)."""
         if not callable(getattr(obj, "module_init", None)):
             raise TypeError(
                 f"{obj!r} has no module_init(): a module is a Python module or object with "
@@ -79,7 +153,7 @@ class ModuleTable:
         name = module_name_of(obj)
         if self.find(name) is not None:
             return None, -EEXIST
-        mod = Module(name, obj)
+        mod = Module(name, obj, params=module_params_of(obj))
         for attr in ("__file__",):
             f = getattr(obj, attr, None)
             if f:
@@ -98,11 +172,27 @@ class ModuleTable:
             if fn.__module__ != own and str(fn.__module__).startswith("irqlab."):
                 continue  # a kernel API the module imported (msleep, pr_info, ...), not the module's own code
             mod.files.add(fn.__code__.co_filename)
-        self.mods.insert(0, mod)
-        self._file_cache.clear()
+        # load_module(): module_license_taint_check() and the out-of-tree taint come before parse_args().
+        licence = dict(modinfo_of(obj)).get("license")
+        # SIMPLIFICATION: a module without MODULE_LICENSE() is accepted untainted (modpost refuses to build it).
+        if licence is not None and not license_is_gpl_compatible(licence):
+            if not self.k.bugs.taint & 1:
+                vprintk(self.k, KERN_WARNING + "%s: module license '%s' taints kernel.\n", (name, licence))
+                vprintk(self.k, KERN_WARNING + "Disabling lock debugging due to kernel taint\n", ())
+            self.k.bugs.add_taint(0)
+            mod.taints = "PO"
         if not self.k.bugs.taint >> 12 & 1:
             vprintk(self.k, KERN_WARNING + "%s: loading out-of-tree module taints kernel.\n", (name,))
         self.k.bugs.add_taint(12)
+        err = self.parse_args(mod, args or {})
+        if err < 0:
+            return None, err
+        mod.size = _core_size(mod)
+        mod.base = self._next_base
+        self._next_base += (mod.size + 0xFFFF) & ~0xFFFF
+        self.mods.insert(0, mod)
+        self._file_cache.clear()
+        self._register_sysfs(mod)
         return mod, 0
 
     def remove(self, name: str) -> tuple[Module | None, int]:
@@ -115,6 +205,32 @@ class ModuleTable:
         if mod in self.mods:
             self.mods.remove(mod)
         self._file_cache.clear()
+        fs = self.k.subsys.get("fs")
+        if fs is not None:
+            fs.unregister_tree(f"/sys/module/{mod.name}")
+
+
+#: Where module text is mapped: arm64's module region and x86-64's MODULES_VADDR.
+_MODULES_VADDR = {"arm64": 0xFFFFFFC07A000000, "x86": 0xFFFFFFFFC0000000}
+
+
+def _core_size(mod: Module) -> int:
+    """A stand-in for the module's core size: its source length rounded up to pages, at least 3 pages."""
+    # SIMPLIFICATION: a Python module has no .text/.data layout; /proc/modules' size is derived from its source.
+    total = 0
+    for f in sorted(mod.files):
+        try:
+            total += os.path.getsize(f)
+        except OSError:
+            continue
+    return max(3, (total + 4095) // 4096) * 4096
+
+
+def _arg_text(value: Any) -> str:
+    """An insmod argument as the text the kernel parses (True -> "1", False -> "0", 20 -> "20")."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
 
 
 def do_init_module(k: Kernel, mod: Module) -> int:

@@ -47,6 +47,7 @@ TAINT_FLAGS = "PFSRMBUDAWCIOELKXTN"  # c_true of each flag, in bit order (6.12: 
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _SIM_DIR = os.path.join(_PKG_DIR, "sim")
+_STDLIB_DIR = os.path.dirname(os.__file__)
 
 
 class KernelBugError(RuntimeError):
@@ -110,6 +111,9 @@ class BugReporter:
         self.warned_once: set[Any] = set()
         self.oops_in_progress = False
         self.reports: list[tuple[str, str]] = []
+        #: For each report raised from code outside irqlab: (its last dmesg record, "file.py:42 in fn").
+        #: Front ends print "irqlab: raised at ..." after that record; the kernel log itself stays as the kernel's.
+        self.sites: list[tuple[Any, str]] = []
 
     # -- plumbing ---------------------------------------------------------------
     def add_taint(self, flag: int) -> None:
@@ -119,9 +123,12 @@ class BugReporter:
         for line in text.split("\n"):
             vprintk(self.k, level + "%s\n", (line,))
 
-    def _finish(self, kind: str, lines: list[str]) -> None:
+    def _finish(self, kind: str, lines: list[str], exc: BaseException | None = None) -> None:
         text = "\n".join(lines)
         self.reports.append((kind, text))
+        site = user_site(exc)
+        if site and self.k.log.records:
+            self.sites.append((self.k.log.records[-1], site))
         tp = self.k.tp.kernel_bug
         if tp.on:
             cpu = self.k.cpu.id if self.k.cpu is not None else 0
@@ -287,7 +294,7 @@ class BugReporter:
             self.add_taint(TAINT_DIE)
         finally:
             self.oops_in_progress = False
-        self._finish("Oops", lines)
+        self._finish("Oops", lines, exc)
 
     # SIMPLIFICATION: an oops in interrupt context would panic a real kernel; irqlab unwinds the interrupt or
     # softirq and keeps running.
@@ -298,6 +305,31 @@ class BugReporter:
         if isinstance(exc, (AssertionError,)) and _raised_inside_irqlab(exc):
             raise exc
         self.die(exc, where)
+
+
+def _is_user_file(filename: str) -> bool:
+    """Code of the user's own (a driver or scenario file), not irqlab's, the standard library's or greenlet's."""
+    if filename.startswith((_PKG_DIR, "<frozen")) or "greenlet" in filename or "site-packages" in filename:
+        return False
+    return not filename.startswith(_STDLIB_DIR)
+
+
+def user_site(exc: BaseException | None = None) -> str:
+    """'file.py:42 in fn' of the innermost user frame of ``exc``'s traceback (or of the current stack); '' if none."""
+    frames: list[tuple[FrameType, int]]
+    if exc is not None:
+        frames = list(reversed(_walk_tb(exc.__traceback__)))
+    else:
+        frames = []
+        f: FrameType | None = sys._getframe(1)
+        while f is not None:
+            frames.append((f, f.f_lineno))
+            f = f.f_back
+    for frame, lineno in frames:
+        code = frame.f_code
+        if _is_user_file(code.co_filename):
+            return f"{os.path.basename(code.co_filename)}:{lineno} in {code.co_name}"
+    return ""
 
 
 def _close_trace(out: list[str]) -> list[str]:
