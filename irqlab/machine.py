@@ -15,12 +15,12 @@ from irqlab.hw.button import Button
 from irqlab.hw.led import Led
 from irqlab.irqchip.gic import GIC_SPI, gic_map
 from irqlab.kernel.core import current_kernel
+from irqlab.kernel.cpu import raise_interrupt
 from irqlab.kernel.irq.cpuhotplug import cpu_down, cpu_up
+from irqlab.kernel.irq.irqdesc import generic_handle_irq
 from irqlab.kernel.irq.irqdomain import irq_create_mapping
 from irqlab.kernel.irq.manage_affinity import irq_set_irqchip_state
 from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
-from irqlab.kernel.cpu import raise_interrupt
-from irqlab.kernel.irq.irqdesc import generic_handle_irq
 from irqlab.kernel.irq.types import (
     IRQ_TYPE_EDGE_RISING,
     IRQ_TYPE_LEVEL_HIGH,
@@ -481,7 +481,11 @@ class Machine:
         desc = k.subsys["irq"].descs.get(irq) if "irq" in k.subsys else None
         if desc is None:
             return -EINVAL
-        raise_interrupt(k, k.cpus[cpu], lambda c: generic_handle_irq(irq))
+
+        def take(_cpu: Any) -> None:
+            generic_handle_irq(irq)
+
+        raise_interrupt(k, k.cpus[cpu], take)
         return 0
 
     def irq(self, irq: int) -> IrqView:

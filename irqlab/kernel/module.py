@@ -21,8 +21,8 @@ from irqlab.errno import EEXIST, ENOENT, ENOSPC
 from irqlab.kernel.module_param import (
     KernelParam,
     license_is_gpl_compatible,
-    module_params_of,
     modinfo_of,
+    module_params_of,
     param_get,
     param_set,
 )
