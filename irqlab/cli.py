@@ -1,12 +1,10 @@
-"""The ``irqlab`` command: ``irqlab demo``, ``irqlab run FILE`` and ``irqlab examples``."""
+"""The ``irqlab`` command: ``irqlab demo``, ``run FILE``, ``boards``, ``modinfo FILE`` and ``examples``."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import runpy
+import importlib
 import sys
-from typing import Any
 
 from irqlab.machine import Machine
 
@@ -69,83 +67,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_file(path: str, seed: int) -> Machine:
-    """Run a scenario script and return its machine.
-
-    The script either defines ``main(seed)`` (or ``scenario(seed)``) returning a booted,
-    run Machine, or is a driver module with ``module_init``: then it is loaded on a
-    booted board (``BOARD``, default "generic"), run for ``RUN_FOR`` (default "1s"),
-    and unloaded.
-    """
-    return _run_path(path, seed)[0]
-
-
-def _run_path(path: str, seed: int) -> tuple[Machine, dict[str, Any]]:
-    """run_file(), also returning the script's namespace (for its optional ``report(m) -> str``)."""
-    import irqlab
-
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no scenario file {path!r}")
-    ns: dict[str, Any] = runpy.run_path(path, run_name="__irqlab_scenario__")
-    entry = ns.get("main") or ns.get("scenario")
-    if callable(entry):
-        m = entry(seed)
-        if not isinstance(m, Machine):
-            raise TypeError(f"{path}: main(seed) must return the Machine it ran, not {type(m).__name__}")
-        return m, ns
-    if callable(ns.get("module_init")):
-        import types
-
-        mod = types.SimpleNamespace(**ns)
-        mod.__name__ = ns.get("MODULE_NAME") or os.path.splitext(os.path.basename(path))[0]
-        mod.__file__ = os.path.abspath(path)
-        m = irqlab.boot(ns.get("BOARD", "generic"), seed=seed)
-        m.insmod(mod)
-        m.run(for_=ns.get("RUN_FOR", "1s"))
-        m.rmmod(mod.__name__)
-        return m, ns
-    raise ValueError(f"{path} defines neither main(seed) returning a Machine nor a module_init() driver")
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    try:
-        m, ns = _run_path(args.file, args.seed)
-    except (FileNotFoundError, ValueError, TypeError) as e:
-        print(f"irqlab: {e}", file=sys.stderr)
-        return 2
-    _print_machine(m, args.plain, args.file)
-    # A script may add what else its reader would look at (/proc rows, a timeline): report(m) -> str.
-    report = ns.get("report")
-    text = report(m) if callable(report) else ""
-    if text:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="irqlab", description="A deterministic laboratory for Linux interrupt handling.")
     sub = p.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("examples", help="list the seed ports in examples/ (description and seed section)")
     ex.add_argument("--plain", action="store_true", help="plain lines: no colours or tables")
     ex.add_argument("--dir", help="the examples directory (default ./examples, else the repository's)")
-    for name, helptext in (("demo", "run the built-in demo and print what the kernel shows"),
-                           ("run", "run a scenario script (or a driver module) and print its output")):  # fmt: skip
-        sp = sub.add_parser(name, help=helptext)
-        if name == "run":
-            sp.add_argument("file", help="a Python scenario script or driver module")
-        sp.add_argument("--seed", type=int, default=1, help="the RNG seed (same seed, same output)")
-        sp.add_argument("--plain", action="store_true", help="raw kernel text only: no colours or tables")
-        if name == "demo":
-            sp.add_argument("--core", action="store_true",
-                            help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
+    sp = sub.add_parser("demo", help="run the built-in demo and print what the kernel shows")
+    sp.add_argument("--seed", type=int, default=1, help="the RNG seed (same seed, same output)")
+    sp.add_argument("--plain", action="store_true", help="raw kernel text only: no colours or tables")
+    sp.add_argument("--core", action="store_true",
+                    help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
+    commands = {name: importlib.import_module(f"irqlab.cli_{name}") for name in ("run", "boards", "modinfo")}
+    for mod in commands.values():
+        mod.add_parser(sub)
     args = p.parse_args(argv)
+    if args.cmd in commands:
+        return int(commands[args.cmd].run(args))
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 
         return cmd_examples(args.plain, args.dir)
-    if args.cmd == "demo":
-        return cmd_demo(args)
-    return cmd_run(args)
+    return cmd_demo(args)
 
 
 if __name__ == "__main__":

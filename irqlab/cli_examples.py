@@ -35,14 +35,23 @@ class ExampleInfo:
 
 def examples_dir(cwd: pathlib.Path | None = None) -> pathlib.Path | None:
     """./examples under ``cwd`` (default the current directory) if it exists, else the repository's
-    examples/ next to the installed package; None when neither exists."""
+    examples/ next to the package (a source checkout), else the copy ``pip install`` puts in
+    ``<prefix>/share/irqlab/examples``; None when there is none."""
+    import sysconfig
+
     import irqlab
 
     here = (cwd or pathlib.Path.cwd()) / "examples"
     if here.is_dir():
         return here
     repo = pathlib.Path(irqlab.__file__).resolve().parents[1] / "examples"
-    return repo if repo.is_dir() else None
+    if repo.is_dir():
+        return repo
+    for scheme in (sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user")):
+        installed = pathlib.Path(sysconfig.get_path("data", scheme)) / "share" / "irqlab" / "examples"
+        if installed.is_dir():
+            return installed
+    return None
 
 
 def read_example(path: pathlib.Path) -> ExampleInfo:
@@ -128,5 +137,5 @@ def cmd_examples(plain: bool, directory: str | None = None) -> int:
             table.add_row((seed or "-") if n == 0 else "", i.name, i.section, i.description)
         table.add_section()
     con.print(table)
-    con.print(f"Run one with: irqlab run {d.name}/<file> --plain")
+    con.print("Run one with: irqlab run <file name without .py> --plain")
     return 0

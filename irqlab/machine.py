@@ -584,6 +584,9 @@ def boot(
     kernel command line; ``bugs="raise"`` makes every kernel report raise KernelBugError;
     ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
     """
+    if _session:
+        board, kw = _session[-1].boot_args(board, {"cpus": cpus, "hz": hz, "preempt": preempt, "cmdline": cmdline})
+        cpus, hz, preempt, cmdline = kw["cpus"], kw["hz"], kw["preempt"], kw["cmdline"]
     b = get_board(board)
     k = Kernel(
         b,
@@ -603,4 +606,24 @@ def boot(
         m.run_until(lambda: all(t.state is TaskState.DEAD for t in boot_tasks))
     if trace:
         k.tp.enable(*(trace if isinstance(trace, list) else ()))
+    if _session:
+        _session[-1].booted(m)
     return m
+
+
+#: The report classes of :func:`report_class`, in the order front ends list them.
+REPORT_CLASSES = ("oops", "bug", "warn", "lockdep")
+
+
+def report_class(kind: str) -> str:
+    """The class of a kernel report kind (the first element of ``m.reports``): "oops" for an oops,
+    "bug" for a "BUG: ..." report (sleeping in atomic context, scheduling while atomic), "lockdep"
+    for lockdep's "WARNING: <what>" reports (inconsistent lock state, recursive locking), "warn" for a
+    WARN()/WARN_ON() splat."""
+    if kind.startswith("Oops"):
+        return "oops"
+    if kind.startswith("BUG"):
+        return "bug"
+    if kind.startswith("WARNING: "):
+        return "lockdep"
+    return "warn"
