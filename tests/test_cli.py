@@ -1,8 +1,4 @@
-"""The irqlab command: demo and run FILE."""
-
-import subprocess
-import sys
-import textwrap
+"""The irqlab command: demo."""
 
 from irqlab.cli import main
 
@@ -34,41 +30,3 @@ def test_demo_rich_output_has_tables(capsys):
     assert "simulated time" in out and "TIMER:" in out and "LED on GPIO4" in out
 
 
-def test_run_file_with_main(tmp_path):
-    """`irqlab run FILE` runs a script's main(seed) and prints its dmesg."""
-    f = tmp_path / "scen.py"
-    f.write_text(textwrap.dedent('''
-        import irqlab
-        from irqlab.kernel import pr_info
-        def main(seed):
-            m = irqlab.boot("generic", cpus=2, seed=seed)
-            m.spawn(lambda: pr_info("hello from seed %d\\n", seed))
-            m.run()
-            return m
-    '''))
-    r = subprocess.run([sys.executable, "-m", "irqlab", "run", str(f), "--plain", "--seed", "9"],
-                       capture_output=True, text=True, check=True)
-    assert "hello from seed 9" in r.stdout
-
-
-def test_run_file_with_a_driver_module(tmp_path, capsys):
-    """A file with module_init() is loaded with insmod, run and unloaded."""
-    f = tmp_path / "hello_mod.py"
-    f.write_text(textwrap.dedent('''
-        from irqlab.kernel import pr_info
-        def module_init():
-            pr_info("hello: init\\n")
-            return 0
-        def module_exit():
-            pr_info("hello: exit\\n")
-    '''))
-    assert main(["run", str(f), "--plain"]) == 0
-    out = capsys.readouterr().out
-    assert "hello_mod: loading out-of-tree module taints kernel." in out
-    assert "hello: init" in out and "hello: exit" in out
-
-
-def test_run_missing_file_is_a_clear_error(capsys):
-    """A missing file exits 2 with a message naming it."""
-    assert main(["run", "/nonexistent/x.py"]) == 2
-    assert "no scenario file" in capsys.readouterr().err
