@@ -127,7 +127,7 @@ class _Progress:
                 self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rate]}"),
                                     console=Console(stderr=True), transient=True)  # fmt: skip
                 self.bar.start()
-                self.task = self.bar.add_task("", total=max(1, end - start), rate="")
+                self.task = self.bar.add_task("simulated", total=max(1, end - start), rate="")
             rate = (engine.events_run - ev0) / max(now - t0, 1e-9)
             self.bar.update(self.task, completed=engine.now - start, total=max(1, end - start),
                             description=f"simulated {engine.now / 1e9:.3f} s of {end / 1e9:.3f} s",

@@ -223,3 +223,47 @@ def test_no_progress_on_a_pipe(hello):
     r = subprocess.run([sys.executable, "-m", "irqlab", "run", hello, "--plain", "--for", "10ms"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stderr == ""
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written to it."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, s):
+        self.parts.append(s)
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+    fileno = None
+
+
+def test_progress_shows_on_a_terminal(tmp_path, monkeypatch, capsys):
+    """On a terminal, a long run shows simulated time and events per second on stderr (rich)."""
+    import irqlab.cli_run
+
+    f = write(tmp_path, "ticker.py", '''
+        from irqlab.kernel import *
+        t = timer_list()
+        def tick(tm):
+            mod_timer(tm, get_jiffies() + 1)
+        def module_init():
+            timer_setup(t, tick, 0)
+            mod_timer(t, get_jiffies() + 1)
+            return 0
+        def module_exit():
+            timer_delete_sync(t)
+    ''')
+    term = _Terminal()
+    monkeypatch.setattr(irqlab.cli_run, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(sys, "stderr", term)
+    assert main(["run", f, "--plain", "--board", "generic", "--cpus", "1", "--hz", "1000", "--for", "10s"]) == 0
+    shown = "".join(term.parts)
+    assert "simulated " in shown and " of 10.000 s" in shown and "events/s" in shown
+    assert "ticker: loading out-of-tree module taints kernel." in capsys.readouterr().out
