@@ -86,7 +86,7 @@ def print_tainted(taint: int) -> str:
 
 def taint_string(taint: int) -> str:
     """The compact letters of the set taint flags, e.g. 'DOW'."""
-    return "".join(c for i, c in enumerate(TAINT_FLAGS) if taint >> i & 1 and i != 0) or ("P" if taint & 1 else "")
+    return "".join(c for i, c in enumerate(TAINT_FLAGS) if taint >> i & 1)
 
 
 _KERNEL_NAMES = {"_task_entry": "kthread", "_idle_loop": "do_idle", "take_interrupts": "el1_interrupt",
