@@ -170,8 +170,11 @@ class _Session:
             return {**params, **self.params}
         return params
 
-    def watch(self, m: Machine, end: int) -> Callable[[], bool] | None:
-        return self.progress.watch(m, end) if self.progress is not None else None
+    def watch(self, m: Machine, end: int | None) -> Callable[[], bool] | None:
+        return self.progress.watch(m, end) if self.progress is not None and end is not None else None
+
+    def ran(self, m: Machine) -> None:
+        pass
 
 
 def run(args: argparse.Namespace) -> int:
@@ -279,17 +282,8 @@ def _read_shows(m: Machine, paths: list[str]) -> list[tuple[str, Any]]:
 
 
 def dmesg_with_sites(m: Machine) -> list[tuple[str, int]]:
-    """The dmesg lines (text, level), each kernel report raised from user code followed by irqlab's
-    own line ``irqlab: raised at FILE:LINE in FUNCTION``, which a kernel would not print."""
-    sites: dict[int, list[str]] = {}
-    for rec, site in m.kernel.bugs.sites:
-        sites.setdefault(id(rec), []).append(site)
-    out: list[tuple[str, int]] = []
-    for rec in m.kernel.log.records:
-        out.append((rec.line(), rec.level))
-        for site in sites.get(id(rec), ()):
-            out.append((f"irqlab: raised at {site}", -1))
-    return out
+    """The dmesg lines (text, level) with irqlab's "raised at" line after each report from user code."""
+    return m.dmesg_records(sites=True)
 
 
 def _print(m: Machine, args: argparse.Namespace, path: pathlib.Path, mod: types.ModuleType,

@@ -54,8 +54,13 @@ class RunSession(Protocol):
         """The module parameters insmod actually passes."""
         ...
 
-    def watch(self, m: Machine, end: int) -> Callable[[], bool] | None:
-        """A side-effect-only predicate (always False) called after each event of a run to ``end``."""
+    def watch(self, m: Machine, end: int | None) -> Callable[[], bool] | None:
+        """A predicate called after each event of a run to ``end`` (None: until idle or a condition);
+        returning True ends the run early, after which :meth:`ran` decides what that means."""
+        ...
+
+    def ran(self, m: Machine) -> None:
+        """Called after each run; may raise to end the user's code (a limit was passed)."""
         ...
 
 
@@ -181,14 +186,22 @@ class Machine:
                 raise ValueError(f"run(until={until!r}) is in the past: the machine is already at {self.now} ns")
         elif for_ is not None:
             end = self.now + to_ns(for_)
-        watch = _session[-1].watch(self, end) if _session and end is not None else None
+        watch = _session[-1].watch(self, end) if _session else None
         prev = self._enter()
         try:
-            self.kernel.engine.run(until=end, stop=watch)
+            engine = self.kernel.engine
+            engine.run(until=end, stop=watch)
+            if watch is not None and end is None and not watch():
+                # What engine.run() checks itself when it runs without a stop predicate.
+                blocked = [(f.name, f.blocked_on or "?") for f in engine.fibers if f.stuck_if_idle and f.blocked_on]
+                if blocked and engine.next_time() is None:
+                    raise StalledError(self.now, blocked)
         except KernelBugError as e:
             raise _user_frames_first(e) from e.__cause__
         finally:
             current_kernel.k = prev
+        if _session:
+            _session[-1].ran(self)
 
     def run_until(self, predicate: Callable[[], bool], limit: TimeLike | None = None) -> bool:
         """Run until ``predicate()`` is true (checked after each event); returns whether it became true.
@@ -199,11 +212,15 @@ class Machine:
         try:
             if predicate():
                 return True
-            self.kernel.engine.run(until=end, stop=predicate)
+            watch = _session[-1].watch(self, end) if _session else None
+            stop = predicate if watch is None else (lambda: predicate() or watch())
+            self.kernel.engine.run(until=end, stop=stop)
         except KernelBugError as e:
             raise _user_frames_first(e) from e.__cause__
         finally:
             current_kernel.k = prev
+        if _session:
+            _session[-1].ran(self)
         return predicate()
 
     def at(self, when: TimeLike, callback: Callable[..., Any], *args: Any) -> None:
@@ -393,6 +410,21 @@ class Machine:
     def dmesg(self, level: int | None = None) -> str:
         """The kernel log as dmesg prints it; ``level`` keeps messages at that level or more urgent."""
         return self.kernel.log.text(level)
+
+    def dmesg_records(self, sites: bool = True) -> list[tuple[str, int]]:
+        """The dmesg lines as (line, loglevel). With ``sites``, each kernel report raised from code outside
+        irqlab is followed by irqlab's own line ``irqlab: raised at FILE:LINE in FUNCTION`` (loglevel -1),
+        which a kernel would not print: the user's file, line and function that raised it."""
+        at: dict[int, list[str]] = {}
+        if sites:
+            for rec, site, _ in self.kernel.bugs.sites:
+                at.setdefault(id(rec), []).append(site)
+        out: list[tuple[str, int]] = []
+        for rec in self.kernel.log.records:
+            out.append((rec.line(), rec.level))
+            for site in at.get(id(rec), ()):
+                out.append((f"irqlab: raised at {site}", -1))
+        return out
 
     def dmesg_lines(self) -> list[str]:
         """Just the message texts, without timestamps."""

@@ -111,9 +111,9 @@ class BugReporter:
         self.warned_once: set[Any] = set()
         self.oops_in_progress = False
         self.reports: list[tuple[str, str]] = []
-        #: For each report raised from code outside irqlab: (its last dmesg record, "file.py:42 in fn").
-        #: Front ends print "irqlab: raised at ..." after that record; the kernel log itself stays as the kernel's.
-        self.sites: list[tuple[Any, str]] = []
+        #: For each report raised from code outside irqlab: (its last dmesg record, "file.py:42 in fn", its index
+        #: in ``reports``). Front ends print "irqlab: raised at ..." after that record; the log stays the kernel's.
+        self.sites: list[tuple[Any, str, int]] = []
 
     # -- plumbing ---------------------------------------------------------------
     def add_taint(self, flag: int) -> None:
@@ -128,7 +128,7 @@ class BugReporter:
         self.reports.append((kind, text))
         site = user_site(exc)
         if site and self.k.log.records:
-            self.sites.append((self.k.log.records[-1], site))
+            self.sites.append((self.k.log.records[-1], site, len(self.reports) - 1))
         tp = self.k.tp.kernel_bug
         if tp.on:
             cpu = self.k.cpu.id if self.k.cpu is not None else 0
