@@ -204,7 +204,8 @@ class Machine:
             _session[-1].ran(self)
 
     def run_until(self, predicate: Callable[[], bool], limit: TimeLike | None = None) -> bool:
-        """Run until ``predicate()`` is true (checked after each event); returns whether it became true.
+        """Run until ``predicate()`` is true (checked after each event) or, with ``limit`` (a duration from
+        now), until that much simulated time has passed; returns whether it became true.
 
         ``predicate`` must only read state: it may be evaluated more than once per event."""
         end = self.now + to_ns(limit) if limit is not None else None
@@ -289,7 +290,8 @@ class Machine:
 
     @property
     def tasks(self) -> list[Task]:
-        """Every task the kernel knows (kernel threads, user tasks, idle excluded), in pid order."""
+        """Every task created since boot, in pid order: kernel threads and user tasks, exited ones included
+        (``t.state`` says which); the per-CPU idle tasks are not listed."""
         return list(self.kernel.tasks.values())
 
     # -- modules -----------------------------------------------------------------------
@@ -299,7 +301,8 @@ class Machine:
         ``params`` set the module's parameters (declared with module_param()) before init: values are
         given as Python values or as the text insmod would pass (``debounce_ms=20``, ``debug="Y"``). A
         value the parameter's type rejects fails the load with -EINVAL and the kernel's message; an
-        unknown name is warned about and ignored, as the kernel does. From a script (outside m.run)
+        unknown name is warned about and ignored, as the kernel does. -EEXIST when a module of that
+        name is already loaded. From a script (outside m.run)
         this runs the machine until init returns and returns its value (0 or -errno; -EFAULT when
         init oopsed). From a scenario action it starts the insmod task and returns it.
         """
@@ -345,7 +348,8 @@ class Machine:
 
     # -- board hardware ---------------------------------------------------------------
     def gpio_pin(self, gpio: int) -> Any:
-        """The hardware line of header/SoC GPIO ``gpio`` (what a device connected to it drives)."""
+        """The hardware line of header/SoC GPIO ``gpio`` (what a device connected to it drives); ValueError on a
+        board without a GPIO block or for a GPIO it does not have."""
         pins = self.kernel.subsys.get("gpio_pins")
         if pins is None:
             raise ValueError(f"board {self.kernel.board.name!r} has no GPIO block; boot 'rpi5' for GPIOs")
@@ -431,7 +435,8 @@ class Machine:
         return [line for r in self.kernel.log.records for line in r.text.split("\n")]
 
     def read(self, path: str) -> str:
-        """Read a /proc, /sys or debugfs file."""
+        """Read a /proc, /sys or debugfs file; FileNotFoundError (naming the files nearby) when it does not
+        exist, PermissionError for a write-only file."""
         prev = self._enter()
         try:
             return self.fs.read(path)
@@ -448,12 +453,14 @@ class Machine:
 
     @property
     def tainted(self) -> str:
-        """The taint letters ('' when untainted), e.g. 'DOW'."""
+        """The set taint flags as letters in the kernel's order ('' when untainted), e.g. 'DOW' or 'PO'."""
         return taint_string(self.kernel.bugs.taint)
 
     @property
     def reports(self) -> list[tuple[str, str]]:
-        """Every kernel report so far as (kind, text): WARNINGs, BUGs and oopses."""
+        """Every kernel report so far as (kind, text), oldest first: WARN splats ("WARNING"), lockdep's
+        ("WARNING: inconsistent lock state", ...), BUGs ("BUG: scheduling while atomic", ...) and oopses
+        ("Oops"). :func:`report_class` sorts a kind into "warn", "lockdep", "bug" or "oops"."""
         return list(self.kernel.bugs.reports)
 
     def fail_atomic_allocations(self, rate: float) -> None:
@@ -611,10 +618,13 @@ def boot(
 ) -> Machine:
     """Boot a simulated machine.
 
-    ``board`` names a wiring table ("rpi5", the default, or "generic"); ``cpus``, ``hz`` and ``preempt``
-    ("none", "voluntary", "full", "rt") override the board's defaults; ``cmdline`` is the
-    kernel command line; ``bugs="raise"`` makes every kernel report raise KernelBugError;
-    ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
+    ``board`` names a wiring table ("rpi5", the default, "pc" or "generic"; ``irqlab boards`` lists them);
+    ``cpus``, ``hz`` and ``preempt`` ("none", "voluntary", "full", "rt") override the board's defaults;
+    ``cmdline`` is the kernel command line; ``bugs="raise"`` makes every kernel report raise
+    KernelBugError out of ``m.run()`` (an oops chained to the driver's exception, irqlab's frames
+    hidden); ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
+    Under ``irqlab run`` the command line's --board/--cpus/--hz/--preempt override these and its
+    --cmdline is appended.
     """
     if _session:
         board, kw = _session[-1].boot_args(board, {"cpus": cpus, "hz": hz, "preempt": preempt, "cmdline": cmdline})
