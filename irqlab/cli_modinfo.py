@@ -33,6 +33,8 @@ def modinfo_lines(mod: object, filename: str, board_name: str) -> list[tuple[str
     """(field, value) pairs in modinfo's order: filename, the MODULE_*() tags (the last declared first,
     as they lie in the .modinfo section), depends, name, vermagic, then one parm per parameter."""
     out = [("filename", filename)]
+    # SIMPLIFICATION: no srcversion, intree, sig_* or alias fields; the tags come last-declared first as GCC
+    # lays them out in .modinfo for one object file.
     for tag, value in reversed(modinfo_of(mod)):
         if tag != "parmdesc":
             out.append((tag, value))

@@ -21,6 +21,8 @@ from irqlab.sim import to_ns
 BOOT_KEYS = ("cpus", "hz", "preempt", "seed", "cmdline", "bugs", "trace")
 #: Marker arguments that limit a test.
 LIMIT_KEYS = ("until", "wall")
+#: A failing test's report shows the dmesg and /proc/interrupts of its last this many machines.
+MAX_REPORTED_MACHINES = 2
 #: How many events pass between two wall-clock checks of the ``wall`` limit.
 WALL_CHECK_EVERY = 1024
 
@@ -141,7 +143,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     session = item.stash.get(_SESSION, None)
     if not rep.failed or session is None or not session.machines or call.when == "teardown":
         return
-    for i, m in enumerate(session.machines):
+    shown = list(enumerate(session.machines))[-MAX_REPORTED_MACHINES:]
+    if len(session.machines) > MAX_REPORTED_MACHINES:
+        # A hypothesis test boots one machine per example; the failing example runs last.
+        rep.sections.append(("irqlab", f"{len(session.machines)} machines were booted; the last "
+                                       f"{MAX_REPORTED_MACHINES} are shown\n"))  # fmt: skip
+    for i, m in shown:
         label = f"{m.kernel.board.name}, seed {m.seed}, at {m.now / 1e9:.6f} s"
         if len(session.machines) > 1:
             label = f"machine {i + 1}: {label}"
