@@ -202,20 +202,44 @@ def test_show_of_a_missing_file_is_reported(hello, capsys):
     assert err == "irqlab: --show /proc/nope: no such file in the simulated /proc, /sys or debugfs\n"
 
 
-def test_readme_driver_runs_under_irqlab_run_and_python(tmp_path):
-    """The README's blinky runs as `python blinky.py` (its __main__ block) and as `irqlab run blinky.py`."""
+def _readme_file(tmp_path, heading, name):
     import pathlib
     import re
 
     readme = pathlib.Path(__file__).resolve().parents[1] / "README.md"
-    code = re.search(r"## A first driver\n\n```python\n(.*?)```", readme.read_text(), re.S).group(1)
-    f = tmp_path / "blinky.py"
+    code = re.search(rf"## {heading}\n.*?```python\n(.*?)```", readme.read_text(), re.S).group(1)
+    f = tmp_path / name
     f.write_text(code)
+    return f
+
+
+def _run(*argv):
+    import pathlib
+
     env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).resolve().parents[1])}
-    direct = subprocess.run([sys.executable, str(f)], capture_output=True, text=True, check=True, env=env).stdout
-    via = subprocess.run([sys.executable, "-m", "irqlab", "run", str(f), "--plain"], capture_output=True, text=True,
-                         check=True, env=env).stdout
+    return subprocess.run([sys.executable, *argv], capture_output=True, text=True, check=True, env=env).stdout
+
+
+def test_readme_driver_runs_under_irqlab_run_and_python(tmp_path):
+    """The README's blinky runs as `python blinky.py` (its __main__ block) and as `irqlab run blinky.py`."""
+    f = _readme_file(tmp_path, "A first driver", "blinky.py")
+    direct = _run(str(f))
+    via = _run("-m", "irqlab", "run", str(f), "--plain")
     assert "blinky: tick 9" in direct and "blinky: tick 9" in via
+    assert "blinky: loading out-of-tree module taints kernel." in direct
+
+
+def test_readme_parameter_example_runs_under_irqlab_run_and_python(tmp_path):
+    """The README's hello.py greets twice under python (insmod count=2) and under irqlab run --param count=2."""
+    f = _readme_file(tmp_path, "Module parameters and the kernel API from Python", "hello.py")
+    direct = _run(str(f))
+    assert "hello: greeting 2 of 2" in direct and "hello: greeting 3" not in direct
+    assert direct.endswith("\n2\nhello 12288 0 [permanent], Live 0xffffffc07a000000 (O)\n")
+    via = _run("-m", "irqlab", "run", str(f), "--plain", "--param", "count=2", "--show",
+               "/sys/module/hello/parameters/count")  # fmt: skip
+    assert "hello: greeting 2 of 2" in via and via.endswith("--- /sys/module/hello/parameters/count ---\n2\n")
+    info = _run("-m", "irqlab", "modinfo", "-F", "parm", str(f))
+    assert info == "count:how many greetings (int)\n"
 
 
 def test_no_progress_on_a_pipe(hello):

@@ -48,11 +48,15 @@ class Module:
 
 
 def module_name_of(obj: Any) -> str:
+    """The module's name: MODULE_NAME, KBUILD_MODNAME, else the Python module's (the file's) name."""
     for attr in ("MODULE_NAME", "KBUILD_MODNAME"):
         v = getattr(obj, attr, None)
         if isinstance(v, str) and v:
             return v
     name = getattr(obj, "__name__", None) or type(obj).__name__
+    if name == "__main__" and isinstance(getattr(obj, "__file__", None), str):
+        # ``python hello.py`` runs the file as __main__: its module name is the file's, as kbuild's.
+        name = os.path.splitext(os.path.basename(obj.__file__))[0]
     return str(name).rsplit(".", 1)[-1].replace("-", "_")
 
 
