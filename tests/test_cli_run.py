@@ -291,3 +291,32 @@ def test_progress_shows_on_a_terminal(tmp_path, monkeypatch, capsys):
     shown = "".join(term.parts)
     assert "simulated " in shown and " of 10.000 s" in shown and "events/s" in shown
     assert "ticker: loading out-of-tree module taints kernel." in capsys.readouterr().out
+
+
+def test_bugs_raise_in_a_scenario_shows_the_drivers_frames_first(tmp_path, capsys):
+    """A scenario booted with bugs="raise": exit 1, the driver's ZeroDivisionError first, no irqlab frames."""
+    f = write(tmp_path, "raiser.py", '''
+        import sys
+        import irqlab
+        from irqlab.kernel import *
+        t = timer_list()
+        def fn(tm):
+            return 1 // 0
+        def module_init():
+            timer_setup(t, fn, 0)
+            mod_timer(t, get_jiffies() + 1)
+            return 0
+        def main(seed):
+            m = irqlab.boot("generic", seed=seed, bugs="raise")
+            m.insmod(sys.modules[__name__])
+            m.run(for_="100ms")
+            return m
+    ''')
+    status, out, err = run(capsys, f, "--plain")
+    assert status == EXIT_USER_ERROR and out == ""
+    lines = err.splitlines()
+    assert lines[:5] == ["Traceback (most recent call last):", f'  File "{f}", line 7, in fn', "    return 1 // 0",
+                         "           ~~^^~~", "ZeroDivisionError: integer division or modulo by zero"]
+    assert f'  File "{f}", line 15, in main' in lines and "irqlab.kernel.panic.KernelBugError: Oops" in lines
+    assert lines[-1] == "irqlab: raiser.py raised KernelBugError (traceback above)"
+    assert "irqlab/" not in "\n".join(line for line in lines if line.startswith("  File"))
