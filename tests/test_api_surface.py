@@ -63,6 +63,17 @@ def test_jiffies_imported_by_value_says_what_to_write():
         exec("from irqlab.kernel import jiffies")
 
 
+def test_star_imported_jiffies_says_what_to_write_when_used():
+    """After `from irqlab.kernel import *`, using `jiffies` raises a TypeError naming irqlab.kernel.jiffies."""
+    import pytest
+
+    ns: dict = {}
+    exec("from irqlab.kernel import *", ns)
+    for use in ("jiffies + 1", "jiffies > 0", "time_after(jiffies, 0)", "int(jiffies)"):
+        with pytest.raises(TypeError, match=r"read `irqlab.kernel.jiffies` \(after `import irqlab.kernel`\), or call get_jiffies\(\)"):
+            eval(use, ns)
+
+
 def test_jiffies_attribute_reads_the_running_kernels_jiffies():
     """irqlab.kernel.jiffies in a kthread is the kernel's jiffies at that moment, as kernel().jiffies is."""
     from irqlab.kernel.core import kernel

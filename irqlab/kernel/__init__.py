@@ -7,6 +7,7 @@ be called from code running inside a simulation.
 # ruff: noqa: I001  (star-import order is deliberate: later modules may refine earlier names)
 import sys as _sys
 from types import ModuleType as _ModuleType
+from typing import NoReturn as _NoReturn
 
 from irqlab.errno import ERR_PTR, IS_ERR, IS_ERR_OR_NULL, PTR_ERR
 from irqlab.kernel.atomic import *  # noqa: F403
@@ -89,8 +90,9 @@ from irqlab.drivers.gpio.gpiolib import *  # noqa: F403
 # of the standard library's modules (``resource`` is struct resource: import it by name).
 _NOT_EXPORTED = frozenset(_sys.stdlib_module_names) | {"annotations", "TYPE_CHECKING"}
 __all__: list[str] = sorted(
-    n for n, v in dict(globals()).items()
-    if not n.startswith("_") and not isinstance(v, _ModuleType) and n not in _NOT_EXPORTED
+    [n for n, v in dict(globals()).items()
+     if not n.startswith("_") and not isinstance(v, _ModuleType) and n not in _NOT_EXPORTED]
+    + ["jiffies"]  # through __getattr__ below: a star import binds a stand-in that says how to read it
 )
 
 _JIFFIES_BY_VALUE = (
@@ -100,28 +102,65 @@ _JIFFIES_BY_VALUE = (
 )
 
 
-def _imported_by_value() -> bool:
-    """Whether the caller of the module __getattr__ is a ``from irqlab.kernel import ...`` statement."""
+class _StarImportedJiffies:
+    """What ``from irqlab.kernel import *`` binds to ``jiffies``: a name imported by value cannot follow the
+    kernel's counter, so every use says what to write instead (repr() describes it, for debuggers)."""
+
+    __slots__ = ()
+    _MSG = ("`jiffies` came from `from irqlab.kernel import *`, which copies names by value, so it cannot "
+            "follow the kernel's counter: read `irqlab.kernel.jiffies` (after `import irqlab.kernel`), or "
+            "call get_jiffies()")  # fmt: skip
+
+    def __repr__(self) -> str:
+        return "<jiffies imported by value: read irqlab.kernel.jiffies or call get_jiffies()>"
+
+    def _fail(self, *args: object) -> _NoReturn:
+        raise TypeError(self._MSG)
+
+    __int__ = __index__ = __float__ = __bool__ = __hash__ = _fail  # type: ignore[assignment]
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __floordiv__ = __mod__ = _fail
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __and__ = __or__ = __format__ = _fail  # type: ignore[assignment]
+
+
+_STAR_JIFFIES = _StarImportedJiffies()
+
+
+class _JiffiesOutsideSimulation(NotInSimulationError, AttributeError):
+    """Reading irqlab.kernel.jiffies outside a simulation: also an AttributeError, so that introspection
+    (``getattr(module, name, None)``, ``hasattr``, help()) goes on."""
+
+
+def _import_kind() -> str:
+    """How the caller of the module __getattr__ asks: "star" (``from irqlab.kernel import *``), "from"
+    (``from irqlab.kernel import jiffies``) or "attribute" (``irqlab.kernel.jiffies``)."""
     import dis
 
     f = _sys._getframe(2)
-    if f.f_code.co_name == "_handle_fromlist":  # importlib's hasattr() for ``from package import name``
-        return True
+    if f.f_code.co_name == "_handle_fromlist":  # importlib's hasattr() for ``from package import ...``
+        return "star" if f.f_locals.get("recursive") else "from"
     for ins in dis.get_instructions(f.f_code):
         if ins.offset == f.f_lasti:
-            return ins.opname == "IMPORT_FROM"
-    return False
+            return {"IMPORT_FROM": "from", "IMPORT_STAR": "star"}.get(ins.opname, "attribute")
+    return "attribute"
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
     if name == "jiffies":
         # include/linux/jiffies.h: jiffies is a volatile global read afresh at each use; a module
         # attribute can be, a name bound by ``from ... import`` cannot.
-        if _imported_by_value():
+        kind = _import_kind()
+        if kind == "from":
             raise ImportError(_JIFFIES_BY_VALUE)
-        from irqlab.kernel.core import kernel
+        if kind == "star":
+            return _STAR_JIFFIES
+        from irqlab.kernel.core import current_kernel
 
-        return kernel().jiffies
+        k = current_kernel.k
+        if k is None:
+            raise _JiffiesOutsideSimulation(
+                "irqlab.kernel.jiffies is the running kernel's: read it from code running inside a simulation "
+                "(a module's module_init, a handler, a timer, a kthread), or read m.jiffies from a script")
+        return k.jiffies
     from irqlab.drivers.gpio.gpiolib import REMOVED_IN_6_10
 
     if name in REMOVED_IN_6_10:
