@@ -81,7 +81,9 @@ class ModuleTable:
         for m in self.mods:
             users = "[permanent]," if not callable(getattr(m.obj, "module_exit", None)) else "-"
             state = {"going": "Unloading", "coming": "Loading"}.get(m.state, "Live")
-            taints = f" ({m.taints})" if m.taints else ""
+            # module_flags(mod, buf, true): the taint letters, then '+' while loading, '-' while unloading.
+            mark = {"coming": "+", "going": "-"}.get(m.state, "")
+            taints = f" ({m.taints}{mark})" if m.taints else ""
             out.append(f"{m.name} {m.size} 0 {users} {state} 0x{m.base:016x}{taints}\n")
         return "".join(out)
 

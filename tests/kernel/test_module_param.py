@@ -109,3 +109,13 @@ def test_module_param_misuse_names_the_fix():
         make("x", "from irqlab.kernel import *\nv = 1\nmodule_param('v', int, 0o666)\n")
     with pytest.raises(ValueError, match="unknown type 'float'"):
         make("x", "from irqlab.kernel import *\nv = 1\nmodule_param('v', 'float', 0o644)\n")
+
+
+def test_proc_modules_marks_a_module_still_loading():
+    """While module_init runs, /proc/modules says Loading and (O+), as module_flags(mod, buf, true) prints."""
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    seen = []
+    mod = make("slow", "from irqlab.kernel import *\ndef module_init():\n    msleep(10)\n    return 0\n")
+    m.at("1ms", lambda: seen.append(m.read("/proc/modules")))
+    assert m.insmod(mod) == 0
+    assert seen == ["slow 12288 0 [permanent], Loading 0xffffffc07a000000 (O+)\n"]
