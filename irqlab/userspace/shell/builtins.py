@@ -134,21 +134,25 @@ def b_kill(sh: Shell, p: Proc) -> int:
         p.err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n")
         return 2
     rc = 0
+    killed = []
     for arg in args:
         if arg.startswith("%"):
             n = _job_arg(sh, p, arg)
-            if n is None:
-                rc = 1
-                continue
-            sh.jobs[n].kill(status)
-            continue
-        job = next((j for j in sh.jobs.values() for q in j.procs if q.task is not None and str(q.task.pid) == arg),
-                   None)  # fmt: skip
-        if job is None:
-            p.err(f"-bash: kill: ({arg}) - No such process\n")
-            rc = 1
+            job = sh.jobs[n] if n is not None else None
         else:
-            job.kill(status)
+            job = next((j for j in sh.jobs.values() for q in j.procs if q.task is not None and str(q.task.pid) == arg),
+                       None)  # fmt: skip
+            if job is None:
+                p.err(f"-bash: kill: ({arg}) - No such process\n")
+        if job is None:
+            rc = 1
+            continue
+        job.kill(status)
+        killed.append(job)
+    # The signal ends the job's tasks at once: they unwind as soon as they run, before bash's next prompt.
+    for job in killed:
+        wait_event_interruptible(job.wait, partial(_finished, job, p))
+        p.check_killed()
     return rc
 
 

@@ -94,19 +94,26 @@ class Shell:
         self.jobs: dict[int, Job] = {}
         self.last_bg_pid = ""
         self.pid = ""
-        self.host_files: dict[str, str] = dict(files or {})
-        for name, path in self.host_files.items():
-            self.vfs.files[self.vfs.abspath(name)] = f"(driver module {path})\n"
+        #: Driver files from the host, by the name they have in the home directory (for insmod).
+        self.host_files: dict[str, str] = {}
+        for name, path in (files or {}).items():
+            self.add_host_file(name, path)
         self._chunks: list[str] = []
-        self._sink = sink
+        #: Called with the terminal's output as it is written (a live terminal), besides the capture.
+        self.sink = sink
         self._fg: Job | None = None
         self._notices: list[str] = []
+
+    def add_host_file(self, name: str, path: str) -> None:
+        """Put the host's driver file ``path`` in the home directory as ``name`` (``insmod name``)."""
+        self.host_files[name] = path
+        self.vfs.files[self.vfs.abspath(name)] = f"(driver module {path})\n"
 
     # -- the terminal ---------------------------------------------------------------------
     def write_terminal(self, text: str) -> None:
         self._chunks.append(text)
-        if self._sink is not None:
-            self._sink(text)
+        if self.sink is not None:
+            self.sink(text)
 
     def prompt(self) -> str:
         cwd = self.vfs.cwd
@@ -135,18 +142,21 @@ class Shell:
                 self.pid = str(leader.task.pid)  # type: ignore[union-attr]
             self.m.run_until(lambda: job.done, for_)
             if not job.done:
-                self.m._in_kernel(job.kill, STATUS_SIGINT)
                 self.write_terminal("^C\n")
-                self.m.run_until(lambda: job.done)
+                self.interrupt()
             self._fg = None
             self.status = job.procs[0].status or 0
         self._report_jobs()
         return ShellResult("".join(self._chunks[start:]), self.status)
 
     def interrupt(self) -> None:
-        """Ctrl-C: kill the foreground job (callable while a line runs, from a scenario action)."""
-        if self._fg is not None:
-            self._fg.kill(STATUS_SIGINT)
+        """Ctrl-C: kill the foreground job and run the machine until it has unwound. Call it between
+        events (from a scenario action, or after a KeyboardInterrupt stopped ``run``)."""
+        job = self._fg
+        if job is not None:
+            self.m._in_kernel(job.kill, STATUS_SIGINT)
+            self.m.run_until(lambda: job.done)
+            self._fg = None
 
     def _env(self) -> dict[str, str]:
         return {k: v for k, v in self.vars.items() if k in self.exported}
@@ -511,15 +521,18 @@ def parse(text: str) -> list[Any]:
     try:
         return list(bashlex.parse(masked))
     except bashlex.errors.ParsingError as e:
-        near = masked[e.position:].split()[:1] if e.position < len(masked) else []
-        token = near[0] if near else "newline"
-        raise ShellSyntaxError(f"syntax error near unexpected token `{token}'") from None
-    except NotImplementedError as e:
+        msg = str(getattr(e, "message", e))
+        if msg.startswith("unexpected EOF"):
+            raise ShellSyntaxError("syntax error: unexpected end of file") from None
+        m = re.match(r"unexpected token '(.*)'", msg, re.S)
+        token = m.group(1) if m else msg
+        raise ShellSyntaxError(f"syntax error near unexpected token `{'newline' if token == chr(10) else token}'") from None
+    except (NotImplementedError, AttributeError) as e:
         raise ShellSyntaxError(f"syntax error: {e}") from None
 
 
 def _mask(text: str) -> str:
-    out = list(text)
+    out = list(_blank_comments(text))
     for m in _ARITH.finditer(text):
         depth, j = 0, m.start() + 1
         while j < len(text):
@@ -536,12 +549,37 @@ def _mask(text: str) -> str:
     return _TIME.sub(lambda m: m.group(1) + m.group(2) + "TIME", masked)
 
 
+def _blank_comments(text: str) -> str:
+    """Comments (``#`` starting a word, to the end of its line) replaced by spaces, positions kept."""
+    out = list(text)
+    quote = ""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            i += 1
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n;&|()"):
+            while i < n and text[i] != "\n":
+                out[i] = " "
+                i += 1
+            continue
+        i += 1
+    return "".join(out)
+
+
 def is_complete(text: str) -> bool:
     """Whether ``text`` is a complete command (an interactive shell asks for more with ``> `` otherwise)."""
     try:
         parse(text)
     except ShellSyntaxError as e:
-        return "newline" not in str(e) and "EOF" not in str(e)
+        return "unexpected end of file" not in str(e)
     return True
 
 

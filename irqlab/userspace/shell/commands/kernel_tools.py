@@ -147,17 +147,26 @@ def watch(p: Proc) -> int:
         cap = Capture()
         for node in parse(command):
             sh._exec(p, node, command, Io(NullStream(), cap, cap))
-        screen = []
-        if title:
-            left = f"Every {interval:.1f}s: {command}"
-            right = f"{HOSTNAME}: {ctime(p)}"
-            room = 80 - len(right) - 1
-            if len(left) > room:
-                left = left[: max(0, room - 3)] + "..."
-            screen.append(left + " " * (80 - len(left) - len(right)) + right + "\n\n")
+        screen = [title_line(f"Every {interval:.1f}s: ", command, f"{HOSTNAME}: {ctime(p)}") + "\n\n"] if title else []
         screen.append(cap.value())
         p.out("".join(screen) + ("" if cap.value().endswith("\n") or not cap.value() else "\n"))
         p.sleep(int(interval * 1e9))
+
+
+def title_line(header: str, command: str, stamp: str, width: int = 80) -> str:
+    """watch's title as procps-ng 4.0 output_header() lays it out in a ``width``-column terminal: the
+    interval and command on the left, hostname and time on the right, the command clipped with
+    "..." when the three do not fit."""
+    if width < len(stamp):
+        return ""
+    if width < len(stamp) + len(header) + 1:
+        return " " * (width - len(stamp)) + stamp
+    if width < len(stamp) + len(header) + len(command):
+        room = width - len(stamp) - len(header) - 4
+        left = header + (command[: max(0, room)] + "..." if room > 0 else "")
+    else:
+        left = header + command
+    return left + " " * max(0, width - len(stamp) - len(left)) + stamp
 
 
 def _module_file(p: Proc, name: str) -> tuple[str, str] | None:
