@@ -163,9 +163,9 @@ class Job:
 
     @property
     def status(self) -> int:
-        """The exit status of the job's last command."""
-        last = self.procs[-1].status if self.procs else 0
-        return 0 if last is None else last
+        """The exit status of the job: its leader's (the shell running it)."""
+        first = self.procs[0].status if self.procs else 0
+        return 0 if first is None else first
 
     def kill(self, status: int) -> None:
         """Mark the job killed and wake its sleeping tasks so they unwind. Callable from any context."""
