@@ -183,6 +183,10 @@ class Shell:
                 status = e.status
             except BrokenPipe:
                 status = 141
+            except Exception as e:  # noqa: BLE001 - a fault in irqlab's own program must not end the session
+                proc.stderr.write(f"{proc.argv[0]}: irqlab internal error: {type(e).__name__}: {e} "
+                                  "(a bug in irqlab: please report it)\n")  # fmt: skip
+                status = 70  # EX_SOFTWARE
             finally:
                 proc.status = status
                 proc.stdout.close_write()
