@@ -31,9 +31,11 @@ from irqlab.userspace.shell.process import (
     NullStream,
     Pipe,
     Proc,
+    SchedAttrs,
     Stream,
     TerminalOut,
     TextIn,
+    set_sched_attrs,
 )
 from irqlab.userspace.shell.vfs import Vfs
 
@@ -137,7 +139,7 @@ class Shell:
             self._fg = job
             leader = Proc(self, job, ["bash"], NullStream(), TerminalOut(self.write_terminal),
                           TerminalOut(self.write_terminal), self._env())  # fmt: skip
-            self._start(leader, lambda p: self._run_parts(p, parts, text), "bash")
+            self.start(leader, lambda p: self._run_parts(p, parts, text), "bash")
             if not self.pid:
                 self.pid = str(leader.task.pid)  # type: ignore[union-attr]
             self.m.run_until(lambda: job.done, for_)
@@ -170,7 +172,7 @@ class Shell:
                 del self.jobs[n]
 
     # -- processes ------------------------------------------------------------------------
-    def _start(self, proc: Proc, body: Callable[[Proc], int], comm: str) -> None:
+    def start(self, proc: Proc, body: Callable[[Proc], int], comm: str) -> None:
         """fork()+exec(): a user task named ``comm`` running ``body(proc)``."""
         k = self.m.kernel
         proc.job.procs.append(proc)
@@ -201,11 +203,12 @@ class Shell:
             t = k.create_task(main, (), comm[:15], user=True)
             t.shell_proc = proc  # type: ignore[attr-defined]
             proc.task = t
+            set_sched_attrs(t, proc.attrs, running=False)
             k.sched.wake_up_new_task(t)
         finally:
             current_kernel.k = prev
 
-    def _wait(self, waiter: Proc, procs: list[Proc]) -> None:
+    def wait_for(self, waiter: Proc, procs: list[Proc]) -> None:
         """The waiting parent: sleep until every one of ``procs`` has exited. May sleep."""
         wait_event_interruptible(waiter.job.wait, lambda: all(p.status is not None for p in procs))
         if waiter.job.killed:
@@ -228,7 +231,7 @@ class Shell:
         if kind == "pipeline":
             return self._pipeline(proc, node, src, io)
         if kind == "command":
-            return self._simple(proc, node, src, io, in_pipeline=False)
+            return self._simple(proc, node, src, io, exec_=False)
         if kind == "compound":
             return self._compound(proc, node, src, io)
         if kind in ("while", "until", "if", "for"):
@@ -269,8 +272,12 @@ class Shell:
         number = max(self.jobs, default=0) + 1
         job = Job(self, text + " &", number)
         self.jobs[number] = job
-        sub = Proc(self, job, ["bash"], NullStream(), proc.stdout, proc.stderr, dict(proc.env))
-        self._start(sub, lambda p: self._and_or(p, chain, src, Io(NullStream(), p.stdout, p.stderr)), "bash")
+        sub = Proc(self, job, ["bash"], NullStream(), proc.stdout, proc.stderr, dict(proc.env), proc.attrs)
+        if len(chain) == 1 and chain[0].kind == "command":
+            # A lone command is the forked child itself: $! is its pid, as in bash.
+            self.start(sub, partial(self._stage, chain[0], src), self._command_name(chain[0], src))
+        else:
+            self.start(sub, lambda p: self._and_or(p, chain, src, Io(NullStream(), p.stdout, p.stderr)), "bash")
         self.last_bg_pid = str(sub.task.pid)  # type: ignore[union-attr]
         self.write_terminal(f"[{number}] {self.last_bg_pid}\n")
         return 0
@@ -286,11 +293,11 @@ class Shell:
             for i, stage in enumerate(stages):
                 stdin = pipes[i - 1] if i else io.stdin
                 stdout = pipes[i] if i < len(pipes) else io.stdout
-                child = Proc(self, proc.job, ["bash"], stdin, stdout, io.stderr, dict(proc.env))
+                child = Proc(self, proc.job, ["bash"], stdin, stdout, io.stderr, dict(proc.env), proc.attrs)
                 children.append(child)
                 comm = self._command_name(stage, src) if stage.kind == "command" else "bash"
-                self._start(child, partial(self._stage, stage, src), comm)
-            self._wait(proc, children)
+                self.start(child, partial(self._stage, stage, src), comm)
+            self.wait_for(proc, children)
             status = children[-1].status or 0
         if negate:
             status = int(status == 0)
@@ -301,7 +308,7 @@ class Shell:
         """One command of a pipeline, in its own task (bash forks for every stage)."""
         io = Io(p.stdin, p.stdout, p.stderr)
         if node.kind == "command":
-            return self._simple(p, node, src, io, in_pipeline=True)
+            return self._simple(p, node, src, io, exec_=True)
         return self._exec(p, node, src, io)
 
     def _compound(self, proc: Proc, node: Any, src: str, io_in: Io) -> int:
@@ -416,7 +423,7 @@ class Shell:
             return "-bash"
         return self.vars.get(name)
 
-    def _simple(self, proc: Proc, node: Any, src: str, io: Io, *, in_pipeline: bool) -> int:
+    def _simple(self, proc: Proc, node: Any, src: str, io: Io, *, exec_: bool) -> int:
         ex = self._expander(proc)
         assigns: list[tuple[str, str]] = []
         argv: list[str] = []
@@ -443,16 +450,18 @@ class Shell:
             return 0
         env = dict(proc.env)
         env.update(assigns)
-        return self.call(proc, argv, rio, env, in_pipeline=in_pipeline)
+        return self.call(proc, argv, rio, env, exec_=exec_)
 
-    def call(self, proc: Proc, argv: list[str], io: Io, env: dict[str, str], *, in_pipeline: bool = False) -> int:
-        """Run one command: a builtin in this task, another command in a child task."""
+    def call(self, proc: Proc, argv: list[str], io: Io, env: dict[str, str], *, exec_: bool = False,
+             attrs: SchedAttrs | None = None) -> int:  # fmt: skip
+        """Run one command: a builtin in this task, another command in a child task (started with
+        ``attrs``, by default the caller's scheduling attributes)."""
         from irqlab.userspace.shell.builtins import BUILTINS
 
         name = argv[0]
         builtin = BUILTINS.get(name)
         if builtin is not None:
-            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env)
+            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env, attrs or proc.attrs)
             run.task = proc.task
             try:
                 return builtin(self, run)
@@ -463,13 +472,13 @@ class Shell:
         if cmd is None:
             io.stderr.write(f"{SHELL_NAME}: {name}: command not found\n")
             return 127
-        if in_pipeline:
-            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env)
+        if exec_ and attrs is None:
+            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env, proc.attrs)
             run.task = proc.task
             return cmd(run)
-        child = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env)
-        self._start(child, cmd, name.rsplit("/", 1)[-1])
-        self._wait(proc, [child])
+        child = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env, attrs or proc.attrs)
+        self.start(child, cmd, name.rsplit("/", 1)[-1])
+        self.wait_for(proc, [child])
         return child.status or 0
 
     def _redirect(self, proc: Proc, redirects: list[Any], src: str, io: Io) -> Io | None:

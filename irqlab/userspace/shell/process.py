@@ -11,11 +11,12 @@ signal would make a blocked system call return.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EPIPE
 from irqlab.kernel.core import kernel
-from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, Task, TaskState
+from irqlab.kernel.sched.core import POLICY_NAMES, SCHED_FIFO, SCHED_RR, TASK_INTERRUPTIBLE, Task, TaskState
 from irqlab.kernel.sched.wait import DECLARE_WAIT_QUEUE_HEAD, wait_event_interruptible, wake_up_interruptible_all
 from irqlab.kernel.time.delay import cpu_work
 from irqlab.kernel.time.hrtimer import HRTIMER_MODE_ABS, schedule_hrtimeout_range
@@ -145,6 +146,36 @@ class Pipe(Stream):
         self.reader_open = False
 
 
+@dataclass
+class SchedAttrs:
+    """What a command's task starts with: policy, RT priority, nice value and allowed CPUs. fork()
+    copies them to the child, so ``taskset``, ``chrt`` and ``nice`` set them for what they run."""
+
+    policy: str = "normal"
+    prio: int = 0
+    nice: int = 0
+    cpus: int | None = None
+
+
+def set_sched_attrs(t: Task, attrs: SchedAttrs, *, running: bool) -> None:
+    """sched_setattr() and sched_setaffinity() of ``t``: at fork (``running=False``, the child not yet
+    woken: it starts on an allowed CPU) or on a running task (it moves at its next schedule)."""
+    k = kernel()
+    pol = POLICY_NAMES[attrs.policy]
+    if pol in (SCHED_FIFO, SCHED_RR):
+        k.sched.setscheduler(t, pol, attrs.prio)
+    else:
+        k.sched.setscheduler(t, pol, 0, attrs.nice)
+    if attrs.cpus is None:
+        return
+    if running:
+        k.sched.set_cpus_allowed(t, attrs.cpus)
+    else:
+        t.cpus_allowed = attrs.cpus
+        if not attrs.cpus >> t.cpu & 1:
+            t.cpu = (attrs.cpus & -attrs.cpus).bit_length() - 1
+
+
 class Job:
     """A pipeline or a background list: the tasks started for it and how they ended."""
 
@@ -183,7 +214,7 @@ class Proc:
     """One running command: its arguments, its open files, and the calls it may make."""
 
     def __init__(self, shell: Shell, job: Job, argv: list[str], stdin: Stream, stdout: Stream, stderr: Stream,
-                 env: dict[str, str]) -> None:  # fmt: skip
+                 env: dict[str, str], attrs: SchedAttrs | None = None) -> None:  # fmt: skip
         self.shell = shell
         self.job = job
         self.argv = argv
@@ -191,8 +222,15 @@ class Proc:
         self.stdout = stdout
         self.stderr = stderr
         self.env = env
+        self.attrs = attrs if attrs is not None else SchedAttrs()
         self.task: Task | None = None
         self.status: int | None = None
+
+    def child(self, argv: list[str], stdin: Stream | None = None, stdout: Stream | None = None,
+              stderr: Stream | None = None) -> Proc:  # fmt: skip
+        """A Proc for a command this one starts: same job, environment and scheduling attributes."""
+        return Proc(self.shell, self.job, argv, stdin or self.stdin, stdout or self.stdout, stderr or self.stderr,
+                    dict(self.env), replace(self.attrs))  # fmt: skip
 
     # -- output ---------------------------------------------------------------------------
     def out(self, text: str) -> None:

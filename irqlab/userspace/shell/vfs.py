@@ -13,6 +13,7 @@ import os
 import posixpath
 from typing import TYPE_CHECKING
 
+from irqlab.kernel.core import kernel
 from irqlab.userspace.shell.process import NullStream, Stream, TextIn
 
 if TYPE_CHECKING:
@@ -66,7 +67,13 @@ class Vfs:
     def abspath(self, path: str) -> str:
         if path.startswith("~"):
             path = "/root" + path[1:]
-        return posixpath.normpath(posixpath.join(self.cwd, path)) if path else self.cwd
+        p = posixpath.normpath(posixpath.join(self.cwd, path)) if path else self.cwd
+        if p == "/proc/self" or p.startswith("/proc/self/"):
+            # procfs's "self" link names the reading process.
+            k = kernel()
+            if k.cpu is not None:
+                p = f"/proc/{k.cpu.curr.pid}" + p[len("/proc/self"):]
+        return p
 
     @staticmethod
     def is_kernel(path: str) -> bool:
