@@ -222,6 +222,9 @@ def b_sudo(sh: Shell, p: Proc) -> int:
     if not args:
         p.err("usage: sudo -h | -K | -k | -V\n")
         return 1
+    if args[0] not in BUILTINS and args[0].rsplit("/", 1)[-1] not in sh.commands:
+        p.err(f"sudo: {args[0]}: command not found\n")
+        return 1
     return sh.call(p, args, Io(p.stdin, p.stdout, p.stderr), p.env)
 
 

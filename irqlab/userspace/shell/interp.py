@@ -539,7 +539,8 @@ def parse(text: str) -> list[Any]:
             raise ShellSyntaxError("syntax error: unexpected end of file") from None
         m = re.match(r"unexpected token '(.*)'", msg, re.S)
         token = m.group(1) if m else msg
-        raise ShellSyntaxError(f"syntax error near unexpected token `{'newline' if token == chr(10) else token}'") from None
+        token = "newline" if token in ("\n", "\\n") else token
+        raise ShellSyntaxError(f"syntax error near unexpected token `{token}'") from None
     except (NotImplementedError, AttributeError) as e:
         raise ShellSyntaxError(f"syntax error: {e}") from None
 

@@ -3,6 +3,7 @@ simulated hardware wired to the header (buttons, LEDs) the way a hand on the ben
 shell session can press the button a driver waits for.
 
     irqlab-hw                                   list what is wired
+    irqlab-hw button GPIO17                     wire a button there (if none is) and show its state
     irqlab-hw button GPIO17 click [HOLD]        press, hold (default 150ms), release (with bounce)
     irqlab-hw button GPIO17 press | release
     irqlab-hw button GPIO17 hammer [GAP] [COUNT]  COUNT presses (default 10), GAP apart on average
@@ -44,7 +45,10 @@ def irqlab_hw(p: Proc) -> int:
         p.out(f"GPIO{gpio} LED {'on' if led.on else 'off'}, {max(0, len(led.timeline) - 1)} changes\n")
         return 0
     btn = wired.get(("button", gpio)) or m.button(gpio)
-    action = args[2] if len(args) > 2 else "click"
+    if len(args) == 2:
+        p.out(f"GPIO{gpio} button {'pressed' if btn.pressed else 'released'}, {btn.press_count} presses\n")
+        return 0
+    action = args[2]
     now = p.now()
     try:
         if action == "click":
