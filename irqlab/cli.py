@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 
+from irqlab import cli_shell
 from irqlab.machine import Machine
 
 
@@ -81,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = {name: importlib.import_module(f"irqlab.cli_{name}") for name in ("run", "boards", "modinfo")}
     for mod in commands.values():
         mod.add_parser(sub)
+    cli_shell.add_parser(sub)
     args = p.parse_args(argv)
+    if args.cmd == "shell":
+        return cli_shell.run(args)
     if args.cmd in commands:
         return int(commands[args.cmd].run(args))
     if args.cmd == "examples":

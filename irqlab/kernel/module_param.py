@@ -166,13 +166,28 @@ def param_set(kp: KernelParam, obj: Any, val: str) -> int:
         if not lo <= n <= hi:
             return -EINVAL
         value = n
-    setattr(obj, kp.name, value)
+    _store(obj, kp.name, value)
     return 0
+
+
+def _code_globals(obj: Any) -> dict[str, Any] | None:
+    """The globals the module's own code reads: those of its module_init (for a namespace wrapping a
+    file's globals, they are not the namespace's attributes)."""
+    g = getattr(getattr(obj, "module_init", None), "__globals__", None)
+    return g if isinstance(g, dict) and g is not getattr(obj, "__dict__", None) else None
+
+
+def _store(obj: Any, name: str, value: Any) -> None:
+    setattr(obj, name, value)
+    g = _code_globals(obj)
+    if g is not None and name in g:
+        g[name] = value
 
 
 def param_get(kp: KernelParam, obj: Any) -> str:
     """param_get_<type>(): the variable as the sysfs file shows it (without the newline)."""
-    v = getattr(obj, kp.name, None)
+    g = _code_globals(obj)
+    v = g[kp.name] if g is not None and kp.name in g else getattr(obj, kp.name, None)
     if kp.type == "bool":
         return "Y" if v else "N"
     if kp.type == "invbool":

@@ -119,3 +119,20 @@ def test_proc_modules_marks_a_module_still_loading():
     m.at("1ms", lambda: seen.append(m.read("/proc/modules")))
     assert m.insmod(mod) == 0
     assert seen == ["slow 12288 0 [permanent], Loading 0xffffffc07a000000 (O+)\n"]
+
+
+def test_shell_insmod_passes_parameters_to_the_drivers_globals(tmp_path):
+    """`insmod drv.py debounce_ms=20` at the board's shell: module_init sees 20, sysfs reads and writes it."""
+    f = tmp_path / "drv.py"
+    f.write_text(textwrap.dedent(DRIVER))
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    m.shell.add_host_file("drv.py", str(f))
+    assert m.sh("insmod drv.py debounce_ms=20 speed=1").status == 0
+    assert "drv: debounce_ms=20 verbose=0 label=btn" in m.dmesg_lines()
+    assert "drv: unknown parameter 'speed' ignored" in m.dmesg_lines()
+    assert m.sh("echo 35 > /sys/module/drv/parameters/debounce_ms").status == 0
+    assert m.sh("cat /sys/module/drv/parameters/debounce_ms").output == "35\n"
+    assert m.sh("rmmod drv").status == 0
+    assert "drv: exit with debounce_ms=35" in m.dmesg_lines()
+    r = m.sh("insmod drv.py debounce_ms=soon")
+    assert r.status == 1 and r.output == "insmod: ERROR: could not insert module drv.py: Invalid argument\n"
