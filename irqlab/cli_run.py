@@ -6,7 +6,8 @@ Two file conventions:
   insmod on a freshly booted board (``--board``, else the file's ``BOARD``, else rpi5) with the
   ``--param`` values, the machine runs for ``--for`` (else the file's ``RUN_FOR``, else 1s), and the
   module is unloaded;
-- a **scenario** defines ``main(seed)`` returning the Machine it booted and ran: it runs as written,
+- a **scenario** defines ``main(seed)`` returning the Machine it booted and ran (a file with both is a
+  scenario, as the ports in examples/ are): it runs as written,
   with the flags that shape a machine (``--board --cpus --hz --preempt --cmdline``) applied to each
   ``irqlab.boot()`` it makes and ``--param`` to its insmod of this file's module.
 
@@ -199,6 +200,9 @@ def run(args: argparse.Namespace) -> int:
         with run_session(session):
             entry = getattr(mod, "main", None) or getattr(mod, "scenario", None)
             if callable(entry):
+                if duration is not None:
+                    raise _Usage(f"--for applies to a driver module; {path.name} is a scenario (it defines main), "
+                                 "whose main(seed) decides how long the machine runs")  # fmt: skip
                 m = _run_scenario(entry, args.seed, session, path)
                 shows = _read_shows(m, args.show)
             elif callable(getattr(mod, "module_init", None)):

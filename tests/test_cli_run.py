@@ -191,6 +191,9 @@ def test_usage_errors_exit_2_with_the_fix(hello, capsys):
     assert run(capsys, hello, "--param", "=3")[2] == "irqlab: --param '=3': write NAME=VALUE, e.g. --param debounce_ms=20\n"
     assert run(capsys, hello, "--fail-on", "panic")[2] == "irqlab: --fail-on panic: the report classes are oops,bug,warn,lockdep\n"
     assert run(capsys, hello, "--for", "soon")[0] == EXIT_USAGE
+    assert run(capsys, "seed003_basic_handler", "--for", "2s")[2] == (
+        "irqlab: --for applies to a driver module; seed003_basic_handler.py is a scenario (it defines main), "
+        "whose main(seed) decides how long the machine runs\n")
     st, _, err = run(capsys, "/nonexistent/x.py")
     assert st == EXIT_USAGE and "no scenario file or example named '/nonexistent/x.py'" in err
 
