@@ -106,3 +106,19 @@ def test_run_prints_a_ports_report_after_dmesg(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.index("] hello\n") < out.index("--- /proc/softirqs ---\n")
     assert "     TASKLET:" in out
+
+
+def test_installed_examples_are_found_after_a_plain_install(tmp_path, monkeypatch):
+    """Without ./examples or a source checkout, the copy pip installs in <prefix>/share/irqlab/examples is used."""
+    import sysconfig
+
+    import irqlab
+    from irqlab.cli_examples import examples_dir
+
+    prefix = tmp_path / "venv"
+    (prefix / "share" / "irqlab" / "examples").mkdir(parents=True)
+    fake_pkg = tmp_path / "site-packages" / "irqlab"
+    fake_pkg.mkdir(parents=True)
+    monkeypatch.setattr(irqlab, "__file__", str(fake_pkg / "__init__.py"))
+    monkeypatch.setattr(sysconfig, "get_path", lambda name, scheme=None: str(prefix))
+    assert examples_dir(tmp_path) == prefix / "share" / "irqlab" / "examples"
