@@ -7,9 +7,9 @@ Two file conventions:
   ``--param`` values, the machine runs for ``--for`` (else the file's ``RUN_FOR``, else 1s), and the
   module is unloaded;
 - a **scenario** defines ``main(seed)`` returning the Machine it booted and ran (a file with both is a
-  scenario, as the ports in examples/ are): it runs as written,
-  with the flags that shape a machine (``--board --cpus --hz --preempt --cmdline``) applied to each
-  ``irqlab.boot()`` it makes and ``--param`` to its insmod of this file's module.
+  scenario, as the ports in examples/ are): it runs as written, with the flags that shape a machine
+  (``--board --cpus --hz --preempt --cmdline``) applied to each ``irqlab.boot()`` it makes and
+  ``--param`` to its insmod of this file's module.
 
 Either may define ``report(m) -> str``, printed after the kernel log. The exit status is a bit mask:
 1 the file raised outside the simulation, 2 bad usage, 4 module_init failed, then one bit per
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import pathlib
+import re
 import sys
 import threading
 import time
@@ -50,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     sp = sub.add_parser(
         "run",
         help="load a driver module (module_init) or run a scenario (main) and print what the kernel shows",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
+        description=re.sub(r"\*\*|``", "", __doc__.split("\n", 2)[2]) if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sp.add_argument("file", help="a driver or scenario .py file, or the name of an example (see `irqlab examples`)")

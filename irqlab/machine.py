@@ -189,6 +189,7 @@ class Machine:
                 raise ValueError(f"run(until={until!r}) is in the past: the machine is already at {self.now} ns")
         elif for_ is not None:
             end = self.now + to_ns(for_)
+        __tracebackhide__ = True  # pytest: a re-raised KernelBugError shows the test's frames, not this one
         watch = _session[-1].watch(self, end) if _session else None
         prev = self._enter()
         try:
@@ -211,6 +212,7 @@ class Machine:
         now), until that much simulated time has passed; returns whether it became true.
 
         ``predicate`` must only read state: it may be evaluated more than once per event."""
+        __tracebackhide__ = True  # pytest: a re-raised KernelBugError shows the test's frames, not this one
         end = self.now + to_ns(limit) if limit is not None else None
         prev = self._enter()
         try:

@@ -160,3 +160,25 @@ def test_marker_limits_fail_cleanly(kit):
     assert "irqlab: the test ran " in out and "past its limit wall=0s" in out
     assert "unknown @pytest.mark.irqlab argument(s) ['speed']" in out
     assert "test_limits.py::test_within PASSED" in kit.runpytest("-p", "no:cacheprovider", "-v", "-k", "within").stdout.str()
+
+
+def test_bugs_raise_failure_shows_the_tests_and_drivers_frames_only(kit):
+    """bugs="raise" from the marker: the failing test's traceback has the driver's and the test's frames, no irqlab frames."""
+    kit.makepyfile(test_raise='''
+        import pytest
+        from irqlab.testing import load_driver
+
+        @pytest.mark.irqlab(bugs="raise")
+        def test_warns(generic):
+            drv = load_driver("kitdrv.py")
+            drv.IRQ = generic.irq_sim(0)
+            generic.insmod(drv)
+            for _ in range(3):
+                generic.fire_irq(drv.IRQ)
+                generic.run(for_="1ms")
+    ''')
+    result = kit.runpytest("-p", "no:cacheprovider", "--tb=long")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "irqlab.kernel.panic.KernelBugError: WARNING" in out and "generic.run(for_=\"1ms\")" in out
+    assert "irqlab/machine.py" not in out and "irqlab/sim/engine.py" not in out
