@@ -33,7 +33,7 @@ from irqlab.boards import BOARDS
 from irqlab.cli_userfile import UserCodeError, format_user_exception, load, resolve, unload
 from irqlab.errno import errorname, strerror
 from irqlab.kernel.module import module_name_of
-from irqlab.machine import REPORT_CLASSES, Machine, report_class, run_session
+from irqlab.machine import REPORT_CLASSES, Machine, report_class, report_title, run_session
 from irqlab.sim import to_ns
 
 EXIT_USER_ERROR = 1
@@ -148,6 +148,8 @@ class _Progress:
             self.bar.refresh()
 
     def close(self) -> None:
+        if self.stop.is_set():
+            return
         self.stop.set()
         self.thread.join()
         if self.bar is not None:
@@ -208,9 +210,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"irqlab: {path} could not be loaded (the error above is in your file)", file=sys.stderr)
         return EXIT_USER_ERROR
     progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        return _run_loaded(args, path, mod, params, kinds, duration, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+        unload(mod)
+
+
+def _run_loaded(args: argparse.Namespace, path: pathlib.Path, mod: types.ModuleType, params: dict[str, str],
+                kinds: set[str], duration: int | None, progress: _Progress | None) -> int:  # fmt: skip
     session = _Session(args, mod, params, progress)
     status = 0
-    shows: list[tuple[str, str]] = []
+    shows: list[tuple[str, Any]] = []
     try:
         with run_session(session):
             entry = getattr(mod, "main", None) or getattr(mod, "scenario", None)
@@ -228,9 +240,7 @@ def run(args: argparse.Namespace) -> int:
                           "the module was not loaded", file=sys.stderr)  # fmt: skip
                     status |= EXIT_INIT_FAILED
             else:
-                print(f"irqlab: {path} defines neither main(seed) (a scenario) nor module_init() (a driver module)",
-                      file=sys.stderr)  # fmt: skip
-                return EXIT_USAGE
+                raise _Usage(f"{path} defines neither main(seed) (a scenario) nor module_init() (a driver module)")
     except _Usage as e:
         print(f"irqlab: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -238,23 +248,20 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(format_user_exception(e))
         print(f"irqlab: {path.name} raised {type(e).__name__} (traceback above)", file=sys.stderr)
         return EXIT_USER_ERROR
-    finally:
-        if progress is not None:
-            progress.close()
-        unload(mod)
-    missing = [p for p, text in shows if text is None]
+    if progress is not None:
+        progress.close()  # before printing: the progress line is gone from the terminal
     _print(m, args, path, mod, shows)
-    for p in missing:
-        print(f"irqlab: --show {p}: no such file in the simulated /proc, /sys or debugfs", file=sys.stderr)
-        status |= EXIT_USAGE
-    counts: dict[str, int] = {}
-    for kind, _ in m.reports:
-        counts[report_class(kind)] = counts.get(report_class(kind), 0) + 1
-    counts["warn"] = counts.get("warn", 0) + counts.get("lockdep", 0)
+    for p, text in shows:
+        if text is None:
+            print(f"irqlab: --show {p}: no such file in the simulated /proc, /sys or debugfs", file=sys.stderr)
+            status |= EXIT_USAGE
     for cls in REPORT_CLASSES:
-        if cls in kinds and counts.get(cls):
-            first = next(k for k, _ in m.reports if report_class(k) == cls or (cls == "warn" and report_class(k) == "lockdep"))
-            print(f"irqlab: --fail-on {cls}: {counts[cls]} report(s), the first: {first}", file=sys.stderr)
+        if cls not in kinds:
+            continue
+        # --fail-on warn counts lockdep's reports too: the kernel prints them as WARNINGs.
+        hits = [(k, t) for k, t in m.reports if report_class(k) == cls or (cls == "warn" and report_class(k) == "lockdep")]
+        if hits:
+            print(f"irqlab: --fail-on {cls}: {len(hits)} report(s), the first: {report_title(*hits[0])}", file=sys.stderr)
             status |= FAIL_BITS[cls]
     return status
 

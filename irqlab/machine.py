@@ -683,6 +683,11 @@ def boot(
 REPORT_CLASSES = ("oops", "bug", "warn", "lockdep")
 
 
+def report_title(kind: str, text: str) -> str:
+    """The line that names a report: its first line that is not a ``---`` marker (``cut here``), else ``kind``."""
+    return next((line for line in text.split("\n") if line.strip() and not line.startswith("---")), kind)
+
+
 def report_class(kind: str) -> str:
     """The class of a kernel report kind (the first element of ``m.reports``): "oops" for an oops,
     "bug" for a "BUG: ..." report (sleeping in atomic context, scheduling while atomic), "lockdep"

@@ -25,7 +25,7 @@ import types
 from collections.abc import Iterable
 from typing import Any
 
-from irqlab.machine import REPORT_CLASSES, Machine, report_class
+from irqlab.machine import REPORT_CLASSES, Machine, report_class, report_title
 from irqlab.sim import PRIO_HW, to_ns
 from irqlab.sim.units import TimeLike
 from irqlab.testing.plugin import (
@@ -85,7 +85,7 @@ def assert_no_reports(m: Machine, kinds: Iterable[str] = REPORT_CLASSES) -> None
     sites = _report_sites(m)
     lines = [f"{len(found)} kernel report(s) on {m!r}:"]
     for index, kind, text in found:
-        title = next((line for line in text.split("\n") if line and not line.startswith("---")), kind)
+        title = report_title(kind, text)
         where = f"  (irqlab: raised at {sites[index]})" if index in sites else ""
         lines.append(f"  {report_class(kind)}: {title}{where}")
     lines.append("")
