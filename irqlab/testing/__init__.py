@@ -139,13 +139,15 @@ def inject_edges(m: Machine, target: Any, times: Iterable[TimeLike]) -> None:
     """At each of ``times`` (absolute simulated times), an edge on ``target``: a hardware line
     (``m.spi_line(n)``, ``m.gpio_pin(n)``, a device's line) is pulsed; a Linux irq number is fired with
     ``m.fire_irq(irq)``. Times already past are an error."""
-    for t in times:
+    ts = [to_ns(t) for t in times]
+    late = [t for t in ts if t < m.now]
+    if late:
+        raise ValueError(f"inject_edges(): time {late[0]} ns is in the past (the machine is at {m.now} ns)")
+    for t in ts:
         if isinstance(target, int):
             m.at(t, m.fire_irq, target)
         else:
-            m.kernel.engine.at(to_ns(t), PRIO_HW, target.pulse)
-            if to_ns(t) < m.now:
-                raise ValueError(f"inject_edges(): time {t!r} is in the past (the machine is at {m.now} ns)")
+            m.kernel.engine.at(t, PRIO_HW, target.pulse)
 
 
 def hold_line(m: Machine, line: Any, start: TimeLike, duration: TimeLike | None = None) -> None:
