@@ -68,6 +68,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """``irqlab run FILE``: see :mod:`irqlab.cli_run`."""
+    from irqlab import cli_run
+
+    return cli_run.run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="irqlab", description="A deterministic laboratory for Linux interrupt handling.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -86,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.cmd == "shell":
         return cli_shell.run(args)
+    if args.cmd == "run":
+        return cmd_run(args)
     if args.cmd in commands:
         return int(commands[args.cmd].run(args))
     if args.cmd == "examples":
