@@ -96,7 +96,7 @@ def interactive(m: Machine, for_: str | None) -> int:
             else:
                 base, _, stem = text.rpartition("/")
                 try:
-                    entries = sh.vfs.listdir(base or (sh.vfs.cwd if not text.startswith("/") else "/"))
+                    entries = sh.vfs.listdir(base or (sh.state.cwd if not text.startswith("/") else "/"))
                 except OSError:
                     entries = []
                 prefix = base + "/" if base or text.startswith("/") else ""

@@ -40,18 +40,18 @@ def b_echo(sh: Shell, p: Proc) -> int:
 
 
 def b_cd(sh: Shell, p: Proc) -> int:
-    target = p.argv[1] if len(p.argv) > 1 else sh.vars.get("HOME", "/root")
+    target = p.argv[1] if len(p.argv) > 1 else p.state.vars.get("HOME", "/root")
     if not sh.vfs.isdir(target):
         what = "Not a directory" if sh.vfs.exists(target) else "No such file or directory"
         p.err(f"-bash: cd: {target}: {what}\n")
         return 1
-    sh.vfs.cwd = sh.vfs.abspath(target)
-    sh.vars["PWD"] = sh.vfs.cwd
+    p.state.cwd = sh.vfs.abspath(target)
+    p.state.vars["PWD"] = p.state.cwd
     return 0
 
 
 def b_pwd(sh: Shell, p: Proc) -> int:
-    p.out(sh.vfs.cwd + "\n")
+    p.out(p.state.cwd + "\n")
     return 0
 
 
@@ -59,20 +59,20 @@ def b_export(sh: Shell, p: Proc) -> int:
     for arg in p.argv[1:]:
         name, eq, value = arg.partition("=")
         if eq:
-            sh.vars[name] = value
-        sh.exported.add(name)
+            p.state.vars[name] = value
+        p.state.exported.add(name)
     return 0
 
 
 def b_unset(sh: Shell, p: Proc) -> int:
     for name in p.argv[1:]:
-        sh.vars.pop(name, None)
-        sh.exported.discard(name)
+        p.state.vars.pop(name, None)
+        p.state.exported.discard(name)
     return 0
 
 
 def b_exit(sh: Shell, p: Proc) -> int:
-    return int(p.argv[1]) if len(p.argv) > 1 and p.argv[1].lstrip("-").isdigit() else sh.status
+    return int(p.argv[1]) if len(p.argv) > 1 and p.argv[1].lstrip("-").isdigit() else p.state.status
 
 
 def b_jobs(sh: Shell, p: Proc) -> int:
@@ -225,7 +225,7 @@ def b_sudo(sh: Shell, p: Proc) -> int:
     if args[0] not in BUILTINS and args[0].rsplit("/", 1)[-1] not in sh.commands:
         p.err(f"sudo: {args[0]}: command not found\n")
         return 1
-    return sh.call(p, args, Io(p.stdin, p.stdout, p.stderr), p.env)
+    return sh.call(p, args, Io(p.stdin, p.stdout, p.stderr))
 
 
 def b_time(sh: Shell, p: Proc) -> int:
@@ -234,7 +234,7 @@ def b_time(sh: Shell, p: Proc) -> int:
 
     t0 = p.now()
     cpu0 = _cpu_ns(p)
-    status = sh.call(p, p.argv[1:], Io(p.stdin, p.stdout, p.stderr), p.env) if len(p.argv) > 1 else 0
+    status = sh.call(p, p.argv[1:], Io(p.stdin, p.stdout, p.stderr)) if len(p.argv) > 1 else 0
     real = p.now() - t0
     user = _cpu_ns(p) - cpu0
     p.err(f"\nreal\t{_tf(real)}\nuser\t{_tf(user)}\nsys\t{_tf(0)}\n")

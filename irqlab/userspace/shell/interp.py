@@ -32,6 +32,7 @@ from irqlab.userspace.shell.process import (
     Pipe,
     Proc,
     SchedAttrs,
+    ShellEnv,
     Stream,
     TerminalOut,
     TextIn,
@@ -85,16 +86,15 @@ class Shell:
         from irqlab.userspace.shell.commands import COMMANDS  # the command table imports this module
 
         self.m = m
-        self.vfs = Vfs(m.fs)
+        self.vfs = Vfs(m.fs, self._cwd)
         self.commands: dict[str, Command] = dict(COMMANDS)
-        self.vars: dict[str, str] = {
+        variables = {
             "HOME": "/root", "USER": "root", "LOGNAME": "root", "HOSTNAME": HOSTNAME, "SHELL": "/bin/bash",
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "PWD": "/root", "TERM": "xterm",
         }  # fmt: skip
-        self.exported = set(self.vars)
-        self.status = 0
+        #: The interactive shell's own environment: what each typed line runs in.
+        self.state = ShellEnv(variables, set(variables))
         self.jobs: dict[int, Job] = {}
-        self.last_bg_pid = ""
         self.pid = ""
         #: Driver files from the host, by the name they have in the home directory (for insmod).
         self.host_files: dict[str, str] = {}
@@ -117,9 +117,20 @@ class Shell:
         if self.sink is not None:
             self.sink(text)
 
+    @property
+    def status(self) -> int:
+        """``$?`` of the interactive shell."""
+        return self.state.status
+
+    def _cwd(self) -> str:
+        """The working directory of the process asking (procfs's fs->pwd), else the interactive shell's."""
+        k = self.m.kernel
+        proc = getattr(k.cpu.curr, "shell_proc", None) if k.cpu is not None else None
+        return proc.state.cwd if proc is not None else self.state.cwd
+
     def prompt(self) -> str:
-        cwd = self.vfs.cwd
-        home = self.vars.get("HOME", "/root")
+        cwd = self.state.cwd
+        home = self.state.vars.get("HOME", "/root")
         shown = "~" + cwd[len(home):] if cwd == home or cwd.startswith(home + "/") else cwd
         return f"root@{HOSTNAME}:{shown}# "
 
@@ -132,13 +143,13 @@ class Shell:
             parts = parse(text)
         except ShellSyntaxError as e:
             self.write_terminal(f"{SHELL_NAME}: {e}\n")
-            self.status = 2
+            self.state.status = 2
             return ShellResult("".join(self._chunks[start:]), 2)
         if parts:
             job = Job(self, text.strip())
             self._fg = job
             leader = Proc(self, job, ["bash"], NullStream(), TerminalOut(self.write_terminal),
-                          TerminalOut(self.write_terminal), self._env())  # fmt: skip
+                          TerminalOut(self.write_terminal), self.state)  # fmt: skip
             self.start(leader, lambda p: self._run_parts(p, parts, text), "bash")
             if not self.pid:
                 self.pid = str(leader.task.pid)  # type: ignore[union-attr]
@@ -147,7 +158,7 @@ class Shell:
                 self.write_terminal("^C\n")
                 self.interrupt()
             self._fg = None
-            self.status = job.procs[0].status or 0
+            self.state.status = job.procs[0].status or 0
         self._report_jobs()
         return ShellResult("".join(self._chunks[start:]), self.status)
 
@@ -159,9 +170,6 @@ class Shell:
             self.m._in_kernel(job.kill, STATUS_SIGINT)
             self.m.run_until(lambda: job.done)
             self._fg = None
-
-    def _env(self) -> dict[str, str]:
-        return {k: v for k, v in self.vars.items() if k in self.exported}
 
     def _report_jobs(self) -> None:
         """bash's notices of finished background jobs, printed before the next prompt."""
@@ -237,11 +245,11 @@ class Shell:
         if kind in ("while", "until", "if", "for"):
             return getattr(self, f"_{kind}")(proc, node, src, io)
         if kind == "operator":
-            return self.status
+            return proc.state.status
         raise ShellSyntaxError(f"syntax error: `{src[node.pos[0]:node.pos[1]]}' is not supported")
 
     def _list(self, proc: Proc, parts: list[Any], src: str, io: Io) -> int:
-        status = self.status
+        status = proc.state.status
         chain: list[Any] = []
         for node in parts + [None]:
             if node is not None and not (node.kind == "operator" and node.op in (";", "\n", "&")):
@@ -257,13 +265,13 @@ class Shell:
 
     def _and_or(self, proc: Proc, chain: list[Any], src: str, io: Io) -> int:
         status = self._exec(proc, chain[0], src, io)
-        self.status = status
+        proc.state.status = status
         i = 1
         while i + 1 < len(chain):
             op, nxt = chain[i].op, chain[i + 1]
             if (op == "&&" and status == 0) or (op == "||" and status != 0):
                 status = self._exec(proc, nxt, src, io)
-                self.status = status
+                proc.state.status = status
             i += 2
         return status
 
@@ -272,14 +280,14 @@ class Shell:
         number = max(self.jobs, default=0) + 1
         job = Job(self, text + " &", number)
         self.jobs[number] = job
-        sub = Proc(self, job, ["bash"], NullStream(), proc.stdout, proc.stderr, dict(proc.env), proc.attrs)
+        sub = Proc(self, job, ["bash"], NullStream(), proc.stdout, proc.stderr, proc.state.subshell(), proc.attrs)
         if len(chain) == 1 and chain[0].kind == "command":
             # A lone command is the forked child itself: $! is its pid, as in bash.
             self.start(sub, partial(self._stage, chain[0], src), self._command_name(chain[0], src))
         else:
             self.start(sub, lambda p: self._and_or(p, chain, src, Io(NullStream(), p.stdout, p.stderr)), "bash")
-        self.last_bg_pid = str(sub.task.pid)  # type: ignore[union-attr]
-        self.write_terminal(f"[{number}] {self.last_bg_pid}\n")
+        proc.state.vars["!"] = str(sub.task.pid)  # type: ignore[union-attr]
+        self.write_terminal(f"[{number}] {sub.task.pid}\n")  # type: ignore[union-attr]
         return 0
 
     def _pipeline(self, proc: Proc, node: Any, src: str, io: Io) -> int:
@@ -293,7 +301,7 @@ class Shell:
             for i, stage in enumerate(stages):
                 stdin = pipes[i - 1] if i else io.stdin
                 stdout = pipes[i] if i < len(pipes) else io.stdout
-                child = Proc(self, proc.job, ["bash"], stdin, stdout, io.stderr, dict(proc.env), proc.attrs)
+                child = Proc(self, proc.job, ["bash"], stdin, stdout, io.stderr, proc.state.subshell(), proc.attrs)
                 children.append(child)
                 comm = self._command_name(stage, src) if stage.kind == "command" else "bash"
                 self.start(child, partial(self._stage, stage, src), comm)
@@ -301,7 +309,7 @@ class Shell:
             status = children[-1].status or 0
         if negate:
             status = int(status == 0)
-        self.status = status
+        proc.state.status = status
         return status
 
     def _stage(self, node: Any, src: str, p: Proc) -> int:
@@ -316,13 +324,12 @@ class Shell:
         if io is None:
             return 1
         inner = [p for p in node.list if p.kind != "reservedword"]
-        subshell = node.list and node.list[0].kind == "reservedword" and node.list[0].word == "("
-        if subshell:
-            saved = (dict(self.vars), self.vfs.cwd)
-            try:
-                return self._run_nodes(proc, inner, src, io)
-            finally:
-                self.vars, self.vfs.cwd = saved
+        if node.list and node.list[0].kind == "reservedword" and node.list[0].word == "(":
+            # A subshell: its assignments, cd and $? stay inside.
+            sub = Proc(self, proc.job, proc.argv, proc.stdin, proc.stdout, proc.stderr, proc.state.subshell(),
+                       proc.attrs)  # fmt: skip
+            sub.task = proc.task
+            return self._run_nodes(sub, inner, src, io)
         return self._run_nodes(proc, inner, src, io)
 
     def _run_nodes(self, proc: Proc, nodes: list[Any], src: str, io: Io) -> int:
@@ -386,7 +393,7 @@ class Shell:
         status = 0
         for item in items:
             proc.check_killed()
-            self.vars[name] = item
+            proc.state.vars[name] = item
             status = self._run_nodes(proc, loop, src, io)
         return status
 
@@ -408,20 +415,18 @@ class Shell:
                 self._exec(proc, n, text, Io(NullStream(), cap, proc.stderr))
             return cap.value()
 
-        return Expander(self._lookup, subst, self.vfs.listdir, self.vfs.exists, self.vars.get("HOME", "/root"))
+        def lookup(name: str) -> str | None:
+            if name == "?":
+                return str(proc.state.status)
+            if name == "$":
+                return self.pid
+            if name == "#":
+                return "0"
+            if name == "0":
+                return SHELL_NAME
+            return proc.state.vars.get(name)
 
-    def _lookup(self, name: str) -> str | None:
-        if name == "?":
-            return str(self.status)
-        if name == "$":
-            return self.pid
-        if name == "!":
-            return self.last_bg_pid
-        if name == "#":
-            return "0"
-        if name == "0":
-            return "-bash"
-        return self.vars.get(name)
+        return Expander(lookup, subst, self.vfs.listdir, self.vfs.exists, proc.state.vars.get("HOME", "/root"))
 
     def _simple(self, proc: Proc, node: Any, src: str, io: Io, *, exec_: bool) -> int:
         ex = self._expander(proc)
@@ -446,13 +451,17 @@ class Shell:
             return 1
         if not argv:
             for name, value in assigns:
-                self.vars[name] = value
+                proc.state.vars[name] = value
             return 0
-        env = dict(proc.env)
-        env.update(assigns)
-        return self.call(proc, argv, rio, env, exec_=exec_)
+        state = proc.state
+        if assigns:
+            # VAR=value cmd: the command (only) sees the variables, exported.
+            state = state.subshell()
+            state.vars.update(assigns)
+            state.exported.update(name for name, _ in assigns)
+        return self.call(proc, argv, rio, state, exec_=exec_)
 
-    def call(self, proc: Proc, argv: list[str], io: Io, env: dict[str, str], *, exec_: bool = False,
+    def call(self, proc: Proc, argv: list[str], io: Io, state: ShellEnv | None = None, *, exec_: bool = False,
              attrs: SchedAttrs | None = None) -> int:  # fmt: skip
         """Run one command: a builtin in this task, another command in a child task (started with
         ``attrs``, by default the caller's scheduling attributes)."""
@@ -461,7 +470,7 @@ class Shell:
         name = argv[0]
         builtin = BUILTINS.get(name)
         if builtin is not None:
-            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env, attrs or proc.attrs)
+            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, state or proc.state, attrs or proc.attrs)
             run.task = proc.task
             try:
                 return builtin(self, run)
@@ -473,10 +482,11 @@ class Shell:
             io.stderr.write(f"{SHELL_NAME}: {name}: command not found\n")
             return 127
         if exec_ and attrs is None:
-            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env, proc.attrs)
+            run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, state or proc.state, proc.attrs)
             run.task = proc.task
             return cmd(run)
-        child = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, env, attrs or proc.attrs)
+        child = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, (state or proc.state).subshell(),
+                     attrs or proc.attrs)  # fmt: skip
         self.start(child, cmd, name.rsplit("/", 1)[-1])
         self.wait_for(proc, [child])
         return child.status or 0

@@ -147,6 +147,24 @@ class Pipe(Stream):
 
 
 @dataclass
+class ShellEnv:
+    """A shell execution environment (POSIX XCU 2.12): variables, which are exported, ``$?`` and the
+    working directory. A subshell, a pipeline stage and a background job each get a copy."""
+
+    vars: dict[str, str]
+    exported: set[str]
+    status: int = 0
+    cwd: str = "/root"
+
+    def subshell(self) -> ShellEnv:
+        return ShellEnv(dict(self.vars), set(self.exported), self.status, self.cwd)
+
+    def environ(self) -> dict[str, str]:
+        """What a command started from here finds in its environment."""
+        return {k: v for k, v in self.vars.items() if k in self.exported}
+
+
+@dataclass
 class SchedAttrs:
     """What a command's task starts with: policy, RT priority, nice value and allowed CPUs. fork()
     copies them to the child, so ``taskset``, ``chrt`` and ``nice`` set them for what they run."""
@@ -214,23 +232,24 @@ class Proc:
     """One running command: its arguments, its open files, and the calls it may make."""
 
     def __init__(self, shell: Shell, job: Job, argv: list[str], stdin: Stream, stdout: Stream, stderr: Stream,
-                 env: dict[str, str], attrs: SchedAttrs | None = None) -> None:  # fmt: skip
+                 state: ShellEnv, attrs: SchedAttrs | None = None) -> None:  # fmt: skip
         self.shell = shell
         self.job = job
         self.argv = argv
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
-        self.env = env
+        #: The shell environment this runs in (for a command: the copy its fork took).
+        self.state = state
         self.attrs = attrs if attrs is not None else SchedAttrs()
         self.task: Task | None = None
         self.status: int | None = None
 
     def child(self, argv: list[str], stdin: Stream | None = None, stdout: Stream | None = None,
               stderr: Stream | None = None) -> Proc:  # fmt: skip
-        """A Proc for a command this one starts: same job, environment and scheduling attributes."""
+        """A Proc for a process this one forks: same job, a copy of its environment and scheduling attributes."""
         return Proc(self.shell, self.job, argv, stdin or self.stdin, stdout or self.stdout, stderr or self.stderr,
-                    dict(self.env), replace(self.attrs))  # fmt: skip
+                    self.state.subshell(), replace(self.attrs))  # fmt: skip
 
     # -- output ---------------------------------------------------------------------------
     def out(self, text: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno as _errno
 import os
 import posixpath
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.core import kernel
@@ -57,17 +58,19 @@ class TmpFileOut(Stream):
 class Vfs:
     """Path resolution and open() for the shell."""
 
-    def __init__(self, fs: ProcFS) -> None:
+    def __init__(self, fs: ProcFS, cwd: Callable[[], str]) -> None:
         self.fs = fs
+        #: The working directory relative paths start from (the asking process's).
+        self.cwd_of = cwd
         #: Regular files outside the kernel's trees, by absolute path.
         self.files: dict[str, str] = {}
         self.dirs: set[str] = set(ROOT_DIRS)
-        self.cwd = "/root"
 
     def abspath(self, path: str) -> str:
         if path.startswith("~"):
             path = "/root" + path[1:]
-        p = posixpath.normpath(posixpath.join(self.cwd, path)) if path else self.cwd
+        cwd = self.cwd_of()
+        p = posixpath.normpath(posixpath.join(cwd, path)) if path else cwd
         if p == "/proc/self" or p.startswith("/proc/self/"):
             # procfs's "self" link names the reading process.
             k = kernel()

@@ -79,6 +79,16 @@ def test_for_interrupts_a_command_that_never_ends(m):
     assert r.output == "^C\n" and r.status == 130
 
 
+def test_subshells_and_background_jobs_keep_their_own_environment(m):
+    """( ... ), pipeline stages and & jobs get a copy of variables, $? and the directory: nothing leaks back."""
+    assert m.sh("x=1; (x=2; cd /proc); echo $x; pwd").output == "1\n/root\n"
+    m.sh("cd /tmp")
+    assert m.sh("pwd").output == "/tmp\n" and m.shell.prompt() == "root@raspberrypi:/tmp# "
+    m.sh("i=0; while true; do i=$((i+1)); false; sleep 0.01; done &")
+    assert m.sh("sleep 0.05; true; echo $? $i").output == "0 0\n"
+    assert m.sh("FOO=bar sh_not_here 2>/dev/null; echo ${FOO:-unset}").output == "unset\n"
+
+
 def test_syntax_errors_are_reported_like_bash(m):
     """Bad syntax is refused before anything runs, with bash's wording."""
     assert m.sh("done &").output == "-bash: syntax error near unexpected token `done'\n"
