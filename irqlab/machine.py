@@ -684,8 +684,13 @@ REPORT_CLASSES = ("oops", "bug", "warn", "lockdep")
 
 
 def report_title(kind: str, text: str) -> str:
-    """The line that names a report: its first line that is not a ``---`` marker (``cut here``), else ``kind``."""
-    return next((line for line in text.split("\n") if line.strip() and not line.startswith("---")), kind)
+    """The line that names a report: its first line that is not blank or a marker (WARN's ``cut here``,
+    lockdep's ``=====`` rule), else ``kind``."""
+    for line in text.split("\n"):
+        bare = line.strip()
+        if bare and not set(bare) <= set("=-") and "[ cut here ]" not in bare:
+            return bare
+    return kind
 
 
 def report_class(kind: str) -> str:

@@ -326,3 +326,38 @@ def test_bugs_raise_in_a_scenario_shows_the_drivers_frames_first(tmp_path, capsy
     assert f'  File "{f}", line 15, in main' in lines and "irqlab.kernel.panic.KernelBugError: Oops" in lines
     assert lines[-1] == "irqlab: raiser.py raised KernelBugError (traceback above)"
     assert "irqlab/" not in "\n".join(line for line in lines if line.startswith("  File"))
+
+
+def test_fail_on_every_class_from_one_buggy_driver(tmp_path, capsys):
+    """Sleeping with a spinlock held (bug), the lock then taken in a timer softirq (lockdep, an oops): 8|16|32|64."""
+    f = write(tmp_path, "lockbug.py", '''
+        from irqlab.kernel import *
+        lock = DEFINE_SPINLOCK("lockbug_lock")
+        t = timer_list()
+        def fn(tm):
+            spin_lock(lock)
+            spin_unlock(lock)
+        def module_init():
+            timer_setup(t, fn, 0)
+            mod_timer(t, get_jiffies() + 1)
+            spin_lock(lock)
+            msleep(1)
+            spin_unlock(lock)
+            return 0
+    ''')
+    status, out, err = run(capsys, f, "--plain", "--for", "50ms", "--fail-on", "oops,bug,warn,lockdep")
+    assert status == 8 | 16 | 32 | 64
+    assert err.splitlines() == [
+        "irqlab: --fail-on oops: 1 report(s), the first: BUG: spinlock cpu recursion on CPU#0, swapper/0/0",
+        "irqlab: --fail-on bug: 1 report(s), the first: BUG: scheduling while atomic: insmod/14/0x00000002",
+        "irqlab: --fail-on warn: 1 report(s), the first: WARNING: inconsistent lock state",
+        "irqlab: --fail-on lockdep: 1 report(s), the first: WARNING: inconsistent lock state",
+    ]
+    assert "irqlab: raised at lockbug.py:12 in module_init" in out and "irqlab: raised at lockbug.py:6 in fn" in out
+
+
+def test_another_seed_gives_another_run(capsys):
+    """--seed reaches the bounce of a scenario's buttons: seeds 3 and 4 give different kernel logs."""
+    a = run(capsys, "seed001_debounce_top_half", "--plain", "--seed", "3")
+    b = run(capsys, "seed001_debounce_top_half", "--plain", "--seed", "4")
+    assert a[0] == b[0] == 0 and a[1] != b[1]
