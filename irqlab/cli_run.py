@@ -27,7 +27,7 @@ import threading
 import time
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from irqlab.boards import BOARDS
 from irqlab.cli_userfile import UserCodeError, format_user_exception, load, resolve, unload
@@ -233,7 +233,7 @@ def _run_loaded(args: argparse.Namespace, path: pathlib.Path, mod: types.ModuleT
                 m = _run_scenario(entry, args.seed, session, path)
                 shows = _read_shows(m, args.show)
             elif callable(getattr(mod, "module_init", None)):
-                m, ret, shows = _run_driver(mod, args, duration, params)
+                m, ret, shows = _run_driver(mod, args, duration)
                 if ret < 0:
                     # What insmod(8) prints: "insmod: ERROR: could not insert module x.ko: No such device".
                     print(f"irqlab: module_init() of {path.name} returned {errorname(ret)} ({strerror(ret)}): "
@@ -279,15 +279,15 @@ def _run_scenario(entry: Callable[..., Any], seed: int, session: _Session, path:
     return m
 
 
-def _run_driver(mod: types.ModuleType, args: argparse.Namespace, duration: int | None,
-                params: dict[str, str]) -> tuple[Machine, int, list[tuple[str, str]]]:  # fmt: skip
+def _run_driver(mod: types.ModuleType, args: argparse.Namespace,
+                duration: int | None) -> tuple[Machine, int, list[tuple[str, Any]]]:  # fmt: skip
+    """Boot, insmod (with --param, through the session), run for the duration, read --show, rmmod."""
     import irqlab
 
     board = args.board or getattr(mod, "BOARD", None) or "rpi5"
     m = irqlab.boot(board, seed=args.seed, cpus=args.cpus, hz=args.hz, preempt=args.preempt,
                     cmdline=args.cmdline or "")  # fmt: skip
-    ret = m.insmod(mod)  # the session adds --param
-    assert isinstance(ret, int)
+    ret = cast(int, m.insmod(mod))  # from a script insmod returns init's value; the session adds --param
     if ret < 0:
         return m, ret, _read_shows(m, args.show)
     run_for = duration if duration is not None else to_ns(getattr(mod, "RUN_FOR", "1s"))
