@@ -96,6 +96,10 @@ class ModuleTable:
         fs.register(base + "/initstate", lambda: mod.state + "\n")
         fs.register(base + "/refcnt", lambda: "0\n")
         fs.register(base + "/taint", lambda: mod.taints + "\n")
+        fs.register(base + "/coresize", lambda: f"{mod.size}\n")
+        version = dict(modinfo_of(mod.obj)).get("version")
+        if version is not None:  # kernel/module/main.c modinfo_version: only for a module with MODULE_VERSION()
+            fs.register(base + "/version", lambda: version + "\n")
         for kp in mod.params:
             if kp.perm == 0:
                 continue  # no sysfs entry for perm 0, as param_sysfs_setup() skips it

@@ -56,6 +56,8 @@ def test_sysfs_parameters_read_and_write_per_perm():
     with pytest.raises(FileNotFoundError):
         m.read(p + "secret")
     assert m.read("/sys/module/drv/initstate") == "live\n" and m.read("/sys/module/drv/taint") == "O\n"
+    assert m.read("/sys/module/drv/coresize") == "12288\n"
+    assert m.fs.listdir("/sys/module/drv/parameters") == ["debounce_ms", "label", "verbose"]
     assert m.rmmod("drv") == 0
     assert "drv: exit with debounce_ms=30" in m.dmesg_lines()
     with pytest.raises(FileNotFoundError):
@@ -87,6 +89,16 @@ def test_proc_modules_lists_loaded_modules_newest_first():
         "perm 12288 0 [permanent], Live 0xffffffc07a010000 (O)\n"
         "drv 12288 0 - Live 0xffffffc07a000000 (O)\n"
     )
+
+
+def test_module_version_has_its_sysfs_file():
+    """MODULE_VERSION("1.2") gives /sys/module/NAME/version; a module without one has no such file."""
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    assert m.insmod(make("ver", 'from irqlab.kernel import *\nMODULE_VERSION("1.2")\ndef module_init():\n    return 0\n')) == 0
+    assert m.read("/sys/module/ver/version") == "1.2\n"
+    assert m.insmod(make()) == 0
+    with pytest.raises(FileNotFoundError):
+        m.read("/sys/module/drv/version")
 
 
 def test_a_proprietary_license_taints_p():
