@@ -60,21 +60,30 @@ def load(path: pathlib.Path) -> types.ModuleType:
         raise UserCodeError(f"irqlab: cannot import {path}: not a Python source file\n")
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
+    # As `python file.py` does, the file's directory comes first on sys.path: its sibling modules import.
+    folder = str(path.resolve().parent)
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    mod.__dict__["__irqlab_sys_path__"] = folder if added else None
     try:
         spec.loader.exec_module(mod)
     except SyntaxError as e:
-        sys.modules.pop(name, None)
+        unload(mod)
         raise UserCodeError("".join(traceback.format_exception_only(type(e), e))) from None
     except Exception as e:
-        sys.modules.pop(name, None)
+        unload(mod)
         raise UserCodeError(format_user_exception(e)) from None
     return mod
 
 
 def unload(mod: types.ModuleType) -> None:
-    """Forget the module registered by :func:`load`."""
+    """Forget the module registered by :func:`load` (and the sys.path entry it added)."""
     if sys.modules.get(mod.__name__) is mod:
         del sys.modules[mod.__name__]
+    folder = mod.__dict__.pop("__irqlab_sys_path__", None)
+    if folder is not None and folder in sys.path:
+        sys.path.remove(folder)
 
 
 def _is_runner_frame(filename: str) -> bool:

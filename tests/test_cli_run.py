@@ -361,3 +361,18 @@ def test_another_seed_gives_another_run(capsys):
     a = run(capsys, "seed001_debounce_top_half", "--plain", "--seed", "3")
     b = run(capsys, "seed001_debounce_top_half", "--plain", "--seed", "4")
     assert a[0] == b[0] == 0 and a[1] != b[1]
+
+
+def test_a_driver_imports_its_sibling_modules_as_under_python(tmp_path, capsys):
+    """The file's directory is on sys.path while it runs, as `python file.py` puts it there."""
+    write(tmp_path, "drvhelpers.py", "GREETING = 'hello from a sibling'\n")
+    f = write(tmp_path, "sib.py", '''
+        from irqlab.kernel import pr_info
+        import drvhelpers
+        def module_init():
+            pr_info("sib: %s\\n", drvhelpers.GREETING)
+            return 0
+    ''')
+    status, out, _ = run(capsys, f, "--plain", "--for", "1ms")
+    assert status == 0 and "sib: hello from a sibling" in out
+    assert str(tmp_path) not in sys.path
