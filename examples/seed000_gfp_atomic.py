@@ -23,6 +23,7 @@ from irqlab.kernel import (
     GFP_KERNEL,
     INIT_WORK,
     IRQ_HANDLED,
+    module_param,
     SLAB_HWCACHE_ALIGN,
     cancel_work_sync,
     current,
@@ -54,6 +55,7 @@ object_size = 256
 # module_param(irq_number, int, 0444): the Linux irq of the device's line (main() sets it as
 # `insmod gfp_atomic.ko irq_number=N` would).
 irq_number = -1
+module_param("irq_number", "int", 0o444)
 
 # Global pointer to allocated memory
 global_buffer = None

@@ -25,6 +25,7 @@ from irqlab.kernel import (
     free_irq,
     kfree,
     kmalloc,
+    module_param,
     msleep,
     mutex_lock,
     mutex_unlock,
@@ -39,6 +40,7 @@ MODULE_NAME = "gfp_wrong"
 
 # module_param(irq_number, int, 0444), set by main() as `insmod gfp_wrong.ko irq_number=N` would.
 irq_number = -1
+module_param("irq_number", "int", 0o444)
 
 my_mutex = DEFINE_MUTEX("my_mutex")
 my_work = work_struct()

@@ -37,6 +37,7 @@ from irqlab.kernel import (
     gpio_request_one,
     gpio_set_value,
     gpio_to_irq,
+    module_param,
     msecs_to_jiffies,
     pr_err,
     pr_info,
@@ -54,6 +55,7 @@ RP1_GPIO_BASE = 512  # pinctrl-rp1's dynamic GPIO base on 6.12: header GPIO17 is
 
 # module_param(toggle, bool, 0444): flip the LED on every processed press instead of on/off.
 toggle = False
+module_param("toggle", "bool", 0o444)
 
 button_irqs = [-1, -1]
 leds = [gpio(RP1_GPIO_BASE + 4, GPIOF_OUT_INIT_LOW, "LED 1")]

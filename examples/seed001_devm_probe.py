@@ -24,6 +24,7 @@ from irqlab.kernel import (
     devm_gpio_request,
     devm_request_threaded_irq,
     gpio_to_irq,
+    module_param,
     platform_device,
     platform_device_register,
     platform_device_unregister,
@@ -37,6 +38,7 @@ MODULE_NAME = "devm_button"
 
 # module_param(fixed, bool, 0444): 0 = the seed's probe, 1 = with its return values checked.
 fixed = False
+module_param("fixed", "bool", 0o444)
 gpio_num = 512 + 17  # header GPIO17 on a Pi 5 (pinctrl-rp1 base 512)
 flags = IRQF_TRIGGER_FALLING
 

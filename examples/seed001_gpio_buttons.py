@@ -29,6 +29,7 @@ from irqlab.kernel import (
     gpio_request_one,
     gpio_set_value,
     gpio_to_irq,
+    module_param,
     pr_err,
     pr_info,
     request_irq,
@@ -44,6 +45,7 @@ RP1_GPIO_BASE = 512
 
 # module_param(toggle, bool, 0444): flip the LED on every interrupt (button_isr_toggle below).
 toggle = False
+module_param("toggle", "bool", 0o444)
 
 button_irqs = [-1, -1]
 

@@ -23,6 +23,7 @@ from irqlab.kernel import (
     gpio_get_value,
     gpio_request_one,
     gpio_to_irq,
+    module_param,
     pr_err,
     pr_info,
     request_irq,
@@ -33,6 +34,7 @@ MODULE_NAME = "gpiomod"
 
 # module_param(gpio, uint, 0444): the legacy GPIO number of the button.
 gpio = 17
+module_param("gpio", "uint", 0o444)
 
 button_irq = -1
 

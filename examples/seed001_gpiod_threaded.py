@@ -23,6 +23,7 @@ from irqlab.kernel import (
     IRQF_TRIGGER_FALLING,
     IRQF_TRIGGER_RISING,
     IS_ERR,
+    module_param,
     PTR_ERR,
     dev_info,
     free_irq,
@@ -48,6 +49,7 @@ MODULE_NAME = "button"
 
 # module_param(oneshot, bool, 0444): add the IRQF_ONESHOT the seed's call lacks.
 oneshot = False
+module_param("oneshot", "bool", 0o444)
 
 IRQF_TRIGGER_BOTH = IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING  # not a kernel macro; the seed's name for both edges
 

@@ -376,3 +376,11 @@ def test_a_driver_imports_its_sibling_modules_as_under_python(tmp_path, capsys):
     status, out, _ = run(capsys, f, "--plain", "--for", "1ms")
     assert status == 0 and "sib: hello from a sibling" in out
     assert str(tmp_path) not in sys.path
+
+
+def test_param_reaches_an_example_ports_module_parameter(capsys):
+    """`--param toggle=1` on the top-half debounce port: the LED flips on each accepted edge, press and release."""
+    status, out, _ = run(capsys, "seed001_debounce_top_half", "--plain", "--param", "toggle=1")
+    assert status == 0
+    assert out.endswith("   100.005 ms  LED on\n   250.005 ms  LED off\n   600.005 ms  LED on\n   750.005 ms  LED off\n"
+                        "  1100.005 ms  LED on\n  1250.005 ms  LED off\n  1600.005 ms  LED on\n  1750.005 ms  LED off\n")
