@@ -22,7 +22,7 @@ class BoardInfo:
     release: str
     #: The interrupt controllers' irq domains as "name (N hwirqs)", in registration order.
     controllers: tuple[str, ...]
-    #: "GPIO0-53 (54 lines)" on a board with a GPIO block, else "none".
+    #: Each GPIO chip: label, lines, legacy base and its named (header) lines; "none" without a GPIO block.
     gpio: str
 
 
@@ -34,8 +34,14 @@ def board_info(name: str) -> BoardInfo:
     k = m.kernel
     domains = k.subsys["irq"].domains if "irq" in k.subsys else []
     controllers = tuple(f"{d.name} ({d.hwirq_max} hwirqs)" for d in domains)
-    pins = k.subsys.get("gpio_pins") or []
-    gpio = f"GPIO0-{len(pins) - 1} ({len(pins)} lines)" if pins else "none"
+    chips = []
+    for dev in (k.subsys.get("gpio") or {}).get("devices", []):
+        chip = dev.chip
+        # Named lines are the board's connector (the device tree's gpio-line-names): the Pi 5's 40-pin header.
+        named = [i for i, n in enumerate(chip.names or []) if n]
+        header = f", header: GPIO{named[0]}-{named[-1]} ({len(named)} named lines)" if named else ""
+        chips.append(f"{chip.label} GPIO0-{dev.ngpio - 1} (base {dev.base}{header})")
+    gpio = "; ".join(chips) or "none"
     b = k.board
     return BoardInfo(b.name, b.model, b.arch, len(k.cpus), k.hz, k.preempt_model, b.release, controllers, gpio)
 

@@ -12,7 +12,7 @@ def test_boards_plain_lists_every_board_from_its_boot(capsys):
         "  CPUs: 4  HZ: 250  preempt: full\n"
         "  interrupt controllers: /soc/interrupt-controller@7d500000 (320 hwirqs), "
         "/axi/pcie@120000/rp1/gpio@d0000 (54 hwirqs)\n"
-        "  GPIO: GPIO0-53 (54 lines)\n"
+        "  GPIO: pinctrl-rp1 GPIO0-53 (base 512, header: GPIO0-27 (28 named lines))\n"
         "generic: irqlab generic SMP machine\n"
         "  arch: arm64, kernel 6.12.25-irqlab\n"
         "  CPUs: 4  HZ: 250  preempt: full\n"
@@ -30,4 +30,4 @@ def test_boards_table(capsys):
     """Without --plain the same data comes as a table."""
     assert main(["boards"]) == 0
     out = capsys.readouterr().out
-    assert "irqlab boards" in out and "IO-APIC0" in out and "voluntary" in out and "GPIO0-53" in out
+    assert "irqlab boards" in out and "IO-APIC0" in out and "voluntary" in out and "pinctrl-rp1" in out
