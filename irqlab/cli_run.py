@@ -44,6 +44,8 @@ PREEMPT_MODELS = ("none", "voluntary", "full", "rt")
 
 #: A run shows progress on a terminal once it has taken this long in wall time (seconds).
 PROGRESS_AFTER = 0.5
+#: How often the progress line is redrawn (seconds).
+PROGRESS_INTERVAL = 0.1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -106,7 +108,7 @@ def _parse(args: argparse.Namespace) -> tuple[dict[str, str], set[str], int | No
 class _Progress:
     """A rich progress line on stderr for long runs: simulated time and events per wall second.
 
-    A background thread samples the running engine's clock and event count ten times a second; the
+    A background thread samples the running engine's clock and event count every PROGRESS_INTERVAL; the
     simulation itself is not touched (no per-event hook), so a run costs the same with or without it."""
 
     def __init__(self) -> None:
@@ -125,7 +127,7 @@ class _Progress:
         self.run = None
 
     def _loop(self) -> None:
-        while not self.stop.wait(0.1):
+        while not self.stop.wait(PROGRESS_INTERVAL):
             run = self.run
             if run is None:
                 continue

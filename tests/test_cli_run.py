@@ -292,6 +292,7 @@ def test_progress_shows_on_a_terminal(tmp_path, monkeypatch, capsys):
     ''')
     term = _Terminal()
     monkeypatch.setattr(irqlab.cli_run, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(irqlab.cli_run, "PROGRESS_INTERVAL", 0.002)
     monkeypatch.setattr(sys, "stderr", term)
     assert main(["run", f, "--plain", "--board", "generic", "--cpus", "1", "--hz", "1000", "--for", "10s"]) == 0
     shown = "".join(term.parts)
