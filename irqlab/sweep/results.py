@@ -82,7 +82,7 @@ def load(path: str) -> pd.DataFrame:
         frame = pd.read_parquet(path)
     elif path.endswith(".csv"):
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
-        frame["error"] = frame["error"].fillna("").astype(str)
+        frame["error"] = ["" if isinstance(e, float) else str(e) for e in frame["error"]]
     else:
         raise ValueError(f"{path!r}: name a .parquet or .csv file")
     if not {"seed", "status"} <= set(frame.columns):

@@ -6,9 +6,11 @@ which ``scheduler="tcp://host:8786"`` (or a ``client``) attaches to instead. ``w
 one after the other in this process, without Dask: the sequential loop the distributed results are
 identical to.
 
-Each run is one Dask task calling :func:`irqlab.sweep.scenario.run_point`, which catches the run's own
-failures, so a task only errs when its worker dies: Dask then reschedules it on another worker (up to
-``distributed.scheduler.allowed-failures`` times, then it is recorded as failed with KilledWorker).
+Runs go to Dask in small batches (:func:`batch_size`), each task calling
+:func:`irqlab.sweep.scenario.run_point` per run, which catches the run's own failures, so a task only errs
+when its worker dies: Dask then reschedules it on another worker (up to
+``distributed.scheduler.allowed-failures`` times, then its runs are recorded as failed with KilledWorker).
+A run's result does not depend on the batch it ran in: each run executes its scenario afresh.
 Rows already in ``out`` are not run again; Ctrl-C cancels what is left and keeps the finished rows.
 """
 
@@ -209,22 +211,25 @@ def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_li
     prog.dashboard = _dashboard(client)
     if on_progress is not None:
         on_progress(prog)
-    futures: dict[Any, tuple[int, dict[str, Any], int]] = {}
+    futures: dict[Any, list[tuple[int, dict[str, Any], int]]] = {}
     try:
         if todo:
             [sc_future] = client.scatter([sc], broadcast=True, hash=False)
-            for i, p, s in todo:
-                f = client.submit(run_point, sc_future, p, s, wall_limit, key=f"irqlab-run-{sc.digest}-{i}-{s}", pure=False)
-                futures[f] = (i, p, s)
-            for f in as_completed(list(futures)):
-                i, p, s = futures.pop(f)
+            size = batch_size(len(todo), _nworkers(client))
+            for b in range(0, len(todo), size):
+                batch = todo[b : b + size]
+                key = f"irqlab-runs-{sc.digest}-{batch[0][0]}-{batch[-1][0]}-{len(batch)}"
+                futures[client.submit(run_batch, sc_future, batch, wall_limit, key=key, pure=False)] = batch
+            for f, out in as_completed(list(futures), with_results=True, raise_errors=False):
+                batch = futures.pop(f)
                 if f.status == "finished":
-                    record(i, f.result())
-                else:
-                    # The task itself failed: its worker died each time it ran it (KilledWorker), or the
-                    # task could not be (de)serialised. The run is recorded as failed, the sweep goes on.
-                    exc = f.exception()
-                    record(i, RunResult(dict(p), s, STATUS_FAILED, f"{type(exc).__name__}: {exc}"))
+                    for i, r in out:
+                        record(i, r)
+                    continue
+                # The task itself failed: its worker died each time it ran it (KilledWorker), or the task
+                # could not be (de)serialised. Its runs are recorded as failed and the sweep goes on.
+                for i, p, s in batch:
+                    record(i, RunResult(dict(p), s, STATUS_FAILED, f"{type(out).__name__}: {out}"))
     finally:
         if futures:
             client.cancel(list(futures), force=True)
@@ -233,6 +238,26 @@ def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_li
         if own_cluster is not None:
             own_cluster.close()
     return where
+
+
+def batch_size(runs: int, workers: int) -> int:
+    """Runs per Dask task: about eight tasks per worker (so the load evens out and progress moves), at most
+    32 runs each (a killed worker loses little), at least one. One task per run would cost a scheduler
+    round trip per run, which is more than a short run itself."""
+    return max(1, min(32, runs // max(1, 8 * workers)))
+
+
+def _nworkers(client: Any) -> int:
+    try:
+        return max(1, len(client.scheduler_info()["workers"]))
+    except Exception:  # noqa: BLE001 - a guess is enough to size batches
+        return 1
+
+
+def run_batch(sc: Scenario, batch: list[tuple[int, dict[str, Any], int]],
+              wall_limit: float | None) -> list[tuple[int, RunResult]]:  # fmt: skip
+    """One Dask task: run_point() for each (index, params, seed) of ``batch``, in order."""
+    return [(i, run_point(sc, p, s, wall_limit)) for i, p, s in batch]
 
 
 def _combine(previous: pd.DataFrame | None, plan: Plan, finished: dict[int, RunResult]) -> pd.DataFrame:

@@ -1,0 +1,55 @@
+"""Sweep benchmark: runs per wall second of the seed 001 debounce sweep, as a plain loop in this process and
+on a Dask LocalCluster of 1 and 2 worker processes.
+
+The same runs each way (``--points`` values of debounce_ms x ``--seeds`` seeds, ``--press-ms`` of random
+presses per run). The LocalCluster figures include starting the cluster (its worker processes import
+irqlab), as ``irqlab sweep`` pays it; "runs only" counts from the moment the cluster is up. Prints figures only.
+
+    python benchmarks/sweep.py [--seeds N] [--points N] [--press-ms N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import time
+
+from irqlab.sweep import load_scenario, make_plan, run_point, run_sweep
+
+EXAMPLE = str(pathlib.Path(__file__).resolve().parents[1] / "examples" / "seed001_debounce_sweep.py")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=50)
+    ap.add_argument("--points", type=int, default=4)
+    ap.add_argument("--press-ms", type=int, default=1000)
+    a = ap.parse_args()
+    params = {"debounce_ms": [1, 2, 5, 10, 20, 50][: a.points] or [5], "profile": ["worn"], "press_ms": [a.press_ms]}
+    seeds = range(1, a.seeds + 1)
+    sc = load_scenario(EXAMPLE)
+    plan = make_plan(sc, seeds, params)
+    n = len(plan)
+    print(f"{n} runs: seed001_debounce_sweep.py, {len(plan.points)} points x {a.seeds} seeds, {a.press_ms} ms of presses each")
+    t0 = time.perf_counter()
+    for _, p, s in plan.runs():
+        run_point(sc, p, s)
+    seq = time.perf_counter() - t0
+    print(f"{'sequential loop (this process)':34s} {n / seq:8.1f} runs/s  ({seq:.2f} s)")
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        up: list[float] = []
+
+        def cluster_up(progress: object) -> None:
+            if not up:  # the first report comes once the cluster is up, before any run is submitted
+                up.append(time.perf_counter())
+
+        run_sweep(sc, seeds, params, workers=workers, on_progress=cluster_up)
+        end = time.perf_counter()
+        total, runs_only = end - t0, end - up[0]
+        print(f"{f'LocalCluster, {workers} worker(s)':34s} {n / total:8.1f} runs/s  ({total:.2f} s with start-up; "
+              f"runs only: {n / runs_only:.1f} runs/s)")
+
+
+if __name__ == "__main__":
+    main()
