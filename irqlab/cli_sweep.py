@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.x is not None and args.x not in plan.names:
         print(f"irqlab: --x {args.x}: not a swept parameter ({', '.join(plan.names) or 'none'})", file=sys.stderr)
         return 2
-    what = f"{sc.name}: {len(plan.points)} point{'s' if len(plan.points) != 1 else ''} x {len(plan.seeds)} seeds"
+    what = f"{sc.name}: {_n(len(plan.points), 'point')} x {_n(len(plan.seeds), 'seed')}"
     try:
         if args.plain:
             res = run_sweep(sc, seeds, params, workers=args.workers, scheduler=args.scheduler,
@@ -121,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
     return 1 if (frame["status"] != "ok").any() else 0
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def _plain_progress(what: str) -> Any:
     state = {"announced": False}
 
@@ -128,7 +132,7 @@ def _plain_progress(what: str) -> Any:
         if not state["announced"] and p.where:
             state["announced"] = True
             extra = f", {p.skipped} already done" if p.skipped else ""
-            print(f"sweep {what} = {p.total} runs on {p.where}{extra}", flush=True)
+            print(f"sweep {what} = {_n(p.total, 'run')} on {p.where}{extra}", flush=True)
             if p.dashboard:
                 print(f"Dask dashboard: {p.dashboard}", flush=True)
 

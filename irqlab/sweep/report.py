@@ -105,18 +105,24 @@ def plain_summary(frame: pd.DataFrame, metrics: Sequence[str], scenario: str) ->
 
 def print_summary(frame: pd.DataFrame, metrics: Sequence[str], scenario: str, title: str) -> None:
     """Print the summary table and failure list with rich."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     con = Console(soft_wrap=True)
     summaries = summarize(frame, metrics)
-    t = Table(title=title)
-    for h in HEADERS:
-        t.add_column(h, justify="right" if h in ("runs", "failed") else "left", no_wrap=h != "point")
+    t = Table(title=title, box=box.SIMPLE_HEAD)
+    t.add_column("point", overflow="fold", min_width=15)
+    t.add_column("metric", no_wrap=True)
+    for h in HEADERS[4:]:
+        t.add_column(h, no_wrap=True)
     for row in table_rows(summaries, metrics):
         if row[0] and t.row_count:
             t.add_section()
-        t.add_row(*row, style="red" if row[2] not in ("", "0") else None)
+        point = ""
+        if row[0]:  # one parameter per line, then the run counts: keeps the table narrow
+            point = row[0].replace(" ", "\n") + f"\n{row[1]} runs" + (f", [red]{row[2]} failed[/]" if row[2] != "0" else "")
+        t.add_row(point, *row[3:])
     con.print(t)
     for line in failure_lines(summaries, scenario):
         con.print(line, style="red" if not line.startswith("  re-run") else "dim", highlight=False)
@@ -172,7 +178,7 @@ def plot(frame: pd.DataFrame, metrics: Sequence[str], path: str, x: str | None =
             line = ax.plot(xv, p50, "o-", label=label)[0]
             ax.fill_between(xv, lo, hi, alpha=0.2, color=line.get_color())
             ax.plot(xv, mx, "v", color=line.get_color(), alpha=0.6)
-        ax.set_ylabel(m)
+        ax.set_ylabel(f"{m}\n(merged: p50, band to p99)" if HIST_PREFIX + m in ok else m, fontsize="small")
         ax.grid(alpha=0.3)
         if not numeric and x != "seed":
             ax.set_xticks(range(len(xs_all)), [str(v) for v in xs_all])

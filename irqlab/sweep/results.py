@@ -239,7 +239,7 @@ def summarize(frame: pd.DataFrame, metrics: Sequence[str] | None = None) -> list
     available = metric_columns(frame)
     wanted = list(metrics) if metrics else available
     unknown = [m for m in wanted if m not in available]
-    if unknown:
+    if unknown and (frame["status"] == STATUS_OK).any():  # with no ok run, no metric was measured
         raise ValueError(f"no metric {', '.join(unknown)} in these results; the metrics are: {', '.join(available)}")
     out: list[PointSummary] = []
     groups = frame.groupby(names, sort=False, dropna=False) if names else [((), frame)]
@@ -253,7 +253,9 @@ def summarize(frame: pd.DataFrame, metrics: Sequence[str] | None = None) -> list
             ps.buggy = [int(s) for s, b, o in zip(ok["seed"], ok["bugs"], ok["oopses"]) if b > 0 or o > 0]
         for mname in wanted:
             hcol = HIST_PREFIX + mname
-            if hcol in ok:
+            if mname in unknown:
+                ps.stats[mname] = None
+            elif hcol in ok:
                 enc = [e for e in ok[hcol] if isinstance(e, str) and e]
                 ps.stats[mname] = histogram_stat(enc) if enc else None
             else:
