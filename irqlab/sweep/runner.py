@@ -116,9 +116,26 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
         client = Client(scheduler)
         return client, None, f"Dask scheduler {scheduler} ({len(client.scheduler_info()['workers'])} workers)"
     n = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, silence_logs=logging.ERROR,
+    # Worker logs stay quiet: a run's own failure is in its row, and closing the cluster while workers are
+    # mid-run (Ctrl-C) makes them log heartbeat errors that say nothing to the user.
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, silence_logs=logging.CRITICAL,
                            dashboard_address=":0")  # fmt: skip
-    return Client(cluster), cluster, f"Dask LocalCluster ({n} worker process{'es' if n != 1 else ''})"
+    client = Client(cluster)
+    client.register_plugin(_ignore_sigint_plugin(), name="irqlab-ignore-sigint")
+    return client, cluster, f"Dask LocalCluster ({n} worker process{'es' if n != 1 else ''})"
+
+
+def _ignore_sigint_plugin() -> Any:
+    """A worker plugin that makes this machine's worker processes ignore SIGINT: Ctrl-C in a terminal goes to
+    the whole process group, and only irqlab sweep (which then closes the cluster) should act on it."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class IgnoreSigint(WorkerPlugin):
+        def setup(self, worker: Any) -> None:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return IgnoreSigint()
 
 
 def _dashboard(client: Any) -> str | None:
@@ -192,7 +209,7 @@ def run_sweep(
     frame = _combine(previous, plan, finished)
     if out is not None:
         _results.save(frame, out)
-    return SweepResult(frame, plan, sc, cancelled, len(finished), time.perf_counter() - t0, where)
+    return SweepResult(frame, plan, sc, cancelled, len(finished), time.perf_counter() - t0, prog.where or where)
 
 
 def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_limit: float | None,
