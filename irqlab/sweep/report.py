@@ -121,7 +121,7 @@ def print_summary(frame: pd.DataFrame, metrics: Sequence[str], scenario: str, ti
             t.add_section()
         point = ""
         if row[0]:  # one parameter per line, then the run counts: keeps the table narrow
-            point = row[0].replace(" ", "\n") + f"\n{row[1]} runs" + (f", [red]{row[2]} failed[/]" if row[2] != "0" else "")
+            point = row[0].replace(" ", "\n") + f"\n{row[1]} runs" + (f"\n[red]{row[2]} failed[/]" if row[2] != "0" else "")
         t.add_row(point, *row[3:])
     con.print(t)
     for line in failure_lines(summaries, scenario):

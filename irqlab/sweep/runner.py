@@ -30,7 +30,7 @@ import pandas as pd
 
 from irqlab.sweep import results as _results
 from irqlab.sweep.plan import Plan, make_plan
-from irqlab.sweep.scenario import STATUS_FAILED, RunResult, Scenario, load_scenario, run_point
+from irqlab.sweep.scenario import STATUS_FAILED, RunResult, Scenario, load_scenario, run_batch, run_point
 
 #: Wall seconds one run may take by default before it is stopped and recorded as a timeout.
 DEFAULT_WALL_LIMIT = 300.0
@@ -269,12 +269,6 @@ def _nworkers(client: Any) -> int:
         return max(1, len(client.scheduler_info()["workers"]))
     except Exception:  # noqa: BLE001 - a guess is enough to size batches
         return 1
-
-
-def run_batch(sc: Scenario, batch: list[tuple[int, dict[str, Any], int]],
-              wall_limit: float | None) -> list[tuple[int, RunResult]]:  # fmt: skip
-    """One Dask task: run_point() for each (index, params, seed) of ``batch``, in order."""
-    return [(i, run_point(sc, p, s, wall_limit)) for i, p, s in batch]
 
 
 def _combine(previous: pd.DataFrame | None, plan: Plan, finished: dict[int, RunResult]) -> pd.DataFrame:

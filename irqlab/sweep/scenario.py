@@ -319,3 +319,10 @@ def run_point(sc: Scenario, params: dict[str, Any], seed: int, limit_s: float | 
     except Exception as exc:  # noqa: BLE001 - any failure of the run is its result
         return RunResult(dict(params), seed, STATUS_FAILED, _error_line(exc), wall_s=time.perf_counter() - t0)
     return RunResult(dict(params), seed, STATUS_OK, "", numbers, histograms, time.perf_counter() - t0)
+
+
+def run_batch(sc: Scenario, batch: list[tuple[int, dict[str, Any], int]],
+              limit_s: float | None) -> list[tuple[int, RunResult]]:  # fmt: skip
+    """One Dask task: run_point() for each (index, params, seed) of ``batch``, in order. Lives here, not with
+    the Dask code, so that a worker imports only irqlab and this module to run it."""
+    return [(i, run_point(sc, p, s, limit_s)) for i, p, s in batch]

@@ -20,3 +20,15 @@ def write_scenario(tmp_path):
         return str(path)
 
     return write
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A LocalCluster of 2 single-threaded worker processes shared by a module's tests (as irqlab sweep makes)."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, silence_logs=logging.CRITICAL,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        yield client

@@ -82,3 +82,16 @@ def test_bad_input_is_named_with_its_fix(capsys):
         "preempt=...)) or sweep one of: debounce_ms, profile, hz, press_ms\n")
     assert main(["sweep", EXAMPLE, "--param", "debounce_ms:5", "--workers", "0"]) == 2
     assert "write name=v1,v2,... (hz=100,250,1000) or name=lo..hi:step (debounce_ms=5..50:5)" in capsys.readouterr().err
+
+
+def test_the_rich_summary_names_the_point_and_its_failures(capsys):
+    """Without --plain: a table titled with the sweep's size, each point's parameters and run counts, and the
+    failure report below it."""
+    rc = main(["sweep", EXAMPLE, "--seeds", "1-3", "--param", "hz=1000,500", "--param", "debounce_ms=5",
+               "--param", "profile=worn", "--param", "press_ms=100", "--workers", "0"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "seed001_debounce_sweep: 2 points x 3 seeds (6 rows)" in out
+    assert "3 runs" in out and "3 failed" in out and "latency_us" in out
+    assert "hz=500 debounce_ms=5 profile=worn press_ms=100: 3 of 3 runs failed" in out
+    assert "6 runs in " in out and " on this process (sequential)" in out

@@ -53,7 +53,7 @@ def test_ctrl_c_keeps_the_finished_rows_and_a_rerun_completes_them(tmp_path):
     _same_rows(rest.frame, run_sweep(EXAMPLE, range(1, 5), params, workers=0).frame)
 
 
-def test_a_killed_workers_run_is_retried_elsewhere(write_scenario, tmp_path):
+def test_a_killed_workers_run_is_retried_elsewhere(write_scenario, tmp_path, dask_client):
     """A run whose worker process dies the first time it runs is rescheduled by Dask and recorded ok."""
     marker = tmp_path / "died-once"
     path = write_scenario("crash.py", f"""
@@ -67,14 +67,14 @@ def test_a_killed_workers_run_is_retried_elsewhere(write_scenario, tmp_path):
             m.run(until="10ms")
             return m
     """)
-    res = run_sweep(path, [1, 2], {"crash": [0, 1]}, workers=2)
+    res = run_sweep(path, [1, 2], {"crash": [0, 1]}, client=dask_client)
     assert marker.exists()
     assert list(res.frame["status"]) == ["ok"] * 4
     _same_rows(res.frame, _sequential_loop(path, [1, 2], {"crash": [0, 1]}))
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_a_run_past_its_wall_limit_does_not_stop_the_sweep(write_scenario, workers):
+@pytest.mark.parametrize("on_dask", [False, True])
+def test_a_run_past_its_wall_limit_does_not_stop_the_sweep(write_scenario, on_dask, request):
     """In this process or on a worker, a hanging run is a timeout and the other runs go on."""
     path = write_scenario("hang.py", """
         import irqlab
@@ -84,5 +84,6 @@ def test_a_run_past_its_wall_limit_does_not_stop_the_sweep(write_scenario, worke
                 pass
             return m
     """)
-    res = run_sweep(path, [1], {"hang": [1, 0]}, workers=workers, wall_limit=0.5)
+    where = {"client": request.getfixturevalue("dask_client")} if on_dask else {"workers": 0}
+    res = run_sweep(path, [1], {"hang": [1, 0]}, wall_limit=0.5, **where)
     assert list(res.frame["status"]) == ["timeout", "ok"]
