@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"irqlab: {problem}", file=sys.stderr)
         return 2
-    from irqlab.sweep import load_scenario, make_plan, parse_param, parse_seeds, run_sweep
+    from irqlab.sweep import DEFAULT_METRICS, load_scenario, make_plan, parse_param, parse_seeds, run_sweep
     from irqlab.sweep.report import plain_summary, plot, print_summary
 
     try:
@@ -81,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"--plot {args.plot!r}: name a .png, .svg or .pdf file")
         sc = load_scenario(args.scenario)
         plan = make_plan(sc, seeds, params)
+        known = (*DEFAULT_METRICS, *sc.metrics)
+        unknown = [m for m in args.metric if m not in known]
+        if unknown and (sc.metrics or not sc.has_metrics):  # else metrics() may return names not declared
+            raise ValueError(f"--metric {', '.join(unknown)}: {sc.name} has the metrics {', '.join(known)}")
     except (FileNotFoundError, ValueError, TypeError) as e:
         print(f"irqlab: {e}", file=sys.stderr)
         return 2

@@ -71,6 +71,8 @@ class Scenario:
     accepts: tuple[str, ...] | None = ()
     #: The file's ``BOARD`` (driver modules only).
     board: str = "generic"
+    #: Whether the file defines ``metrics(m)``.
+    has_metrics: bool = False
 
     @property
     def digest(self) -> str:
@@ -157,7 +159,7 @@ def load_scenario(path: str) -> Scenario:
         if n in RESERVED or n in DEFAULT_METRICS:
             raise ValueError(f"{path}: metric name {n!r} is taken (by a result column or a default metric); rename it")
     board = str(ns.get("BOARD", "generic"))
-    sc = Scenario(path, source, kind, params, tuple(metrics), accepts, board)
+    sc = Scenario(path, source, kind, params, tuple(metrics), accepts, board, callable(ns.get("metrics")))
     for name in params:
         sc.check_param(name)
     return sc

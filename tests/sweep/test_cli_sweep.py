@@ -95,3 +95,31 @@ def test_the_rich_summary_names_the_point_and_its_failures(capsys):
     assert "3 runs" in out and "3 failed" in out and "latency_us" in out
     assert "hz=500 debounce_ms=5 profile=worn press_ms=100: 3 of 3 runs failed" in out
     assert "6 runs in " in out and " on this process (sequential)" in out
+
+
+def test_runs_whose_kernel_oopsed_are_listed_with_their_seeds(write_scenario, capsys):
+    """A run that ended but left an Oops in dmesg is not a failure; the report names its point and seeds."""
+    path = write_scenario("oops.py", """
+        import irqlab
+        def fault():
+            return 1 // 0
+        def main(seed, buggy=0):
+            m = irqlab.boot("generic", cpus=1, seed=seed)
+            if buggy and seed % 2:
+                m.spawn(fault)
+            m.run(until="5ms")
+            return m
+    """)
+    assert main(["sweep", path, "--seeds", "1-5", "--param", "buggy=0,1", "--workers", "0", "--plain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    i = lines.index("buggy=1: the kernel reported a BUG or an Oops with seed(s) 1, 3, 5")
+    assert lines[i + 1] == f"  re-run one alone: irqlab sweep {path} --seeds 1 --param buggy=1 --workers 0"
+    assert not any(ln.startswith("buggy=0:") for ln in lines)
+
+
+def test_an_unknown_metric_is_refused_before_running(capsys):
+    """--metric must name a default metric or one the scenario declares; the message lists them."""
+    assert main(["sweep", EXAMPLE, "--metric", "latency", "--workers", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "irqlab: --metric latency: seed001_debounce_sweep has the metrics sim_time_ms, irqs, ipis, softirqs, warnings, "
+        "bugs, oopses, lost, phantom, latency_us\n")

@@ -87,3 +87,19 @@ def test_a_run_past_its_wall_limit_does_not_stop_the_sweep(write_scenario, on_da
     where = {"client": request.getfixturevalue("dask_client")} if on_dask else {"workers": 0}
     res = run_sweep(path, [1], {"hang": [1, 0]}, wall_limit=0.5, **where)
     assert list(res.frame["status"]) == ["timeout", "ok"]
+
+
+def test_attaching_to_a_running_scheduler(write_scenario, dask_client):
+    """scheduler="tcp://..." sends the runs to an existing cluster, leaves it running, and gives the same rows."""
+    path = write_scenario("ticks.py", """
+        import irqlab
+        def main(seed, hz=250):
+            m = irqlab.boot("generic", cpus=2, seed=seed, hz=hz)
+            m.run(until="30ms")
+            return m
+    """)
+    addr = dask_client.scheduler.address
+    res = run_sweep(path, [1, 2, 3], {"hz": [100, 1000]}, scheduler=addr)
+    assert res.where == f"Dask scheduler {addr} (2 workers)"
+    _same_rows(res.frame, _sequential_loop(path, [1, 2, 3], {"hz": [100, 1000]}))
+    assert dask_client.submit(sum, [1, 2]).result() == 3  # the cluster is still up
