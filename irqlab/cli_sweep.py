@@ -35,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("--plot", metavar="PNG", help="draw the metrics against a parameter into this image")
     sp.add_argument("--x", metavar="PARAM", help="the parameter on the plot's x axis (default: the first swept one)")
     sp.add_argument("--plain", action="store_true", help="plain text: no colours, tables or progress bar")
+    sp.add_argument("--dmesg", action="store_true",
+                    help="run one point and seed in this process and print its dmesg, report and metrics "
+                    "(or the full traceback): how to look at one run of a sweep")
 
 
 def _missing_extra() -> str | None:
@@ -91,6 +94,13 @@ def run(args: argparse.Namespace) -> int:
     if args.x is not None and args.x not in plan.names:
         print(f"irqlab: --x {args.x}: not a swept parameter ({', '.join(plan.names) or 'none'})", file=sys.stderr)
         return 2
+    if args.dmesg:
+        if len(plan) != 1:
+            print(f"irqlab: --dmesg shows one run, and these options make {len(plan)}: give one seed (--seeds N) "
+                  "and one value per parameter", file=sys.stderr)
+            return 2
+        [(_, point, seed)] = list(plan.runs())
+        return _show_one(sc, point, seed)
     what = f"{sc.name}: {_n(len(plan.points), 'point')} x {_n(len(plan.seeds), 'seed')}"
     try:
         if args.plain:
@@ -123,6 +133,34 @@ def run(args: argparse.Namespace) -> int:
         print("interrupted: the finished runs are kept" + (f" in {args.out}; run again to continue" if args.out else ""))
         return 130
     return 1 if (frame["status"] != "ok").any() else 0
+
+
+def _show_one(sc: Any, point: dict[str, Any], seed: int) -> int:
+    """Run one point in this process: dmesg, the scenario's report(m), the metrics; the traceback if it raises."""
+    import traceback
+
+    from irqlab.sweep.scenario import execute, measure
+
+    where = " ".join(f"{k}={v}" for k, v in point.items())
+    print(f"{sc.name} seed {seed}{' ' + where if where else ''}")
+    try:
+        m, ns = execute(sc, point, seed)
+    except Exception:  # noqa: BLE001 - showing the failure is the point
+        traceback.print_exc(file=sys.stdout)
+        return 1
+    sys.stdout.write(m.dmesg())
+    report = ns.get("report")
+    text = report(m) if callable(report) else ""
+    if text:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    try:
+        numbers, histograms = measure(sc, m, ns)
+    except Exception:  # noqa: BLE001 - a metrics() that breaks the protocol is shown the same way
+        traceback.print_exc(file=sys.stdout)
+        return 1
+    print("metrics: " + ", ".join(f"{k}={v:g}" for k, v in numbers.items())
+          + "".join(f", {k}=<histogram>" for k in histograms))
+    return 0
 
 
 def _n(count: int, noun: str) -> str:

@@ -30,11 +30,11 @@ def _point(params: dict[str, Any]) -> str:
 
 
 def rerun_command(scenario: str, params: dict[str, Any], seed: int) -> str:
-    """The command that re-runs one run alone: ``irqlab sweep FILE --seeds S --param k=v --workers 0``."""
+    """The command that re-runs one run alone and shows its dmesg: ``irqlab sweep FILE --seeds S --param k=v --dmesg``."""
     args = ["irqlab", "sweep", scenario, "--seeds", str(seed)]
     for k, v in params.items():
         args += ["--param", f"{k}={v}"]
-    return " ".join(shlex.quote(a) for a in [*args, "--workers", "0"])
+    return " ".join(shlex.quote(a) for a in [*args, "--dmesg"])
 
 
 def seed_ranges(seeds: Sequence[int]) -> str:

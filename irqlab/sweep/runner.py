@@ -114,7 +114,8 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
 
     if scheduler:
         client = Client(scheduler)
-        return client, None, f"Dask scheduler {scheduler} ({len(client.scheduler_info()['workers'])} workers)"
+        n = len(client.scheduler_info()["workers"])
+        return client, None, f"Dask scheduler {scheduler} ({n} worker{'s' if n != 1 else ''})"
     n = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     # Worker logs stay quiet: a run's own failure is in its row, and closing the cluster while workers are
     # mid-run (Ctrl-C) makes them log heartbeat errors that say nothing to the user.

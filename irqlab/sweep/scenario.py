@@ -258,7 +258,9 @@ class RunResult:
     wall_s: float = 0.0
 
 
-def _execute(sc: Scenario, params: dict[str, Any], seed: int) -> tuple[Machine, dict[str, Any]]:
+def execute(sc: Scenario, params: dict[str, Any], seed: int) -> tuple[Machine, dict[str, Any]]:
+    """Run ``sc`` once at ``params`` with ``seed`` as a sweep does, without catching anything; returns the
+    Machine and the scenario's namespace (its ``report(m)``, ``metrics(m)``...). For looking at one run."""
     ns = _namespace(sc.path, sc.source)
     if sc.kind == "main":
         m = _entry(ns)(seed, **params)
@@ -275,7 +277,9 @@ def _execute(sc: Scenario, params: dict[str, Any], seed: int) -> tuple[Machine, 
     return m, ns
 
 
-def _measure(sc: Scenario, m: Machine, ns: dict[str, Any]) -> tuple[dict[str, float | int], dict[str, str]]:
+def measure(sc: Scenario, m: Machine, ns: dict[str, Any]) -> tuple[dict[str, float | int], dict[str, str]]:
+    """The default metrics and the scenario's metrics(m) of a run: (numbers, encoded histograms). Raises for
+    metrics that break the protocol."""
     numbers: dict[str, float | int] = dict(default_metrics(m))
     histograms: dict[str, str] = {}
     fn = ns.get("metrics")
@@ -313,8 +317,8 @@ def run_point(sc: Scenario, params: dict[str, Any], seed: int, limit_s: float | 
     t0 = time.perf_counter()
     try:
         with wall_limit(limit_s):
-            m, ns = _execute(sc, params, seed)
-            numbers, histograms = _measure(sc, m, ns)
+            m, ns = execute(sc, params, seed)
+            numbers, histograms = measure(sc, m, ns)
     except WallLimitExceeded:
         return RunResult(dict(params), seed, STATUS_TIMEOUT, f"exceeded the wall limit of {limit_s:g} s",
                          wall_s=time.perf_counter() - t0)  # fmt: skip

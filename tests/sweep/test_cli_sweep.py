@@ -41,7 +41,7 @@ def test_200_run_sweep_on_two_workers_matches_a_sequential_run(tmp_path, capsys)
     assert lines[failing + 1].startswith("  seeds 1-50: failed: ValueError: hz= must be one of 100, 250, 300 or 1000 "
                                          "(the kernel's CONFIG_HZ choices), not 500 (")
     assert lines[failing + 2] == (f"  re-run one alone: irqlab sweep {EXAMPLE} --seeds 1 --param hz=500 --param debounce_ms=5 "
-                                  "--param profile=worn --param press_ms=150 --workers 0")
+                                  "--param profile=worn --param press_ms=150 --dmesg")
     assert sum("runs failed" in ln for ln in lines) == 1
     assert f"results: {out} (200 rows)" in lines
     assert f"plot: {png} (lost, phantom, latency_us against hz)" in lines
@@ -113,7 +113,7 @@ def test_runs_whose_kernel_oopsed_are_listed_with_their_seeds(write_scenario, ca
     assert main(["sweep", path, "--seeds", "1-5", "--param", "buggy=0,1", "--workers", "0", "--plain"]) == 0
     lines = capsys.readouterr().out.splitlines()
     i = lines.index("buggy=1: the kernel reported a BUG or an Oops with seed(s) 1, 3, 5")
-    assert lines[i + 1] == f"  re-run one alone: irqlab sweep {path} --seeds 1 --param buggy=1 --workers 0"
+    assert lines[i + 1] == f"  re-run one alone: irqlab sweep {path} --seeds 1 --param buggy=1 --dmesg"
     assert not any(ln.startswith("buggy=0:") for ln in lines)
 
 
@@ -123,3 +123,22 @@ def test_an_unknown_metric_is_refused_before_running(capsys):
     assert capsys.readouterr().err == (
         "irqlab: --metric latency: seed001_debounce_sweep has the metrics sim_time_ms, irqs, ipis, softirqs, warnings, "
         "bugs, oopses, lost, phantom, latency_us\n")
+
+
+def test_dmesg_shows_one_run_of_the_sweep(capsys):
+    """--dmesg runs one point and seed here: the kernel log, the scenario's report and the metrics; a failing
+    one shows its traceback; more than one run is refused."""
+    args = ["sweep", EXAMPLE, "--seeds", "3", "--param", "debounce_ms=5", "--param", "profile=worn",
+            "--param", "press_ms=200", "--dmesg"]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "seed001_debounce_sweep seed 3 debounce_ms=5 profile=worn press_ms=200"
+    assert any(ln.endswith("] debounce_init: 5 ms") for ln in lines)
+    assert lines[-1].startswith("metrics: sim_time_ms=700, irqs=") and lines[-1].endswith(", latency_us=<histogram>")
+    assert "--- /proc/interrupts (gpiomod) ---" in lines
+    assert main([*args, "--param", "hz=500"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Traceback (most recent call last):" or out[1] == "Traceback (most recent call last):"
+    assert out[-1] == "ValueError: hz= must be one of 100, 250, 300 or 1000 (the kernel's CONFIG_HZ choices), not 500"
+    assert main(["sweep", EXAMPLE, "--seeds", "1-2", "--dmesg"]) == 2
+    assert capsys.readouterr().err.startswith("irqlab: --dmesg shows one run, and these options make 24: give one seed")
