@@ -8,8 +8,9 @@ identical to.
 
 Runs go to Dask in small batches (:func:`batch_size`), each task calling
 :func:`irqlab.sweep.scenario.run_point` per run, which catches the run's own failures, so a task only errs
-when its worker dies: Dask then reschedules it on another worker (up to
-``distributed.scheduler.allowed-failures`` times, then its runs are recorded as failed with KilledWorker).
+when its worker dies: Dask then reschedules it on another worker, up to
+``distributed.scheduler.allowed-failures`` times; a batch that still fails is split into one task per
+run, and a run that still kills its worker is recorded as failed with KilledWorker.
 A run's result does not depend on the batch it ran in: each run executes its scenario afresh.
 Rows already in ``out`` are not run again; Ctrl-C cancels what is left and keeps the finished rows.
 """
@@ -21,6 +22,7 @@ import os
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,20 +112,31 @@ def _interrupt_between_runs() -> Iterator[threading.Event]:
 
 def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
     """(client, cluster or None, description) for the requested Dask deployment."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     if scheduler:
         client = Client(scheduler)
         n = len(client.scheduler_info()["workers"])
         return client, None, f"Dask scheduler {scheduler} ({n} worker{'s' if n != 1 else ''})"
     n = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    # Worker logs stay quiet: a run's own failure is in its row, and closing the cluster while workers are
-    # mid-run (Ctrl-C) makes them log heartbeat errors that say nothing to the user.
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, silence_logs=logging.CRITICAL,
-                           dashboard_address=":0")  # fmt: skip
+    cluster = local_cluster(n)
     client = Client(cluster)
     client.register_plugin(_ignore_sigint_plugin(), name="irqlab-ignore-sigint")
     return client, cluster, f"Dask LocalCluster ({n} worker process{'es' if n != 1 else ''})"
+
+
+def local_cluster(n: int) -> Any:
+    """The LocalCluster a sweep starts: ``n`` single-threaded worker processes, quiet worker logs, a dashboard
+    on a free port, and a scheduler that gives each worker one task at a time (worker-saturation 1.0), so a
+    worker that dies takes down only the task it was running."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    # Worker logs stay quiet: a run's own failure is in its row, and closing the cluster while workers are
+    # mid-run (Ctrl-C) makes them log heartbeat errors that say nothing to the user.
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, silence_logs=logging.CRITICAL,
+                            dashboard_address=":0")  # fmt: skip
 
 
 def _ignore_sigint_plugin() -> Any:
@@ -232,22 +245,35 @@ def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_li
     futures: dict[Any, list[tuple[int, dict[str, Any], int]]] = {}
     try:
         if todo:
-            [sc_future] = client.scatter([sc], broadcast=True, hash=False)
             size = batch_size(len(todo), _nworkers(client))
-            for b in range(0, len(todo), size):
-                batch = todo[b : b + size]
-                key = f"irqlab-runs-{sc.digest}-{batch[0][0]}-{batch[-1][0]}-{len(batch)}"
-                futures[client.submit(run_batch, sc_future, batch, wall_limit, key=key, pure=False)] = batch
-            for f, out in as_completed(list(futures), with_results=True, raise_errors=False):
+            tag = f"{sc.digest}-{uuid.uuid4().hex[:8]}"  # unique per sweep: keys never meet another sweep's
+
+            def submit(batch: list[tuple[int, dict[str, Any], int]]) -> Any:
+                # One task group for the sweep (tuple keys): Dask then queues its tasks at the scheduler and
+                # hands them out as workers free up, so a dying worker takes down only the task it runs.
+                key = (f"irqlab-runs-{tag}", batch[0][0], len(batch))
+                # The scenario (a few kB of source) travels with each task rather than scattered once: scattered
+                # data dies with the workers holding it, and its dependants with it.
+                f = client.submit(run_batch, sc, batch, wall_limit, key=key, pure=False)
+                futures[f] = batch
+                return f
+
+            ac = as_completed([submit(todo[b : b + size]) for b in range(0, len(todo), size)],
+                              with_results=True, raise_errors=False)  # fmt: skip
+            for f, out in ac:
                 batch = futures.pop(f)
                 if f.status == "finished":
                     for i, r in out:
                         record(i, r)
-                    continue
-                # The task itself failed: its worker died each time it ran it (KilledWorker), or the task
-                # could not be (de)serialised. Its runs are recorded as failed and the sweep goes on.
-                for i, p, s in batch:
-                    record(i, RunResult(dict(p), s, STATUS_FAILED, f"{type(out).__name__}: {out}"))
+                elif len(batch) > 1:
+                    # The task failed: its worker died each time it ran it (KilledWorker). Run its runs one
+                    # per task, so that only the run that kills its worker is recorded as failed.
+                    for run in batch:
+                        ac.add(submit([run]))
+                else:
+                    [(i, p, s)] = batch
+                    exc = f.exception()
+                    record(i, RunResult(dict(p), s, STATUS_FAILED, f"{type(exc).__name__}: {exc}"))
     finally:
         if futures:
             client.cancel(list(futures), force=True)

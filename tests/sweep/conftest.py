@@ -25,10 +25,9 @@ def write_scenario(tmp_path):
 @pytest.fixture(scope="module")
 def dask_client():
     """A LocalCluster of 2 single-threaded worker processes shared by a module's tests (as irqlab sweep makes)."""
-    import logging
+    from dask.distributed import Client
 
-    from dask.distributed import Client, LocalCluster
+    from irqlab.sweep.runner import local_cluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, silence_logs=logging.CRITICAL,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+    with local_cluster(2) as cluster, Client(cluster) as client:
         yield client

@@ -104,3 +104,25 @@ def test_attaching_to_a_running_scheduler(write_scenario, dask_client):
     assert re.fullmatch(rf"Dask scheduler {re.escape(addr)} \([12] workers?\)", res.where)  # one may be restarting
     _same_rows(res.frame, _sequential_loop(path, [1, 2, 3], {"hz": [100, 1000]}))
     assert dask_client.submit(sum, [1, 2]).result() == 3  # the cluster is still up
+
+
+def test_a_run_that_always_kills_its_worker_fails_alone(write_scenario, dask_client):
+    """A run that kills every worker it runs on ends as failed with KilledWorker; the other runs of its batch
+    are run again one by one and end ok."""
+    path = write_scenario("killer.py", """
+        import os
+        import irqlab
+        def main(seed):
+            if seed == 7:
+                os._exit(1)
+            return irqlab.boot("generic", cpus=1, seed=seed)
+    """)
+    scheduler = dask_client.cluster.scheduler
+    allowed, scheduler.allowed_failures = scheduler.allowed_failures, 0  # one death makes a task bad, not four
+    try:
+        res = run_sweep(path, range(1, 35), None, client=dask_client)  # 34 runs on 2 workers: batches of 2
+    finally:
+        scheduler.allowed_failures = allowed
+    bad = res.failed()
+    assert list(bad["seed"]) == [7] and bad["error"].iloc[0].startswith("KilledWorker: ")
+    assert (res.frame[res.frame["seed"] != 7]["status"] == "ok").all() and len(res.frame) == 34
