@@ -47,6 +47,7 @@ from irqlab.kernel import (
     schedule_delayed_work,
     work_struct,
 )
+from irqlab.scenarios import two_buttons
 
 SEED_SECTION = "001: Best Practices and Recommendations (3. Implement Proper Debouncing)"
 MODULE_NAME = "gpiomod"
@@ -167,14 +168,16 @@ def metrics(m: irqlab.Machine) -> dict[str, object]:
 
 
 def report(m: irqlab.Machine) -> str:
-    """Presses, what the LED showed, and the driver's /proc/interrupts row."""
+    """Presses, what the LED showed (and its timeline), and the driver's /proc/interrupts row."""
     outcome, phantom = press_outcomes(m)
     seen = [o for o in outcome if o is not None]
     rows = [r for r in m.read("/proc/interrupts").splitlines() if "gpiomod" in r]
     lines = [f"presses: {len(outcome)}, lost: {len(outcome) - len(seen)}, phantom flashes: {phantom}"]
     if seen:
         lines.append(f"press -> LED on: {min(seen) / 1e6:.3f} .. {max(seen) / 1e6:.3f} ms")
-    return "\n".join([*lines, "--- /proc/interrupts (gpiomod) ---", *rows]) + "\n"
+    presses = [f"{ev.t / 1e6:10.3f} ms  {ev.kind}" for ev in btn.events]
+    return "\n".join([*lines, "--- /proc/interrupts (gpiomod) ---", *rows, "--- button (GPIO17) ---", *presses,
+                      "--- LED (GPIO4) ---", *two_buttons.led_lines(m.led(4))]) + "\n"
 
 
 if __name__ == "__main__":
