@@ -126,15 +126,18 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any, str]:
 
 
 def local_cluster(n: int) -> Any:
-    """The LocalCluster a sweep starts: ``n`` single-threaded worker processes, quiet worker logs, a dashboard
-    on a free port, and a scheduler that gives each worker one task at a time (worker-saturation 1.0), so a
-    worker that dies takes down only the task it was running."""
+    """The LocalCluster a sweep starts: ``n`` single-threaded worker processes without Dask's profiler, quiet
+    worker logs, a dashboard on a free port, and a scheduler that gives each worker one task at a time
+    (worker-saturation 1.0), so a worker that dies takes down only the task it was running."""
     import dask
     from dask.distributed import LocalCluster
 
     # Worker logs stay quiet: a run's own failure is in its row, and closing the cluster while workers are
     # mid-run (Ctrl-C) makes them log heartbeat errors that say nothing to the user.
-    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+    # Dask's statistical profiler is off: sampling a run's deep greenlet stacks every 10 ms cost up to half
+    # the speed of a run (benchmarks/sweep.py), and its flame graphs say nothing about the simulated kernel.
+    config = {"distributed.scheduler.worker-saturation": 1.0, "distributed.worker.profile.enabled": False}
+    with dask.config.set(config):
         return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, silence_logs=logging.CRITICAL,
                             dashboard_address=":0")  # fmt: skip
 
