@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("--out", metavar="FILE", help="results, one row per run: .parquet or .csv; "
                     "finished runs already in it are skipped")
     sp.add_argument("--plot", metavar="PNG", help="draw the metrics against a parameter into this image")
-    sp.add_argument("--x", metavar="PARAM", help="the parameter on the plot's x axis (default: the first swept one)")
+    sp.add_argument("--x", metavar="PARAM", help="the parameter on the plot's x axis (default: the first with several values)")
     sp.add_argument("--plain", action="store_true", help="plain text: no colours, tables or progress bar")
     sp.add_argument("--dmesg", action="store_true",
                     help="run one point and seed in this process and print its dmesg, report and metrics "
