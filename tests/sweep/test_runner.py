@@ -126,3 +126,16 @@ def test_a_run_that_always_kills_its_worker_fails_alone(write_scenario, dask_cli
     bad = res.failed()
     assert list(bad["seed"]) == [7] and bad["error"].iloc[0].startswith("KilledWorker: ")
     assert (res.frame[res.frame["seed"] != 7]["status"] == "ok").all() and len(res.frame) == 34
+
+
+def test_histograms_merge_over_a_points_seeds():
+    """res.histogram() merges the hdrh histograms of one point's ok runs: its count is the sum of theirs."""
+    from irqlab.sweep.results import decode
+
+    res = run_sweep(EXAMPLE, range(1, 4), {"debounce_ms": [2, 20], "profile": ["worn"], "press_ms": [300]}, workers=0)
+    rows = res.frame[res.frame["debounce_ms"] == 20]
+    merged = res.histogram("latency_us", debounce_ms=20)
+    assert merged.get_total_count() == sum(decode(e).get_total_count() for e in rows["hist:latency_us"]) > 0
+    assert merged.get_max_value() == max(decode(e).get_max_value() for e in rows["hist:latency_us"])
+    with pytest.raises(ValueError, match="no histogram metric 'lost' in these results"):
+        res.histogram("lost")
