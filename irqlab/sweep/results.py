@@ -2,7 +2,7 @@
 
 Row columns: the parameters (in plan order), ``seed``, ``status`` ("ok", "failed", "timeout"),
 ``error``, every number metric, every histogram metric as hdrh's encoded text (``hist:<name>``),
-and ``wall_s``. Statistics are over a point's runs that ended "ok": p50 and p99 with 95 %
+``scenario`` (``name@digest`` of the file's text that ran) and ``wall_s``. Statistics are over a point's runs that ended "ok": p50 and p99 with 95 %
 bootstrap confidence intervals over seeds (seeded, so the same rows give the same table), and the
 max with the seed that produced it. Histogram metrics are merged across a point's runs with hdrh;
 their p50/p99/max are the merged histogram's, the intervals come from resampling runs.
@@ -26,14 +26,17 @@ BOOTSTRAP_RESAMPLES = 1000
 CONFIDENCE = 0.95
 
 
-def rows_frame(results: Iterable[RunResult], names: Sequence[str]) -> pd.DataFrame:
-    """A DataFrame of ``results`` with the parameter columns ``names`` first."""
+def rows_frame(results: Iterable[RunResult], names: Sequence[str], scenario: str | None = None) -> pd.DataFrame:
+    """A DataFrame of ``results`` with the parameter columns ``names`` first; ``scenario`` (a Scenario.tag)
+    fills a ``scenario`` column when given."""
     records = []
     for r in results:
         rec: dict[str, Any] = {n: r.params.get(n) for n in names}
         rec.update(seed=r.seed, status=r.status, error=r.error)
         rec.update(r.numbers)
         rec.update({HIST_PREFIX + k: v for k, v in r.histograms.items()})
+        if scenario is not None:
+            rec["scenario"] = scenario
         rec["wall_s"] = r.wall_s
         records.append(rec)
     frame = pd.DataFrame.from_records(records, columns=_columns(records, names))
@@ -45,11 +48,12 @@ def _columns(records: list[dict[str, Any]], names: Sequence[str]) -> list[str]:
     metric_cols: list[str] = []
     for rec in records:
         for k in rec:
-            if k not in cols and k != "wall_s" and k not in metric_cols:
+            if k not in cols and k not in ("scenario", "wall_s") and k not in metric_cols:
                 metric_cols.append(k)
     defaults = [c for c in DEFAULT_METRICS if c in metric_cols]
     rest = [c for c in metric_cols if c not in DEFAULT_METRICS]
-    return cols + defaults + rest + ["wall_s"]
+    tail = ["scenario", "wall_s"] if any("scenario" in rec for rec in records) else ["wall_s"]
+    return cols + defaults + rest + tail
 
 
 def param_columns(frame: pd.DataFrame) -> list[str]:

@@ -190,6 +190,11 @@ def run_sweep(
     if out is not None and not out.endswith((".parquet", ".csv")):
         raise ValueError(f"--out {out!r}: name a .parquet or .csv file")
     previous = _results.load(out) if out is not None and os.path.exists(out) else None
+    if previous is not None and "scenario" in previous:
+        others = sorted({str(t) for t in previous["scenario"]} - {sc.tag})
+        if others:
+            raise ValueError(f"{out} holds runs of {', '.join(others)}, not of this {sc.tag} (the scenario file "
+                             "changed, or is another one): choose another --out, or delete it to start over")
     done_keys = set(_results.frame_keys(previous)) if previous is not None else set()
     todo = [(i, p, s) for i, p, s in plan.runs() if _results.run_key(p, s) not in done_keys]
     prog = Progress(total=len(plan), skipped=len(plan) - len(todo))
@@ -204,7 +209,7 @@ def run_sweep(
         if on_progress is not None:
             on_progress(prog)
         if out is not None and time.perf_counter() - last_save[0] > CHECKPOINT_EVERY:
-            _results.save(_combine(previous, plan, finished), out)
+            _results.save(_combine(previous, plan, finished, sc), out)
             last_save[0] = time.perf_counter()
 
     cancelled = False
@@ -223,7 +228,7 @@ def run_sweep(
             where = _run_dask(sc, todo, wall_limit, workers, scheduler, client, prog, record, on_progress)
     except KeyboardInterrupt:
         cancelled = True
-    frame = _combine(previous, plan, finished)
+    frame = _combine(previous, plan, finished, sc)
     if out is not None:
         _results.save(frame, out)
     return SweepResult(frame, plan, sc, cancelled, len(finished), time.perf_counter() - t0, prog.where or where)
@@ -301,9 +306,9 @@ def _nworkers(client: Any) -> int:
         return 1
 
 
-def _combine(previous: pd.DataFrame | None, plan: Plan, finished: dict[int, RunResult]) -> pd.DataFrame:
+def _combine(previous: pd.DataFrame | None, plan: Plan, finished: dict[int, RunResult], sc: Scenario) -> pd.DataFrame:
     """Previous rows (those of this plan in plan order, the others first) and the finished ones."""
-    new = _results.rows_frame((finished[i] for i in sorted(finished)), plan.names)
+    new = _results.rows_frame((finished[i] for i in sorted(finished)), plan.names, sc.tag)
     if previous is None or previous.empty:
         return new
     order = {_results.run_key(p, s): i for i, p, s in plan.runs()}

@@ -48,7 +48,7 @@ BOARD_PARAMS = ("hz", "preempt", "cpus")
 DEFAULT_METRICS = ("sim_time_ms", "irqs", "ipis", "softirqs", "warnings", "bugs", "oopses")
 
 #: Names a parameter or a metric may not take: they are columns of every result row.
-RESERVED = ("seed", "status", "error", "wall_s")
+RESERVED = ("seed", "status", "error", "scenario", "wall_s")
 
 #: Statuses of a run: it returned, it raised (inside irqlab or the scenario), it ran past its wall limit.
 STATUS_OK, STATUS_FAILED, STATUS_TIMEOUT = "ok", "failed", "timeout"
@@ -82,6 +82,11 @@ class Scenario:
     @property
     def name(self) -> str:
         return os.path.splitext(os.path.basename(self.path))[0]
+
+    @property
+    def tag(self) -> str:
+        """``name@digest``: the ``scenario`` column of every result row, naming the version that ran."""
+        return f"{self.name}@{self.digest}"
 
     def check_param(self, name: str) -> None:
         """Raise ValueError if this scenario cannot take parameter ``name``."""

@@ -50,7 +50,7 @@ def test_200_run_sweep_on_two_workers_matches_a_sequential_run(tmp_path, capsys)
     sc = load_scenario(EXAMPLE)
     params = dict(parse_param(a) for a in ARGS[3::2])
     plan = make_plan(sc, parse_seeds("1-50"), params)
-    sequential = rows_frame((run_point(sc, p, s) for _, p, s in plan.runs()), plan.names)
+    sequential = rows_frame((run_point(sc, p, s) for _, p, s in plan.runs()), plan.names, sc.tag)
     pd.testing.assert_frame_equal(pd.read_parquet(out).drop(columns="wall_s"), sequential.drop(columns="wall_s"))
 
 

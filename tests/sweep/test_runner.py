@@ -17,7 +17,7 @@ def _sequential_loop(path, seeds, params):
     """The reference: every run of the plan, one after the other, in this process."""
     sc = load_scenario(path)
     plan = make_plan(sc, seeds, params)
-    return rows_frame((run_point(sc, p, s) for _, p, s in plan.runs()), plan.names)
+    return rows_frame((run_point(sc, p, s) for _, p, s in plan.runs()), plan.names, sc.tag)
 
 
 def _same_rows(a, b):
@@ -139,3 +139,20 @@ def test_histograms_merge_over_a_points_seeds():
     assert merged.get_max_value() == max(decode(e).get_max_value() for e in rows["hist:latency_us"])
     with pytest.raises(ValueError, match="no histogram metric 'lost' in these results"):
         res.histogram("lost")
+
+
+def test_an_output_file_of_another_version_of_the_scenario_is_refused(write_scenario, tmp_path):
+    """Resuming into a file written by a different text of the scenario would mix versions: it is refused."""
+    out = str(tmp_path / "r.csv")
+    source = """
+        import irqlab
+        def main(seed):
+            return irqlab.boot("generic", cpus=1, seed=seed)  # VERSION
+    """
+    path = write_scenario("versioned.py", source)
+    first = run_sweep(path, [1, 2], workers=0, out=out)
+    assert list(first.frame["scenario"]) == [first.scenario.tag] * 2
+    write_scenario("versioned.py", source.replace("VERSION", "changed"))
+    with pytest.raises(ValueError, match=rf"r.csv holds runs of {first.scenario.tag}, not of this versioned@[0-9a-f]{{12}} "
+                       r"\(the scenario file changed, or is another one\): choose another --out"):
+        run_sweep(path, [1, 2, 3], workers=0, out=out)
