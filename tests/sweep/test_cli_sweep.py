@@ -142,3 +142,15 @@ def test_dmesg_shows_one_run_of_the_sweep(capsys):
     assert out[-1] == "ValueError: hz= must be one of 100, 250, 300 or 1000 (the kernel's CONFIG_HZ choices), not 500"
     assert main(["sweep", EXAMPLE, "--seeds", "1-2", "--dmesg"]) == 2
     assert capsys.readouterr().err.startswith("irqlab: --dmesg shows one run, and these options make 24: give one seed")
+
+
+def test_an_example_that_declares_nothing_is_swept_with_the_default_metrics(capsys):
+    """Seed 001's threaded-IRQ port has no PARAMS or METRICS: its seeds are summarised by the default metrics."""
+    path = str(pathlib.Path(EXAMPLE).with_name("seed001_threaded_irq.py"))
+    assert main(["sweep", path, "--seeds", "1-3", "--workers", "0", "--plain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "sweep seed001_threaded_irq: 1 point x 3 seeds = 3 runs on this process (sequential)"
+    cells = [re.split(r"\s{2,}", ln.strip()) for ln in lines[2:8]]
+    assert cells[0][:4] == ["(no parameters)", "3", "0", "sim_time_ms"]
+    assert [c[-4] for c in cells] == ["sim_time_ms", "irqs", "softirqs", "warnings", "bugs", "oopses"]
+    assert [c[-3] for c in cells[3:]] == ["0 [0-0]"] * 3  # a clean driver: no WARNING, BUG or Oops
