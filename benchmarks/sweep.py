@@ -3,7 +3,8 @@ on a Dask LocalCluster of 1 and 2 worker processes.
 
 The same runs each way (``--points`` values of debounce_ms x ``--seeds`` seeds, ``--press-ms`` of random
 presses per run). The LocalCluster figures include starting the cluster (its worker processes import
-irqlab), as ``irqlab sweep`` pays it; "runs only" counts from the moment the cluster is up. Prints figures only.
+irqlab), as ``irqlab sweep`` pays it; "runs only" counts from the moment the cluster is up. A last line
+compares one run's wall time in this process and in a warm worker, alternating. Prints figures only.
 
     python benchmarks/sweep.py [--seeds N] [--points N] [--press-ms N]
 """
@@ -12,9 +13,14 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import statistics
 import time
 
+from dask.distributed import Client
+
 from irqlab.sweep import load_scenario, make_plan, run_point, run_sweep
+from irqlab.sweep.runner import local_cluster
+from irqlab.sweep.scenario import run_batch
 
 EXAMPLE = str(pathlib.Path(__file__).resolve().parents[1] / "examples" / "seed001_debounce_sweep.py")
 
@@ -49,6 +55,19 @@ def main() -> None:
         total, runs_only = end - t0, end - up[0]
         print(f"{f'LocalCluster, {workers} worker(s)':34s} {n / total:8.1f} runs/s  ({total:.2f} s with start-up; "
               f"runs only: {n / runs_only:.1f} runs/s)")
+
+    # The same batch of runs, alternately in this process and in a warm worker: the cost of a run itself in
+    # a worker process, apart from start-up, warm-up and scheduling.
+    batch = list(plan.runs())[: max(1, n // 10)]
+    here, there = [], []
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        client.submit(run_batch, sc, batch[:1], None, pure=False).result()  # warm the worker up
+        for _ in range(5):
+            here.append(sum(r.wall_s for _, r in run_batch(sc, batch, None)))
+            there.append(sum(r.wall_s for _, r in client.submit(run_batch, sc, batch, None, pure=False).result()))
+    per_run_here, per_run_there = statistics.median(here) / len(batch), statistics.median(there) / len(batch)
+    print(f"{'one run, this process / warm worker':34s} {per_run_here * 1e3:8.1f} ms / {per_run_there * 1e3:.1f} ms "
+          f"(median of 5 alternating batches of {len(batch)})")
 
 
 if __name__ == "__main__":
