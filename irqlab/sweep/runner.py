@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -65,7 +65,6 @@ class SweepResult:
     executed: int = 0
     wall_s: float = 0.0
     where: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self, metrics: Sequence[str] | None = None) -> list[_results.PointSummary]:
         """Per-point statistics (see :func:`irqlab.sweep.results.summarize`)."""
