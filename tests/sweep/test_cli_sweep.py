@@ -12,10 +12,10 @@ from irqlab.sweep.results import rows_frame
 
 EXAMPLE = str(pathlib.Path(__file__).resolve().parents[2] / "examples" / "seed001_debounce_sweep.py")
 
-# 4 HZ values x 50 seeds = 200 runs of the seed 001 debounce driver with 150 ms of presses each.
+# 4 HZ values x 50 seeds = 200 runs of the seed 001 debounce driver with 100 ms of presses each.
 # HZ=500 is not a CONFIG_HZ choice: that point fails in every seed, the others must not.
 ARGS = ["--seeds", "1-50", "--param", "hz=1000,250,100,500", "--param", "debounce_ms=5", "--param", "profile=worn",
-        "--param", "press_ms=150"]
+        "--param", "press_ms=100"]
 
 
 def test_200_run_sweep_on_two_workers_matches_a_sequential_run(tmp_path, capsys):
@@ -30,18 +30,18 @@ def test_200_run_sweep_on_two_workers_matches_a_sequential_run(tmp_path, capsys)
     assert lines[1].split() == ["point", "runs", "failed", "metric", "p50", "[95%", "CI]", "p99", "[95%", "CI]", "max"]
     cells = [re.split(r"\s{2,}", ln.strip()) for ln in lines[2:14]]
     points = [(c[0], c[1], c[2]) for c in cells if len(c) == 7]
-    assert points == [("hz=1000 debounce_ms=5 profile=worn press_ms=150", "50", "0"),
-                      ("hz=250 debounce_ms=5 profile=worn press_ms=150", "50", "0"),
-                      ("hz=100 debounce_ms=5 profile=worn press_ms=150", "50", "0"),
-                      ("hz=500 debounce_ms=5 profile=worn press_ms=150", "50", "50")]
+    assert points == [("hz=1000 debounce_ms=5 profile=worn press_ms=100", "50", "0"),
+                      ("hz=250 debounce_ms=5 profile=worn press_ms=100", "50", "0"),
+                      ("hz=100 debounce_ms=5 profile=worn press_ms=100", "50", "0"),
+                      ("hz=500 debounce_ms=5 profile=worn press_ms=100", "50", "50")]
     assert [c[-4] for c in cells] == ["lost", "phantom", "latency_us"] * 4
     assert all(re.fullmatch(r"\d+ \[\d+-\d+\]", c[-3]) for c in cells[:9])  # p50 [CI] of the points that ran
     assert [c[-3:] for c in cells[9:]] == [["-", "-", "-"]] * 3
-    failing = lines.index("hz=500 debounce_ms=5 profile=worn press_ms=150: 50 of 50 runs failed")
+    failing = lines.index("hz=500 debounce_ms=5 profile=worn press_ms=100: 50 of 50 runs failed")
     assert lines[failing + 1].startswith("  seeds 1-50: failed: ValueError: hz= must be one of 100, 250, 300 or 1000 "
                                          "(the kernel's CONFIG_HZ choices), not 500 (")
     assert lines[failing + 2] == (f"  re-run one alone: irqlab sweep {EXAMPLE} --seeds 1 --param hz=500 --param debounce_ms=5 "
-                                  "--param profile=worn --param press_ms=150 --dmesg")
+                                  "--param profile=worn --param press_ms=100 --dmesg")
     assert sum("runs failed" in ln for ln in lines) == 1
     assert f"results: {out} (200 rows)" in lines
     assert f"plot: {png} (lost, phantom, latency_us against hz)" in lines
