@@ -168,7 +168,8 @@ def _n(count: int, noun: str) -> str:
 
 
 def _plain_progress(what: str) -> Any:
-    state = {"announced": False}
+    """Where the runs go on stdout, then a line on stderr at each tenth of the runs (for logs and CI)."""
+    state = {"announced": False, "tenths": 0}
 
     def report(p: Any) -> None:
         if not state["announced"] and p.where:
@@ -177,6 +178,12 @@ def _plain_progress(what: str) -> Any:
             print(f"sweep {what} = {_n(p.total, 'run')} on {p.where}{extra}", flush=True)
             if p.dashboard:
                 print(f"Dask dashboard: {p.dashboard}", flush=True)
+        todo = p.total - p.skipped
+        tenths = p.done * 10 // todo if todo else 10
+        if p.done and tenths > state["tenths"]:
+            state["tenths"] = tenths
+            failed = f", {p.failed} failed" if p.failed else ""
+            print(f"{p.done}/{todo} runs done{failed}", file=sys.stderr, flush=True)
 
     return report
 
