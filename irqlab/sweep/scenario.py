@@ -38,7 +38,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any
 
-from irqlab.machine import Machine, boot
+from irqlab import Machine, boot
 from irqlab.sweep.watchdog import WallLimitExceeded, wall_limit
 
 #: Parameters a driver module (no ``main``) can sweep: they go to :func:`irqlab.boot`.
