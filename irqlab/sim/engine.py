@@ -126,6 +126,32 @@ class Engine:
         self.events_run += 1
         return True
 
+    def idle_steps(self, step: int) -> int:
+        """How many consecutive waits of ``step`` ns, starting now, :meth:`advance_to` would take on its
+        fast path: each must end before the next live event and within the run's limit, and no stop
+        predicate may be in force (it could read the clock). Performance shortcut for busy-wait loops whose
+        state only another event can change: moving the clock by ``n * step`` at once is then exactly what
+        ``n`` small waits would do. Returns 0 when nothing bounds the wait (it could never end)."""
+        if not self.running or self._stop is not None or step <= 0:
+            return 0
+        heap = self._heap
+        while heap and heap[0][3] is None:
+            heapq.heappop(heap)
+        now = self.now
+        n: int | None = None
+        if heap:
+            n = (heap[0][0] - 1 - now) // step
+        limit = self._limit
+        if limit is not None:
+            m = (limit - now) // step
+            n = m if n is None or m < n else n
+        return max(n, 0) if n is not None else 0
+
+    def skip(self, ns: int, steps: int) -> None:
+        """Move the clock by ``ns`` as ``steps`` fast-path waits would (see :meth:`idle_steps`)."""
+        self.now += ns
+        self.events_run += steps
+
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
         heap = self._heap
