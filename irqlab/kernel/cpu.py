@@ -79,6 +79,7 @@ class CPU:
         "tasklet_vec",
         "tasklet_hi_vec",
         "percpu",
+        "stop_work",
     )
 
     def __init__(self, k: Kernel, cpu_id: int) -> None:
@@ -110,6 +111,9 @@ class CPU:
         self.tasklet_hi_vec: deque[Any] = deque()
         #: Free-form per-CPU storage for subsystems (DEFINE_PER_CPU equivalents).
         self.percpu: dict[str, Any] = {}
+        #: Work queued on the CPU's stopper (stop_one_cpu_nowait()): runs before anything else at the next
+        #: preemption point or schedule() (see kernel/watchdog.py).
+        self.stop_work: Callable[[CPU], None] | None = None
 
     def __repr__(self) -> str:
         return f"<CPU{self.id} curr={self.curr.comm if self.curr else None} pc={self.preempt_count:#x}>"
@@ -281,6 +285,11 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
         cpu = k.cpu  # type: ignore[assignment]
         _softirq.irq_exit(k, cpu)
     cpu = k.cpu  # type: ignore[assignment]
+    if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
+        curr = cpu.curr
+        if k.preempt_full or curr.is_user or curr is cpu.idle:
+            stop, cpu.stop_work = cpu.stop_work, None
+            stop(cpu)
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
         curr = cpu.curr
         # The idle task is not preempted here: back in the idle loop it restarts the tick

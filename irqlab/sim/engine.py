@@ -87,6 +87,8 @@ class Engine:
         self.events_run = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        #: Live events that keep a run without ``until`` going (background events do not).
+        self._fg = 0
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -94,15 +96,25 @@ class Engine:
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
-        entry = [when, prio, self._seq, fn, args]
+        entry = [when, prio, self._seq, fn, args, False]
         heapq.heappush(self._heap, entry)
+        self._fg += 1
         return entry
 
-    @staticmethod
-    def cancel(entry: list[Any] | None) -> None:
+    def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
+        like any event, but a :meth:`run` without ``until`` ends when only such events are left."""
+        entry = self.at(when, prio, fn, *args)
+        entry[5] = True
+        self._fg -= 1
+        return entry
+
+    def cancel(self, entry: list[Any] | None) -> None:
         """Cancel an event handle (idempotent)."""
-        if entry is not None:
+        if entry is not None and entry[3] is not None:
             entry[3] = None
+            if not entry[5]:
+                self._fg -= 1
 
     def advance_to(self, when: int) -> bool:
         """Fast path for a fiber waiting until ``when``: if no other event can run before it,
@@ -179,11 +191,16 @@ class Engine:
                 if fn is None:
                     pop(heap)
                     continue
-                if until is not None and entry[0] > until:
-                    break
+                if until is not None:
+                    if entry[0] > until:
+                        break
+                elif self._fg <= 0:
+                    break  # only background housekeeping is left: nothing to do
                 pop(heap)
                 self.now = entry[0]
                 entry[3] = None
+                if not entry[5]:
+                    self._fg -= 1
                 self.events_run += 1
                 fn(*entry[4])
                 if stop is not None and stop():

@@ -283,6 +283,10 @@ class Scheduler:
         cpu = k.cpu
         assert cpu is not None
         prev = cpu.curr
+        stop_work = cpu.stop_work
+        if stop_work is not None:
+            cpu.stop_work = None
+            stop_work(cpu)  # the CPU's stopper runs first (kernel/stop_machine.c, see kernel/watchdog.py)
         if not preempt:
             if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
                 k.bugs.schedule_bug(prev, cpu.preempt_count + 1)

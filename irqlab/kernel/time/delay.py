@@ -26,7 +26,8 @@ MAX_UDELAY_MS = 2
 CPU_RELAX_NS = 10
 
 
-def _spin(ns: int) -> None:
+def __delay(ns: int) -> None:
+    """arm64's __delay(): spin on the architected timer for ``ns``."""
     k = on_cpu()
     if _pure_spin_loop(sys._getframe(2)):
         spin_skip(k, ns)
@@ -35,17 +36,17 @@ def _spin(ns: int) -> None:
 
 def ndelay(nsecs: int) -> None:
     """Spin for ``nsecs`` ns. Callable in any context."""
-    _spin(int(nsecs))
+    __delay(int(nsecs))
 
 
 def udelay(usecs: int) -> None:
     """Spin for ``usecs`` µs. Callable in any context."""
-    _spin(int(usecs) * 1000)
+    __delay(int(usecs) * 1000)
 
 
 def mdelay(msecs: int) -> None:
     """Spin for ``msecs`` ms. Callable in any context (but burns the CPU)."""
-    _spin(int(msecs) * 1_000_000)
+    __delay(int(msecs) * 1_000_000)
 
 
 def cpu_work(ns: int) -> None:
@@ -55,7 +56,7 @@ def cpu_work(ns: int) -> None:
 
 def cpu_relax() -> None:
     """A short pause in a busy-wait loop (lets simulated time pass: 10 ns)."""
-    _spin(CPU_RELAX_NS)
+    __delay(CPU_RELAX_NS)
 
 
 def fsleep(usecs: int) -> None:
