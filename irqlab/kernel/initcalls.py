@@ -21,6 +21,7 @@ INITCALLS: list[str] = [
     "irqlab.drivers.net.dev:net_dev_init",
     "irqlab.drivers.gpio.gpiolib:gpiolib_init",
     "irqlab.kernel.watchdog:lockup_detector_init",
+    "irqlab.kernel.hung_task:hung_task_init",
 ]
 
 
