@@ -22,6 +22,7 @@ INITCALLS: list[str] = [
     "irqlab.drivers.gpio.gpiolib:gpiolib_init",
     "irqlab.kernel.watchdog:lockup_detector_init",
     "irqlab.kernel.hung_task:hung_task_init",
+    "irqlab.kernel.rcu.tree_stall:rcu_init",
 ]
 
 

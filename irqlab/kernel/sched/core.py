@@ -240,6 +240,8 @@ class Scheduler:
         self.cswitch_cost = k.costs.get("context_switch", 0)
         self.cswitch_jitter = k.costs.get("context_switch_jitter", 0)
         self.prev_might_sleep_jiffy = 0
+        #: rcu_note_context_switch(), set by the RCU stall detector (kernel/rcu/tree_stall.py).
+        self.rcu_note_context_switch: Callable[[CPU], None] | None = None
 
     # -- accounting -------------------------------------------------------------------
     def update_curr(self, cpu: CPU) -> None:
@@ -314,6 +316,8 @@ class Scheduler:
         nxt = self._pick_next(cpu)
         if nxt is prev:
             return
+        if self.rcu_note_context_switch is not None:
+            self.rcu_note_context_switch(cpu)
         if preempt:
             prev.nivcsw += 1
         else:
