@@ -192,3 +192,54 @@ def rcu_stall_sysctl_init(fs: ProcFS) -> None:
              lambda v: setattr(rs, "rcu_cpu_stall_timeout", v), -INT_MAX, INT_MAX)  # fmt: skip
     int_file(fs, params + "rcu_cpu_stall_suppress", lambda: rs.rcu_cpu_stall_suppress,
              lambda v: setattr(rs, "rcu_cpu_stall_suppress", v), -INT_MAX, INT_MAX)  # fmt: skip
+
+
+def sched_bandwidth_sysctl_init(fs: ProcFS) -> None:
+    """kernel/sched/rt.c's sched_rt_runtime_us / sched_rt_period_us (sched_rt_handler()) and the fair servers'
+    debugfs files (kernel/sched/debug.c: sched_fair_server_write(), runtime <= period, 100 us <= period <= ~4 s)."""
+    from irqlab.kernel.sched.deadline import FairServer, SchedBandwidth
+
+    bw: SchedBandwidth = fs.k.subsys["sched_bw"]
+    base = "/proc/sys/kernel/"
+
+    def write_runtime(text: str) -> int:
+        val = _parse_int(text)
+        if val is None or not -1 <= val <= INT_MAX or (val != -1 and val > bw.rt_period_us):
+            return -EINVAL
+        bw.rt_runtime_us = val
+        return len(text)
+
+    def write_period(text: str) -> int:
+        val = _parse_int(text)
+        if val is None or not 1 <= val <= INT_MAX or (bw.rt_runtime_us != -1 and bw.rt_runtime_us > val):
+            return -EINVAL
+        bw.rt_period_us = val
+        return len(text)
+
+    fs.register(base + "sched_rt_runtime_us", lambda: f"{bw.rt_runtime_us}\n", write_runtime)
+    fs.register(base + "sched_rt_period_us", lambda: f"{bw.rt_period_us}\n", write_period)
+    period_min, period_max = 100 * 1000, (1 << 22) * 1000
+    for srv in bw.fair:
+        d = f"/sys/kernel/debug/sched/fair_server/cpu{srv.cpu.id}/"
+
+        def writer(srv: FairServer, field: str) -> Callable[[str], int]:
+            def write(text: str) -> int:
+                val = _parse_int(text)
+                if val is None or val < 0:
+                    return -EINVAL
+                runtime = val if field == "runtime" else srv.runtime
+                period = val if field == "period" else srv.period
+                if runtime > period or not period_min <= period <= period_max:
+                    return -EINVAL
+                srv.runtime, srv.period = runtime, period
+                if runtime == 0:
+                    srv.stop()
+                return len(text)
+
+            return write
+
+        def reader(srv: FairServer, field: str) -> Callable[[], str]:
+            return lambda: f"{getattr(srv, field)}\n"
+
+        fs.register(d + "runtime", reader(srv, "runtime"), writer(srv, "runtime"))
+        fs.register(d + "period", reader(srv, "period"), writer(srv, "period"))

@@ -23,6 +23,7 @@ INITCALLS: list[str] = [
     "irqlab.kernel.watchdog:lockup_detector_init",
     "irqlab.kernel.hung_task:hung_task_init",
     "irqlab.kernel.rcu.tree_stall:rcu_init",
+    "irqlab.kernel.sched.deadline:sched_bandwidth_init",
 ]
 
 
