@@ -18,6 +18,7 @@ from greenlet import GreenletExit
 
 from irqlab.kernel.printk import KERN_ALERT, KERN_EMERG, KERN_ERR, KERN_WARNING, vprintk
 from irqlab.sim import InternalError
+from irqlab.sim.wallclock import WallClockLimitError
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -309,7 +310,8 @@ class BugReporter:
     # softirq and keeps running.
     def fault(self, exc: BaseException, where: str) -> None:
         """Called where a context boundary caught an exception escaping driver code."""
-        if isinstance(exc, (KernelBugError, InternalError, GreenletExit, KeyboardInterrupt, SystemExit)):
+        if isinstance(exc, (KernelBugError, InternalError, GreenletExit, KeyboardInterrupt, SystemExit,
+                            WallClockLimitError)):
             raise exc
         if isinstance(exc, (AssertionError,)) and _raised_inside_irqlab(exc):
             raise exc

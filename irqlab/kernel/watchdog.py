@@ -16,7 +16,7 @@ import sys
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from irqlab.kernel.cpu import raise_interrupt
+from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, raise_interrupt
 from irqlab.kernel.kconfig import CONFIG, IS_ENABLED
 from irqlab.kernel.panic import _PKG_DIR, TAINT_SOFTLOCKUP, _close_trace, _is_internal
 from irqlab.kernel.printk import KERN_DEFAULT, KERN_EMERG, KERN_INFO, KERN_WARNING, vprintk
@@ -377,6 +377,24 @@ def lockup_detector_init(k: Kernel) -> None:
     from irqlab.fs.sysctl import watchdog_sysctl_init
 
     k.subsys.setdefault("fs_hooks", []).append(watchdog_sysctl_init)
+
+
+def describe_context(k: Kernel) -> str:
+    """The simulated context running now, for errors about the Python code running in it."""
+    t = f"simulated time {k.engine.now // NSEC_PER_SEC}.{k.engine.now % NSEC_PER_SEC:09d} s"
+    cpu = k.cpu
+    if cpu is None:
+        return f"outside every CPU (a scenario action or a hardware model), {t}"
+    pc = cpu.preempt_count
+    kind = "hardirq" if pc & HARDIRQ_MASK else "softirq" if pc & SOFTIRQ_OFFSET else "process"
+    curr = cpu.curr
+    return (f"CPU {cpu.id}, {kind} context on {curr.comm}/{curr.pid}, IRQs {'off' if cpu.irqs_off else 'on'}, "
+            f"preempt_count {pc:#x}, {t}")
+
+
+def wall_limit_init(k: Kernel) -> None:
+    """Let the engine's wall-clock limit name the simulated context (see irqlab.sim.wallclock)."""
+    k.engine.describe = lambda: describe_context(k)
 
 
 def touch_softlockup_watchdog() -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from greenlet import GreenletExit, greenlet
 
+from irqlab.sim import wallclock
+
 _getcurrent = greenlet.getcurrent
 
 __all__ = [
@@ -58,6 +60,20 @@ class StalledError(RuntimeError):
         )
 
 
+def _user_frame(frame: Any) -> str:
+    """'fn() at file:line' for the innermost frame outside irqlab (else the innermost frame)."""
+    import os.path
+
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    f = frame
+    while f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg):
+        f = f.f_back
+    f = f if f is not None else frame
+    if f is None:
+        return "unknown code"
+    return f"{f.f_code.co_name}() at {f.f_code.co_filename}:{f.f_lineno}"
+
+
 class Fiber:
     """A greenlet-backed thread of control, parked and resumed by the engine."""
 
@@ -89,6 +105,12 @@ class Engine:
         self._stop: Callable[[], bool] | None = None
         #: Live events that keep a run without ``until`` going (background events do not).
         self._fg = 0
+        #: Seconds of wall time without simulated progress before :class:`wallclock.WallClockLimitError`
+        #: (None: no limit). Default: $IRQLAB_WALL_LIMIT, else 120.
+        self.wall_limit: float | None = wallclock.default_wall_limit()
+        #: Describes the simulated context running now, for that error (set by the kernel).
+        self.describe: Callable[[], str] | None = None
+        self._progress: tuple[int, int] = (-1, -1)
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -184,6 +206,8 @@ class Engine:
         self.running = True
         self._limit = until if until is not None else None
         self._stop = stop
+        self._progress = (self.events_run, self.now)
+        wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while heap:
                 entry = heap[0]
@@ -208,6 +232,7 @@ class Engine:
             if until is not None and until > self.now:
                 self.now = until
         finally:
+            wallclock.disarm(wall)
             self.running = False
             self._limit = None
             self._stop = None
@@ -215,6 +240,21 @@ class Engine:
             blocked = [(f.name, f.blocked_on or "?") for f in self.fibers if f.stuck_if_idle and f.blocked_on]
             if blocked:
                 raise StalledError(self.now, blocked)
+
+    def _wall_check(self, frame: Any) -> float | None:
+        """The wall-clock limit expired: fine if the simulation moved since the last check, else raise."""
+        progress = (self.events_run, self.now)
+        if progress != self._progress:
+            self._progress = progress
+            return self.wall_limit
+        where = _user_frame(frame)
+        context = self.describe() if self.describe is not None else f"at {self.now} ns"
+        raise wallclock.WallClockLimitError(
+            f"no simulated progress for {self.wall_limit:g} s of wall time: {where} loops without returning to the "
+            f"simulator ({context}). A busy-wait must call cpu_relax(), udelay() or another kernel function that "
+            "lets simulated time pass; raise Engine.wall_limit or set IRQLAB_WALL_LIMIT (seconds, or 'off') if the "
+            "Python code is merely slow."
+        )
 
     # -- fibers ---------------------------------------------------------------
     def fiber(self, name: str, run: Callable[[], None]) -> Fiber:
