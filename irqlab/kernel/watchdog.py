@@ -203,13 +203,25 @@ class Watchdog:
         hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD)
         t.function = self.watchdog_timer_fn
         t.background = True
-        hrtimer_start(t, self.sample_period, HRTIMER_MODE_REL_PINNED_HARD)
+        k = self.k
+        prev = k.cpu
+        k.cpu = None  # type: ignore[assignment]  # pinned to its own CPU, whoever starts it (smp_call_on_cpu())
+        try:
+            hrtimer_start(t, self.sample_period, HRTIMER_MODE_REL_PINNED_HARD)
+        finally:
+            k.cpu = prev
         self.update_touch_ts(cpu)
         if self.watchdog_enabled & WATCHDOG_HARDLOCKUP_ENABLED:
             self.watchdog_hardlockup_enable(cpu)
 
     def watchdog_disable(self, cpu: CPU) -> None:
-        """watchdog_disable()."""
+        """watchdog_disable() (and watchdog_hardlockup_disable(): the buddy after this CPU gets a grace)."""
+        if self.hardlockup == "buddy":
+            from irqlab.kernel.watchdog_buddy import watchdog_next_cpu
+
+            nxt = watchdog_next_cpu(self, cpu.id)
+            if nxt is not None:
+                self.percpu[nxt].hardlockup_touched = True
         self.watchdog_cpus &= ~(1 << cpu.id)
         hrtimer_try_to_cancel(self.percpu[cpu.id].hrtimer)
         self.percpu[cpu.id].stop_pending = False
@@ -374,6 +386,17 @@ def lockup_detector_init(k: Kernel) -> None:
     wd = Watchdog(k)
     k.subsys["watchdog"] = wd
     wd.reconfigure()
+
+    def offline(cpu: CPU) -> None:  # lockup_detector_offline_cpu()
+        if wd.allowed_mask >> cpu.id & 1:
+            wd.watchdog_disable(cpu)
+
+    def online(cpu: CPU) -> None:  # lockup_detector_online_cpu()
+        if wd.allowed_mask >> cpu.id & 1 and wd.watchdog_enabled:
+            wd.watchdog_enable(cpu)
+
+    k.subsys.setdefault("cpu_offline_hooks", []).append(offline)
+    k.subsys.setdefault("cpu_online_hooks", []).append(online)
     from irqlab.fs.sysctl import watchdog_sysctl_init
 
     k.subsys.setdefault("fs_hooks", []).append(watchdog_sysctl_init)

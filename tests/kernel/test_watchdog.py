@@ -192,3 +192,45 @@ def test_the_pc_perf_nmi_reports_the_stuck_cpu_itself_with_its_stack():
     assert out[2] == "CPU: 1 UID: 0 PID: 9 Comm: hog Not tainted 6.12.25-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.12.25-1"
     assert out[4:13] == ["RIP: 0010:__delay+0x14/0x18", "Call Trace:", " <TASK>", " __delay+0x14/0x18", " mdelay+0x8/0xc",
                        " hog+0x8/0x10", " kthread+0x18/0x34", " ret_from_fork+0x10/0x20", " </TASK>"]
+
+
+def test_an_offline_cpu_is_no_hard_lockup_and_is_watched_again_once_back():
+    """CPU 2 unplugged for a minute raises no report; back online, a spin with IRQs off on it is caught again."""
+    m = irqlab.boot("generic", cpus=4, seed=1)
+    m.at("1s", lambda: m.remove_cpu(2))
+    m.run(until="70s")
+    assert "watchdog" not in m.dmesg()
+    m.add_cpu(2)
+
+    def hog():
+        local_irq_disable()
+        mdelay(40000)
+
+    m.spawn(hog, name="hog", cpu=2)
+    m.run(until="110s")
+    assert [ln for ln in m.dmesg_lines() if ln.startswith("watchdog:")] == [
+        "watchdog: Watchdog detected hard LOCKUP on cpu 2"
+    ]
+
+
+def test_the_reports_are_byte_identical_from_run_to_run():
+    """Same scenario, same seed: the same dmesg, reports included."""
+
+    def run():
+        m = irqlab.boot("generic", cpus=2, seed=7)
+        lock = DEFINE_SPINLOCK("l")
+
+        def hog():
+            spin_lock(lock)
+            local_irq_disable()
+            mdelay(30000)
+            local_irq_enable()
+            spin_unlock(lock)
+
+        m.spawn(hog, name="hog", cpu=1)
+        m.run(until="35s")
+        return m.dmesg()
+
+    first = run()
+    assert "soft lockup" in first and "hard LOCKUP" in first and "rcu_preempt detected stalls" in first
+    assert run() == first

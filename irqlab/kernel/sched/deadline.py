@@ -179,6 +179,16 @@ def sched_bandwidth_init(k: Kernel) -> None:
     bw = SchedBandwidth(k)
     k.subsys["sched_bw"] = bw
     k.sched.bandwidth = bw
+
+    def offline(cpu: CPU) -> None:  # the CPU's servers and RT period stop with it
+        fs = bw.fair[cpu.id]
+        fs.state = IDLE
+        hrtimer_try_to_cancel(fs.timer)
+        rt = bw.rt[cpu.id]
+        rt.rt_time, rt.throttled, rt.period_start = 0, False, -1
+        hrtimer_try_to_cancel(rt.timer)
+
+    k.subsys.setdefault("cpu_offline_hooks", []).append(offline)
     from irqlab.fs.sysctl import sched_bandwidth_sysctl_init
 
     k.subsys.setdefault("fs_hooks", []).append(sched_bandwidth_sysctl_init)
