@@ -59,6 +59,7 @@ class RcuStall:
         self.behind = [0] * len(k.cpus)  # the grace period each CPU last noticed
         self.last_tick = [0] * len(k.cpus)
         self.event: list[object] | None = None
+        self.next_gp_ns = 0
 
     # -- grace periods ------------------------------------------------------------------------------
     def rcu_jiffies_till_stall_check(self) -> int:
@@ -66,17 +67,23 @@ class RcuStall:
         till = min(max(self.rcu_cpu_stall_timeout, 3), 300)
         return till * self.k.hz
 
-    def rcu_gp_init(self) -> None:
-        """Start a grace period: every online CPU owes a quiescent state; record_gp_stall_check_time()."""
+    def rcu_gp_init(self, j: int | None = None) -> None:
+        """Start a grace period (at jiffy ``j``, default now): every online CPU owes a quiescent state;
+        record_gp_stall_check_time()."""
         k = self.k
         if self.gp_seq & 3:
             self.gp_seq = (self.gp_seq | 3) + 1  # rcu_seq_end() of the previous grace period
         self.gp_seq += 1  # rcu_seq_start(): state "in progress"
-        j = k.jiffies
+        if j is None:
+            j = k.jiffies
         self.gp_start = j
+        # A grace period ends at the earliest in the jiffy after it began (its kthread has to run).
+        self.next_gp_ns = k.jiffy_time(j + 1)
         self.jiffies_stall = j + self.rcu_jiffies_till_stall_check()
         self.need = sum(1 << c.id for c in k.cpus if c.online)
-        self._arm(self.jiffies_stall)
+        if self.event is None:
+            self._arm(self.jiffies_stall)
+        # else: the pending check finds jiffies_stall moved on and re-arms itself (no heap churn per grace period)
 
     def _arm(self, j: int) -> None:
         k = self.k
@@ -87,15 +94,23 @@ class RcuStall:
         self.event = k.engine.at_background(when, PRIO_IRQ, self.check_cpu_stall)
 
     def report_qs(self, cpu: CPU) -> None:
-        """rcu_qs()/rcu_report_qs_rdp(): ``cpu`` passed a quiescent state; the grace period may end."""
+        """rcu_qs()/rcu_report_qs_rdp(): ``cpu`` passed a quiescent state; the grace period may end (at the
+        earliest one jiffy after it began: the grace-period kthread has to run in between)."""
         self.behind[cpu.id] = self.gp_seq
-        if not self.need >> cpu.id & 1:
-            return
-        self.need &= ~(1 << cpu.id)
-        if self.need:
-            self.sweep_idle()
-        if not self.need:
+        need = self.need
+        if need >> cpu.id & 1:
+            need &= ~(1 << cpu.id)
+            self.need = need
+            if need:
+                self.sweep_idle()
+                need = self.need
+        if not need and self.k.engine.now >= self.next_gp_ns:
             self.rcu_gp_init()
+
+    def _gp_done(self) -> None:
+        """Every CPU has reported (maybe long ago, with no report since to start the next grace period): the
+        next one began at the jiffy after this one did, when the grace-period kthread ran."""
+        self.rcu_gp_init(min(self.gp_start + 1, self.k.jiffies))
 
     def sweep_idle(self) -> None:
         """rcu_gp_fqs()'s dyntick-idle scan: an idle CPU is in an extended quiescent state."""
@@ -131,7 +146,8 @@ class RcuStall:
 
     def note_context_switch(self, cpu: CPU) -> None:
         """rcu_note_context_switch(): a context switch is a quiescent state."""
-        if self.need >> cpu.id & 1:
+        need = self.need
+        if need >> cpu.id & 1 or (not need and self.k.engine.now >= self.next_gp_ns):
             self.report_qs(cpu)
 
     # -- the check ------------------------------------------------------------------------------------
@@ -141,6 +157,8 @@ class RcuStall:
         self.event = None
         if k.subsys.get("panicked"):
             return
+        if not self.need:
+            self._gp_done()
         self.sweep_idle()
         if not self.need:
             self.rcu_gp_init()

@@ -229,7 +229,8 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
             cpu.clockevent = None
             cpu.clockevent_at = -1
         return
-    bg = _only_background(base.hard) and _only_background(base.soft)
+    first = h if h is not None and (s is None or h[0] <= s[0]) else s
+    bg = first is not None and first[2].background and _only_background(base.hard) and _only_background(base.soft)
     if cpu.clockevent is not None and cpu.clockevent_at == nxt and cpu.clockevent[5] == bg:
         return
     k.engine.cancel(cpu.clockevent)

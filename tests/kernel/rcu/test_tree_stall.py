@@ -31,10 +31,10 @@ def test_irqs_off_for_30s_is_reported_by_another_cpu_then_the_late_backtrace():
     assert _report(m) == [
         "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:",
         "rcu: \t1-...0: (1 GPs behind) idle=0001/1/0x4000000000000000 softirq=0/0 fqs=2626",
-        "rcu: \t(detected by 0, t=5252 jiffies, g=-1183, q=0 ncpus=2)",
+        "rcu: \t(detected by 0, t=5252 jiffies, g=-1195, q=0 ncpus=2)",
     ]
     lines = m.dmesg().splitlines()
-    assert "[   21.008000] Sending NMI from CPU 0 to CPUs 1:" in lines
+    assert "[   21.012000] Sending NMI from CPU 0 to CPUs 1:" in lines
     assert "[   30.000019] NMI backtrace for cpu 1" in lines
     assert "[   30.000019]  hog+0xc/0x10" in lines
 
@@ -53,14 +53,14 @@ def test_a_spinning_lock_holder_with_irqs_on_reports_itself_and_again_every_63s(
     m.run(until="90s")
     heads = [ln for ln in m.dmesg().splitlines() if "self-detected" in ln]
     assert heads == [
-        "[   21.000000] rcu: INFO: rcu_preempt self-detected stall on CPU",
-        "[   84.012000] rcu: INFO: rcu_preempt self-detected stall on CPU",
+        "[   21.004000] rcu: INFO: rcu_preempt self-detected stall on CPU",
+        "[   84.016000] rcu: INFO: rcu_preempt self-detected stall on CPU",
     ]
     assert _report(m)[1:3] == [
         "rcu: \t1-....: (5250 ticks this GP) idle=0001/1/0x4000000000000000 softirq=0/0 fqs=2625",
-        "rcu: \t(t=5250 jiffies g=-1183 q=0 ncpus=2)",
+        "rcu: \t(t=5250 jiffies g=-1195 q=0 ncpus=2)",
     ]
-    assert "[   21.000000]  hog+0xc/0x10" in m.dmesg().splitlines()
+    assert "[   21.004000]  hog+0xc/0x10" in m.dmesg().splitlines()
 
 
 def test_preemptible_spinning_and_rcu_readers_that_end_are_not_stalls():
@@ -90,4 +90,4 @@ def test_the_timeout_module_parameter_moves_the_warning():
 
     m.spawn(hog, name="hog", cpu=1)
     m.run(until="10s")
-    assert _report(m)[2] == "rcu: \t(detected by 0, t=1252 jiffies, g=-1183, q=0 ncpus=2)"
+    assert _report(m)[2] == "rcu: \t(detected by 0, t=1252 jiffies, g=-1195, q=0 ncpus=2)"
