@@ -234,3 +234,22 @@ def test_the_reports_are_byte_identical_from_run_to_run():
     first = run()
     assert "soft lockup" in first and "hard LOCKUP" in first and "rcu_preempt detected stalls" in first
     assert run() == first
+
+
+def test_a_long_busy_wait_that_touches_the_watchdog_is_not_a_soft_lockup():
+    """touch_softlockup_watchdog() every second, as long polling loops in drivers do: no soft lockup report."""
+    from irqlab.kernel import touch_softlockup_watchdog
+
+    m = irqlab.boot("generic", cpus=2, seed=1)
+    lock = DEFINE_SPINLOCK("l")
+
+    def poller():
+        spin_lock(lock)
+        for _ in range(40):
+            mdelay(1000)
+            touch_softlockup_watchdog()
+        spin_unlock(lock)
+
+    m.spawn(poller, name="poller", cpu=1)
+    m.run(until="45s")
+    assert not [ln for ln in m.dmesg_lines() if "soft lockup" in ln]
