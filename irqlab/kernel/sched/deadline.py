@@ -95,34 +95,15 @@ class FairServer:
 
 
 class RtBandwidth:
-    """def_rt_bandwidth and one CPU's rt_rq accounting (rt_time, rt_throttled, the period timer)."""
+    """One CPU's rt_rq accounting against def_rt_bandwidth: rt_time in the current period, rt_throttled."""
 
-    __slots__ = ("cpu", "rt_time", "throttled", "period_start", "timer")
+    __slots__ = ("cpu", "rt_time", "throttled", "period")
 
     def __init__(self, cpu: CPU) -> None:
         self.cpu = cpu
         self.rt_time = 0
         self.throttled = False
-        self.period_start = -1
-        self.timer = hrtimer()
-        self.timer._cpu = cpu.id
-        self.timer.function = self._period_timer
-
-
-    def _period_timer(self, timer: hrtimer) -> int:
-        """sched_rt_period_timer() -> do_sched_rt_period_timer(): a new period: forget rt_time, unthrottle."""
-        cpu = self.cpu
-        bw: SchedBandwidth = cpu.k.subsys["sched_bw"]
-        self.rt_time = 0
-        if self.throttled:
-            self.throttled = False
-            cpu.k.sched.resched_cpu(cpu)
-        if cpu.rq.rt or (cpu.curr is not cpu.idle and cpu.curr.is_rt):
-            self.period_start += bw.rt_period_us * NSEC_PER_USEC
-            hrtimer_start(self.timer, self.period_start + bw.rt_period_us * NSEC_PER_USEC, HRTIMER_MODE_ABS_HARD)
-        else:
-            self.period_start = -1  # idle: the next RT task starts a new period (start_rt_bandwidth())
-        return HRTIMER_NORESTART
+        self.period = -1  # the index of the period rt_time belongs to
 
 
 class SchedBandwidth:
@@ -135,24 +116,44 @@ class SchedBandwidth:
         self.fair = [FairServer(c) for c in k.cpus]
         self.rt = [RtBandwidth(c) for c in k.cpus]
         self.warned = False
+        #: When def_rt_bandwidth's period timer started (-1: not yet); periods are counted from it.
+        self.epoch = -1
 
     # -- hooks called by the scheduler --------------------------------------------------------------
+    def rt_period(self, cpu: CPU) -> RtBandwidth:
+        """do_sched_rt_period_timer(), folded in: entering a new period forgets rt_time and unthrottles.
+        SIMPLIFICATION: def_rt_bandwidth's period hrtimer is not armed (it would add timer interrupts); a CPU
+        notices the new period at its next tick or RT accounting, within a jiffy of the boundary."""
+        bw = self.rt[cpu.id]
+        k = self.k
+        if self.epoch < 0:
+            self.epoch = k.engine.now  # start_rt_bandwidth(): the period timer starts with the first RT runtime
+        period = (k.engine.now - self.epoch) // (self.rt_period_us * NSEC_PER_USEC)
+        if period != bw.period:
+            bw.period = period
+            bw.rt_time = 0
+            if bw.throttled:
+                bw.throttled = False
+                k.sched.resched_cpu(cpu)
+        return bw
+
     def update_curr_rt(self, cpu: CPU, curr: Task, delta: int) -> None:
         """update_curr_rt() -> sched_rt_runtime_exceeded(): account RT time; throttle past the runtime."""
         if self.rt_runtime_us < 0:
             return
-        bw = self.rt[cpu.id]
-        k = self.k
-        if bw.period_start < 0:  # start_rt_bandwidth()
-            bw.period_start = k.engine.now - delta
-            hrtimer_start(bw.timer, bw.period_start + self.rt_period_us * NSEC_PER_USEC, HRTIMER_MODE_ABS_HARD)
+        bw = self.rt_period(cpu)
         bw.rt_time += delta
         if not bw.throttled and bw.rt_time > self.rt_runtime_us * NSEC_PER_USEC and self.rt_runtime_us:
             bw.throttled = True
             if not self.warned:  # printk_deferred_once()
                 self.warned = True
-                vprintk(k, KERN_WARNING + "%s\n", ("sched: RT throttling activated",))
-            k.sched.resched_cpu(cpu)
+                vprintk(self.k, KERN_WARNING + "%s\n", ("sched: RT throttling activated",))
+            self.k.sched.resched_cpu(cpu)
+
+    def tick(self, cpu: CPU) -> None:
+        """From the scheduler tick: a throttled CPU notices the end of its period."""
+        if self.rt[cpu.id].throttled:
+            self.rt_period(cpu)
 
     def rt_allowed(self, cpu: CPU) -> bool:
         """Whether RT tasks may be picked on ``cpu`` (not throttled, fair server not running)."""
@@ -185,10 +186,10 @@ def sched_bandwidth_init(k: Kernel) -> None:
         fs.state = IDLE
         hrtimer_try_to_cancel(fs.timer)
         rt = bw.rt[cpu.id]
-        rt.rt_time, rt.throttled, rt.period_start = 0, False, -1
-        hrtimer_try_to_cancel(rt.timer)
+        rt.rt_time, rt.throttled = 0, False
 
     k.subsys.setdefault("cpu_offline_hooks", []).append(offline)
+    k.tick_hooks.append(bw.tick)
     from irqlab.fs.sysctl import sched_bandwidth_sysctl_init
 
     k.subsys.setdefault("fs_hooks", []).append(sched_bandwidth_sysctl_init)
