@@ -253,3 +253,28 @@ def test_a_long_busy_wait_that_touches_the_watchdog_is_not_a_soft_lockup():
     m.spawn(poller, name="poller", cpu=1)
     m.run(until="45s")
     assert not [ln for ln in m.dmesg_lines() if "soft lockup" in ln]
+
+
+def test_a_pi_5_kernel_built_with_the_lockup_detectors_reports_soft_lockups_too():
+    """A board copy whose kconfig adds SOFTLOCKUP_DETECTOR: the Pi then prints the soft lockup next to the RCU stall."""
+    import dataclasses
+
+    from irqlab.boards import register_board
+    from irqlab.boards.rpi5 import RPI5
+
+    kconfig = {**RPI5.data["kconfig"], "SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "buddy"}
+    register_board(dataclasses.replace(RPI5, name="rpi5-lockup-debug", data={**RPI5.data, "kconfig": kconfig}))
+    m = irqlab.boot("rpi5-lockup-debug", seed=1)
+    assert m.read("/proc/sys/kernel/watchdog_thresh") == "10\n"
+    lock = DEFINE_SPINLOCK("l")
+
+    def hog():
+        spin_lock(lock)
+        while True:
+            mdelay(1)
+
+    m.spawn(hog, name="hog", cpu=1)
+    m.run(until="25s")
+    heads = [ln for ln in m.dmesg_lines() if "soft lockup" in ln or "self-detected" in ln]
+    assert heads == ["rcu: INFO: rcu_preempt self-detected stall on CPU",
+                     "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [hog:14]"]  # fmt: skip
