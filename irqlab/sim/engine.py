@@ -105,8 +105,9 @@ class Engine:
         self.events_run = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
-        #: Live events that keep a run without ``until`` going (background events do not).
-        self._fg = 0
+        #: [count of live events that keep a run without ``until`` going] (background events do not); each
+        #: such event carries this box, so that the static :meth:`cancel` can count it out.
+        self._fg = [0]
         #: Seconds of wall time without simulated progress before :class:`wallclock.WallClockLimitError`
         #: (None: no limit). Default: $IRQLAB_WALL_LIMIT, else 120.
         self.wall_limit: float | None = wallclock.default_wall_limit()
@@ -120,25 +121,28 @@ class Engine:
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
-        entry = [when, prio, self._seq, fn, args, False]
+        fg = self._fg
+        entry = [when, prio, self._seq, fn, args, fg]
         heapq.heappush(self._heap, entry)
-        self._fg += 1
+        fg[0] += 1
         return entry
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
         like any event, but a :meth:`run` without ``until`` ends when only such events are left."""
         entry = self.at(when, prio, fn, *args)
-        entry[5] = True
-        self._fg -= 1
+        entry[5] = None
+        self._fg[0] -= 1
         return entry
 
-    def cancel(self, entry: list[Any] | None) -> None:
+    @staticmethod
+    def cancel(entry: list[Any] | None) -> None:
         """Cancel an event handle (idempotent)."""
         if entry is not None and entry[3] is not None:
             entry[3] = None
-            if not entry[5]:
-                self._fg -= 1
+            fg = entry[5]
+            if fg is not None:
+                fg[0] -= 1
 
     def advance_to(self, when: int) -> bool:
         """Fast path for a fiber waiting until ``when``: if no other event can run before it,
@@ -205,6 +209,7 @@ class Engine:
             raise InternalError("Engine.run called from inside a fiber")
         heap = self._heap
         pop = heapq.heappop
+        fgbox = self._fg
         self.running = True
         self._limit = until if until is not None else None
         self._stop = stop
@@ -220,13 +225,13 @@ class Engine:
                 if until is not None:
                     if entry[0] > until:
                         break
-                elif self._fg <= 0:
+                elif fgbox[0] <= 0:
                     break  # only background housekeeping is left: nothing to do
                 pop(heap)
                 self.now = entry[0]
                 entry[3] = None
-                if not entry[5]:
-                    self._fg -= 1
+                if entry[5] is not None:
+                    fgbox[0] -= 1
                 self.events_run += 1
                 fn(*entry[4])
                 if stop is not None and stop():

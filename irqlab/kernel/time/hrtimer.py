@@ -231,7 +231,7 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
         return
     first = h if h is not None and (s is None or h[0] <= s[0]) else s
     bg = first is not None and first[2].background and _only_background(base.hard) and _only_background(base.soft)
-    if cpu.clockevent is not None and cpu.clockevent_at == nxt and cpu.clockevent[5] == bg:
+    if cpu.clockevent is not None and cpu.clockevent_at == nxt and (cpu.clockevent[5] is None) == bg:
         return
     k.engine.cancel(cpu.clockevent)
     cpu.clockevent_at = nxt
