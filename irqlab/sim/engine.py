@@ -168,11 +168,15 @@ class Engine:
 
     def idle_steps(self, step: int) -> int:
         """How many consecutive waits of ``step`` ns, starting now, :meth:`advance_to` would take on its
-        fast path: each must end before the next live event and within the run's limit, and no stop
-        predicate may be in force (it could read the clock). Performance shortcut for busy-wait loops whose
-        state only another event can change: moving the clock by ``n * step`` at once is then exactly what
-        ``n`` small waits would do. Returns 0 when nothing bounds the wait (it could never end)."""
-        if not self.running or self._stop is not None or step <= 0:
+        fast path: each must end before the next live event and within the run's limit, with the stop
+        predicate false (it reads state, which does not change meanwhile: a predicate on the clock belongs in
+        ``until``). Performance shortcut for busy-wait loops whose state only another event can change: moving
+        the clock by ``n * step`` at once is then exactly what ``n`` small waits would do. Returns 0 when
+        nothing bounds the wait (it could never end)."""
+        if not self.running or step <= 0:
+            return 0
+        stop = self._stop
+        if stop is not None and stop():
             return 0
         heap = self._heap
         while heap and heap[0][3] is None:
@@ -203,7 +207,8 @@ class Engine:
         """Run events up to and including time ``until`` (or until the queue is empty).
 
         ``stop``, a predicate without side effects, is checked after every event; the run ends
-        early when it returns True.
+        early when it returns True. It must read state, not the clock (busy-waits run ahead between
+        events while it stays false); a time limit is ``until``.
         """
         if greenlet.getcurrent() is not self.main:
             raise InternalError("Engine.run called from inside a fiber")
