@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from irqlab import cli_shell
+from irqlab import cli_shell, cli_sweep
 from irqlab.machine import Machine
 
 
@@ -90,9 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     for mod in commands.values():
         mod.add_parser(sub)
     cli_shell.add_parser(sub)
+    cli_sweep.add_parser(sub)
     args = p.parse_args(argv)
     if args.cmd == "shell":
         return cli_shell.run(args)
+    if args.cmd == "sweep":
+        return cli_sweep.run(args)
     if args.cmd == "run":
         return cmd_run(args)
     if args.cmd in commands:

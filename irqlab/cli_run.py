@@ -13,7 +13,8 @@ Two file conventions:
 
 Either may define ``report(m) -> str``, printed after the kernel log. The exit status is a bit mask:
 1 the file raised outside the simulation, 2 bad usage, 4 module_init failed, then one bit per
-``--fail-on`` class that occurred: 8 oops, 16 bug, 32 warn (lockdep's WARNINGs included), 64 lockdep.
+``--fail-on`` class that occurred: 8 oops (or panic), 16 bug, 32 warn (lockdep's WARNINGs included),
+64 lockdep.
 """
 
 from __future__ import annotations

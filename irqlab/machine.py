@@ -694,11 +694,11 @@ def report_title(kind: str, text: str) -> str:
 
 
 def report_class(kind: str) -> str:
-    """The class of a kernel report kind (the first element of ``m.reports``): "oops" for an oops,
+    """The class of a kernel report kind (the first element of ``m.reports``): "oops" for an oops or a panic,
     "bug" for a "BUG: ..." report (sleeping in atomic context, scheduling while atomic), "lockdep"
     for lockdep's "WARNING: <what>" reports (inconsistent lock state, recursive locking), "warn" for a
     WARN()/WARN_ON() splat."""
-    if kind.startswith("Oops"):
+    if kind.startswith(("Oops", "Kernel panic")):
         return "oops"
     if kind.startswith("BUG"):
         return "bug"

@@ -1,6 +1,16 @@
 """`irqlab boards`: each board's CPUs, HZ, preemption model, interrupt controllers and GPIOs."""
 
+import pytest
+
+import irqlab.cli_boards
 from irqlab.cli import main
+
+
+@pytest.fixture(autouse=True)
+def shipped_boards_only(monkeypatch):
+    """The three boards irqlab ships (a test elsewhere may have registered a variant of its own)."""
+    boards = {n: b for n, b in irqlab.cli_boards.BOARDS.items() if n in ("rpi5", "pc", "generic")}
+    monkeypatch.setattr(irqlab.cli_boards, "BOARDS", boards)
 
 
 def test_boards_plain_lists_every_board_from_its_boot(capsys):
