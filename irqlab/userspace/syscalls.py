@@ -16,7 +16,15 @@ from irqlab.errno import EACCES, EINVAL, ENOENT, EPERM, ESRCH
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.sched.completion import wait_for_completion
-from irqlab.kernel.sched.core import SCHED_BATCH, SCHED_FIFO, SCHED_IDLE, SCHED_NORMAL, SCHED_RR, Task
+from irqlab.kernel.sched.core import (
+    SCHED_BATCH,
+    SCHED_FIFO,
+    SCHED_IDLE,
+    SCHED_NORMAL,
+    SCHED_RR,
+    TASK_INTERRUPTIBLE,
+    Task,
+)
 from irqlab.kernel.time.hrtimer import (
     CLOCK_BOOTTIME,
     CLOCK_MONOTONIC,
@@ -61,6 +69,8 @@ __all__ = [
     "user_work",
     "thread_create",
     "thread_join",
+    "tgkill",
+    "usleep",
 ]
 
 
@@ -192,7 +202,14 @@ def uname() -> dict[str, str]:
     """uname(2): sysname, nodename, release, version, machine."""
     k = on_cpu()
     b = k.board
-    return {"sysname": "Linux", "nodename": b.name, "release": b.release, "version": b.version,
+    # The version string names the preemption model the kernel was built with (init/version-timestamp.c).
+    words = [w for w in b.version.split() if w not in ("PREEMPT", "PREEMPT_RT", "PREEMPT_DYNAMIC")]
+    flag = {"full": ["PREEMPT"], "rt": ["PREEMPT_RT"]}.get(k.preempt_model, [])
+    if "SMP" in words:
+        i = words.index("SMP") + 1
+        words[i:i] = flag
+    version = " ".join(words)
+    return {"sysname": "Linux", "nodename": b.name, "release": b.release, "version": version,
             "machine": "aarch64" if b.arch == "arm64" else "x86_64" if b.arch == "x86" else b.arch}  # fmt: skip
 
 
@@ -217,6 +234,24 @@ def thread_create(fn: Callable[..., Any], args: tuple[Any, ...] = (), name: str 
     k.sched.wake_up_new_task(t)
     k.sched.preempt_check_local()
     return t
+
+
+def tgkill(tid: int) -> int:
+    """Send a signal that ends the interruptible sleep of thread ``tid`` (its clock_nanosleep returns -EINTR):
+    signal_wake_up() -> try_to_wake_up(TASK_INTERRUPTIBLE). 0, or -ESRCH."""
+    k = on_cpu()
+    t = k.tasks.get(tid)
+    if t is None:
+        return -ESRCH
+    t.data["sigpending"] = True
+    k.sched.try_to_wake_up(t, TASK_INTERRUPTIBLE)
+    k.sched.preempt_check_local()
+    return 0
+
+
+def usleep(us: int) -> int:
+    """usleep(3): clock_nanosleep(CLOCK_MONOTONIC, 0, us)."""
+    return clock_nanosleep(CLOCK_MONOTONIC, 0, us * 1000)
 
 
 def thread_join(t: Task) -> Any:

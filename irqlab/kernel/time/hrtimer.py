@@ -67,7 +67,7 @@ class hrtimer(Embeddable):
 class HrtimerBase:
     """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq)."""
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running")
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -75,6 +75,9 @@ class HrtimerBase:
         self.soft: list[list[Any]] = []
         self.seq = 0
         self.running: hrtimer | None = None
+        #: hrtimer_cpu_base.softirq_activated: HRTIMER_SOFTIRQ is raised and the soft queue is not
+        #: programmed until it has run.
+        self.softirq_activated = False
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
@@ -219,7 +222,9 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
     """Program the CPU's clock event device for its earliest hrtimer."""
     base: HrtimerBase = cpu.hrtimer_base
     h = HrtimerBase.top(base.hard)
-    s = HrtimerBase.top(base.soft)
+    # hrtimer_update_next_event(): while the softirq is activated the soft timers are not programmed,
+    # or an expired soft timer would re-fire the clock event until HRTIMER_SOFTIRQ ran.
+    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     nxt = min(h[0] if h else 1 << 62, s[0] if s else 1 << 62)
     if nxt == 1 << 62:
         if cpu.clockevent is not None:
@@ -280,8 +285,10 @@ def hrtimer_interrupt(cpu: CPU) -> None:
     now = k.engine.now
     _run_queue(k, cpu, cpu.hrtimer_base.hard, now)
     cpu = k.cpu  # type: ignore[assignment]
-    s = HrtimerBase.top(cpu.hrtimer_base.soft)
+    base = cpu.hrtimer_base
+    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     if s is not None and s[2]._softexpires <= now:
+        base.softirq_activated = True
         raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
     program_clockevent(k, cpu)
 
@@ -292,7 +299,9 @@ def hrtimer_run_softirq() -> None:
     cpu = k.cpu
     assert cpu is not None
     _run_queue(k, cpu, cpu.hrtimer_base.soft, k.engine.now)
-    program_clockevent(k, k.cpu)  # type: ignore[arg-type]
+    cpu = k.cpu
+    cpu.hrtimer_base.softirq_activated = False
+    program_clockevent(k, cpu)  # type: ignore[arg-type]
 
 
 # -- sleeping on an hrtimer --------------------------------------------------------------------
