@@ -138,7 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo":
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
-    args = p.parse_args(argv)
+    from irqlab import cli_cyclictest
+
+    for tool in (cli_cyclictest,):
+        tool.add_parser(sub)
+    args, rest = p.parse_known_args(argv)
+    if rest and not getattr(args, "tool_rest", False):
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    if getattr(args, "tool_run", None) is not None:
+        args.rest = rest
+        return int(args.tool_run(args))
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

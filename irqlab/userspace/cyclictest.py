@@ -175,40 +175,40 @@ def process_options(argv: list[str], ncpus: int) -> Options:
                 opts.append((name, take(ch, kind, attached)))
             continue
         # A non-option word: getopt_long permutes it to the end; cyclictest ignores it.
-    for name, val in opts:
+    for name, arg in opts:
         if name == "affinity":
             option_affinity = True
             if o.smp:
                 continue
-            if val is not None:
-                o.affinity_mask = parse_cpumask(val, ncpus)
+            if arg is not None:
+                o.affinity_mask = parse_cpumask(arg, ncpus)
                 o.setaffinity = AFFINITY_SPECIFIED
             else:
                 o.setaffinity = AFFINITY_USEALL
         elif name == "distance":
-            o.distance = _atoi(val or "")
+            o.distance = _atoi(arg or "")
         elif name == "duration":
-            o.duration = parse_time_string(val or "")
+            o.duration = parse_time_string(arg or "")
         elif name in ("histogram", "histofall"):
             if name == "histofall":
                 o.histofall = True
-            o.histogram = _atoi(val or "")
+            o.histogram = _atoi(arg or "")
             if not o.histogram:
                 raise CyclictestUsageError("cyclictest: -h/-H needs a histogram size in microseconds above 0")
         elif name == "histfile":
-            o.histfile = val or ""
-        elif name == "interval":
-            o.interval = _atoi(val or "")
+            o.histfile = arg or ""
+        elif name == "interarg":
+            o.interarg = _atoi(arg or "")
         elif name == "json":
-            o.jsonfile = val or ""
+            o.jsonfile = arg or ""
         elif name == "loops":
-            o.max_cycles = _atoi(val or "")
+            o.max_cycles = _atoi(arg or "")
         elif name == "mlockall":
             o.lockall = True
         elif name == "nsecs":
             o.use_nsecs = True
         elif name == "priority":
-            o.priority = _atoi(val or "")
+            o.priority = _atoi(arg or "")
             if o.policy not in (sc.SCHED_FIFO, sc.SCHED_RR):
                 o.policy = sc.SCHED_FIFO
         elif name == "quiet":
@@ -221,11 +221,11 @@ def process_options(argv: list[str], ncpus: int) -> Options:
             if o.smp:
                 o.stderr.append("WARN: -t ignored due to smp mode\n")
                 continue
-            o.num_threads = _atoi(val) if val is not None else -1
+            o.num_threads = _atoi(arg) if arg is not None else -1
         elif name == "verbose":
             o.verbose = True
         elif name == "policy":
-            low = (val or "").lower()
+            low = (arg or "").lower()
             o.policy = next((p for key, p in _POLICIES.items() if low.startswith(key)), sc.SCHED_OTHER)
         elif name == "priospread":
             o.priospread = True
@@ -550,7 +550,11 @@ class Cyclictest:
         self.end_time = sc.clock_gettime(sc.CLOCK_REALTIME)
         if o.jsonfile:
             realtime = sc.read_file("/sys/kernel/realtime")
-            self.files[o.jsonfile] = self.json_text(sc.uname(), realtime == "1\n")
+            text = self.json_text(sc.uname(), realtime == "1\n")
+            if o.jsonfile == "-":
+                self.stdout.append(text)
+            else:
+                self.files[o.jsonfile] = text
         for st, t in zip(self.stats, tasks):
             if st.threadstarted > 0:
                 sc.tgkill(t.pid)

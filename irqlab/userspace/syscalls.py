@@ -67,6 +67,7 @@ __all__ = [
     "sysconf_nprocessors_onln",
     "uname",
     "user_work",
+    "syscall_work",
     "thread_create",
     "thread_join",
     "tgkill",
@@ -217,6 +218,22 @@ def user_work(ns: int) -> None:
     """The program computes for ``ns`` of CPU time (preemptible, interruptible)."""
     k = on_cpu()
     burn(k, ns, False)
+
+
+def syscall_work(ns: int) -> None:
+    """A system call that computes ``ns`` in the kernel (a getdents, an mmap, a page-cache copy...): on
+    PREEMPT_NONE/VOLUNTARY nothing preempts it until it returns to user mode, where exit_to_user_mode()
+    schedules if a wakeup asked for it; with full preemption it is preemptible throughout."""
+    k = on_cpu()
+    cur = _current()
+    cur.data["in_syscall"] = True
+    try:
+        burn(k, ns, False)
+    finally:
+        cur.data["in_syscall"] = False
+    cpu = k.cpu
+    if cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
+        k.sched.schedule()
 
 
 def thread_create(fn: Callable[..., Any], args: tuple[Any, ...] = (), name: str | None = None) -> Task:
