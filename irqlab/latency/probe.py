@@ -79,6 +79,13 @@ class LatencyProbe:
         if self._pending is None:
             self._pending = t
 
+    def _on_start(self, name: str, match: Match) -> None:
+        def listener(e: Any) -> None:
+            if match(e):
+                self._start(ev.ts(e))
+
+        self._sub.on(name, listener)
+
     def _attach_start(self, m: Any, start: str) -> None:
         g = re.fullmatch(r"gpio(\d+)", start)
         if g:
@@ -87,20 +94,18 @@ class LatencyProbe:
         i = re.fullmatch(r"irq(\d+)", start)
         if i:
             irq = int(i.group(1))
-            self._sub.on("irq_handler_entry", lambda e: ev.field(e, "irq") == irq and self._start(ev.ts(e)))
+            self._on_start("irq_handler_entry", lambda e: ev.field(e, "irq") == irq)
             return
         kind, _, arg = start.partition(":")
         if kind == "raise" and arg:
             vec = arg.upper()
-            self._sub.on("softirq_raise", lambda e: ev.field(e, "action") == vec and self._start(ev.ts(e)))
+            self._on_start("softirq_raise", lambda e: ev.field(e, "action") == vec)
             return
         if kind == "queue":
-            match = _fn_match("function", arg)
-            self._sub.on("workqueue_queue_work", lambda e: match(e) and self._start(ev.ts(e)))
+            self._on_start("workqueue_queue_work", _fn_match("function", arg))
             return
         if kind == "wakeup" and arg:
-            self._sub.on("sched_wakeup", lambda e: ev.comm(e) is not None and
-                         str(ev.field(e, "comm", "")).startswith(arg) and self._start(ev.ts(e)))  # fmt: skip
+            self._on_start("sched_wakeup", lambda e: str(ev.field(e, "comm", "")).startswith(arg))
             return
         self._sub.close()
         raise ValueError(f"latency probe start {start!r} is not one of {_START_HELP}")
