@@ -72,6 +72,7 @@ __all__ = [
     "thread_join",
     "tgkill",
     "usleep",
+    "timerlat_start",
 ]
 
 
@@ -269,6 +270,16 @@ def tgkill(tid: int) -> int:
 def usleep(us: int) -> int:
     """usleep(3): clock_nanosleep(CLOCK_MONOTONIC, 0, us)."""
     return clock_nanosleep(CLOCK_MONOTONIC, 0, us * 1000)
+
+
+def timerlat_start(cpus: list[int], period_us: int, on_sample: Callable[[Any], None], stop_us: int = 0,
+                   stop_total_us: int = 0) -> Any:  # fmt: skip
+    """Start the timerlat tracer on ``cpus`` (what rtla writes to /sys/kernel/tracing: current_tracer,
+    osnoise/cpus, timerlat_period_us, stop_tracing_us, stop_tracing_total_us); samples go to ``on_sample``.
+    Returns the tracer (``.stop()``, ``.tracing_on``, ``.stopped_on``)."""
+    from irqlab.kernel.trace_osnoise import Timerlat
+
+    return Timerlat(on_cpu(), cpus, period_us, on_sample, stop_us, stop_total_us)
 
 
 def thread_join(t: Task) -> Any:
