@@ -138,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo":
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
-    from irqlab import cli_bcc, cli_cyclictest, cli_rtla
+    from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
 
-    for tool in (cli_cyclictest, cli_rtla, cli_bcc):
+    for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
         tool.add_parser(sub)
     args, rest = p.parse_known_args(argv)
     if rest and not getattr(args, "tool_rest", False):
