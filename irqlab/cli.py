@@ -8,6 +8,7 @@ import runpy
 import sys
 from typing import Any
 
+from irqlab import cli_shell
 from irqlab.machine import Machine
 
 
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo":
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
+    cli_shell.add_parser(sub)
     from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
 
     for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
@@ -148,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "tool_run", None) is not None:
         args.rest = rest
         return int(args.tool_run(args))
+    if args.cmd == "shell":
+        return cli_shell.run(args)
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

@@ -21,6 +21,7 @@ INITCALLS: list[str] = [
     "irqlab.drivers.net.dev:net_dev_init",
     "irqlab.drivers.gpio.gpiolib:gpiolib_init",
     "irqlab.kernel.sched.loadavg:loadavg_init",
+    "irqlab.drivers.gpio.gpiolib_sysfs:gpiolib_sysfs_init",
 ]
 
 

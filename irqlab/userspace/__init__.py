@@ -1,4 +1,4 @@
-"""Simulated user programs (cyclictest, rtla timerlat, bcc's hardirqs/softirqs, load generators).
+"""Simulated user programs: they run as user tasks and reach the kernel through its files and calls.
 
-They run as user tasks and reach the kernel only through :mod:`irqlab.userspace.syscalls`.
+The latency tools (cyclictest, rtla timerlat, load generators) use :mod:`irqlab.userspace.syscalls`.
 """
