@@ -73,8 +73,16 @@ def run(args: argparse.Namespace) -> int:
     except (CyclictestUsageError, ValueError) as e:
         return fail(str(e))
     del loaded
+    rec = None
+    if args.plot:
+        from irqlab.latency.plot import TimelineRecorder
+
+        rec = TimelineRecorder(m)
+        prog.sample_hooks.append(rec.capture)
     m.spawn(run_program, prog, user=True, name="cyclictest")
     run_with_progress(m, end, lambda: prog.done, "cyclictest")
+    if rec is not None:
+        rec.close()
     sys.stderr.write("".join(prog.stderr))
     sys.stdout.write(prog.output)
     for path, text in prog.files.items():
@@ -83,5 +91,5 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         from irqlab.latency.plot import plot_cyclictest
 
-        plot_cyclictest(prog, m, args.plot)
+        plot_cyclictest(prog, m, args.plot, rec)
     return prog.return_code

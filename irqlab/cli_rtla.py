@@ -69,12 +69,25 @@ def run(args: argparse.Namespace) -> int:
         prog, aa, end = _prepare(args.mode, rest, m, loads_from(args))
     except (RtlaUsageError, ValueError) as e:
         return fail(str(e))
+    rec = None
+    if args.plot:
+        from irqlab.latency.plot import TimelineRecorder
+
+        recorder = rec = TimelineRecorder(m)
+
+        def on_sample(s: object, stopped: bool) -> None:
+            if s.context == 1:  # type: ignore[attr-defined]
+                recorder.capture(s.ts - s.timer_latency, s.ts)  # type: ignore[attr-defined]
+
+        prog.sample_hooks.append(on_sample)
     run_with_progress(m, end, lambda: prog.done, f"rtla timerlat {args.mode}")
     if aa is not None:
         aa.close()
+    if rec is not None:
+        rec.close()
     sys.stdout.write(prog.output)
     if args.plot:
         from irqlab.latency.plot import plot_rtla
 
-        plot_rtla(prog, m, args.plot)
+        plot_rtla(prog, m, args.plot, rec)
     return 0

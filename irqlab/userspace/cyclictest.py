@@ -356,6 +356,8 @@ class Cyclictest:
         self.end_time = 0
         self.done = False
         self._force_sched_other = False
+        #: Called with (expected ns, wakeup ns) for every sample (a plot's timeline recorder listens).
+        self.sample_hooks: list[Any] = []
 
     # -- the measuring thread ---------------------------------------------------------------
     def timerthread(self, st: ThreadStat) -> None:
@@ -381,6 +383,8 @@ class Cyclictest:
             diff = _calcdiff(now, nxt, o.use_nsecs)
             st.samples_ns.append(now - nxt)
             st.wakeups_ns.append(now)
+            for hook in self.sample_hooks:
+                hook(nxt, now)
             if diff < st.min:
                 st.min = diff
             if diff > st.max:
