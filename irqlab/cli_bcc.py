@@ -22,9 +22,9 @@ NSEC_PER_SEC = 1_000_000_000
 
 def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: int | None = None, outputs: int | None = None,
               count: bool = False, nanoseconds: bool = False, dist: bool = False, cpu: int | None = None,
-              timestamp: bool = False, loads: list[Load] | None = None) -> str:  # fmt: skip
+              timestamp: bool = False, loads: list[Load] | None = None, plot: str | None = None) -> str:  # fmt: skip
     """Run bcc's ``kind`` ("hardirqs"/"softirqs") on ``m`` and return what it prints: one table per ``interval``
-    seconds (``outputs`` times), or one table after ``duration``."""
+    seconds (``outputs`` times), or one table after ``duration``; ``plot`` draws the durations into a PNG."""
     tool = IrqTimes(m, kind, count=count, nanoseconds=nanoseconds, dist=dist, cpu=cpu)
     span = duration_ns(str(duration)) if not isinstance(duration, int) else duration
     if interval is not None:
@@ -44,6 +44,10 @@ def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: in
             out.append(f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}\n")
         out.append(tool.table())
     tool.close()
+    if plot:
+        from irqlab.latency.plot import save
+
+        save(plot, tool.samples, None, f"{kind}: handler durations")
     return "".join(out)
 
 
@@ -69,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"-c {args.cpu}: no such CPU (0-{len(m.kernel.cpus) - 1})")
         text = irq_times(args.tool_kind, m, duration=args.duration, interval=args.interval, outputs=args.outputs,
                          count=args.count, nanoseconds=args.nanoseconds, dist=args.dist, cpu=args.cpu,
-                         timestamp=args.timestamp, loads=loads_from(args))  # fmt: skip
+                         timestamp=args.timestamp, loads=loads_from(args), plot=args.plot)  # fmt: skip
     except ValueError as e:
         return fail(str(e))
     sys.stdout.write(text)

@@ -78,6 +78,8 @@ class IrqTimes:
         self.names: dict[int, str] = {}
         self.totals: dict[Any, int] = {}
         self.slots: dict[Any, list[int]] = {}
+        #: Every duration (ns) by handler name / vector name, over the whole run (for plots).
+        self.samples: dict[str, list[int]] = {}
         self.sub = ev.Subscription(m)
         if kind == "hardirqs":
             self.sub.on("irq_handler_entry", self._hard_entry)
@@ -116,6 +118,7 @@ class IrqTimes:
             self._account(int(ev.field(e, "vec", 0)), ev.ts(e) - t0)
 
     def _account(self, key: Any, delta: int) -> None:
+        self.samples.setdefault(self._name(key), []).append(delta)
         if self.count:
             self.totals[key] = self.totals.get(key, 0) + 1
         elif self.dist:

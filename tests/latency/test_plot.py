@@ -22,10 +22,13 @@ def test_cyclictest_plot_has_histogram_cdf_and_timeline(tmp_path, capsys):
 
 
 def test_rtla_and_compare_plots(tmp_path, capsys):
-    """rtla timerlat and compare draw their plots too."""
+    """rtla timerlat, compare and hardirqs draw their plots too."""
     a, b = tmp_path / "rtla.png", tmp_path / "cmp.png"
     assert main(["rtla", "timerlat", "hist", "--board", "generic", "--cpus", "1", "--plot", str(a), "-d", "1"]) == 0
     assert main(["compare", "--board", "generic", "--source", "periodic:500", "--mechanisms", "tasklet,kthread",
                  "--duration", "100ms", "--plot", str(b)]) == 0
+    c = tmp_path / "hard.png"
+    assert main(["hardirqs", "--board", "generic", "--load", "storm:5000", "--duration", "100ms", "--plot", str(c)]) == 0
     _png(a)
     _png(b)
+    _png(c)
