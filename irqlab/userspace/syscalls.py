@@ -15,6 +15,7 @@ from typing import Any
 from irqlab.errno import EACCES, EINVAL, ENOENT, EPERM, ESRCH
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
+from irqlab.kernel.preempt import preempt_disable, preempt_enable
 from irqlab.kernel.sched.completion import wait_for_completion
 from irqlab.kernel.sched.core import (
     SCHED_BATCH,
@@ -221,15 +222,36 @@ def user_work(ns: int) -> None:
     burn(k, ns, False)
 
 
+#: The part of a system call's kernel section that runs with preemption disabled, per preemption model:
+#: spinlock-held stretches on PREEMPT (a quarter of the section), and on PREEMPT_RT only raw-spinlock and
+#: preempt_disable() stretches (a tenth, at most 40 µs), where spinlocks are sleeping locks. Without kernel
+#: preemption the whole section is non-preemptible. Calibration in docs/latency.md.
+SPINLOCK_FRACTION = 0.25
+RAW_FRACTION = 0.10
+RAW_CAP_NS = 40_000
+
+
 def syscall_work(ns: int) -> None:
-    """A system call that computes ``ns`` in the kernel (a getdents, an mmap, a page-cache copy...): on
-    PREEMPT_NONE/VOLUNTARY nothing preempts it until it returns to user mode, where exit_to_user_mode()
-    schedules if a wakeup asked for it; with full preemption it is preemptible throughout."""
+    """A system call that computes ``ns`` in the kernel (a getdents, an mmap, a page-cache copy...).
+
+    On PREEMPT_NONE/VOLUNTARY nothing preempts it until it returns to user mode, where exit_to_user_mode()
+    schedules if a wakeup asked for it. With kernel preemption only its lock-held stretch is atomic
+    (SPINLOCK_FRACTION of it on PREEMPT; RAW_FRACTION, capped at RAW_CAP_NS, on PREEMPT_RT), at its end."""
     k = on_cpu()
     cur = _current()
+    if k.preempt_rt:
+        atomic = min(int(ns * RAW_FRACTION), RAW_CAP_NS)
+    elif k.preempt_full:
+        atomic = int(ns * SPINLOCK_FRACTION)
+    else:
+        atomic = 0
     cur.data["in_syscall"] = True
     try:
-        burn(k, ns, False)
+        burn(k, ns - atomic, False)
+        if atomic:
+            preempt_disable()
+            burn(k, atomic, False)
+            preempt_enable()
     finally:
         cur.data["in_syscall"] = False
     cpu = k.cpu
