@@ -59,6 +59,8 @@ def print_log2_hist(vals: list[int], val_type: str) -> str:
     return "".join(out)
 
 
+# SIMPLIFICATION: the BPF programs are probes on the tracepoints (no BPF maps or verifier), and bcc's user-side
+# loop (sleep, print, clear) runs outside the simulation rather than as a user task.
 class IrqTimes:
     """The BPF side: per-name (hardirqs) or per-vector (softirqs) totals, counts and log2 slots."""
 

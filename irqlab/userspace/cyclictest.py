@@ -487,6 +487,7 @@ class Cyclictest:
             avg = st.avg / st.cycles if st.cycles else math.nan
             out.append(f'      "cycles": {st.cycles},\n      "min": {st.min},\n      "max": {st.max},\n')
             out.append(f'      "avg": {"-nan" if math.isnan(avg) else f"{avg:.2f}"},\n')
+            # SIMPLIFICATION: no NUMA: "node" is -1, as cyclictest prints it without libnuma nodes.
             out.append(f'      "cpu": {st.cpu},\n      "node": -1\n')
             out.append(f"    }}{'' if i == len(self.stats) - 1 else ','}\n")
         out.append("  }\n}\n")

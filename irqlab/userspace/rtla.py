@@ -330,6 +330,8 @@ class Rtla:
         return "".join(out)
 
     # -- the program -----------------------------------------------------------------------
+    # SIMPLIFICATION: -t (saving the trace), -e, --trigger/--filter, -P, -u, -H, -C and --dump-tasks are not
+    # modelled; the auto-analysis prints no kernel stack (irqlab has no kernel stacks to unwind).
     def main(self) -> int:
         p = self.params
         self.start = sc.clock_gettime(sc.CLOCK_MONOTONIC)

@@ -226,6 +226,7 @@ def user_work(ns: int) -> None:
 #: spinlock-held stretches on PREEMPT (a quarter of the section), and on PREEMPT_RT only raw-spinlock and
 #: preempt_disable() stretches (a tenth, at most 40 µs), where spinlocks are sleeping locks. Without kernel
 #: preemption the whole section is non-preemptible. Calibration in docs/latency.md.
+# SIMPLIFICATION: a system call's locking is a fixed share of its kernel section, not the locks real code takes.
 SPINLOCK_FRACTION = 0.25
 RAW_FRACTION = 0.10
 RAW_CAP_NS = 40_000
