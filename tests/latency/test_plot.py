@@ -25,10 +25,10 @@ def test_rtla_and_compare_plots(tmp_path, capsys):
     """rtla timerlat, compare and hardirqs draw their plots too."""
     a, b = tmp_path / "rtla.png", tmp_path / "cmp.png"
     assert main(["rtla", "timerlat", "hist", "--board", "generic", "--cpus", "1", "--plot", str(a), "-d", "1"]) == 0
-    assert main(["compare", "--board", "generic", "--source", "periodic:500", "--mechanisms", "tasklet,kthread",
-                 "--duration", "100ms", "--plot", str(b)]) == 0
+    assert main(["compare", "--board", "generic", "--source", "periodic:500", "--mechanisms", "tasklet",
+                 "--duration", "50ms", "--plot", str(b)]) == 0
     c = tmp_path / "hard.png"
-    assert main(["hardirqs", "--board", "generic", "--load", "storm:5000", "--duration", "100ms", "--plot", str(c)]) == 0
+    assert main(["hardirqs", "--board", "generic", "--load", "storm:5000", "--duration", "20ms", "--plot", str(c)]) == 0
     _png(a)
     _png(b)
     _png(c)

@@ -7,7 +7,7 @@ from irqlab.scenarios.loads import parse_load
 
 def test_table_for_the_button_workload_under_idle_and_hog4(capsys):
     """One row per mechanism and load; softirq time only for tasklet and BH workqueue, thread time for the others."""
-    assert main(["compare", "--duration", "300ms", "--load", "idle", "--load", "hog:4"]) == 0
+    assert main(["compare", "--duration", "150ms", "--load", "idle", "--load", "hog:4"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["mechanism", "load", "events", "p50", "p99", "p99.9", "max", "jitter", "hardirq",
                               "softirq", "thread", "ksoftirqd", "squeeze"]

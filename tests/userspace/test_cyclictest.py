@@ -107,3 +107,11 @@ def test_same_seed_same_output_under_load():
     a = run(3)
     assert a == run(3)
     assert a != run(4)
+
+
+def test_verbose_prints_every_sample_as_index_cycle_value():
+    """-v: "Max CPUs"/"Online CPUs", the thread's interval, then "%8d:%8lu:%8ld" per sample."""
+    p = cyclictest("-v -l 3 -p 99", board="generic", cpus=2)
+    lines = p.output.splitlines()
+    assert lines[:3] == ["Max CPUs = 2", "Online CPUs = 2", "Thread 0 Interval: 1500"]
+    assert lines[3:] == ["       0:       0:       2", "       0:       1:       2", "       0:       2:       2"]
