@@ -43,6 +43,8 @@ class Activation:
     threads: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
     prev_irq: tuple[str, int, int, int] | None = None  # desc, vector, start, duration
     irq_stopped: bool = False
+    #: What the interrupted task was doing when the timer fired (irqlab's stand-in for the kernel stack).
+    doing: str = ""
 
     def text(self) -> str:
         """timerlat_thread_analysis()'s report."""
@@ -63,6 +65,9 @@ class Activation:
                        f"({_per(total, self.timer_irq_duration):.2f} %)\n")  # fmt: skip
             out.append(f"  Blocking thread: {SPACES[:36]} {_us(self.blocking):9.2f} us ({_per(total, self.blocking):.2f} %)\n")
             out.append(f" {SPACES[:6]} {self.run_comm:>24s}:{self.run_pid:<9d} {SPACES[:12]} {_us(self.blocking):9.2f} us\n")
+        if self.doing:
+            # Where rtla prints the stack saved at the IRQ, one "-> function" line per frame.
+            out.append(f" {SPACES[:14]} -> {self.doing}\n")
             isum = sum(d for _, _, d in self.irqs)
             if isum:
                 out.append(f"  IRQ interference {SPACES[:36]} {_us(isum):9.2f} us ({_per(total, isum):.2f} %)\n")
@@ -95,12 +100,14 @@ class _CpuState:
         self.last_irq: tuple[str, int, int, int] | None = None
         self.interrupted: tuple[str, int] = ("", 0)
         self.handler_ts = 0
+        self.doing = ""
 
 
 class TimerlatAnalysis:
     """Attach to a machine's events; :meth:`sample` is fed the tracer's samples; ``worst[cpu]`` is kept."""
 
     def __init__(self, m: Any, cpus: list[int]) -> None:
+        self.m = m
         self.sub = ev.Subscription(m)
         self.cpus = {c: _CpuState(c) for c in cpus}
         self.worst: dict[int, Activation] = {}
@@ -120,6 +127,24 @@ class TimerlatAnalysis:
     def close(self) -> None:
         self.sub.close()
 
+    def _doing(self, cpu: int, pid: int) -> str:
+        """What the task the interrupt found was doing: idle, user mode, a system call (and whether preemption
+        was off), a kernel thread's wait point, or softirq processing."""
+        k = self.m.kernel
+        pc = k.cpus[cpu].preempt_count
+        depth = pc & 0xFF
+        if pc & 0xFF00:
+            return "softirq processing (bottom halves disabled)"
+        if pid == 0:
+            return "idle (exit from idle)"
+        t = k.tasks.get(pid)
+        if t is None:
+            return ""
+        off = f", preemption disabled (depth {depth})" if depth else ""
+        if t.is_user:
+            return f"system call (kernel code){off}" if t.data.get("in_syscall") else "user mode"
+        return f"kernel thread{off}"
+
     def _st(self, e: Any) -> _CpuState | None:
         return None if self.frozen else self.cpus.get(ev.cpu(e))
 
@@ -132,6 +157,7 @@ class TimerlatAnalysis:
             st.irq_has_timerlat = False
             st.handler_ts = 0
             st.interrupted = (ev.comm(e), ev.pid(e))
+            st.doing = self._doing(ev.cpu(e), ev.pid(e))
         st.irq_start.append(ev.ts(e))
 
     def _handler_entry(self, e: Any) -> None:
@@ -160,6 +186,7 @@ class TimerlatAnalysis:
                 a.timer_irq_duration = ev.ts(e) - a.timer_irq_start
                 comm, pid = st.interrupted
                 a.run_comm, a.run_pid = ("swapper/%d" % st.cpu, 0) if pid == 0 else (comm, pid)
+                a.doing = st.doing
                 if st.last_irq is not None and a.expected < st.last_irq[2] + st.last_irq[3]:
                     a.prev_irq = st.last_irq
                 st.in_window = True

@@ -41,7 +41,8 @@ def test_auto_analysis_names_the_blocking_syscall_exactly():
     assert "rtla timerlat hit stop tracing\n## CPU 1 hit stop tracing, analyzing it ##\n" in out
     assert "  IRQ handler delay:                                         1.78 us (1.88 %)\n" in out
     assert "  Blocking thread:                                          89.36 us (94.36 %)\n" in out
-    assert "                       stress-ng:15                         89.36 us\n" in out
+    assert "                       stress-ng:15                         89.36 us\n" \
+           "                -> system call (kernel code)\n" in out
     assert out.endswith("  Thread latency:                                           94.70 us (100%)\n")
 
 
