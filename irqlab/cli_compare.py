@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compare", help="compare bottom halves (threaded IRQ, tasklet, workqueues, kthread)",
                        allow_abbrev=False)  # fmt: skip
     p.add_argument("--mechanisms", default=",".join(MECHANISMS), help=f"comma list of {', '.join(MECHANISMS)}")
-    p.add_argument("--source", default="button", help="button (GPIO17 on rpi5, seed 001) or periodic:RATE")
+    p.add_argument("--source", default="button", help="button (GPIO17 on rpi5, seed 001), nic:PPS or periodic:RATE")
     p.add_argument("--seeds", type=int, default=1, help="number of seeds, from --seed on (histograms merge)")
     add_common_args(p, duration=True)
     p.set_defaults(tool_run=run, duration="2s")

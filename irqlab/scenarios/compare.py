@@ -3,7 +3,8 @@
 The same driver logic (the bottom half computes ``BH_WORK_NS``) is delivered from the same interrupt with
 each mechanism: a threaded IRQ, a tasklet, the BH workqueue (``system_bh_wq``), the system workqueue, a
 ``WQ_HIGHPRI`` workqueue, and a dedicated kthread woken by the top half. The device is seed 001's button
-on GPIO17 (both edges, "typical" bounce, random presses) or a line pulsed at a fixed rate. The hardware
+on GPIO17 (both edges, "typical" bounce, random presses), a NIC receiving packets at a fixed rate (one
+latency per packet, from its arrival), or a line pulsed at a fixed rate. The hardware
 draws from its own seeded stream, so for a given seed every mechanism sees the very same presses.
 
 Measured per run: latency from the hardware event (the first edge not yet served) to the bottom half's
@@ -17,6 +18,7 @@ import dataclasses
 import types
 from typing import Any
 
+from irqlab.hw.nic import Nic
 from irqlab.latency import events as ev
 from irqlab.latency.histogram import LatencyHistogram
 from irqlab.machine import Machine, boot
@@ -51,10 +53,12 @@ class RunResult:
 
 def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleNamespace:
     """A kernel module deferring the same work with ``mechanism``."""
+    from irqlab.hw.nic import NIC_CTRL, NIC_CTRL_RX_EN, NIC_INT_ENABLE_SET, NIC_INT_RX, NIC_INT_RXO, NIC_INT_STATUS
     from irqlab.kernel import (
         GPIOF_IN,
         INIT_WORK,
         IRQ_HANDLED,
+        IRQ_NONE,
         IRQ_WAKE_THREAD,
         IRQF_ONESHOT,
         IRQF_TRIGGER_FALLING,
@@ -68,10 +72,12 @@ def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleN
         gpio_free,
         gpio_request_one,
         gpio_to_irq,
+        ioremap,
         kthread_run,
         kthread_should_stop,
         kthread_stop,
         queue_work,
+        readl,
         request_irq,
         request_threaded_irq,
         schedule,
@@ -84,11 +90,20 @@ def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleN
         tasklet_struct,
         wake_up_process,
         work_struct,
+        writel,
     )
     from irqlab.kernel.core import kernel
 
     def bottom_half() -> None:
         k = kernel()
+        nic = state.get("nic")
+        if nic is not None:
+            # One latency per packet: from its arrival on the wire to the bottom half taking it.
+            while (pkt := nic.rx_pop()) is not None:
+                state["hist"].record(k.engine.now - pkt.t)
+                state["events"] += 1
+                cpu_work(BH_WORK_NS)
+            return
         t0 = state.pop("pending", None)
         if t0 is not None:
             state["hist"].record(k.engine.now - t0)
@@ -115,6 +130,11 @@ def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleN
         return 0
 
     def top(irq: int, dev: Any) -> int:
+        if "regs" in state:
+            status = readl(state["regs"] + NIC_INT_STATUS)
+            if not status & (NIC_INT_RX | NIC_INT_RXO):
+                return IRQ_NONE
+            writel(status, state["regs"] + NIC_INT_STATUS)
         if mechanism == "threaded":
             return IRQ_WAKE_THREAD
         if mechanism == "tasklet":
@@ -141,6 +161,8 @@ def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleN
                 return ret
             state["irq"] = gpio_to_irq(RP1_GPIO_BASE + BUTTON_GPIO)
         flags = IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING if source == "button" else 0
+        if source == "nic":
+            state["regs"] = ioremap(state["nic"])
         tasklet_setup(tasklet, tasklet_fn)
         INIT_WORK(work, work_fn)
         if mechanism == "highpri-wq":
@@ -148,8 +170,13 @@ def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleN
         if mechanism == "kthread":
             state["task"] = kthread_run(kthread_fn, None, "compare-bh")
         if mechanism == "threaded":
-            return int(request_threaded_irq(state["irq"], top, thread_fn, flags | IRQF_ONESHOT, "compare", state))
-        return int(request_irq(state["irq"], top, flags, "compare", state))
+            ret = int(request_threaded_irq(state["irq"], top, thread_fn, flags | IRQF_ONESHOT, "compare", state))
+        else:
+            ret = int(request_irq(state["irq"], top, flags, "compare", state))
+        if ret == 0 and source == "nic":
+            writel(NIC_CTRL_RX_EN, state["regs"] + NIC_CTRL)
+            writel(NIC_INT_RX | NIC_INT_RXO, state["regs"] + NIC_INT_ENABLE_SET)
+        return ret
 
     def module_exit() -> None:
         free_irq(state["irq"], state)
@@ -238,16 +265,21 @@ def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5"
     def on_event(t: int) -> None:
         state.setdefault("pending", t)
 
+    kind, _, rate = source.partition(":")
     if source == "button":
         btn = m.button(BUTTON_GPIO, "typical")
         sub.on_edge(m.gpio_pin(BUTTON_GPIO), on_event, active=True)
+    elif kind == "nic":
+        if not rate.isdigit() or int(rate) < 1:
+            raise ValueError(f"source nic:PPS needs a packet rate, not {source!r}")
+        state["irq"], nline = device_line(m, 2, edge=False)
+        state["nic"] = Nic(m.kernel.engine, "eth9", line=nline, ring_size=256)
     else:
-        kind, _, rate = source.partition(":")
         if kind != "periodic" or not rate.isdigit() or int(rate) < 1:
-            raise ValueError(f"source is 'button' or 'periodic:RATE' (events per second), not {source!r}")
+            raise ValueError(f"source is 'button', 'nic:PPS' or 'periodic:RATE' (events per second), not {source!r}")
         state["irq"], line = device_line(m, 2)
         sub.on_edge(line, on_event, active=True)
-    ret = m.insmod(_driver(mechanism, "button" if source == "button" else "periodic", state))
+    ret = m.insmod(_driver(mechanism, "button" if source == "button" else kind, state))
     if ret != 0:
         raise RuntimeError(f"the {mechanism} comparison driver failed to load: {ret}")
     acct = _CpuAccounting(m, state, mechanism)
@@ -256,6 +288,8 @@ def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5"
     end = start + duration_ns
     if source == "button":
         btn.random_presses(start=start, until=end - 50_000_000, mean_gap="40ms", hold=("20ms", "60ms"))
+    elif kind == "nic":
+        state["nic"].generate(int(rate), start=start, until=end - 50_000_000)
     else:
         gap = 1_000_000_000 // int(source.partition(":")[2])
 

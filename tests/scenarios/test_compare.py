@@ -24,3 +24,10 @@ def test_every_mechanism_sees_the_same_presses():
     b = run_one("system-wq", parse_load("hog:2"), 5, duration_ns=300_000_000)
     assert a.presses and a.presses == b.presses
     assert a.hist.percentiles() != b.hist.percentiles()
+
+
+def test_nic_source_measures_each_packet_from_its_arrival():
+    """--source nic:PPS: one latency per packet; a tasklet takes each packet ~3 µs after it arrived."""
+    r = run_one("tasklet", None, 1, source="nic:4000", duration_ns=150_000_000)
+    assert r.events == 401  # 100 ms of packets at 4000/s, the first at the start and the last at the end
+    assert 2_000 < r.hist.percentile(50) < 4_000 and r.softirq_ns > r.thread_ns == 0
