@@ -53,6 +53,14 @@ def run_with_progress(m: Machine, end_ns: int, done: Callable[[], bool], label: 
             bar.update(task, completed=m.now - start)
 
 
+def unfinished(m: Machine, comm: str) -> str:
+    """Why a tool did not finish: its tasks that are still alive, with their state and CPU."""
+    alive = [t for t in m.tasks if t.comm == comm and t.state.value != "dead"]
+    who = ", ".join(f"{t.comm}/{t.pid} {t.state.value} on CPU{t.cpu}" for t in alive)
+    return (f"{comm} did not finish by {m.now / 1e9:.3f} s of simulated time ({who}); a real-time task that never "
+            "sleeps starves the CPU it runs on (RT throttling is not modelled): move it or the measuring threads")
+
+
 def duration_ns(text: str) -> int:
     """A --duration value in ns; a bad one raises ValueError."""
     ns = to_ns(text)

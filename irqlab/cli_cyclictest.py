@@ -12,7 +12,7 @@ import argparse
 import shlex
 import sys
 
-from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress
+from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
 from irqlab.machine import Machine
 from irqlab.scenarios.loads import Load, start_loads
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, run_program
@@ -38,7 +38,7 @@ def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: list[L
     m.spawn(run_program, prog, user=True, name="cyclictest")
     m.run_until(lambda: prog.done, limit=end - m.now)
     if not prog.done:
-        raise RuntimeError(f"cyclictest did not finish by {end} ns of simulated time")
+        raise RuntimeError(unfinished(m, "cyclictest"))
     return prog
 
 
@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         rec.close()
     sys.stderr.write("".join(prog.stderr))
     sys.stdout.write(prog.output)
+    if not prog.done:
+        return fail(unfinished(m, "cyclictest"))
     for path, text in prog.files.items():
         with open(path, "w") as f:
             f.write(text)

@@ -12,7 +12,7 @@ import argparse
 import shlex
 import sys
 
-from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress
+from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
 from irqlab.latency.timerlat_aa import TimerlatAnalysis
 from irqlab.machine import Machine
 from irqlab.scenarios.loads import Load, start_loads
@@ -50,6 +50,8 @@ def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *,
     m.run_until(lambda: prog.done, limit=end - m.now)
     if aa is not None:
         aa.close()
+    if not prog.done:
+        raise RuntimeError(unfinished(m, "rtla"))
     return prog
 
 
@@ -86,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     if rec is not None:
         rec.close()
     sys.stdout.write(prog.output)
+    if not prog.done:
+        return fail(unfinished(m, "rtla"))
     if args.plot:
         from irqlab.latency.plot import plot_rtla
 

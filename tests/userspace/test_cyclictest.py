@@ -115,3 +115,10 @@ def test_verbose_prints_every_sample_as_index_cycle_value():
     lines = p.output.splitlines()
     assert lines[:3] == ["Max CPUs = 2", "Online CPUs = 2", "Thread 0 Interval: 1500"]
     assert lines[3:] == ["       0:       0:       2", "       0:       1:       2", "       0:       2:       2"]
+
+
+def test_a_starved_measuring_thread_is_reported_not_hidden(capsys):
+    """An RT hog that never sleeps starves the thread on its CPU: irqlab says so and exits 2."""
+    assert main(["cyclictest", "--board", "generic", "--cpus", "2", "--load", "rt-hog:1:80", "-S", "-p50", "-l", "5",
+                 "-q"]) == 2
+    assert "cyclictest/11 runnable on CPU1" in capsys.readouterr().err
