@@ -14,7 +14,7 @@ import sys
 from irqlab.cli_common import add_common_args, boot_from, duration_ns, fail, loads_from
 from irqlab.latency.bcc import IrqTimes
 from irqlab.machine import Machine
-from irqlab.scenarios.loads import Load, start_loads
+from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 NSEC_PER_SEC = 1_000_000_000
@@ -22,7 +22,7 @@ NSEC_PER_SEC = 1_000_000_000
 
 def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: int | None = None, outputs: int | None = None,
               count: bool = False, nanoseconds: bool = False, dist: bool = False, cpu: int | None = None,
-              timestamp: bool = False, loads: list[Load] | None = None, plot: str | None = None) -> str:  # fmt: skip
+              timestamp: bool = False, loads: list[Load | str] | None = None, plot: str | None = None) -> str:  # fmt: skip
     """Run bcc's ``kind`` ("hardirqs"/"softirqs") on ``m`` and return what it prints: one table per ``interval``
     seconds (``outputs`` times), or one table after ``duration``; ``plot`` draws the durations into a PNG."""
     tool = IrqTimes(m, kind, count=count, nanoseconds=nanoseconds, dist=dist, cpu=cpu)
@@ -34,7 +34,7 @@ def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: in
         steps = [interval * NSEC_PER_SEC] * n
     else:
         steps = [span]
-    start_loads(m, loads or [], m.now + sum(steps))
+    start_loads(m, [parse_load(x) if isinstance(x, str) else x for x in loads or []], m.now + sum(steps))
     out = [tool.banner()]
     for step in steps:
         m.run(for_=step)

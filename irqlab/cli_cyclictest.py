@@ -14,14 +14,14 @@ import sys
 
 from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
 from irqlab.machine import Machine
-from irqlab.scenarios.loads import Load, start_loads
+from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, run_program
 
 #: Simulated time allowed beyond -D for the threads to start and the program to print and exit.
 GRACE_NS = 1_000_000_000
 
 
-def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: list[Load] | None = None,
+def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: list[Load | str] | None = None,
                board: str = "rpi5", **boot_kw: object) -> Cyclictest:  # fmt: skip
     """Run cyclictest with ``argv`` (a string or a list) on ``m`` (or a freshly booted ``board``) and return
     the finished program: ``.output`` is its stdout, ``.files`` what it wrote, ``.stats`` its threads.
@@ -34,7 +34,7 @@ def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: list[L
         m = boot(board, **boot_kw)  # type: ignore[arg-type]
     prog = Cyclictest(args, len(m.kernel.cpus))
     end = _end_ns(prog, m)
-    start_loads(m, loads or [], end)
+    start_loads(m, [parse_load(x) if isinstance(x, str) else x for x in loads or []], end)
     m.spawn(run_program, prog, user=True, name="cyclictest")
     m.run_until(lambda: prog.done, limit=end - m.now)
     if not prog.done:

@@ -15,7 +15,7 @@ import sys
 from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
 from irqlab.latency.timerlat_aa import TimerlatAnalysis
 from irqlab.machine import Machine
-from irqlab.scenarios.loads import Load, start_loads
+from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace.rtla import Rtla, RtlaUsageError, run_program
 
 #: rtla's default when no -d is given would be "until ^C": a simulated run needs an end.
@@ -37,7 +37,7 @@ def _prepare(mode: str, args: list[str], m: Machine, loads: list[Load]) -> tuple
     return prog, aa, end
 
 
-def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *, loads: list[Load] | None = None,
+def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *, loads: list[Load | str] | None = None,
              board: str = "rpi5", **boot_kw: object) -> Rtla:  # fmt: skip
     """Run ``rtla timerlat <mode> <argv>`` (mode "top" or "hist") on ``m`` or a freshly booted ``board``; returns
     the finished program (``.output``, ``.data`` per CPU). Without -d the run lasts 10 s."""
@@ -46,7 +46,7 @@ def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *,
         from irqlab.machine import boot
 
         m = boot(board, **boot_kw)  # type: ignore[arg-type]
-    prog, aa, end = _prepare(mode, args, m, loads or [])
+    prog, aa, end = _prepare(mode, args, m, [parse_load(x) if isinstance(x, str) else x for x in loads or []])
     m.run_until(lambda: prog.done, limit=end - m.now)
     if aa is not None:
         aa.close()
