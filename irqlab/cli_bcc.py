@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from irqlab.cli_common import add_common_args, boot_from, duration_ns, fail, loads_from
 from irqlab.latency.bcc import IrqTimes
@@ -22,7 +23,7 @@ NSEC_PER_SEC = 1_000_000_000
 
 def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: int | None = None, outputs: int | None = None,
               count: bool = False, nanoseconds: bool = False, dist: bool = False, cpu: int | None = None,
-              timestamp: bool = False, loads: list[Load | str] | None = None, plot: str | None = None) -> str:  # fmt: skip
+              timestamp: bool = False, loads: Sequence[Load | str] | None = None, plot: str | None = None) -> str:  # fmt: skip
     """Run bcc's ``kind`` ("hardirqs"/"softirqs") on ``m`` and return what it prints: one table per ``interval``
     seconds (``outputs`` times), or one table after ``duration``; ``plot`` draws the durations into a PNG."""
     tool = IrqTimes(m, kind, count=count, nanoseconds=nanoseconds, dist=dist, cpu=cpu)

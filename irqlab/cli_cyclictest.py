@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
 
 from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
 from irqlab.machine import Machine
@@ -21,7 +22,7 @@ from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, run_pr
 GRACE_NS = 1_000_000_000
 
 
-def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: list[Load | str] | None = None,
+def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: Sequence[Load | str] | None = None,
                board: str = "rpi5", **boot_kw: object) -> Cyclictest:  # fmt: skip
     """Run cyclictest with ``argv`` (a string or a list) on ``m`` (or a freshly booted ``board``) and return
     the finished program: ``.output`` is its stdout, ``.files`` what it wrote, ``.stats`` its threads.

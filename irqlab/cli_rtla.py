@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
 
 from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
 from irqlab.latency.timerlat_aa import TimerlatAnalysis
@@ -37,7 +38,7 @@ def _prepare(mode: str, args: list[str], m: Machine, loads: list[Load]) -> tuple
     return prog, aa, end
 
 
-def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *, loads: list[Load | str] | None = None,
+def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *, loads: Sequence[Load | str] | None = None,
              board: str = "rpi5", **boot_kw: object) -> Rtla:  # fmt: skip
     """Run ``rtla timerlat <mode> <argv>`` (mode "top" or "hist") on ``m`` or a freshly booted ``board``; returns
     the finished program (``.output``, ``.data`` per CPU). Without -d the run lasts 10 s."""
