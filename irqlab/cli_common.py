@@ -57,8 +57,8 @@ def unfinished(m: Machine, comm: str) -> str:
     """Why a tool did not finish: its tasks that are still alive, with their state and CPU."""
     alive = [t for t in m.tasks if t.comm == comm and t.state.value != "dead"]
     who = ", ".join(f"{t.comm}/{t.pid} {t.state.value} on CPU{t.cpu}" for t in alive)
-    return (f"{comm} did not finish by {m.now / 1e9:.3f} s of simulated time ({who}); a real-time task that never "
-            "sleeps starves the CPU it runs on (RT throttling is not modelled): move it or the measuring threads")
+    return (f"{comm} did not finish by {m.now / 1e9:.3f} s of simulated time ({who}); the measuring threads were "
+            "starved (a real-time load above them?) or the run is too short for them")
 
 
 def duration_ns(text: str) -> int:

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         rows.append(Row(group[0].mechanism, group[0].load, hist, sum(r.events for r in group),
                         sum(r.hardirq_ns for r in group) // n, sum(r.softirq_ns for r in group) // n,
                         sum(r.thread_ns for r in group) // n, sum(r.ksoftirqd_wakeups for r in group),
-                        sum(r.time_squeeze for r in group)))  # fmt: skip
+                        sum(r.time_squeeze for r in group), sum(r.rt_throttled for r in group)))  # fmt: skip
     sys.stdout.write(table(rows))
     if args.plot:
         from irqlab.latency.plot import plot_compare

@@ -47,6 +47,8 @@ class RunResult:
     thread_ns: int
     ksoftirqd_wakeups: int
     time_squeeze: int
+    #: Times a CPU's RT tasks were throttled (sched: RT throttling activated).
+    rt_throttled: int = 0
     #: When the button was pressed (ns): the hardware's own stream, the same for every mechanism.
     presses: list[int] = dataclasses.field(default_factory=list)
 
@@ -311,9 +313,10 @@ def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5"
     acct.sub.close()
     n = max(1, state["events"])
     presses = [e.t for e in btn.events if e.kind == "press"] if source == "button" else []
+    throttled = sum(c.percpu["rt_bw"].throttle_count for c in m.kernel.cpus if "rt_bw" in c.percpu)
     return RunResult(mechanism, str(load) if load else "idle", seed, state["hist"], state["events"],
                      acct.hard // n, acct.soft // n, acct.thread // n, acct.ksoftirqd_wakeups, squeeze,
-                     presses)  # fmt: skip
+                     throttled, presses)  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -329,6 +332,7 @@ class Row:
     thread_ns: int
     ksoftirqd_wakeups: int
     time_squeeze: int
+    rt_throttled: int = 0
 
 
 def compare(mechanisms: list[str], loads: list[Load | None], seeds: list[int], **kw: Any) -> list[Row]:
@@ -344,14 +348,14 @@ def compare(mechanisms: list[str], loads: list[Load | None], seeds: list[int], *
             rows.append(Row(mech, runs[0].load, hist, sum(r.events for r in runs),
                             sum(r.hardirq_ns for r in runs) // n, sum(r.softirq_ns for r in runs) // n,
                             sum(r.thread_ns for r in runs) // n, sum(r.ksoftirqd_wakeups for r in runs),
-                            sum(r.time_squeeze for r in runs)))  # fmt: skip
+                            sum(r.time_squeeze for r in runs), sum(r.rt_throttled for r in runs)))  # fmt: skip
     return rows
 
 
 def table(rows: list[Row]) -> str:
     """The comparison as one plain-text table (µs)."""
     head = (f"{'mechanism':<11} {'load':<14} {'events':>7} {'p50':>8} {'p99':>8} {'p99.9':>8} {'max':>9} "
-            f"{'jitter':>8} {'hardirq':>8} {'softirq':>8} {'thread':>8} {'ksoftirqd':>9} {'squeeze':>7}")  # fmt: skip
+            f"{'jitter':>8} {'hardirq':>8} {'softirq':>8} {'thread':>8} {'ksoftirqd':>9} {'squeeze':>7} {'rt-thr':>6}")  # fmt: skip
     out = [head, "-" * len(head)]
     for r in rows:
         h = r.hist
@@ -361,7 +365,9 @@ def table(rows: list[Row]) -> str:
 
         out.append(f"{r.mechanism:<11} {r.load:<14} {r.events:>7} {us(h.percentile(50)):>8} {us(h.percentile(99)):>8} "
                    f"{us(h.percentile(99.9)):>8} {us(h.max):>9} {us(h.stddev):>8} {us(r.hardirq_ns):>8} "
-                   f"{us(r.softirq_ns):>8} {us(r.thread_ns):>8} {r.ksoftirqd_wakeups:>9} {r.time_squeeze:>7}")  # fmt: skip
+                   f"{us(r.softirq_ns):>8} {us(r.thread_ns):>8} {r.ksoftirqd_wakeups:>9} {r.time_squeeze:>7} "
+                   f"{r.rt_throttled:>6}")  # fmt: skip
     out.append("latency: hardware event -> bottom half start, us; jitter = standard deviation; hardirq/softirq/thread:")
-    out.append("CPU time per event, us; ksoftirqd: wakeups; squeeze: /proc/net/softnet_stat time_squeeze.")
+    out.append("CPU time per event, us; ksoftirqd: wakeups; squeeze: /proc/net/softnet_stat time_squeeze;")
+    out.append("rt-thr: RT throttling activations.")
     return "\n".join(out) + "\n"

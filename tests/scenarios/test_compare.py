@@ -10,7 +10,7 @@ def test_table_for_the_button_workload_under_idle_and_hog4(capsys):
     assert main(["compare", "--duration", "150ms", "--load", "idle", "--load", "hog:4"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["mechanism", "load", "events", "p50", "p99", "p99.9", "max", "jitter", "hardirq",
-                              "softirq", "thread", "ksoftirqd", "squeeze"]
+                              "softirq", "thread", "ksoftirqd", "squeeze", "rt-thr"]
     rows = [line.split() for line in out[2:14]]
     assert [(r[0], r[1]) for r in rows] == [(m, ld) for ld in ("idle", "hog:4") for m in MECHANISMS]
     for r in rows:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
+from irqlab.kernel.sched.rt import rt_rq_throttled, update_curr_rt
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -254,6 +255,8 @@ class Scheduler:
         if not curr.is_rt:
             curr.vruntime += delta * NICE_0_LOAD // curr.weight
             self._update_min_vruntime(cpu)
+        else:
+            update_curr_rt(self.k, cpu, delta)
 
     def _update_min_vruntime(self, cpu: CPU) -> None:
         rq = cpu.rq
@@ -318,7 +321,7 @@ class Scheduler:
 
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
-        p = rq.best_rt()
+        p = None if rt_rq_throttled(cpu) else rq.best_rt()
         if p is None:
             p = rq.best_cfs()
         if p is None:
