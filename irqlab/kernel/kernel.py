@@ -22,7 +22,6 @@ from irqlab.kernel.panic import BugReporter
 from irqlab.kernel.printk import KERN_INFO, KERN_NOTICE, KERN_WARNING, LogBuffer, LogRecord, vprintk
 from irqlab.kernel.sched.completion import complete_all, completion
 from irqlab.kernel.sched.core import TASK_DEAD, TASK_RUNNING, RunQueue, Scheduler, Task
-from irqlab.kernel.sched.rt import rq_pickable
 from irqlab.kernel.softirq import (
     HRTIMER_SOFTIRQ,
     TIMER_SOFTIRQ,
@@ -290,7 +289,7 @@ class Kernel:
         while True:
             cpu = self.cpu
             assert cpu is not None
-            if cpu.need_resched or rq_pickable(cpu):
+            if cpu.need_resched or len(cpu.rq):
                 self.tick.nohz_idle_exit(cpu)
                 self.sched.preempt_schedule()
                 continue
