@@ -29,7 +29,7 @@ def kit(pytester):
 
 def test_board_fixtures_boot_each_board_and_take_marker_and_indirect_shapes(kit):
     """rpi5/pc/generic boot their board (seed 0); the irqlab marker and indirect parameters set cpus/hz/preempt/seed."""
-    kit.makepyfile(test_boards='''
+    kit.makepyfile(test_kit_boards='''
         import pytest
 
         def test_rpi5(rpi5):
@@ -55,7 +55,7 @@ def test_board_fixtures_boot_each_board_and_take_marker_and_indirect_shapes(kit)
 
 def test_load_driver_gives_each_test_fresh_globals(kit):
     """Two tests incrementing the driver's counter each start from 0; sys.modules[__name__] is the copy."""
-    kit.makepyfile(test_fresh='''
+    kit.makepyfile(test_kit_fresh='''
         import sys
         from irqlab.testing import load_driver
 
@@ -80,7 +80,7 @@ def test_load_driver_gives_each_test_fresh_globals(kit):
 
 def test_assertions_list_reports_and_counts(kit):
     """assert_no_reports lists each WARN with where it was raised; assert_irq_count compares /proc/interrupts' count."""
-    kit.makepyfile(test_asserts='''
+    kit.makepyfile(test_kit_asserts='''
         import pytest
         from irqlab.testing import assert_irq_count, assert_no_reports, load_driver
 
@@ -108,7 +108,7 @@ def test_assertions_list_reports_and_counts(kit):
 
 def test_a_failing_test_shows_dmesg_and_proc_interrupts(kit):
     """The failure report carries the machine's dmesg (with irqlab's raised-at line) and /proc/interrupts."""
-    kit.makepyfile(test_fails='''
+    kit.makepyfile(test_kit_fails='''
         from irqlab.testing import assert_no_reports, load_driver
 
         def test_warns(generic):
@@ -134,7 +134,7 @@ def test_a_failing_test_shows_dmesg_and_proc_interrupts(kit):
 
 def test_marker_limits_fail_cleanly(kit):
     """Past until= the test fails with irqlab's message and no traceback; wall= limits real time the same way."""
-    kit.makepyfile(test_limits='''
+    kit.makepyfile(test_kit_limits='''
         import pytest
 
         @pytest.mark.irqlab(until="50ms")
@@ -159,12 +159,12 @@ def test_marker_limits_fail_cleanly(kit):
     assert "irqlab: simulated time passed the test's limit until=0.050000 s (the machine reached 1.000000 s)" in out
     assert "irqlab: the test ran " in out and "past its limit wall=0s" in out
     assert "unknown @pytest.mark.irqlab argument(s) ['speed']" in out
-    assert "test_limits.py::test_within PASSED" in kit.runpytest("-p", "no:cacheprovider", "-v", "-k", "within").stdout.str()
+    assert "test_kit_limits.py::test_within PASSED" in kit.runpytest("-p", "no:cacheprovider", "-v", "-k", "within").stdout.str()
 
 
 def test_bugs_raise_failure_shows_the_tests_and_drivers_frames_only(kit):
     """bugs="raise" from the marker: the failing test's traceback has the driver's and the test's frames, no irqlab frames."""
-    kit.makepyfile(test_raise='''
+    kit.makepyfile(test_kit_raise='''
         import pytest
         from irqlab.testing import load_driver
 
