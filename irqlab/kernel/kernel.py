@@ -126,7 +126,7 @@ class Kernel:
         self.cpu: CPU = None  # type: ignore[assignment]
         self.log = LogBuffer()
         self.console: Callable[[LogRecord], None] | None = None
-        self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring)
+        self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring, cpus, board.arch)
         self.bugs = BugReporter(self, bugs)
         self.locking = Locking(self)
         self.modules = ModuleTable(self)
@@ -315,10 +315,12 @@ class Kernel:
 
     def send_ipi(self, cpu: CPU, ipi: int) -> None:
         """Send inter-processor interrupt ``ipi`` to ``cpu``."""
-        tp = self.tp.ipi_raise
-        if tp.on:
+        # arm64 smp_cross_call() traces ipi_raise with the target mask (a cpumask of nr_cpu_ids bits) and the
+        # reason; x86 has no ipi_raise tracepoint.
+        tp = self.tp.__dict__.get("ipi_raise")
+        if tp is not None and tp.on:
             src = self.cpu.id if self.cpu is not None else 0
-            tp.emit(src, target_mask=f"{1 << cpu.id:x}", reason=IPI_NAMES[ipi])
+            tp.emit(src, target_cpus=(1 << cpu.id, len(self.cpus)), reason=IPI_NAMES[ipi])
         self.engine.at(self.engine.now + self.ipi_latency, PRIO_IRQ, self._deliver_ipi, cpu, ipi)
 
     def _deliver_ipi(self, cpu: CPU, ipi: int) -> None:
@@ -357,16 +359,32 @@ class Kernel:
         """Kernel vsnprintf with this kernel's symbol and pointer rendering."""
         return vsprintf(fmt, args, self.symbol, self.ptr, errorname)
 
-    def _trace_context(self, cpu_id: int) -> tuple[str, int, str]:
+    def _trace_context(self, cpu_id: int) -> tuple[str, int, int, int]:
+        """comm, pid, common_flags and common_preempt_count as tracing_gen_ctx_dec() gives them.
+
+        include/linux/trace_events.h tracing_gen_ctx_irq_test(): NMI/hardirq from the HARDIRQ and NMI
+        counts, softirq while serving one, BH-off for a softirq-disable count beyond the serving bit,
+        need-resched (set and folded into preempt_count: 'N'), and min(preempt_count & 0xff, 15).
+        The idle task runs with preempt_count 1 (init_idle_preempt_count())."""
         cpu = self.cpus[cpu_id]
         t = cpu.curr
         pc = cpu.preempt_count
-        irqs = "d" if cpu.irqs_off else "."
-        resched = "N" if cpu.need_resched else "."
-        hs = "H" if pc & 0xF0000 and pc & 0x100 else "h" if pc & 0xF0000 else "s" if pc & 0x100 else "b" if pc & 0xFF00 else "."
+        flags = 0x01 if cpu.irqs_off else 0
+        if pc & 0xF00000:
+            flags |= 0x40
+        if pc & 0xF0000:
+            flags |= 0x08
+        if pc & 0x100:
+            flags |= 0x10
+        if (pc & 0xFF00) >> 9:
+            flags |= 0x80
+        if cpu.need_resched:
+            flags |= 0x04 | 0x20
         depth = pc & 0xFF
+        if t is cpu.idle:
+            depth += 1
         comm = "<idle>" if t is cpu.idle else t.comm
-        return comm, t.pid, f"{irqs}{resched}{hs}{depth if depth < 16 else 'f':x}."
+        return comm, t.pid, flags, min(depth, 0xF)
 
 
 def _ipi_resched(cpu: CPU) -> None:

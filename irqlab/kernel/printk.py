@@ -114,9 +114,10 @@ def vprintk(k: Any, fmt: str, args: tuple[Any, ...]) -> int:
         level = buf.default_message_loglevel
     cpu = k.cpu.id if k.cpu is not None else 0
     buf.store(LogRecord(k.engine.now, level, text, cpu))
-    tp = k.tp.printk
+    tp = k.tp.console
     if tp.on:
-        tp.emit(cpu, msg=text)
+        # printk_sprint() traces under printk_enter_irqsave(): interrupts off.
+        tp.emit_at(cpu, 0, True, msg=text)
     if k.console is not None and level < buf.console_loglevel:
         k.console(LogRecord(k.engine.now, level, text, cpu))
     return len(text)

@@ -338,7 +338,9 @@ def _pwq_activate_work(pwq: pool_workqueue, work: work_struct) -> None:
     k = pwq.pool.st.k
     tp = k.tp.workqueue_activate_work
     if tp.on:
-        tp.emit(k.cpu.id if k.cpu is not None else 0, work=k.ptr(work))
+        # Under pool->lock (IRQs off).
+        tp.emit_at(k.cpu.id if k.cpu is not None else 0, 1, True, work=k.ptr(work),
+                   function=k.symbol(work.func, False))  # fmt: skip
     pool = pwq.pool
     if not pool.worklist:
         pool.watchdog_ts = k.jiffies
@@ -509,9 +511,10 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
     tp = k.tp.workqueue_queue_work
     if tp.on:
         # SIMPLIFICATION: req_cpu shows WORK_CPU_UNBOUND as NR_CPUS = the number of CPUs (as the Pi 5's 4).
-        tp.emit(k.cpu.id if k.cpu is not None else 0, work=k.ptr(work), function=k.symbol(work.func, False),
-                workqueue=wq.name, req_cpu=len(k.cpus) if req_cpu == WORK_CPU_UNBOUND else req_cpu,
-                cpu=pool.cpu)  # fmt: skip
+        # __queue_work(): traced under pool->lock with IRQs off (queue_work_on()'s local_irq_save()).
+        tp.emit_at(k.cpu.id if k.cpu is not None else 0, 1, True, work=k.ptr(work),
+                   function=k.symbol(work.func, False), workqueue=wq.name,
+                   req_cpu=len(k.cpus) if req_cpu == WORK_CPU_UNBOUND else req_cpu, cpu=pool.cpu)  # fmt: skip
     if work._list is not None:
         k.bugs.warn("kernel/workqueue.c", _L_QUEUE_LIST, None, skip=2)
         return
@@ -524,7 +527,8 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
             pool.watchdog_ts = k.jiffies
         tp = k.tp.workqueue_activate_work
         if tp.on:
-            tp.emit(k.cpu.id if k.cpu is not None else 0, work=k.ptr(work))
+            tp.emit_at(k.cpu.id if k.cpu is not None else 0, 1, True, work=k.ptr(work),
+                       function=k.symbol(work.func, False))  # fmt: skip
         work.inactive = False
         _insert_work(pwq, work, pool.worklist)
         kick_pool(pool)

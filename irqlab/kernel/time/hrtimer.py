@@ -34,6 +34,7 @@ HRTIMER_MODE_ABS_SOFT = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
 HRTIMER_MODE_REL_SOFT = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
 HRTIMER_MODE_ABS_HARD = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
 HRTIMER_MODE_REL_HARD = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
+HRTIMER_MODE_ABS_PINNED_HARD = HRTIMER_MODE_ABS_PINNED | HRTIMER_MODE_HARD
 HRTIMER_MODE_REL_PINNED_HARD = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
 
 HRTIMER_NORESTART = 0
@@ -130,8 +131,10 @@ def hrtimer_start_range_ns(timer: hrtimer, tim: int, delta_ns: int, mode: int) -
     cpu = k.cpu if k.cpu is not None else k.cpus[timer._cpu]
     tp = k.tp.hrtimer_start
     if tp.on:
-        tp.emit(cpu.id, hrtimer=k.ptr(timer), function=k.symbol(timer.function, False),
-                expires=timer.node_expires, softexpires=timer._softexpires)  # fmt: skip
+        # debug_activate() under the hrtimer base lock (IRQs off), with the caller's mode.
+        tp.emit_at(k.cpu.id if k.cpu is not None else cpu.id, 1, True, hrtimer=k.ptr(timer),
+                   function=k.symbol(timer.function, False), expires=timer.node_expires,
+                   softexpires=timer._softexpires, mode=mode & 0xF)  # fmt: skip
     _enqueue(k, cpu, timer)
 
 
@@ -148,7 +151,8 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
         k = kernel()
         tp = k.tp.hrtimer_cancel
         if tp.on:
-            tp.emit(k.cpu.id if k.cpu else 0, hrtimer=k.ptr(timer))
+            # remove_hrtimer() under the base lock.
+            tp.emit_at(k.cpu.id if k.cpu else 0, 1, True, hrtimer=k.ptr(timer))
         return 1
     return 0
 
@@ -304,7 +308,7 @@ class hrtimer_sleeper:
         self.task = task
 
 
-def _sleeper_wakeup(timer: hrtimer) -> int:
+def hrtimer_wakeup(timer: hrtimer) -> int:
     t = timer.sleeper_task  # type: ignore[attr-defined]
     if t is not None:
         timer.sleeper_task = None  # type: ignore[attr-defined]
@@ -321,7 +325,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
         return -4
     t = hrtimer()
     hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)
-    t.function = _sleeper_wakeup
+    t.function = hrtimer_wakeup
     t.sleeper_task = cur  # type: ignore[attr-defined]
     if desc:
         cur.wait_desc = desc

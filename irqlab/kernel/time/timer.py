@@ -119,11 +119,36 @@ class TimerBase:
         return heap[0] if heap else None
 
 
-def _trace_start(k: Kernel, cpu: int, t: timer_list) -> None:
+def calc_wheel_index(expires: int, clk: int, hz: int) -> tuple[int, int]:
+    """calc_wheel_index(): the wheel slot and bucket_expiry enqueue_timer() traces."""
+    depth = 9 if hz > 100 else 8
+    delta = expires - clk
+    if delta < 0:
+        return clk & (LVL_SIZE - 1), clk
+    lvl = depth - 1
+    for n in range(depth - 1):
+        if delta < _lvl_start(n + 1):
+            lvl = n
+            break
+    else:
+        cutoff = _lvl_start(depth)
+        if delta >= cutoff:
+            expires = clk + cutoff - (1 << ((depth - 1) * LVL_CLK_SHIFT))
+    shift = lvl * LVL_CLK_SHIFT
+    e = (expires >> shift) + 1
+    return lvl * LVL_SIZE + (e & (LVL_SIZE - 1)), e << shift
+
+
+def _trace_start(k: Kernel, cpu: int, t: timer_list, clk: int) -> None:
     tp = k.tp.timer_start
     if tp.on:
-        tp.emit(cpu, timer=k.ptr(t), function=k.symbol(t.function, False), expires=t.expires,
-                timeout=t.expires - k.jiffies)  # fmt: skip
+        # enqueue_timer(): after timer_set_idx(), under the base lock (IRQs off); flags hold the base CPU
+        # and the wheel index.
+        idx, bucket_expiry = calc_wheel_index(t.expires, clk, k.hz)
+        flags = (t.flags & ~(TIMER_CPUMASK | 0xFFC00000)) | cpu | idx << 22
+        tp.emit_at(k.cpu.id if k.cpu is not None else cpu, 1, True, timer=k.ptr(t),
+                   function=k.symbol(t.function, False), expires=t.expires, bucket_expiry=bucket_expiry,
+                   now=k.jiffies, flags=flags)  # fmt: skip
 
 
 def timer_setup(timer: timer_list, callback: Callable[[Any], None], flags: int = 0) -> None:
@@ -152,7 +177,7 @@ def _mod_timer(k: Kernel, timer: timer_list, expires: int, cpu: CPU | None = Non
     # SIMPLIFICATION: the wheel's base->clk forwarding is approximated by max(base clock, jiffies).
     clk = max(base.clk, j)
     base.enqueue(timer, calc_wheel_bucket(expires, clk, k.hz))
-    _trace_start(k, cpu.id, timer)
+    _trace_start(k, cpu.id, timer, clk)
     if cpu is not k.cpu:
         k.tick.nohz_reprogram(cpu)
     return 1 if was_pending else 0
@@ -214,7 +239,8 @@ def timer_delete(timer: timer_list) -> int:
     timer._base.detach(timer)
     tp = k.tp.timer_cancel
     if tp.on:
-        tp.emit(k.cpu.id if k.cpu else 0, timer=k.ptr(timer))
+        # detach_if_pending() under the base lock.
+        tp.emit_at(k.cpu.id if k.cpu else 0, 1, True, timer=k.ptr(timer))
     return 1
 
 
@@ -274,7 +300,9 @@ def run_timer_softirq() -> None:
             fn = t.function
             base.running_timer = t
             if tp_entry.on:
-                tp_entry.emit(cpu.id, timer=k.ptr(t), function=k.symbol(fn, False), now=j)
+                # expire_timers(): baseclk = base->clk - 1, the bucket being run.
+                tp_entry.emit(cpu.id, timer=k.ptr(t), function=k.symbol(fn, False), now=k.jiffies,
+                              baseclk=base.clk - 1)  # fmt: skip
             pc = cpu.preempt_count
             try:
                 fn(t)  # type: ignore[misc]
