@@ -394,8 +394,8 @@ def boot(
     preempt: str | None = None,
     cmdline: str = "",
     bugs: str = "warn",
-    trace: bool | list[str] = False,
-    trace_ring: int = 65536,
+    trace: bool | str | list[str] = False,
+    trace_ring: int = 1408,
     gfp_atomic_fail_rate: float = 0.0,
 ) -> Machine:
     """Boot a simulated machine.
@@ -403,7 +403,8 @@ def boot(
     ``board`` names a wiring table ("rpi5", the default, or "generic"); ``cpus``, ``hz`` and ``preempt``
     ("none", "voluntary", "full", "rt") override the board's defaults; ``cmdline`` is the
     kernel command line; ``bugs="raise"`` makes every kernel report raise KernelBugError;
-    ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
+    ``trace=True`` records every 6.12 trace event into the per-CPU rings (or name systems and events:
+    ``trace="irq,sched,workqueue"`` or a list); ``trace_ring`` is buffer_size_kb, each CPU's ring size.
     """
     b = get_board(board)
     k = Kernel(
@@ -423,5 +424,5 @@ def boot(
         # Built-in drivers probe in boot tasks: boot is over when they have finished.
         m.run_until(lambda: all(t.state is TaskState.DEAD for t in boot_tasks))
     if trace:
-        k.tp.enable(*(trace if isinstance(trace, list) else ()))
+        k.tp.enable(*([trace] if isinstance(trace, str) else trace if isinstance(trace, list) else ()))
     return m

@@ -93,7 +93,7 @@ class Kernel:
         preempt: str,
         bugs: str = "warn",
         cmdline: str = "",
-        trace_ring: int = 65536,
+        trace_ring: int = 1408,
         gfp_atomic_fail_rate: float = 0.0,
     ) -> None:
         if preempt not in PREEMPT_MODELS:
@@ -320,7 +320,9 @@ class Kernel:
         tp = self.tp.__dict__.get("ipi_raise")
         if tp is not None and tp.on:
             src = self.cpu.id if self.cpu is not None else 0
-            tp.emit(src, target_cpus=(1 << cpu.id, len(self.cpus)), reason=IPI_NAMES[ipi])
+            # A reschedule IPI comes from resched_curr() under the rq lock (IRQs off); others from
+            # smp_call_function*() under get_cpu().
+            tp.emit_at(src, 1, ipi == IPI_RESCHEDULE, target_cpus=(1 << cpu.id, len(self.cpus)), reason=IPI_NAMES[ipi])
         self.engine.at(self.engine.now + self.ipi_latency, PRIO_IRQ, self._deliver_ipi, cpu, ipi)
 
     def _deliver_ipi(self, cpu: CPU, ipi: int) -> None:

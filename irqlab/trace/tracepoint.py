@@ -247,7 +247,7 @@ class TraceBus:
         if not self.tracing_on:
             return
         comm, pid, tflags, pc = self._context(cpu)
-        ev = TraceEvent(self._clock(), cpu, comm, pid, tflags, pc, MARKER_EVENT, {"ip": 0, "buf": text})
+        ev = TraceEvent(self._clock(), cpu, comm, pid, tflags, pc, MARKER_EVENT, {"ip": "tracing_mark_write", "buf": text})
         self._write(ev)
 
     # -- reading -------------------------------------------------------------------------
@@ -310,7 +310,7 @@ class TraceBus:
 def _marker_event() -> EventDef:
     from irqlab.trace.events import Field
 
-    ev = EventDef("ftrace", "print", [Field("unsigned long ip", "ip", 8, False, "int"),
+    ev = EventDef("ftrace", "print", [Field("unsigned long ip", "ip", 8, False, "sym"),
                                       Field("char buf[]", "buf", 0, True, "cstring")],
                   '"%ps: %s", (void *)REC->ip, REC->buf', lambda f: f"tracing_mark_write: {f['buf']}")  # fmt: skip
     ev.id = 5
