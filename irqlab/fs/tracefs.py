@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
 from irqlab.trace.ring_buffer import TRACE_BUF_SIZE_DEFAULT
+from irqlab.trace.trace_dat import header_event, header_page
 
 if TYPE_CHECKING:
     from irqlab.fs.procfs import ProcFS
@@ -128,8 +129,8 @@ def register(fs: ProcFS, k: Kernel) -> None:
 
     all_tps = list(bus._by_full.values())
     reg("events/enable", partial(_enable_state, all_tps), partial(_set_enable, bus, all_tps))
-    reg("events/header_page", _header_page)
-    reg("events/header_event", _header_event)
+    reg("events/header_page", header_page)
+    reg("events/header_event", header_event)
     for sysname in bus.systems():
         tps = [tp for tp in all_tps if tp.event.system == sysname]
         reg(f"events/{sysname}/enable", partial(_enable_state, tps), partial(_set_enable, bus, tps))
@@ -153,24 +154,3 @@ def _ts(c: object, last: bool = False) -> str:
     if not evs:
         return "0.000000"
     return print_time(evs[-1 if last else 0].ts).strip()
-
-
-def _header_page() -> str:
-    """events/header_page: ring_buffer_print_page_header() on a 64-bit kernel."""
-    return ("\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
-            "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"
-            "\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
-            "\tfield: char data;\toffset:16;\tsize:4080;\tsigned:1;\n")  # fmt: skip
-
-
-def _header_event() -> str:
-    """events/header_event: ring_buffer_print_entry_header()."""
-    return ("# compressed entry header\n"
-            "\ttype_len    :    5 bits\n"
-            "\ttime_delta  :   27 bits\n"
-            "\tarray       :   32 bits\n"
-            "\n"
-            "\tpadding     : type == 29\n"
-            "\ttime_extend : type == 30\n"
-            "\ttime_stamp : type == 31\n"
-            "\tdata max type_len  == 28\n")  # fmt: skip

@@ -127,6 +127,7 @@ class Kernel:
         self.log = LogBuffer()
         self.console: Callable[[LogRecord], None] | None = None
         self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring, cpus, board.arch)
+        self.tp.uname = f"Linux irqlab {board.release} {board.version} {'x86_64' if board.arch == 'x86' else 'aarch64'}"
         self.bugs = BugReporter(self, bugs)
         self.locking = Locking(self)
         self.modules = ModuleTable(self)

@@ -150,6 +150,9 @@ class EventDef:
             elif k == "str":
                 raw = x.encode()[: f.size - 1]
                 buf[o:o + len(raw)] = raw
+            elif k == "cstring":
+                # ftrace's print entry: a flexible char array with the newline tracing_mark_write() adds.
+                tail += x.encode() + b"\n\0"
             else:
                 if k == "dstr":
                     data = x.encode() + b"\0"

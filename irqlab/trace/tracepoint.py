@@ -114,6 +114,8 @@ class TraceBus:
         self.tracing_on = True
         self.cpus: list[CpuBuffer] = [CpuBuffer(nr_pages_for(ring_size * 1024)) for _ in range(nr_cpus)]
         self.sinks: list[Callable[[TraceEvent], None]] = []
+        #: `uname -a` of the simulated machine, for trace file headers.
+        self.uname = ""
         self._tps: dict[str, Tracepoint] = {}
         self._by_full: dict[str, Tracepoint] = {}
         for ev in self.table:
@@ -288,6 +290,22 @@ class TraceBus:
                 lost = c.pages.popleft()
                 c.overrun += len(lost)
                 c.entries -= len(lost)
+
+    def writer(self, path: str, format: str | None = None) -> Any:
+        """A streaming writer for ``path``: format from ``format`` or the suffix (.dat, .perfetto-trace, .json,
+        .txt). Feed it with ``add(event)`` (or attach it with ``add_sink(w.add)``) and ``close()`` it."""
+        from irqlab.trace.save import open_writer
+
+        return open_writer(self, path, format)
+
+    def save(self, path: str, format: str | None = None) -> int:
+        """Write the recorded events to ``path`` (trace-cmd .dat, Perfetto protobuf, Chrome JSON or the trace
+        text, chosen by ``format`` or the suffix); returns the number of events written."""
+        w = self.writer(path, format)
+        for ev in self:
+            w.add(ev)
+        w.close()
+        return int(w.count)
 
     def text(self) -> str:
         """The rings as /sys/kernel/tracing/trace shows them."""
