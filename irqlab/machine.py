@@ -52,8 +52,19 @@ class Machine:
 
     @property
     def trace(self) -> TraceBus:
-        """The tracepoints and their ring buffer: ``m.trace.enable("sched_switch")``, ``m.trace.events()``."""
+        """The tracepoints and their per-CPU rings: ``m.trace.enable("irq,sched")``, ``m.trace.save("out.dat")``."""
         return self.kernel.tp
+
+    @property
+    def vcd(self) -> Any:
+        """GPIO pin and IRQ line levels, recorded from the first use of this property: ``m.vcd.save("out.vcd")``."""
+        rec = self.__dict__.get("_vcd")
+        if rec is None:
+            from irqlab.trace.vcd import VcdRecorder, machine_lines
+
+            k = self.kernel
+            rec = self.__dict__["_vcd"] = VcdRecorder(lambda: k.engine.now, lambda: machine_lines(k))
+        return rec
 
     def _enter(self) -> Kernel | None:
         prev = current_kernel.k
