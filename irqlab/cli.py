@@ -138,7 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo":
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
+    from irqlab.cli_trace import add_arguments, recording
+
+    for name in ("demo", "run"):
+        add_arguments(sub.choices[name])
     args = p.parse_args(argv)
+    if args.cmd in ("demo", "run") and (args.trace or args.vcd or args.events):
+        with recording(args):
+            return cmd_demo(args) if args.cmd == "demo" else cmd_run(args)
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

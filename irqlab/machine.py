@@ -430,6 +430,8 @@ def boot(
         gfp_atomic_fail_rate=gfp_atomic_fail_rate,
     )
     m = Machine(k)
+    for hook in boot_hooks:
+        hook(m)
     boot_tasks = k.subsys.get("boot_tasks", [])
     if boot_tasks:
         # Built-in drivers probe in boot tasks: boot is over when they have finished.
@@ -437,3 +439,7 @@ def boot(
     if trace:
         k.tp.enable(*([trace] if isinstance(trace, str) else trace if isinstance(trace, list) else ()))
     return m
+
+
+#: Called with every machine boot() creates, before its boot tasks run (the CLI's --trace and --vcd recorders).
+boot_hooks: list[Callable[[Machine], None]] = []

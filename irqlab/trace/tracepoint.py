@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -298,10 +299,24 @@ class TraceBus:
 
         return open_writer(self, path, format)
 
+    @contextmanager
+    def stream(self, path: str, format: str | None = None) -> Iterator[Any]:
+        """``with m.trace.stream("out.dat"): m.run(...)``: every event recorded meanwhile goes to the file as it
+        happens (flat memory for any run length), whatever the rings keep."""
+        w = self.writer(path, format)
+        self.add_sink(w.add)
+        try:
+            yield w
+        finally:
+            self.remove_sink(w.add)
+            w.close()
+
     def save(self, path: str, format: str | None = None) -> int:
         """Write the recorded events to ``path`` (trace-cmd .dat, Perfetto protobuf, Chrome JSON or the trace
         text, chosen by ``format`` or the suffix); returns the number of events written."""
-        w = self.writer(path, format)
+        from irqlab.trace.save import open_writer
+
+        w = open_writer(self, path, format, from_ring=True)
         for ev in self:
             w.add(ev)
         w.close()
