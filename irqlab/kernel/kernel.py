@@ -382,6 +382,8 @@ class Kernel:
         if (pc & 0xFF00) >> 9:
             flags |= 0x80
         if cpu.need_resched:
+            # SIMPLIFICATION: TIF_NEED_RESCHED and the folded PREEMPT_NEED_RESCHED are one flag here, so the
+            # column reads 'N', never 'n' or 'p'.
             flags |= 0x04 | 0x20
         depth = pc & 0xFF
         if t is cpu.idle:

@@ -323,8 +323,8 @@ def _build(arch: str) -> list[EventDef]:
         _ev("irqlab", "kernel_bug", [_dstr("kind"), _dstr("msg")], '"%s: %s", __get_str(kind), __get_str(msg)',
             lambda f: f"{f['kind']}: {f['msg']}", False),
     ]  # fmt: skip
-    # Event ids: dynamic in the kernel (register_trace_event() hands them out from __TRACE_LAST_TYPE);
-    # irqlab numbers its events in this table's order from a fixed base so files are reproducible.
+    # SIMPLIFICATION: event ids are dynamic in the kernel (register_trace_event() hands them out from
+    # __TRACE_LAST_TYPE); irqlab numbers its events in this table's order from 300 so files are reproducible.
     for i, e in enumerate(evs):
         e.id = 300 + i
         e.layout()

@@ -39,6 +39,8 @@ def nr_pages_for(size_bytes: int) -> int:
     return max(2, -(-size_bytes // BUF_PAGE_SIZE))
 
 
+# SIMPLIFICATION: the reader page, commit overruns and the 29-type padding records are not modelled; a CPU's
+# ring holds nr_pages sub-buffers of whole events.
 class CpuBuffer:
     """One CPU's ring: pages of events, the overrun count and the last timestamp written."""
 

@@ -25,7 +25,7 @@ TRACECMD_OPTION_TRACECLOCK = 4
 TRACECMD_OPTION_UNAME = 5
 RINGBUF_TYPE_TIME_EXTEND = 30
 
-# Kernel text addresses irqlab hands out to the symbols a trace names (deterministic, in order of use).
+# SIMPLIFICATION: kallsyms lists only the symbols the trace names, at addresses irqlab hands out in order of use.
 _SYM_BASE = {"arm64": (0xFFFF800080010000, 0xFFFF80007A000000), "x86": (0xFFFFFFFF81000000, 0xFFFFFFFFC0000000)}
 _RODATA_BASE = {"arm64": 0xFFFF800081800000, "x86": 0xFFFFFFFF82000000}
 

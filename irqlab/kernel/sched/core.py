@@ -399,6 +399,7 @@ class Scheduler:
             # Still current somewhere (woken before it called schedule()).
             if tp.on:
                 # ttwu_runnable(): under guard(preempt), pi_lock and the rq lock, IRQs off.
+                # SIMPLIFICATION: traced on the waker's CPU; no TTWU_QUEUE wakelist IPI to the target.
                 tp.emit_at(self.k.cpu.id if self.k.cpu is not None else p.cpu, 3, True, comm=p.comm, pid=p.pid,
                            prio=p.kernel_prio, target_cpu=p.cpu)  # fmt: skip
             return True
