@@ -18,7 +18,7 @@ def test_run_trace_txt_equals_the_scenarios_own_trace_text(tmp_path, capsys):
     out = tmp_path / "wq.txt"
     assert main(["run", str(ROOT / "examples" / "seed001_workqueue.py"), "--plain", "--trace", str(out),
                  "--events", "irq,sched"]) == 0  # fmt: skip
-    assert capsys.readouterr().err == f"irqlab: wrote 63 trace events to {out}\n"
+    assert capsys.readouterr().err == f"irqlab: wrote 66 trace events to {out}\n"
     spec = importlib.util.spec_from_file_location("wq", ROOT / "examples" / "seed001_workqueue.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -40,11 +40,11 @@ def test_demo_writes_a_trace_dat_and_a_vcd_and_keeps_its_output(tmp_path, capsys
     assert main(["demo", "--plain", "--trace", str(dat), "--vcd", str(vcd)]) == 0
     cap = capsys.readouterr()
     assert cap.out == plain
-    assert cap.err.splitlines() == [f"irqlab: wrote 328 trace events to {dat}", f"irqlab: wrote 4 signals to {vcd}"]
+    assert cap.err.splitlines() == [f"irqlab: wrote 342 trace events to {dat}", f"irqlab: wrote 4 signals to {vcd}"]
     assert "$var wire 1 ! GPIO4 $end" in vcd.read_text()
     if shutil.which("trace-cmd"):
         rep = subprocess.run(["trace-cmd", "report", str(dat)], capture_output=True, text=True, check=True).stdout
-        assert len(rep.splitlines()) == 1 + 328
+        assert len(rep.splitlines()) == 1 + 342
 
 
 @pytest.mark.parametrize(

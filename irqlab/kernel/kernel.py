@@ -392,15 +392,32 @@ class Kernel:
         return comm, t.pid, flags, min(depth, 0xF)
 
 
+# arch/x86/include/asm/irq_vectors.h: the system vectors x86 traces as irq_vectors:<name>_entry/exit.
+RESCHEDULE_VECTOR = 0xFD
+CALL_FUNCTION_SINGLE_VECTOR = 0xFB
+
+
+def _x86_vector(cpu: CPU, name: str, vector: int) -> None:
+    tp = cpu.k.tp.__dict__.get(name)
+    if tp is not None and tp.on:
+        tp.emit(cpu.id, vector=vector)
+
+
 def _ipi_resched(cpu: CPU) -> None:
-    """scheduler_ipi(): the need_resched flag is already set; the return path reschedules."""
+    """scheduler_ipi(): the need_resched flag is already set; the return path reschedules.
+    x86's sysvec_reschedule_ipi() traces reschedule_entry/exit around it."""
+    _x86_vector(cpu, "reschedule_entry", RESCHEDULE_VECTOR)
     cpu.ipi_counts[IPI_RESCHEDULE] += 1
+    _x86_vector(cpu, "reschedule_exit", RESCHEDULE_VECTOR)
 
 
 def _ipi_call_func(cpu: CPU) -> None:
+    """generic_smp_call_function_single_interrupt(); x86's sysvec_call_function_single() traces around it."""
+    _x86_vector(cpu, "call_function_single_entry", CALL_FUNCTION_SINGLE_VECTOR)
     cpu.ipi_counts[IPI_CALL_FUNC] += 1
     for fn in cpu.percpu.pop("call_func", []):
         fn()
+    _x86_vector(cpu, "call_function_single_exit", CALL_FUNCTION_SINGLE_VECTOR)
 
 
 _IPI_HANDLERS: dict[int, Callable[[CPU], None]] = {

@@ -252,7 +252,7 @@ def _build(arch: str) -> list[EventDef]:
             lambda f: f"prev_comm={f['prev_comm']} prev_pid={f['prev_pid']} prev_prio={f['prev_prio']} "
                       f"prev_state={f['prev_state']} ==> next_comm={f['next_comm']} next_pid={f['next_pid']} "
                       f"next_prio={f['next_prio']}"),
-        _wakeup("sched_wakeup"), _wakeup("sched_wakeup_new"),
+        _wakeup("sched_waking"), _wakeup("sched_wakeup"), _wakeup("sched_wakeup_new"),
         _ev("sched", "sched_migrate_task",
             [_comm("comm"), _i("pid_t", "pid"), _i("int", "prio"), _i("int", "orig_cpu"), _i("int", "dest_cpu")],
             '"comm=%s pid=%d prio=%d orig_cpu=%d dest_cpu=%d", REC->comm, REC->pid, REC->prio, REC->orig_cpu, '
@@ -306,6 +306,12 @@ def _build(arch: str) -> list[EventDef]:
                       f"budget {f['budget']}"),
         _ev("printk", "console", [_dstr("msg")], '"%s", __get_str(msg)', lambda f: str(f["msg"])),
     ]  # fmt: skip
+    if arch == "x86":
+        # arch/x86/include/asm/trace/irq_vectors.h: DEFINE_IRQ_VECTOR_EVENT(local_timer), (reschedule), ...
+        for vec in ("local_timer", "reschedule", "call_function_single"):
+            for edge in ("entry", "exit"):
+                evs.append(_ev("irq_vectors", f"{vec}_{edge}", [_i("int", "vector")], '"vector=%d", REC->vector',
+                               lambda f: f"vector={f['vector']}"))  # fmt: skip
     if arch == "arm64":
         evs.append(_ev("ipi", "ipi_raise",
                        [Field("__data_loc unsigned long[] target_cpus", "target_cpus", 4, False, "bitmask"),

@@ -26,7 +26,8 @@ def test_set_event_replaces_the_set_and_accepts_negation():
     """echo 'sched:* !sched:sched_wakeup_new' > set_event; a bad name is EINVAL and changes nothing."""
     m = irqlab.boot("rpi5", seed=0, trace="irq")
     m.write(f"{T}/set_event", "sched:* !sched:sched_wakeup_new")
-    assert m.read(f"{T}/set_event").split() == ["sched:sched_switch", "sched:sched_wakeup", "sched:sched_migrate_task"]
+    assert m.read(f"{T}/set_event").split() == ["sched:sched_switch", "sched:sched_waking", "sched:sched_wakeup",
+                                                "sched:sched_migrate_task"]  # fmt: skip
     assert m.write(f"{T}/set_event", "nosuch:event") == -22
     assert "sched:sched_switch" in m.read(f"{T}/set_event")
 

@@ -39,13 +39,14 @@ def test_timestamps_round_to_the_nearest_microsecond():
 def test_rpi5_workqueue_example_prints_kernel_lines(traced):
     """Seed 001 workqueue on rpi5: task-pid %16s-%-7d, [%03d], latency columns and every TP_printk field."""
     text = traced("seed001_workqueue").trace.text().splitlines()
-    assert text[2] == "# entries-in-buffer/entries-written: 97/97   #P:4"
+    assert text[2] == "# entries-in-buffer/entries-written: 100/100   #P:4"
     for line in [
         "          <idle>-0       [000] d..2.     0.000004: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 "
         "prev_state=R ==> next_comm=ksoftirqd/0 next_pid=1 next_prio=120",
         "          <idle>-0       [000] dNh1.     0.000003: irq_handler_entry: irq=1 name=IPI",
         "          <idle>-0       [001] d.h1.     0.004001: irq_handler_exit: irq=11 ret=handled",
         "          insmod-14      [000] d..1.     0.000018: ipi_raise: target_mask=00000000,00000008 (Rescheduling interrupts)",
+        "          insmod-14      [000] d..2.     0.000018: sched_waking: comm=kworker/u16:0 pid=13 prio=120 target_cpu=003",
         "          insmod-14      [000] d..3.     0.000018: sched_wakeup: comm=kworker/u16:0 pid=13 prio=120 target_cpu=003",
         "          <idle>-0       [000] d.s4.     1.024002: sched_wakeup: comm=kworker/u16:0 pid=13 prio=120 target_cpu=000",
         "   kworker/u16:0-13      [000] d..2.     0.000021: sched_wakeup_new: comm=kworker/u16:1 pid=15 prio=120 target_cpu=001",
@@ -93,13 +94,16 @@ def test_static_tasklet_prints_its_symbol_and_preempting_softirq_shows_need_resc
     assert "          insmod-14      [000] dNH..     0.008002: irq_handler_entry: irq=11 name=arch_timer" in text
 
 
-def test_pc_board_napi_lines_and_no_arm64_ipi_raise(traced):
-    """On the pc board: napi_poll for a device, and no ipi_raise (x86 has no such tracepoint)."""
+def test_pc_board_napi_lines_x86_vectors_and_no_arm64_ipi_raise(traced):
+    """On the pc board: napi_poll for a device, irq_vectors:* around the APIC timer and reschedule IPI, no ipi_raise."""
     m = traced("seed004_ixgb_shared_napi")
     text = m.trace.text().splitlines()
     assert ("          <idle>-0       [000] ..s1.     0.002020: napi_poll: napi poll on napi struct 00000000367856a8 "
             "for device eth1 work 20 budget 64") in text  # fmt: skip
     assert "          <idle>-0       [000] d.h1.     0.002001: irq_handler_exit: irq=24 ret=unhandled" in text
+    assert "          <idle>-0       [001] d.h1.     0.004000: local_timer_entry: vector=236" in text
+    assert "          <idle>-0       [000] d.H1.     0.004000: local_timer_exit: vector=236" in text
+    assert "          <idle>-0       [000] dNh1.     0.000008: reschedule_entry: vector=253" in text
     assert "ipi:ipi_raise" not in m.trace.names
 
 

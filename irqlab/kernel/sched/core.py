@@ -391,6 +391,11 @@ class Scheduler:
         if not (p.raw_state & state_mask):
             return False
         k = self.k
+        tp = k.tp.sched_waking
+        if tp.on:
+            # try_to_wake_up(): under guard(preempt) and p->pi_lock (IRQs off), before the wakeup.
+            tp.emit_at(k.cpu.id if k.cpu is not None else p.cpu, 2, True, comm=p.comm, pid=p.pid,
+                       prio=p.kernel_prio, target_cpu=p.cpu)  # fmt: skip
         p.raw_state = TASK_RUNNING
         p.wait_desc = ""
         p.fiber.blocked_on = None
