@@ -8,6 +8,7 @@ import runpy
 import sys
 from typing import Any
 
+from irqlab import cli_shell
 from irqlab.machine import Machine
 
 
@@ -138,11 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo":
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
+    cli_shell.add_parser(sub)
     from irqlab.cli_trace import add_arguments, recording
 
     for name in ("demo", "run"):
         add_arguments(sub.choices[name])
     args = p.parse_args(argv)
+    if args.cmd == "shell":
+        return cli_shell.run(args)
     if args.cmd in ("demo", "run") and (args.trace or args.vcd or args.events):
         with recording(args):
             return cmd_demo(args) if args.cmd == "demo" else cmd_run(args)

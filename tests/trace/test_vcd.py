@@ -40,7 +40,7 @@ def test_vcdvcd_reads_the_led_and_button_transitions(tmp_path):
     assert sorted(got) == ["GPIO17", "GPIO18", "GPIO4", "rp1_io_bank0"]
     for name in ("GPIO4", "GPIO17", "GPIO18"):
         assert got[name] == want[name]
-    assert got["GPIO4"] == [(0, 0), (608007309, 1), (2016007115, 0)]
+    assert [x for _, x in got["GPIO4"]] == [0, 1, 0]  # the LED lit by the first press, dark after the second
     # The bank interrupt line rises only at a button edge (the irqchip's ack drops it again).
     rises = {t for t, x in got["rp1_io_bank0"] if x}
     assert rises and rises <= {t for t, _ in want["GPIO17"] + want["GPIO18"]}
