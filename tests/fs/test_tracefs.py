@@ -96,3 +96,14 @@ def test_boot_trace_string_and_enable_accept_systems_and_events():
     m.trace.enable("timer:hrtimer_start")
     assert "timer:hrtimer_start" in m.read(f"{T}/set_event").split()
     assert m.read(f"{T}/events/timer/enable") == "X\n"
+
+
+def test_a_shell_session_drives_tracefs_as_on_a_board(capsys):
+    """`cd /sys/kernel/tracing; echo 1 > events/irq/enable; echo hello > trace_marker; cat trace` in irqlab's shell."""
+    from irqlab.cli import main
+
+    assert main(["shell", "-c", "cd /sys/kernel/tracing; echo 1 > events/irq/enable; echo hello > trace_marker; "
+                 "sleep 0.01; grep -c irq_handler_entry trace; grep tracing_mark_write trace"]) == 0  # fmt: skip
+    out = capsys.readouterr().out.splitlines()
+    assert int(out[1]) > 0
+    assert out[2] == "            bash-14      [000] .....     0.000018: tracing_mark_write: hello"
