@@ -1,8 +1,8 @@
 """tracefs, mounted at /sys/kernel/tracing. Mirrors kernel/trace/trace.c and trace_events.c.
 
 The control files a trace-cmd or shell user touches: trace, tracing_on, buffer_size_kb,
-buffer_total_size_kb, trace_marker, set_event, available_events, current_tracer, trace_clock,
-and events/[<system>/[<event>/]]{enable,format,id}. A write is ``echo X > file``: set_event is
+buffer_total_size_kb, trace_marker, set_event, available_events, saved_cmdlines, current_tracer,
+trace_clock, per_cpu/cpuN/{trace,buffer_size_kb,stats} and events/[<system>/[<event>/]]{enable,format,id}. A write is ``echo X > file``: set_event is
 truncated first, as the kernel does for an O_TRUNC open (ftrace_event_set_open()).
 """
 
@@ -124,7 +124,9 @@ def register(fs: ProcFS, k: Kernel) -> None:
     reg("available_tracers", lambda: "nop\n")
     reg("trace_clock", lambda: "[local] global counter uptime perf mono mono_raw boot tai x86-tsc\n"
         if k.board.arch == "x86" else "[local] global counter uptime perf mono mono_raw boot tai\n")  # fmt: skip
+    reg("saved_cmdlines", lambda: "".join(f"{pid} {comm}\n" for pid, comm in bus.cmdlines()))
     for cpu in range(len(bus.cpus)):
+        reg(f"per_cpu/cpu{cpu}/trace", partial(bus.text, cpu))
         reg(f"per_cpu/cpu{cpu}/buffer_size_kb", read_size)
         reg(f"per_cpu/cpu{cpu}/stats", partial(_stats, bus, cpu))
 

@@ -324,14 +324,28 @@ class TraceBus:
         w.close()
         return int(w.count)
 
-    def text(self) -> str:
-        """The rings as /sys/kernel/tracing/trace shows them."""
-        n, total = self.entries()
+    def cmdlines(self) -> list[tuple[int, str]]:
+        """saved_cmdlines: (pid, comm) of the tasks the rings name, in order of appearance (not the idle task)."""
+        seen: dict[int, str] = {}
+        for e in self:
+            if e.pid and e.pid not in seen:
+                seen[e.pid] = e.comm
+        return list(seen.items())
+
+    def text(self, cpu: int | None = None) -> str:
+        """The rings as /sys/kernel/tracing/trace shows them (per_cpu/cpuN/trace with ``cpu``)."""
+        if cpu is None:
+            n, total = self.entries()
+            lost = self.lost
+            evs: Iterable[TraceEvent] = self
+        else:
+            c = self.cpus[cpu]
+            n, total, lost, evs = c.entries, c.entries + c.overrun, c.overrun, c.events()
         out = trace_header(n, total, len(self.cpus))
-        annotate = self.lost > 0
+        annotate = lost > 0
         started: set[int] = set()
         idx = 0
-        for e in self:
+        for e in evs:
             idx += 1
             if annotate and e.cpu not in started:
                 # test_cpu_buff_start(): after an overrun, the first entry of each CPU but the very first.

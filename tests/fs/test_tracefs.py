@@ -107,3 +107,18 @@ def test_a_shell_session_drives_tracefs_as_on_a_board(capsys):
     out = capsys.readouterr().out.splitlines()
     assert int(out[1]) > 0
     assert out[2] == "            bash-14      [000] .....     0.000018: tracing_mark_write: hello"
+
+
+def test_per_cpu_trace_and_saved_cmdlines():
+    """per_cpu/cpu1/trace holds CPU 1's lines only, counted in its header; saved_cmdlines maps pids to comms."""
+    m = irqlab.boot("rpi5", seed=0, trace="irq,sched")
+    m.spawn(lambda: cpu_work(30_000_000), name="hog", cpu=1)
+    m.run(until="50ms")
+    lines = m.read(f"{T}/per_cpu/cpu1/trace").splitlines()
+    body = [line for line in lines if not line.startswith("#")]
+    assert body and all(line[25:30] == "[001]" for line in body)
+    assert lines[2] == f"# entries-in-buffer/entries-written: {len(body)}/{len(body)}   #P:4"
+    assert [e.text() for e in m.trace.events() if e.cpu == 1] == body
+    cmdlines = m.read(f"{T}/saved_cmdlines").splitlines()
+    hog = next(e.pid for e in m.trace.events() if e.comm == "hog")
+    assert f"{hog} hog" in cmdlines and not any(c.startswith("0 ") for c in cmdlines)
