@@ -97,6 +97,8 @@ class EventDef:
     offsets: tuple[int, ...] = ()
     fixed_size: int = 0
     dynamic: tuple[Field, ...] = ()
+    #: An ad-hoc irqlab event (created by name, fields as given): stored as its rendered text.
+    free_form: bool = False
 
     @property
     def full_name(self) -> str:
@@ -129,6 +131,8 @@ class EventDef:
 
     def pack(self, v: dict[str, Any], sym: Callable[[str], int], cstr: Callable[[str], int]) -> bytes:
         """The binary record payload after the common header (TP_fast_assign's layout)."""
+        if self.free_form:
+            v = {"body": self.render(v)}
         buf = bytearray(self.fixed_size - 8)
         tail = bytearray()
         for f, off in zip(self.fields, self.offsets):
@@ -335,6 +339,16 @@ def _build(arch: str) -> list[EventDef]:
         e.id = 300 + i
         e.layout()
     return evs
+
+
+def free_form_event(name: str, id: int) -> EventDef:
+    """An ``irqlab:<name>`` event for instrumentation added by name at run time: ``key=value`` pairs,
+    kept in the binary formats as one string."""
+    ev = EventDef("irqlab", name, [_dstr("body")], '"%s", __get_str(body)',
+                  lambda f: " ".join(f"{k}={v}" for k, v in f.items()), default=False, free_form=True)  # fmt: skip
+    ev.id = id
+    ev.layout()
+    return ev
 
 
 _CACHE: dict[str, list[EventDef]] = {}

@@ -218,9 +218,9 @@ class PerfettoWriter:
     def _generic(self, fe: Any, ev: Any) -> None:
         g = fe.generic
         g.event_name = ev.name
-        for fd in ev.event.fields:
-            v = ev.fields[fd.k]
-            item = g.field.add(name=fd.name)
+        pairs = ev.fields.items() if ev.event.free_form else ((fd.name, ev.fields[fd.k]) for fd in ev.event.fields)
+        for key, v in pairs:
+            item = g.field.add(name=key)
             if isinstance(v, int):
                 item.int_value = v
             else:

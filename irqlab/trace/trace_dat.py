@@ -113,7 +113,7 @@ class DatWriter:
     def __init__(self, path: str, table: list[EventDef], nr_cpus: int, arch: str, uname: str = "",
                  extra: Iterable[EventDef] = ()) -> None:  # fmt: skip
         self.path = path
-        self.table = list(table)
+        self.table = table  # the bus's own list: instrumentation added while streaming is described too
         self.extra = list(extra)
         self.arch = arch
         self.uname = uname

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from irqlab.trace.events import EventDef, event_table
+from irqlab.trace.events import EventDef, event_table, free_form_event
 from irqlab.trace.output import lat_fmt, print_line, trace_header
 from irqlab.trace.ring_buffer import TRACE_BUF_SIZE_DEFAULT, CpuBuffer, event_length, nr_pages_for
 
@@ -111,7 +111,7 @@ class TraceBus:
         self._clock = clock
         self._context = context
         self.arch = arch
-        self.table = event_table(arch)
+        self.table = list(event_table(arch))
         self.buffer_size_kb = ring_size
         self.expanded = False
         self.tracing_on = True
@@ -178,10 +178,19 @@ class TraceBus:
         return out
 
     def tracepoint(self, name: str) -> Tracepoint:
-        """The tracepoint ``name`` (``sys:event`` or bare)."""
+        """The tracepoint ``name`` (``sys:event`` or bare). A new bare name or ``irqlab:<name>`` creates an
+        irqlab instrumentation point (off until enabled by name) whose text is its ``key=value`` fields."""
         tp = self._by_full.get(name) or self._tps.get(name)
         if tp is None:
-            raise ValueError(f"no trace event {name!r}; see m.trace.names")
+            sysname, _, bare = name.rpartition(":")
+            if sysname not in ("", "irqlab") or not bare.isidentifier():
+                raise ValueError(f"no trace event {name!r}; see m.trace.names (new instrumentation is irqlab:<name>)")
+            ev = free_form_event(bare, 300 + len(self.table))
+            self.table.append(ev)
+            tp = Tracepoint(self, ev)
+            self._tps[bare] = tp
+            self._by_full[ev.full_name] = tp
+            setattr(self, bare, tp)
         return tp
 
     # -- enabling ------------------------------------------------------------------------
@@ -236,7 +245,9 @@ class TraceBus:
     def _write(self, ev: TraceEvent) -> None:
         e = ev.event
         size = e.fixed_size
-        for f in e.dynamic:
+        if e.free_form:
+            size += len(e.render(ev.fields).encode()) + 1
+        for f in () if e.free_form else e.dynamic:
             x = ev.fields[f.k]
             if f.kind == "bitmask":
                 size += 8 * max(1, (int(x[1]) + 63) // 64)

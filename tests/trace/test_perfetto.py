@@ -40,3 +40,17 @@ def test_perfetto_trace_parses_back_with_the_trace_counts(traced, tmp_path):
     assert {th.tid: th.name for th in tree.threads}[13] == "kworker/u16:0"
     info = next(p.system_info for p in t.packet if p.HasField("system_info"))
     assert info.utsname.machine == "aarch64"
+
+
+def test_instrumentation_added_by_name_is_a_generic_perfetto_event(tmp_path):
+    """An irqlab:<name> event added at run time is a GenericFtraceEvent with its fields."""
+    import irqlab
+
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    m.trace.enable(m.trace.tracepoint("my_probe").event.full_name)
+    m.trace.my_probe.emit(0, irq=5, why="late")
+    path = tmp_path / "p.perfetto-trace"
+    m.trace.save(str(path))
+    g = next(e.generic for p in _perfetto(path).packet for e in p.ftrace_events.event)
+    assert g.event_name == "my_probe" and [(f.name, f.int_value or f.str_value) for f in g.field] == [
+        ("irq", 5), ("why", "late")]  # fmt: skip

@@ -103,3 +103,21 @@ def test_trace_cmd_report_shows_the_kernel_plugins_view(traced, tmp_path):
     m.trace.save(str(path))
     out = subprocess.run([TRACE_CMD, "report", str(path)], capture_output=True, text=True, check=True).stdout
     assert "sched_switch:         swapper/0:0 [120] R ==> ksoftirqd/0:1 [120]" in out
+
+
+@needs_trace_cmd
+def test_instrumentation_added_by_name_is_an_irqlab_event_in_every_file(tmp_path):
+    """m.trace.tracepoint("my_probe") is irqlab:my_probe, off until named; its key=value text survives trace.dat."""
+    import irqlab
+
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    seen = []
+    m.trace.attach("my_probe", seen.append)
+    tp = m.trace.tracepoint("my_probe")
+    tp.emit(0, irq=5, delay_ns=1200)
+    assert [e.text() for e in seen] == ["          <idle>-0       [000] .N.1.     0.000000: my_probe: irq=5 delay_ns=1200"]
+    assert m.trace.events() == [] and "irqlab:my_probe" in m.trace.names
+    m.trace.enable("irqlab:my_probe")
+    m.run(until="1ms")
+    tp.emit(0, irq=6, delay_ns=800)
+    _check(m, tmp_path)
