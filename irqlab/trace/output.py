@@ -31,6 +31,7 @@ def lat_fmt(flags: int, pc: int) -> str:
     hs = ("Z" if nmi and hard else "z" if nmi else "H" if hard and soft else "h" if hard
           else "s" if soft else ".")  # fmt: skip
     depth = f"{pc & 0xF:x}" if pc & 0xF else "."
+    # SIMPLIFICATION: irqlab's contexts never set the migrate-disable nibble, so this column reads '.'.
     migrate = f"{pc >> 4:x}" if pc & 0xF0 else "."
     s = _LAT_CACHE[key] = irqs + resched + hs + depth + migrate
     return s
