@@ -44,14 +44,15 @@ def _lvl_start(n: int) -> int:
     return (LVL_SIZE - 1) << ((n - 1) * LVL_CLK_SHIFT)
 
 
-def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
-    """The jiffy at which a timer expiring at ``expires`` is collected (calc_wheel_index())."""
+def calc_wheel_index(expires: int, clk: int, hz: int) -> tuple[int, int]:
+    """calc_wheel_index(): the wheel slot of a timer expiring at ``expires`` and the jiffy its bucket is collected
+    (bucket_expiry), as enqueue_timer() traces them."""
     depth = 9 if hz > 100 else 8
     delta = expires - clk
     if delta < 0:
-        return clk
+        return clk & (LVL_SIZE - 1), clk
     lvl = depth - 1
-    for n in range(depth):
+    for n in range(depth - 1):
         if delta < _lvl_start(n + 1):
             lvl = n
             break
@@ -60,7 +61,13 @@ def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
         if delta >= cutoff:
             expires = clk + cutoff - (1 << ((depth - 1) * LVL_CLK_SHIFT))
     shift = lvl * LVL_CLK_SHIFT
-    return ((expires >> shift) + 1) << shift
+    e = (expires >> shift) + 1
+    return lvl * LVL_SIZE + (e & (LVL_SIZE - 1)), e << shift
+
+
+def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
+    """The jiffy at which a timer expiring at ``expires`` is collected (calc_wheel_index())."""
+    return calc_wheel_index(expires, clk, hz)[1]
 
 
 class timer_list(Embeddable):
@@ -117,26 +124,6 @@ class TimerBase:
         while heap and heap[0] not in self.buckets:
             heapq.heappop(heap)
         return heap[0] if heap else None
-
-
-def calc_wheel_index(expires: int, clk: int, hz: int) -> tuple[int, int]:
-    """calc_wheel_index(): the wheel slot and bucket_expiry enqueue_timer() traces."""
-    depth = 9 if hz > 100 else 8
-    delta = expires - clk
-    if delta < 0:
-        return clk & (LVL_SIZE - 1), clk
-    lvl = depth - 1
-    for n in range(depth - 1):
-        if delta < _lvl_start(n + 1):
-            lvl = n
-            break
-    else:
-        cutoff = _lvl_start(depth)
-        if delta >= cutoff:
-            expires = clk + cutoff - (1 << ((depth - 1) * LVL_CLK_SHIFT))
-    shift = lvl * LVL_CLK_SHIFT
-    e = (expires >> shift) + 1
-    return lvl * LVL_SIZE + (e & (LVL_SIZE - 1)), e << shift
 
 
 def _trace_start(k: Kernel, cpu: int, t: timer_list, clk: int) -> None:
