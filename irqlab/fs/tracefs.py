@@ -2,7 +2,7 @@
 
 The control files a trace-cmd or shell user touches: trace, tracing_on, buffer_size_kb,
 buffer_total_size_kb, trace_marker, set_event, available_events, saved_cmdlines, current_tracer,
-trace_clock, per_cpu/cpuN/{trace,buffer_size_kb,stats} and events/[<system>/[<event>/]]{enable,format,id}. A write is ``echo X > file``: set_event is
+trace_clock, trace_pipe, per_cpu/cpuN/{trace,buffer_size_kb,stats} and events/[<system>/[<event>/]]{enable,format,id}. A write is ``echo X > file``: set_event is
 truncated first, as the kernel does for an O_TRUNC open (ftrace_event_set_open()).
 """
 
@@ -112,6 +112,8 @@ def register(fs: ProcFS, k: Kernel) -> None:
         return len(text)
 
     reg("trace", bus.text, write_trace)
+    # SIMPLIFICATION: a read of trace_pipe returns what is recorded now instead of blocking for more.
+    reg("trace_pipe", bus.consume)
     reg("tracing_on", lambda: "1\n" if bus.tracing_on else "0\n", write_on)
     reg("buffer_size_kb", read_size, write_size)
     reg("buffer_total_size_kb",

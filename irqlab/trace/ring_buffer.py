@@ -44,7 +44,7 @@ def nr_pages_for(size_bytes: int) -> int:
 class CpuBuffer:
     """One CPU's ring: pages of events, the overrun count and the last timestamp written."""
 
-    __slots__ = ("pages", "nr_pages", "overrun", "entries", "last_ts", "tail_used")
+    __slots__ = ("pages", "nr_pages", "overrun", "entries", "last_ts", "tail_used", "reported_lost")
 
     def __init__(self, nr_pages: int) -> None:
         self.nr_pages = nr_pages
@@ -53,6 +53,7 @@ class CpuBuffer:
         self.entries = 0
         self.last_ts = -1
         self.tail_used = BUF_PAGE_SIZE  # forces a fresh page for the first event
+        self.reported_lost = 0  # overruns a consuming reader has already been told about
 
     def write(self, ev: Any, size: int, ts: int) -> None:
         """Append ``ev`` whose record (with any time extend) takes ``size`` bytes."""
@@ -75,9 +76,20 @@ class CpuBuffer:
     def events(self) -> list[Any]:
         return [e for page in self.pages for e in page]
 
+    def consume(self) -> tuple[list[Any], int]:
+        """A consuming read (trace_pipe): the events, and how many were lost since the last such read."""
+        evs = self.events()
+        lost = self.overrun - self.reported_lost
+        self.reported_lost = self.overrun
+        self.pages.clear()
+        self.entries = 0
+        self.tail_used = BUF_PAGE_SIZE
+        return evs, lost
+
     def reset(self) -> None:
         self.pages.clear()
         self.overrun = 0
+        self.reported_lost = 0
         self.entries = 0
         self.last_ts = -1
         self.tail_used = BUF_PAGE_SIZE

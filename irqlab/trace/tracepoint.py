@@ -335,6 +335,21 @@ class TraceBus:
         w.close()
         return int(w.count)
 
+    def consume(self) -> str:
+        """trace_pipe: the recorded lines without the header, removed from the rings as they are read, with
+        ``CPU:N [LOST M EVENTS]`` where a CPU's ring overwrote events since the last read
+        (print_trace_line() with iter->lost_events)."""
+        per_cpu = [c.consume() for c in self.cpus]
+        out: list[str] = []
+        told: set[int] = set()
+        for e in heapq.merge(*(evs for evs, _ in per_cpu), key=lambda e: e.ts):
+            lost = per_cpu[e.cpu][1]
+            if lost and e.cpu not in told:
+                told.add(e.cpu)
+                out.append(f"CPU:{e.cpu} [LOST {lost} EVENTS]")
+            out.append(e.text())
+        return "".join(line + "\n" for line in out)
+
     def cmdlines(self) -> list[tuple[int, str]]:
         """saved_cmdlines: (pid, comm) of the tasks the rings name, in order of appearance (not the idle task)."""
         seen: dict[int, str] = {}

@@ -122,3 +122,17 @@ def test_per_cpu_trace_and_saved_cmdlines():
     cmdlines = m.read(f"{T}/saved_cmdlines").splitlines()
     hog = next(e.pid for e in m.trace.events() if e.comm == "hog")
     assert f"{hog} hog" in cmdlines and not any(c.startswith("0 ") for c in cmdlines)
+
+
+def test_trace_pipe_consumes_and_reports_lost_events():
+    """Reading trace_pipe returns the lines without a header and empties the rings; overwritten events are reported."""
+    m = irqlab.boot("rpi5", seed=0, trace="irq", trace_ring=4)
+    m.spawn(lambda: cpu_work(1_000_000_000), name="hog", cpu=2)
+    m.run(until="1s")
+    kept = [e.text() for e in m.trace.events()]
+    lost = m.trace.cpus[2].overrun
+    lines = m.read(f"{T}/trace_pipe").splitlines()
+    assert lost and f"CPU:2 [LOST {lost} EVENTS]" in lines
+    assert [line for line in lines if not line.startswith("CPU:")] == kept
+    assert m.read(f"{T}/trace_pipe") == "" and m.trace.events() == []
+    assert m.read(f"{T}/trace").splitlines()[2] == f"# entries-in-buffer/entries-written: 0/{m.trace.lost}   #P:4"
