@@ -2,7 +2,7 @@
 
 The control files a trace-cmd or shell user touches: trace, tracing_on, buffer_size_kb,
 buffer_total_size_kb, trace_marker, set_event, available_events, saved_cmdlines, current_tracer,
-trace_clock, trace_pipe, per_cpu/cpuN/{trace,buffer_size_kb,stats} and events/[<system>/[<event>/]]{enable,format,id}. A write is ``echo X > file``: set_event is
+trace_clock, trace_pipe, per_cpu/cpuN/{trace,buffer_size_kb,stats} and events/[<system>/[<event>/]]{enable,format,id,filter}. A write is ``echo X > file``: set_event is
 truncated first, as the kernel does for an O_TRUNC open (ftrace_event_set_open()).
 """
 
@@ -143,7 +143,21 @@ def register(fs: ProcFS, k: Kernel) -> None:
             base = f"events/{sysname}/{tp.name}"
             reg(f"{base}/enable", partial(_enable_state, [tp]), partial(_set_enable, bus, [tp]))
             reg(f"{base}/format", tp.event.format_file)
+            reg(f"{base}/filter", partial(_read_filter, tp), partial(_write_filter, bus, tp))
             reg(f"{base}/id", partial(str.format, "{}\n", tp.event.id))
+
+def _read_filter(tp: Tracepoint) -> str:
+    return f"{tp.filter_text}\n" if tp.filter is not None else "none\n"
+
+
+def _write_filter(bus: TraceBus, tp: Tracepoint, text: str) -> int:
+    """filter_write(): a filter that does not parse is refused with EINVAL and the old one stays."""
+    try:
+        bus.set_filter(tp.event.full_name, text)
+    except ValueError:
+        return -EINVAL
+    return len(text)
+
 
 def _stats(bus: TraceBus, cpu: int) -> str:
     """tracing_stats_read(), the counts irqlab keeps."""

@@ -77,13 +77,16 @@ class TraceEvent:
 class Tracepoint:
     """A named tracepoint; ``on`` is True while the ring or a probe listens."""
 
-    __slots__ = ("name", "on", "bus", "probes", "event", "recording")
+    __slots__ = ("name", "on", "bus", "probes", "event", "recording", "filter", "filter_text")
 
     def __init__(self, bus: TraceBus, event: EventDef) -> None:
         self.name = event.name
         self.event = event
         self.on = False
         self.recording = False
+        #: events/<system>/<event>/filter: a predicate on the event, or None.
+        self.filter: Callable[[TraceEvent], bool] | None = None
+        self.filter_text = ""
         self.bus = bus
         self.probes: list[Callable[[TraceEvent], None]] = []
 
@@ -209,6 +212,15 @@ class TraceBus:
             tp.recording = False
             tp._update()
 
+    def set_filter(self, name: str, text: str) -> None:
+        """events/<system>/<event>/filter: record only the ``name`` events matching ``text`` ("0" clears it).
+        Raises ValueError naming the problem for a filter the kernel would refuse."""
+        from irqlab.trace.filter import compile_filter
+
+        tp = self.tracepoint(name)
+        tp.filter = compile_filter(tp.event, text)
+        tp.filter_text = text.strip() if tp.filter is not None else ""
+
     def attach(self, name: str, probe: Callable[[TraceEvent], None]) -> None:
         """Call ``probe(event)`` for every ``name`` event (without recording it unless enabled)."""
         tp = self.tracepoint(name)
@@ -237,7 +249,7 @@ class TraceBus:
         if irqs_off:
             tflags |= TRACE_FLAG_IRQS_OFF
         ev = TraceEvent(self._clock(), cpu, comm, pid, tflags, pc, tp.event, fields)
-        if tp.recording and self.tracing_on:
+        if tp.recording and self.tracing_on and (tp.filter is None or tp.filter(ev)):
             self._write(ev)
         for probe in tp.probes:
             probe(ev)

@@ -136,3 +136,25 @@ def test_trace_pipe_consumes_and_reports_lost_events():
     assert [line for line in lines if not line.startswith("CPU:")] == kept
     assert m.read(f"{T}/trace_pipe") == "" and m.trace.events() == []
     assert m.read(f"{T}/trace").splitlines()[2] == f"# entries-in-buffer/entries-written: 0/{m.trace.lost}   #P:4"
+
+
+def test_event_filters_as_trace_cmd_f_writes_them():
+    """echo 'irq==11 || name ~ "IP*"' > events/irq/irq_handler_entry/filter keeps only matching events."""
+    m = irqlab.boot("rpi5", seed=0, trace="irq:irq_handler_entry,irq:irq_handler_exit,sched:sched_switch")
+    f = f"{T}/events/irq/irq_handler_entry/filter"
+    assert m.read(f) == "none\n"
+    assert m.write(f, 'irq == 11 || name ~ "IP*"') == 25
+    assert m.read(f) == 'irq == 11 || name ~ "IP*"\n'
+    m.write(f"{T}/events/irq/irq_handler_exit/filter", "ret == 0")
+    m.write(f"{T}/events/sched/sched_switch/filter", "(prev_state & 0x80 || prev_state == 1) && next_pid != 0")
+    m.spawn(lambda: cpu_work(20_000_000), name="hog", cpu=0)
+    m.run(until="100ms")
+    entries = m.trace.events("irq_handler_entry")
+    assert entries and all(e["irq"] == 11 or e["name"].startswith("IP") for e in entries)
+    assert m.trace.events("irq_handler_exit") == []
+    switches = m.trace.events("sched_switch")
+    assert sorted({e["prev_state"] for e in switches}) == ["I", "S"] and all(e["next_pid"] for e in switches)
+    assert m.write(f, "nosuch == 1") == -22 and m.write(f, "irq ~ 3") == -22 and m.write(f, "name < 3") == -22
+    assert m.read(f) == 'irq == 11 || name ~ "IP*"\n'
+    m.write(f, "0")
+    assert m.read(f) == "none\n"
