@@ -62,7 +62,8 @@ class PerfettoWriter:
         self.tasks: dict[int, str] = {}
         self.first = True
         self._fill: dict[str, Callable[[Any, Any, Any], None]] = {
-            "sched_switch": self._sched_switch, "sched_wakeup": self._wakeup, "sched_wakeup_new": self._wakeup,
+            "sched_switch": self._sched_switch, "sched_waking": self._wakeup, "sched_wakeup": self._wakeup,
+            "sched_wakeup_new": self._wakeup, "local_timer_entry": self._vector, "local_timer_exit": self._vector,
             "sched_migrate_task": self._migrate, "irq_handler_entry": self._irq_entry,
             "irq_handler_exit": self._irq_exit, "softirq_entry": self._vec, "softirq_exit": self._vec,
             "softirq_raise": self._vec, "ipi_raise": self._ipi, "workqueue_queue_work": self._wq_queue,
@@ -159,6 +160,9 @@ class PerfettoWriter:
     def _wakeup(self, fe: Any, ev: Any, f: dict[str, Any]) -> None:
         m = getattr(fe, ev.name)
         m.comm, m.pid, m.prio, m.success, m.target_cpu = f["comm"], f["pid"], f["prio"], 1, f["target_cpu"]
+
+    def _vector(self, fe: Any, ev: Any, f: dict[str, Any]) -> None:
+        getattr(fe, ev.name).vector = f["vector"]
 
     def _migrate(self, fe: Any, ev: Any, f: dict[str, Any]) -> None:
         m = fe.sched_migrate_task

@@ -36,6 +36,8 @@ def test_perfetto_trace_parses_back_with_the_trace_counts(traced, tmp_path):
     sw = next(e for p in t.packet for e in p.ftrace_events.event if e.HasField("sched_switch"))
     first = m.trace.events("sched_switch")[0]
     assert (sw.timestamp, sw.sched_switch.prev_comm, sw.sched_switch.next_comm) == (first.ts, "swapper/0", "ksoftirqd/0")
+    kinds = {e.WhichOneof("event") for p in t.packet for e in p.ftrace_events.event}
+    assert {"sched_waking", "sched_wakeup", "ipi_raise", "timer_start", "hrtimer_start", "print", "console"} <= kinds
     tree = next(p.process_tree for p in t.packet if p.HasField("process_tree"))
     assert {th.tid: th.name for th in tree.threads}[13] == "kworker/u16:0"
     info = next(p.system_info for p in t.packet if p.HasField("system_info"))
