@@ -8,7 +8,7 @@ import runpy
 import sys
 from typing import Any
 
-from irqlab import cli_shell
+from irqlab import cli_shell, cli_sweep
 from irqlab.machine import Machine
 
 
@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
     cli_shell.add_parser(sub)
+    cli_sweep.add_parser(sub)
     from irqlab.cli_trace import add_arguments, recording
 
     for name in ("demo", "run"):
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.cmd == "shell":
         return cli_shell.run(args)
+    if args.cmd == "sweep":
+        return cli_sweep.run(args)
     if args.cmd in ("demo", "run") and (args.trace or args.vcd or args.events):
         with recording(args):
             return cmd_demo(args) if args.cmd == "demo" else cmd_run(args)
