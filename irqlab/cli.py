@@ -141,11 +141,19 @@ def main(argv: list[str] | None = None) -> int:
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
     cli_shell.add_parser(sub)
     cli_sweep.add_parser(sub)
+    from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
     from irqlab.cli_trace import add_arguments, recording
 
+    for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
+        tool.add_parser(sub)
     for name in ("demo", "run"):
         add_arguments(sub.choices[name])
-    args = p.parse_args(argv)
+    args, rest = p.parse_known_args(argv)
+    if rest and not getattr(args, "tool_rest", False):
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    if getattr(args, "tool_run", None) is not None:
+        args.rest = rest
+        return int(args.tool_run(args))
     if args.cmd == "shell":
         return cli_shell.run(args)
     if args.cmd == "sweep":
