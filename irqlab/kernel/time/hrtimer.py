@@ -375,7 +375,7 @@ def hrtimer_nanosleep(expires: int, mode: int) -> int:
     t = hrtimer()
     hard = not k.preempt_rt or cur.is_rt
     hrtimer_init(t, CLOCK_MONOTONIC, mode | (HRTIMER_MODE_HARD if hard else HRTIMER_MODE_SOFT))
-    t.function = _sleeper_wakeup
+    t.function = hrtimer_wakeup
     t.sleeper_task = cur  # type: ignore[attr-defined]
     cur.wait_desc = "hrtimer_nanosleep"
     # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().
