@@ -65,9 +65,14 @@ class hrtimer(Embeddable):
 
 
 class HrtimerBase:
-    """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq)."""
+    """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq).
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running")
+    ``softirq_activated`` is set when the timer interrupt raised HRTIMER_SOFTIRQ for expired soft
+    timers and cleared once the softirq ran them: meanwhile the soft queue does not program the clock
+    event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
+    """
+
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -75,6 +80,7 @@ class HrtimerBase:
         self.soft: list[list[Any]] = []
         self.seq = 0
         self.running: hrtimer | None = None
+        self.softirq_activated = False
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
@@ -216,10 +222,15 @@ def from_hrtimer(var_type: Any, timer: hrtimer, member: str) -> Any:
 
 
 def program_clockevent(k: Kernel, cpu: CPU) -> None:
-    """Program the CPU's clock event device for its earliest hrtimer."""
+    """Program the CPU's clock event device for its earliest hrtimer.
+
+    While HRTIMER_SOFTIRQ is pending for expired soft timers they are left out, as
+    __hrtimer_get_next_event() leaves out the soft bases while cpu_base->softirq_activated is set:
+    otherwise an expired soft timer would re-fire the timer interrupt before the softirq can run.
+    """
     base: HrtimerBase = cpu.hrtimer_base
     h = HrtimerBase.top(base.hard)
-    s = HrtimerBase.top(base.soft)
+    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     nxt = min(h[0] if h else 1 << 62, s[0] if s else 1 << 62)
     if nxt == 1 << 62:
         if cpu.clockevent is not None:
@@ -278,11 +289,16 @@ def hrtimer_interrupt(cpu: CPU) -> None:
     """The clock event interrupt: expire hard hrtimers, kick soft ones, reprogram."""
     k = cpu.k
     now = k.engine.now
-    _run_queue(k, cpu, cpu.hrtimer_base.hard, now)
+    # hrtimer_interrupt(): expired soft timers raise HRTIMER_SOFTIRQ once (softirq_activated) before
+    # the hard queue runs; the soft queue is reprogrammed only after the softirq has run it.
+    base: HrtimerBase = cpu.hrtimer_base
+    if not base.softirq_activated:
+        s = HrtimerBase.top(base.soft)
+        if s is not None and s[0] <= now:
+            base.softirq_activated = True
+            raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
+    _run_queue(k, cpu, base.hard, now)
     cpu = k.cpu  # type: ignore[assignment]
-    s = HrtimerBase.top(cpu.hrtimer_base.soft)
-    if s is not None and s[2]._softexpires <= now:
-        raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
     program_clockevent(k, cpu)
 
 
@@ -291,8 +307,11 @@ def hrtimer_run_softirq() -> None:
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
-    _run_queue(k, cpu, cpu.hrtimer_base.soft, k.engine.now)
-    program_clockevent(k, k.cpu)  # type: ignore[arg-type]
+    base: HrtimerBase = cpu.hrtimer_base
+    _run_queue(k, cpu, base.soft, k.engine.now)
+    # hrtimer_run_softirq(): softirq_activated = 0, then hrtimer_update_softirq_timer().
+    base.softirq_activated = False
+    program_clockevent(k, cpu)
 
 
 # -- sleeping on an hrtimer --------------------------------------------------------------------
