@@ -128,12 +128,18 @@ def _remove(timer: hrtimer) -> bool:
 def hrtimer_start_range_ns(timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
     """Arm ``timer`` to fire between ``tim`` and ``tim + delta_ns``."""
     k = kernel()
+    hrtimer_start_on(k, k.cpu if k.cpu is not None else k.cpus[timer._cpu], timer, tim, delta_ns, mode)
+
+
+def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
+    """Arm ``timer`` on ``cpu``'s base. The per-CPU tick uses it: the kernel always (re)starts a CPU's
+    tick on that CPU itself (tick_sched_timer, tick_nohz_restart, tick_setup_sched_timer at bring-up),
+    so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
     _remove(timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
     timer.node_expires = tim + delta_ns
-    cpu = k.cpu if k.cpu is not None else k.cpus[timer._cpu]
     tp = k.tp.hrtimer_start
     if tp.on:
         tp.emit(cpu.id, hrtimer=k.ptr(timer), function=k.symbol(timer.function, False),
