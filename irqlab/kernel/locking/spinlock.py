@@ -23,7 +23,7 @@ from irqlab.kernel.cpu import (
 )
 from irqlab.kernel.preempt import local_irq_enable, local_irq_restore, local_irq_save, preempt_enable
 from irqlab.kernel.printk import KERN_EMERG
-from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE, block_forever
 from irqlab.kernel.softirq import local_bh_enable_ip
 
 if TYPE_CHECKING:
@@ -201,8 +201,7 @@ def _rt_lock(k: Kernel, lock: raw_spinlock) -> None:
     lock.rt_waiters.append(cur)
     while lock.owner is not cur:
         cur.raw_state = TASK_UNINTERRUPTIBLE
-        cur.wait_desc = f"rt_spin_lock({_lock_name(lock)})"
-        k.sched.schedule()
+        block_forever(k, cur, f"rt_spin_lock({_lock_name(lock)})")
     lock.owner_cpu = k.cpu.id  # type: ignore[union-attr]
 
 

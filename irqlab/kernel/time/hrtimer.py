@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
-from irqlab.kernel.sched.core import TASK_IDLE, TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.core import TASK_IDLE, TASK_UNINTERRUPTIBLE, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
 from irqlab.sim import PRIO_IRQ
 
@@ -342,7 +342,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     k = on_cpu()
     cur = k.cpu.curr  # type: ignore[union-attr]
     if expires is None:
-        k.sched.schedule()
+        block_forever(k, cur, desc or "schedule_hrtimeout(NULL)")
         return -4
     t = hrtimer()
     hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)

@@ -21,6 +21,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
+    block_forever,
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
 from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
@@ -314,7 +315,8 @@ def schedule_timeout(timeout: int) -> int:
     """
     k = on_cpu()
     if timeout == MAX_SCHEDULE_TIMEOUT:
-        k.sched.schedule()
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
         return timeout
     if timeout < 0:
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
