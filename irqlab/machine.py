@@ -19,7 +19,7 @@ from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
 from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH, IRQCHIP_STATE_PENDING
 from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
-from irqlab.kernel.panic import taint_string
+from irqlab.kernel.panic import DriverFault, taint_string
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
 from irqlab.sim.units import TimeLike
@@ -108,7 +108,12 @@ class Machine:
         self.at(self.now + to_ns(delay), callback, *args)
 
     def _action(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        callback(*args)
+        try:
+            callback(*args)
+        except DriverFault as exc:
+            # A kernel BUG() hit inside an "any context" API the action called (add_timer() of a pending
+            # timer, ...): the action is the faulting context, reported as an oops and unwound like any other.
+            self.kernel.fault(exc, "scenario action")
 
     # -- tasks -------------------------------------------------------------------------
     def spawn(
