@@ -87,6 +87,7 @@ class Engine:
         self.events_run = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        self.closed = False
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -141,6 +142,8 @@ class Engine:
         """
         if greenlet.getcurrent() is not self.main:
             raise InternalError("Engine.run called from inside a fiber")
+        if self.closed:
+            raise ValueError("this simulation was closed and cannot run again: boot a new machine")
         heap = self._heap
         pop = heapq.heappop
         self.running = True
@@ -186,6 +189,30 @@ class Engine:
         f = Fiber(self, name, body)
         self.fibers.append(f)
         return f
+
+    def close(self) -> bool:
+        """Unwind every fiber (GreenletExit runs its ``finally`` blocks) and drop every event, so that
+        nothing is left that a suspended stack keeps alive: a parked greenlet's frames are invisible to
+        the garbage collector, so without this a simulation referenced from its own fibers never dies.
+        Idempotent; returns False (and does nothing) when called from inside a fiber or while running."""
+        if self.closed:
+            return True
+        main = self.main
+        if greenlet.getcurrent() is not main or self.running:
+            return False
+        self.closed = True
+        self._heap.clear()
+        fibers, self.fibers = self.fibers, []
+        for f in reversed(fibers):
+            g = f.glet
+            # A fiber whose unwinding parks again (a finally block that blocks) is thrown at once more;
+            # a greenlet that never started holds no frames and simply goes away.
+            for _ in range(3):
+                if g.dead or not g:
+                    break
+                g.parent = main
+                g.throw(GreenletExit)
+        return True
 
     def forget(self, fiber: Fiber) -> None:
         """Stop tracking a finished fiber."""
