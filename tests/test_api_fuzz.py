@@ -4,7 +4,7 @@ Each example boots a machine and applies a random sequence of: request_irq()/fre
 work, raise, or return something that is not an irqreturn_t), enable_irq()/disable_irq()/
 disable_irq_nosync(), interrupts fired on irq_sim and GIC lines, irq_set_affinity(), CPU hotplug,
 threaded handlers, tasklets, work items (queued, cancelled), timers and hrtimers (hard and soft; armed,
-cancelled), and callbacks of those that raise.
+cancelled), handlers that sleep, and API misuse that must fail before changing state, and callbacks of those that raise.
 After every step:
 
 - nothing escapes ``m.run()``: driver faults are oopses, every kernel call made by a step returns;
@@ -40,6 +40,8 @@ from irqlab.kernel import (
     IRQ_WAKE_THREAD,
     IRQF_ONESHOT,
     WORK_CPU_UNBOUND,
+    NotInSimulationError,
+    add_timer,
     cancel_work_sync,
     disable_irq,
     disable_irq_nosync,
@@ -51,6 +53,7 @@ from irqlab.kernel import (
     hrtimer_start,
     irq_set_affinity,
     mod_timer,
+    msleep,
     queue_work_on,
     request_irq,
     request_threaded_irq,
@@ -84,7 +87,7 @@ settings.register_profile(
 _PROFILE = "irqlab-fuzz-nightly" if os.environ.get("IRQLAB_FUZZ") == "nightly" else "irqlab-fuzz-default"
 
 NCPUS = 3
-HANDLER_MODES = ("ok", "raise", "none")
+HANDLER_MODES = ("ok", "raise", "none", "sleep")
 
 
 class FuzzError(RuntimeError):
@@ -184,6 +187,8 @@ class ApiMachine(RuleBasedStateMachine):
                 self.late.append(f"handler {token} of irq {irq} ran after free_irq() returned")
             if mode == "raise":
                 raise FuzzError(f"handler {token} fails")
+            if mode == "sleep":
+                msleep(1)  # "BUG: scheduling while atomic"; the handler resumes, maybe on another CPU
             if threaded:
                 return IRQ_WAKE_THREAD
             return IRQ_HANDLED if mode == "ok" else None
@@ -320,6 +325,48 @@ class ApiMachine(RuleBasedStateMachine):
         elif isinstance(item, hrtimer):
             if self.call(hrtimer_cancel, item):
                 self.cancelled.add(ident)
+
+    @rule(kind=st.sampled_from(["tasklet_outside", "work_bad_cpu", "add_timer_twice"]))
+    def misuse(self, kind: str) -> None:
+        """API misuse fails cleanly and leaves the object usable: it is then queued properly once."""
+        ident, ran = self._deferred(False)
+        if kind == "tasklet_outside":
+            t = tasklet_struct(ran)
+            self.items.append(t)
+            try:
+                tasklet_schedule(t)
+            except NotInSimulationError:
+                pass
+            else:
+                raise AssertionError("tasklet_schedule() outside the simulation did not fail")
+            self.call(tasklet_schedule, t)
+        elif kind == "work_bad_cpu":
+            w = work_struct()
+            INIT_WORK(w, ran)
+            self.items.append(w)
+
+            def bad() -> bool:
+                try:
+                    queue_work_on(NCPUS + 5, system_wq, w)
+                except ValueError:
+                    return True
+                return False
+
+            assert self.call(bad) is True
+            assert self.call(queue_work_on, WORK_CPU_UNBOUND, system_wq, w) is True
+        else:
+            tl = timer_list()
+            timer_setup(tl, ran, 0)
+            self.items.append(tl)
+
+            def twice() -> None:
+                tl.expires = self.m.jiffies + 2
+                add_timer(tl)
+                add_timer(tl)  # kernel BUG at kernel/time/timer.c: an oops, the action is unwound
+
+            self.m.after(0, twice)
+            self.run_for(1000)
+        self.queued.add(ident)
 
     @rule(us=st.integers(1, 20_000))
     def run(self, us: int) -> None:

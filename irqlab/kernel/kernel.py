@@ -303,6 +303,14 @@ class Kernel:
                 assert cpu is not None
                 take_interrupts(self, cpu)
 
+    def first_online_cpu(self) -> CPU:
+        """Where work started from outside every CPU (a scenario action, the script between runs) is queued:
+        the first online CPU. CPU 0 can be unplugged, and what is queued on an offline CPU never runs."""
+        for c in self.cpus:
+            if c.online:
+                return c
+        raise InternalError("no CPU is online")
+
     def in_fiber(self) -> bool:
         return greenlet.getcurrent() is not self.engine.main
 

@@ -128,7 +128,12 @@ def _remove(timer: hrtimer) -> bool:
 def hrtimer_start_range_ns(timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
     """Arm ``timer`` to fire between ``tim`` and ``tim + delta_ns``."""
     k = kernel()
-    hrtimer_start_on(k, k.cpu if k.cpu is not None else k.cpus[timer._cpu], timer, tim, delta_ns, mode)
+    cpu = k.cpu
+    if cpu is None:
+        cpu = k.cpus[timer._cpu]
+        if not cpu.online:
+            cpu = k.first_online_cpu()
+    hrtimer_start_on(k, cpu, timer, tim, delta_ns, mode)
 
 
 def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:

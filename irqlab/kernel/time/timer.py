@@ -146,7 +146,7 @@ def _mod_timer(k: Kernel, timer: timer_list, expires: int, cpu: CPU | None = Non
     if was_pending:
         timer._base.detach(timer)  # type: ignore[union-attr]
     if cpu is None:
-        cpu = k.cpu if k.cpu is not None else k.cpus[0]
+        cpu = k.cpu if k.cpu is not None else k.first_online_cpu()
     base: TimerBase = cpu.timer_base
     timer.expires = expires
     j = k.jiffies
