@@ -70,8 +70,8 @@ from irqlab.kernel.sched.core import TaskState
 
 settings.register_profile(
     "irqlab-fuzz-default",
-    max_examples=int(os.environ.get("IRQLAB_FUZZ_EXAMPLES", "12")),
-    stateful_step_count=25,
+    max_examples=int(os.environ.get("IRQLAB_FUZZ_EXAMPLES", "80")),
+    stateful_step_count=40,
     deadline=None,
     derandomize=True,
     database=None,
