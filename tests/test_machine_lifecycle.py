@@ -96,3 +96,14 @@ def test_close_from_inside_the_run_is_refused():
     m.at("1ms", action)
     m.run(until="2ms")
     assert errors and "after m.run() returns" in errors[0] and not m.closed
+
+
+def test_machine_dropped_while_another_runs_is_freed_after_that_run():
+    """The last reference to machine A goes away inside a task of machine B: A is closed once B's run returns."""
+    holder = [_busy_machine(1)]
+    ref = weakref.ref(holder[0].kernel)
+    b = irqlab.boot("generic", cpus=1, seed=0)
+    b.spawn(holder.clear, name="dropper")
+    b.run(until="5ms")
+    gc.collect()
+    assert ref() is None

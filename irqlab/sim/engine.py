@@ -58,6 +58,18 @@ class StalledError(RuntimeError):
         )
 
 
+#: Engines whose close() was asked for where it could not run (see Engine.close).
+_deferred_close: list[Engine] = []
+
+
+def _close_deferred() -> None:
+    current = greenlet.getcurrent()
+    for eng in list(_deferred_close):
+        if eng.main is current and not eng.running:
+            _deferred_close.remove(eng)
+            eng.close()
+
+
 class Fiber:
     """A greenlet-backed thread of control, parked and resumed by the engine."""
 
@@ -88,6 +100,7 @@ class Engine:
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
         self.closed = False
+        _close_deferred()
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -171,6 +184,8 @@ class Engine:
             self.running = False
             self._limit = None
             self._stop = None
+            if _deferred_close:
+                _close_deferred()
         if until is None and stop is None:
             blocked = [(f.name, f.blocked_on or "?") for f in self.fibers if f.stuck_if_idle and f.blocked_on]
             if blocked:
@@ -199,6 +214,10 @@ class Engine:
             return True
         main = self.main
         if greenlet.getcurrent() is not main or self.running:
+            # Asked from inside a fiber (the collector finalizing a dropped machine while another one
+            # runs): done at the next safe point, when some engine is created or finishes a run.
+            if self not in _deferred_close:
+                _deferred_close.append(self)
             return False
         self.closed = True
         self._heap.clear()
