@@ -94,3 +94,12 @@ def test_waits_that_end_do_not_stall():
     t = m.spawn(lambda: msleep(5), name="napper")
     m.run()
     assert t.state == "dead"
+
+
+def test_a_suspended_machine_without_wake_source_is_not_a_stall():
+    """m.suspend() then m.run(): the system sleeps in s2idle until m.resume(); run() returns, nothing is reported."""
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    m.suspend()
+    m.run()
+    m.resume()
+    assert "PM: suspend exit" in m.dmesg_lines()
