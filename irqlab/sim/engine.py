@@ -232,7 +232,11 @@ class Engine:
                 if g.dead or not g:
                     break
                 g.parent = main
-                g.throw(GreenletExit)
+                try:
+                    g.throw(GreenletExit)
+                except Exception:  # noqa: BLE001 - code that swallowed GreenletExit then failed with no CPU
+                    # left to run on: the fiber is dead either way and the simulation is being discarded.
+                    break
         return True
 
     def forget(self, fiber: Fiber) -> None:
