@@ -12,7 +12,8 @@ After every step:
 - /proc/interrupts counts only grow, and equal the interrupts the handlers saw;
 - no handler runs after free_irq() returned;
 - no tasklet, work item or timer runs twice, and none that was cancelled runs.
-At the end every CPU is brought back, the machine runs on, and every tasklet, work item and timer queued
+At the end the same steps are replayed on a second machine booted with the same seed, which must print
+the same dmesg and /proc/interrupts (determinism); then every CPU is brought back, the machine runs on, and every tasklet, work item and timer queued
 and not cancelled has run exactly once.
 
 The default profile runs a few seconds (a fixed, derandomized set of examples, so CI is reproducible).
@@ -22,6 +23,7 @@ The default profile runs a few seconds (a fixed, derandomized set of examples, s
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -70,7 +72,7 @@ from irqlab.kernel.sched.core import TaskState
 
 settings.register_profile(
     "irqlab-fuzz-default",
-    max_examples=int(os.environ.get("IRQLAB_FUZZ_EXAMPLES", "80")),
+    max_examples=int(os.environ.get("IRQLAB_FUZZ_EXAMPLES", "50")),
     stateful_step_count=40,
     deadline=None,
     derandomize=True,
@@ -106,6 +108,17 @@ class Line:
         self.last_count = [0] * NCPUS
 
 
+def logged(fn: Any) -> Any:
+    """Record a step (name and arguments) so that teardown can replay the sequence on a second machine."""
+
+    @functools.wraps(fn)
+    def step(self: ApiMachine, **kw: Any) -> Any:
+        self.log.append((fn.__name__, kw))
+        return fn(self, **kw)
+
+    return step
+
+
 class ApiMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -120,6 +133,8 @@ class ApiMachine(RuleBasedStateMachine):
         self.failing: set[int] = set()
         self.items: list[Any] = []
         self.online = set(range(NCPUS))
+        self.seed = 0
+        self.log: list[tuple[str, dict[str, Any]]] = []
 
     # -- plumbing --------------------------------------------------------------------------------
     def run_for(self, ns: int) -> None:
@@ -149,6 +164,7 @@ class ApiMachine(RuleBasedStateMachine):
     # -- setup -------------------------------------------------------------------------------------
     @initialize(seed=st.integers(0, 2**16))
     def boot(self, seed: int) -> None:
+        self.seed = seed
         self.m = irqlab.boot("generic", cpus=NCPUS, seed=seed)
         m = self.m
         for hw in (1, 2):
@@ -162,6 +178,7 @@ class ApiMachine(RuleBasedStateMachine):
         if self.m is None:
             return
         try:
+            self.check_replay()
             for cpu in range(NCPUS):
                 if cpu not in self.online:
                     assert self.m.add_cpu(cpu) == 0
@@ -172,8 +189,22 @@ class ApiMachine(RuleBasedStateMachine):
         finally:
             self.m.close()
 
+    def check_replay(self) -> None:
+        """Determinism: the same steps on a second machine with the same seed give byte-identical output."""
+        replica = ApiMachine()
+        replica.boot(self.seed)
+        try:
+            for name, kw in self.log:
+                getattr(replica, name)(**kw)
+            assert replica.m.dmesg() == self.m.dmesg(), "the same steps gave another dmesg"
+            assert replica.m.read("/proc/interrupts") == self.m.read("/proc/interrupts")
+            assert replica.m.now == self.m.now
+        finally:
+            replica.m.close()
+
     # -- interrupt lines ---------------------------------------------------------------------------
     @rule(i=st.integers(0, 3), mode=st.sampled_from(HANDLER_MODES), threaded=st.booleans())
+    @logged
     def request(self, i: int, mode: str, threaded: bool) -> None:
         line = self.lines[i]
         if line.token is not None:
@@ -207,6 +238,7 @@ class ApiMachine(RuleBasedStateMachine):
         line.depth = 0
 
     @rule(i=st.integers(0, 3))
+    @logged
     def free(self, i: int) -> None:
         line = self.lines[i]
         if line.token is None:
@@ -217,6 +249,7 @@ class ApiMachine(RuleBasedStateMachine):
         line.depth += 1  # irq_shutdown(): depth++ (as 6.16 does; see docs/fidelity.md)
 
     @rule(i=st.integers(0, 3), sync=st.booleans())
+    @logged
     def disable(self, i: int, sync: bool) -> None:
         line = self.lines[i]
         if line.token is None:
@@ -225,6 +258,7 @@ class ApiMachine(RuleBasedStateMachine):
         line.depth += 1
 
     @rule(i=st.integers(0, 3))
+    @logged
     def enable(self, i: int) -> None:
         line = self.lines[i]
         if line.token is None or line.depth == 0:
@@ -233,6 +267,7 @@ class ApiMachine(RuleBasedStateMachine):
         line.depth -= 1
 
     @rule(i=st.integers(0, 3), n=st.integers(1, 3), gap_us=st.integers(0, 300))
+    @logged
     def fire(self, i: int, n: int, gap_us: int) -> None:
         line = self.lines[i]
         for _ in range(n):
@@ -240,18 +275,21 @@ class ApiMachine(RuleBasedStateMachine):
             self.run_for(gap_us * 1000 + 1000)
 
     @rule(i=st.integers(0, 3), mask=st.integers(1, 2**NCPUS - 1))
+    @logged
     def affinity(self, i: int, mask: int) -> None:
         self.call(irq_set_affinity, self.lines[i].virq, mask)
 
     # -- CPU hotplug ---------------------------------------------------------------------------------
     @precondition(lambda self: len(self.online) > 1)
     @rule(cpu=st.integers(0, NCPUS - 1))
+    @logged
     def unplug(self, cpu: int) -> None:
         if cpu in self.online:
             assert self.m.remove_cpu(cpu) == 0
             self.online.discard(cpu)
 
     @rule(cpu=st.integers(0, NCPUS - 1))
+    @logged
     def plug(self, cpu: int) -> None:
         if cpu not in self.online:
             assert self.m.add_cpu(cpu) == 0
@@ -259,6 +297,7 @@ class ApiMachine(RuleBasedStateMachine):
 
     # -- deferred work -------------------------------------------------------------------------------
     @rule(fail=st.booleans())
+    @logged
     def tasklet(self, fail: bool) -> None:
         ident, ran = self._deferred(fail)
         t = tasklet_struct(ran)
@@ -267,6 +306,7 @@ class ApiMachine(RuleBasedStateMachine):
         self.queued.add(ident)
 
     @rule(cpu=st.sampled_from([WORK_CPU_UNBOUND, *range(NCPUS)]), fail=st.booleans())
+    @logged
     def work(self, cpu: int, fail: bool) -> None:
         ident, ran = self._deferred(fail)
         w = work_struct()
@@ -278,6 +318,7 @@ class ApiMachine(RuleBasedStateMachine):
         self.queued.add(ident)
 
     @rule(ticks=st.integers(0, 20), fail=st.booleans())
+    @logged
     def timer(self, ticks: int, fail: bool) -> None:
         ident, ran = self._deferred(fail)
         t = timer_list()
@@ -287,6 +328,7 @@ class ApiMachine(RuleBasedStateMachine):
         self.queued.add(ident)
 
     @rule(us=st.integers(0, 5000), soft=st.booleans(), fail=st.booleans())
+    @logged
     def hrtimer(self, us: int, soft: bool, fail: bool) -> None:
         ident, ran = self._deferred(fail)
         t = hrtimer()
@@ -308,9 +350,11 @@ class ApiMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def cancel(self, data: Any) -> None:
         live = sorted(i for i in self.queued if i not in self.cancelled)
-        if not live:
-            return
-        ident = data.draw(st.sampled_from(live))
+        if live:
+            self.cancel_item(ident=data.draw(st.sampled_from(live)))
+
+    @logged
+    def cancel_item(self, ident: int) -> None:
         item = self.items[ident]
         if ident in self.failing:
             # An oops in a work function or timer kills the context that ran it (the kworker exits, as on a
@@ -327,6 +371,7 @@ class ApiMachine(RuleBasedStateMachine):
                 self.cancelled.add(ident)
 
     @rule(kind=st.sampled_from(["tasklet_outside", "work_bad_cpu", "add_timer_twice"]))
+    @logged
     def misuse(self, kind: str) -> None:
         """API misuse fails cleanly and leaves the object usable: it is then queued properly once."""
         ident, ran = self._deferred(False)
@@ -369,6 +414,7 @@ class ApiMachine(RuleBasedStateMachine):
         self.queued.add(ident)
 
     @rule(us=st.integers(1, 20_000))
+    @logged
     def run(self, us: int) -> None:
         self.run_for(us * 1000)
 
