@@ -3,8 +3,9 @@
 Each example boots a machine and applies a random sequence of: request_irq()/free_irq() (handlers that
 work, raise, or return something that is not an irqreturn_t), enable_irq()/disable_irq()/
 disable_irq_nosync(), interrupts fired on irq_sim and GIC lines, irq_set_affinity(), CPU hotplug,
-threaded handlers, tasklets, work items (queued, cancelled), timers and hrtimers (hard and soft; armed,
-cancelled), handlers that sleep, and API misuse that must fail before changing state, and callbacks of those that raise.
+suspend to idle and resume, threaded handlers, handlers that sleep, tasklets, work items (queued,
+cancelled), timers and hrtimers (hard and soft; armed, cancelled), callbacks of those that raise, and API
+misuse that must fail before changing state.
 After every step:
 
 - nothing escapes ``m.run()``: driver faults are oopses, every kernel call made by a step returns;
@@ -278,6 +279,19 @@ class ApiMachine(RuleBasedStateMachine):
     @logged
     def affinity(self, i: int, mask: int) -> None:
         self.call(irq_set_affinity, self.lines[i].virq, mask)
+
+    @rule(i=st.integers(0, 3), fire=st.booleans())
+    @logged
+    def suspend_resume(self, i: int, fire: bool) -> None:
+        """s2idle and back: device lines are suspended meanwhile, and an interrupt then arrives at resume."""
+        t = self.m.suspend()
+        assert t.state is not TaskState.DEAD, "suspend did not reach s2idle"
+        if fire:
+            self.lines[i].fire()
+            self.run_for(1_000_000)
+        self.m.resume()
+        self.m.run_until(lambda: t.state is TaskState.DEAD, limit="100ms")
+        assert t.state is TaskState.DEAD, f"the suspending task did not finish: {t.wait_desc}"
 
     # -- CPU hotplug ---------------------------------------------------------------------------------
     @precondition(lambda self: len(self.online) > 1)
