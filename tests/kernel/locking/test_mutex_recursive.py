@@ -36,3 +36,12 @@ def test_recursive_mutex_lock_makes_run_without_until_stall():
     with pytest.raises(StalledError) as e:
         m.run()
     assert e.value.blocked == [(f"twice/{m.task('twice').pid}", "mutex_lock(cfg_lock) held by itself")]
+
+
+def test_recursive_mutex_lock_is_reported_by_the_hung_task_detector():
+    """Left alone, the deadlocked task is reported after 120 s: "INFO: task twice:N blocked for more than 120 seconds."."""
+    m = irqlab.boot("generic", cpus=1, seed=0)
+    lock = DEFINE_MUTEX("cfg_lock")
+    t = m.spawn(lambda: (mutex_lock(lock), mutex_lock(lock)), name="twice")
+    m.run(until="250s")
+    assert f"INFO: task twice:{t.pid} blocked for more than 120 seconds." in m.dmesg_lines()
