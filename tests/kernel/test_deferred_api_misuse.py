@@ -8,6 +8,7 @@ from irqlab.kernel import (
     INIT_DELAYED_WORK,
     NotInSimulationError,
     add_timer,
+    add_timer_on,
     delayed_work,
     mod_delayed_work_on,
     queue_delayed_work_on,
@@ -103,4 +104,25 @@ def test_add_timer_of_a_pending_timer_from_a_scenario_action_is_an_oops():
     assert "kernel BUG at kernel/time/timer.c:1253!" in lines
     assert any(line.startswith("Internal error: Oops") for line in lines)
     assert "D" in m.tainted
+    assert fired == [1]
+
+
+def test_add_timer_on_a_cpu_that_does_not_exist_names_the_cpus():
+    """add_timer_on(t, 9) on a 2-CPU machine: ValueError naming the CPUs; the timer then starts on CPU1 and fires."""
+    m = irqlab.boot("generic", cpus=2, seed=0)
+    fired, errors = [], []
+    t = timer_list()
+
+    def fn():
+        timer_setup(t, lambda _t: fired.append(1), 0)
+        t.expires = m.jiffies + 2
+        try:
+            add_timer_on(t, 9)
+        except ValueError as e:
+            errors.append(str(e))
+        add_timer_on(t, 1)
+
+    m.spawn(fn)
+    m.run(until="50ms")
+    assert errors == ["add_timer_on(): there is no CPU 9 (this machine has CPUs 0-1)"]
     assert fired == [1]

@@ -198,6 +198,8 @@ def add_timer_local(timer: timer_list) -> None:
 def add_timer_on(timer: timer_list, cpu: int) -> None:
     """Start a timer on a specific CPU."""
     k = kernel()
+    if not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
+        raise ValueError(f"add_timer_on(): there is no CPU {cpu!r} (this machine has CPUs 0-{len(k.cpus) - 1})")
     if timer._base is not None:
         raise k.bugs.fatal("kernel BUG at kernel/time/timer.c:1294!")
     _mod_timer(k, timer, timer.expires, k.cpus[cpu])
