@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
-from irqlab.kernel.sched.core import TASK_IDLE, TASK_UNINTERRUPTIBLE, block_forever
+from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
 from irqlab.sim import PRIO_IRQ
 
@@ -333,7 +333,10 @@ def hrtimer_run_softirq() -> None:
     assert cpu is not None
     base: HrtimerBase = cpu.hrtimer_base
     _run_queue(k, cpu, base.soft, k.engine.now)
-    # hrtimer_run_softirq(): softirq_activated = 0, then hrtimer_update_softirq_timer().
+    # hrtimer_run_softirq(): softirq_activated = 0, then hrtimer_update_softirq_timer(), on the CPU the
+    # softirq finished on (a callback that slept may have moved it).
+    cpu = k.cpu  # type: ignore[assignment]
+    base = cpu.hrtimer_base
     base.softirq_activated = False
     program_clockevent(k, cpu)
 
@@ -370,6 +373,36 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
         cur.wait_desc = desc
     hrtimer_start_range_ns(t, expires, delta, mode)
     k.sched.schedule()
+    hrtimer_cancel(t)
+    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+
+
+#: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
+DEFAULT_TIMER_SLACK_NS = 50_000
+
+
+def hrtimer_nanosleep(expires: int, mode: int) -> int:
+    """Sleep on an hrtimer until ``expires`` (ns; absolute with HRTIMER_MODE_ABS); the clock_nanosleep() path.
+    Returns 0 when the timer expired. May sleep.
+
+    kernel/time/hrtimer.c hrtimer_nanosleep(): the range is the task's timer slack (rt_task(): none);
+    __hrtimer_init_sleeper(): on PREEMPT_RT only RT tasks sleep on hard (hardirq-expired) timers,
+    the others on soft ones expired in HRTIMER_SOFTIRQ; elsewhere a sleeper's timer is hard.
+    """
+    k = on_cpu()
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    slack = 0 if cur.is_rt else cur.data.get("timer_slack_ns", DEFAULT_TIMER_SLACK_NS)
+    t = hrtimer()
+    hard = not k.preempt_rt or cur.is_rt
+    hrtimer_init(t, CLOCK_MONOTONIC, mode | (HRTIMER_MODE_HARD if hard else HRTIMER_MODE_SOFT))
+    t.function = _sleeper_wakeup
+    t.sleeper_task = cur  # type: ignore[attr-defined]
+    cur.wait_desc = "hrtimer_nanosleep"
+    # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().
+    cur.raw_state = TASK_INTERRUPTIBLE
+    hrtimer_start_range_ns(t, expires, slack, mode)
+    if t.sleeper_task is not None:  # type: ignore[attr-defined]
+        k.sched.schedule()
     hrtimer_cancel(t)
     return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
 
@@ -419,6 +452,7 @@ __all__ = [
     "usleep_range_state",
     "usleep_idle_range",
     "schedule_hrtimeout_range",
+    "hrtimer_nanosleep",
     "HRTIMER_MODE_ABS",
     "HRTIMER_MODE_REL",
     "HRTIMER_MODE_PINNED",
