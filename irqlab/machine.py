@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
 from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH, IRQCHIP_STATE_PENDING
 from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
-from irqlab.kernel.panic import taint_string
+from irqlab.kernel.panic import DriverFault, taint_string
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
 from irqlab.sim.units import TimeLike
@@ -38,6 +39,30 @@ class Machine:
         kernel.subsys["fs"] = self.fs
         for hook in list(kernel.subsys.get("fs_hooks", [])):
             hook(self.fs)
+        # The simulated CPUs and tasks are parked greenlets whose stacks hold the kernel; the collector
+        # cannot see into them, so the machine unwinds them when it is closed or no longer referenced.
+        self._finalizer = weakref.finalize(self, kernel.engine.close)
+
+    # -- lifetime ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Shut the machine down: every task's stack is unwound and every pending event dropped, so its
+        memory can be freed; it cannot run again. Idempotent. ``with irqlab.boot(...) as m:`` calls it at
+        the end of the block; a machine nothing refers to any more is closed the same way."""
+        if self.kernel.engine.running:
+            raise ValueError("close() was called while the machine runs (from a scenario action or a task): "
+                             "call it after m.run() returns")  # fmt: skip
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has shut the machine down."""
+        return self.kernel.engine.closed
+
+    def __enter__(self) -> Machine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- time ----------------------------------------------------------------------------
     @property
@@ -115,14 +140,14 @@ class Machine:
         t = to_ns(when)
         if t < self.now:
             raise ValueError(f"m.at({when!r}) is in the past: the machine is already at {self.now} ns")
-        self.kernel.engine.at(t, PRIO_SCENARIO, self._action, callback, args)
+        if getattr(callback, "__self__", None) is self:
+            # m.at(t, m.fire_irq, ...): held weakly, so that a pending action does not keep the machine alive.
+            callback = _WeakMethod(callback)
+        self.kernel.engine.at(t, PRIO_SCENARIO, _scenario_action, self.kernel, callback, args)
 
     def after(self, delay: TimeLike, callback: Callable[..., Any], *args: Any) -> None:
         """Schedule ``callback(*args)`` ``delay`` after the current simulated time."""
         self.at(self.now + to_ns(delay), callback, *args)
-
-    def _action(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        callback(*args)
 
     # -- tasks -------------------------------------------------------------------------
     def spawn(
@@ -418,6 +443,30 @@ class Machine:
     def __repr__(self) -> str:
         k = self.kernel
         return f"<Machine {k.board.name} cpus={len(k.cpus)} now={self.now}ns seed={k.engine.seed}>"
+
+
+class _WeakMethod:
+    """A Machine method scheduled as a scenario action, called only while the machine exists."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, method: Callable[..., Any]) -> None:
+        self.ref = weakref.WeakMethod(method)  # type: ignore[arg-type]
+
+    def __call__(self, *args: Any) -> Any:
+        method = self.ref()
+        return None if method is None else method(*args)
+
+
+def _scenario_action(k: Kernel, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Run a scenario action (an m.at() event). A module function, not a method: a pending action must not
+    keep its Machine alive."""
+    try:
+        callback(*args)
+    except DriverFault as exc:
+        # A kernel BUG() hit inside an "any context" API the action called (add_timer() of a pending
+        # timer, ...): the action is the faulting context, reported as an oops and unwound like any other.
+        k.fault(exc, "scenario action")
 
 
 def boot(

@@ -7,6 +7,7 @@ kernel/smp.c (IPIs) and the idle loop of kernel/sched/idle.c.
 from __future__ import annotations
 
 import shlex
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -139,7 +140,8 @@ class Kernel:
         self.stats: dict[str, int] = {}
         self.tick_hooks: list[Callable[[CPU], None]] = []
         self.booting = True
-        self._ptrs: dict[int, tuple[int, Any]] = {}
+        self._ptrs: dict[int, tuple[int, Callable[[], Any]]] = {}
+        self._ptr_serial = 0
         #: Delivery of IPIs to a CPU; the interrupt controller replaces it.
         self.ipi_hook: Callable[[CPU, int], None] | None = None
         #: Subsystems attach their per-kernel state here (irq descriptors, workqueues, ...).
@@ -302,6 +304,14 @@ class Kernel:
                 assert cpu is not None
                 take_interrupts(self, cpu)
 
+    def first_online_cpu(self) -> CPU:
+        """Where work started from outside every CPU (a scenario action, the script between runs) is queued:
+        the first online CPU. CPU 0 can be unplugged, and what is queued on an offline CPU never runs."""
+        for c in self.cpus:
+            if c.online:
+                return c
+        raise InternalError("no CPU is online")
+
     def in_fiber(self) -> bool:
         return greenlet.getcurrent() is not self.engine.main
 
@@ -337,12 +347,32 @@ class Kernel:
         self.bugs.fault(exc, where)
 
     def ptr(self, obj: Any) -> str:
-        """A stable, hashed-looking pointer value for ``obj`` (what %p prints)."""
+        """What %p prints for ``obj``: lib/vsprintf.c ptr_to_id() hashes the address and prints the low 32
+        bits of the hash, so one object always prints the same value while it lives.
+
+        An object's "address" is a serial number given when it is first printed (deterministic, unlike
+        id()). The table holds the object weakly and drops the entry when it dies, so printing does not
+        keep objects alive (tracing a million work items leaves nothing behind)."""
+        obj = getattr(obj, "__func__", obj)  # a bound method: the function's address, as in C
         key = id(obj)
-        ent = self._ptrs.get(key)
-        if ent is None or ent[1] is not obj:
-            ent = (len(self._ptrs) + 1, obj)
-            self._ptrs[key] = ent
+        ptrs = self._ptrs
+        ent = ptrs.get(key)
+        if ent is None or ent[1]() is not obj:
+            self._ptr_serial += 1
+
+            def forget(_ref: Any, key: int = key, serial: int = self._ptr_serial) -> None:
+                e = ptrs.get(key)
+                if e is not None and e[0] == serial:
+                    del ptrs[key]
+
+            try:
+                ref: Callable[[], Any] = weakref.ref(obj, forget)
+            except TypeError:
+                # SIMPLIFICATION: an object that takes no weak reference (an int, a tuple, a dict passed as
+                # dev_id) is held for the life of the kernel, so that its id() cannot be reused meanwhile.
+                ref = _StrongRef(obj)
+            ent = (self._ptr_serial, ref)
+            ptrs[key] = ent
         return f"{(ent[0] * 0x9E3779B1 + 0x5BD1E995) & 0xFFFFFFFF:016x}"
 
     def symbol(self, fn: Any, offset: bool) -> str:
@@ -401,6 +431,18 @@ def _x86_vector(cpu: CPU, name: str, vector: int) -> None:
     tp = cpu.k.tp.__dict__.get(name)
     if tp is not None and tp.on:
         tp.emit(cpu.id, vector=vector)
+
+
+class _StrongRef:
+    """A stand-in for weakref.ref for objects that take no weak reference."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __call__(self) -> Any:
+        return self.obj
 
 
 def _ipi_resched(cpu: CPU) -> None:

@@ -171,16 +171,18 @@ def _schedule_common(k: Kernel, t: tasklet_struct, hi: bool) -> None:
 
 def tasklet_schedule(t: tasklet_struct) -> None:
     """Schedule ``t`` on this CPU (TASKLET_SOFTIRQ); a no-op if it is already scheduled. Any context."""
+    k = on_cpu()  # fails (outside every CPU) before any state changes
     if not t.state & _SCHED:
         t.state |= _SCHED
-        _schedule_common(on_cpu(), t, False)
+        _schedule_common(k, t, False)
 
 
 def tasklet_hi_schedule(t: tasklet_struct) -> None:
     """Schedule ``t`` on this CPU in HI_SOFTIRQ; a no-op if it is already scheduled. Any context."""
+    k = on_cpu()  # fails (outside every CPU) before any state changes
     if not t.state & _SCHED:
         t.state |= _SCHED
-        _schedule_common(on_cpu(), t, True)
+        _schedule_common(k, t, True)
 
 
 def __tasklet_schedule(t: tasklet_struct) -> None:

@@ -487,6 +487,14 @@ def _select_unbound_cpu(st: WqState, cpu: int) -> int:
     return cpu
 
 
+def check_work_cpu(k: Kernel, cpu: int, api: str) -> None:
+    """Misuse of the API (the kernel would index past its per-CPU data): a ValueError, raised before the
+    work item's state is touched so that it can still be queued correctly afterwards."""
+    if cpu != WORK_CPU_UNBOUND and not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
+        raise ValueError(f"{api}(): there is no CPU {cpu!r} (this machine has CPUs 0-{len(k.cpus) - 1}); "
+                         "pass one of them or WORK_CPU_UNBOUND")  # fmt: skip
+
+
 def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -> None:
     """Pick the pwq (the one still running ``work``, for non-reentrancy) and queue ``work`` on it."""
     st: WqState = k.subsys["workqueue"]
@@ -498,8 +506,8 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
     if cpu == WORK_CPU_UNBOUND:
         here = k.cpu.id if k.cpu is not None else 0
         cpu = _select_unbound_cpu(st, here) if wq.flags & WQ_UNBOUND else here
-    elif not 0 <= cpu < len(k.cpus):
-        raise ValueError(f"queue_work_on(): there is no CPU {cpu} (this machine has {len(k.cpus)})")
+    else:
+        check_work_cpu(k, cpu, "queue_work_on")
     pwq = wq.cpu_pwq[cpu]
     pool = pwq.pool
     last_pool = _get_work_pool(work)
@@ -548,6 +556,7 @@ def queue_work_on(cpu: int, wq: Any, work: work_struct) -> bool:
     """Queue ``work`` on ``wq`` for ``cpu``; False if it was already pending (or is disabled). Any context."""
     k = on_cpu()
     wq = _wq(k, wq)
+    check_work_cpu(k, cpu, "queue_work_on")
     if work.pending:
         return False
     work.pending = True
@@ -605,6 +614,7 @@ def queue_delayed_work_on(cpu: int, wq: Any, dwork: delayed_work, delay: int) ->
     """Queue ``dwork`` on ``wq`` for ``cpu`` after ``delay`` jiffies; False if already pending. Any context."""
     k = on_cpu()
     wq = _wq(k, wq)
+    check_work_cpu(k, cpu, "queue_delayed_work_on")
     work = dwork.work
     if work.pending:
         return False

@@ -649,6 +649,21 @@ class Scheduler:
         return 0
 
 
+def block_forever(k: Kernel, p: Task, desc: str) -> None:
+    """schedule() without a timeout for the current task ``p``, its sleeping state already set: it sleeps
+    until someone wakes it. Should the run dry up meanwhile, ``Engine.run`` raises StalledError naming
+    ``p`` and ``desc`` (what it waits on). Every wait with no timeout (mutex, completion, wait_event,
+    semaphore, a bare schedule()) goes through here. May sleep."""
+    p.wait_desc = desc
+    f = p.fiber
+    f.blocked_on = desc
+    f.stuck_if_idle = True
+    try:
+        k.sched.schedule()
+    finally:
+        f.stuck_if_idle = False
+
+
 def _comm(cpu: CPU, p: Task) -> str:
     """The comm a sched event stores: the idle task's is swapper/N."""
     return f"swapper/{cpu.id}" if p is cpu.idle else p.comm

@@ -16,7 +16,7 @@ from irqlab.kernel.time.hrtimer import (
     HRTIMER_RESTART,
     hrtimer,
     hrtimer_init,
-    hrtimer_start,
+    hrtimer_start_on,
     hrtimer_try_to_cancel,
 )
 from irqlab.kernel.time.timer import run_local_timers
@@ -48,7 +48,7 @@ class TickSched:
         t.function = self.tick_sched_timer
         nxt = (k.engine.now // self.tick_nsec + 1) * self.tick_nsec
         # tick_setup_sched_timer(): HRTIMER_MODE_ABS_PINNED_HARD.
-        hrtimer_start(t, nxt, HRTIMER_MODE_ABS_PINNED_HARD)
+        hrtimer_start_on(k, cpu, t, nxt, 0, HRTIMER_MODE_ABS_PINNED_HARD)
         cpu.tick_stopped = False
 
     def tick_sched_timer(self, timer: hrtimer) -> int:
@@ -76,7 +76,7 @@ class TickSched:
         when = (nxt - k.initial_jiffies) * self.tick_nsec
         if when > t.node_expires or t._entry is None:
             hrtimer_try_to_cancel(t)
-            hrtimer_start(t, max(when, k.engine.now), HRTIMER_MODE_ABS_PINNED_HARD)
+            hrtimer_start_on(k, cpu, t, max(when, k.engine.now), 0, HRTIMER_MODE_ABS_PINNED_HARD)
             cpu.tick_stopped = True
 
     def nohz_idle_exit(self, cpu: CPU) -> None:

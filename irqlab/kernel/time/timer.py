@@ -21,6 +21,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
+    block_forever,
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
 from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
@@ -157,7 +158,7 @@ def _mod_timer(k: Kernel, timer: timer_list, expires: int, cpu: CPU | None = Non
     if was_pending:
         timer._base.detach(timer)  # type: ignore[union-attr]
     if cpu is None:
-        cpu = k.cpu if k.cpu is not None else k.cpus[0]
+        cpu = k.cpu if k.cpu is not None else k.first_online_cpu()
     base: TimerBase = cpu.timer_base
     timer.expires = expires
     j = k.jiffies
@@ -209,6 +210,8 @@ def add_timer_local(timer: timer_list) -> None:
 def add_timer_on(timer: timer_list, cpu: int) -> None:
     """Start a timer on a specific CPU."""
     k = kernel()
+    if not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
+        raise ValueError(f"add_timer_on(): there is no CPU {cpu!r} (this machine has CPUs 0-{len(k.cpus) - 1})")
     if timer._base is not None:
         raise k.bugs.fatal("kernel BUG at kernel/time/timer.c:1294!")
     _mod_timer(k, timer, timer.expires, k.cpus[cpu])
@@ -334,7 +337,8 @@ def schedule_timeout(timeout: int) -> int:
     """
     k = on_cpu()
     if timeout == MAX_SCHEDULE_TIMEOUT:
-        k.sched.schedule()
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
         return timeout
     if timeout < 0:
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
