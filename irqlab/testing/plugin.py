@@ -8,6 +8,7 @@ machine's dmesg and /proc/interrupts to its report. Without a marker the session
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,7 +38,9 @@ class _TestSession:
         self.until = until
         self.wall = wall
         self.t0 = time.monotonic()
-        self.machines: list[Machine] = []
+        #: Weak references: a test may check that a machine it dropped is freed; a failing test's machines
+        #: live on in its traceback's frames.
+        self.machines: list[weakref.ref[Machine]] = []
         self.passed: str | None = None
         self.n = 0
 
@@ -45,7 +48,7 @@ class _TestSession:
         return board, kw
 
     def booted(self, m: Machine) -> None:
-        self.machines.append(m)
+        self.machines.append(weakref.ref(m))
 
     def insmod_args(self, m: Machine, module: Any, params: dict[str, Any]) -> dict[str, Any]:
         return params
@@ -141,12 +144,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     rep = outcome.get_result()  # type: ignore[attr-defined]
     session = item.stash.get(_SESSION, None)
-    if not rep.failed or session is None or not session.machines or call.when == "teardown":
+    if not rep.failed or session is None or call.when == "teardown":
         return
-    shown = list(enumerate(session.machines))[-MAX_REPORTED_MACHINES:]
-    if len(session.machines) > MAX_REPORTED_MACHINES:
+    alive = [(i, m) for i, ref in enumerate(session.machines) if (m := ref()) is not None and not m.closed]
+    if not alive:
+        return
+    shown = alive[-MAX_REPORTED_MACHINES:]
+    if len(alive) > MAX_REPORTED_MACHINES:
         # A hypothesis test boots one machine per example; the failing example runs last.
-        rep.sections.append(("irqlab", f"{len(session.machines)} machines were booted; the last "
+        rep.sections.append(("irqlab", f"{len(alive)} machines are alive; the last "
                                        f"{MAX_REPORTED_MACHINES} are shown\n"))  # fmt: skip
     for i, m in shown:
         label = f"{m.kernel.board.name}, seed {m.seed}, at {m.now / 1e9:.6f} s"
