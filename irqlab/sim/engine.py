@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -87,6 +88,8 @@ class Engine:
         self.events_run = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        #: Inputs posted from outside the simulation (another thread, a web page), not yet applied.
+        self._posted: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -172,6 +175,21 @@ class Engine:
             blocked = [(f.name, f.blocked_on or "?") for f in self.fibers if f.stuck_if_idle and f.blocked_on]
             if blocked:
                 raise StalledError(self.now, blocked)
+
+    # -- external inputs (real-time pacing) ----------------------------------
+    def post(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Hand ``fn(*args)`` to the engine from anywhere, any thread (deque.append is atomic).
+
+        Nothing runs it by itself: a paced run (irqlab.sim.realtime) takes posted inputs between
+        two slices and applies them at the simulated time the slice ended."""
+        self._posted.append((fn, args))
+
+    def take_posted(self) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]:
+        """The inputs posted so far, oldest first, removing them from the queue."""
+        out = []
+        while self._posted:
+            out.append(self._posted.popleft())
+        return out
 
     # -- fibers ---------------------------------------------------------------
     def fiber(self, name: str, run: Callable[[], None]) -> Fiber:
