@@ -105,6 +105,12 @@ class Machine:
         if pacer.max_behind_s > 0.1:
             warnings.warn(behind_message(pacer), RealtimeWarning, stacklevel=3)
 
+    def step_paced(self, pacer: Any) -> int:
+        """One slice of a paced run driven from outside (a web server's loop): ``pacer.step()``
+        (an irqlab.sim.realtime.Pacer of this machine's engine) with this machine's kernel
+        current. Returns the simulated time reached."""
+        return int(self._in_kernel(pacer.step))
+
     def post(self, callback: Callable[..., Any], *args: Any) -> None:
         """Hand an input to a paced run from anywhere (another thread): it runs as a scenario action
         ``callback(*args)`` at the simulated time the run has reached when it takes the input."""
