@@ -61,7 +61,7 @@ class BoardServer:
         self.app = web.Application(middlewares=[self._guard])
         self.app.router.add_get("/", self._index)
         self.app.router.add_get("/static/{name}", self._static)
-        self.app.router.add_get("/favicon.ico", lambda request: self._no_content())
+        self.app.router.add_get("/favicon.ico", self._no_content)
         self.app.router.add_get("/ws", self._ws)
         self.app.router.add_post("/api/scenario", self._scenario)
 
@@ -91,7 +91,7 @@ class BoardServer:
         return self._file(name)
 
     @staticmethod
-    async def _no_content() -> web.Response:
+    async def _no_content(request: web.Request) -> web.Response:
         return web.Response(status=204)
 
     @staticmethod
