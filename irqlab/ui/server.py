@@ -21,8 +21,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from irqlab.hw.nic import NIC_CTRL_RX_EN
 from irqlab.sim.realtime import MAX_RATIO, MIN_RATIO, Pacer
-from irqlab.ui.session import BoardSession
+from irqlab.ui.session import MAX_PPS, NIC_SPI, UART_SPI, BoardSession
 from irqlab.ui.timeline import Timeline
 
 __all__ = ["BoardServer", "TICK_S"]
@@ -56,6 +57,7 @@ class BoardServer:
         self.error: str | None = None
         self._ticks = 0
         self._last_rec: Any = None
+        self._uart_sent = 0
         self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
         self.app = web.Application(middlewares=[self._guard])
@@ -195,7 +197,8 @@ class BoardServer:
         k = self.m.kernel
         return {"type": "hello", "board": k.board.model, "release": k.board.release, "cpus": len(k.cpus),
                 "buttons": list(s.buttons), "leds": list(s.leds), "drivers": list(s.drivers),
-                "min_ratio": MIN_RATIO, "max_ratio": MAX_RATIO, "seed": s.seed}  # fmt: skip
+                "min_ratio": MIN_RATIO, "max_ratio": MAX_RATIO, "seed": s.seed,
+                "uart_irq_spi": UART_SPI, "nic_irq_spi": NIC_SPI, "max_pps": MAX_PPS}  # fmt: skip
 
     def _new_dmesg(self) -> list[str]:
         recs = self.m.kernel.log.records
@@ -209,9 +212,16 @@ class BoardServer:
         out.reverse()
         return out
 
+    def _new_uart_text(self) -> str:
+        log = self.session.uart.tx_log
+        new = log[self._uart_sent:]
+        self._uart_sent = len(log)
+        return bytes(b for _, b in new).decode("latin-1")
+
     def _update(self, full: bool) -> dict[str, Any]:
         s = self.session
         p = self.pacer
+        nic = s.nic
         upd: dict[str, Any] = {
             "type": "tick", "now": self.m.now, "ratio": p.ratio, "paused": p.paused, "behind": p.behind_s,
             "falling_behind": p.falling_behind, "error": self.error, "inputs": len(s.inputs),
@@ -219,6 +229,9 @@ class BoardServer:
             "buttons": {str(g): on for g, on in s.button_states().items()},
             "loaded": s.loaded(), "dmesg": self._new_dmesg(), "timeline": self.timeline.drain(self.m.now),
             "loads": {f"{kind}/{cpu}": on for (kind, cpu), on in sorted(s.loads.running.items())},
+            "uart": self._new_uart_text(), "uart_rx": s.uart.rx_bytes,
+            "nic": {"pps": s.nic_pps, "stored": nic.rx_packets, "dropped": nic.drops, "ignored": nic.ignored,
+                    "interrupts": nic.rx_interrupts, "receiving": bool(nic.ctrl & NIC_CTRL_RX_EN)},
         }  # fmt: skip
         if full:
             upd["interrupts"] = self.m.read("/proc/interrupts")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import irqlab
+from irqlab.hw.nic import Nic
+from irqlab.hw.uart import Uart
 from irqlab.machine import Machine
 from irqlab.scenarios import two_buttons
 from irqlab.ui import loads
@@ -28,6 +30,17 @@ __all__ = ["BoardSession", "Input", "BUTTON_GPIOS", "LED_GPIOS", "OPS"]
 BUTTON_GPIOS: tuple[int, ...] = two_buttons.BUTTON_GPIOS
 LED_GPIOS: tuple[int, ...] = (two_buttons.LED_GPIO,)
 
+# SIMPLIFICATION: RP1 delivers its uart0 and Ethernet interrupts to the GIC over PCIe MSI-X through
+# its own domain; here they are plain level GIC SPIs next to the GPIO banks' stand-ins (boards/rpi5.py).
+#: GIC SPI standing for RP1's uart0 (header GPIO14 TXD / GPIO15 RXD).
+UART_SPI = 123
+#: GIC SPI standing for the Ethernet controller's interrupt.
+NIC_SPI = 124
+#: Fastest packet rate the traffic knob offers (64-byte frames; the gigabit wire carries 1.49 M/s).
+MAX_PPS = 1_000_000
+#: Longest text one console input may send.
+MAX_UART_TEXT = 256
+
 #: The inputs a client may send, with the type of each argument. Nothing else is accepted.
 OPS: dict[str, tuple[type, ...]] = {
     "press": (int,),
@@ -37,6 +50,8 @@ OPS: dict[str, tuple[type, ...]] = {
     "cpu_hog": (int, bool),
     "rt_hog": (int, bool),
     "storm": (int,),
+    "uart_send": (str,),
+    "nic_rate": (int,),
 }
 
 
@@ -85,6 +100,12 @@ class BoardSession:
         self.m: Machine = irqlab.boot(board, seed=seed, trace=True)
         self.buttons = {g: self.m.button(g, "typical") for g in BUTTON_GPIOS}
         self.leds = {g: self.m.led(g) for g in LED_GPIOS}
+        eng = self.m.kernel.engine
+        self.uart = Uart(eng, "uart0", line=self.m.spi_line(UART_SPI), baud=115_200, fifo_depth=32)
+        self.nic = Nic(eng, "eth0", line=self.m.spi_line(NIC_SPI), ring_size=256)
+        self.nic_pps = 0
+        self._flow: Any = None
+        self._irqs: dict[str, int] = {}
         self.loads = loads.Loads(self.m)
         self.inputs: list[Input] = []
 
@@ -131,6 +152,11 @@ class BoardSession:
             raise ValueError(f"no driver {name!r}: the drivers given are {', '.join(self.drivers) or 'none'}")
         mod = load_driver(path)
         self._record("insmod", name)
+        hw = getattr(mod, "board", None)
+        if isinstance(hw, dict):
+            # The examples' board-file convention: the driver finds its devices in a module-level
+            # ``board`` dict, as a platform driver would in its device-tree node.
+            hw.update(self.board_devices())
         self.m.at(self.m.now, self.m.insmod, mod)
 
     def rmmod(self, name: str) -> None:
@@ -157,6 +183,31 @@ class BoardSession:
         b = self._button(gpio)
         self._record("storm", gpio)
         self.loads.storm(b.line)
+
+    def uart_send(self, text: str) -> None:
+        """Type ``text`` into the console: its bytes arrive at uart0's receiver at 115200 baud."""
+        if not 0 < len(text) <= MAX_UART_TEXT or not text.isascii():
+            raise ValueError(f"the console sends 1-{MAX_UART_TEXT} ASCII characters, not {len(text)}")
+        self._record("uart_send", text)
+        self.uart.receive(text.encode("ascii"))
+
+    def nic_rate(self, pps: int) -> None:
+        """Set the packets per second arriving at eth0 (0 stops the traffic)."""
+        if not 0 <= pps <= MAX_PPS:
+            raise ValueError(f"the traffic knob goes from 0 to {MAX_PPS} packets/s, not {pps}")
+        self._record("nic_rate", pps)
+        if self._flow is not None:
+            self._flow.stop()
+            self._flow = None
+        self.nic_pps = pps
+        if pps:
+            self._flow = self.nic.generate(pps, until=1 << 62)
+
+    def board_devices(self) -> dict[str, Any]:
+        """The wired devices a driver's ``board`` dict receives: uart/irq, nic/nic_irq (Linux irq numbers)."""
+        if not self._irqs:
+            self._irqs = {"irq": self.m.map_spi(UART_SPI, "level"), "nic_irq": self.m.map_spi(NIC_SPI, "level")}
+        return {"uart": self.uart, "irq": self._irqs["irq"], "nic": self.nic, "nic_irq": self._irqs["nic_irq"]}
 
     # -- state ------------------------------------------------------------------------------
     def led_states(self) -> dict[int, bool]:

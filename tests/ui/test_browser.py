@@ -136,3 +136,25 @@ def test_recorded_session_replays_to_the_same_dmesg(browser, tmp_path):
                          capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert out == got["dmesg"]
     assert "Bottom half workqueue ends" in out
+
+
+def test_uart_console_and_traffic_knob(browser, tmp_path):
+    """seed 003's UART driver: its "ok" shows on the console, typed bytes reach its handler; the knob sends packets."""
+    proc, url = _board(str(ROOT / "examples" / "seed003_basic_handler.py"))
+    try:
+        page = browser.new_page(viewport={"width": 1480, "height": 1000})
+        page.goto(url)
+        page.click("#insmod-my_uart")
+        page.wait_for_function("() => document.getElementById('console').textContent === 'ok\\n'")
+        page.fill("#console-input", "hi")
+        page.press("#console-input", "Enter")
+        page.wait_for_function("() => document.getElementById('dmesg').textContent.includes(\"rx: 1 byte(s) 'i'\")")
+        page.evaluate("() => { const k = document.getElementById('nic-rate'); k.value = '3';"
+                      " k.dispatchEvent(new Event('change')); }")  # fmt: skip
+        page.wait_for_function("() => /receiver off \\(no driver enabled it\\): [1-9]/"
+                               ".test(document.getElementById('nic-stats').textContent)")  # fmt: skip
+        assert page.inner_text("#nic-label") == "1k pkt/s"
+        _shot(page, "board-uart.png", tmp_path)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -78,6 +78,8 @@ def test_scenario_lists_the_inputs_as_calls():
         ("insmod", ["/etc/passwd"], "no driver '/etc/passwd'"),
         ("cpu_hog", [7, True], "CPU 7 does not exist"),
         ("cpu_hog", [1, 1], r"cpu_hog takes \(int, bool\)"),
+        ("uart_send", ["\u00e9t\u00e9"], "the console sends 1-256 ASCII characters"),
+        ("nic_rate", [10_000_000], "from 0 to 1000000 packets/s"),
     ],
 )
 def test_inputs_are_checked(op, args, message):
@@ -92,3 +94,24 @@ def test_only_the_pi5_is_drawn():
     """The page draws the Pi 5 header: another board is refused with the fix."""
     with pytest.raises(ValueError, match="use board 'rpi5'"):
         BoardSession({}, board="pc")
+
+
+def test_uart_console_and_nic_traffic_replay(tmp_path, capsys):
+    """A driver with the examples' ``board`` dict gets uart0: typed bytes reach its handler; the replay matches."""
+    uart_driver = str(Path(DRIVER).parent / "seed003_basic_handler.py")
+    s = BoardSession({"my_uart": uart_driver})
+    s.run(until=10_000_000)
+    s.insmod("my_uart")
+    s.run(until=50_000_000)
+    s.uart_send("hi\n")
+    s.nic_rate(10_000)
+    s.run(until=80_000_000)
+    s.nic_rate(0)
+    s.run(until=100_000_000)
+    assert bytes(b for _, b in s.uart.tx_log) == b"ok\n"
+    assert "my_uart: rx: 1 byte(s) 'h'" in s.m.dmesg()
+    assert s.nic.ignored == 301  # no driver turned the receiver on: one every 100 us from 50 ms to 80 ms
+    rec = tmp_path / "session.py"
+    rec.write_text(s.scenario())
+    assert main(["run", "--plain", str(rec)]) == 0
+    assert capsys.readouterr().out == s.m.dmesg()

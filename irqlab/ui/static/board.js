@@ -47,6 +47,8 @@ function drawHeader() {
     const p = pinXY(g);
     drawButton(svg, wires, g, p.left ? 40 : 420, 200 + k * 130);
   });
+  drawUart(svg, wires, 420, 90);
+  drawNic(svg, 400, 470);
   const gt = el("text", { x: 10, y: 545 }, svg);
   gt.textContent = "buttons to GND (pull-up: idle high, pressed low); LED + resistor to GND";
 }
@@ -84,6 +86,27 @@ function drawButton(svg, wires, gpio, x, y) {
   g.addEventListener("keydown", (e) => { if ((e.key === " " || e.key === "Enter") && !e.repeat) press(e); });
   g.addEventListener("keyup", (e) => { if (e.key === " " || e.key === "Enter") release(); });
 }
+
+function drawUart(svg, wires, x, y) {
+  const tx = pinXY(14), rx = pinXY(15);
+  wire(wires, { x: tx.x + 7, y: tx.y }, { x: x, y: y + 14 }, "#9b59b6");
+  wire(wires, { x: rx.x + 7, y: rx.y }, { x: x, y: y + 34 }, "#8e44ad");
+  const g = el("g", { id: "uart" }, svg);
+  el("rect", { class: "box", x: x, y: y, width: 90, height: 48, rx: 4 }, g);
+  const t = el("text", { x: x + 6, y: y + 20 }, g); t.textContent = "USB-serial";
+  const t2 = el("text", { x: x + 6, y: y + 38 }, g); t2.textContent = "console";
+}
+
+function drawNic(svg, x, y) {
+  const g = el("g", { id: "nic" }, svg);
+  el("rect", { class: "box", x: x, y: y, width: 110, height: 50, rx: 4 }, g);
+  el("rect", { x: x + 8, y: y + 10, width: 30, height: 30, fill: "#bbb" }, g);
+  const t = el("text", { x: x + 44, y: y + 22 }, g); t.textContent = "eth0";
+  const t2 = el("text", { x: x + 44, y: y + 38, id: "nic-svg-rate" }, g); t2.textContent = "idle";
+}
+
+const PPS = [0, 10, 100, 1000, 10000, 100000, 1000000];
+function ppsLabel(p) { return p === 0 ? "off" : p >= 1e6 ? `${p / 1e6}M pkt/s` : p >= 1e3 ? `${p / 1e3}k pkt/s` : `${p} pkt/s`; }
 
 function button(label, id, onclick, parent) {
   const b = document.createElement("button");
@@ -174,6 +197,17 @@ function update(u) {
     pre.textContent = lines.slice(Math.max(0, lines.length - 600)).join("\n");
     if (atEnd) pre.scrollTop = pre.scrollHeight;
   }
+  if (u.uart) {
+    const c = $("console");
+    c.textContent = (c.textContent + u.uart).slice(-4000);
+    c.scrollTop = c.scrollHeight;
+  }
+  const n = u.nic;
+  $("nic-label").textContent = ppsLabel(n.pps);
+  $("nic-svg-rate").textContent = ppsLabel(n.pps);
+  $("nic-stats").textContent = n.receiving
+    ? `ring: ${n.stored} stored, ${n.dropped} dropped; ${n.interrupts} RX interrupts`
+    : `receiver off (no driver enabled it): ${n.ignored} packets ignored`;
   if (u.interrupts !== undefined) { $("interrupts").textContent = u.interrupts; $("softirqs").textContent = u.softirqs; }
   const err = $("error");
   err.hidden = !u.error; if (u.error) err.textContent = `The simulation stopped: ${u.error}`;
@@ -253,6 +287,10 @@ function connect() {
   };
 }
 
+$("nic-rate").addEventListener("change", (e) => send("nic_rate", PPS[parseInt(e.target.value, 10)]));
+$("console-input").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && e.target.value) { send("uart_send", e.target.value + "\n"); e.target.value = ""; }
+});
 $("pause").addEventListener("click", () => send(state.paused ? "resume" : "pause"));
 $("speed").addEventListener("change", (e) => send("speed", Math.pow(10, parseFloat(e.target.value))));
 $("save").addEventListener("click", async () => {
