@@ -97,7 +97,7 @@ class Pacer:
 
     def target(self) -> int:
         """The simulated time the wall clock says it should be now."""
-        return self._sim0 + int((self.clock() - self._wall0) * self.ratio * NSEC_PER_SEC)
+        return self._sim0 + round((self.clock() - self._wall0) * self.ratio * NSEC_PER_SEC)
 
     def step(self, limit: int | None = None) -> int:
         """Run one slice towards :meth:`target` (never past ``limit``); returns the simulated time reached.

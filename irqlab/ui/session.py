@@ -150,6 +150,8 @@ class BoardSession:
         path = self.drivers.get(name)
         if path is None:
             raise ValueError(f"no driver {name!r}: the drivers given are {', '.join(self.drivers) or 'none'}")
+        if self.m.kernel.modules.find(name) is not None:
+            raise ValueError(f"insmod: {name} is already loaded (rmmod it first)")
         mod = load_driver(path)
         self._record("insmod", name)
         hw = getattr(mod, "board", None)
@@ -163,6 +165,8 @@ class BoardSession:
         """Unload module ``name`` in an rmmod task (the kernel logs what it refuses)."""
         if name not in self.drivers:
             raise ValueError(f"no driver {name!r}: the drivers given are {', '.join(self.drivers) or 'none'}")
+        if self.m.kernel.modules.find(name) is None:
+            raise ValueError(f"rmmod: {name} is not loaded")
         self._record("rmmod", name)
         self.m.at(self.m.now, self.m.rmmod, name)
 

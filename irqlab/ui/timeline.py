@@ -16,8 +16,9 @@ __all__ = ["Timeline", "TASK", "SOFTIRQ", "HARDIRQ", "IDLE"]
 
 IDLE, TASK, SOFTIRQ, HARDIRQ = 0, 1, 2, 3
 
-#: Segments kept between two drains (a storm makes many; older ones are dropped and counted).
-MAX_PENDING = 20_000
+#: Segments (and arrivals) kept between two drains, 50 ms of wall time apart: a storm makes many more,
+#: and those past the limit are counted instead of sent (the page says how many it could not draw).
+MAX_PENDING = 4000
 
 
 class Timeline:

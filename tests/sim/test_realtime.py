@@ -110,3 +110,23 @@ def test_ratio_out_of_range_is_refused():
         m.run(for_="1ms", realtime=1000)
     with pytest.raises(ValueError, match="needs an end"):
         m.run(realtime=1.0)
+
+
+def test_pacer_pause_speed_and_resume():
+    """Paused, a step runs nothing; a new speed or a resume re-anchors on the wall clock, keeping the time run."""
+    t = [0.0]
+    m = irqlab.boot("generic", cpus=1, seed=1)
+    p = realtime.Pacer(m.kernel.engine, 1.0, clock=lambda: t[0])
+    start = m.now
+    t[0] = 0.010
+    assert m.step_paced(p) == start + 10_000_000
+    p.pause()
+    t[0] = 5.0
+    assert m.step_paced(p) == start + 10_000_000
+    p.resume()
+    t[0] = 5.002
+    assert m.step_paced(p) == start + 12_000_000
+    p.set_ratio(0.01)
+    t[0] = 6.002
+    assert m.step_paced(p) == start + 22_000_000
+    assert not p.falling_behind and p.max_behind_s == 0.0

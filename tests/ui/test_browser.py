@@ -95,6 +95,11 @@ def test_click_gpio17_lights_the_led_and_counts_the_interrupt(browser, tmp_path)
         _shot(page, "board.png", tmp_path)
         _hold(page, "#btn-18 rect.cap")
         page.wait_for_selector("#led-4[data-on='0']")
+        page.click("#pause")
+        page.wait_for_selector("#behind.warn:has-text('paused')")
+        page.wait_for_selector("#pause:has-text('Resume')")
+        page.click("#pause")
+        page.wait_for_selector("#behind.ok:has-text('keeping up')")
         page.evaluate("() => { const s = document.getElementById('speed'); s.value = '1';"
                       " s.dispatchEvent(new Event('change')); }")  # fmt: skip
         page.wait_for_function("() => document.getElementById('speed-label').textContent === '10'")

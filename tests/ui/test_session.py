@@ -90,6 +90,18 @@ def test_inputs_are_checked(op, args, message):
     assert s.inputs == []
 
 
+def test_insmod_twice_and_rmmod_unloaded_are_refused():
+    """insmod of a loaded module and rmmod of one that is not loaded are refused, as the tools refuse them."""
+    s = BoardSession({"gpiomod": DRIVER})
+    with pytest.raises(ValueError, match="rmmod: gpiomod is not loaded"):
+        s.rmmod("gpiomod")
+    s.insmod("gpiomod")
+    s.run(until=1_000_000)
+    with pytest.raises(ValueError, match=r"insmod: gpiomod is already loaded \(rmmod it first\)"):
+        s.insmod("gpiomod")
+    assert [i.op for i in s.inputs] == ["insmod"]
+
+
 def test_only_the_pi5_is_drawn():
     """The page draws the Pi 5 header: another board is refused with the fix."""
     with pytest.raises(ValueError, match="use board 'rpi5'"):

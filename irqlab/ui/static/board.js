@@ -7,6 +7,7 @@ const PINS = ["3V3", "5V", 2, "5V", 3, "GND", 4, 14, "GND", 15, 17, 18, 27, "GND
 const SVGNS = "http://www.w3.org/2000/svg";
 const X_LEFT = 245, X_RIGHT = 275, Y0 = 40, DY = 24;
 
+let dropped = 0;
 let ws = null, hello = null, state = { ratio: 1, paused: false, now: 0 };
 const segments = [], arrivals = [];
 const $ = (id) => document.getElementById(id);
@@ -211,6 +212,7 @@ function update(u) {
   if (u.interrupts !== undefined) { $("interrupts").textContent = u.interrupts; $("softirqs").textContent = u.softirqs; }
   const err = $("error");
   err.hidden = !u.error; if (u.error) err.textContent = `The simulation stopped: ${u.error}`;
+  dropped = u.timeline.dropped ? dropped + u.timeline.dropped : Math.floor(dropped * 0.9);
   for (const s of u.timeline.segments) segments.push(s);
   for (const a of u.timeline.arrivals) arrivals.push(a);
   drawTimeline();
@@ -235,7 +237,8 @@ function drawTimeline() {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
   const win = windowNs(), t1 = state.now, t0 = t1 - win, left = 52, span = w - left - 4;
-  $("window").textContent = `last ${(win / 1e6).toFixed(win < 1e7 ? 1 : 0)} ms of simulated time`;
+  $("window").textContent = `last ${(win / 1e6).toFixed(win < 1e7 ? 1 : 0)} ms of simulated time` +
+    (dropped ? ` (too busy to draw: ${dropped} segments left out)` : "");
   // Forget what scrolled out of the window.
   while (segments.length && segments[0][4] < t0 - win) segments.shift();
   while (arrivals.length && arrivals[0][1] < t0 - win) arrivals.shift();
