@@ -60,6 +60,7 @@ class Pacer:
         self.behind_s = 0.0
         self.max_behind_s = 0.0
         self.reanchors = 0
+        self._behind_until = float("-inf")
         #: Simulated ns one slice may cover; adapts so a slice takes about SLICE_WALL_S.
         self.span_ns = max(1000, int(self.ratio * SLICE_WALL_S * NSEC_PER_SEC))
         self._anchor(self.clock())
@@ -77,7 +78,9 @@ class Pacer:
 
     @property
     def falling_behind(self) -> bool:
-        return self.behind_s > BEHIND_WALL_S
+        """More than 0.1 s behind now, or within the last wall second (so an indicator does not flicker
+        when the debt is dropped)."""
+        return self.behind_s > BEHIND_WALL_S or self.clock() < self._behind_until
 
     def set_ratio(self, ratio: float) -> None:
         """Change the pace from now on (simulated time already run is kept)."""
@@ -93,6 +96,7 @@ class Pacer:
         """Follow the wall clock again from the current simulated time."""
         self.paused = False
         self.behind_s = 0.0
+        self._behind_until = float("-inf")
         self._anchor(self.clock())
 
     def target(self) -> int:
@@ -123,6 +127,8 @@ class Pacer:
         if limit is not None and eng.now >= limit:
             self.behind_s = 0.0
         self.max_behind_s = max(self.max_behind_s, self.behind_s)
+        if self.behind_s > BEHIND_WALL_S:
+            self._behind_until = self.clock() + 1.0
         if self.behind_s > REANCHOR_WALL_S:
             self.reanchors += 1
             self._anchor(self.clock())

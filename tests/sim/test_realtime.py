@@ -132,4 +132,4 @@ def test_pacer_pause_speed_and_resume():
     assert m.step_paced(p) == start + 12_200_000
     while m.now < p.target():
         m.step_paced(p)
-    assert m.now == start + 22_000_000 and not p.falling_behind
+    assert m.now == start + 22_000_000 and p.behind_s == 0.0

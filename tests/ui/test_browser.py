@@ -103,6 +103,12 @@ def test_click_gpio17_lights_the_led_and_counts_the_interrupt(browser, tmp_path)
         page.evaluate("() => { const s = document.getElementById('speed'); s.value = '1';"
                       " s.dispatchEvent(new Event('change')); }")  # fmt: skip
         page.wait_for_function("() => document.getElementById('speed-label').textContent === '10'")
+        # x100 with a hog on every CPU asks ten times what this simulator can do: the page says so.
+        page.evaluate("() => { const s = document.getElementById('speed'); s.value = '2';"
+                      " s.dispatchEvent(new Event('change')); }")  # fmt: skip
+        for cpu in range(4):
+            page.check(f"#cpuhog-{cpu}")
+        page.wait_for_selector("#behind.bad:has-text('falling behind real time')")
         assert errors == []
     finally:
         proc.terminate()
