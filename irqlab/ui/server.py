@@ -227,7 +227,7 @@ class BoardServer:
             "falling_behind": p.falling_behind, "error": self.error, "inputs": len(s.inputs),
             "leds": {str(g): on for g, on in s.led_states().items()},
             "buttons": {str(g): on for g, on in s.button_states().items()},
-            "loaded": s.loaded(), "dmesg": self._new_dmesg(), "timeline": self.timeline.drain(self.m.now),
+            "loaded": s.loaded(), "tools": {n: s.tool_result(n) for n in s.drivers}, "dmesg": self._new_dmesg(), "timeline": self.timeline.drain(self.m.now),
             "loads": {f"{kind}/{cpu}": on for (kind, cpu), on in sorted(s.loads.running.items())},
             "uart": self._new_uart_text(), "uart_rx": s.uart.rx_bytes,
             "nic": {"pps": s.nic_pps, "stored": nic.rx_packets, "dropped": nic.drops, "ignored": nic.ignored,

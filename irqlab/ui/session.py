@@ -20,6 +20,7 @@ from typing import Any
 import irqlab
 from irqlab.hw.nic import Nic
 from irqlab.hw.uart import Uart
+from irqlab.kernel.sched.core import TaskState
 from irqlab.machine import Machine
 from irqlab.scenarios import two_buttons
 from irqlab.ui import loads
@@ -106,6 +107,8 @@ class BoardSession:
         self.nic_pps = 0
         self._flow: Any = None
         self._irqs: dict[str, int] = {}
+        #: The last insmod/rmmod task of each driver: (tool, task or the errno it returned at once).
+        self._tools: dict[str, tuple[str, Any]] = {}
         self.loads = loads.Loads(self.m)
         self.inputs: list[Input] = []
 
@@ -159,7 +162,7 @@ class BoardSession:
             # The examples' board-file convention: the driver finds its devices in a module-level
             # ``board`` dict, as a platform driver would in its device-tree node.
             hw.update(self.board_devices())
-        self.m.at(self.m.now, self.m.insmod, mod)
+        self.m.at(self.m.now, self._start, "insmod", name, self.m.insmod, mod)
 
     def rmmod(self, name: str) -> None:
         """Unload module ``name`` in an rmmod task (the kernel logs what it refuses)."""
@@ -168,7 +171,30 @@ class BoardSession:
         if self.m.kernel.modules.find(name) is None:
             raise ValueError(f"rmmod: {name} is not loaded")
         self._record("rmmod", name)
-        self.m.at(self.m.now, self.m.rmmod, name)
+        self.m.at(self.m.now, self._start, "rmmod", name, self.m.rmmod, name)
+
+    def _start(self, tool: str, name: str, fn: Any, arg: Any) -> None:
+        self._tools[name] = (tool, fn(arg))
+
+    def tool_result(self, name: str) -> str:
+        """What insmod/rmmod would print for driver ``name``'s last load or unload ('' while running or when fine)."""
+        tool, t = self._tools.get(name, ("", None))
+        if t is None:
+            return ""
+        if isinstance(t, int):
+            ret = t
+        elif t.state is not TaskState.DEAD:
+            return ""
+        elif t.exception is not None:
+            return f"{tool}: {name}: the module oopsed (see dmesg)"
+        else:
+            ret = int(t.result or 0)
+        if ret == 0:
+            return ""
+        # kmod's tools/insmod.c and tools/rmmod.c: "could not insert module %s: %s" with the file name,
+        # "could not remove module %s: %s" with the module name, and strerror() of the errno.
+        what = f"insert module {os.path.basename(self.drivers[name])}" if tool == "insmod" else f"remove module {name}"
+        return f"{tool}: ERROR: could not {what}: {os.strerror(-ret)}"
 
     def cpu_hog(self, cpu: int, on: bool) -> None:
         """Start (or stop) a SCHED_NORMAL busy loop pinned to ``cpu``."""

@@ -127,3 +127,17 @@ def test_uart_console_and_nic_traffic_replay(tmp_path, capsys):
     rec.write_text(s.scenario())
     assert main(["run", "--plain", str(rec)]) == 0
     assert capsys.readouterr().out == s.m.dmesg()
+
+
+def test_a_failing_insmod_says_what_insmod_says(tmp_path):
+    """A driver whose init fails (GPIO17 already taken by another) reports insmod's error line."""
+    other = tmp_path / "other.py"
+    other.write_text(Path(DRIVER).read_text().replace('MODULE_NAME = "gpiomod"', 'MODULE_NAME = "gpiomod2"'))
+    s = BoardSession({"gpiomod": DRIVER, "gpiomod2": str(other)})
+    s.insmod("gpiomod")
+    s.run(until=1_000_000)
+    s.insmod("gpiomod2")
+    assert s.tool_result("gpiomod2") == ""
+    s.run(until=2_000_000)
+    assert s.tool_result("gpiomod") == ""
+    assert s.tool_result("gpiomod2") == "insmod: ERROR: could not insert module other.py: Device or resource busy"

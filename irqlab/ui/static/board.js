@@ -7,7 +7,7 @@ const PINS = ["3V3", "5V", 2, "5V", 3, "GND", 4, 14, "GND", 15, 17, 18, 27, "GND
 const SVGNS = "http://www.w3.org/2000/svg";
 const X_LEFT = 245, X_RIGHT = 275, Y0 = 40, DY = 24;
 
-let dropped = 0;
+let dropped = 0, noticeTimer = 0;
 let ws = null, hello = null, state = { ratio: 1, paused: false, now: 0 };
 const segments = [], arrivals = [];
 const $ = (id) => document.getElementById(id);
@@ -185,7 +185,7 @@ function update(u) {
   }
   for (const name of hello.drivers) {
     const s = $(`state-${name}`), loaded = u.loaded.includes(name);
-    s.textContent = loaded ? "loaded" : "not loaded"; s.classList.toggle("loaded", loaded);
+    s.textContent = u.tools[name] || (loaded ? "loaded" : "not loaded"); s.classList.toggle("loaded", loaded);
   }
   for (const [key, on] of Object.entries(u.loads)) {
     const cb = $(key.replace("/", "-"));
@@ -210,8 +210,7 @@ function update(u) {
     ? `ring: ${n.stored} stored, ${n.dropped} dropped; ${n.interrupts} RX interrupts`
     : `receiver off (no driver enabled it): ${n.ignored} packets ignored`;
   if (u.interrupts !== undefined) { $("interrupts").textContent = u.interrupts; $("softirqs").textContent = u.softirqs; }
-  const err = $("error");
-  err.hidden = !u.error; if (u.error) err.textContent = `The simulation stopped: ${u.error}`;
+  if (u.error) { const err = $("error"); err.hidden = false; err.textContent = `The simulation stopped: ${u.error}`; }
   dropped = u.timeline.dropped ? dropped + u.timeline.dropped : Math.floor(dropped * 0.9);
   for (const s of u.timeline.segments) segments.push(s);
   for (const a of u.timeline.arrivals) arrivals.push(a);
@@ -285,7 +284,8 @@ function connect() {
     } else if (msg.type === "tick") {
       update(msg);
     } else if (msg.type === "error") {
-      const err = $("error"); err.hidden = false; err.textContent = msg.message;
+      const n = $("notice"); n.hidden = false; n.textContent = msg.message;
+      clearTimeout(noticeTimer); noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
     }
   };
 }
