@@ -11,8 +11,10 @@ it, see irqlab.sim.realtime), so ``irqlab run`` gives the same dmesg and trace.
 
 from __future__ import annotations
 
+import inspect
 import os
 import runpy
+import shlex
 import types
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,9 @@ from irqlab.scenarios import two_buttons
 from irqlab.ui import loads
 
 __all__ = ["BoardSession", "Input", "BUTTON_GPIOS", "LED_GPIOS", "OPS"]
+
+#: Inputs whose trailing arguments may be left out: op -> fewest arguments.
+MIN_ARGS: dict[str, int] = {"insmod": 1}
 
 #: Seed 001's wiring on the 40-pin header: buttons to ground on GPIO17/18, an LED on GPIO4.
 BUTTON_GPIOS: tuple[int, ...] = two_buttons.BUTTON_GPIOS
@@ -46,7 +51,7 @@ MAX_UART_TEXT = 256
 OPS: dict[str, tuple[type, ...]] = {
     "press": (int,),
     "release": (int,),
-    "insmod": (str,),
+    "insmod": (str, str),
     "rmmod": (str,),
     "cpu_hog": (int, bool),
     "rt_hog": (int, bool),
@@ -77,6 +82,27 @@ def load_driver(path: str) -> Any:
     mod.__name__ = ns.get("MODULE_NAME") or os.path.splitext(os.path.basename(path))[0]
     mod.__file__ = os.path.abspath(path)
     return mod
+
+
+def parse_params(text: str) -> dict[str, str]:
+    """insmod's ``name=value`` arguments (shell-quoted values allowed) as a dict of texts."""
+    out: dict[str, str] = {}
+    try:
+        words = shlex.split(text)
+    except ValueError as e:
+        raise ValueError(f"module parameters: {e}") from None
+    for w in words:
+        key, eq, value = w.partition("=")
+        if not eq or not key.isidentifier():
+            raise ValueError(f"module parameters are name=value, not {w!r}")
+        out[key] = value
+    return out
+
+
+def insmod_takes_params() -> bool:
+    """Whether this irqlab's Machine.insmod passes module parameters (``insmod(module, **params)``)."""
+    sig = inspect.signature(Machine.insmod)
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
 
 
 def driver_name(path: str) -> str:
@@ -123,7 +149,7 @@ class BoardSession:
         sig = OPS.get(op)
         if sig is None:
             raise ValueError(f"unknown input {op!r}: one of {', '.join(OPS)}")
-        if len(args) != len(sig) or not all(type(a) is t for a, t in zip(args, sig)):
+        if not MIN_ARGS.get(op, len(sig)) <= len(args) <= len(sig) or not all(type(a) is t for a, t in zip(args, sig)):
             raise ValueError(f"{op} takes ({', '.join(t.__name__ for t in sig)}), not {list(args)!r}")
         getattr(self, op)(*args)
 
@@ -148,21 +174,26 @@ class BoardSession:
         self._record("release", gpio)
         b.release()
 
-    def insmod(self, name: str) -> None:
-        """Load driver ``name`` (one of the files the session was given) in an insmod task."""
+    def insmod(self, name: str, params: str = "") -> None:
+        """Load driver ``name`` (one of the files the session was given) in an insmod task, with
+        ``params`` as insmod's command line takes them ("debounce_ms=20 label=b2")."""
         path = self.drivers.get(name)
         if path is None:
             raise ValueError(f"no driver {name!r}: the drivers given are {', '.join(self.drivers) or 'none'}")
         if self.m.kernel.modules.find(name) is not None:
             raise ValueError(f"insmod: {name} is already loaded (rmmod it first)")
+        kw = parse_params(params)
+        if kw and not insmod_takes_params():
+            raise ValueError("module parameters need a Machine.insmod(module, **params) that takes them; "
+                             "load the driver without parameters")  # fmt: skip
         mod = load_driver(path)
-        self._record("insmod", name)
+        self._record("insmod", name, *([params] if params else []))
         hw = getattr(mod, "board", None)
         if isinstance(hw, dict):
             # The examples' board-file convention: the driver finds its devices in a module-level
             # ``board`` dict, as a platform driver would in its device-tree node.
             hw.update(self.board_devices())
-        self.m.at(self.m.now, self._start, "insmod", name, self.m.insmod, mod)
+        self.m.at(self.m.now, self._start, "insmod", name, lambda mod: self.m.insmod(mod, **kw), mod)
 
     def rmmod(self, name: str) -> None:
         """Unload module ``name`` in an rmmod task (the kernel logs what it refuses)."""

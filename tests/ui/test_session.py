@@ -141,3 +141,19 @@ def test_a_failing_insmod_says_what_insmod_says(tmp_path):
     s.run(until=2_000_000)
     assert s.tool_result("gpiomod") == ""
     assert s.tool_result("gpiomod2") == "insmod: ERROR: could not insert module other.py: Device or resource busy"
+
+
+def test_module_parameters_are_insmod_arguments():
+    """Parameters are read as insmod's name=value words; without insmod(module, **params) they are refused."""
+    from irqlab.ui.session import insmod_takes_params, parse_params
+
+    assert parse_params("debounce_ms=20 label='b 2' verbose=Y") == {"debounce_ms": "20", "label": "b 2", "verbose": "Y"}
+    with pytest.raises(ValueError, match="module parameters are name=value, not 'verbose'"):
+        parse_params("verbose")
+    s = BoardSession({"gpiomod": DRIVER})
+    if insmod_takes_params():
+        s.insmod("gpiomod", "toggle=1")
+        assert s.inputs[-1].call() == "s.insmod('gpiomod', 'toggle=1')"
+    else:
+        with pytest.raises(ValueError, match=r"need a Machine.insmod\(module, \*\*params\)"):
+            s.insmod("gpiomod", "toggle=1")

@@ -123,7 +123,14 @@ function drawPanels() {
   for (const name of hello.drivers) {
     const row = document.createElement("div");
     row.className = "row";
-    button(`insmod ${name}`, `insmod-${name}`, () => send("insmod", name), row);
+    let params = null;
+    button(`insmod ${name}`, `insmod-${name}`, () => send("insmod", name, params ? params.value.trim() : ""), row);
+    if (hello.params) {
+      params = document.createElement("input");
+      params.type = "text"; params.id = `params-${name}`; params.placeholder = "param=value …";
+      params.className = "params"; params.title = "module parameters, as insmod takes them";
+      row.appendChild(params);
+    }
     button(`rmmod ${name}`, `rmmod-${name}`, () => send("rmmod", name), row);
     const s = document.createElement("span");
     s.className = "state"; s.id = `state-${name}`; s.textContent = "not loaded";
