@@ -49,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"irqlab board: {path} and {drivers[name]} both load as module {name!r}; give one of them",
                   file=sys.stderr)  # fmt: skip
             return 2
-        drivers[name] = os.path.abspath(path)
+        # Recorded as given relative to here when below this directory (a scenario kept with the drivers
+        # replays from any checkout of them), else absolute.
+        rel = os.path.relpath(path)
+        drivers[name] = rel if not rel.startswith(os.pardir) else os.path.abspath(path)
     try:
         session = BoardSession(drivers, board=args.board, seed=args.seed)
         server = BoardServer(session, host=args.host, port=args.port, ratio=args.speed, record=args.record)

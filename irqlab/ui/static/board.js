@@ -180,7 +180,9 @@ function update(u) {
   const behind = $("behind");
   if (u.paused) { behind.className = "warn"; behind.textContent = "paused"; }
   else if (u.falling_behind) {
-    behind.className = "bad"; behind.textContent = `falling behind real time (${(u.behind * 1000).toFixed(0)} ms)`;
+    behind.className = "bad";
+    behind.textContent = u.behind > 0.1 ? `falling behind real time (${(u.behind * 1000).toFixed(0)} ms)`
+      : "fell behind real time just now";
   } else { behind.className = "ok"; behind.textContent = "keeping up"; }
   for (const [g, on] of Object.entries(u.leds)) {
     const led = $(`led-${g}`);
