@@ -1,15 +1,15 @@
 """Loads the board page offers: CPU hogs, an RT hog and an interrupt storm on a button line.
 
-The hogs are kernel threads started with the public Machine API (``m.spawn``) whose body computes
-with ``cpu_work`` in 1 ms steps until told to stop; the storm drives the GPIO line the way a
-chattering contact would. All of it is scheduled in simulated time, so a replay does the same.
+The hogs are user programs started from the board's shell (``m.sh``), as one would on the Pi:
+``taskset -c N stress-ng --cpu 1 &`` and, for the RT hog, the same under ``chrt -f 80``; stopping
+one is ``kill PID``. The storm drives the GPIO line the way a chattering contact would. All of it
+happens in simulated time, so a replay does the same.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from irqlab.kernel import cpu_work
 from irqlab.machine import Machine
 from irqlab.sim import PRIO_HW
 
@@ -20,8 +20,6 @@ RT_HOG_PRIO = 80
 #: A storm is this many edges, this far apart.
 STORM_EDGES = 2000
 STORM_PERIOD_NS = 25_000
-#: A hog computes in steps of this many ns, checking between steps whether to stop.
-HOG_STEP_NS = 1_000_000
 
 
 class Loads:
@@ -29,8 +27,9 @@ class Loads:
 
     def __init__(self, m: Machine) -> None:
         self.m = m
-        #: (kind, cpu) -> whether that hog should keep running.
+        #: (kind, cpu) -> whether that hog runs; pids: (kind, cpu) -> the stress-ng started for it.
         self.running: dict[tuple[str, int], bool] = {}
+        self.pids: dict[tuple[str, int], int] = {}
         self.storms = 0
 
     def check_cpu(self, cpu: int) -> None:
@@ -38,24 +37,26 @@ class Loads:
         if not 0 <= cpu < n:
             raise ValueError(f"CPU {cpu} does not exist: this board has CPUs 0-{n - 1}")
 
-    def _hog_body(self, key: tuple[str, int]) -> None:
-        while self.running.get(key):
-            cpu_work(HOG_STEP_NS)
-
-    def _hog(self, kind: str, cpu: int, on: bool, policy: str, prio: int) -> None:
+    def _hog(self, kind: str, cpu: int, on: bool, prefix: str) -> None:
         key = (kind, cpu)
-        was = self.running.get(key, False)
+        if self.running.get(key, False) == on:
+            return
+        pid = self.pids.pop(key, None)
+        if pid is not None:
+            self.m.sh(f"kill {pid}")
         self.running[key] = on
-        if on and not was:
-            self.m.spawn(self._hog_body, key, name=f"{kind}/{cpu}", cpu=cpu, policy=policy, prio=prio)
+        if on:
+            out = self.m.sh(f"{prefix}taskset -c {cpu} stress-ng --cpu 1 >/dev/null 2>&1 & echo $!").output
+            self.pids[key] = int(out.split()[-1])
 
     def cpu_hog(self, cpu: int, on: bool) -> None:
-        """A SCHED_NORMAL busy loop on ``cpu`` (stress-ng --cpu style)."""
-        self._hog("cpuhog", cpu, on, "normal", 0)
+        """``taskset -c CPU stress-ng --cpu 1 &``: a SCHED_NORMAL busy loop on ``cpu``."""
+        self._hog("cpuhog", cpu, on, "")
 
     def rt_hog(self, cpu: int, on: bool) -> None:
-        """A SCHED_FIFO busy loop on ``cpu`` at RT_HOG_PRIO: it starves everything below it there."""
-        self._hog("rthog", cpu, on, "fifo", RT_HOG_PRIO)
+        """``chrt -f 80 taskset -c CPU stress-ng --cpu 1 &``: a SCHED_FIFO busy loop that starves everything
+        below it on ``cpu`` (the IRQ threads run at FIFO 50)."""
+        self._hog("rthog", cpu, on, f"chrt -f {RT_HOG_PRIO} ")
 
     def is_on(self, kind: str, cpu: int) -> bool:
         return bool(self.running.get((kind, cpu)))
