@@ -30,6 +30,8 @@ MAX_RATIO = 100.0
 BEHIND_WALL_S = 0.1
 #: Behind by more than this (wall seconds): give up the debt and re-anchor (a pace it cannot hold).
 REANCHOR_WALL_S = 1.0
+#: Wall time one catch-up (:meth:`Pacer.step`) may take, so inputs and screen updates stay responsive.
+STEP_BUDGET_S = 0.035
 #: A slice should take about this long (wall seconds) so inputs and screen updates stay responsive.
 SLICE_WALL_S = 0.02
 
@@ -103,17 +105,21 @@ class Pacer:
         """The simulated time the wall clock says it should be now."""
         return self._sim0 + round((self.clock() - self._wall0) * self.ratio * NSEC_PER_SEC)
 
-    def step(self, limit: int | None = None) -> int:
-        """Run one slice towards :meth:`target` (never past ``limit``); returns the simulated time reached.
+    def step(self, limit: int | None = None, budget_s: float = STEP_BUDGET_S) -> int:
+        """Catch up with :meth:`target` (never past ``limit``) in slices, for at most ``budget_s`` of wall
+        time; returns the simulated time reached. Nothing runs while paused.
 
-        Does nothing while paused or when simulated time has caught up with the wall clock."""
+        What is still missing after the budget is how far behind the run is (:attr:`behind_s`): a
+        stall that the next catch-up recovers is not falling behind."""
         eng = self.engine
         if self.paused:
             return eng.now
-        end = min(self.target(), eng.now + self.span_ns)
-        if limit is not None:
-            end = min(end, limit)
-        if end >= eng.now:
+        deadline = self.clock() + budget_s
+        while True:
+            goal = self.target() if limit is None else min(self.target(), limit)
+            end = min(goal, eng.now + self.span_ns)
+            if end < eng.now:
+                break
             t0 = self.clock()
             eng.run(until=end)
             took = self.clock() - t0
@@ -122,6 +128,8 @@ class Pacer:
                 self.span_ns = max(1000, self.span_ns // 2)
             elif took < SLICE_WALL_S / 4:
                 self.span_ns = min(self.span_ns * 2, max(1000, int(self.ratio * 0.25 * NSEC_PER_SEC)))
+            if eng.now >= goal or self.clock() >= deadline:
+                break
         lag_ns = self.target() - eng.now
         self.behind_s = max(0.0, lag_ns / NSEC_PER_SEC / self.ratio)
         if limit is not None and eng.now >= limit:

@@ -228,13 +228,13 @@ class BoardSession:
         return f"{tool}: ERROR: could not {what}: {os.strerror(-ret)}"
 
     def cpu_hog(self, cpu: int, on: bool) -> None:
-        """Start (or stop) a SCHED_NORMAL busy loop pinned to ``cpu``."""
+        """Start (or stop) a SCHED_NORMAL stress-ng pinned to ``cpu`` (from the board's shell: between runs only)."""
         self.loads.check_cpu(cpu)
         self._record("cpu_hog", cpu, on)
         self.loads.cpu_hog(cpu, on)
 
     def rt_hog(self, cpu: int, on: bool) -> None:
-        """Start (or stop) a SCHED_FIFO 80 busy loop pinned to ``cpu``."""
+        """Start (or stop) a SCHED_FIFO 80 stress-ng pinned to ``cpu`` (from the board's shell: between runs only)."""
         self.loads.check_cpu(cpu)
         self._record("rt_hog", cpu, on)
         self.loads.rt_hog(cpu, on)

@@ -91,7 +91,9 @@ def test_click_gpio17_lights_the_led_and_counts_the_interrupt(browser, tmp_path)
         page.wait_for_selector("#led-4[data-on='1']")
         page.wait_for_function(f"() => ({ROW_COUNT})() > 0")
         page.check("#cpuhog-1")
-        page.wait_for_timeout(600)
+        # The hog keeps CPU1 out of idle: its arch_timer count climbs with the tick (HZ=250).
+        page.wait_for_function("() => { const r = document.getElementById('interrupts').textContent.split('\\n')"
+                               ".find(l => l.includes('arch_timer')); return r && Number(r.split(/\\s+/)[3]) > 100; }")  # fmt: skip
         _shot(page, "board.png", tmp_path)
         _hold(page, "#btn-18 rect.cap")
         page.wait_for_selector("#led-4[data-on='0']")

@@ -7,7 +7,7 @@ const PINS = ["3V3", "5V", 2, "5V", 3, "GND", 4, 14, "GND", 15, 17, 18, 27, "GND
 const SVGNS = "http://www.w3.org/2000/svg";
 const X_LEFT = 245, X_RIGHT = 275, Y0 = 40, DY = 24;
 
-let dropped = 0, noticeTimer = 0;
+let dropped = 0, noticeTimer = 0, drawPending = false;
 let ws = null, hello = null, state = { ratio: 1, paused: false, now: 0 };
 const segments = [], arrivals = [];
 const $ = (id) => document.getElementById(id);
@@ -223,7 +223,8 @@ function update(u) {
   dropped = u.timeline.dropped ? dropped + u.timeline.dropped : Math.floor(dropped * 0.9);
   for (const s of u.timeline.segments) segments.push(s);
   for (const a of u.timeline.arrivals) arrivals.push(a);
-  drawTimeline();
+  // Draw once per frame however many updates arrived meanwhile.
+  if (!drawPending) { drawPending = true; requestAnimationFrame(() => { drawPending = false; drawTimeline(); }); }
 }
 
 const COLOURS = ["#000", getCss("--task"), getCss("--softirq"), getCss("--hardirq")];
@@ -261,7 +262,8 @@ function drawTimeline() {
     if (b < t0) continue;
     const y = 4 + cpu * lane, band = (lane - 6) / 3;
     const top = y + (3 - kind) * band;
-    const xa = Math.max(left, x(a)), xb = Math.max(xa + 1, x(b));
+    // Whole pixels, rounded outwards, so a task split by many short interrupts draws without gaps.
+    const xa = Math.floor(Math.max(left, x(a))), xb = Math.max(xa + 1, Math.ceil(x(b)));
     ctx.fillStyle = COLOURS[kind];
     ctx.fillRect(xa, top, xb - xa, kind === 1 ? band * 1 : band);
     if (kind === 1 && xb - xa > 60) {
