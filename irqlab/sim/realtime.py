@@ -32,7 +32,7 @@ BEHIND_WALL_S = 0.1
 REANCHOR_WALL_S = 1.0
 #: Wall time one catch-up (:meth:`Pacer.step`) may take, so inputs and screen updates stay responsive.
 STEP_BUDGET_S = 0.035
-#: A slice should take about this long (wall seconds) so inputs and screen updates stay responsive.
+#: A slice (one engine.run) should take about this long (wall seconds); its simulated span adapts.
 SLICE_WALL_S = 0.02
 
 
@@ -50,7 +50,7 @@ class Pacer:
 
     ``ratio`` is simulated seconds per wall second (1.0 = real time, 0.01 = a hundred times slower).
     :attr:`behind_s` is how far, in wall seconds, simulated time trails the wall clock after the
-    last slice; :attr:`falling_behind` says it is more than 0.1 s; :attr:`max_behind_s` is the worst
+    last :meth:`step`; :attr:`falling_behind` says it is more than 0.1 s; :attr:`max_behind_s` is the worst
     seen and :attr:`reanchors` counts the times the debt was dropped (more than 1 s behind).
     """
 
