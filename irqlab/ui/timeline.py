@@ -16,6 +16,9 @@ __all__ = ["Timeline", "TASK", "SOFTIRQ", "HARDIRQ", "IDLE"]
 
 IDLE, TASK, SOFTIRQ, HARDIRQ = 0, 1, 2, 3
 
+#: softirq_to_name[] (kernel/softirq.c), for a softirq event that carries only its vector.
+SOFTIRQ_NAMES = ("HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU")
+
 #: Segments (and arrivals) kept between two drains, 50 ms of wall time apart: a storm makes many more,
 #: and those past the limit are counted instead of sent (the page says how many it could not draw).
 MAX_PENDING = 4000
@@ -89,7 +92,8 @@ class Timeline:
         self._pop(ev)
 
     def _softirq_entry(self, ev: Any) -> None:
-        self._push(ev, SOFTIRQ, str(ev.fields["action"]))
+        f = ev.fields
+        self._push(ev, SOFTIRQ, str(f.get("action") or SOFTIRQ_NAMES[f["vec"]]))
 
     def _softirq_exit(self, ev: Any) -> None:
         self._pop(ev)
