@@ -8,7 +8,7 @@ import runpy
 import sys
 from typing import Any
 
-from irqlab import cli_board, cli_shell
+from irqlab import cli_board, cli_shell, cli_sweep
 from irqlab.machine import Machine
 
 
@@ -141,11 +141,14 @@ def main(argv: list[str] | None = None) -> int:
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
     cli_board.add_parser(sub)
     cli_shell.add_parser(sub)
+    cli_sweep.add_parser(sub)
     args = p.parse_args(argv)
     if args.cmd == "board":
         return cli_board.run(args)
     if args.cmd == "shell":
         return cli_shell.run(args)
+    if args.cmd == "sweep":
+        return cli_sweep.run(args)
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

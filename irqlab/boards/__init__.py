@@ -53,7 +53,10 @@ GENERIC = Board(
         "mmio_write": 50,
     },
     # The interrupt controller (a GIC-400, as on the BCM2712) and an irq_sim domain of 32 lines.
-    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 32},
+    # A debug build for teaching: the soft lockup detector and the buddy hard lockup detector (a GIC-400 has no
+    # pseudo-NMI for the perf one) are built in.
+    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 32,
+          "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "buddy"}},
 )
 
 BOARDS: dict[str, Board] = {"generic": GENERIC}

@@ -73,7 +73,9 @@ PC = Board(
         "net_rx_packet": 900,
     },
     setup_hooks=(pc_setup,),
-    data={"irqchip": "ioapic", "irq_sim": 0},
+    # Debian's amd64 config: the soft lockup detector and the perf NMI hard lockup detector are built in.
+    data={"irqchip": "ioapic", "irq_sim": 0,
+          "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "perf"}},
 )
 
 register_board(PC)

@@ -81,7 +81,11 @@ RPI5 = Board(
         "net_rx_packet": 1200,
     },
     setup_hooks=(rpi5_setup,),
-    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 0},
+    # arch/arm64/configs/bcm2712_defconfig: DETECT_HUNG_TASK=y; no SOFTLOCKUP_DETECTOR, HARDLOCKUP_DETECTOR or
+    # WQ_WATCHDOG (neither set nor defaulted), RCU_CPU_STALL_TIMEOUT at its default of 21 s.
+    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 0,
+          "kconfig": {"SOFTLOCKUP_DETECTOR": False, "HARDLOCKUP_DETECTOR": "", "DETECT_HUNG_TASK": True,
+                      "RCU_CPU_STALL_TIMEOUT": 21, "WQ_WATCHDOG": False}},
 )
 
 register_board(RPI5)
