@@ -142,7 +142,16 @@ def main(argv: list[str] | None = None) -> int:
     cli_board.add_parser(sub)
     cli_shell.add_parser(sub)
     cli_sweep.add_parser(sub)
-    args = p.parse_args(argv)
+    from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
+
+    for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
+        tool.add_parser(sub)
+    args, rest = p.parse_known_args(argv)
+    if rest and not getattr(args, "tool_rest", False):
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    if getattr(args, "tool_run", None) is not None:
+        args.rest = rest
+        return int(args.tool_run(args))
     if args.cmd == "board":
         return cli_board.run(args)
     if args.cmd == "shell":
