@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from irqlab import cli_shell, cli_sweep
+from irqlab import cli_board, cli_shell, cli_sweep
 from irqlab.machine import Machine
 
 
@@ -68,6 +68,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_file(path: str, seed: int = 1) -> Machine:
+    """Run a scenario script or driver module as ``irqlab run`` does and return its machine (see irqlab.cli_run)."""
+    from irqlab import cli_run
+
+    return cli_run.run_file(path, seed)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``irqlab run FILE``: see :mod:`irqlab.cli_run`."""
     from irqlab import cli_run
@@ -89,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {name: importlib.import_module(f"irqlab.cli_{name}") for name in ("run", "boards", "modinfo")}
     for mod in commands.values():
         mod.add_parser(sub)
+    cli_board.add_parser(sub)
     cli_shell.add_parser(sub)
     cli_sweep.add_parser(sub)
     from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
@@ -104,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "tool_run", None) is not None:
         args.rest = rest
         return int(args.tool_run(args))
+    if args.cmd == "board":
+        return cli_board.run(args)
     if args.cmd == "shell":
         return cli_shell.run(args)
     if args.cmd == "sweep":

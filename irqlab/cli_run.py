@@ -269,6 +269,27 @@ def _run_loaded(args: argparse.Namespace, path: pathlib.Path, mod: types.ModuleT
     return status
 
 
+def run_file(path: str, seed: int = 1) -> Machine:
+    """What ``irqlab run FILE --seed N`` runs, as a Python call: the scenario's ``main(seed)`` (its Machine),
+    or a driver module loaded, run for its RUN_FOR (else 1s) on its BOARD (else rpi5) and unloaded.
+    FileNotFoundError for a missing file; the file's own errors propagate."""
+    p = resolve(path)
+    try:
+        mod = load(p)
+    except UserCodeError as e:
+        raise ValueError(e.text) from None
+    try:
+        entry = getattr(mod, "main", None) or getattr(mod, "scenario", None)
+        if callable(entry):
+            session = _Session(argparse.Namespace(board=None, cpus=None, hz=None, preempt=None, cmdline=None),
+                               mod, {}, None)  # fmt: skip
+            return _run_scenario(entry, seed, session, p)
+        args = argparse.Namespace(board=None, cpus=None, hz=None, preempt=None, cmdline=None, seed=seed, show=[])
+        return _run_driver(mod, args, None)[0]
+    finally:
+        unload(mod)
+
+
 def _run_scenario(entry: Callable[..., Any], seed: int, session: _Session, path: pathlib.Path) -> Machine:
     try:
         takes_seed = bool(inspect.signature(entry).parameters)

@@ -213,9 +213,17 @@ class Machine:
         current_kernel.k = self.kernel
         return prev
 
-    def run(self, until: TimeLike | None = None, *, for_: TimeLike | None = None) -> None:
+    def run(self, until: TimeLike | None = None, *, for_: TimeLike | None = None,
+            realtime: float | None = None) -> None:  # fmt: skip
         """Advance simulated time to ``until`` (absolute) or by ``for_``; without either, run until
-        nothing is left to do (raising StalledError if tasks are blocked forever)."""
+        nothing is left to do (raising StalledError if tasks are blocked forever).
+
+        ``realtime=r`` paces the run to the wall clock, r simulated seconds per wall second
+        (0.01-100), applying inputs given to :meth:`post` at the simulated time they arrive; a run
+        that cannot keep up warns (irqlab.sim.realtime.RealtimeWarning). Pacing changes when
+        events run, never what they do."""
+        if realtime is not None:
+            return self._run_paced(until, for_, realtime)
         if until is not None and for_ is not None:
             raise ValueError("give run() either until= (an absolute time) or for_= (a duration), not both")
         end: int | None = None
@@ -242,6 +250,36 @@ class Machine:
             current_kernel.k = prev
         if _session:
             _session[-1].ran(self)
+
+    def _run_paced(self, until: TimeLike | None, for_: TimeLike | None, ratio: float) -> None:
+        import warnings
+
+        from irqlab.sim.realtime import Pacer, RealtimeWarning, behind_message, run_paced
+
+        if (until is None) == (for_ is None):
+            raise ValueError("a paced run needs an end: give until= (an absolute time) or for_= (a duration)")
+        end = to_ns(until) if until is not None else self.now + to_ns(for_ or 0)
+        if end < self.now:
+            raise ValueError(f"run(until={until!r}) is in the past: the machine is already at {self.now} ns")
+        pacer = Pacer(self.kernel.engine, ratio)
+        prev = self._enter()
+        try:
+            run_paced(pacer, end, lambda fn, args: self.at(self.now, fn, *args))
+        finally:
+            current_kernel.k = prev
+        if pacer.max_behind_s > 0.1:
+            warnings.warn(behind_message(pacer), RealtimeWarning, stacklevel=3)
+
+    def step_paced(self, pacer: Any) -> int:
+        """One slice of a paced run driven from outside (a web server's loop): ``pacer.step()``
+        (an irqlab.sim.realtime.Pacer of this machine's engine) with this machine's kernel
+        current. Returns the simulated time reached."""
+        return int(self._in_kernel(pacer.step))
+
+    def post(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Hand an input to a paced run from anywhere (another thread): it runs as a scenario action
+        ``callback(*args)`` at the simulated time the run has reached when it takes the input."""
+        self.kernel.engine.post(callback, *args)
 
     def run_until(self, predicate: Callable[[], bool], limit: TimeLike | None = None) -> bool:
         """Run until ``predicate()`` is true (checked after each event) or, with ``limit`` (a duration from

@@ -12,6 +12,7 @@ Fibers are greenlets. Exactly one guarded primitive moves control between them:
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Callable, Iterable
 from random import Random
 from typing import Any
@@ -117,6 +118,8 @@ class Engine:
         self.events_run = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        #: Inputs posted from outside the simulation (another thread, a web page), not yet applied.
+        self._posted: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
         #: [count of live events that keep a run without ``until`` going] (background events do not); each
         #: such event carries this box, so that the static :meth:`cancel` can count it out.
         self._fg = [0]
@@ -271,6 +274,20 @@ class Engine:
             if blocked:
                 raise StalledError(self.now, blocked)
 
+    # -- external inputs (real-time pacing) ----------------------------------
+    def post(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Hand ``fn(*args)`` to the engine from anywhere, any thread (deque.append is atomic).
+
+        Nothing runs it by itself: a paced run (irqlab.sim.realtime) takes posted inputs between
+        two slices and applies them at the simulated time the slice ended."""
+        self._posted.append((fn, args))
+
+    def take_posted(self) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]:
+        """The inputs posted so far, oldest first, removing them from the queue."""
+        out = []
+        while self._posted:
+            out.append(self._posted.popleft())
+        return out
     def _wall_check(self, frame: Any) -> float | None:
         """The wall-clock limit expired: fine if the simulation moved since the last check, else raise."""
         progress = (self.events_run, self.now)
