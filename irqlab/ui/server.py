@@ -23,7 +23,7 @@ from aiohttp import WSMsgType, web
 
 from irqlab.hw.nic import NIC_CTRL_RX_EN
 from irqlab.sim.realtime import MAX_RATIO, MIN_RATIO, Pacer
-from irqlab.ui.session import MAX_PPS, NIC_SPI, UART_SPI, BoardSession, insmod_takes_params
+from irqlab.ui.session import MAX_PPS, NIC_SPI, UART_SPI, BoardSession
 from irqlab.ui.timeline import Timeline
 
 __all__ = ["BoardServer", "TICK_S"]
@@ -192,7 +192,7 @@ class BoardServer:
         return {"type": "hello", "board": k.board.model, "release": k.board.release, "cpus": len(k.cpus),
                 "buttons": list(s.buttons), "leds": list(s.leds), "drivers": list(s.drivers),
                 "min_ratio": MIN_RATIO, "max_ratio": MAX_RATIO, "seed": s.seed,
-                "params": insmod_takes_params(), "uart_irq_spi": UART_SPI, "nic_irq_spi": NIC_SPI, "max_pps": MAX_PPS}  # fmt: skip
+                "uart_irq_spi": UART_SPI, "nic_irq_spi": NIC_SPI, "max_pps": MAX_PPS}  # fmt: skip
 
     def _new_dmesg(self) -> list[str]:
         recs = self.m.kernel.log.records

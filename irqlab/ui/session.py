@@ -11,7 +11,6 @@ it, see irqlab.sim.realtime), so ``irqlab run`` gives the same dmesg and trace.
 
 from __future__ import annotations
 
-import inspect
 import os
 import runpy
 import shlex
@@ -99,12 +98,6 @@ def parse_params(text: str) -> dict[str, str]:
     return out
 
 
-def insmod_takes_params() -> bool:
-    """Whether this irqlab's Machine.insmod passes module parameters (``insmod(module, **params)``)."""
-    sig = inspect.signature(Machine.insmod)
-    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
-
-
 def driver_name(path: str) -> str:
     """The module name a driver file loads as (its MODULE_NAME, else the file's stem)."""
     return str(load_driver(path).__name__)
@@ -183,9 +176,6 @@ class BoardSession:
         if self.m.kernel.modules.find(name) is not None:
             raise ValueError(f"insmod: {name} is already loaded (rmmod it first)")
         kw = parse_params(params)
-        if kw and not insmod_takes_params():
-            raise ValueError("module parameters need a Machine.insmod(module, **params) that takes them; "
-                             "load the driver without parameters")  # fmt: skip
         mod = load_driver(path)
         self._record("insmod", name, *([params] if params else []))
         hw = getattr(mod, "board", None)

@@ -144,16 +144,14 @@ def test_a_failing_insmod_says_what_insmod_says(tmp_path):
 
 
 def test_module_parameters_are_insmod_arguments():
-    """Parameters are read as insmod's name=value words; without insmod(module, **params) they are refused."""
-    from irqlab.ui.session import insmod_takes_params, parse_params
+    """Parameters are read as insmod's name=value words and given to the module's insmod; the recording keeps them."""
+    from irqlab.ui.session import parse_params
 
     assert parse_params("debounce_ms=20 label='b 2' verbose=Y") == {"debounce_ms": "20", "label": "b 2", "verbose": "Y"}
     with pytest.raises(ValueError, match="module parameters are name=value, not 'verbose'"):
         parse_params("verbose")
     s = BoardSession({"gpiomod": DRIVER})
-    if insmod_takes_params():
-        s.insmod("gpiomod", "toggle=1")
-        assert s.inputs[-1].call() == "s.insmod('gpiomod', 'toggle=1')"
-    else:
-        with pytest.raises(ValueError, match=r"need a Machine.insmod\(module, \*\*params\)"):
-            s.insmod("gpiomod", "toggle=1")
+    s.insmod("gpiomod", "toggle=1")
+    assert s.inputs[-1].call() == "s.insmod('gpiomod', 'toggle=1')"
+    s.run(until=1_000_000)
+    assert s.m.read("/sys/module/gpiomod/parameters/toggle") == "Y\n"

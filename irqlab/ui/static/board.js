@@ -125,7 +125,7 @@ function drawPanels() {
     row.className = "row";
     let params = null;
     button(`insmod ${name}`, `insmod-${name}`, () => send("insmod", name, params ? params.value.trim() : ""), row);
-    if (hello.params) {
+    {
       params = document.createElement("input");
       params.type = "text"; params.id = `params-${name}`; params.placeholder = "param=value …";
       params.className = "params"; params.title = "module parameters, as insmod takes them";
