@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unrecognized arguments: {' '.join(rest)}")
     if getattr(args, "tool_run", None) is not None:
         args.rest = rest
+        if getattr(args, "trace", None) or getattr(args, "vcd", None):
+            with recording(args):
+                return int(args.tool_run(args))
         return int(args.tool_run(args))
     if args.cmd == "board":
         return cli_board.run(args)

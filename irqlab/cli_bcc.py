@@ -63,7 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("-c", "--cpu", type=int, help="trace this CPU only")
         p.add_argument("interval", nargs="?", type=int, help="output interval, in seconds")
         p.add_argument("outputs", nargs="?", type=int, help="number of outputs")
-        add_common_args(p, duration=True)
+        add_common_args(p, duration=True, recording=False)  # bcc's own -e/--events
         p.set_defaults(tool_run=run, tool_kind=kind)
 
 

@@ -6,13 +6,14 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from irqlab.cli_trace import add_arguments as add_recording_args
 from irqlab.machine import Machine, boot
 from irqlab.scenarios.loads import LOAD_HELP, Load, parse_load, start_loads
 from irqlab.sim import to_ns
 
 
-def add_common_args(p: argparse.ArgumentParser, duration: bool = True) -> None:
-    """--board --cpus --hz --preempt --cmdline --seed [--duration] --load --plot."""
+def add_common_args(p: argparse.ArgumentParser, duration: bool = True, recording: bool = True) -> None:
+    """--board --cpus --hz --preempt --cmdline --seed [--duration] --load --plot, and --trace/--events/--vcd."""
     g = p.add_argument_group("machine")
     g.add_argument("--board", default="rpi5", help="rpi5 (default), pc or generic")
     g.add_argument("--cpus", type=int, default=None, help="number of CPUs (the board's by default)")
@@ -24,6 +25,8 @@ def add_common_args(p: argparse.ArgumentParser, duration: bool = True) -> None:
         g.add_argument("--duration", default="10s", help="simulated run time (e.g. 500ms, 10s)")
     g.add_argument("--load", action="append", default=[], metavar="SPEC", help=LOAD_HELP)
     g.add_argument("--plot", metavar="PNG", help="also draw the latency plots into this file (needs the plot extra)")
+    if recording:
+        add_recording_args(p)
 
 
 def loads_from(args: argparse.Namespace) -> list[Load]:

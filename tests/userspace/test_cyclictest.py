@@ -123,3 +123,14 @@ def test_rt_throttling_lets_a_starved_thread_run_at_last(capsys):
                  "-q"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1] == "T: 1 (   11) P:50 I:1500 C:      0 Min:1000000 Act:    0 Avg:    0 Max:       0"
+
+
+def test_trace_records_the_run_for_trace_cmd(capsys, tmp_path):
+    """--trace OUT on a latency tool records the machine it measures: every wakeup's hrtimer is in the file."""
+    out = tmp_path / "ct.json"
+    assert main(["cyclictest", "--board", "generic", "--cpus", "1", "--trace", str(out), "--events", "timer",
+                 "-p", "90", "-l", "20", "-q"]) == 0  # fmt: skip
+    events = json.loads(out.read_text())["traceEvents"]
+    # Each cycle's wakeup is an hrtimer expiry running the sleeper's callback, a slice in the JSON.
+    assert sum(1 for e in events if e.get("name") == "hrtimer_wakeup") >= 20
+    assert re.search(rf"irqlab: wrote \d+ trace events to {re.escape(str(out))}", capsys.readouterr().err)
