@@ -53,7 +53,14 @@ GENERIC = Board(
         "mmio_write": 50,
     },
     # The interrupt controller (a GIC-400, as on the BCM2712) and an irq_sim domain of 32 lines.
-    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 32},
+    data={
+        "irqchip": "gic-400",
+        "gic_irqs": 320,
+        "irq_sim": 32,
+        # The same Cortex-A76 as the Pi 5 (cpu_id is its MIDR_EL1), without the Pi firmware's lines.
+        "cpuinfo": {"features": ("fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics",
+                                 "fphp", "asimdhp", "cpuid", "asimdrdm", "lrcpc", "dcpop", "asimddp")},
+    },
 )
 
 BOARDS: dict[str, Board] = {"generic": GENERIC}

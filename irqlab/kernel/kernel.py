@@ -113,6 +113,10 @@ class Kernel:
         self.boot_params = BootParams(cmdline)
         self.force_irqthreads = self.preempt_rt or "threadirqs" in self.boot_params
         self.dyndbg = "dyndbg" in self.boot_params or "debug" in self.boot_params
+        #: CONFIG_IRQ_TIME_ACCOUNTING (precise hardirq/softirq time) as the board's kernel config has it.
+        self.irqtime = bool(board.data.get("irq_time_accounting", False))
+        #: total_forks (kernel/fork.c): every task created, the secondary CPUs' idle tasks included.
+        self.total_forks = 0
         self.costs: dict[str, int] = dict(board.costs)
         self.irq_entry_cost = self.costs.get("irq_entry", 0)
         self.irq_exit_cost = self.costs.get("irq_exit", 0)
@@ -226,6 +230,8 @@ class Kernel:
         if pid is None:
             pid = self.next_pid
             self.next_pid += 1
+        if pid or self.cpus[0].idle is not None:
+            self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
         t.fiber = self.engine.fiber(f"{t.comm}/{pid}", (lambda: self._idle_loop()) if pid == 0 else
                                     (lambda: self._task_entry(t)))  # fmt: skip
@@ -295,7 +301,11 @@ class Kernel:
                 continue
             if not self.booting:
                 self.tick.nohz_idle_enter(cpu)
+            # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
+            cpu.idle_entrytime = self.engine.now
             sig = cpu_wait(self, cpu, None)
+            cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
+            cpu.idle_entrytime = -1
             if sig == SIG_IRQ:
                 cpu = self.cpu
                 assert cpu is not None

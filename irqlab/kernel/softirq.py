@@ -26,6 +26,7 @@ from irqlab.kernel.cpu import (
 from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 from irqlab.kernel.printk import KERN_ERR, vprintk
 from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, TASK_RUNNING
+from irqlab.kernel.sched.cputime import irqtime_account_irq
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -128,6 +129,8 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     end = k.jiffies + k.max_softirq_time
     max_restart = MAX_SOFTIRQ_RESTART
     cpu.preempt_count += SOFTIRQ_OFFSET
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, SOFTIRQ_OFFSET)  # account_softirq_enter()
     actions = k.softirq.actions
     tp_entry = k.tp.softirq_entry
     tp_exit = k.tp.softirq_exit
@@ -169,6 +172,8 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                 continue
             wakeup_softirqd(k, cpu)
         break
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, 0)  # account_softirq_exit()
     cpu.preempt_count -= SOFTIRQ_OFFSET
 
 
@@ -209,6 +214,8 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
     """Enter hard interrupt context: IRQs off, HARDIRQ count, entry cost."""
     cpu.irqs_off = True
     cpu.preempt_count += HARDIRQ_OFFSET
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, HARDIRQ_OFFSET)  # account_hardirq_enter()
     tp = k.tp.irq_entry
     if tp.on:
         tp.emit(cpu.id, cpu=cpu.id)
@@ -225,6 +232,8 @@ def irq_exit(k: Kernel, cpu: CPU) -> None:
     cost = k.irq_exit_cost
     if cost:
         cpu_wait(k, cpu, k.engine.now + cost)
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, 0)  # account_hardirq_exit()
     cpu.preempt_count -= HARDIRQ_OFFSET
     tp = k.tp.irq_exit
     if tp.on:
