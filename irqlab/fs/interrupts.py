@@ -4,7 +4,8 @@ and arm64's arch_show_interrupts() (arch/arm64/kernel/smp.c).
 Rows: ``"%*d: "``, ``"%10u "`` per online CPU, the chip (``" %8s"`` of its name, or its
 irq_print_chip text), the hwirq (``" %*lu"`` when the line has a domain), ``" %-8s"`` Level/Edge,
 ``"-%-8s"`` of the flow name if any, then ``"  %s"``/``", %s"`` of the action names. A line is shown
-if it has a (non-chained) action or a nonzero count on an online CPU; hidden lines never are.
+only while it has an action that is not the chained one (6.11's "genirq/proc: Simplify
+irqdesc::kstat_irqs handling further"): after free_irq() its row goes, whatever it counted.
 """
 
 from __future__ import annotations
@@ -35,14 +36,10 @@ def interrupts_prec(nr_irqs: int) -> int:
 
 def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[int]) -> str:
     """One /proc/interrupts row (with its newline), or "" when the line is not shown."""
-    if desc.status_use_accessors & IRQ_HIDDEN:
+    # kernel/irq/proc.c show_interrupts(): "if (!desc->action || irq_desc_is_chained(desc) || !desc->kstat_irqs)".
+    if desc.status_use_accessors & IRQ_HIDDEN or desc.action is None or desc.action is chained_action:
         return ""
     counts = desc.kstat_irqs
-    any_count = 0
-    for c in online:
-        any_count |= counts[c]
-    if (desc.action is None or desc.action is chained_action) and not any_count:
-        return ""
     parts = [f"{irq:>{prec}d}: "]
     for c in online:
         parts.append(f"{counts[c]:10d} ")
