@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from irqlab.irqchip.ioapic import x86_arch_show_interrupts
 from irqlab.kernel.irq.chip import chained_action
 from irqlab.kernel.irq.irqdesc import irq_subsys
-from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc
+from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc, irqaction
 from irqlab.kernel.kernel import IPI_NAMES
 
 if TYPE_CHECKING:
@@ -62,14 +62,12 @@ def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[in
         parts.append(f" {'Level' if desc.irq_common_data.state_use_accessors & IRQD_LEVEL else 'Edge':<8s}")
     if desc.name:
         parts.append(f"-{desc.name:<8s}")
-    action = desc.action
-    if action is not None and action is not chained_action:
-        parts.append(f"  {action.name}")
+    names = []
+    action: irqaction | None = desc.action
+    while action is not None:
+        names.append(action.name)
         action = action.next
-        while action is not None:
-            parts.append(f", {action.name}")
-            action = action.next
-    parts.append("\n")
+    parts.append("  " + ", ".join(names) + "\n")
     return "".join(parts)
 
 

@@ -157,10 +157,18 @@ class Kernel:
         current_kernel.k = self
         try:
             b = self.board
-            self.pr(KERN_INFO, f"Booting Linux on physical CPU 0x0000000000 [{b.cpu_id}]")
-            self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
-            self.pr(KERN_INFO, f"Machine model: {b.model}")
-            self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}".rstrip())
+            if b.arch == "x86":
+                # init/main.c linux_banner, arch/x86/kernel/setup.c "Command line:" and dmi_setup()'s "DMI:".
+                self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
+                self.pr(KERN_INFO, f"Command line: {self.boot_params.cmdline}")
+                self.pr(KERN_INFO, f"DMI: {b.hardware_name}")
+            else:
+                # arch/arm64/kernel/setup.c: the boot CPU's MPIDR/MIDR, then the banner and the DT model.
+                self.pr(KERN_INFO, f"Booting Linux on physical CPU 0x0000000000 [{b.cpu_id}]")
+                self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
+                self.pr(KERN_INFO, f"Machine model: {b.model}")
+            # start_kernel(): "Kernel command line: %s" (a trailing space when the line is empty).
+            self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}")
             for cpu in self.cpus:
                 cpu.rq = RunQueue(cpu)
                 cpu.timer_base = TimerBase(cpu.id)

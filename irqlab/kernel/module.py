@@ -48,6 +48,8 @@ class ModuleTable:
         self.k = k
         self.mods: list[Module] = []  # most recently loaded first, as the kernel's list
         self._file_cache: dict[str, str | None] = {}
+        #: last_unloaded_module: name and module_flags() of the last module removed, for print_modules().
+        self.last_unloaded = ""
 
     def find(self, name: str) -> Module | None:
         for m in self.mods:
@@ -144,4 +146,5 @@ def do_delete_module(k: Kernel, mod: Module) -> int:
             ex()
     finally:
         k.modules.unlink(mod)
+    k.modules.last_unloaded = mod.name + (f"({mod.taints})" if mod.taints else "")
     return 0

@@ -106,12 +106,11 @@ class Locking:
         hc = (pc & HARDIRQ_MASK) >> 16
         sc = (pc & SOFTIRQ_MASK) >> 8
         name = self._name(lock)
-        irq = "Interrupt" if "HARDIRQ" in first or "HARDIRQ" in second else "Softirq"
         lines = [
             "",
             "================================",
             "WARNING: inconsistent lock state",
-            f"{k.board.release} {k.board.version} {'Not tainted' if not k.bugs.taint else 'Tainted'}",
+            k.bugs.kernel_ident(),
             "--------------------------------",
             f"inconsistent {{{first}}} -> {{{second}}} usage.",
             f"{cur.comm}/{cur.pid} [HC{int(bool(hc))}[{hc}]:SC{int(bool(sc))}[{sc}]:HE{int(not cpu.irqs_off)}:SE{int(not sc)}] takes:",
@@ -119,6 +118,7 @@ class Locking:
             f"{{{first}}} state was registered at:",
         ]
         lines += ["  " + w for w in where[:8]]
+        lines += k.bugs.irqtrace_lines()
         lines += [
             "",
             "other info that might help us debug this:",
@@ -127,12 +127,13 @@ class Locking:
             "       CPU0",
             "       ----",
             f"  lock({name});",
-            f"  <{irq}>",
+            "  <Interrupt>",  # print_usage_bug_scenario() prints it for softirq cases too
             f"    lock({name});",
             "",
             " *** DEADLOCK ***",
             "",
         ]
+        # print_usage_bug() calls lockdep_print_held_locks() itself, after turning lockdep off.
         lines += self.held_locks_lines(cur) or [f"no locks held by {cur.comm}/{cur.pid}."]
         lines += ["", "stack backtrace:"] + k.bugs.dump_stack_lines(k.bugs.stack(4))
 
