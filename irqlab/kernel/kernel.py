@@ -14,6 +14,7 @@ from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
 from irqlab.kernel import initcalls
+from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
 from irqlab.kernel.locking.lockdep import Locking
@@ -66,7 +67,13 @@ class BootParams:
         self.cmdline = cmdline
         self.flags: set[str] = set()
         self.values: dict[str, str] = {}
-        for word in shlex.split(cmdline):
+        try:
+            self.words = shlex.split(cmdline)
+        except ValueError as e:
+            raise ValueError(f"cmdline= {cmdline!r} cannot be parsed ({e}): close the quoted value") from None
+        for word in self.words:
+            if word == "--":
+                break  # parse_args() stops at "--": the rest are arguments of init
             if "=" in word:
                 key, _, val = word.partition("=")
                 self.values[key] = val
@@ -169,6 +176,8 @@ class Kernel:
                 self.pr(KERN_INFO, f"Machine model: {b.model}")
             # start_kernel(): "Kernel command line: %s" (a trailing space when the line is empty).
             self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}")
+            apply_console_params(self, self.boot_params.words)
+            print_unknown_bootoptions(self, self.boot_params.words)
             for cpu in self.cpus:
                 cpu.rq = RunQueue(cpu)
                 cpu.timer_base = TimerBase(cpu.id)
