@@ -13,6 +13,7 @@ from irqlab.fs.array import do_task_stat, proc_pid_status
 from irqlab.fs.cpuinfo import show_cpuinfo
 from irqlab.fs.sched_debug import proc_sched_show_task
 from irqlab.fs.stat import show_stat
+from irqlab.kernel.sched.core import TASK_DEAD
 from irqlab.kernel.sched.cputime import get_idle_time
 from irqlab.kernel.sched.loadavg import FIXED_1, LOAD_FRAC, LOAD_INT, nr_running
 from irqlab.kernel.softirq import NR_SOFTIRQS, SOFTIRQ_TO_NAME
@@ -43,7 +44,7 @@ def show_loadavg(k: Kernel) -> str:
     # The reader's CPU ticks: a load window that closed while every CPU slept tickless is folded first.
     la.calc_global_load()
     avnrun = la.get_avenrun(FIXED_1 // 200)
-    nr_threads = sum(1 for t in k.tasks.values() if t.state.value != "dead")
+    nr_threads = sum(1 for t in k.tasks.values() if not t.raw_state & TASK_DEAD)
     return (
         f"{LOAD_INT(avnrun[0])}.{LOAD_FRAC(avnrun[0]):02d} {LOAD_INT(avnrun[1])}.{LOAD_FRAC(avnrun[1]):02d} "
         f"{LOAD_INT(avnrun[2])}.{LOAD_FRAC(avnrun[2]):02d} {nr_running(k)}/{nr_threads} {k.next_pid - 1}\n"
@@ -82,8 +83,8 @@ def register(fs: ProcFS, k: Kernel) -> None:
 
     def task_file(pid: str, name: str):  # type: ignore[no-untyped-def]
         t = k.tasks.get(int(pid))
-        if t is None:
-            return None
+        if t is None or t.raw_state & TASK_DEAD:
+            return None  # a task that exited has been reaped: its /proc/PID directory is gone
         if name == "comm":
             return (lambda: t.comm + "\n", None)
         if name == "stat":

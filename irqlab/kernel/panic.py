@@ -126,6 +126,8 @@ class BugReporter:
         self.reports: list[tuple[str, str]] = []
         #: debug_locks: cleared by the first oops (add_taint(TAINT_DIE, LOCKDEP_NOW_UNRELIABLE)).
         self.debug_locks = True
+        #: How many frames of the last stack() ran on the interrupt stack.
+        self.irq_frames = 0
 
     # -- plumbing ---------------------------------------------------------------
     def add_taint(self, flag: int) -> None:
@@ -236,14 +238,21 @@ class BugReporter:
         return sym
 
     def stack(self, skip: int = 2) -> list[str]:
-        """Call-trace lines for the current Python stack (innermost first)."""
+        """Call-trace lines for the current Python stack (innermost first); ``self.irq_frames`` is how many
+        of them run on the interrupt's stack (above the arch entry code), 0 in task context."""
         out: list[str] = []
+        split = -1
         f: FrameType | None = sys._getframe(skip)
         while f is not None:
-            if not _is_internal(f.f_code.co_filename) and not (f.f_code.co_name == "<lambda>" and f.f_code.co_filename.startswith(_PKG_DIR)):
-                out.append(self.symbol_of_frame(f, f.f_code, f.f_lineno))
+            code = f.f_code
+            if split < 0 and code.co_name == "take_interrupts" and code.co_filename.endswith("cpu.py"):
+                split = len(out)
+            if not _is_internal(code.co_filename) and not (code.co_name == "<lambda>" and code.co_filename.startswith(_PKG_DIR)):
+                out.append(self.symbol_of_frame(f, code, f.f_lineno))
             f = f.f_back
-        return _close_trace(out)
+        out = _close_trace(out)
+        self.irq_frames = min(max(split, 0), len(out))
+        return out
 
     def tb_stack(self, tb: TracebackType | None) -> list[str]:
         out: list[str] = []
@@ -262,17 +271,23 @@ class BugReporter:
         lines.append(f"Hardware name: {self.k.board.hardware_name}")
         return lines + self.worker_line()
 
-    def dump_stack_lines(self, trace: list[str], regs: bool = False) -> list[str]:
+    def dump_stack_lines(self, trace: list[str], regs: bool = False, irq_frames: int | None = None) -> list[str]:
         """dump_stack() (``regs`` False), or show_regs() of a trap's registers (``regs`` True): the
         dump_stack_print_info() lines, the faulting pc/lr (arm64) or RIP (x86), then the call trace, which
-        on x86 starts at the caller of the RIP frame."""
+        on x86 starts at the caller of the RIP frame and puts the interrupt stack's frames (``irq_frames``,
+        by default those of the last stack()) between <IRQ> and </IRQ>."""
         # SIMPLIFICATION: of the register dump only arm64's pc and lr and x86's RIP line are printed.
         lines = self.dump_stack_print_info()
         if self.k.board.arch == "x86":
+            n_irq = self.irq_frames if irq_frames is None else irq_frames
             if regs and trace:
                 lines.append(f"RIP: 0010:{trace[0]}")
                 trace = trace[1:]
-            return lines + ["Call Trace:", " <TASK>"] + [" " + t for t in trace] + [" </TASK>"]
+                n_irq = max(n_irq - 1, 0)
+            lines.append("Call Trace:")
+            if n_irq:
+                lines += [" <IRQ>"] + [" " + t for t in trace[:n_irq]] + [" </IRQ>"]
+            return lines + [" <TASK>"] + [" " + t for t in trace[n_irq:]] + [" </TASK>"]
         if regs and trace:
             lines.append(f"pc : {trace[0]}")
             if len(trace) > 1:
@@ -381,8 +396,21 @@ class BugReporter:
                     head = f"Internal error: Oops - {type(exc).__name__}: 0000000000000000 [#{self.die_counter}] {k.oops_flags}"
             trace = self.tb_stack(exc.__traceback__)
             if x86:
+                # The unwinder goes on past the frame that caught the fault: through the interrupt stack, if the
+                # fault was taken there, into the interrupted task's. The catching frame itself (the traceback's
+                # first entry) is on the live stack below.
+                raised = [self.symbol_of_frame(f, f.f_code, ln) for f, ln in reversed(_walk_tb(exc.__traceback__)[1:])
+                          if not _is_internal(f.f_code.co_filename)
+                          and not (f.f_code.co_name == "<lambda>" and f.f_code.co_filename.startswith(_PKG_DIR))]  # fmt: skip
+                below = self.stack(4)  # from the frame that caught the exception (stack, die, fault, k.fault)
+                tb_entries = _walk_tb(exc.__traceback__)
+                if below and tb_entries and not _is_internal(tb_entries[0][0].f_code.co_filename):
+                    # The catching frame's return address is its call, not the handler it runs now.
+                    below[0] = self.symbol_of_frame(tb_entries[0][0], tb_entries[0][0].f_code, tb_entries[0][1])
+                n_irq = len(raised) + self.irq_frames if self.irq_frames or where == "hardirq" else 0
+                trace = _close_trace(raised + below)
                 # __die_header(), then __die_body(): show_regs() first, print_modules() after it.
-                lines = pre + [head] + self.dump_stack_lines(trace, regs=True) + [self.modules_line()]
+                lines = pre + [head] + self.dump_stack_lines(trace, regs=True, irq_frames=n_irq) + [self.modules_line()]
             else:
                 lines = pre + [head, self.modules_line()] + self.dump_stack_lines(trace, regs=True)
             if self.debug_locks:

@@ -143,3 +143,18 @@ def test_pid_files_of_kernel_threads():
     assert "State:\tI (idle)\n" in status and "SigIgn:\tffffffffffffffff\n" in status
     assert "Mems_allowed:\t" + "00000000," * 31 + "00000001\n" in status
     assert status.endswith("x86_Thread_features:\t\nx86_Thread_features_locked:\t\n")
+
+
+def test_a_task_that_exited_has_no_proc_directory():
+    """Once a task exits and is reaped, its /proc/PID files are gone, and /proc/loadavg stops counting it."""
+    m = irqlab.boot("rpi5", seed=1)
+    t = m.spawn(cpu_work, 1_000_000, name="brief")
+    m.run("10ms")
+    assert t.state == "dead"
+    for name in ("stat", "status", "sched"):
+        try:
+            m.read(f"/proc/{t.pid}/{name}")
+        except FileNotFoundError:
+            continue
+        raise AssertionError(f"/proc/{t.pid}/{name} still exists")
+    assert m.read("/proc/loadavg").split()[3] == "0/13"

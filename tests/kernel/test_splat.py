@@ -148,3 +148,47 @@ def test_last_unloaded_module_and_lockdep_off_after_an_oops():
     lines = m.dmesg_lines()
     i = lines.index("BUG: scheduling while atomic: bad/17/0x00000002")
     assert lines[i + 1 : i + 3] == ["no locks held by bad/17.", "Modules linked in: [last unloaded: splatdemo(O)]"]
+
+
+def nic_isr(irq, dev):
+    WARN_ON(1)
+    return 0
+
+
+class irqdemo:
+    MODULE_NAME = "irqdemo"
+
+    @staticmethod
+    def module_init():
+        from irqlab.kernel import IRQF_SHARED, request_irq
+
+        return request_irq(24, nic_isr, IRQF_SHARED, "irqdemo", irqdemo)
+
+
+def test_pc_warn_in_a_hardirq_splits_the_trace_at_the_irq_stack():
+    """x86 prints the interrupt stack's frames between <IRQ> and </IRQ>, then the interrupted task's (here the
+    idle task, PID 0) between <TASK> and </TASK>."""
+    m = irqlab.boot("pc", seed=0)
+    m.insmod(irqdemo)
+    m.kernel.subsys["pc_nic"].inject(1, at="5ms")
+    m.run("10ms")
+    wl = line_of(nic_isr, "WARN_ON")
+    first = f"WARNING: CPU: 0 PID: 0 at kernel/test_splat.py:{wl} nic_isr+0x4/0xc"
+    assert block(m, first)[5:] == [
+        "RIP: 0010:nic_isr+0x4/0xc",
+        "Call Trace:",
+        " <IRQ>",
+        " __handle_irq_event_percpu+0x38/0x94",
+        " handle_irq_event_percpu+0x8/0x18",
+        " handle_irq_event+0x1c/0x2c",
+        " handle_fasteoi_irq+0x48/0x6c",
+        " handle_irq_desc+0x28/0x30",
+        " _common_interrupt+0xc/0x14",
+        " entry+0x4/0x8",
+        " </IRQ>",
+        " <TASK>",
+        " do_idle+0x4c/0x50",
+        " </TASK>",
+        *IRQTRACE,
+        "---[ end trace 0000000000000000 ]---",
+    ]
