@@ -94,7 +94,8 @@ class Locking:
             return []
         out = [f"{len(held)} lock{'s' if len(held) > 1 else ''} held by {task.comm}/{task.pid}:"]
         for i, lock in enumerate(held):
-            out.append(f" #{i}: {self.k.ptr(lock)} ({self._name(lock)}){{....}}-{{2:2}}")
+            usage = getattr(lock, "lockdep_usage", "{....}-{2:2}")
+            out.append(f" #{i}: {self.k.ptr(lock)} ({self._name(lock)}){usage}")
         return out
 
     def _inconsistent(self, lock: Any, first: str, second: str, where: list[str], cur: Task) -> None:
