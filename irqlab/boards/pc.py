@@ -89,6 +89,12 @@ PC = Board(
     data={
         "irqchip": "ioapic",
         "irq_sim": 0,
+        # Debian's amd64 build identity for the "Linux version" banner (representative toolchain versions).
+        "build": {
+            "by": "debian-kernel@lists.debian.org",
+            "cc": "x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0",
+            "ld": "GNU ld (GNU Binutils for Debian) 2.44",
+        },
         # A KVM guest on an 11th-gen Core (CPUID signature 0x806c1), as /proc/cpuinfo shows it.
         "cpuinfo": {
             "vendor_id": "GenuineIntel",

@@ -88,6 +88,12 @@ RPI5 = Board(
         "irqchip": "gic-400",
         "gic_irqs": 320,
         "irq_sim": 0,
+        # Who built Raspberry Pi OS's 6.12.25 kernel, and with what (its "Linux version" banner).
+        "build": {
+            "by": "serge@raspberrypi.com",
+            "cc": "aarch64-linux-gnu-gcc-12 (Debian 12.2.0-14) 12.2.0",
+            "ld": "GNU ld (GNU Binutils for Debian) 2.40",
+        },
         # /proc/cpuinfo of a Pi 5 (8 GB, rev 1.0): the Cortex-A76 hwcaps and the firmware's revision code.
         "cpuinfo": {
             "features": CORTEX_A76_HWCAPS,

@@ -166,13 +166,13 @@ class Kernel:
             b = self.board
             if b.arch == "x86":
                 # init/main.c linux_banner, arch/x86/kernel/setup.c "Command line:" and dmi_setup()'s "DMI:".
-                self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
+                self.pr(KERN_NOTICE, self.linux_banner)
                 self.pr(KERN_INFO, f"Command line: {self.boot_params.cmdline}")
                 self.pr(KERN_INFO, f"DMI: {b.hardware_name}")
             else:
                 # arch/arm64/kernel/setup.c: the boot CPU's MPIDR/MIDR, then the banner and the DT model.
                 self.pr(KERN_INFO, f"Booting Linux on physical CPU 0x0000000000 [{b.cpu_id}]")
-                self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
+                self.pr(KERN_NOTICE, self.linux_banner)
                 self.pr(KERN_INFO, f"Machine model: {b.model}")
             # start_kernel(): "Kernel command line: %s" (a trailing space when the line is empty).
             self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}")
@@ -219,6 +219,16 @@ class Kernel:
         finally:
             current_kernel.k = prev
         self.booting = False
+
+    @property
+    def linux_banner(self) -> str:
+        """init/version-timestamp.c linux_banner: "Linux version <release> (<builder>) (<compiler>, <linker>)
+        <version>", with the board's build identity (Board.data["build"]) when it has one."""
+        b = self.board
+        build = b.data.get("build")
+        if build is None:
+            return f"Linux version {b.release} (irqlab) {b.version}"
+        return f"Linux version {b.release} ({build['by']}) ({build['cc']}, {build['ld']}) {b.version}"
 
     @property
     def oops_flags(self) -> str:

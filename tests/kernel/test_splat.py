@@ -121,7 +121,8 @@ def test_pc_bug_in_module_init_is_an_x86_invalid_opcode_oops():
         "RIP: 0010:module_init+0xc/0x1c",
     ]
     assert m.dmesg_lines()[:4] == [
-        "Linux version 6.12.25-amd64 (irqlab) #1 SMP PREEMPT_DYNAMIC Debian 6.12.25-1",
+        "Linux version 6.12.25-amd64 (debian-kernel@lists.debian.org) (x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) "
+        "14.2.0, GNU ld (GNU Binutils for Debian) 2.44) #1 SMP PREEMPT_DYNAMIC Debian 6.12.25-1",
         "Command line: ",
         "DMI: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.3-debian-1.16.3-2 04/01/2014",
         "Kernel command line: ",
