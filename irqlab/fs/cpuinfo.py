@@ -1,5 +1,5 @@
 """/proc/cpuinfo. Mirrors arch/arm64/kernel/cpuinfo.c c_show() (with the Raspberry Pi kernel's Revision,
-Serial and Model lines from the device tree) and arch/x86/kernel/cpu/proc.c show_cpuinfo().
+Serial and Model lines on a Pi) and arch/x86/kernel/cpu/proc.c show_cpuinfo().
 
 The CPU identity comes from the board: ``Board.cpu_id`` (MIDR_EL1 on arm64, the CPUID signature on x86)
 and ``Board.data["cpuinfo"]`` (features, model name, revision, ...). One block per online CPU.
@@ -40,10 +40,11 @@ def arm64_show(k: Kernel, info: dict[str, Any]) -> str:
             f"CPU revision\t: {midr & 0xF}\n\n"
         )
     if "revision" in info:
+        # The Raspberry Pi kernel's addition: the firmware's /system linux,revision and the root node's
+        # serial-number and model properties.
         out.append(f"Revision\t: {info['revision']}\n")
-    if "serial" in info:
         out.append(f"Serial\t\t: {info['serial']}\n")
-    out.append(f"Model\t\t: {k.board.model}\n")
+        out.append(f"Model\t\t: {k.board.model}\n")
     return "".join(out)
 
 
