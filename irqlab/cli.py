@@ -8,6 +8,7 @@ import runpy
 import sys
 from typing import Any
 
+from irqlab import cli_shell
 from irqlab.machine import Machine
 
 
@@ -138,7 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo":
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
+    cli_shell.add_parser(sub)
     args = p.parse_args(argv)
+    if args.cmd == "shell":
+        return cli_shell.run(args)
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

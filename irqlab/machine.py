@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from irqlab.boards import get_board
 from irqlab.errno import ENOENT
@@ -24,6 +24,9 @@ from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
 from irqlab.sim.units import TimeLike
 from irqlab.trace import TraceBus
+
+if TYPE_CHECKING:
+    from irqlab.userspace.shell import Shell, ShellResult
 
 
 class Machine:
@@ -379,6 +382,27 @@ class Machine:
     def memory_pressure(self, on: bool = True) -> None:
         """Simulated memory pressure: while on, new kworkers cannot be created, so rescuers step in."""
         self.kernel.subsys["workqueue"].set_memory_pressure(on)
+
+    # -- the shell ------------------------------------------------------------------------
+    _shell: Shell | None = None
+
+    @property
+    def shell(self) -> Shell:
+        """The board's interactive shell (one per machine: its variables, jobs and files persist)."""
+        if self._shell is None:
+            # Deferred for start-up cost: bashlex builds its parser tables on import (~0.25 s).
+            from irqlab.userspace.shell import Shell
+
+            self._shell = Shell(self)
+        return self._shell
+
+    def sh(self, command: str, *, for_: TimeLike | None = None) -> ShellResult:
+        """Run a shell command line on the board, as typed at its prompt: ``m.sh("cat /proc/interrupts")``.
+
+        Simulated time passes while it runs; background jobs (``&``) go on running. Returns the
+        output (stdout and stderr, as the terminal shows them) and the exit status; ``for_``
+        interrupts a command still running after that long (Ctrl-C), as ``watch`` needs."""
+        return self.shell.run(command, for_=for_)
 
     def __repr__(self) -> str:
         k = self.kernel

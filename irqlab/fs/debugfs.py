@@ -11,6 +11,7 @@ from typing import Any
 
 from irqlab.errno import EEXIST, EINVAL
 from irqlab.kernel.core import kernel
+from irqlab.kernel.preempt import in_task
 from irqlab.kernel.sched.core import TaskState
 from irqlab.kernel.seq_file import file, file_operations, inode
 
@@ -96,8 +97,11 @@ def _do_write(fops: file_operations, data: Any, text: str) -> int:
 
 
 def _run_in_cat(k: Any, fn: Any) -> Any:
-    """Run ``fn`` in process context, in a 'cat' task, and return its result."""
+    """Run ``fn`` in process context, in a 'cat' task, and return its result. From a task (a program
+    on the board reading the file), read(2) runs in that task itself."""
     if k.engine.running:
+        if k.cpu is not None and in_task():
+            return fn()
         raise RuntimeError("debugfs files are read from a script (between m.run() calls), not from a scenario action")
     t = k.create_task(fn, (), "cat", user=True)
     k.sched.wake_up_new_task(t)

@@ -115,8 +115,31 @@ def register(fs: ProcFS) -> None:
         return cpumask_hex(irq_subsys(k).default_affinity, len(k.cpus)) + "\n"
 
     fs.register("/proc/irq/default_smp_affinity", default_show, lambda text: write_default_affinity(k, text))
-    fs.register_pattern(r"/proc/irq/(\d+)/([^/]+)", lambda irq, name: proc_irq_file(k, irq, name))
-    fs.register_pattern(r"/sys/kernel/irq/(\d+)/([^/]+)", lambda irq, name: sys_irq_file(k, irq, name))
+    fs.register_pattern(r"/proc/irq/(\d+)/([^/]+)", lambda irq, name: proc_irq_file(k, irq, name),
+                        lambda: _listing(k, "/proc/irq", PROC_IRQ_FILES, True))  # fmt: skip
+    fs.register_pattern(r"/sys/kernel/irq/(\d+)/([^/]+)", lambda irq, name: sys_irq_file(k, irq, name),
+                        lambda: _listing(k, "/sys/kernel/irq", SYS_IRQ_FILES, False))  # fmt: skip
+
+
+#: The files of /proc/irq/N (register_irq_proc()) and /sys/kernel/irq/N (irq_attrs[]).
+PROC_IRQ_FILES = ("affinity_hint", "effective_affinity", "effective_affinity_list", "node", "smp_affinity",
+                  "smp_affinity_list", "spurious")  # fmt: skip
+SYS_IRQ_FILES = ("actions", "chip_name", "hwirq", "name", "per_cpu_count", "type", "wakeup")
+
+
+def _listing(k: Kernel, base: str, names: tuple[str, ...], actions: bool) -> list[str]:
+    """The paths of every descriptor's directory under ``base`` (and its action directories)."""
+    out: list[str] = []
+    for irq, desc in sorted(irq_subsys(k).descs.items()):
+        if not (desc.dir if actions else desc.sysfs):
+            continue
+        out.extend(f"{base}/{irq}/{name}" for name in names)
+        action = desc.action if actions else None
+        while action is not None:
+            if action.dir:
+                out.append(f"{base}/{irq}/{action.name}/")
+            action = action.next
+    return out
 
 
 __all__ = ["register", "irq_spurious_proc_show"]

@@ -8,7 +8,7 @@ write(2) would.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EACCES, ENOENT
@@ -28,6 +28,8 @@ class ProcFS:
         self.k = k
         self.files: dict[str, tuple[Reader | None, Writer | None]] = {}
         self.patterns: list[tuple[re.Pattern[str], Callable[..., tuple[Reader | None, Writer | None] | None]]] = []
+        #: Functions listing the paths that pattern files currently have (for readdir).
+        self.listings: list[Callable[[], Iterable[str]]] = []
 
         proc_core.register(self, k)
 
@@ -41,8 +43,13 @@ class ProcFS:
         for p in [p for p in self.files if p == prefix or p.startswith(prefix.rstrip("/") + "/")]:
             del self.files[p]
 
-    def register_pattern(self, regex: str, factory: Callable[..., tuple[Reader | None, Writer | None] | None]) -> None:
+    def register_pattern(self, regex: str, factory: Callable[..., tuple[Reader | None, Writer | None] | None],
+                         listing: Callable[[], Iterable[str]] | None = None) -> None:  # fmt: skip
+        """Files whose paths match ``regex``; ``listing()`` gives the paths that exist now, so that
+        their directories can be read (``ls /proc/irq/42``)."""
         self.patterns.append((re.compile(regex + r"$"), factory))
+        if listing is not None:
+            self.listings.append(listing)
 
     def _lookup(self, path: str) -> tuple[Reader | None, Writer | None] | None:
         path = path.rstrip("/") if path != "/" else path
@@ -62,7 +69,10 @@ class ProcFS:
 
     def listdir(self, path: str) -> list[str]:
         prefix = path.rstrip("/") + "/"
-        names = {p[len(prefix):].split("/")[0] for p in self.files if p.startswith(prefix)}
+        paths = list(self.files)
+        for listing in self.listings:
+            paths.extend(listing())
+        names = {p[len(prefix):].split("/")[0] for p in paths if p.startswith(prefix)}
         return sorted(names)
 
     def read(self, path: str) -> str:

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
-#: The simulated RTC's reading at boot (seconds since the epoch) when the board names none: 2025-01-01 UTC.
-DEFAULT_BTIME = 1735689600
+#: The simulated RTC's reading at boot (seconds since the epoch) when the board names none: 2026-01-05 09:00:00 UTC.
+DEFAULT_BTIME = 1767603600
 
 
 def boot_time(k: Kernel) -> int:

@@ -126,7 +126,7 @@ class Button:
         self.name = name
         self.line = line if line is not None else Line(name, active_high=False)
         self.profile = self._profile(profile)
-        self.rng = rng if rng is not None else engine.rng
+        self.rng = rng if rng is not None else engine.stream(f"button:{name}")
         #: Whether the user holds the button down (the intent, not the bouncing contacts).
         self.pressed = False
         #: Whether the contacts are closed right now.

@@ -128,6 +128,7 @@ class PacketFlow:
         self.left = count
         self.size = size
         self.wire = nic.wire_ns(size)
+        self.rng = nic.engine.stream(f"nic:{nic.name}")
         #: Packets this flow has put on the wire.
         self.sent = 0
         self.running = True
@@ -159,7 +160,7 @@ class PacketFlow:
             if self.left <= 0:
                 self.running = False
                 return
-        gap = int(engine.rng.expovariate(1.0 / self.gap)) if self.poisson else self.gap
+        gap = int(self.rng.expovariate(1.0 / self.gap)) if self.poisson else self.gap
         # The wire serialises frames: the next burst cannot start before this one has passed.
         engine.at(now + max(gap, n * wire), PRIO_HW, self._tick)
 

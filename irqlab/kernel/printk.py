@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,14 +62,21 @@ class LogBuffer:
         self.dropped = 0
         self.console_loglevel = CONSOLE_LOGLEVEL_DEFAULT
         self.default_message_loglevel = MESSAGE_LOGLEVEL_DEFAULT
+        #: Sequence number of the next record (printk_ringbuffer's seq: never reused, survives clears).
+        self.next_seq = 0
+        #: Readers of /dev/kmsg waiting for new records (kernel/printk/printk.c log_wait): called after each store.
+        self.log_wait: list[Callable[[], None]] = []
 
     def store(self, rec: LogRecord) -> None:
         self.records.append(rec)
+        self.next_seq += 1
         self.chars += len(rec.text) + 16
         while self.chars > self.size and len(self.records) > 1:
             old = self.records.popleft()
             self.chars -= len(old.text) + 16
             self.dropped += 1
+        for wake in tuple(self.log_wait):
+            wake()
 
     def cont(self, text: str) -> bool:
         if not self.records:

@@ -12,8 +12,8 @@ Fibers are greenlets. Exactly one guarded primitive moves control between them:
 from __future__ import annotations
 
 import heapq
-import random
 from collections.abc import Callable, Iterable
+from random import Random
 from typing import Any
 
 from greenlet import GreenletExit, greenlet
@@ -78,7 +78,9 @@ class Engine:
     def __init__(self, seed: int = 0) -> None:
         self.now = 0
         self.seed = seed
-        self.rng = random.Random(seed)
+        #: The kernel's stream: scheduling and interrupt-entry jitter.
+        self.rng = Random(seed)
+        self._streams: dict[str, Random] = {}
         self._heap: list[list[Any]] = []
         self._seq = 0
         self.main = greenlet.getcurrent()
@@ -207,8 +209,20 @@ class Engine:
         return target.switch(value)
 
     def random(self) -> float:
-        """A float in [0, 1) from the one seeded RNG."""
+        """A float in [0, 1) from the kernel's stream (:attr:`rng`)."""
         return self.rng.random()
+
+    def stream(self, name: str) -> Random:
+        """The random stream named ``name`` ("button:GPIO17", "nic:eth0"), seeded from the run's seed
+        and the name alone, so a hardware model draws the same values whatever the kernel does: every
+        bottom-half mechanism sees the very same presses and packets for a given seed. Asking again for
+        a name returns the same stream."""
+        rng = self._streams.get(name)
+        if rng is None:
+            # A str seed is hashed with SHA-512 (random.seed version 2): stable across processes and
+            # independent of PYTHONHASHSEED.
+            rng = self._streams[name] = Random(f"{self.seed}/{name}")
+        return rng
 
     def pending(self) -> Iterable[list[Any]]:
         """Live events (for diagnostics)."""

@@ -41,7 +41,7 @@ def test_rpi5_stat_samples_each_tick_into_user_nice_system_and_idle():
     assert intr[1] == "504"
     assert lines[6:] == [
         "ctxt 141",
-        "btime 1735689600",
+        "btime 1767603600",
         "processes 19",
         "procs_running 3",
         "procs_blocked 0",
@@ -103,7 +103,7 @@ def test_psutil_reads_the_simulated_proc(tmp_path, monkeypatch):
     assert [c.user for c in psutil.cpu_times(percpu=True)] == [0.0, 0.74, 0.0, 0.0]
     s = psutil.cpu_stats()
     assert (s.ctx_switches, s.interrupts, s.soft_interrupts) == (141, 504, 0)
-    assert psutil.boot_time() == 1735689600.0
+    assert psutil.boot_time() == 1767603600.0
     p = psutil.Process(u.pid)
     assert (p.name(), p.status(), p.cpu_num(), p.cpu_times().user) == ("hog", "running", 1, 0.74)
     assert p.num_ctx_switches() == (0, 62)

@@ -63,6 +63,22 @@ def test_rng_is_seeded():
     assert [Engine(3).random() for _ in range(3)] == [Engine(3).random() for _ in range(3)]
 
 
+def test_named_streams_depend_on_seed_and_name_only():
+    """A named stream is the same for the same seed and name, whatever else was drawn, and apart per name."""
+    e = Engine(3)
+    e.rng.random()
+
+    def draws(engine: Engine, name: str) -> list[float]:
+        s = engine.stream(name)
+        return [s.random() for _ in range(3)]
+
+    a = draws(e, "button:GPIO17")
+    assert a == draws(Engine(3), "button:GPIO17")
+    assert a != draws(Engine(3), "button:GPIO27")
+    assert a != draws(Engine(4), "button:GPIO17")
+    assert e.stream("nic:eth0") is e.stream("nic:eth0")
+
+
 @pytest.mark.parametrize("text,ns", [("5ms", 5_000_000), ("20us", 20_000), ("1.5s", 1_500_000_000), ("250ns", 250), (42, 42)])
 def test_time_units(text, ns):
     """Times are ints of ns or numbers with a unit."""

@@ -89,7 +89,7 @@ def _alloc(size_or_type: Any, flags: int, what: str) -> Any:
     k = kernel()
     if k.cpu is not None and gfpflags_allow_blocking(flags):
         might_sleep_at(k, "include/linux/sched/mm.h", 337)
-    if not gfpflags_allow_blocking(flags) and k.gfp_atomic_fail_rate and k.engine.random() < k.gfp_atomic_fail_rate:
+    if not gfpflags_allow_blocking(flags) and k.gfp_atomic_fail_rate and k.engine.stream("failslab").random() < k.gfp_atomic_fail_rate:
         k.stats["gfp_atomic_failures"] = k.stats.get("gfp_atomic_failures", 0) + 1
         if not flags & __GFP_NOWARN:
             comm = k.cpu.curr.comm if k.cpu is not None else "swapper/0"

@@ -1,0 +1,5 @@
+"""A shell on the simulated board: the tutorials' command lines, typed as they are written."""
+
+from irqlab.userspace.shell.interp import Shell, ShellResult, ShellSyntaxError
+
+__all__ = ["Shell", "ShellResult", "ShellSyntaxError"]

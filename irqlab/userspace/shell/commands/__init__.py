@@ -1,0 +1,9 @@
+"""The commands of the simulated board, by name: what ``$PATH`` finds."""
+
+from irqlab.userspace.shell.commands import bench, coreutils, gpio_tools, kernel_tools, load_tools, packages
+
+COMMANDS = {**coreutils.COMMANDS, **kernel_tools.COMMANDS, **gpio_tools.COMMANDS,
+            **load_tools.COMMANDS, **bench.COMMANDS,
+            **packages.COMMANDS}
+
+__all__ = ["COMMANDS"]
