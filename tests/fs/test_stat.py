@@ -107,3 +107,54 @@ def test_psutil_reads_the_simulated_proc(tmp_path, monkeypatch):
     p = psutil.Process(u.pid)
     assert (p.name(), p.status(), p.cpu_num(), p.cpu_times().user) == ("hog", "running", 1, 0.74)
     assert p.num_ctx_switches() == (0, 62)
+
+
+def top_cpu_usage(before, after):
+    """What top prints per CPU from two /proc/stat reads: us, ni, sy, id, hi, si in percent of the interval."""
+    out = {}
+    for b, a in zip(before.splitlines(), after.splitlines()):
+        if not b.startswith("cpu"):
+            break
+        name, *old = b.split()
+        new = [int(x) for x in a.split()[1:]]
+        delta = [n - int(o) for n, o in zip(new, old)]
+        total = sum(delta[:8])
+        us, ni, sy, idle, _wa, hi, si, _st = (round(100 * d / total, 1) for d in delta[:8])
+        out[name] = (us, ni, sy, idle, hi, si)
+    return out
+
+
+def test_top_style_deltas_show_each_busy_cpu():
+    """top's arithmetic on two reads a second apart: the user hogs keep CPU1 busy 3:1 user to nice, the kernel
+    thread keeps CPU0 in system time, CPUs 2 and 3 are idle."""
+    m, u, n, kt = busy_rpi5()
+    before = m.read("/proc/stat")
+    m.run("2s")
+    usage = top_cpu_usage(before, m.read("/proc/stat"))
+    assert usage == {
+        "cpu": (19.0, 6.2, 24.9, 49.9, 0.0, 0.0),
+        "cpu0": (0.0, 0.0, 100.0, 0.0, 0.0, 0.0),
+        "cpu1": (75.2, 24.8, 0.0, 0.0, 0.0, 0.0),  # CFS weights 1024:335
+        "cpu2": (0.0, 0.0, 0.0, 100.0, 0.0, 0.0),
+        "cpu3": (0.0, 0.0, 0.0, 100.0, 0.0, 0.0),
+    }
+
+
+def test_a_cpu_taken_down_keeps_its_idle_time_and_leaves_the_per_cpu_lines():
+    """CPU3 idle for a second, then offline for a second: its line goes, its idle second stays in the total."""
+    m = irqlab.boot("rpi5", seed=1)
+    m.run("1s")
+    assert m.remove_cpu(3) == 0
+    m.run("2s")
+    lines = m.read("/proc/stat").splitlines()
+    assert lines[:4] == [
+        "cpu  0 0 0 699 0 0 0 0 0 0",
+        "cpu0 0 0 0 199 0 0 0 0 0 0",
+        "cpu1 0 0 0 199 0 0 0 0 0 0",
+        "cpu2 0 0 0 199 0 0 0 0 0 0",
+    ]
+    assert lines[4].startswith("intr ")
+    assert m.read("/proc/uptime") == "2.00 6.99\n"
+    assert m.add_cpu(3) == 0
+    m.run("3s")
+    assert m.read("/proc/stat").splitlines()[4] == "cpu3 0 0 0 199 0 0 0 0 0 0"
