@@ -28,7 +28,10 @@ class Board:
     costs: dict[str, int] = field(default_factory=dict)
     #: Functions run at the end of boot to set up controllers and devices.
     setup_hooks: tuple[Callable[[Kernel], None], ...] = ()
-    #: Free-form board data (device tables) used by setup hooks.
+    #: Free-form board data (device tables) used by setup hooks, and the kernel build's identity: "cpuinfo"
+    #: (/proc/cpuinfo), "build" (the Linux version banner), "irq_time_accounting" (CONFIG_IRQ_TIME_ACCOUNTING),
+    #: "nodes_shift", "sigpending_max", "spec_store_bypass", "spec_indirect_branch" (/proc/PID/status) and
+    #: "btime" (the wall-clock second of boot in /proc/stat).
     data: dict[str, Any] = field(default_factory=dict)
 
 
