@@ -93,6 +93,9 @@ def register(fs: ProcFS, k: Kernel) -> None:
             return (lambda: proc_pid_status(k, t), None)
         if name == "sched":
             return (lambda: proc_sched_show_task(k, t), None)
+        if name == "statm":
+            # fs/proc/array.c proc_pid_statm(): size resident shared text lib data dt, in pages; no mm, all 0.
+            return (lambda: "0 0 0 0 0 0 0\n", None)
         return None
 
-    fs.register_pattern(r"/proc/(\d+)/(comm|stat|status|sched)", task_file)
+    fs.register_pattern(r"/proc/(\d+)/(comm|stat|statm|status|sched)", task_file)

@@ -94,7 +94,7 @@ def test_psutil_reads_the_simulated_proc(tmp_path, monkeypatch):
     """psutil pointed at the simulated files (PROCFS_PATH) reads CPU times, counters, boot time and a task."""
     psutil = pytest.importorskip("psutil")
     m, u, n, kt = busy_rpi5()
-    for path in ("stat", f"{u.pid}/stat", f"{u.pid}/status"):
+    for path in ("stat", f"{u.pid}/stat", f"{u.pid}/status", f"{u.pid}/statm"):
         dest = tmp_path / path
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(m.read(f"/proc/{path}"))
@@ -108,6 +108,7 @@ def test_psutil_reads_the_simulated_proc(tmp_path, monkeypatch):
     p = psutil.Process(u.pid)
     assert (p.name(), p.status(), p.cpu_num(), p.cpu_times().user) == ("hog", "running", 1, 0.74)
     assert p.num_ctx_switches() == (0, 62)
+    assert p.memory_info().rss == 0  # no address space in the simulation
 
 
 def top_cpu_usage(before, after):
