@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.irq.irqdesc import irq_subsys
-from irqlab.kernel.irq.types import IRQ_PER_CPU, IRQ_PER_CPU_DEVID
+from irqlab.kernel.irq.types import IRQ_PER_CPU, IRQ_PER_CPU_DEVID, irq_desc
 from irqlab.kernel.sched.cputime import (
     CPUTIME_GUEST,
     CPUTIME_GUEST_NICE,
@@ -58,11 +58,11 @@ def arch_irq_stat_cpu(k: Kernel, cpu: CPU) -> int:
     return sum(cpu.ipi_counts)
 
 
-def kstat_irqs_usr(desc: object) -> int:
+def kstat_irqs_usr(desc: irq_desc) -> int:
     """kernel/irq/irqdesc.c kstat_irqs(): tot_count, or the per-CPU sum for per-CPU lines."""
-    if desc.status_use_accessors & (IRQ_PER_CPU | IRQ_PER_CPU_DEVID):  # type: ignore[attr-defined]
-        return sum(desc.kstat_irqs)  # type: ignore[attr-defined]
-    return desc.tot_count  # type: ignore[attr-defined, no-any-return]
+    if desc.status_use_accessors & (IRQ_PER_CPU | IRQ_PER_CPU_DEVID):
+        return sum(desc.kstat_irqs)
+    return int(desc.tot_count)
 
 
 #: The column order of the cpu lines: user nice system idle iowait irq softirq steal guest guest_nice.
