@@ -196,8 +196,8 @@ def test_pc_warn_in_a_hardirq_splits_the_trace_at_the_irq_stack():
 
 
 def test_recursive_mutex_report_is_lockdeps_whole_print_deadlock_bug():
-    """A task taking a mutex it holds: the kernel ident line, the caller as acquire site, the scenario with
-    the nesting hint, the held lock and the stack backtrace."""
+    """A task taking a static mutex it holds: the kernel ident line, the class named without '&', the caller
+    as acquire site, the scenario with the nesting hint, the held lock and the stack backtrace."""
     from irqlab.kernel import DEFINE_MUTEX, mutex_lock
 
     m = irqlab.boot("rpi5", seed=0)
@@ -216,25 +216,25 @@ def test_recursive_mutex_report_is_lockdeps_whole_print_deadlock_bug():
         "6.12.25+rpt-rpi-2712 #1 Not tainted",
         "--------------------------------------------",
         f"rec/{t.pid} is trying to acquire lock:",
-        f"{ptr} (&mylock){{+.+.}}-{{4:4}}, at: twice+0x8/0xc",
+        f"{ptr} (mylock){{+.+.}}-{{4:4}}, at: twice+0x8/0xc",
         "",
         "but task is already holding lock:",
-        f"{ptr} (&mylock){{+.+.}}-{{4:4}}",
+        f"{ptr} (mylock){{+.+.}}-{{4:4}}",
         "",
         "other info that might help us debug this:",
         " Possible unsafe locking scenario:",
         "",
         "       CPU0",
         "       ----",
-        "  lock(&mylock);",
-        "  lock(&mylock);",
+        "  lock(mylock);",
+        "  lock(mylock);",
         "",
         " *** DEADLOCK ***",
         "",
         " May be due to missing lock nesting notation",
         "",
         f"1 lock held by rec/{t.pid}:",
-        f" #0: {ptr} (&mylock){{+.+.}}-{{4:4}}",
+        f" #0: {ptr} (mylock){{+.+.}}-{{4:4}}",
         "",
         "stack backtrace:",
         f"CPU: 3 UID: 0 PID: {t.pid} Comm: rec Not tainted 6.12.25+rpt-rpi-2712 #1",

@@ -21,8 +21,8 @@ from irqlab.kernel.time.timer import schedule_timeout
 class mutex:
     """struct mutex."""
 
-    #: What lockdep's print_lock_name() shows after the name: usage bits and wait types of a sleeping lock.
-    lockdep_usage = "{+.+.}-{4:4}"
+    #: lockdep's wait types of a sleeping lock (inner:outer), as print_lock_name() shows them.
+    lockdep_wait = "{4:4}"
 
     def __init__(self, name: str = "") -> None:
         self.name = name
@@ -41,7 +41,9 @@ def mutex_init(lock: mutex, name: str = "") -> None:
 
 
 def DEFINE_MUTEX(name: str = "") -> mutex:
-    return mutex(name)
+    lock = mutex(name)
+    lock.lockdep_static = True  # type: ignore[attr-defined]  # a static lock's class is named without '&'
+    return lock
 
 
 def _acquire_ip(k: Any) -> str:
@@ -72,18 +74,18 @@ def _lock(lock: mutex, what: str) -> int:
             k.bugs.kernel_ident(),
             "--------------------------------------------",
             f"{cur.comm}/{cur.pid} is trying to acquire lock:",
-            f"{k.ptr(lock)} (&{_name(lock)}){{+.+.}}-{{4:4}}, at: {_acquire_ip(k)}",
+            f"{k.ptr(lock)} ({k.locking._name(lock)}){k.locking.class_str(lock)}, at: {_acquire_ip(k)}",
             "",
             "but task is already holding lock:",
-            f"{k.ptr(lock)} (&{_name(lock)}){{+.+.}}-{{4:4}}",
+            f"{k.ptr(lock)} ({k.locking._name(lock)}){k.locking.class_str(lock)}",
             "",
             "other info that might help us debug this:",
             " Possible unsafe locking scenario:",
             "",
             "       CPU0",
             "       ----",
-            f"  lock(&{_name(lock)});",
-            f"  lock(&{_name(lock)});",
+            f"  lock({k.locking._name(lock)});",
+            f"  lock({k.locking._name(lock)});",
             "",
             " *** DEADLOCK ***",
             "",
