@@ -22,7 +22,7 @@ class mutex:
     """struct mutex."""
 
     #: lockdep's wait types of a sleeping lock (inner:outer), as print_lock_name() shows them.
-    lockdep_wait = "{4:4}"
+    lockdep_wait = "{3:3}"  # LD_WAIT_SLEEP: 3 with PROVE_RAW_LOCK_NESTING=n, 6.12's default
 
     def __init__(self, name: str = "") -> None:
         self.name = name
