@@ -130,7 +130,9 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     max_restart = MAX_SOFTIRQ_RESTART
     cpu.preempt_count += SOFTIRQ_OFFSET
     if k.irqtime:
-        irqtime_account_irq(k, cpu, SOFTIRQ_OFFSET)  # account_softirq_enter()
+        # account_softirq_enter(): the interval it closes is task (or BH-disabled) time, never charged, so
+        # irqtime_account_irq(curr, SOFTIRQ_OFFSET) reduces to taking the stamp.
+        cpu.irqtime_start = k.engine.now
     actions = k.softirq.actions
     tp_entry = k.tp.softirq_entry
     tp_exit = k.tp.softirq_exit
