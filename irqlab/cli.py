@@ -8,7 +8,7 @@ import runpy
 import sys
 from typing import Any
 
-from irqlab import cli_shell
+from irqlab import cli_shell, cli_sweep
 from irqlab.machine import Machine
 
 
@@ -140,9 +140,12 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("--core", action="store_true",
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
     cli_shell.add_parser(sub)
+    cli_sweep.add_parser(sub)
     args = p.parse_args(argv)
     if args.cmd == "shell":
         return cli_shell.run(args)
+    if args.cmd == "sweep":
+        return cli_sweep.run(args)
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

@@ -28,9 +28,9 @@ class Board:
     costs: dict[str, int] = field(default_factory=dict)
     #: Functions run at the end of boot to set up controllers and devices.
     setup_hooks: tuple[Callable[[Kernel], None], ...] = ()
-    #: Free-form board data (device tables) used by setup hooks, and the kernel build's identity: "cpuinfo"
-    #: (/proc/cpuinfo), "build" (the Linux version banner), "irq_time_accounting" (CONFIG_IRQ_TIME_ACCOUNTING),
-    #: "nodes_shift", "sigpending_max", "spec_store_bypass", "spec_indirect_branch" (/proc/PID/status) and
+    #: Free-form board data (device tables) used by setup hooks, and the kernel build's identity: "kconfig"
+    #: (config options, e.g. IRQ_TIME_ACCOUNTING, NODES_SHIFT), "cpuinfo" (/proc/cpuinfo), "build" (the Linux
+    #: version banner), "sigpending_max", "spec_store_bypass", "spec_indirect_branch" (/proc/PID/status) and
     #: "btime" (the wall-clock second of boot in /proc/stat).
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -56,10 +56,13 @@ GENERIC = Board(
         "mmio_write": 50,
     },
     # The interrupt controller (a GIC-400, as on the BCM2712) and an irq_sim domain of 32 lines.
+    # A debug build for teaching: the soft lockup detector and the buddy hard lockup detector (a GIC-400 has no
+    # pseudo-NMI for the perf one) are built in.
     data={
         "irqchip": "gic-400",
         "gic_irqs": 320,
         "irq_sim": 32,
+        "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "buddy"},
         # The same Cortex-A76 as the Pi 5 (cpu_id is its MIDR_EL1), without the Pi firmware's lines.
         "cpuinfo": {"features": ("fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics",
                                  "fphp", "asimdhp", "cpuid", "asimdrdm", "lrcpc", "dcpop", "asimddp")},

@@ -89,6 +89,10 @@ PC = Board(
     data={
         "irqchip": "ioapic",
         "irq_sim": 0,
+        # Debian's amd64 config: the soft lockup detector and the perf NMI hard lockup detector are built in;
+        # IRQ_TIME_ACCOUNTING=y (precise hardirq/softirq time in /proc/stat); NODES_SHIFT 10.
+        "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "perf", "IRQ_TIME_ACCOUNTING": True,
+                    "NODES_SHIFT": 10},
         # Debian's amd64 build identity for the "Linux version" banner (representative toolchain versions).
         "build": {
             "by": "debian-kernel@lists.debian.org",
@@ -107,9 +111,6 @@ PC = Board(
             "bugs": ("spectre_v1", "spectre_v2", "spec_store_bypass", "swapgs", "eibrs_pbrsb", "gds", "bhi"),
             "address_sizes": "39 bits physical, 48 bits virtual",
         },
-        # Debian's amd64 config: CONFIG_IRQ_TIME_ACCOUNTING=y (precise hardirq/softirq time), NODES_SHIFT 10.
-        "irq_time_accounting": True,
-        "nodes_shift": 10,
         "sigpending_max": 15524,
         "spec_store_bypass": "thread vulnerable",
         "spec_indirect_branch": "conditional enabled",

@@ -88,6 +88,12 @@ RPI5 = Board(
         "irqchip": "gic-400",
         "gic_irqs": 320,
         "irq_sim": 0,
+        # arch/arm64/configs/bcm2712_defconfig: DETECT_HUNG_TASK=y; no SOFTLOCKUP_DETECTOR, HARDLOCKUP_DETECTOR or
+        # WQ_WATCHDOG (neither set nor defaulted), RCU_CPU_STALL_TIMEOUT at its default of 21 s; tick-sampled CPU
+        # time (no IRQ_TIME_ACCOUNTING), NODES_SHIFT at arm64's default of 4.
+        "kconfig": {"SOFTLOCKUP_DETECTOR": False, "HARDLOCKUP_DETECTOR": "", "DETECT_HUNG_TASK": True,
+                    "RCU_CPU_STALL_TIMEOUT": 21, "WQ_WATCHDOG": False, "IRQ_TIME_ACCOUNTING": False,
+                    "NODES_SHIFT": 4},
         # Who built Raspberry Pi OS's 6.12.25 kernel, and with what (its "Linux version" banner).
         "build": {
             "by": "serge@raspberrypi.com",
@@ -100,9 +106,6 @@ RPI5 = Board(
             "revision": "d04170",
             "serial": "5b1c3e8f2a7d9046",
         },
-        # bcm2712_defconfig: tick-sampled CPU time (no CONFIG_IRQ_TIME_ACCOUNTING), NODES_SHIFT 4.
-        "irq_time_accounting": False,
-        "nodes_shift": 4,
         "sigpending_max": 31412,
         "spec_store_bypass": "thread vulnerable",
         "spec_indirect_branch": "unknown",

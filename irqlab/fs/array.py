@@ -118,7 +118,7 @@ def proc_pid_status(k: Kernel, t: Task) -> str:
     kthread = bool(t.flags & PF_KTHREAD)
     data = k.board.data
     n = len(k.cpus)
-    nodes_bits = 1 << int(data.get("nodes_shift", 4))
+    nodes_bits = 1 << int(data.get("kconfig", {}).get("NODES_SHIFT", 4))
     umask = 0 if kthread else 0o022
     lines = [
         f"Name:\t{proc_task_name(t)}",

@@ -70,6 +70,7 @@ from irqlab.kernel.time.jiffies import *  # noqa: F403
 from irqlab.kernel.time.ktime import *  # noqa: F403
 from irqlab.kernel.time.timer import *  # noqa: F403
 from irqlab.kernel.uaccess import *  # noqa: F403
+from irqlab.kernel.watchdog import touch_nmi_watchdog, touch_softlockup_watchdog
 from irqlab.kernel.workqueue import *  # noqa: F403
 from irqlab.kernel.seq_file import *  # noqa: F403
 from irqlab.fs.debugfs import *  # noqa: F403

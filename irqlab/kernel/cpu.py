@@ -85,6 +85,7 @@ class CPU:
         "idle_sleeptime",
         "idle_entrytime",
         "nr_switches",
+        "stop_work",
     )
 
     def __init__(self, k: Kernel, cpu_id: int) -> None:
@@ -126,6 +127,9 @@ class CPU:
         self.idle_entrytime = -1
         #: rq->nr_switches.
         self.nr_switches = 0
+        #: Work queued on the CPU's stopper (stop_one_cpu_nowait()): runs before anything else at the next
+        #: preemption point or schedule() (see kernel/watchdog.py).
+        self.stop_work: Callable[[CPU], None] | None = None
 
     def __repr__(self) -> str:
         return f"<CPU{self.id} curr={self.curr.comm if self.curr else None} pc={self.preempt_count:#x}>"
@@ -228,6 +232,34 @@ def burn(k: Kernel, ns: int, wall: bool) -> None:
             end = eng.now + remaining
 
 
+def spin_skip(k: Kernel, step: int) -> None:
+    """Let the current CPU's busy-wait run ahead: move the clock as far as ``step``-ns polls would go
+    before anything else could happen (the next event, the run's end), counting the time as busy.
+
+    Only for a loop whose exit condition reads state that nothing but another event can change (not the
+    clock, not a counter of its own): its polls until then would all see the same state, so the outcome
+    is exactly that of the small steps. Performance shortcut: seconds of spinning cost one call."""
+    cpu = k.cpu
+    if cpu is None or (cpu.irq_pending and not cpu.irqs_off):
+        return
+    eng = k.engine
+    n = eng.idle_steps(step)
+    if n:
+        eng.skip(n * step, n)
+        cpu.busy_ns += n * step
+
+
+def spin_poll(k: Kernel, cond: Callable[[], bool], step: int) -> None:
+    """``while (!cond()) cpu_relax();`` for irqlab's own busy-waits: poll ``cond`` every ``step`` ns of
+    spinning (interrupts are taken meanwhile if IRQs are enabled). ``cond`` must read only state that
+    other contexts change, never the clock; the loop then runs ahead with :func:`spin_skip`."""
+    while not cond():
+        if k.cpu is None:
+            return
+        spin_skip(k, step)
+        burn(k, step, True)
+
+
 def cpu_spin(k: Kernel, on: object, until: int | None = None) -> CPU:
     """Busy-wait on ``on`` (a lock, a barrier, a tasklet, ...) until ``until``, or until :func:`cpu_resume`
     or :func:`cpu_spin_release` ends the wait. The time counts as busy; an interrupt that arrives while
@@ -269,6 +301,11 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
         cpu = k.cpu  # type: ignore[assignment]
         _softirq.irq_exit(k, cpu)
     cpu = k.cpu  # type: ignore[assignment]
+    if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
+        curr = cpu.curr
+        if k.preempt_full or curr.is_user or curr is cpu.idle:
+            stop, cpu.stop_work = cpu.stop_work, None
+            stop(cpu)
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
         curr = cpu.curr
         # The idle task is not preempted here: back in the idle loop it restarts the tick

@@ -22,6 +22,11 @@ INITCALLS: list[str] = [
     "irqlab.drivers.net.dev:net_dev_init",
     "irqlab.drivers.gpio.gpiolib:gpiolib_init",
     "irqlab.drivers.gpio.gpiolib_sysfs:gpiolib_sysfs_init",
+    "irqlab.kernel.watchdog:wall_limit_init",
+    "irqlab.kernel.watchdog:lockup_detector_init",
+    "irqlab.kernel.hung_task:hung_task_init",
+    "irqlab.kernel.rcu.tree_stall:rcu_init",
+    "irqlab.kernel.sched.deadline:sched_bandwidth_init",
 ]
 
 

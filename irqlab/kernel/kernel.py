@@ -121,7 +121,7 @@ class Kernel:
         self.force_irqthreads = self.preempt_rt or "threadirqs" in self.boot_params
         self.dyndbg = "dyndbg" in self.boot_params or "debug" in self.boot_params
         #: CONFIG_IRQ_TIME_ACCOUNTING (precise hardirq/softirq time) as the board's kernel config has it.
-        self.irqtime = bool(board.data.get("irq_time_accounting", False))
+        self.irqtime = bool(board.data.get("kconfig", {}).get("IRQ_TIME_ACCOUNTING", False))
         #: total_forks (kernel/fork.c): every task created, the secondary CPUs' idle tasks included.
         self.total_forks = 0
         self.costs: dict[str, int] = dict(board.costs)

@@ -18,6 +18,7 @@ from greenlet import GreenletExit
 
 from irqlab.kernel.printk import KERN_ALERT, KERN_EMERG, KERN_ERR, KERN_WARNING, vprintk
 from irqlab.sim import InternalError
+from irqlab.sim.wallclock import WallClockLimitError
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -366,6 +367,22 @@ class BugReporter:
         self.add_taint(TAINT_WARN)
         self._finish("BUG: scheduling while atomic", lines)
 
+    def panic(self, msg: str) -> None:
+        """panic(): 'Kernel panic - not syncing: <msg>', the stack, and the machine stops for good: every
+        pending event is dropped and the calling context never resumes (panic_timeout=0: no reboot).
+        SIMPLIFICATION: arm64's panic notifiers (Kernel Offset, CPU features, Memory Limit) are not printed."""
+        k = self.k
+        lines = [f"Kernel panic - not syncing: {msg}"] + self.dump_stack_lines(self.stack(3))
+        lines += ["SMP: stopping secondary CPUs", f"---[ end Kernel panic - not syncing: {msg} ]---"]
+        self._emit(KERN_EMERG, "\n".join(lines))
+        k.subsys["panicked"] = msg
+        eng = k.engine
+        for entry in eng.pending():
+            eng.cancel(entry)
+        self._finish("Kernel panic", lines)
+        if k.in_fiber():
+            eng.switch(eng.main)  # never resumed: this CPU is stopped
+
     def fatal(self, title: str, lines: list[str] | None = None) -> DriverFault:
         """An exception that unwinds the current context and is reported as an oops."""
         return DriverFault(title, lines, oops_str="Oops", esr=0)
@@ -439,7 +456,8 @@ class BugReporter:
     # softirq and keeps running.
     def fault(self, exc: BaseException, where: str) -> None:
         """Called where a context boundary caught an exception escaping driver code."""
-        if isinstance(exc, (KernelBugError, InternalError, GreenletExit, KeyboardInterrupt, SystemExit)):
+        if isinstance(exc, (KernelBugError, InternalError, GreenletExit, KeyboardInterrupt, SystemExit,
+                            WallClockLimitError)):
             raise exc
         if isinstance(exc, (AssertionError,)) and _raised_inside_irqlab(exc):
             raise exc

@@ -36,6 +36,9 @@ def rcu_read_unlock() -> None:
         task.data[_KEY] = depth
     else:
         task.data.pop(_KEY, None)
+        rs = k.subsys.get("rcu_stall")
+        if rs is not None:
+            rs.rcu_read_unlock_special(k.cpu)
 
 
 def rcu_read_lock_held() -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, burn, cpu_spin
+from irqlab.kernel.cpu import HARDIRQ_MASK, burn, cpu_spin, spin_skip
 from irqlab.kernel.printk import KERN_WARNING, vprintk
 from irqlab.kernel.sched.completion import completion, wait_for_completion
 from irqlab.kernel.sched.current import might_sleep_at
@@ -111,6 +111,7 @@ def _work_grab_pending(k: Kernel, work: work_struct, cflags: int) -> int:
         ret = _try_to_grab_pending(k, work, cflags)
         if ret >= 0:
             return ret
+        spin_skip(k, 1000)  # the pending bit changes only when another context runs
         burn(k, 1000, True)  # cpu_relax() and retry
 
 

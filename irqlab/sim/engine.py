@@ -18,6 +18,8 @@ from typing import Any
 
 from greenlet import GreenletExit, greenlet
 
+from irqlab.sim import wallclock
+
 _getcurrent = greenlet.getcurrent
 
 __all__ = [
@@ -58,6 +60,20 @@ class StalledError(RuntimeError):
         )
 
 
+def _user_frame(frame: Any) -> str:
+    """'fn() at file:line' for the innermost frame outside irqlab (else the innermost frame)."""
+    import os.path
+
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    f = frame
+    while f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg):
+        f = f.f_back
+    f = f if f is not None else frame
+    if f is None:
+        return "unknown code"
+    return f"{f.f_code.co_name}() at {f.f_code.co_filename}:{f.f_lineno}"
+
+
 class Fiber:
     """A greenlet-backed thread of control, parked and resumed by the engine."""
 
@@ -89,6 +105,15 @@ class Engine:
         self.events_run = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        #: [count of live events that keep a run without ``until`` going] (background events do not); each
+        #: such event carries this box, so that the static :meth:`cancel` can count it out.
+        self._fg = [0]
+        #: Seconds of wall time without simulated progress before :class:`wallclock.WallClockLimitError`
+        #: (None: no limit). Default: $IRQLAB_WALL_LIMIT, else 120.
+        self.wall_limit: float | None = wallclock.default_wall_limit()
+        #: Describes the simulated context running now, for that error (set by the kernel).
+        self.describe: Callable[[], str] | None = None
+        self._progress: tuple[int, int] = (-1, -1)
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -96,15 +121,28 @@ class Engine:
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
-        entry = [when, prio, self._seq, fn, args]
+        fg = self._fg
+        entry = [when, prio, self._seq, fn, args, fg]
         heapq.heappush(self._heap, entry)
+        fg[0] += 1
+        return entry
+
+    def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
+        like any event, but a :meth:`run` without ``until`` ends when only such events are left."""
+        entry = self.at(when, prio, fn, *args)
+        entry[5] = None
+        self._fg[0] -= 1
         return entry
 
     @staticmethod
     def cancel(entry: list[Any] | None) -> None:
         """Cancel an event handle (idempotent)."""
-        if entry is not None:
+        if entry is not None and entry[3] is not None:
             entry[3] = None
+            fg = entry[5]
+            if fg is not None:
+                fg[0] -= 1
 
     def advance_to(self, when: int) -> bool:
         """Fast path for a fiber waiting until ``when``: if no other event can run before it,
@@ -128,6 +166,36 @@ class Engine:
         self.events_run += 1
         return True
 
+    def idle_steps(self, step: int) -> int:
+        """How many consecutive waits of ``step`` ns, starting now, :meth:`advance_to` would take on its
+        fast path: each must end before the next live event and within the run's limit, with the stop
+        predicate false (it reads state, which does not change meanwhile: a predicate on the clock belongs in
+        ``until``). Performance shortcut for busy-wait loops whose state only another event can change: moving
+        the clock by ``n * step`` at once is then exactly what ``n`` small waits would do. Returns 0 when
+        nothing bounds the wait (it could never end)."""
+        if not self.running or step <= 0:
+            return 0
+        stop = self._stop
+        if stop is not None and stop():
+            return 0
+        heap = self._heap
+        while heap and heap[0][3] is None:
+            heapq.heappop(heap)
+        now = self.now
+        n: int | None = None
+        if heap:
+            n = (heap[0][0] - 1 - now) // step
+        limit = self._limit
+        if limit is not None:
+            m = (limit - now) // step
+            n = m if n is None or m < n else n
+        return max(n, 0) if n is not None else 0
+
+    def skip(self, ns: int, steps: int) -> None:
+        """Move the clock by ``ns`` as ``steps`` fast-path waits would (see :meth:`idle_steps`)."""
+        self.now += ns
+        self.events_run += steps
+
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
         heap = self._heap
@@ -139,15 +207,19 @@ class Engine:
         """Run events up to and including time ``until`` (or until the queue is empty).
 
         ``stop``, a predicate without side effects, is checked after every event; the run ends
-        early when it returns True.
+        early when it returns True. It must read state, not the clock (busy-waits run ahead between
+        events while it stays false); a time limit is ``until``.
         """
         if greenlet.getcurrent() is not self.main:
             raise InternalError("Engine.run called from inside a fiber")
         heap = self._heap
         pop = heapq.heappop
+        fgbox = self._fg
         self.running = True
         self._limit = until if until is not None else None
         self._stop = stop
+        self._progress = (self.events_run, self.now)
+        wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while heap:
                 entry = heap[0]
@@ -155,11 +227,16 @@ class Engine:
                 if fn is None:
                     pop(heap)
                     continue
-                if until is not None and entry[0] > until:
-                    break
+                if until is not None:
+                    if entry[0] > until:
+                        break
+                elif fgbox[0] <= 0:
+                    break  # only background housekeeping is left: nothing to do
                 pop(heap)
                 self.now = entry[0]
                 entry[3] = None
+                if entry[5] is not None:
+                    fgbox[0] -= 1
                 self.events_run += 1
                 fn(*entry[4])
                 if stop is not None and stop():
@@ -167,6 +244,7 @@ class Engine:
             if until is not None and until > self.now:
                 self.now = until
         finally:
+            wallclock.disarm(wall)
             self.running = False
             self._limit = None
             self._stop = None
@@ -174,6 +252,21 @@ class Engine:
             blocked = [(f.name, f.blocked_on or "?") for f in self.fibers if f.stuck_if_idle and f.blocked_on]
             if blocked:
                 raise StalledError(self.now, blocked)
+
+    def _wall_check(self, frame: Any) -> float | None:
+        """The wall-clock limit expired: fine if the simulation moved since the last check, else raise."""
+        progress = (self.events_run, self.now)
+        if progress != self._progress:
+            self._progress = progress
+            return self.wall_limit
+        where = _user_frame(frame)
+        context = self.describe() if self.describe is not None else f"at {self.now} ns"
+        raise wallclock.WallClockLimitError(
+            f"no simulated progress for {self.wall_limit:g} s of wall time: {where} loops without returning to the "
+            f"simulator ({context}). A busy-wait must call cpu_relax(), udelay() or another kernel function that "
+            "lets simulated time pass; raise Engine.wall_limit or set IRQLAB_WALL_LIMIT (seconds, or 'off') if the "
+            "Python code is merely slow."
+        )
 
     # -- fibers ---------------------------------------------------------------
     def fiber(self, name: str, run: Callable[[], None]) -> Fiber:

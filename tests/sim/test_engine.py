@@ -89,3 +89,42 @@ def test_bad_time_names_the_accepted_forms():
     """An unreadable time raises a ValueError that shows the accepted forms."""
     with pytest.raises(ValueError, match="'5ms'"):
         to_ns("5 minutes")
+
+
+def test_a_run_without_until_ends_when_only_background_housekeeping_is_left():
+    """Background events run in time order among the others, but do not keep run() going on their own."""
+    from irqlab.sim import Engine
+
+    eng = Engine(0)
+    seen = []
+
+    def tick(n):
+        seen.append(("bg", eng.now))
+        eng.at_background(eng.now + 10, 0, tick, n + 1)
+
+    eng.at_background(5, 0, tick, 0)
+    eng.at(12, 0, lambda: seen.append(("fg", eng.now)))
+    cancelled = eng.at(40, 0, lambda: seen.append(("never", eng.now)))
+    Engine.cancel(cancelled)
+    eng.run()
+    assert seen == [("bg", 5), ("fg", 12)]
+    eng.run(until=40)
+    assert seen[2:] == [("bg", 15), ("bg", 25), ("bg", 35)]
+
+
+def test_idle_steps_stop_short_of_the_next_event_and_of_the_run_limit():
+    """A busy-wait may run ahead by whole steps that each end before the next event and within until."""
+    from irqlab.sim import Engine
+
+    eng = Engine(0)
+    out = []
+
+    def probe():
+        out.append(eng.idle_steps(10))
+
+    eng.at(0, 0, probe)
+    eng.at(95, 0, lambda: None)
+    eng.run(until=1000)
+    eng.at(eng.now, 0, probe)
+    eng.run(until=1042)
+    assert out == [9, 4]

@@ -83,15 +83,23 @@ def gpiod_unexport(k: Any, desc: gpio_desc) -> None:
         free_irq(line.irq, line)
 
 
-def export_store(k: Any, text: str) -> int:
-    """/sys/class/gpio/export: request and export a line by global number."""
+def _desc_of(text: str, func: str) -> gpio_desc | int:
+    """The line a class file's write names by global number, or -EINVAL (with the kernel's warning)."""
     gpio = _kstrtol(text)
     if gpio is None:
         return -EINVAL
     desc = gpio_to_desc(gpio)
     if desc is None:
-        pr_warn("%s: invalid GPIO %ld\n", "export_store", gpio)
+        pr_warn("%s: invalid GPIO %ld\n", func, gpio)
         return -EINVAL
+    return desc
+
+
+def export_store(k: Any, text: str) -> int:
+    """/sys/class/gpio/export: request and export a line by global number."""
+    desc = _desc_of(text, "export_store")
+    if isinstance(desc, int):
+        return desc
     status = gpiod_request(desc, "sysfs")
     if status < 0:
         return -ENODEV if status == -EPROBE_DEFER else status
@@ -104,14 +112,10 @@ def export_store(k: Any, text: str) -> int:
 
 def unexport_store(k: Any, text: str) -> int:
     """/sys/class/gpio/unexport: undo an export made through this file (-EINVAL otherwise)."""
-    gpio = _kstrtol(text)
-    if gpio is None:
-        return -EINVAL
-    desc = gpio_to_desc(gpio)
-    if desc is None:
-        pr_warn("%s: invalid GPIO %ld\n", "unexport_store", gpio)
-        return -EINVAL
-    line = _exported(k).get(gpio)
+    desc = _desc_of(text, "unexport_store")
+    if isinstance(desc, int):
+        return desc
+    line = _exported(k).get(desc.gpio)
     if line is None or not line.by_sysfs:
         return -EINVAL
     gpiod_unexport(k, desc)

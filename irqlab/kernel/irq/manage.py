@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EBUSY, EINVAL, ENOSYS, ENOTCONN, ENXIO
 from irqlab.kernel.core import kernel
-from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK, burn
+from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK, burn, spin_poll, spin_skip
 from irqlab.kernel.irq import manage_thread as mt
 from irqlab.kernel.irq.chip import (
     irq_activate,
@@ -131,10 +131,7 @@ def _in_interrupt(k: Kernel) -> bool:
 
 def _spin_until(k: Kernel, cond: Any, step: int = 100) -> None:
     """Busy-wait (cpu_relax loop) until ``cond()``; each poll lets ``step`` ns pass."""
-    while not cond():
-        if k.cpu is None:
-            return
-        burn(k, step, True)
+    spin_poll(k, cond, step)
 
 
 def __synchronize_hardirq(desc: irq_desc, sync_chip: bool) -> None:
@@ -151,7 +148,7 @@ def __synchronize_hardirq(desc: irq_desc, sync_chip: bool) -> None:
             return
         if k.cpu is None:
             return
-
+        spin_skip(k, 100)
         burn(k, 100, True)
 
 

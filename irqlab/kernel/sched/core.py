@@ -247,6 +247,10 @@ class Scheduler:
         self.cswitch_cost = k.costs.get("context_switch", 0)
         self.cswitch_jitter = k.costs.get("context_switch_jitter", 0)
         self.prev_might_sleep_jiffy = 0
+        #: RT bandwidth and the fair server (kernel/sched/deadline.py), set at boot.
+        self.bandwidth: Any = None
+        #: rcu_note_context_switch(), set by the RCU stall detector (kernel/rcu/tree_stall.py).
+        self.rcu_note_context_switch: Callable[[CPU], None] | None = None
 
     # -- accounting -------------------------------------------------------------------
     def update_curr(self, cpu: CPU) -> None:
@@ -258,7 +262,10 @@ class Scheduler:
             return
         curr.exec_start = now
         curr.sum_exec_runtime += delta
-        if not curr.is_rt:
+        if curr.is_rt:
+            if self.bandwidth is not None:
+                self.bandwidth.update_curr_rt(cpu, curr, delta)
+        else:
             curr.vruntime += delta * NICE_0_LOAD // curr.weight
             self._update_min_vruntime(cpu)
 
@@ -290,6 +297,10 @@ class Scheduler:
         cpu = k.cpu
         assert cpu is not None
         prev = cpu.curr
+        stop_work = cpu.stop_work
+        if stop_work is not None:
+            cpu.stop_work = None
+            stop_work(cpu)  # the CPU's stopper runs first (kernel/stop_machine.c, see kernel/watchdog.py)
         if not preempt:
             if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
                 k.bugs.schedule_bug(prev, cpu.preempt_count + 1)
@@ -317,6 +328,8 @@ class Scheduler:
         nxt = self._pick_next(cpu)
         if nxt is prev:
             return
+        if self.rcu_note_context_switch is not None:
+            self.rcu_note_context_switch(cpu)
         if preempt:
             prev.nivcsw += 1
         else:
@@ -326,7 +339,8 @@ class Scheduler:
 
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
-        p = rq.best_rt()
+        bw = self.bandwidth
+        p = rq.best_rt() if bw is None or bw.rt_allowed(cpu) else None
         if p is None:
             p = rq.best_cfs()
         if p is None:
@@ -334,6 +348,8 @@ class Scheduler:
             if p is None:
                 return cpu.idle
         rq.dequeue(p)
+        if bw is not None:
+            bw.picked(cpu, p)
         return p
 
     def _context_switch(self, cpu: CPU, prev: Task, nxt: Task) -> None:
@@ -445,7 +461,10 @@ class Scheduler:
         elif p.is_rt:
             if not curr.is_rt or p.rt_priority > curr.rt_priority:
                 self.resched_cpu(cpu)
-        elif not curr.is_rt:
+        elif curr.is_rt:
+            if self.bandwidth is not None and self.bandwidth.fair_wakeup_preempts(cpu):
+                self.resched_cpu(cpu)
+        else:
             self.update_curr(cpu)
             if curr.vruntime - p.vruntime > self.wakeup_gran:
                 self.resched_cpu(cpu)

@@ -1,7 +1,7 @@
 """Mirrors kernel/sched/cputime.c: the per-CPU time accounting behind /proc/stat, /proc/uptime and
 /proc/PID/stat.
 
-Two configurations, chosen by the board (``Board.data["irq_time_accounting"]``):
+Two configurations, chosen by the board's kernel config (``Board.data["kconfig"]["IRQ_TIME_ACCOUNTING"]``):
 
 * tick sampling (the Pi 5's bcm2712_defconfig: TICK_CPU_ACCOUNTING, no IRQ_TIME_ACCOUNTING): each tick
   charges TICK_NSEC to whatever it interrupted (user, system, softirq or idle), ``account_process_tick()``;

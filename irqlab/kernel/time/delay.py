@@ -4,31 +4,49 @@
 wall time after they start even if interrupts or preemption intervene.
 ``cpu_work(ns)`` is irqlab's way to say "this code computes for ns": it consumes CPU
 time, so interrupts and preemption stretch it.
+
+A busy-wait loop such as ``while not dev.ready: cpu_relax()`` or ``while True: mdelay(1)`` runs ahead
+in large steps when its body can change nothing (see :func:`_pure_spin_loop`): every poll until the
+next event would see the same state, so jumping there gives exactly the small steps' outcome.
 """
 
 from __future__ import annotations
 
+import dis
+import sys
+from types import CodeType, FrameType
+from typing import Any
+
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import burn
+from irqlab.kernel.cpu import burn, spin_skip
 from irqlab.kernel.time.hrtimer import usleep_range
 from irqlab.kernel.time.timer import msleep
 
 MAX_UDELAY_MS = 2
+CPU_RELAX_NS = 10
+
+
+def __delay(ns: int) -> None:
+    """arm64's __delay(): spin on the architected timer for ``ns``."""
+    k = on_cpu()
+    if _pure_spin_loop(sys._getframe(2)):
+        spin_skip(k, ns)
+    burn(k, ns, True)
 
 
 def ndelay(nsecs: int) -> None:
     """Spin for ``nsecs`` ns. Callable in any context."""
-    burn(on_cpu(), int(nsecs), True)
+    __delay(int(nsecs))
 
 
 def udelay(usecs: int) -> None:
     """Spin for ``usecs`` µs. Callable in any context."""
-    burn(on_cpu(), int(usecs) * 1000, True)
+    __delay(int(usecs) * 1000)
 
 
 def mdelay(msecs: int) -> None:
     """Spin for ``msecs`` ms. Callable in any context (but burns the CPU)."""
-    burn(on_cpu(), int(msecs) * 1_000_000, True)
+    __delay(int(msecs) * 1_000_000)
 
 
 def cpu_work(ns: int) -> None:
@@ -38,7 +56,7 @@ def cpu_work(ns: int) -> None:
 
 def cpu_relax() -> None:
     """A short pause in a busy-wait loop (lets simulated time pass: 10 ns)."""
-    burn(on_cpu(), 10, True)
+    __delay(CPU_RELAX_NS)
 
 
 def fsleep(usecs: int) -> None:
@@ -49,6 +67,88 @@ def fsleep(usecs: int) -> None:
         usleep_range(usecs, 2 * usecs)
     else:
         msleep((usecs + 999) // 1000)
+
+
+# -- pure busy-wait loops ------------------------------------------------------------------------------
+# A loop qualifies when its bytecode, from the jump target to the backward jump around the delay call,
+# stores nothing, iterates nothing and calls only the delays and the read-only kernel predicates below:
+# its condition then reads state that only another context (hence another event) can change.
+
+_OK_OPS = frozenset({
+    "NOP", "RESUME", "CACHE", "EXTENDED_ARG", "LOAD_FAST", "LOAD_CONST", "LOAD_GLOBAL", "LOAD_ATTR", "LOAD_DEREF",
+    "LOAD_CLOSURE", "PRECALL", "CALL", "POP_TOP", "COMPARE_OP", "IS_OP", "CONTAINS_OP", "UNARY_NOT", "BINARY_OP",
+    "BINARY_SUBSCR", "COPY", "SWAP", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "JUMP_FORWARD",
+    "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_TRUE",
+    "POP_JUMP_BACKWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
+    "POP_JUMP_BACKWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_FALSE",
+    "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE", "JUMP_IF_TRUE_OR_POP", "JUMP_IF_FALSE_OR_POP",
+})  # fmt: skip
+# Attributes that read the clock (m.now, a kernel's jiffies): a loop testing them is not pure.
+_CLOCK_ATTRS = frozenset({"now", "jiffies", "jiffies_64"})
+_PURE: dict[int, Any] = {}
+_loops: dict[tuple[CodeType, int], tuple[str, ...] | None] = {}
+
+
+def _pure_functions() -> dict[int, Any]:
+    if not _PURE:
+        from irqlab.kernel import atomic, preempt
+        from irqlab.kernel.locking import spinlock
+        from irqlab.kernel.sched import completion
+        from irqlab.kernel.time import hrtimer, jiffies, timer
+
+        fns = [ndelay, udelay, mdelay, cpu_relax, atomic.atomic_read, atomic.test_bit, spinlock.spin_is_locked,
+               completion.completion_done, preempt.irqs_disabled, preempt.in_interrupt, preempt.in_hardirq,
+               preempt.in_softirq, preempt.in_task, preempt.smp_processor_id, jiffies.time_after,
+               jiffies.time_before, jiffies.time_after_eq, jiffies.time_before_eq, timer.timer_pending,
+               hrtimer.hrtimer_active, hrtimer.hrtimer_callback_running, bool, len, int]  # fmt: skip
+        _PURE.update((id(f), f) for f in fns)
+    return _PURE
+
+
+def _analyse(code: CodeType, lasti: int) -> tuple[str, ...] | None:
+    insts = list(dis.get_instructions(code))
+    best: tuple[int, int] | None = None
+    for ins in insts:
+        if "JUMP" in ins.opname and isinstance(ins.argval, int) and ins.argval <= lasti < ins.offset:
+            if best is None or ins.argval > best[0]:
+                best = (ins.argval, ins.offset)
+    if best is None:
+        return None
+    names: list[str] = []
+    calls = 0
+    for ins in insts:
+        if not best[0] <= ins.offset <= best[1]:
+            continue
+        if ins.opname not in _OK_OPS:
+            return None
+        if ins.opname == "CALL":
+            calls += 1
+        elif ins.opname == "LOAD_GLOBAL" and "NULL" in ins.argrepr:
+            names.append(str(ins.argval))
+        elif ins.opname == "LOAD_ATTR" and ins.argval in _CLOCK_ATTRS:
+            return None
+        elif ins.opname == "BINARY_OP" and "=" in ins.argrepr:  # an in-place operator
+            return None
+    return tuple(names) if calls == len(names) else None
+
+
+def _pure_spin_loop(f: FrameType) -> bool:
+    """Whether the delay called from frame ``f`` sits in a loop that changes nothing (see above)."""
+    key = (f.f_code, f.f_lasti)
+    try:
+        names = _loops[key]
+    except KeyError:
+        names = _loops[key] = _analyse(f.f_code, f.f_lasti)
+    if names is None:
+        return False
+    pure = _pure_functions()
+    g = f.f_globals
+    b = f.f_builtins
+    for name in names:
+        fn = g.get(name, b.get(name))
+        if pure.get(id(fn)) is not fn:
+            return False
+    return True
 
 
 __all__ = ["ndelay", "udelay", "mdelay", "cpu_work", "cpu_relax", "fsleep"]

@@ -58,6 +58,8 @@ class hrtimer(Embeddable):
         self._entry: list[Any] | None = None
         self._cpu = 0
         self.running = False
+        #: Housekeeping that recurs forever (the watchdogs): does not keep a run without ``until`` going.
+        self.background = False
 
     def __repr__(self) -> str:
         fn = getattr(self.function, "__qualname__", self.function)
@@ -227,11 +229,22 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
             cpu.clockevent = None
             cpu.clockevent_at = -1
         return
-    if cpu.clockevent is not None and cpu.clockevent_at == nxt:
+    first = h if h is not None and (s is None or h[0] <= s[0]) else s
+    bg = first is not None and first[2].background and _only_background(base.hard) and _only_background(base.soft)
+    if cpu.clockevent is not None and cpu.clockevent_at == nxt and (cpu.clockevent[5] is None) == bg:
         return
     k.engine.cancel(cpu.clockevent)
     cpu.clockevent_at = nxt
-    cpu.clockevent = k.engine.at(max(nxt, k.engine.now), PRIO_IRQ, _clockevent_fire, k, cpu)
+    at = k.engine.at_background if bg else k.engine.at
+    cpu.clockevent = at(max(nxt, k.engine.now), PRIO_IRQ, _clockevent_fire, k, cpu)
+
+
+def _only_background(heap: list[list[Any]]) -> bool:
+    for e in heap:
+        t = e[2]
+        if t is not None and not t.background:
+            return False
+    return True
 
 
 def _clockevent_fire(k: Kernel, cpu: CPU) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, burn
+from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, spin_poll
 from irqlab.kernel.printk import KERN_ERR, vprintk
 from irqlab.kernel.sched.core import (
     MAX_SCHEDULE_TIMEOUT,
@@ -229,8 +229,13 @@ def timer_delete_sync(timer: timer_list) -> int:
     if cpu.preempt_count & HARDIRQ_MASK and not timer.flags & TIMER_IRQSAFE:
         k.bugs.warn("kernel/time/timer.c", 1633, None, once_key=("timer_delete_sync", id(timer)), skip=2)
     ret = timer_delete(timer)
-    while any(c.timer_base.running_timer is timer and c is not k.cpu for c in k.cpus):
-        burn(k, 1000, True)  # cpu_relax() until the callback returns
+    # __timer_delete_sync(): while the callback runs (on any CPU, this one included: from the callback
+    # itself, or from an interrupt on top of it, this never ends, as in the kernel), cpu_relax() and retry.
+    # On PREEMPT_RT a task that preempted ksoftirqd mid-callback on this CPU blocks on the expiry lock
+    # instead (del_timer_wait_running()), which lets the callback finish.
+    here = k.preempt_rt and not cpu.preempt_count & (HARDIRQ_MASK | SOFTIRQ_OFFSET)
+    spin_poll(k, lambda: not any(c.timer_base.running_timer is timer and not (here and c is k.cpu)
+                                 for c in k.cpus), 1000)  # fmt: skip
     return ret
 
 

@@ -5,6 +5,7 @@ nproc, uname; grep. Messages and formats are those of coreutils 9.1 and grep 3.8
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from irqlab.userspace.shell.process import Proc
 
@@ -95,24 +96,8 @@ def _count_arg(p: Proc, default: int) -> tuple[int, bool, list[str]] | None:
     return n, plus, files
 
 
-def head(p: Proc) -> int:
-    parsed = _count_arg(p, 10)
-    if parsed is None:
-        return 1
-    n, _, files = parsed
-    rc = 0
-    inputs = _open_inputs(p, files)
-    for i, (name, text) in enumerate(inputs):
-        if text is None:
-            rc = 1
-            continue
-        if len(inputs) > 1:
-            p.out(("\n" if i else "") + f"==> {name} <==\n")
-        p.out("".join(text.splitlines(keepends=True)[:n]))
-    return rc
-
-
-def tail(p: Proc) -> int:
+def _head_tail(p: Proc, pick: Callable[[list[str], int, bool], list[str]]) -> int:
+    """head and tail: ``pick(lines, n, from_start)`` of each input, with "==> name <==" between several."""
     parsed = _count_arg(p, 10)
     if parsed is None:
         return 1
@@ -125,9 +110,16 @@ def tail(p: Proc) -> int:
             continue
         if len(inputs) > 1:
             p.out(("\n" if i else "") + f"==> {name} <==\n")
-        lines = text.splitlines(keepends=True)
-        p.out("".join(lines[max(0, n - 1):] if plus else (lines[-n:] if n else [])))
+        p.out("".join(pick(text.splitlines(keepends=True), n, plus)))
     return rc
+
+
+def head(p: Proc) -> int:
+    return _head_tail(p, lambda lines, n, _: lines[:n])
+
+
+def tail(p: Proc) -> int:
+    return _head_tail(p, lambda lines, n, plus: lines[max(0, n - 1):] if plus else (lines[-n:] if n else []))
 
 
 def wc(p: Proc) -> int:

@@ -105,6 +105,16 @@ def _resolve(p: Proc, chip_id: str | None, specs: list[str]) -> list[tuple[gpio_
     return found
 
 
+def _lines(p: Proc, opts: dict[str, str], pos: list[str]) -> list[tuple[gpio_device, int]] | int:
+    """The lines named on the command line (2.x), or the tool's exit status after its message."""
+    if not pos:
+        return _die(p, "at least one GPIO line must be specified")
+    try:
+        return _resolve(p, opts.get("-c", opts.get("--chip")), pos)
+    except ToolError as e:
+        return _die(p, str(e))
+
+
 # -- gpiodetect ---------------------------------------------------------------------------
 def gpiodetect(p: Proc) -> int:
     """gpiodetect [chip]...: "gpiochip0 [pinctrl-rp1] (54 lines)"."""
@@ -213,12 +223,9 @@ def gpioget(p: Proc) -> int:
         linereq_release(req)
         p.out(" ".join(str(v) for v in values) + "\n")
         return 0
-    if not pos:
-        return _die(p, "at least one GPIO line must be specified")
-    try:
-        lines = _resolve(p, opts.get("-c", opts.get("--chip")), pos)
-    except ToolError as e:
-        return _die(p, str(e))
+    lines = _lines(p, opts, pos)
+    if isinstance(lines, int):
+        return lines
     values = []
     for gdev, off in lines:
         req = linereq_create(gdev, [off], opts.get("-C", opts.get("--consumer", "gpioget")), active_low=low,
@@ -353,12 +360,10 @@ def gpiomon(p: Proc) -> int:
         rising, falling = "-r" in opts or "--rising-edge" in opts, "-f" in opts or "--falling-edge" in opts
         edge = "rising" if rising and not falling else ("falling" if falling and not rising else "both")
     else:
-        if not pos:
-            return _die(p, "at least one GPIO line must be specified")
-        try:
-            lines = _resolve(p, opts.get("-c", opts.get("--chip")), pos)
-        except ToolError as e:
-            return _die(p, str(e))
+        found = _lines(p, opts, pos)
+        if isinstance(found, int):
+            return found
+        lines = found
         edge = opts.get("-e", opts.get("--edges", "both"))
         if edge not in ("both", "rising", "falling"):
             return _die(p, f"invalid edge: {edge}")
