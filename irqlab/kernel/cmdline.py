@@ -28,13 +28,19 @@ SUPPORTED_PARAMS: dict[str, str] = {
     "debug": "console log level 10 (CONSOLE_LOGLEVEL_DEBUG); irqlab also enables pr_debug()",
     "loglevel": "console log level N (loglevel=N)",
     "dyndbg": "enable pr_debug()/dev_dbg() output",
+    "nowatchdog": "turn off the soft and hard lockup detectors",
+    "nosoftlockup": "turn off the soft lockup detector",
+    "nmi_watchdog": "hard lockup detector: 0 or 1 (off/on), panic or nopanic",
+    "watchdog_thresh": "lockup detector threshold in seconds (soft lockups at twice it)",
+    "softlockup_panic": "panic on a soft lockup (softlockup_panic=1)",
+    "hung_task_panic": "panic on a hung task (hung_task_panic=1)",
 }
 
 #: Parameters the 6.12 kernel knows that irqlab accepts without effect (so they are not reported as unknown).
 ACCEPTED_PARAMS = frozenset(
     "console earlycon earlyprintk root rootfstype rootflags rootwait rootdelay ro rw init rdinit "
     "ignore_loglevel initcall_debug panic panic_on_oops panic_on_warn oops nokaslr kaslr mitigations nosmp "
-    "maxcpus nr_cpus possible_cpus isolcpus nohz nohz_full rcu_nocbs nmi_watchdog nowatchdog nosoftlockup "
+    "maxcpus nr_cpus possible_cpus isolcpus nohz nohz_full rcu_nocbs "
     "mem memmap cma coherent_pool hugepages hugepagesz default_hugepagesz transparent_hugepage cgroup_enable "
     "cgroup_disable cgroup_no_v1 selinux apparmor security lsm audit noapic nolapic acpi pci iommu "
     "intel_iommu amd_iommu clocksource tsc hpet idle elevator log_buf_len no_console_suspend consoleblank "

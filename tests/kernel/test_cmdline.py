@@ -21,7 +21,7 @@ def test_unknown_parameters_are_listed_once_for_user_space():
 
 def test_a_line_of_known_parameters_reports_nothing_and_quiet_lowers_the_console_level():
     """quiet sets console_loglevel 4 and loglevel= overrides it later on the line; /proc/sys/kernel/printk shows it."""
-    m = irqlab.boot("pc", cmdline="quiet irqaffinity=0 loglevel=3")
+    m = irqlab.boot("pc", cmdline="quiet irqaffinity=0 softlockup_panic=0 nmi_watchdog=1 loglevel=3")
     assert not [line for line in m.dmesg_lines() if line.startswith("Unknown kernel command line")]
     assert m.read("/proc/sys/kernel/printk").split("\t")[0] == "3"
     assert irqlab.boot("pc", cmdline="quiet").read("/proc/sys/kernel/printk").split("\t")[0] == "4"
