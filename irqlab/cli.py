@@ -141,7 +141,16 @@ def main(argv: list[str] | None = None) -> int:
                             help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
     cli_shell.add_parser(sub)
     cli_sweep.add_parser(sub)
-    args = p.parse_args(argv)
+    from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
+
+    for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
+        tool.add_parser(sub)
+    args, rest = p.parse_known_args(argv)
+    if rest and not getattr(args, "tool_rest", False):
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    if getattr(args, "tool_run", None) is not None:
+        args.rest = rest
+        return int(args.tool_run(args))
     if args.cmd == "shell":
         return cli_shell.run(args)
     if args.cmd == "sweep":

@@ -80,6 +80,9 @@ def register(fs: ProcFS, k: Kernel) -> None:
     fs.register("/proc/sys/kernel/printk", read_printk, write_printk)
     fs.register("/proc/sys/kernel/tainted", lambda: f"{k.bugs.taint}\n")
     fs.register("/proc/sys/kernel/hz", lambda: f"{k.hz}\n")
+    if k.preempt_rt:
+        # kernel/ksysfs.c realtime_show(): present only in CONFIG_PREEMPT_RT kernels.
+        fs.register("/sys/kernel/realtime", lambda: "1\n")
 
     def task_file(pid: str, name: str):  # type: ignore[no-untyped-def]
         t = k.tasks.get(int(pid))

@@ -310,7 +310,9 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
         curr = cpu.curr
         # The idle task is not preempted here: back in the idle loop it restarts the tick
         # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
-        if (k.preempt_full or curr.is_user) and curr is not cpu.idle:
+        # A user task is preempted on its return to user mode, unless it is inside a system call: then,
+        # without kernel preemption, it runs on to the syscall's exit (exit_to_user_mode()).
+        if (k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle:
             k.sched.preempt_schedule_irq()
 
 

@@ -21,6 +21,7 @@ INITCALLS: list[str] = [
     "irqlab.drivers.input.input:register_fs",
     "irqlab.drivers.net.dev:net_dev_init",
     "irqlab.drivers.gpio.gpiolib:gpiolib_init",
+    "irqlab.kernel.sched.loadavg:loadavg_init",
     "irqlab.drivers.gpio.gpiolib_sysfs:gpiolib_sysfs_init",
     "irqlab.kernel.watchdog:wall_limit_init",
     "irqlab.kernel.watchdog:lockup_detector_init",

@@ -466,7 +466,10 @@ class Scheduler:
                 self.resched_cpu(cpu)
         else:
             self.update_curr(cpu)
-            if curr.vruntime - p.vruntime > self.wakeup_gran:
+            # wakeup_gran(): the granularity in the wakee's virtual time (calc_delta_fair()), so a nice -20
+            # waker preempts after a small fraction of what a nice 0 one needs.
+            gran = self.wakeup_gran if p.weight == NICE_0_LOAD else self.wakeup_gran * NICE_0_LOAD // p.weight
+            if curr.vruntime - p.vruntime > gran:
                 self.resched_cpu(cpu)
 
     def resched_cpu(self, cpu: CPU) -> None:

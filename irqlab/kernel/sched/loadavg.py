@@ -109,4 +109,10 @@ class LoadAvg:
         return [a + offset for a in self.avenrun]
 
 
-__all__ = ["LoadAvg", "nr_running", "nr_active", "calc_load", "calc_load_n", "fixed_power_int", "LOAD_INT", "LOAD_FRAC", "FIXED_1"]
+def loadavg_init(k: Kernel) -> None:
+    """Initcall: publish the tick's load-average state as k.subsys["loadavg"] (the tick folds it and
+    /proc/loadavg shows it, fs/proc_core.py)."""
+    k.subsys["loadavg"] = k.tick.loadavg
+
+
+__all__ = ["LoadAvg", "loadavg_init", "nr_running", "nr_active", "calc_load", "calc_load_n", "fixed_power_int", "LOAD_INT", "LOAD_FRAC", "FIXED_1"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
-from irqlab.kernel.sched.core import TASK_IDLE, TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
 from irqlab.sim import PRIO_IRQ
 
@@ -69,7 +69,7 @@ class hrtimer(Embeddable):
 class HrtimerBase:
     """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq)."""
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running")
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -77,6 +77,9 @@ class HrtimerBase:
         self.soft: list[list[Any]] = []
         self.seq = 0
         self.running: hrtimer | None = None
+        #: hrtimer_cpu_base.softirq_activated: HRTIMER_SOFTIRQ is raised and the soft queue is not
+        #: programmed until it has run.
+        self.softirq_activated = False
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
@@ -221,7 +224,9 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
     """Program the CPU's clock event device for its earliest hrtimer."""
     base: HrtimerBase = cpu.hrtimer_base
     h = HrtimerBase.top(base.hard)
-    s = HrtimerBase.top(base.soft)
+    # hrtimer_update_next_event(): while the softirq is activated the soft timers are not programmed,
+    # or an expired soft timer would re-fire the clock event until HRTIMER_SOFTIRQ ran.
+    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     nxt = min(h[0] if h else 1 << 62, s[0] if s else 1 << 62)
     if nxt == 1 << 62:
         if cpu.clockevent is not None:
@@ -293,8 +298,10 @@ def hrtimer_interrupt(cpu: CPU) -> None:
     now = k.engine.now
     _run_queue(k, cpu, cpu.hrtimer_base.hard, now)
     cpu = k.cpu  # type: ignore[assignment]
-    s = HrtimerBase.top(cpu.hrtimer_base.soft)
+    base = cpu.hrtimer_base
+    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     if s is not None and s[2]._softexpires <= now:
+        base.softirq_activated = True
         raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
     program_clockevent(k, cpu)
 
@@ -305,7 +312,9 @@ def hrtimer_run_softirq() -> None:
     cpu = k.cpu
     assert cpu is not None
     _run_queue(k, cpu, cpu.hrtimer_base.soft, k.engine.now)
-    program_clockevent(k, k.cpu)  # type: ignore[arg-type]
+    cpu = k.cpu
+    cpu.hrtimer_base.softirq_activated = False
+    program_clockevent(k, cpu)  # type: ignore[arg-type]
 
 
 # -- sleeping on an hrtimer --------------------------------------------------------------------
@@ -340,6 +349,36 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
         cur.wait_desc = desc
     hrtimer_start_range_ns(t, expires, delta, mode)
     k.sched.schedule()
+    hrtimer_cancel(t)
+    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+
+
+#: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
+DEFAULT_TIMER_SLACK_NS = 50_000
+
+
+def hrtimer_nanosleep(expires: int, mode: int) -> int:
+    """Sleep on an hrtimer until ``expires`` (ns; absolute with HRTIMER_MODE_ABS); the clock_nanosleep() path.
+    Returns 0 when the timer expired. May sleep.
+
+    kernel/time/hrtimer.c hrtimer_nanosleep(): the range is the task's timer slack (rt_task(): none);
+    __hrtimer_init_sleeper(): on PREEMPT_RT only RT tasks sleep on hard (hardirq-expired) timers,
+    the others on soft ones expired in HRTIMER_SOFTIRQ; elsewhere a sleeper's timer is hard.
+    """
+    k = on_cpu()
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    slack = 0 if cur.is_rt else cur.data.get("timer_slack_ns", DEFAULT_TIMER_SLACK_NS)
+    t = hrtimer()
+    hard = not k.preempt_rt or cur.is_rt
+    hrtimer_init(t, CLOCK_MONOTONIC, mode | (HRTIMER_MODE_HARD if hard else HRTIMER_MODE_SOFT))
+    t.function = _sleeper_wakeup
+    t.sleeper_task = cur  # type: ignore[attr-defined]
+    cur.wait_desc = "hrtimer_nanosleep"
+    # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().
+    cur.raw_state = TASK_INTERRUPTIBLE
+    hrtimer_start_range_ns(t, expires, slack, mode)
+    if t.sleeper_task is not None:  # type: ignore[attr-defined]
+        k.sched.schedule()
     hrtimer_cancel(t)
     return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
 
@@ -389,6 +428,7 @@ __all__ = [
     "usleep_range_state",
     "usleep_idle_range",
     "schedule_hrtimeout_range",
+    "hrtimer_nanosleep",
     "HRTIMER_MODE_ABS",
     "HRTIMER_MODE_REL",
     "HRTIMER_MODE_PINNED",

@@ -1,0 +1,312 @@
+"""The system calls simulated user programs make: time, sleeping, scheduling, files, threads.
+
+Each function is called from a user task (a fiber spawned with ``user=True``) and reaches the
+kernel the way the syscall does: kernel/time/posix-timers.c (clock_gettime, clock_nanosleep),
+kernel/sched/syscalls.c (sched_setscheduler, sched_setaffinity), mm/mlock.c (mlockall), fs/read_write.c
+(read/write of /proc and /sys files), kernel/fork.c (clone for threads). Returns follow the kernel's:
+0 or a negative errno; none raises for a bad argument a real program could pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from irqlab.errno import EACCES, EINVAL, ENOENT, EPERM, ESRCH
+from irqlab.kernel.core import on_cpu
+from irqlab.kernel.cpu import burn
+from irqlab.kernel.preempt import preempt_disable, preempt_enable
+from irqlab.kernel.sched.completion import wait_for_completion
+from irqlab.kernel.sched.core import (
+    SCHED_BATCH,
+    SCHED_FIFO,
+    SCHED_IDLE,
+    SCHED_NORMAL,
+    SCHED_RR,
+    TASK_INTERRUPTIBLE,
+    Task,
+)
+from irqlab.kernel.time.hrtimer import (
+    CLOCK_BOOTTIME,
+    CLOCK_MONOTONIC,
+    CLOCK_REALTIME,
+    HRTIMER_MODE_ABS,
+    HRTIMER_MODE_REL,
+    hrtimer_nanosleep,
+)
+
+TIMER_ABSTIME = 0x01
+MCL_CURRENT = 1
+MCL_FUTURE = 2
+SCHED_OTHER = SCHED_NORMAL
+
+#: The realtime clock at boot: 2025-01-01T00:00:00Z, so that CLOCK_REALTIME stamps are deterministic.
+REALTIME_AT_BOOT_NS = 1_735_689_600 * 1_000_000_000
+
+__all__ = [
+    "TIMER_ABSTIME",
+    "MCL_CURRENT",
+    "MCL_FUTURE",
+    "SCHED_OTHER",
+    "SCHED_FIFO",
+    "SCHED_RR",
+    "SCHED_BATCH",
+    "SCHED_IDLE",
+    "CLOCK_MONOTONIC",
+    "CLOCK_REALTIME",
+    "clock_gettime",
+    "clock_nanosleep",
+    "sched_setscheduler",
+    "sched_getscheduler",
+    "sched_setaffinity",
+    "sched_getaffinity",
+    "mlockall",
+    "gettid",
+    "getpid",
+    "read_file",
+    "write_file",
+    "sysconf_nprocessors_onln",
+    "uname",
+    "user_work",
+    "syscall_work",
+    "thread_create",
+    "thread_join",
+    "tgkill",
+    "usleep",
+    "timerlat_start",
+]
+
+
+def _current() -> Task:
+    return on_cpu().cpu.curr  # type: ignore[union-attr]
+
+
+def clock_gettime(clockid: int = CLOCK_MONOTONIC) -> int:
+    """The clock's time in ns (CLOCK_MONOTONIC and CLOCK_BOOTTIME count from boot)."""
+    now = on_cpu().engine.now
+    if clockid == CLOCK_REALTIME:
+        return REALTIME_AT_BOOT_NS + now
+    if clockid in (CLOCK_MONOTONIC, CLOCK_BOOTTIME):
+        return now
+    return -EINVAL
+
+
+def clock_nanosleep(clockid: int, flags: int, request_ns: int) -> int:
+    """Sleep until ``request_ns`` (TIMER_ABSTIME) or for ``request_ns``; 0 on expiry, -EINVAL for a bad clock.
+
+    common_nsleep() -> hrtimer_nanosleep(): an hrtimer with the task's timer slack (none for RT tasks).
+    """
+    if clockid not in (CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME):
+        return -EINVAL
+    if request_ns < 0:
+        return -EINVAL
+    if clockid == CLOCK_REALTIME and flags & TIMER_ABSTIME:
+        request_ns -= REALTIME_AT_BOOT_NS
+    mode = HRTIMER_MODE_ABS if flags & TIMER_ABSTIME else HRTIMER_MODE_REL
+    return hrtimer_nanosleep(request_ns, mode)
+
+
+def _task(pid: int) -> Task | None:
+    k = on_cpu()
+    if pid == 0:
+        return _current()
+    return k.tasks.get(pid)
+
+
+def sched_setscheduler(pid: int, policy: int, priority: int) -> int:
+    """Set ``pid``'s (0: the caller's) policy and RT priority; -EINVAL for a priority outside the policy's range."""
+    k = on_cpu()
+    p = _task(pid)
+    if p is None:
+        return -ESRCH
+    if policy in (SCHED_FIFO, SCHED_RR):
+        if not 1 <= priority <= 99:
+            return -EINVAL
+    elif policy in (SCHED_NORMAL, SCHED_BATCH, SCHED_IDLE):
+        if priority != 0:
+            return -EINVAL
+    else:
+        return -EINVAL
+    k.sched.setscheduler(p, policy, priority)
+    return 0
+
+
+def sched_getscheduler(pid: int) -> int:
+    """The policy of ``pid`` (0: the caller), or -ESRCH."""
+    p = _task(pid)
+    return -ESRCH if p is None else p.policy
+
+
+def sched_setaffinity(pid: int, mask: int) -> int:
+    """Restrict ``pid`` (0: the caller) to the CPUs of bit mask ``mask``; -EINVAL if none is online.
+    A caller that is no longer allowed on its CPU moves before this returns, as the syscall does."""
+    k = on_cpu()
+    p = _task(pid)
+    if p is None:
+        return -ESRCH
+    ret = k.sched.set_cpus_allowed(p, mask)
+    if ret == 0 and p is _current() and not mask >> p.cpu & 1:
+        # __set_cpus_allowed_ptr() migrates the running task (stop_one_cpu) before returning.
+        k.sched.preempt_schedule()
+    return ret
+
+
+def sched_getaffinity(pid: int) -> int:
+    """The CPU bit mask of ``pid`` (0: the caller), or -ESRCH."""
+    p = _task(pid)
+    return -ESRCH if p is None else p.cpus_allowed
+
+
+def mlockall(flags: int) -> int:
+    """Lock memory: nothing pages in a simulation, so this only checks its flags (0, or -EINVAL)."""
+    if not flags or flags & ~(MCL_CURRENT | MCL_FUTURE):
+        return -EINVAL
+    return 0
+
+
+def gettid() -> int:
+    return _current().pid
+
+
+def getpid() -> int:
+    """The thread group leader's pid (the thread's own for a task that is not a thread)."""
+    t = _current()
+    return int(t.data.get("tgid", t.pid))
+
+
+def read_file(path: str) -> str | int:
+    """open()+read()+close() of a /proc or /sys file: its text, or a negative errno."""
+    k = on_cpu()
+    fs = k.subsys.get("fs")
+    if fs is None:
+        return -EPERM
+    try:
+        return str(fs.read(path))
+    except FileNotFoundError:
+        return -ENOENT
+    except PermissionError:
+        return -EACCES
+
+
+def write_file(path: str, text: str) -> int:
+    """open()+write()+close(): len(text) or a negative errno."""
+    fs = on_cpu().subsys.get("fs")
+    if fs is None:
+        return -EPERM
+    return int(fs.write(path, text))
+
+
+def sysconf_nprocessors_onln() -> int:
+    """sysconf(_SC_NPROCESSORS_ONLN)."""
+    return sum(1 for c in on_cpu().cpus if c.online)
+
+
+def uname() -> dict[str, str]:
+    """uname(2): sysname, nodename, release, version, machine."""
+    k = on_cpu()
+    b = k.board
+    # The version string names the preemption model the kernel was built with (init/version-timestamp.c).
+    words = [w for w in b.version.split() if w not in ("PREEMPT", "PREEMPT_RT", "PREEMPT_DYNAMIC")]
+    flag = {"full": ["PREEMPT"], "rt": ["PREEMPT_RT"]}.get(k.preempt_model, [])
+    if "SMP" in words:
+        i = words.index("SMP") + 1
+        words[i:i] = flag
+    version = " ".join(words)
+    return {"sysname": "Linux", "nodename": b.name, "release": b.release, "version": version,
+            "machine": "aarch64" if b.arch == "arm64" else "x86_64" if b.arch == "x86" else b.arch}  # fmt: skip
+
+
+def user_work(ns: int) -> None:
+    """The program computes for ``ns`` of CPU time (preemptible, interruptible)."""
+    k = on_cpu()
+    burn(k, ns, False)
+
+
+#: The part of a system call's kernel section that runs with preemption disabled, per preemption model:
+#: spinlock-held stretches on PREEMPT (a quarter of the section), and on PREEMPT_RT only raw-spinlock and
+#: preempt_disable() stretches (a tenth, at most 40 µs), where spinlocks are sleeping locks. Without kernel
+#: preemption the whole section is non-preemptible. Calibration in docs/latency.md.
+# SIMPLIFICATION: a system call's locking is a fixed share of its kernel section, not the locks real code takes.
+SPINLOCK_FRACTION = 0.25
+RAW_FRACTION = 0.10
+RAW_CAP_NS = 40_000
+
+
+def syscall_work(ns: int) -> None:
+    """A system call that computes ``ns`` in the kernel (a getdents, an mmap, a page-cache copy...).
+
+    On PREEMPT_NONE/VOLUNTARY nothing preempts it until it returns to user mode, where exit_to_user_mode()
+    schedules if a wakeup asked for it. With kernel preemption only its lock-held stretch is atomic
+    (SPINLOCK_FRACTION of it on PREEMPT; RAW_FRACTION, capped at RAW_CAP_NS, on PREEMPT_RT), at its end."""
+    k = on_cpu()
+    cur = _current()
+    if k.preempt_rt:
+        atomic = min(int(ns * RAW_FRACTION), RAW_CAP_NS)
+    elif k.preempt_full:
+        atomic = int(ns * SPINLOCK_FRACTION)
+    else:
+        atomic = 0
+    cur.data["in_syscall"] = True
+    try:
+        burn(k, ns - atomic, False)
+        if atomic:
+            preempt_disable()
+            burn(k, atomic, False)
+            preempt_enable()
+    finally:
+        cur.data["in_syscall"] = False
+    cpu = k.cpu
+    if cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
+        k.sched.schedule()
+
+
+def thread_create(fn: Callable[..., Any], args: tuple[Any, ...] = (), name: str | None = None) -> Task:
+    """clone(CLONE_THREAD): a new user thread of the caller's process running ``fn(*args)``.
+    It inherits the caller's policy, priority and affinity (copy_process, sched_fork)."""
+    k = on_cpu()
+    parent = _current()
+    t = k.create_task(fn, args, name or parent.comm, user=True)
+    t.data["tgid"] = parent.data.get("tgid", parent.pid)
+    t.cpus_allowed = parent.cpus_allowed
+    if parent.is_rt:
+        k.sched.setscheduler(t, parent.policy, parent.rt_priority)
+    else:
+        k.sched.setscheduler(t, parent.policy, 0, parent.nice)
+    k.sched.wake_up_new_task(t)
+    k.sched.preempt_check_local()
+    return t
+
+
+def tgkill(tid: int) -> int:
+    """Send a signal that ends the interruptible sleep of thread ``tid`` (its clock_nanosleep returns -EINTR):
+    signal_wake_up() -> try_to_wake_up(TASK_INTERRUPTIBLE). 0, or -ESRCH."""
+    k = on_cpu()
+    t = k.tasks.get(tid)
+    if t is None:
+        return -ESRCH
+    t.data["sigpending"] = True
+    k.sched.try_to_wake_up(t, TASK_INTERRUPTIBLE)
+    k.sched.preempt_check_local()
+    return 0
+
+
+def usleep(us: int) -> int:
+    """usleep(3): clock_nanosleep(CLOCK_MONOTONIC, 0, us)."""
+    return clock_nanosleep(CLOCK_MONOTONIC, 0, us * 1000)
+
+
+def timerlat_start(cpus: list[int], period_us: int, on_sample: Callable[[Any], None], stop_us: int = 0,
+                   stop_total_us: int = 0) -> Any:  # fmt: skip
+    """Start the timerlat tracer on ``cpus`` (what rtla writes to /sys/kernel/tracing: current_tracer,
+    osnoise/cpus, timerlat_period_us, stop_tracing_us, stop_tracing_total_us); samples go to ``on_sample``.
+    Returns the tracer (``.stop()``, ``.tracing_on``, ``.stopped_on``)."""
+    from irqlab.kernel.trace_osnoise import Timerlat
+
+    return Timerlat(on_cpu(), cpus, period_us, on_sample, stop_us, stop_total_us)
+
+
+def thread_join(t: Task) -> Any:
+    """pthread_join(): wait until ``t`` exits; returns its result."""
+    if t.exited is not None:
+        wait_for_completion(t.exited)
+    return t.result
