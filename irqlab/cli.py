@@ -142,9 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     cli_shell.add_parser(sub)
     cli_sweep.add_parser(sub)
     from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
+    from irqlab.cli_trace import add_arguments, recording
 
     for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
         tool.add_parser(sub)
+    for name in ("demo", "run"):
+        add_arguments(sub.choices[name])
     args, rest = p.parse_known_args(argv)
     if rest and not getattr(args, "tool_rest", False):
         p.error(f"unrecognized arguments: {' '.join(rest)}")
@@ -155,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         return cli_shell.run(args)
     if args.cmd == "sweep":
         return cli_sweep.run(args)
+    if args.cmd in ("demo", "run") and (args.trace or args.vcd or args.events):
+        with recording(args):
+            return cmd_demo(args) if args.cmd == "demo" else cmd_run(args)
     if args.cmd == "examples":
         from irqlab.cli_examples import cmd_examples
 

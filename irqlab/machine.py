@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
 from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH, IRQCHIP_STATE_PENDING
 from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
-from irqlab.kernel.panic import taint_string
+from irqlab.kernel.panic import DriverFault, taint_string
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
 from irqlab.sim.units import TimeLike
@@ -38,6 +39,30 @@ class Machine:
         kernel.subsys["fs"] = self.fs
         for hook in list(kernel.subsys.get("fs_hooks", [])):
             hook(self.fs)
+        # The simulated CPUs and tasks are parked greenlets whose stacks hold the kernel; the collector
+        # cannot see into them, so the machine unwinds them when it is closed or no longer referenced.
+        self._finalizer = weakref.finalize(self, kernel.engine.close)
+
+    # -- lifetime ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Shut the machine down: every task's stack is unwound and every pending event dropped, so its
+        memory can be freed; it cannot run again. Idempotent. ``with irqlab.boot(...) as m:`` calls it at
+        the end of the block; a machine nothing refers to any more is closed the same way."""
+        if self.kernel.engine.running:
+            raise ValueError("close() was called while the machine runs (from a scenario action or a task): "
+                             "call it after m.run() returns")  # fmt: skip
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has shut the machine down."""
+        return self.kernel.engine.closed
+
+    def __enter__(self) -> Machine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- time ----------------------------------------------------------------------------
     @property
@@ -55,8 +80,19 @@ class Machine:
 
     @property
     def trace(self) -> TraceBus:
-        """The tracepoints and their ring buffer: ``m.trace.enable("sched_switch")``, ``m.trace.events()``."""
+        """The tracepoints and their per-CPU rings: ``m.trace.enable("irq,sched")``, ``m.trace.save("out.dat")``."""
         return self.kernel.tp
+
+    @property
+    def vcd(self) -> Any:
+        """GPIO pin and IRQ line levels, recorded from the first use of this property: ``m.vcd.save("out.vcd")``."""
+        rec = self.__dict__.get("_vcd")
+        if rec is None:
+            from irqlab.trace.vcd import VcdRecorder, machine_lines
+
+            k = self.kernel
+            rec = self.__dict__["_vcd"] = VcdRecorder(lambda: k.engine.now, lambda: machine_lines(k))
+        return rec
 
     def _enter(self) -> Kernel | None:
         prev = current_kernel.k
@@ -104,14 +140,14 @@ class Machine:
         t = to_ns(when)
         if t < self.now:
             raise ValueError(f"m.at({when!r}) is in the past: the machine is already at {self.now} ns")
-        self.kernel.engine.at(t, PRIO_SCENARIO, self._action, callback, args)
+        if getattr(callback, "__self__", None) is self:
+            # m.at(t, m.fire_irq, ...): held weakly, so that a pending action does not keep the machine alive.
+            callback = _WeakMethod(callback)
+        self.kernel.engine.at(t, PRIO_SCENARIO, _scenario_action, self.kernel, callback, args)
 
     def after(self, delay: TimeLike, callback: Callable[..., Any], *args: Any) -> None:
         """Schedule ``callback(*args)`` ``delay`` after the current simulated time."""
         self.at(self.now + to_ns(delay), callback, *args)
-
-    def _action(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        callback(*args)
 
     # -- tasks -------------------------------------------------------------------------
     def spawn(
@@ -409,6 +445,30 @@ class Machine:
         return f"<Machine {k.board.name} cpus={len(k.cpus)} now={self.now}ns seed={k.engine.seed}>"
 
 
+class _WeakMethod:
+    """A Machine method scheduled as a scenario action, called only while the machine exists."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, method: Callable[..., Any]) -> None:
+        self.ref = weakref.WeakMethod(method)  # type: ignore[arg-type]
+
+    def __call__(self, *args: Any) -> Any:
+        method = self.ref()
+        return None if method is None else method(*args)
+
+
+def _scenario_action(k: Kernel, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Run a scenario action (an m.at() event). A module function, not a method: a pending action must not
+    keep its Machine alive."""
+    try:
+        callback(*args)
+    except DriverFault as exc:
+        # A kernel BUG() hit inside an "any context" API the action called (add_timer() of a pending
+        # timer, ...): the action is the faulting context, reported as an oops and unwound like any other.
+        k.fault(exc, "scenario action")
+
+
 def boot(
     board: str = "rpi5",
     *,
@@ -418,8 +478,8 @@ def boot(
     preempt: str | None = None,
     cmdline: str = "",
     bugs: str = "warn",
-    trace: bool | list[str] = False,
-    trace_ring: int = 65536,
+    trace: bool | str | list[str] = False,
+    trace_ring: int = 1408,
     gfp_atomic_fail_rate: float = 0.0,
 ) -> Machine:
     """Boot a simulated machine.
@@ -427,7 +487,8 @@ def boot(
     ``board`` names a wiring table ("rpi5", the default, or "generic"); ``cpus``, ``hz`` and ``preempt``
     ("none", "voluntary", "full", "rt") override the board's defaults; ``cmdline`` is the
     kernel command line; ``bugs="raise"`` makes every kernel report raise KernelBugError;
-    ``trace=True`` records every tracepoint into the ring (or pass a list of event names).
+    ``trace=True`` records every 6.12 trace event into the per-CPU rings (or name systems and events:
+    ``trace="irq,sched,workqueue"`` or a list); ``trace_ring`` is buffer_size_kb, each CPU's ring size.
     """
     b = get_board(board)
     k = Kernel(
@@ -442,10 +503,16 @@ def boot(
         gfp_atomic_fail_rate=gfp_atomic_fail_rate,
     )
     m = Machine(k)
+    for hook in boot_hooks:
+        hook(m)
     boot_tasks = k.subsys.get("boot_tasks", [])
     if boot_tasks:
         # Built-in drivers probe in boot tasks: boot is over when they have finished.
         m.run_until(lambda: all(t.state is TaskState.DEAD for t in boot_tasks))
     if trace:
-        k.tp.enable(*(trace if isinstance(trace, list) else ()))
+        k.tp.enable(*([trace] if isinstance(trace, str) else trace if isinstance(trace, list) else ()))
     return m
+
+
+#: Called with every machine boot() creates, before its boot tasks run (the CLI's --trace and --vcd recorders).
+boot_hooks: list[Callable[[Machine], None]] = []

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EACCES, ENOENT
-from irqlab.fs import proc_core
+from irqlab.fs import proc_core, tracefs
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -32,6 +32,7 @@ class ProcFS:
         self.listings: list[Callable[[], Iterable[str]]] = []
 
         proc_core.register(self, k)
+        tracefs.register(self, k)
 
     def register(self, path: str, read: Reader | None, write: Writer | None = None) -> None:
         self.files[path] = (read, write)

@@ -122,10 +122,19 @@ def _common_interrupt(k: Kernel, cpu: CPU, gsi: int) -> None:
         cpu.percpu["irq_spurious"] = cpu.percpu.get("irq_spurious", 0) + 1
 
 
+LOCAL_TIMER_VECTOR = 0xEC  # arch/x86/include/asm/irq_vectors.h
+
+
 def _apic_timer_interrupt(cpu: CPU) -> None:
     """sysvec_apic_timer_interrupt(): count on LOC, run the clock event."""
     cpu.percpu["apic_timer_irqs"] = cpu.percpu.get("apic_timer_irqs", 0) + 1
+    tp = cpu.k.tp.local_timer_entry
+    if tp.on:
+        tp.emit(cpu.id, vector=LOCAL_TIMER_VECTOR)
     hrtimer_interrupt(cpu)
+    tp = cpu.k.tp.local_timer_exit
+    if tp.on:
+        tp.emit(cpu.id, vector=LOCAL_TIMER_VECTOR)
 
 
 def ioapic_map(k: Kernel, gsi: int, type_: int = IRQ_TYPE_EDGE_RISING) -> int:

@@ -290,9 +290,10 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
     This is the arch entry path: irq_enter, the handler, irq_exit (which runs
     pending softirqs), then preemption on return if the interrupted context allows it.
     """
-    pending = cpu.irq_pending
-    while pending and not cpu.irqs_off:
-        handler = pending.popleft()
+    # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
+    # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
+    while cpu.irq_pending and not cpu.irqs_off:
+        handler = cpu.irq_pending.popleft()
         _softirq.irq_enter(k, cpu)
         try:
             handler(cpu)
@@ -300,6 +301,7 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
             k.fault(exc, "hardirq")
         cpu = k.cpu  # type: ignore[assignment]
         _softirq.irq_exit(k, cpu)
+        cpu = k.cpu  # type: ignore[assignment]
     cpu = k.cpu  # type: ignore[assignment]
     if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
         curr = cpu.curr

@@ -7,6 +7,7 @@ kernel/smp.c (IPIs) and the idle loop of kernel/sched/idle.c.
 from __future__ import annotations
 
 import shlex
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +101,7 @@ class Kernel:
         preempt: str,
         bugs: str = "warn",
         cmdline: str = "",
-        trace_ring: int = 65536,
+        trace_ring: int = 1408,
         gfp_atomic_fail_rate: float = 0.0,
     ) -> None:
         if preempt not in PREEMPT_MODELS:
@@ -137,7 +138,8 @@ class Kernel:
         self.cpu: CPU = None  # type: ignore[assignment]
         self.log = LogBuffer()
         self.console: Callable[[LogRecord], None] | None = None
-        self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring)
+        self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring, cpus, board.arch)
+        self.tp.uname = f"Linux irqlab {board.release} {board.version} {'x86_64' if board.arch == 'x86' else 'aarch64'}"
         self.bugs = BugReporter(self, bugs)
         self.locking = Locking(self)
         self.modules = ModuleTable(self)
@@ -149,7 +151,8 @@ class Kernel:
         self.stats: dict[str, int] = {}
         self.tick_hooks: list[Callable[[CPU], None]] = []
         self.booting = True
-        self._ptrs: dict[int, tuple[int, Any]] = {}
+        self._ptrs: dict[int, tuple[int, Callable[[], Any]]] = {}
+        self._ptr_serial = 0
         #: Delivery of IPIs to a CPU; the interrupt controller replaces it.
         self.ipi_hook: Callable[[CPU, int], None] | None = None
         #: Subsystems attach their per-kernel state here (irq descriptors, workqueues, ...).
@@ -338,6 +341,14 @@ class Kernel:
                 assert cpu is not None
                 take_interrupts(self, cpu)
 
+    def first_online_cpu(self) -> CPU:
+        """Where work started from outside every CPU (a scenario action, the script between runs) is queued:
+        the first online CPU. CPU 0 can be unplugged, and what is queued on an offline CPU never runs."""
+        for c in self.cpus:
+            if c.online:
+                return c
+        raise InternalError("no CPU is online")
+
     def in_fiber(self) -> bool:
         return greenlet.getcurrent() is not self.engine.main
 
@@ -352,10 +363,14 @@ class Kernel:
 
     def send_ipi(self, cpu: CPU, ipi: int) -> None:
         """Send inter-processor interrupt ``ipi`` to ``cpu``."""
-        tp = self.tp.ipi_raise
-        if tp.on:
+        # arm64 smp_cross_call() traces ipi_raise with the target mask (a cpumask of nr_cpu_ids bits) and the
+        # reason; x86 has no ipi_raise tracepoint.
+        tp = self.tp.__dict__.get("ipi_raise")
+        if tp is not None and tp.on:
             src = self.cpu.id if self.cpu is not None else 0
-            tp.emit(src, target_mask=f"{1 << cpu.id:x}", reason=IPI_NAMES[ipi])
+            # A reschedule IPI comes from resched_curr() under the rq lock (IRQs off); others from
+            # smp_call_function*() under get_cpu().
+            tp.emit_at(src, 1, ipi == IPI_RESCHEDULE, target_cpus=(1 << cpu.id, len(self.cpus)), reason=IPI_NAMES[ipi])
         self.engine.at(self.engine.now + self.ipi_latency, PRIO_IRQ, self._deliver_ipi, cpu, ipi)
 
     def _deliver_ipi(self, cpu: CPU, ipi: int) -> None:
@@ -369,12 +384,32 @@ class Kernel:
         self.bugs.fault(exc, where)
 
     def ptr(self, obj: Any) -> str:
-        """A stable, hashed-looking pointer value for ``obj`` (what %p prints)."""
+        """What %p prints for ``obj``: lib/vsprintf.c ptr_to_id() hashes the address and prints the low 32
+        bits of the hash, so one object always prints the same value while it lives.
+
+        An object's "address" is a serial number given when it is first printed (deterministic, unlike
+        id()). The table holds the object weakly and drops the entry when it dies, so printing does not
+        keep objects alive (tracing a million work items leaves nothing behind)."""
+        obj = getattr(obj, "__func__", obj)  # a bound method: the function's address, as in C
         key = id(obj)
-        ent = self._ptrs.get(key)
-        if ent is None or ent[1] is not obj:
-            ent = (len(self._ptrs) + 1, obj)
-            self._ptrs[key] = ent
+        ptrs = self._ptrs
+        ent = ptrs.get(key)
+        if ent is None or ent[1]() is not obj:
+            self._ptr_serial += 1
+
+            def forget(_ref: Any, key: int = key, serial: int = self._ptr_serial) -> None:
+                e = ptrs.get(key)
+                if e is not None and e[0] == serial:
+                    del ptrs[key]
+
+            try:
+                ref: Callable[[], Any] = weakref.ref(obj, forget)
+            except TypeError:
+                # SIMPLIFICATION: an object that takes no weak reference (an int, a tuple, a dict passed as
+                # dev_id) is held for the life of the kernel, so that its id() cannot be reused meanwhile.
+                ref = _StrongRef(obj)
+            ent = (self._ptr_serial, ref)
+            ptrs[key] = ent
         return f"{(ent[0] * 0x9E3779B1 + 0x5BD1E995) & 0xFFFFFFFF:016x}"
 
     def symbol(self, fn: Any, offset: bool) -> str:
@@ -394,27 +429,74 @@ class Kernel:
         """Kernel vsnprintf with this kernel's symbol and pointer rendering."""
         return vsprintf(fmt, args, self.symbol, self.ptr, errorname)
 
-    def _trace_context(self, cpu_id: int) -> tuple[str, int, str]:
+    def _trace_context(self, cpu_id: int) -> tuple[str, int, int, int]:
+        """comm, pid, common_flags and common_preempt_count as tracing_gen_ctx_dec() gives them.
+
+        include/linux/trace_events.h tracing_gen_ctx_irq_test(): NMI/hardirq from the HARDIRQ and NMI
+        counts, softirq while serving one, BH-off for a softirq-disable count beyond the serving bit,
+        need-resched (set and folded into preempt_count: 'N'), and min(preempt_count & 0xff, 15).
+        The idle task runs with preempt_count 1 (init_idle_preempt_count())."""
         cpu = self.cpus[cpu_id]
         t = cpu.curr
         pc = cpu.preempt_count
-        irqs = "d" if cpu.irqs_off else "."
-        resched = "N" if cpu.need_resched else "."
-        hs = "H" if pc & 0xF0000 and pc & 0x100 else "h" if pc & 0xF0000 else "s" if pc & 0x100 else "b" if pc & 0xFF00 else "."
+        flags = 0x01 if cpu.irqs_off else 0
+        if pc & 0xF00000:
+            flags |= 0x40
+        if pc & 0xF0000:
+            flags |= 0x08
+        if pc & 0x100:
+            flags |= 0x10
+        if (pc & 0xFF00) >> 9:
+            flags |= 0x80
+        if cpu.need_resched:
+            # SIMPLIFICATION: TIF_NEED_RESCHED and the folded PREEMPT_NEED_RESCHED are one flag here, so the
+            # column reads 'N', never 'n' or 'p'.
+            flags |= 0x04 | 0x20
         depth = pc & 0xFF
+        if t is cpu.idle:
+            depth += 1
         comm = "<idle>" if t is cpu.idle else t.comm
-        return comm, t.pid, f"{irqs}{resched}{hs}{depth if depth < 16 else 'f':x}."
+        return comm, t.pid, flags, min(depth, 0xF)
+
+
+# arch/x86/include/asm/irq_vectors.h: the system vectors x86 traces as irq_vectors:<name>_entry/exit.
+RESCHEDULE_VECTOR = 0xFD
+CALL_FUNCTION_SINGLE_VECTOR = 0xFB
+
+
+def _x86_vector(cpu: CPU, name: str, vector: int) -> None:
+    tp = cpu.k.tp.__dict__.get(name)
+    if tp is not None and tp.on:
+        tp.emit(cpu.id, vector=vector)
+
+
+class _StrongRef:
+    """A stand-in for weakref.ref for objects that take no weak reference."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __call__(self) -> Any:
+        return self.obj
 
 
 def _ipi_resched(cpu: CPU) -> None:
-    """scheduler_ipi(): the need_resched flag is already set; the return path reschedules."""
+    """scheduler_ipi(): the need_resched flag is already set; the return path reschedules.
+    x86's sysvec_reschedule_ipi() traces reschedule_entry/exit around it."""
+    _x86_vector(cpu, "reschedule_entry", RESCHEDULE_VECTOR)
     cpu.ipi_counts[IPI_RESCHEDULE] += 1
+    _x86_vector(cpu, "reschedule_exit", RESCHEDULE_VECTOR)
 
 
 def _ipi_call_func(cpu: CPU) -> None:
+    """generic_smp_call_function_single_interrupt(); x86's sysvec_call_function_single() traces around it."""
+    _x86_vector(cpu, "call_function_single_entry", CALL_FUNCTION_SINGLE_VECTOR)
     cpu.ipi_counts[IPI_CALL_FUNC] += 1
     for fn in cpu.percpu.pop("call_func", []):
         fn()
+    _x86_vector(cpu, "call_function_single_exit", CALL_FUNCTION_SINGLE_VECTOR)
 
 
 _IPI_HANDLERS: dict[int, Callable[[CPU], None]] = {

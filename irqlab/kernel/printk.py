@@ -116,15 +116,16 @@ def vprintk(k: Any, fmt: str, args: tuple[Any, ...]) -> int:
     buf: LogBuffer = k.log
     if text.endswith("\n"):
         text = text[:-1]
+    cpu = k.cpu.id if k.cpu is not None else 0
+    tp = k.tp.console
+    if tp.on:
+        # printk_sprint() traces every fragment, KERN_CONT ones too, under printk_enter_irqsave(): IRQs off.
+        tp.emit_at(cpu, 0, True, msg=text)
     if cont and buf.cont(text):
         return len(text)
     if level is None:
         level = buf.default_message_loglevel
-    cpu = k.cpu.id if k.cpu is not None else 0
     buf.store(LogRecord(k.engine.now, level, text, cpu))
-    tp = k.tp.printk
-    if tp.on:
-        tp.emit(cpu, msg=text)
     if k.console is not None and level < buf.console_loglevel:
         k.console(LogRecord(k.engine.now, level, text, cpu))
     return len(text)

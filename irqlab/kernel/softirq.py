@@ -136,18 +136,21 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     actions = k.softirq.actions
     tp_entry = k.tp.softirq_entry
     tp_exit = k.tp.softirq_exit
-    counts = cpu.softirq_counts
     entry_cost = k.costs.get("softirq_entry", 0)
+    # An action that sleeps ("scheduling while atomic") may resume on another CPU: this loop then goes
+    # on there, as the kernel's would on whatever CPU the context continues on, so every access to
+    # per-CPU state goes through k.cpu, read again after anything that may switch.
     while True:
         pending = cpu.softirq_pending
         cpu.softirq_pending = 0
         cpu.irqs_off = False
         if cpu.irq_pending:
             take_interrupts(k, cpu)
+            cpu = k.cpu  # type: ignore[assignment]
         nr = 0
         while pending:
             if pending & 1:
-                counts[nr] += 1
+                cpu.softirq_counts[nr] += 1
                 if tp_entry.on:
                     tp_entry.emit(cpu.id, vec=nr, action=SOFTIRQ_TO_NAME[nr])
                 prev_count = cpu.preempt_count
@@ -157,8 +160,10 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                     actions[nr]()
                 except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
                     k.fault(exc, "softirq")
+                    cpu = k.cpu  # type: ignore[assignment]
                     cpu.preempt_count = prev_count
                     cpu.irqs_off = False
+                cpu = k.cpu  # type: ignore[assignment]
                 if cpu.preempt_count != prev_count:
                     vprintk(k, KERN_ERR + "softirq: huh, entered softirq %u %s %ps with preempt_count %08x, exited with %08x?\n",
                             (nr, SOFTIRQ_TO_NAME[nr], actions[nr], prev_count, cpu.preempt_count))  # fmt: skip
@@ -187,6 +192,7 @@ def do_softirq(k: Kernel, cpu: CPU) -> None:
     cpu.irqs_off = True
     if cpu.softirq_pending:
         handle_softirqs(k, cpu, False)
+        cpu = k.cpu  # type: ignore[assignment]
     cpu.irqs_off = was_off
 
 
@@ -242,6 +248,7 @@ def irq_exit(k: Kernel, cpu: CPU) -> None:
         tp.emit(cpu.id, cpu=cpu.id)
     if not cpu.preempt_count & _INTERRUPT_MASK and cpu.softirq_pending:
         invoke_softirq(k, cpu)
+        cpu = k.cpu  # type: ignore[assignment]
     cpu.irqs_off = False
 
 

@@ -107,7 +107,18 @@ def _declare(name: Any, fn: Any, old: bool, disabled: bool) -> tasklet_struct:
     t = tasklet_struct(fn, use_callback=not old, disabled=disabled)
     if isinstance(name, str) and name:
         t.name = name
+        t.static_symbol = True
     return t
+
+
+def _tasklet_sym(k: Any, t: tasklet_struct) -> str:
+    """What tasklet_entry's %ps prints for the tasklet: a static tasklet's symbol, else the raw address."""
+    if getattr(t, "static_symbol", False):
+        fn: Any = t.callback if t.use_callback else t.func
+        code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+        mod = k.modules.module_of_file(code.co_filename) if code is not None else None
+        return f"{t.name} [{mod}]" if mod else t.name
+    return f"0xffff0000{int(k.ptr(t), 16) & 0xFFFFFFFF:08x}"
 
 
 def DECLARE_TASKLET(name: Any, callback: Any = None) -> tasklet_struct:
@@ -160,16 +171,18 @@ def _schedule_common(k: Kernel, t: tasklet_struct, hi: bool) -> None:
 
 def tasklet_schedule(t: tasklet_struct) -> None:
     """Schedule ``t`` on this CPU (TASKLET_SOFTIRQ); a no-op if it is already scheduled. Any context."""
+    k = on_cpu()  # fails (outside every CPU) before any state changes
     if not t.state & _SCHED:
         t.state |= _SCHED
-        _schedule_common(on_cpu(), t, False)
+        _schedule_common(k, t, False)
 
 
 def tasklet_hi_schedule(t: tasklet_struct) -> None:
     """Schedule ``t`` on this CPU in HI_SOFTIRQ; a no-op if it is already scheduled. Any context."""
+    k = on_cpu()  # fails (outside every CPU) before any state changes
     if not t.state & _SCHED:
         t.state |= _SCHED
-        _schedule_common(on_cpu(), t, True)
+        _schedule_common(k, t, True)
 
 
 def __tasklet_schedule(t: tasklet_struct) -> None:
@@ -308,7 +321,7 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
                 if _clear_sched(k, t):
                     fn: Any = t.callback if t.use_callback else t.func
                     if tp_entry.on:
-                        tp_entry.emit(cpu.id, tasklet=k.ptr(t), function=k.symbol(fn, False))
+                        tp_entry.emit(cpu.id, tasklet=_tasklet_sym(k, t), function=k.symbol(fn, False))
                     pc = cpu.preempt_count
                     # SIMPLIFICATION: an oops in one tasklet unwinds that tasklet only.
                     try:
@@ -322,7 +335,7 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
                         k.cpu.irqs_off = False  # type: ignore[union-attr]
                     cpu = k.cpu  # type: ignore[assignment]
                     if tp_exit.on:
-                        tp_exit.emit(cpu.id, tasklet=k.ptr(t), function=k.symbol(fn, False))
+                        tp_exit.emit(cpu.id, tasklet=_tasklet_sym(k, t), function=k.symbol(fn, False))
                 tasklet_unlock(t)
                 continue
             tasklet_unlock(t)

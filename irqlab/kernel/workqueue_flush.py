@@ -33,6 +33,7 @@ from irqlab.kernel.workqueue_queue import (
     _get_work_pool,
     _insert_work,
     _wq,
+    check_work_cpu,
     current_wq_worker,
     delayed_work,
     pool_workqueue,
@@ -65,6 +66,7 @@ def mod_delayed_work_on(cpu: int, wq: Any, dwork: delayed_work, delay: int) -> b
     """Queue ``dwork``, or re-arm its timer to ``delay``; True if it was pending, False if idle. Any context."""
     k = on_cpu()
     wq = _wq(k, wq)
+    check_work_cpu(k, cpu, "mod_delayed_work_on")
     ret = _work_grab_pending(k, dwork.work, WORK_CANCEL_DELAYED)
     if not _clear_pending_if_disabled(dwork.work):
         __queue_delayed_work(k, cpu, wq, dwork, delay)

@@ -111,9 +111,9 @@ class worker_pool:
         self.nr_workers = 0
         self.nr_idle = 0
         self.idle_list: list[worker] = []  # LIFO: most recently idled first
-        self.idle_timer = timer_list(_idle_worker_timeout)
+        self.idle_timer = timer_list(idle_worker_timeout)
         self.idle_timer.pool = self  # type: ignore[attr-defined]
-        self.mayday_timer = timer_list(_pool_mayday_timeout)
+        self.mayday_timer = timer_list(pool_mayday_timeout)
         self.mayday_timer.pool = self  # type: ignore[attr-defined]
         self.idle_cull_work: Any = None  # a work_struct, set by the workqueue module
         self.busy_hash: dict[Any, worker] = {}
@@ -559,7 +559,7 @@ def set_worker_dying(w: worker, cull: list[worker]) -> None:
     cull.append(w)
 
 
-def _idle_worker_timeout(t: Any) -> None:
+def idle_worker_timeout(t: Any) -> None:
     """The pool's idle timer: queue the cull work once the oldest idle worker timed out."""
     pool: worker_pool = t.pool
     k = pool.st.k
@@ -614,7 +614,7 @@ def send_mayday(pwq: Any) -> None:
         pwq.pool.st.k.sched.try_to_wake_up(wq.rescuer.task)
 
 
-def _pool_mayday_timeout(t: Any) -> None:
+def pool_mayday_timeout(t: Any) -> None:
     """The pool still cannot create a worker: call the rescuers of everything on its worklist."""
     pool: worker_pool = t.pool
     k = pool.st.k

@@ -338,7 +338,9 @@ def _pwq_activate_work(pwq: pool_workqueue, work: work_struct) -> None:
     k = pwq.pool.st.k
     tp = k.tp.workqueue_activate_work
     if tp.on:
-        tp.emit(k.cpu.id if k.cpu is not None else 0, work=k.ptr(work))
+        # Under pool->lock (IRQs off).
+        tp.emit_at(k.cpu.id if k.cpu is not None else 0, 1, True, work=k.ptr(work),
+                   function=k.symbol(work.func, False))  # fmt: skip
     pool = pwq.pool
     if not pool.worklist:
         pool.watchdog_ts = k.jiffies
@@ -485,6 +487,14 @@ def _select_unbound_cpu(st: WqState, cpu: int) -> int:
     return cpu
 
 
+def check_work_cpu(k: Kernel, cpu: int, api: str) -> None:
+    """Misuse of the API (the kernel would index past its per-CPU data): a ValueError, raised before the
+    work item's state is touched so that it can still be queued correctly afterwards."""
+    if cpu != WORK_CPU_UNBOUND and not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
+        raise ValueError(f"{api}(): there is no CPU {cpu!r} (this machine has CPUs 0-{len(k.cpus) - 1}); "
+                         "pass one of them or WORK_CPU_UNBOUND")  # fmt: skip
+
+
 def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -> None:
     """Pick the pwq (the one still running ``work``, for non-reentrancy) and queue ``work`` on it."""
     st: WqState = k.subsys["workqueue"]
@@ -496,8 +506,8 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
     if cpu == WORK_CPU_UNBOUND:
         here = k.cpu.id if k.cpu is not None else 0
         cpu = _select_unbound_cpu(st, here) if wq.flags & WQ_UNBOUND else here
-    elif not 0 <= cpu < len(k.cpus):
-        raise ValueError(f"queue_work_on(): there is no CPU {cpu} (this machine has {len(k.cpus)})")
+    else:
+        check_work_cpu(k, cpu, "queue_work_on")
     pwq = wq.cpu_pwq[cpu]
     pool = pwq.pool
     last_pool = _get_work_pool(work)
@@ -509,9 +519,10 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
     tp = k.tp.workqueue_queue_work
     if tp.on:
         # SIMPLIFICATION: req_cpu shows WORK_CPU_UNBOUND as NR_CPUS = the number of CPUs (as the Pi 5's 4).
-        tp.emit(k.cpu.id if k.cpu is not None else 0, work=k.ptr(work), function=k.symbol(work.func, False),
-                workqueue=wq.name, req_cpu=len(k.cpus) if req_cpu == WORK_CPU_UNBOUND else req_cpu,
-                cpu=pool.cpu)  # fmt: skip
+        # __queue_work(): traced under pool->lock with IRQs off (queue_work_on()'s local_irq_save()).
+        tp.emit_at(k.cpu.id if k.cpu is not None else 0, 1, True, work=k.ptr(work),
+                   function=k.symbol(work.func, False), workqueue=wq.name,
+                   req_cpu=len(k.cpus) if req_cpu == WORK_CPU_UNBOUND else req_cpu, cpu=pool.cpu)  # fmt: skip
     if work._list is not None:
         k.bugs.warn("kernel/workqueue.c", _L_QUEUE_LIST, None, skip=2)
         return
@@ -524,7 +535,8 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
             pool.watchdog_ts = k.jiffies
         tp = k.tp.workqueue_activate_work
         if tp.on:
-            tp.emit(k.cpu.id if k.cpu is not None else 0, work=k.ptr(work))
+            tp.emit_at(k.cpu.id if k.cpu is not None else 0, 1, True, work=k.ptr(work),
+                       function=k.symbol(work.func, False))  # fmt: skip
         work.inactive = False
         _insert_work(pwq, work, pool.worklist)
         kick_pool(pool)
@@ -544,6 +556,7 @@ def queue_work_on(cpu: int, wq: Any, work: work_struct) -> bool:
     """Queue ``work`` on ``wq`` for ``cpu``; False if it was already pending (or is disabled). Any context."""
     k = on_cpu()
     wq = _wq(k, wq)
+    check_work_cpu(k, cpu, "queue_work_on")
     if work.pending:
         return False
     work.pending = True
@@ -601,6 +614,7 @@ def queue_delayed_work_on(cpu: int, wq: Any, dwork: delayed_work, delay: int) ->
     """Queue ``dwork`` on ``wq`` for ``cpu`` after ``delay`` jiffies; False if already pending. Any context."""
     k = on_cpu()
     wq = _wq(k, wq)
+    check_work_cpu(k, cpu, "queue_delayed_work_on")
     work = dwork.work
     if work.pending:
         return False

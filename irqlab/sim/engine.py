@@ -60,6 +60,18 @@ class StalledError(RuntimeError):
         )
 
 
+#: Engines whose close() was asked for where it could not run (see Engine.close).
+_deferred_close: list[Engine] = []
+
+
+def _close_deferred() -> None:
+    current = greenlet.getcurrent()
+    for eng in list(_deferred_close):
+        if eng.main is current and not eng.running:
+            _deferred_close.remove(eng)
+            eng.close()
+
+
 def _user_frame(frame: Any) -> str:
     """'fn() at file:line' for the innermost frame outside irqlab (else the innermost frame)."""
     import os.path
@@ -114,6 +126,8 @@ class Engine:
         #: Describes the simulated context running now, for that error (set by the kernel).
         self.describe: Callable[[], str] | None = None
         self._progress: tuple[int, int] = (-1, -1)
+        self.closed = False
+        _close_deferred()
 
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
@@ -212,6 +226,8 @@ class Engine:
         """
         if greenlet.getcurrent() is not self.main:
             raise InternalError("Engine.run called from inside a fiber")
+        if self.closed:
+            raise ValueError("this simulation was closed and cannot run again: boot a new machine")
         heap = self._heap
         pop = heapq.heappop
         fgbox = self._fg
@@ -248,6 +264,8 @@ class Engine:
             self.running = False
             self._limit = None
             self._stop = None
+            if _deferred_close:
+                _close_deferred()
         if until is None and stop is None:
             blocked = [(f.name, f.blocked_on or "?") for f in self.fibers if f.stuck_if_idle and f.blocked_on]
             if blocked:
@@ -281,6 +299,39 @@ class Engine:
         f = Fiber(self, name, body)
         self.fibers.append(f)
         return f
+
+    def close(self) -> bool:
+        """Unwind every fiber (GreenletExit runs its ``finally`` blocks) and drop every event, so that
+        nothing is left that a suspended stack keeps alive: a parked greenlet's frames are invisible to
+        the garbage collector, so without this a simulation referenced from its own fibers never dies.
+        Idempotent; returns False (and does nothing) when called from inside a fiber or while running."""
+        if self.closed:
+            return True
+        main = self.main
+        if greenlet.getcurrent() is not main or self.running:
+            # Asked from inside a fiber (the collector finalizing a dropped machine while another one
+            # runs): done at the next safe point, when some engine is created or finishes a run.
+            if self not in _deferred_close:
+                _deferred_close.append(self)
+            return False
+        self.closed = True
+        self._heap.clear()
+        self._fg[0] = 0
+        fibers, self.fibers = self.fibers, []
+        for f in reversed(fibers):
+            g = f.glet
+            # A fiber whose unwinding parks again (a finally block that blocks) is thrown at once more;
+            # a greenlet that never started holds no frames and simply goes away.
+            for _ in range(3):
+                if g.dead or not g:
+                    break
+                g.parent = main
+                try:
+                    g.throw(GreenletExit)
+                except Exception:  # noqa: BLE001 - code that swallowed GreenletExit then failed with no CPU
+                    # left to run on: the fiber is dead either way and the simulation is being discarded.
+                    break
+        return True
 
     def forget(self, fiber: Fiber) -> None:
         """Stop tracking a finished fiber."""

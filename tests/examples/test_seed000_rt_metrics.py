@@ -55,6 +55,6 @@ def test_preempt_rt_force_threads_the_hard_handler():
     names = {e.comm for e in m.trace.events("irq_thread_entry")}
     assert names == {f"irq/{ex.irq_number}-rt_metrics"[:15], f"irq/{ex.irq_number}-s-rt_metrics"[:15]}
     primary = [e for e in m.trace.events("irq_thread_entry") if "-s-" not in e.comm]
-    assert all(e.flags[2] == "b" for e in primary)  # irq_forced_thread_fn() runs it under local_bh_disable()
+    assert all(e.flags[0] == "b" for e in primary)  # irq_forced_thread_fn() runs it under local_bh_disable()
     for k in (1, 2, 3):
         assert rows[k][1] - rows[k][0] > hard[k][1] - hard[k][0]

@@ -34,7 +34,7 @@ def test_delayed_work_period_flush_and_the_seeds_busy_count():
     ]
     assert [ts // MS for ts, _ in recs] == [10, 1024, 2048, 2528, 3072, 3500]
     arms = [e for e in m.trace.events("timer_start") if e["function"] == "delayed_work_timer_fn"]
-    assert [e["timeout"] for e in arms] == [250] * 4
+    assert [e["expires"] - e["now"] for e in arms] == [250] * 4
     # The flush work ran on the same per-CPU queue right after being queued (nothing else was queued).
     flush = [e for e in m.trace.events("workqueue_execute_start") if e["function"].startswith("my_flush_work_fn")]
     assert len(flush) == 1 and flush[0].ts // MS == 2528

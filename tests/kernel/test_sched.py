@@ -34,7 +34,7 @@ def test_fifo_thread_preempts_normal_hog_at_wakeup():
     wake = [e for e in m.trace.events("sched_wakeup") if e["comm"] == "rt"][0]
     assert log["rt_woke"] - wake.ts < 10_000  # switched in within the context-switch cost
     sw = [e for e in m.trace.events("sched_switch") if e["next_comm"] == "rt" and e.ts >= wake.ts][0]
-    assert sw["prev_comm"] == "hog" and sw["prev_state"] == "R"
+    assert sw["prev_comm"] == "hog" and sw["prev_state"] == "R+"  # preempted: __trace_sched_switch_state()
     assert log["rt_done"] < log["hog_done"]
 
 

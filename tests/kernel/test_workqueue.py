@@ -95,7 +95,7 @@ def test_trace_events_follow_the_kernel_format():
     p = m.kernel.ptr(w)
     assert q.text().endswith(f"workqueue_queue_work: work struct={p} function=my_handler workqueue=events "
                              "req_cpu=2 cpu=0")  # fmt: skip
-    assert a.text().endswith(f"workqueue_activate_work: work struct {p}")
+    assert a.text().endswith(f"workqueue_activate_work: work struct {p} function=my_handler ")
     assert s.text().endswith(f"workqueue_execute_start: work struct {p}: function my_handler")
     assert e.text().endswith(f"workqueue_execute_end: work struct {p}: function my_handler")
     assert s.comm == "kworker/0:0" and q.comm == "<lambda>"

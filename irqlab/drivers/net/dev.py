@@ -276,7 +276,7 @@ def _napi_poll(k: Any, n: napi_struct, repoll: list[napi_struct]) -> int:
         work = n.poll(n, weight)  # type: ignore[misc]
         n.polls += 1
         if tp.on:
-            tp.emit(k.cpu.id, napi=k.ptr(n), dev_name=n.dev.name if n.dev else "backlog", work=work, budget=weight)
+            tp.emit(k.cpu.id, napi=k.ptr(n), dev_name=n.dev.name if n.dev else "(no_device)", work=work, budget=weight)
     if work > weight:
         pr_err_once("NAPI poll function %pS returned %d, exceeding its budget of %d.\n", n.poll, work, weight)
     if work < weight:

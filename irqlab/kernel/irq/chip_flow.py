@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import take_interrupts
 from irqlab.kernel.irq.chip import irq_percpu_disable, mask_ack_irq, mask_irq, unmask_irq
-from irqlab.kernel.irq.handle import __handle_irq_event_percpu, handle_irq_event, handle_irq_event_percpu
+from irqlab.kernel.irq.handle import __handle_irq_event_percpu, handle_irq_event, handle_irq_event_percpu, irqreturn
 from irqlab.kernel.irq.internals import desc_lock, desc_unlock, kstat_incr_irqs_this_cpu
 from irqlab.kernel.irq.irqdesc import irq_to_desc
 from irqlab.kernel.irq.manage_thread import wake_threads_waitq
@@ -298,7 +298,7 @@ def handle_nested_irq(irq: int) -> None:
     while action is not None:
         fn = action.thread_fn
         if fn is not None:
-            ret |= fn(action.irq, action.dev_id)
+            ret |= irqreturn(k, fn(action.irq, action.dev_id))
         action = action.next
     if not desc.status_use_accessors & IRQ_NO_DEBUG:
         note_interrupt(desc, ret)

@@ -26,7 +26,7 @@ from irqlab.kernel.irq.types import (
     irq_desc,
 )
 from irqlab.kernel.printk import KERN_DEBUG, KERN_INFO, KERN_NOTICE, KERN_WARNING, vprintk
-from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ
+from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
 from irqlab.kernel.time.hrtimer import HrtimerBase, _enqueue, hrtimer_try_to_cancel, program_clockevent
 from irqlab.kernel.vsprintf import cpumask_list
 
@@ -174,6 +174,7 @@ def _migrate_timers(k: Kernel, dead: Any, target: Any) -> None:
 
     hrtimer_try_to_cancel(dead.tick)
     base: HrtimerBase = dead.hrtimer_base
+    base.softirq_activated = False
     for heap in (base.hard, base.soft):
         entries = [e for e in heap if e[2] is not None]
         heap.clear()
@@ -188,13 +189,15 @@ def _migrate_timers(k: Kernel, dead: Any, target: Any) -> None:
         for t in list(tb.buckets[bucket]):
             tb.detach(t)
             target.timer_base.enqueue(t, bucket)
+    # takeover_tasklets() (kernel/softirq.c): splice the lists and raise_softirq_irqoff() on the CPU that
+    # took them, which wakes its ksoftirqd unless it is in interrupt context, so an idle CPU with its
+    # tick stopped runs them too.
     for lst_name in ("tasklet_vec", "tasklet_hi_vec"):
         lst = getattr(dead, lst_name)
         if lst:
             getattr(target, lst_name).extend(lst)
             lst.clear()
-
-            target.softirq_pending |= 1 << (HI_SOFTIRQ if lst_name == "tasklet_hi_vec" else TASKLET_SOFTIRQ)
+            raise_softirq_on(k, target, HI_SOFTIRQ if lst_name == "tasklet_hi_vec" else TASKLET_SOFTIRQ)
     k.tick.nohz_reprogram(target)
 
 

@@ -38,6 +38,23 @@ if TYPE_CHECKING:
 PF_EXITING = 0x00000004
 
 
+#: What a handler's result counts as when it is not an integer: outside every irqreturn_t value (which
+#: are 32-bit), so bad_action_ret() sees a bogus return, and non-zero, as any garbage would be in C.
+IRQRET_NOT_AN_INT = 1 << 32
+
+
+# SIMPLIFICATION: a C handler always returns an integer; a Python one may return None (no return statement),
+# a string or a float. irqlab treats such a result as a bogus return value (reported by note_interrupt()
+# with the Python value in place of the hex number) rather than letting it crash the interrupt path.
+def irqreturn(k: Kernel, res: Any) -> int:
+    """The irqreturn_t a handler's result stands for: an int as C's ``unsigned int`` sees it, or
+    IRQRET_NOT_AN_INT for anything else (remembered for the report)."""
+    if isinstance(res, int):
+        return res & 0xFFFFFFFF if res < 0 else int(res)
+    irq_subsys(k).last_bogus_ret = repr(res)
+    return IRQRET_NOT_AN_INT
+
+
 def no_action(irq: int, dev_id: Any) -> int:
     """The empty handler: returns IRQ_NONE."""
     return IRQ_NONE
@@ -117,7 +134,7 @@ def __handle_irq_event_percpu(desc: irq_desc) -> int:
             tp_entry.emit(cpu.id if cpu is not None else 0, irq=irq, name=action.name)
         pc = cpu.preempt_count if cpu is not None else 0
         try:
-            res = action.handler(irq, action.dev_id)  # type: ignore[misc]
+            res = irqreturn(k, action.handler(irq, action.dev_id))  # type: ignore[misc]
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops, the line survives
             k.fault(exc, "hardirq")
             cpu = k.cpu

@@ -52,7 +52,7 @@ class irq_work:
 
 
 def irq_work_queue(work: irq_work) -> bool:
-    """Queue ``work`` on this CPU (CPU 0 when called from outside every CPU); False if already pending.
+    """Queue ``work`` on this CPU (the first online one from outside every CPU); False if already pending.
 
     # SIMPLIFICATION: this is only the hard-irq_work subset irq_sim needs (queue + run from the
     # IRQ_WORK self-IPI); there is no lazy/RT irq_work kthread.
@@ -61,7 +61,7 @@ def irq_work_queue(work: irq_work) -> bool:
     if work.pending:
         return False
     work.pending = True
-    cpu = k.cpu if k.cpu is not None else k.cpus[0]
+    cpu = k.cpu if k.cpu is not None else k.first_online_cpu()
     lst: list[irq_work] = cpu.percpu.setdefault("irq_work_list", [])
     lst.append(work)
     if len(lst) == 1:

@@ -68,6 +68,8 @@ class IrqSubsys:
         self.irq_poll_cpu = -1
         self.poll_timer: Any = None
         self.bad_irq_reports = 100
+        #: repr() of the last non-integer a handler returned, for the "bogus return value" report.
+        self.last_bogus_ret = ""
         self.resend_list: list[irq_desc] = []
         self.resend_tasklet: Any = None
         self.no_irq_affinity = 0

@@ -14,7 +14,7 @@ from greenlet import GreenletExit
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.irq.chip import unmask_threaded_irq
-from irqlab.kernel.irq.handle import __irq_wake_thread
+from irqlab.kernel.irq.handle import __irq_wake_thread, irqreturn
 from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock, desc_lock_irqsave, desc_unlock_irqrestore
 from irqlab.kernel.irq.irqdesc import irq_to_desc
 from irqlab.kernel.irq.manage import irq_default_primary_handler, irq_forced_secondary_handler
@@ -220,11 +220,13 @@ def _call_thread_fn(k: Kernel, action: irqaction) -> int:
     tp = k.tp.irq_thread_entry
     if tp.on:
         tp.emit(cpu.id, irq=action.irq, name=action.name)
-    ret = action.thread_fn(action.irq, action.dev_id)  # type: ignore[misc]
+    # irq_thread_fn() only compares the result with IRQ_HANDLED and IRQ_WAKE_THREAD: any other value,
+    # integer or not, is simply neither.
+    ret = irqreturn(k, action.thread_fn(action.irq, action.dev_id))  # type: ignore[misc]
     tp = k.tp.irq_thread_exit
     if tp.on:
         tp.emit(k.cpu.id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")  # type: ignore[union-attr]
-    return int(ret or 0)
+    return ret
 
 
 def irq_wake_secondary(k: Kernel, desc: irq_desc, action: irqaction) -> None:

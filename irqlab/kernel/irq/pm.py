@@ -249,7 +249,8 @@ def pm_suspend_s2idle() -> int:
     """
     from irqlab.kernel.core import on_cpu
     from irqlab.kernel.printk import KERN_INFO
-    from irqlab.kernel.sched.wait import wait_event
+    from irqlab.kernel.sched.core import TASK_RUNNING, TASK_UNINTERRUPTIBLE
+    from irqlab.kernel.sched.wait import wait_queue_entry
 
     k = on_cpu()
     st = pm_state(k)
@@ -258,7 +259,19 @@ def pm_suspend_s2idle() -> int:
     st.wakeup_irq = [0, 0]
     suspend_device_irqs()
     st.suspended = True
-    wait_event(st.wq, lambda: st.wakeup)
+    # s2idle_enter(): swait_event_exclusive(s2idle_wait_head, s2idle_state == S2IDLE_STATE_WAKE). A suspended
+    # machine with no wake source simply sleeps on: that is not a stall, so the plain scheduler sleep is used
+    # (run() without until= returns instead of raising StalledError).
+    cur = k.cpu.curr  # type: ignore[union-attr]
+    entry = wait_queue_entry(cur)
+    st.wq.head.append(entry)
+    while not st.wakeup:
+        cur.raw_state = TASK_UNINTERRUPTIBLE
+        cur.wait_desc = "s2idle: waiting for a wakeup"
+        k.sched.schedule()
+        cur = k.cpu.curr  # type: ignore[union-attr]
+    cur.raw_state = TASK_RUNNING
+    st.wq.head.remove(entry)
     st.suspended = False
     irq_pm_syscore_resume()
     resume_device_irqs()

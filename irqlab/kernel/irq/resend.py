@@ -85,13 +85,13 @@ def irq_sw_resend(desc: irq_desc) -> int:
 
 def _schedule_on_cpu0(k: Kernel) -> None:
     """# SIMPLIFICATION: a resend with no CPU executing (scenario code enabling a line) queues the
-    tasklet on CPU 0 and kicks that CPU with an interrupt that raises TASKLET_SOFTIRQ."""
+    tasklet on the first online CPU and kicks that CPU with an interrupt that raises TASKLET_SOFTIRQ."""
     t = _resend_tasklet(k)
 
     def kick(cpu: Any) -> None:
         tasklet_schedule(t)
 
-    raise_interrupt(k, k.cpus[0], kick)
+    raise_interrupt(k, k.first_online_cpu(), kick)
 
 
 def clear_irq_resend(desc: irq_desc) -> None:

@@ -154,7 +154,10 @@ def __report_bad_irq(desc: irq_desc, action_ret: int) -> None:
 
     k = desc.k
     irq = desc.irq_data.irq
-    if bad_action_ret(action_ret):
+    if action_ret & (1 << 32):
+        # A Python handler returned a non-integer (irqreturn() in handle.py): show what it returned.
+        vprintk(k, KERN_ERR + "irq event %d: bogus return value %s\n", (irq, _st(k).last_bogus_ret))
+    elif bad_action_ret(action_ret):
         vprintk(k, KERN_ERR + "irq event %d: bogus return value %x\n", (irq, action_ret))
     else:
         vprintk(k, KERN_ERR + "irq %d: nobody cared (try booting with the \"irqpoll\" option)\n", (irq,))

@@ -286,7 +286,7 @@ class irqaction:
     """struct irqaction: one handler on a line (chained through ``next`` in request order)."""
 
     __slots__ = ("handler", "dev_id", "percpu_dev_id", "next", "thread_fn", "thread", "secondary", "irq",
-                 "flags", "thread_flags", "thread_mask", "name", "dir", "devm")  # fmt: skip
+                 "flags", "thread_flags", "thread_mask", "name", "dir", "devm", "__weakref__")  # fmt: skip
 
     def __init__(self, handler: IrqHandler | None, thread_fn: IrqHandler | None, flags: int, name: str,
                  dev_id: Any) -> None:  # fmt: skip
@@ -318,7 +318,7 @@ class irq_desc:
         "threads_handled_last", "lock", "percpu_enabled", "percpu_affinity", "affinity_hint", "affinity_notify",
         "pending_mask", "threads_oneshot", "threads_active", "wait_for_threads", "nr_actions", "no_suspend_depth",
         "cond_suspend_depth", "force_resume_depth", "dir", "request_mutex", "parent_irq", "owner", "name",
-        "resend_node", "sysfs", "k",
+        "resend_node", "sysfs", "k", "__weakref__",
     )  # fmt: skip
 
     def __init__(self, k: Any, irq: int, ncpus: int) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from irqlab.errno import EINTR, ETIME
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.printk import KERN_WARNING
-from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
+from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task, block_forever
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.time.timer import schedule_timeout
 
@@ -98,14 +98,16 @@ def _lock(lock: mutex, what: str) -> int:
 
         k.bugs._emit(KERN_WARNING, "\n".join(lines))
         k.bugs._finish("WARNING: possible recursive locking detected", lines[1:])
+    # __mutex_lock_common(): queue on the wait list and sleep until mutex_unlock() hands the mutex over
+    # (it takes the waiter off the list). A task that already owns it sleeps there for good, as in the
+    # kernel: it would be the one to unlock it.
     lock.waiters.append(cur)
-    while lock.owner is not cur:
-        cur = k.cpu.curr  # type: ignore[union-attr]
+    while cur in lock.waiters:
+        owner = lock.owner
+        holder = "itself" if owner is cur else owner.comm if owner is not None else "?"
         cur.raw_state = TASK_UNINTERRUPTIBLE
-        cur.wait_desc = f"{what}({_name(lock)}) held by {lock.owner.comm if lock.owner else '?'}"
-        cur.fiber.stuck_if_idle = True
-        k.sched.schedule()
-    cur.fiber.stuck_if_idle = False
+        block_forever(k, cur, f"{what}({_name(lock)}) held by {holder}")
+        cur = k.cpu.curr  # type: ignore[union-attr]
     k.locking.note_acquire(lock)
     return 0
 

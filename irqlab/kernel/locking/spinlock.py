@@ -22,7 +22,8 @@ from irqlab.kernel.cpu import (
     cpu_spin_release,
 )
 from irqlab.kernel.preempt import local_irq_enable, local_irq_restore, local_irq_save, preempt_enable
-from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE
+from irqlab.kernel.printk import KERN_EMERG
+from irqlab.kernel.sched.core import TASK_UNINTERRUPTIBLE, block_forever
 from irqlab.kernel.softirq import local_bh_enable_ip
 
 if TYPE_CHECKING:
@@ -134,14 +135,41 @@ def spin_until_handed_over(k: Kernel, lock: raw_spinlock, what: str) -> None:
     lock.owner = cpu.curr
 
 
-def _release(k: Kernel, lock: raw_spinlock) -> None:
+def _spin_dump(k: Kernel, lock: raw_spinlock, msg: str) -> None:
+    """spin_bug() of kernel/locking/spinlock_debug.c: the first debug-lock report turns debug_locks off
+    (debug_locks_off(), shared with lockdep), so later ones print nothing; spin_dump() then prints the
+    lock and a stack dump. Not an oops: the caller carries on."""
+    if not k.locking.enabled:
+        return
+    k.locking.enabled = False
     cpu = k.cpu
     assert cpu is not None
-    if lock.owner_cpu != cpu.id:
-        if lock.owner_cpu < 0:
-            _spin_bug(k, lock, "already unlocked")
-        _spin_bug(k, lock, "wrong CPU")
+    cur = cpu.curr
+    owner = lock.owner
+    lines = [
+        f"BUG: spinlock {msg} on CPU#{cpu.id}, {cur.comm}/{cur.pid}",
+        f" lock: {_lock_name(lock)}+0x0/0x40, .magic: dead4ead, .owner: "
+        f"{owner.comm if owner else '<none>'}/{owner.pid if owner else -1}, .owner_cpu: {lock.owner_cpu}",
+    ]
+    lines += k.bugs.dump_stack_lines(k.bugs.stack(3))
+    k.bugs._emit(KERN_EMERG, "\n".join(lines))
+    k.bugs._finish(lines[0], lines)
+
+
+def _release(k: Kernel, lock: raw_spinlock) -> None:
+    """debug_spin_unlock(): check the lock is held, by this task, on this CPU (reporting the first failed
+    check, e.g. "wrong CPU" after a sleep in atomic context resumed on another CPU), then unlock anyway."""
+    cpu = k.cpu
+    assert cpu is not None
+    if lock.owner_cpu < 0:
+        _spin_dump(k, lock, "already unlocked")
+    elif lock.owner is not cpu.curr:
+        _spin_dump(k, lock, "wrong owner")
+    elif lock.owner_cpu != cpu.id:
+        _spin_dump(k, lock, "wrong CPU")
     k.locking.note_release(lock)
+    if lock.owner_cpu < 0:
+        return
     hand_over(k, lock)
 
 
@@ -177,8 +205,7 @@ def _rt_lock(k: Kernel, lock: raw_spinlock) -> None:
     lock.rt_waiters.append(cur)
     while lock.owner is not cur:
         cur.raw_state = TASK_UNINTERRUPTIBLE
-        cur.wait_desc = f"rt_spin_lock({_lock_name(lock)})"
-        k.sched.schedule()
+        block_forever(k, cur, f"rt_spin_lock({_lock_name(lock)})")
     lock.owner_cpu = k.cpu.id  # type: ignore[union-attr]
 
 

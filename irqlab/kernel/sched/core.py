@@ -335,7 +335,7 @@ class Scheduler:
         else:
             prev.nvcsw += 1
         cpu.nr_switches += 1
-        self._context_switch(cpu, prev, nxt)
+        self._context_switch(cpu, prev, nxt, preempt)
 
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
@@ -352,13 +352,18 @@ class Scheduler:
             bw.picked(cpu, p)
         return p
 
-    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task) -> None:
+    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> None:
         k = self.k
         tp = k.tp.sched_switch
         if tp.on:
-            tp.emit(cpu.id, prev_comm=prev.comm, prev_pid=prev.pid, prev_prio=prev.kernel_prio,
-                    prev_state=_state_char(prev), next_comm=nxt.comm, next_pid=nxt.pid,
-                    next_prio=nxt.kernel_prio)  # fmt: skip
+            # __schedule() traces with IRQs off and the rq lock held, inside schedule()'s preempt_disable()
+            # (the idle task's own count stands for it in schedule_idle()); a preemption reports "R+"
+            # (__trace_sched_switch_state(); schedule_idle() is no preemption). The idle task is "swapper/N" in the
+            # event's comm fields.
+            state = "R+" if preempt and prev is not cpu.idle and prev.raw_state == TASK_RUNNING else _state_char(prev)
+            tp.emit_at(cpu.id, 1 if prev is cpu.idle else 2, True, prev_comm=_comm(cpu, prev), prev_pid=prev.pid,
+                       prev_prio=prev.kernel_prio, prev_state=state, next_comm=_comm(cpu, nxt), next_pid=nxt.pid,
+                       next_prio=nxt.kernel_prio)  # fmt: skip
         # SIMPLIFICATION: after "scheduling while atomic" the kernel resets preempt_count; irqlab keeps each
         # context's count and IRQ state across the sleep so the machine stays usable.
         prev.saved_pc = cpu.preempt_count
@@ -410,6 +415,11 @@ class Scheduler:
         if not (p.raw_state & state_mask):
             return False
         k = self.k
+        tp = k.tp.sched_waking
+        if tp.on:
+            # try_to_wake_up(): under guard(preempt) and p->pi_lock (IRQs off), before the wakeup.
+            tp.emit_at(k.cpu.id if k.cpu is not None else p.cpu, 2, True, comm=p.comm, pid=p.pid,
+                       prio=p.kernel_prio, target_cpu=p.cpu)  # fmt: skip
         p.raw_state = TASK_RUNNING
         p.wait_desc = ""
         p.fiber.blocked_on = None
@@ -417,12 +427,17 @@ class Scheduler:
         if p.on_rq:
             # Still current somewhere (woken before it called schedule()).
             if tp.on:
-                tp.emit(p.cpu, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=p.cpu)
+                # ttwu_runnable(): under guard(preempt), pi_lock and the rq lock, IRQs off.
+                # SIMPLIFICATION: traced on the waker's CPU; no TTWU_QUEUE wakelist IPI to the target.
+                tp.emit_at(self.k.cpu.id if self.k.cpu is not None else p.cpu, 3, True, comm=p.comm, pid=p.pid,
+                           prio=p.kernel_prio, target_cpu=p.cpu)  # fmt: skip
             return True
         cpu = self.select_task_rq(p)
         self._activate(cpu, p)
         if tp.on:
-            tp.emit(cpu.id, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=cpu.id)
+            # ttwu_do_wakeup(): under guard(preempt), pi_lock and the rq lock, IRQs off.
+            tp.emit_at(k.cpu.id if k.cpu is not None else cpu.id, 3, True, comm=p.comm, pid=p.pid,
+                       prio=p.kernel_prio, target_cpu=cpu.id)  # fmt: skip
         self.check_preempt(cpu, p)
         return True
 
@@ -435,7 +450,9 @@ class Scheduler:
         cpu.rq.enqueue(p)
         tp = k.tp.sched_wakeup_new
         if tp.on:
-            tp.emit(cpu.id, comm=p.comm, pid=p.pid, prio=p.kernel_prio, target_cpu=cpu.id)
+            # wake_up_new_task(): pi_lock and the rq lock held, IRQs off.
+            tp.emit_at(k.cpu.id if k.cpu is not None else cpu.id, 2, True, comm=p.comm, pid=p.pid,
+                       prio=p.kernel_prio, target_cpu=cpu.id)  # fmt: skip
         self.check_preempt(cpu, p)
 
     def _activate(self, cpu: CPU, p: Task) -> None:
@@ -572,7 +589,9 @@ class Scheduler:
         cpu.rq.enqueue(best)
         tp = self.k.tp.sched_migrate_task
         if tp.on:
-            tp.emit(cpu.id, comm=best.comm, pid=best.pid, prio=best.kernel_prio, orig_cpu=best_src.id, dest_cpu=cpu.id)
+            # set_task_cpu() from the balancer: both rq locks held, IRQs off.
+            tp.emit_at(cpu.id, 2, True, comm=best.comm, pid=best.pid, prio=best.kernel_prio, orig_cpu=best_src.id,
+                       dest_cpu=cpu.id)  # fmt: skip
         return best
 
     def scheduler_tick(self, cpu: CPU) -> None:
@@ -638,6 +657,26 @@ class Scheduler:
             self.resched_cpu(cpu)
             p.data["migrate_pending"] = True
         return 0
+
+
+def block_forever(k: Kernel, p: Task, desc: str) -> None:
+    """schedule() without a timeout for the current task ``p``, its sleeping state already set: it sleeps
+    until someone wakes it. Should the run dry up meanwhile, ``Engine.run`` raises StalledError naming
+    ``p`` and ``desc`` (what it waits on). Every wait with no timeout (mutex, completion, wait_event,
+    semaphore, a bare schedule()) goes through here. May sleep."""
+    p.wait_desc = desc
+    f = p.fiber
+    f.blocked_on = desc
+    f.stuck_if_idle = True
+    try:
+        k.sched.schedule()
+    finally:
+        f.stuck_if_idle = False
+
+
+def _comm(cpu: CPU, p: Task) -> str:
+    """The comm a sched event stores: the idle task's is swapper/N."""
+    return f"swapper/{cpu.id}" if p is cpu.idle else p.comm
 
 
 def _state_char(p: Task) -> str:

@@ -19,6 +19,7 @@ from irqlab.kernel.sched.core import (
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
     Task,
+    block_forever,
 )
 
 MAX_USER_RT_PRIO = 100
@@ -68,8 +69,9 @@ def schedule() -> None:
     """Give up the CPU; blocks unless the current state is TASK_RUNNING. May sleep."""
     k = on_cpu()
     cur = k.cpu.curr  # type: ignore[union-attr]
-    if cur.raw_state != TASK_RUNNING and not cur.wait_desc:
-        cur.wait_desc = "schedule()"
+    if cur.raw_state != TASK_RUNNING:
+        block_forever(k, cur, cur.wait_desc or "schedule()")
+        return
     k.sched.schedule()
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
-from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
 from irqlab.sim import PRIO_IRQ
 
@@ -34,6 +34,7 @@ HRTIMER_MODE_ABS_SOFT = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
 HRTIMER_MODE_REL_SOFT = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
 HRTIMER_MODE_ABS_HARD = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
 HRTIMER_MODE_REL_HARD = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
+HRTIMER_MODE_ABS_PINNED_HARD = HRTIMER_MODE_ABS_PINNED | HRTIMER_MODE_HARD
 HRTIMER_MODE_REL_PINNED_HARD = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
 
 HRTIMER_NORESTART = 0
@@ -67,7 +68,12 @@ class hrtimer(Embeddable):
 
 
 class HrtimerBase:
-    """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq)."""
+    """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq).
+
+    ``softirq_activated`` is set when the timer interrupt raised HRTIMER_SOFTIRQ for expired soft
+    timers and cleared once the softirq ran them: meanwhile the soft queue does not program the clock
+    event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
+    """
 
     __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated")
 
@@ -77,8 +83,6 @@ class HrtimerBase:
         self.soft: list[list[Any]] = []
         self.seq = 0
         self.running: hrtimer | None = None
-        #: hrtimer_cpu_base.softirq_activated: HRTIMER_SOFTIRQ is raised and the soft queue is not
-        #: programmed until it has run.
         self.softirq_activated = False
 
     @staticmethod
@@ -127,16 +131,29 @@ def _remove(timer: hrtimer) -> bool:
 def hrtimer_start_range_ns(timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
     """Arm ``timer`` to fire between ``tim`` and ``tim + delta_ns``."""
     k = kernel()
+    cpu = k.cpu
+    if cpu is None:
+        cpu = k.cpus[timer._cpu]
+        if not cpu.online:
+            cpu = k.first_online_cpu()
+    hrtimer_start_on(k, cpu, timer, tim, delta_ns, mode)
+
+
+def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
+    """Arm ``timer`` on ``cpu``'s base. The per-CPU tick uses it: the kernel always (re)starts a CPU's
+    tick on that CPU itself (tick_sched_timer, tick_nohz_restart, tick_setup_sched_timer at bring-up),
+    so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
     _remove(timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
     timer.node_expires = tim + delta_ns
-    cpu = k.cpu if k.cpu is not None else k.cpus[timer._cpu]
     tp = k.tp.hrtimer_start
     if tp.on:
-        tp.emit(cpu.id, hrtimer=k.ptr(timer), function=k.symbol(timer.function, False),
-                expires=timer.node_expires, softexpires=timer._softexpires)  # fmt: skip
+        # debug_activate() under the hrtimer base lock (IRQs off), with the caller's mode.
+        tp.emit_at(k.cpu.id if k.cpu is not None else cpu.id, 1, True, hrtimer=k.ptr(timer),
+                   function=k.symbol(timer.function, False), expires=timer.node_expires,
+                   softexpires=timer._softexpires, mode=mode & 0xF)  # fmt: skip
     _enqueue(k, cpu, timer)
 
 
@@ -153,7 +170,8 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
         k = kernel()
         tp = k.tp.hrtimer_cancel
         if tp.on:
-            tp.emit(k.cpu.id if k.cpu else 0, hrtimer=k.ptr(timer))
+            # remove_hrtimer() under the base lock.
+            tp.emit_at(k.cpu.id if k.cpu else 0, 1, True, hrtimer=k.ptr(timer))
         return 1
     return 0
 
@@ -221,11 +239,14 @@ def from_hrtimer(var_type: Any, timer: hrtimer, member: str) -> Any:
 
 
 def program_clockevent(k: Kernel, cpu: CPU) -> None:
-    """Program the CPU's clock event device for its earliest hrtimer."""
+    """Program the CPU's clock event device for its earliest hrtimer.
+
+    While HRTIMER_SOFTIRQ is pending for expired soft timers they are left out, as
+    __hrtimer_get_next_event() leaves out the soft bases while cpu_base->softirq_activated is set:
+    otherwise an expired soft timer would re-fire the timer interrupt before the softirq can run.
+    """
     base: HrtimerBase = cpu.hrtimer_base
     h = HrtimerBase.top(base.hard)
-    # hrtimer_update_next_event(): while the softirq is activated the soft timers are not programmed,
-    # or an expired soft timer would re-fire the clock event until HRTIMER_SOFTIRQ ran.
     s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     nxt = min(h[0] if h else 1 << 62, s[0] if s else 1 << 62)
     if nxt == 1 << 62:
@@ -296,13 +317,16 @@ def hrtimer_interrupt(cpu: CPU) -> None:
     """The clock event interrupt: expire hard hrtimers, kick soft ones, reprogram."""
     k = cpu.k
     now = k.engine.now
-    _run_queue(k, cpu, cpu.hrtimer_base.hard, now)
+    # hrtimer_interrupt(): expired soft timers raise HRTIMER_SOFTIRQ once (softirq_activated) before
+    # the hard queue runs; the soft queue is reprogrammed only after the softirq has run it.
+    base: HrtimerBase = cpu.hrtimer_base
+    if not base.softirq_activated:
+        s = HrtimerBase.top(base.soft)
+        if s is not None and s[0] <= now:
+            base.softirq_activated = True
+            raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
+    _run_queue(k, cpu, base.hard, now)
     cpu = k.cpu  # type: ignore[assignment]
-    base = cpu.hrtimer_base
-    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
-    if s is not None and s[2]._softexpires <= now:
-        base.softirq_activated = True
-        raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
     program_clockevent(k, cpu)
 
 
@@ -311,10 +335,14 @@ def hrtimer_run_softirq() -> None:
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
-    _run_queue(k, cpu, cpu.hrtimer_base.soft, k.engine.now)
-    cpu = k.cpu
-    cpu.hrtimer_base.softirq_activated = False
-    program_clockevent(k, cpu)  # type: ignore[arg-type]
+    base: HrtimerBase = cpu.hrtimer_base
+    _run_queue(k, cpu, base.soft, k.engine.now)
+    # hrtimer_run_softirq(): softirq_activated = 0, then hrtimer_update_softirq_timer(), on the CPU the
+    # softirq finished on (a callback that slept may have moved it).
+    cpu = k.cpu  # type: ignore[assignment]
+    base = cpu.hrtimer_base
+    base.softirq_activated = False
+    program_clockevent(k, cpu)
 
 
 # -- sleeping on an hrtimer --------------------------------------------------------------------
@@ -326,7 +354,7 @@ class hrtimer_sleeper:
         self.task = task
 
 
-def _sleeper_wakeup(timer: hrtimer) -> int:
+def hrtimer_wakeup(timer: hrtimer) -> int:
     t = timer.sleeper_task  # type: ignore[attr-defined]
     if t is not None:
         timer.sleeper_task = None  # type: ignore[attr-defined]
@@ -339,11 +367,11 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     k = on_cpu()
     cur = k.cpu.curr  # type: ignore[union-attr]
     if expires is None:
-        k.sched.schedule()
+        block_forever(k, cur, desc or "schedule_hrtimeout(NULL)")
         return -4
     t = hrtimer()
     hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)
-    t.function = _sleeper_wakeup
+    t.function = hrtimer_wakeup
     t.sleeper_task = cur  # type: ignore[attr-defined]
     if desc:
         cur.wait_desc = desc
@@ -371,7 +399,7 @@ def hrtimer_nanosleep(expires: int, mode: int) -> int:
     t = hrtimer()
     hard = not k.preempt_rt or cur.is_rt
     hrtimer_init(t, CLOCK_MONOTONIC, mode | (HRTIMER_MODE_HARD if hard else HRTIMER_MODE_SOFT))
-    t.function = _sleeper_wakeup
+    t.function = hrtimer_wakeup
     t.sleeper_task = cur  # type: ignore[attr-defined]
     cur.wait_desc = "hrtimer_nanosleep"
     # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().

@@ -14,10 +14,11 @@ from irqlab.kernel.sched.loadavg import LoadAvg
 from irqlab.kernel.time.hrtimer import (
     CLOCK_MONOTONIC,
     HRTIMER_MODE_ABS_HARD,
+    HRTIMER_MODE_ABS_PINNED_HARD,
     HRTIMER_RESTART,
     hrtimer,
     hrtimer_init,
-    hrtimer_start,
+    hrtimer_start_on,
     hrtimer_try_to_cancel,
 )
 from irqlab.kernel.time.timer import run_local_timers
@@ -49,7 +50,8 @@ class TickSched:
         hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD)
         t.function = self.tick_sched_timer
         nxt = (k.engine.now // self.tick_nsec + 1) * self.tick_nsec
-        hrtimer_start(t, nxt, HRTIMER_MODE_ABS_HARD)
+        # tick_setup_sched_timer(): HRTIMER_MODE_ABS_PINNED_HARD.
+        hrtimer_start_on(k, cpu, t, nxt, 0, HRTIMER_MODE_ABS_PINNED_HARD)
         cpu.tick_stopped = False
 
     def tick_sched_timer(self, timer: hrtimer) -> int:
@@ -80,7 +82,7 @@ class TickSched:
         when = (nxt - k.initial_jiffies) * self.tick_nsec
         if when > t.node_expires or t._entry is None:
             hrtimer_try_to_cancel(t)
-            hrtimer_start(t, max(when, k.engine.now), HRTIMER_MODE_ABS_HARD)
+            hrtimer_start_on(k, cpu, t, max(when, k.engine.now), 0, HRTIMER_MODE_ABS_PINNED_HARD)
             cpu.tick_stopped = True
 
     def nohz_idle_exit(self, cpu: CPU) -> None:

@@ -21,6 +21,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
+    block_forever,
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
 from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
@@ -44,14 +45,15 @@ def _lvl_start(n: int) -> int:
     return (LVL_SIZE - 1) << ((n - 1) * LVL_CLK_SHIFT)
 
 
-def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
-    """The jiffy at which a timer expiring at ``expires`` is collected (calc_wheel_index())."""
+def calc_wheel_index(expires: int, clk: int, hz: int) -> tuple[int, int]:
+    """calc_wheel_index(): the wheel slot of a timer expiring at ``expires`` and the jiffy its bucket is collected
+    (bucket_expiry), as enqueue_timer() traces them."""
     depth = 9 if hz > 100 else 8
     delta = expires - clk
     if delta < 0:
-        return clk
+        return clk & (LVL_SIZE - 1), clk
     lvl = depth - 1
-    for n in range(depth):
+    for n in range(depth - 1):
         if delta < _lvl_start(n + 1):
             lvl = n
             break
@@ -60,7 +62,13 @@ def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
         if delta >= cutoff:
             expires = clk + cutoff - (1 << ((depth - 1) * LVL_CLK_SHIFT))
     shift = lvl * LVL_CLK_SHIFT
-    return ((expires >> shift) + 1) << shift
+    e = (expires >> shift) + 1
+    return lvl * LVL_SIZE + (e & (LVL_SIZE - 1)), e << shift
+
+
+def calc_wheel_bucket(expires: int, clk: int, hz: int) -> int:
+    """The jiffy at which a timer expiring at ``expires`` is collected (calc_wheel_index())."""
+    return calc_wheel_index(expires, clk, hz)[1]
 
 
 class timer_list(Embeddable):
@@ -119,11 +127,16 @@ class TimerBase:
         return heap[0] if heap else None
 
 
-def _trace_start(k: Kernel, cpu: int, t: timer_list) -> None:
+def _trace_start(k: Kernel, cpu: int, t: timer_list, clk: int) -> None:
     tp = k.tp.timer_start
     if tp.on:
-        tp.emit(cpu, timer=k.ptr(t), function=k.symbol(t.function, False), expires=t.expires,
-                timeout=t.expires - k.jiffies)  # fmt: skip
+        # enqueue_timer(): after timer_set_idx(), under the base lock (IRQs off); flags hold the base CPU
+        # and the wheel index.
+        idx, bucket_expiry = calc_wheel_index(t.expires, clk, k.hz)
+        flags = (t.flags & ~(TIMER_CPUMASK | 0xFFC00000)) | cpu | idx << 22
+        tp.emit_at(k.cpu.id if k.cpu is not None else cpu, 1, True, timer=k.ptr(t),
+                   function=k.symbol(t.function, False), expires=t.expires, bucket_expiry=bucket_expiry,
+                   now=k.jiffies, flags=flags)  # fmt: skip
 
 
 def timer_setup(timer: timer_list, callback: Callable[[Any], None], flags: int = 0) -> None:
@@ -145,14 +158,14 @@ def _mod_timer(k: Kernel, timer: timer_list, expires: int, cpu: CPU | None = Non
     if was_pending:
         timer._base.detach(timer)  # type: ignore[union-attr]
     if cpu is None:
-        cpu = k.cpu if k.cpu is not None else k.cpus[0]
+        cpu = k.cpu if k.cpu is not None else k.first_online_cpu()
     base: TimerBase = cpu.timer_base
     timer.expires = expires
     j = k.jiffies
     # SIMPLIFICATION: the wheel's base->clk forwarding is approximated by max(base clock, jiffies).
     clk = max(base.clk, j)
     base.enqueue(timer, calc_wheel_bucket(expires, clk, k.hz))
-    _trace_start(k, cpu.id, timer)
+    _trace_start(k, cpu.id, timer, clk)
     if cpu is not k.cpu:
         k.tick.nohz_reprogram(cpu)
     return 1 if was_pending else 0
@@ -197,6 +210,8 @@ def add_timer_local(timer: timer_list) -> None:
 def add_timer_on(timer: timer_list, cpu: int) -> None:
     """Start a timer on a specific CPU."""
     k = kernel()
+    if not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
+        raise ValueError(f"add_timer_on(): there is no CPU {cpu!r} (this machine has CPUs 0-{len(k.cpus) - 1})")
     if timer._base is not None:
         raise k.bugs.fatal("kernel BUG at kernel/time/timer.c:1294!")
     _mod_timer(k, timer, timer.expires, k.cpus[cpu])
@@ -214,7 +229,8 @@ def timer_delete(timer: timer_list) -> int:
     timer._base.detach(timer)
     tp = k.tp.timer_cancel
     if tp.on:
-        tp.emit(k.cpu.id if k.cpu else 0, timer=k.ptr(timer))
+        # detach_if_pending() under the base lock.
+        tp.emit_at(k.cpu.id if k.cpu else 0, 1, True, timer=k.ptr(timer))
     return 1
 
 
@@ -279,7 +295,9 @@ def run_timer_softirq() -> None:
             fn = t.function
             base.running_timer = t
             if tp_entry.on:
-                tp_entry.emit(cpu.id, timer=k.ptr(t), function=k.symbol(fn, False), now=j)
+                # expire_timers(): baseclk = base->clk - 1, the bucket being run.
+                tp_entry.emit(cpu.id, timer=k.ptr(t), function=k.symbol(fn, False), now=k.jiffies,
+                              baseclk=base.clk - 1)  # fmt: skip
             pc = cpu.preempt_count
             try:
                 fn(t)  # type: ignore[misc]
@@ -319,7 +337,8 @@ def schedule_timeout(timeout: int) -> int:
     """
     k = on_cpu()
     if timeout == MAX_SCHEDULE_TIMEOUT:
-        k.sched.schedule()
+        cur = k.cpu.curr  # type: ignore[union-attr]
+        block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
         return timeout
     if timeout < 0:
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))

@@ -197,12 +197,14 @@ class Shell:
                 proc.stderr.write(f"{proc.argv[0]}: irqlab internal error: {type(e).__name__}: {e} "
                                   "(a bug in irqlab: please report it)\n")  # fmt: skip
                 status = 70  # EX_SOFTWARE
-            finally:
-                proc.status = status
-                proc.stdout.close_write()
-                proc.stderr.close_write() if proc.stderr is not proc.stdout else None
-                proc.stdin.close_read()
-                wake_up_interruptible_all(proc.job.wait)
+            # exit(): close the files, wake the parent. (A machine being closed unwinds its tasks with
+            # GreenletExit, which skips this: there is no CPU left to run it on.)
+            proc.status = status
+            proc.stdout.close_write()
+            if proc.stderr is not proc.stdout:
+                proc.stderr.close_write()
+            proc.stdin.close_read()
+            wake_up_interruptible_all(proc.job.wait)
             return status
 
         prev = current_kernel.k
