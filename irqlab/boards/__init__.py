@@ -28,7 +28,10 @@ class Board:
     costs: dict[str, int] = field(default_factory=dict)
     #: Functions run at the end of boot to set up controllers and devices.
     setup_hooks: tuple[Callable[[Kernel], None], ...] = ()
-    #: Free-form board data (device tables) used by setup hooks.
+    #: Free-form board data (device tables) used by setup hooks, and the kernel build's identity: "kconfig"
+    #: (config options, e.g. IRQ_TIME_ACCOUNTING, NODES_SHIFT), "cpuinfo" (/proc/cpuinfo), "build" (the Linux
+    #: version banner), "sigpending_max", "spec_store_bypass", "spec_indirect_branch" (/proc/PID/status) and
+    #: "btime" (the wall-clock second of boot in /proc/stat).
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -55,8 +58,15 @@ GENERIC = Board(
     # The interrupt controller (a GIC-400, as on the BCM2712) and an irq_sim domain of 32 lines.
     # A debug build for teaching: the soft lockup detector and the buddy hard lockup detector (a GIC-400 has no
     # pseudo-NMI for the perf one) are built in.
-    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 32,
-          "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "buddy"}},
+    data={
+        "irqchip": "gic-400",
+        "gic_irqs": 320,
+        "irq_sim": 32,
+        "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "buddy"},
+        # The same Cortex-A76 as the Pi 5 (cpu_id is its MIDR_EL1), without the Pi firmware's lines.
+        "cpuinfo": {"features": ("fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics",
+                                 "fphp", "asimdhp", "cpuid", "asimdrdm", "lrcpc", "dcpop", "asimddp")},
+    },
 )
 
 BOARDS: dict[str, Board] = {"generic": GENERIC}

@@ -21,6 +21,19 @@ from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_LOW
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
+#: The x86_cap_flags[] a KVM guest on that CPU reports, in the kernel's order.
+X86_GUEST_FLAGS = tuple(
+    "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ss "
+    "syscall nx pdpe1gb rdtscp lm constant_tsc arch_perfmon rep_good nopl xtopology cpuid tsc_known_freq pni "
+    "pclmulqdq ssse3 fma cx16 pdcm pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx "
+    "f16c rdrand hypervisor lahf_lm abm 3dnowprefetch cpuid_fault ssbd ibrs ibpb stibp ibrs_enhanced "
+    "fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms invpcid avx512f "
+    "avx512dq rdseed adx smap avx512ifma clflushopt clwb avx512cd sha_ni avx512bw avx512vl xsaveopt xsavec "
+    "xgetbv1 xsaves arat avx512vbmi umip pku ospke avx512_vbmi2 gfni vaes vpclmulqdq avx512_vnni "
+    "avx512_bitalg avx512_vpopcntdq rdpid movdiri movdir64b fsrm avx512_vp2intersect md_clear flush_l1d "
+    "arch_capabilities".split()
+)
+
 NIC_GSI = 24
 I8042_GSI = 25
 
@@ -73,9 +86,35 @@ PC = Board(
         "net_rx_packet": 900,
     },
     setup_hooks=(pc_setup,),
-    # Debian's amd64 config: the soft lockup detector and the perf NMI hard lockup detector are built in.
-    data={"irqchip": "ioapic", "irq_sim": 0,
-          "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "perf"}},
+    data={
+        "irqchip": "ioapic",
+        "irq_sim": 0,
+        # Debian's amd64 config: the soft lockup detector and the perf NMI hard lockup detector are built in;
+        # IRQ_TIME_ACCOUNTING=y (precise hardirq/softirq time in /proc/stat); NODES_SHIFT 10.
+        "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "perf", "IRQ_TIME_ACCOUNTING": True,
+                    "NODES_SHIFT": 10},
+        # Debian's amd64 build identity for the "Linux version" banner (representative toolchain versions).
+        "build": {
+            "by": "debian-kernel@lists.debian.org",
+            "cc": "x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0",
+            "ld": "GNU ld (GNU Binutils for Debian) 2.44",
+        },
+        # A KVM guest on an 11th-gen Core (CPUID signature 0x806c1), as /proc/cpuinfo shows it.
+        "cpuinfo": {
+            "vendor_id": "GenuineIntel",
+            "model_name": "11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz",
+            "microcode": "0xffffffff",
+            "tsc_khz": 2803198,
+            "cache_kb": 12288,
+            "cpuid_level": 27,
+            "flags": X86_GUEST_FLAGS,
+            "bugs": ("spectre_v1", "spectre_v2", "spec_store_bypass", "swapgs", "eibrs_pbrsb", "gds", "bhi"),
+            "address_sizes": "39 bits physical, 48 bits virtual",
+        },
+        "sigpending_max": 15524,
+        "spec_store_bypass": "thread vulnerable",
+        "spec_indirect_branch": "conditional enabled",
+    },
 )
 
 register_board(PC)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 # here they are plain GIC SPIs.
 #: GIC SPIs standing for RP1's three io_bank interrupts.
 RP1_BANK_SPIS = (120, 121, 122)
+#: arm64 hwcap_str[] entries a Cortex-A76 (BCM2712) reports, in the kernel's order.
+CORTEX_A76_HWCAPS = ("fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "fphp",
+                     "asimdhp", "cpuid", "asimdrdm", "lrcpc", "dcpop", "asimddp")  # fmt: skip
 #: Cost of an RP1 register access over PCIe (ns).
 RP1_READ_NS = 1000
 RP1_WRITE_NS = 150
@@ -81,11 +84,32 @@ RPI5 = Board(
         "net_rx_packet": 1200,
     },
     setup_hooks=(rpi5_setup,),
-    # arch/arm64/configs/bcm2712_defconfig: DETECT_HUNG_TASK=y; no SOFTLOCKUP_DETECTOR, HARDLOCKUP_DETECTOR or
-    # WQ_WATCHDOG (neither set nor defaulted), RCU_CPU_STALL_TIMEOUT at its default of 21 s.
-    data={"irqchip": "gic-400", "gic_irqs": 320, "irq_sim": 0,
-          "kconfig": {"SOFTLOCKUP_DETECTOR": False, "HARDLOCKUP_DETECTOR": "", "DETECT_HUNG_TASK": True,
-                      "RCU_CPU_STALL_TIMEOUT": 21, "WQ_WATCHDOG": False}},
+    data={
+        "irqchip": "gic-400",
+        "gic_irqs": 320,
+        "irq_sim": 0,
+        # arch/arm64/configs/bcm2712_defconfig: DETECT_HUNG_TASK=y; no SOFTLOCKUP_DETECTOR, HARDLOCKUP_DETECTOR or
+        # WQ_WATCHDOG (neither set nor defaulted), RCU_CPU_STALL_TIMEOUT at its default of 21 s; tick-sampled CPU
+        # time (no IRQ_TIME_ACCOUNTING), NODES_SHIFT at arm64's default of 4.
+        "kconfig": {"SOFTLOCKUP_DETECTOR": False, "HARDLOCKUP_DETECTOR": "", "DETECT_HUNG_TASK": True,
+                    "RCU_CPU_STALL_TIMEOUT": 21, "WQ_WATCHDOG": False, "IRQ_TIME_ACCOUNTING": False,
+                    "NODES_SHIFT": 4},
+        # Who built Raspberry Pi OS's 6.12.25 kernel, and with what (its "Linux version" banner).
+        "build": {
+            "by": "serge@raspberrypi.com",
+            "cc": "aarch64-linux-gnu-gcc-12 (Debian 12.2.0-14) 12.2.0",
+            "ld": "GNU ld (GNU Binutils for Debian) 2.40",
+        },
+        # /proc/cpuinfo of a Pi 5 (8 GB, rev 1.0): the Cortex-A76 hwcaps and the firmware's revision code.
+        "cpuinfo": {
+            "features": CORTEX_A76_HWCAPS,
+            "revision": "d04170",
+            "serial": "5b1c3e8f2a7d9046",
+        },
+        "sigpending_max": 31412,
+        "spec_store_bypass": "thread vulnerable",
+        "spec_indirect_branch": "unknown",
+    },
 )
 
 register_board(RPI5)

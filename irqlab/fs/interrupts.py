@@ -4,7 +4,8 @@ and arm64's arch_show_interrupts() (arch/arm64/kernel/smp.c).
 Rows: ``"%*d: "``, ``"%10u "`` per online CPU, the chip (``" %8s"`` of its name, or its
 irq_print_chip text), the hwirq (``" %*lu"`` when the line has a domain), ``" %-8s"`` Level/Edge,
 ``"-%-8s"`` of the flow name if any, then ``"  %s"``/``", %s"`` of the action names. A line is shown
-if it has a (non-chained) action or a nonzero count on an online CPU; hidden lines never are.
+only while it has an action that is not the chained one (6.11's "genirq/proc: Simplify
+irqdesc::kstat_irqs handling further"): after free_irq() its row goes, whatever it counted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from irqlab.irqchip.ioapic import x86_arch_show_interrupts
 from irqlab.kernel.irq.chip import chained_action
 from irqlab.kernel.irq.irqdesc import irq_subsys
-from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc
+from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc, irqaction
 from irqlab.kernel.kernel import IPI_NAMES
 
 if TYPE_CHECKING:
@@ -35,14 +36,10 @@ def interrupts_prec(nr_irqs: int) -> int:
 
 def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[int]) -> str:
     """One /proc/interrupts row (with its newline), or "" when the line is not shown."""
-    if desc.status_use_accessors & IRQ_HIDDEN:
+    # kernel/irq/proc.c show_interrupts(): "if (!desc->action || irq_desc_is_chained(desc) || !desc->kstat_irqs)".
+    if desc.status_use_accessors & IRQ_HIDDEN or desc.action is None or desc.action is chained_action:
         return ""
     counts = desc.kstat_irqs
-    any_count = 0
-    for c in online:
-        any_count |= counts[c]
-    if (desc.action is None or desc.action is chained_action) and not any_count:
-        return ""
     parts = [f"{irq:>{prec}d}: "]
     for c in online:
         parts.append(f"{counts[c]:10d} ")
@@ -65,14 +62,12 @@ def show_irq_row(k: Kernel, irq: int, desc: irq_desc, prec: int, online: list[in
         parts.append(f" {'Level' if desc.irq_common_data.state_use_accessors & IRQD_LEVEL else 'Edge':<8s}")
     if desc.name:
         parts.append(f"-{desc.name:<8s}")
-    action = desc.action
-    if action is not None and action is not chained_action:
-        parts.append(f"  {action.name}")
+    names = []
+    action: irqaction | None = desc.action
+    while action is not None:
+        names.append(action.name)
         action = action.next
-        while action is not None:
-            parts.append(f", {action.name}")
-            action = action.next
-    parts.append("\n")
+    parts.append("  " + ", ".join(names) + "\n")
     return "".join(parts)
 
 

@@ -1,6 +1,7 @@
-"""Core /proc files: softirqs, uptime, stat's softirq line, printk/tainted sysctls, per-task files.
+"""Core /proc files: softirqs, stat, uptime, loadavg, cmdline, cpuinfo, printk/tainted sysctls, per-task files.
 
-Mirrors fs/proc/softirqs.c, fs/proc/uptime.c, kernel/printk/sysctl.c and fs/proc/array.c.
+Mirrors fs/proc/softirqs.c, fs/proc/uptime.c, fs/proc/loadavg.c, fs/proc/cmdline.c, kernel/printk/sysctl.c
+and fs/proc/base.c (the /proc/PID directory).
 """
 
 from __future__ import annotations
@@ -8,8 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
+from irqlab.fs.array import do_task_stat, proc_pid_status
+from irqlab.fs.cpuinfo import show_cpuinfo
+from irqlab.fs.sched_debug import proc_sched_show_task
+from irqlab.fs.stat import show_stat
+from irqlab.kernel.sched.core import TASK_DEAD
+from irqlab.kernel.sched.cputime import get_idle_time
+from irqlab.kernel.sched.loadavg import FIXED_1, LOAD_FRAC, LOAD_INT, nr_running
 from irqlab.kernel.softirq import NR_SOFTIRQS, SOFTIRQ_TO_NAME
-from irqlab.kernel.vsprintf import cpumask_list
 
 if TYPE_CHECKING:
     from irqlab.fs.procfs import ProcFS
@@ -17,35 +24,41 @@ if TYPE_CHECKING:
 
 
 def show_softirqs(k: Kernel) -> str:
-    """fs/proc/softirqs.c show_softirqs()."""
-    online = [c for c in k.cpus if c.online]
-    out = [" " * 20 + "".join(f"CPU{c.id:<8d}" for c in online) + "\n"]
+    """fs/proc/softirqs.c show_softirqs(): a column for every possible CPU, online or not."""
+    out = [" " * 20 + "".join(f"CPU{c.id:<8d}" for c in k.cpus) + "\n"]
     for i in range(NR_SOFTIRQS):
-        out.append(f"{SOFTIRQ_TO_NAME[i]:>12}:" + "".join(f" {c.softirq_counts[i]:10d}" for c in online) + "\n")
+        out.append(f"{SOFTIRQ_TO_NAME[i]:>12}:" + "".join(f" {c.softirq_counts[i]:10d}" for c in k.cpus) + "\n")
     return "".join(out)
 
 
 def show_uptime(k: Kernel) -> str:
+    """fs/proc/uptime.c uptime_proc_show(): boot time and the idle time summed over CPUs, in centiseconds."""
     now = k.engine.now
-    busy = sum(c.busy_ns for c in k.cpus)
-    idle = max(0, len(k.cpus) * now - busy)
+    idle = sum(get_idle_time(k, c) for c in k.cpus)
     return f"{now // 10**9}.{now % 10**9 // 10**7:02d} {idle // 10**9}.{idle % 10**9 // 10**7:02d}\n"
 
 
-def show_stat_softirq(k: Kernel) -> str:
-    per = [sum(c.softirq_counts[i] for c in k.cpus) for i in range(NR_SOFTIRQS)]
-    return "softirq " + str(sum(per)) + "".join(f" {v}" for v in per) + "\n"
-
-
-def _state_letter(t) -> str:  # type: ignore[no-untyped-def]
-    return {"running": "R (running)", "runnable": "R (running)", "sleeping": "S (sleeping)",
-            "blocked": "D (disk sleep)", "dead": "X (dead)", "new": "D (disk sleep)"}[t.state.value]  # fmt: skip
+def show_loadavg(k: Kernel) -> str:
+    """fs/proc/loadavg.c loadavg_proc_show(): the three averages, running/threads, the last pid."""
+    la = k.tick.loadavg
+    # The reader's CPU ticks: a load window that closed while every CPU slept tickless is folded first.
+    la.calc_global_load()
+    avnrun = la.get_avenrun(FIXED_1 // 200)
+    nr_threads = sum(1 for t in k.tasks.values() if not t.raw_state & TASK_DEAD)
+    return (
+        f"{LOAD_INT(avnrun[0])}.{LOAD_FRAC(avnrun[0]):02d} {LOAD_INT(avnrun[1])}.{LOAD_FRAC(avnrun[1]):02d} "
+        f"{LOAD_INT(avnrun[2])}.{LOAD_FRAC(avnrun[2]):02d} {nr_running(k)}/{nr_threads} {k.next_pid - 1}\n"
+    )
 
 
 def register(fs: ProcFS, k: Kernel) -> None:
     fs.register("/proc/softirqs", lambda: show_softirqs(k))
     fs.register("/proc/uptime", lambda: show_uptime(k))
-    fs.register("/proc/stat", lambda: show_stat_softirq(k))
+    fs.register("/proc/stat", lambda: show_stat(k))
+    fs.register("/proc/loadavg", lambda: show_loadavg(k))
+    # fs/proc/cmdline.c: saved_command_line and a newline.
+    fs.register("/proc/cmdline", lambda: k.boot_params.cmdline + "\n")
+    fs.register("/proc/cpuinfo", lambda: show_cpuinfo(k))
 
     def read_printk() -> str:
         b = k.log
@@ -73,29 +86,19 @@ def register(fs: ProcFS, k: Kernel) -> None:
 
     def task_file(pid: str, name: str):  # type: ignore[no-untyped-def]
         t = k.tasks.get(int(pid))
-        if t is None:
-            return None
+        if t is None or t.raw_state & TASK_DEAD:
+            return None  # a task that exited has been reaped: its /proc/PID directory is gone
         if name == "comm":
             return (lambda: t.comm + "\n", None)
+        if name == "stat":
+            return (lambda: do_task_stat(k, t), None)
         if name == "status":
-            def status() -> str:
-                return (
-                    f"Name:\t{t.comm}\nState:\t{_state_letter(t)}\nPid:\t{t.pid}\n"
-                    f"Cpus_allowed_list:\t{cpumask_list(t.cpus_allowed)}\n"
-                    f"voluntary_ctxt_switches:\t{t.nvcsw}\nnonvoluntary_ctxt_switches:\t{t.nivcsw}\n"
-                )
-
-            return (status, None)
+            return (lambda: proc_pid_status(k, t), None)
         if name == "sched":
-            def sched() -> str:
-                return (
-                    f"{t.comm} ({t.pid}, #threads: 1)\n"
-                    f"se.sum_exec_runtime : {t.sum_exec_runtime / 1e6:.6f}\n"
-                    f"nr_voluntary_switches : {t.nvcsw}\nnr_involuntary_switches : {t.nivcsw}\n"
-                    f"policy : {t.policy}\nprio : {t.kernel_prio}\n"
-                )
-
-            return (sched, None)
+            return (lambda: proc_sched_show_task(k, t), None)
+        if name == "statm":
+            # fs/proc/array.c proc_pid_statm(): size resident shared text lib data dt, in pages; no mm, all 0.
+            return (lambda: "0 0 0 0 0 0 0\n", None)
         return None
 
-    fs.register_pattern(r"/proc/(\d+)/(comm|status|sched)", task_file)
+    fs.register_pattern(r"/proc/(\d+)/(comm|stat|statm|status|sched)", task_file)

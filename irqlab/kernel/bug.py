@@ -65,13 +65,13 @@ def WARN_ONCE(condition: Any, fmt: str, *args: Any) -> bool:
 def BUG() -> None:
     """Report 'kernel BUG at FILE:LINE!' and oops; the current context is unwound."""
     file, line, _ = _site()
-    raise DriverFault(f"kernel BUG at {file}:{line}!")
+    raise DriverFault(f"kernel BUG at {file}:{line}!", cut_here=True)
 
 
 def BUG_ON(condition: Any) -> None:
     if condition:
         file, line, _ = _site()
-        raise DriverFault(f"kernel BUG at {file}:{line}!")
+        raise DriverFault(f"kernel BUG at {file}:{line}!", cut_here=True)
 
 
 def dump_stack() -> None:

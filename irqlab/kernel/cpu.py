@@ -79,6 +79,12 @@ class CPU:
         "tasklet_vec",
         "tasklet_hi_vec",
         "percpu",
+        "cpustat",
+        "irqtime_start",
+        "irqtime_tick_delta",
+        "idle_sleeptime",
+        "idle_entrytime",
+        "nr_switches",
         "stop_work",
     )
 
@@ -111,6 +117,16 @@ class CPU:
         self.tasklet_hi_vec: deque[Any] = deque()
         #: Free-form per-CPU storage for subsystems (DEFINE_PER_CPU equivalents).
         self.percpu: dict[str, Any] = {}
+        #: kernel_cpustat.cpustat[] in ns (kernel/sched/cputime.c), indexed by CPUTIME_*.
+        self.cpustat = [0] * 10
+        #: CONFIG_IRQ_TIME_ACCOUNTING: the last entry/exit stamp and the interrupt time not yet seen by a tick.
+        self.irqtime_start = 0
+        self.irqtime_tick_delta = 0
+        #: NO_HZ idle accounting (tick_sched idle_sleeptime / idle_entrytime; -1 when not idle).
+        self.idle_sleeptime = 0
+        self.idle_entrytime = -1
+        #: rq->nr_switches.
+        self.nr_switches = 0
         #: Work queued on the CPU's stopper (stop_one_cpu_nowait()): runs before anything else at the next
         #: preemption point or schedule() (see kernel/watchdog.py).
         self.stop_work: Callable[[CPU], None] | None = None

@@ -16,6 +16,7 @@ INITCALLS: list[str] = [
     # core_initcall / subsys_initcall entries are appended here, one line per subsystem.
     "irqlab.irqchip.irqchip:irqchip_init",
     "irqlab.kernel.tasklet:softirq_init",
+    "irqlab.kernel.sched.cputime:cputime_init",
     "irqlab.kernel.workqueue:workqueue_init",
     "irqlab.drivers.input.input:register_fs",
     "irqlab.drivers.net.dev:net_dev_init",

@@ -15,6 +15,7 @@ from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
 from irqlab.kernel import initcalls
+from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
 from irqlab.kernel.locking.lockdep import Locking
@@ -67,7 +68,13 @@ class BootParams:
         self.cmdline = cmdline
         self.flags: set[str] = set()
         self.values: dict[str, str] = {}
-        for word in shlex.split(cmdline):
+        try:
+            self.words = shlex.split(cmdline)
+        except ValueError as e:
+            raise ValueError(f"cmdline= {cmdline!r} cannot be parsed ({e}): close the quoted value") from None
+        for word in self.words:
+            if word == "--":
+                break  # parse_args() stops at "--": the rest are arguments of init
             if "=" in word:
                 key, _, val = word.partition("=")
                 self.values[key] = val
@@ -114,6 +121,10 @@ class Kernel:
         self.boot_params = BootParams(cmdline)
         self.force_irqthreads = self.preempt_rt or "threadirqs" in self.boot_params
         self.dyndbg = "dyndbg" in self.boot_params or "debug" in self.boot_params
+        #: CONFIG_IRQ_TIME_ACCOUNTING (precise hardirq/softirq time) as the board's kernel config has it.
+        self.irqtime = bool(board.data.get("kconfig", {}).get("IRQ_TIME_ACCOUNTING", False))
+        #: total_forks (kernel/fork.c): every task created, the secondary CPUs' idle tasks included.
+        self.total_forks = 0
         self.costs: dict[str, int] = dict(board.costs)
         self.irq_entry_cost = self.costs.get("irq_entry", 0)
         self.irq_exit_cost = self.costs.get("irq_exit", 0)
@@ -156,10 +167,20 @@ class Kernel:
         current_kernel.k = self
         try:
             b = self.board
-            self.pr(KERN_INFO, f"Booting Linux on physical CPU 0x0000000000 [{b.cpu_id}]")
-            self.pr(KERN_NOTICE, f"Linux version {b.release} (irqlab) {b.version}")
-            self.pr(KERN_INFO, f"Machine model: {b.model}")
-            self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}".rstrip())
+            if b.arch == "x86":
+                # init/main.c linux_banner, arch/x86/kernel/setup.c "Command line:" and dmi_setup()'s "DMI:".
+                self.pr(KERN_NOTICE, self.linux_banner)
+                self.pr(KERN_INFO, f"Command line: {self.boot_params.cmdline}")
+                self.pr(KERN_INFO, f"DMI: {b.hardware_name}")
+            else:
+                # arch/arm64/kernel/setup.c: the boot CPU's MPIDR/MIDR, then the banner and the DT model.
+                self.pr(KERN_INFO, f"Booting Linux on physical CPU 0x0000000000 [{b.cpu_id}]")
+                self.pr(KERN_NOTICE, self.linux_banner)
+                self.pr(KERN_INFO, f"Machine model: {b.model}")
+            # start_kernel(): "Kernel command line: %s" (a trailing space when the line is empty).
+            self.pr(KERN_NOTICE, f"Kernel command line: {self.boot_params.cmdline}")
+            apply_console_params(self, self.boot_params.words)
+            print_unknown_bootoptions(self, self.boot_params.words)
             for cpu in self.cpus:
                 cpu.rq = RunQueue(cpu)
                 cpu.timer_base = TimerBase(cpu.id)
@@ -203,6 +224,16 @@ class Kernel:
         self.booting = False
 
     @property
+    def linux_banner(self) -> str:
+        """init/version-timestamp.c linux_banner: "Linux version <release> (<builder>) (<compiler>, <linker>)
+        <version>", with the board's build identity (Board.data["build"]) when it has one."""
+        b = self.board
+        build = b.data.get("build")
+        if build is None:
+            return f"Linux version {b.release} (irqlab) {b.version}"
+        return f"Linux version {b.release} ({build['by']}) ({build['cc']}, {build['ld']}) {b.version}"
+
+    @property
     def oops_flags(self) -> str:
         """The '[#1] PREEMPT SMP' suffix of an oops line for this preemption model."""
         flag = {"none": "", "voluntary": "", "full": "PREEMPT ", "rt": "PREEMPT_RT "}[self.preempt_model]
@@ -229,6 +260,8 @@ class Kernel:
         if pid is None:
             pid = self.next_pid
             self.next_pid += 1
+        if pid or self.cpus[0].idle is not None:
+            self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
         t.fiber = self.engine.fiber(f"{t.comm}/{pid}", (lambda: self._idle_loop()) if pid == 0 else
                                     (lambda: self._task_entry(t)))  # fmt: skip
@@ -298,7 +331,11 @@ class Kernel:
                 continue
             if not self.booting:
                 self.tick.nohz_idle_enter(cpu)
+            # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
+            cpu.idle_entrytime = self.engine.now
             sig = cpu_wait(self, cpu, None)
+            cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
+            cpu.idle_entrytime = -1
             if sig == SIG_IRQ:
                 cpu = self.cpu
                 assert cpu is not None

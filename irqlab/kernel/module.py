@@ -68,6 +68,8 @@ class ModuleTable:
         self.mods: list[Module] = []  # most recently loaded first, as the kernel's list
         self._file_cache: dict[str, str | None] = {}
         self._next_base = _MODULES_VADDR.get(k.board.arch, _MODULES_VADDR["arm64"])
+        #: last_unloaded_module: name and module_flags() of the last module removed, for print_modules().
+        self.last_unloaded = ""
 
     def register_fs(self, fs: Any) -> None:
         """Register /proc/modules and the /sys/module files of the loaded modules in ``fs``."""
@@ -270,4 +272,5 @@ def do_delete_module(k: Kernel, mod: Module) -> int:
             ex()
     finally:
         k.modules.unlink(mod)
+    k.modules.last_unloaded = mod.name + (f"({mod.taints})" if mod.taints else "")
     return 0

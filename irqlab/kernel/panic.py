@@ -45,6 +45,13 @@ TAINT_AUX = 16
 TAINT_RANDSTRUCT = 17
 TAINT_TEST = 18
 TAINT_FLAGS = "PFSRMBUDAWCIOELKXTN"  # c_true of each flag, in bit order (6.12: 19 flags)
+#: taint_flags[].desc (6.12): the names print_tainted_verbose() shows.
+TAINT_DESCS = ("PROPRIETARY_MODULE", "FORCED_MODULE", "CPU_OUT_OF_SPEC", "FORCED_RMMOD", "MACHINE_CHECK",
+               "BAD_PAGE", "USER", "DIE", "OVERRIDDEN_ACPI_TABLE", "WARN", "CRAP", "FIRMWARE_WORKAROUND",
+               "OOT_MODULE", "UNSIGNED_MODULE", "SOFTLOCKUP", "LIVEPATCH", "AUX", "RANDSTRUCT", "TEST")  # fmt: skip
+CUT_HERE = "------------[ cut here ]------------"
+#: PF_WQ_WORKER (include/linux/sched.h).
+_PF_WQ_WORKER = 0x00000020
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _SIM_DIR = os.path.join(_PKG_DIR, "sim")
@@ -64,12 +71,14 @@ class DriverFault(Exception):
     """Raised to unwind a context after a fatal report (BUG(), spinlock recursion, ...)."""
 
     def __init__(self, title: str, lines: list[str] | None = None, oops_str: str = "Oops - BUG",
-                 esr: int = 0xF2000800) -> None:  # fmt: skip
+                 esr: int = 0xF2000800, cut_here: bool = False) -> None:  # fmt: skip
         super().__init__(title)
         self.title = title
         self.lines = lines or []
         self.oops_str = oops_str
         self.esr = esr
+        #: report_bug() prints the cut-here line before "kernel BUG at" (BUG() and BUG_ON()).
+        self.cut_here = cut_here
 
 
 def print_tainted(taint: int) -> str:
@@ -83,6 +92,11 @@ def print_tainted(taint: int) -> str:
         else:
             chars.append(c if taint >> i & 1 else " ")
     return "Tainted: " + "".join(chars)
+
+
+def print_tainted_verbose(taint: int) -> str:
+    """print_tainted_verbose(): 'Tainted: [W]=WARN, [O]=OOT_MODULE' (set flags only, bit order)."""
+    return "Tainted: " + ", ".join(f"[{TAINT_FLAGS[i]}]={TAINT_DESCS[i]}" for i in range(len(TAINT_FLAGS)) if taint >> i & 1)
 
 
 def taint_string(taint: int) -> str:
@@ -115,6 +129,10 @@ class BugReporter:
         #: For each report raised from code outside irqlab: (its last dmesg record, "file.py:42 in fn", its index
         #: in ``reports``). Front ends print "irqlab: raised at ..." after that record; the log stays the kernel's.
         self.sites: list[tuple[Any, str, int]] = []
+        #: debug_locks: cleared by the first oops (add_taint(TAINT_DIE, LOCKDEP_NOW_UNRELIABLE)).
+        self.debug_locks = True
+        #: How many frames of the last stack() ran on the interrupt stack.
+        self.irq_frames = 0
 
     # -- plumbing ---------------------------------------------------------------
     def add_taint(self, flag: int) -> None:
@@ -144,15 +162,71 @@ class BugReporter:
         return cpu.id, cpu.curr
 
     def cpu_line(self) -> str:
-        """dump_stack_print_info(): 'CPU: 0 UID: 0 PID: 1 Comm: insmod Not tainted 6.12...'"""
+        """dump_stack_print_info(): 'CPU: 0 UID: 0 PID: 1 Comm: insmod Not tainted 6.12.25+rpt-rpi-2712 #1',
+        the uts version cut at its first space ("%.*s" with strcspn(version, " "))."""
         cpu, task = self._current()
         pid, comm = (task.pid, task.comm) if task else (0, "swapper/0")
+        return f"CPU: {cpu} UID: 0 PID: {pid} Comm: {comm} {print_tainted(self.taint)} {self.kernel_ident_release()}"
+
+    def kernel_ident_release(self) -> str:
+        """'<release> <version up to the first space>', as dump_stack and lockdep print the kernel."""
         b = self.k.board
-        return f"CPU: {cpu} UID: 0 PID: {pid} Comm: {comm} {print_tainted(self.taint)} {b.release} {b.version}"
+        return f"{b.release} {b.version.split(' ', 1)[0]}"
+
+    def kernel_ident(self) -> str:
+        """lockdep print_kernel_ident(): release, short version and print_tainted()."""
+        return f"{self.kernel_ident_release()} {print_tainted(self.taint)}"
 
     def modules_line(self) -> str:
-        mods = self.k.modules.linked_in()
-        return "Modules linked in:" + "".join(" " + m for m in mods)
+        """print_modules(): each module with module_flags(show_state): '(O+)' while loading, '(O-)' while
+        unloading, then ' [last unloaded: name(O)]' once one was removed."""
+        parts = ["Modules linked in:"]
+        for m in self.k.modules.mods:
+            flags = m.taints
+            if m.state == "going":
+                flags += "-"
+            elif m.state == "coming":
+                flags += "+"
+            parts.append(f" {m.name}({flags})" if flags else f" {m.name}")
+        last = getattr(self.k.modules, "last_unloaded", None)
+        if last:
+            parts.append(f" [last unloaded: {last}]")
+        return "".join(parts)
+
+    def debug_show_held_locks(self, task: Task) -> list[str]:
+        """debug_show_held_locks(): 'INFO: lockdep is turned off.' once lockdep is off, else the held locks
+        or 'no locks held by comm/pid.'."""
+        if not self.debug_locks or not self.k.locking.enabled:
+            return ["INFO: lockdep is turned off."]
+        return self.k.locking.held_locks_lines(task) or [f"no locks held by {task.comm}/{task.pid}."]
+
+    def irqtrace_lines(self) -> list[str]:
+        """print_irqtrace_events(): the event stamp and the four last-enabled/disabled sites."""
+        # SIMPLIFICATION: irqlab does not record irq-flag tracing events; every stamp reads 0 and every site 0x0.
+        return ["irq event stamp: 0",
+                "hardirqs last  enabled at (0): [<0000000000000000>] 0x0",
+                "hardirqs last disabled at (0): [<0000000000000000>] 0x0",
+                "softirqs last  enabled at (0): [<0000000000000000>] 0x0",
+                "softirqs last disabled at (0): [<0000000000000000>] 0x0"]  # fmt: skip
+
+    def worker_line(self) -> list[str]:
+        """print_worker_info(): 'Workqueue: <wq> <func>' (and ' (<desc>)' if it differs) in a kworker."""
+        _, task = self._current()
+        if task is None or not task.flags & _PF_WQ_WORKER:
+            return []
+        w = task.data.get("wq_worker")
+        if w is None:
+            return []
+        fn = w.current_func
+        pwq = w.current_pwq
+        name = pwq.wq.name if pwq is not None else ""
+        desc = w.desc or ""
+        if fn is None and not name and not desc:
+            return []
+        line = f"Workqueue: {name} {self.k.symbol(fn, False) if fn is not None else '0x0'}"
+        if name != desc:
+            line += f" ({desc})"
+        return [line]
 
     def symbol_of_frame(self, f: FrameType | None, code: Any, lineno: int) -> str:
         internal = code.co_filename.startswith(_PKG_DIR)
@@ -172,14 +246,21 @@ class BugReporter:
         return sym
 
     def stack(self, skip: int = 2) -> list[str]:
-        """Call-trace lines for the current Python stack (innermost first)."""
+        """Call-trace lines for the current Python stack (innermost first); ``self.irq_frames`` is how many
+        of them run on the interrupt's stack (above the arch entry code), 0 in task context."""
         out: list[str] = []
+        split = -1
         f: FrameType | None = sys._getframe(skip)
         while f is not None:
-            if not _is_internal(f.f_code.co_filename) and not (f.f_code.co_name == "<lambda>" and f.f_code.co_filename.startswith(_PKG_DIR)):
-                out.append(self.symbol_of_frame(f, f.f_code, f.f_lineno))
+            code = f.f_code
+            if split < 0 and code.co_name == "take_interrupts" and code.co_filename.endswith("cpu.py"):
+                split = len(out)
+            if not _is_internal(code.co_filename) and not (code.co_name == "<lambda>" and code.co_filename.startswith(_PKG_DIR)):
+                out.append(self.symbol_of_frame(f, code, f.f_lineno))
             f = f.f_back
-        return _close_trace(out)
+        out = _close_trace(out)
+        self.irq_frames = min(max(split, 0), len(out))
+        return out
 
     def tb_stack(self, tb: TracebackType | None) -> list[str]:
         out: list[str] = []
@@ -189,14 +270,37 @@ class BugReporter:
                 out.append(self.symbol_of_frame(frame, frame.f_code, lineno))
         return _close_trace(out)
 
-    def dump_stack_lines(self, trace: list[str]) -> list[str]:
-        b = self.k.board
-        lines = [self.cpu_line(), f"Hardware name: {b.hardware_name}"]
-        if b.arch == "x86":
-            lines += ["Call Trace:", " <TASK>"] + [" " + t for t in trace] + [" </TASK>"]
-        else:
-            lines += ["Call trace:"] + [" " + t for t in trace]
-        return lines
+    def dump_stack_print_info(self) -> list[str]:
+        """lib/dump_stack.c dump_stack_print_info(): the CPU line, the verbose taint line when tainted, the
+        hardware name and, in a kworker, the Workqueue line."""
+        lines = [self.cpu_line()]
+        if self.taint:
+            lines.append(print_tainted_verbose(self.taint))
+        lines.append(f"Hardware name: {self.k.board.hardware_name}")
+        return lines + self.worker_line()
+
+    def dump_stack_lines(self, trace: list[str], regs: bool = False, irq_frames: int | None = None) -> list[str]:
+        """dump_stack() (``regs`` False), or show_regs() of a trap's registers (``regs`` True): the
+        dump_stack_print_info() lines, the faulting pc/lr (arm64) or RIP (x86), then the call trace, which
+        on x86 starts at the caller of the RIP frame and puts the interrupt stack's frames (``irq_frames``,
+        by default those of the last stack()) between <IRQ> and </IRQ>."""
+        # SIMPLIFICATION: of the register dump only arm64's pc and lr and x86's RIP line are printed.
+        lines = self.dump_stack_print_info()
+        if self.k.board.arch == "x86":
+            n_irq = self.irq_frames if irq_frames is None else irq_frames
+            if regs and trace:
+                lines.append(f"RIP: 0010:{trace[0]}")
+                trace = trace[1:]
+                n_irq = max(n_irq - 1, 0)
+            lines.append("Call Trace:")
+            if n_irq:
+                lines += [" <IRQ>"] + [" " + t for t in trace[:n_irq]] + [" </IRQ>"]
+            return lines + [" <TASK>"] + [" " + t for t in trace[n_irq:]] + [" </TASK>"]
+        if regs and trace:
+            lines.append(f"pc : {trace[0]}")
+            if len(trace) > 1:
+                lines.append(f"lr : {trace[1]}")
+        return lines + ["Call trace:"] + [" " + t for t in trace]
 
     # -- reports ------------------------------------------------------------------
     def warn(self, file: str, line: int, msg: str | None, once_key: Any = None, skip: int = 2) -> bool:
@@ -214,7 +318,8 @@ class BugReporter:
             lines += msg.rstrip("\n").split("\n")
         lines.append(f"WARNING: CPU: {cpu} PID: {task.pid if task else 0} at {file}:{line} {caller}")
         lines.append(self.modules_line())
-        lines += self.dump_stack_lines(trace)
+        lines += self.dump_stack_lines(trace, regs=True)  # the BRK / ud2 trap's registers
+        lines += self.irqtrace_lines()  # __warn(): print_irqtrace_events(current)
         lines.append("---[ end trace 0000000000000000 ]---")
         self._emit(KERN_WARNING, "\n".join(lines))
         self.add_taint(TAINT_WARN)
@@ -241,11 +346,13 @@ class BugReporter:
             f"in_atomic(): {int(cpu.preempt_count != 0)}, irqs_disabled(): {int(cpu.irqs_off)}, "
             f"non_block: 0, pid: {task.pid}, name: {task.comm}",
             f"preempt_count: {cpu.preempt_count:x}, expected: {expected:x}",
-            "RCU nest depth: 0, expected: 0",
         ]
-        lines += k.locking.held_locks_lines(task)
+        if k.preempt_full or "PREEMPT_DYNAMIC" in k.board.version:
+            # CONFIG_PREEMPT_RCU: full/RT preemption, or a PREEMPT_DYNAMIC build whatever mode it booted in.
+            lines.append("RCU nest depth: 0, expected: 0")
+        lines += self.debug_show_held_locks(task)
         if cpu.irqs_off:
-            lines += ["irq event stamp: 0", "hardirqs last disabled at (0): [<0000000000000000>] 0x0"]
+            lines += self.irqtrace_lines()
         lines += self.dump_stack_lines(self.stack(3))
         self._emit(KERN_ERR, "\n".join(lines))
         self.add_taint(TAINT_WARN)
@@ -257,8 +364,11 @@ class BugReporter:
             return
 
         lines = [f"BUG: scheduling while atomic: {prev.comm}/{prev.pid}/0x{count:08x}"]
-        lines += self.k.locking.held_locks_lines(prev)
+        lines += self.debug_show_held_locks(prev)
         lines.append(self.modules_line())
+        cpu = self.k.cpu
+        if cpu is not None and cpu.irqs_off:
+            lines += self.irqtrace_lines()
         lines += self.dump_stack_lines(self.stack(3))
         self._emit(KERN_ERR, "\n".join(lines))
         self.add_taint(TAINT_WARN)
@@ -285,33 +395,69 @@ class BugReporter:
         return DriverFault(title, lines, oops_str="Oops", esr=0)
 
     def die(self, exc: BaseException, where: str) -> None:
-        """Report an oops for ``exc`` and taint 'D' (arm64 die())."""
+        """Report an oops for ``exc`` and taint 'D': arm64 die()/__die(), or x86's on the pc board."""
         self.die_counter += 1
         self.oops_in_progress = True
         try:
             k = self.k
+            x86 = k.board.arch == "x86"
             pre: list[str] = []
             if isinstance(exc, DriverFault):
-                pre = [exc.title] + exc.lines
-                head = f"Internal error: {exc.oops_str}: {exc.esr:016x} [#{self.die_counter}] {k.oops_flags}"
+                pre = ([CUT_HERE] if exc.cut_here else []) + [exc.title] + exc.lines
+                if x86:
+                    # do_error_trap(): BUG() is ud2, reported as "invalid opcode"; other fatal reports as a plain Oops.
+                    what = "invalid opcode" if exc.oops_str == "Oops - BUG" else "Oops"
+                    head = f"Oops: {what}: 0000 [#{self.die_counter}] {self.x86_oops_flags()}"
+                else:
+                    head = f"Internal error: {exc.oops_str}: {exc.esr:016x} [#{self.die_counter}] {k.oops_flags}"
             else:
                 msg = str(exc)
                 desc = f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
                 pre = [f"Unable to handle kernel exception in {where} context: {desc}"]
-                head = f"Internal error: Oops - {type(exc).__name__}: 0000000000000000 [#{self.die_counter}] {k.oops_flags}"
+                if x86:
+                    head = f"Oops: {type(exc).__name__}: 0000 [#{self.die_counter}] {self.x86_oops_flags()}"
+                else:
+                    head = f"Internal error: Oops - {type(exc).__name__}: 0000000000000000 [#{self.die_counter}] {k.oops_flags}"
             trace = self.tb_stack(exc.__traceback__)
-            lines = pre + [head, self.modules_line()] + self.dump_stack_lines(trace)
-            if trace:
-                lines.insert(len(pre) + 4, f"pc : {trace[0]}")
-                if len(trace) > 1:
-                    lines.insert(len(pre) + 5, f"lr : {trace[1]}")
+            if x86:
+                # The unwinder goes on past the frame that caught the fault: through the interrupt stack, if the
+                # fault was taken there, into the interrupted task's. The catching frame itself (the traceback's
+                # first entry) is on the live stack below.
+                raised = [self.symbol_of_frame(f, f.f_code, ln) for f, ln in reversed(_walk_tb(exc.__traceback__)[1:])
+                          if not _is_internal(f.f_code.co_filename)
+                          and not (f.f_code.co_name == "<lambda>" and f.f_code.co_filename.startswith(_PKG_DIR))]  # fmt: skip
+                below = self.stack(4)  # from the frame that caught the exception (stack, die, fault, k.fault)
+                tb_entries = _walk_tb(exc.__traceback__)
+                if below and tb_entries and not _is_internal(tb_entries[0][0].f_code.co_filename):
+                    # The catching frame's return address is its call, not the handler it runs now.
+                    below[0] = self.symbol_of_frame(tb_entries[0][0], tb_entries[0][0].f_code, tb_entries[0][1])
+                n_irq = len(raised) + self.irq_frames if self.irq_frames or where == "hardirq" else 0
+                trace = _close_trace(raised + below)
+                # __die_header(), then __die_body(): show_regs() first, print_modules() after it.
+                lines = pre + [head] + self.dump_stack_lines(trace, regs=True, irq_frames=n_irq) + [self.modules_line()]
+            else:
+                lines = pre + [head, self.modules_line()] + self.dump_stack_lines(trace, regs=True)
+            if self.debug_locks:
+                # add_taint(TAINT_DIE, LOCKDEP_NOW_UNRELIABLE) turns lock debugging off, once.
+                self.debug_locks = False
+                lines.append("Disabling lock debugging due to kernel taint")
             lines.append("---[ end trace 0000000000000000 ]---")
+            if x86 and trace:
+                # oops_end(): the executive summary in case the oops scrolled away.
+                lines.append(f"RIP: 0010:{trace[0]}")
             self._emit(KERN_ALERT, "\n".join(pre))
             self._emit(KERN_EMERG, "\n".join(lines[len(pre) :]))
             self.add_taint(TAINT_DIE)
         finally:
             self.oops_in_progress = False
         self._finish("Oops", lines, exc)
+
+    def x86_oops_flags(self) -> str:
+        """__die_header()'s tail: PREEMPT (any CONFIG_PREEMPTION build, PREEMPT_DYNAMIC included) or PREEMPT_RT,
+        SMP, and NOPTI (the board's CPU is not affected by Meltdown)."""
+        k = self.k
+        pr = "PREEMPT_RT " if k.preempt_rt else "PREEMPT " if k.preempt_full or "PREEMPT" in k.board.version else ""
+        return f"{pr}SMP NOPTI"
 
     # SIMPLIFICATION: an oops in interrupt context would panic a real kernel; irqlab unwinds the interrupt or
     # softirq and keeps running.

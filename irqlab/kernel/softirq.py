@@ -26,6 +26,7 @@ from irqlab.kernel.cpu import (
 from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 from irqlab.kernel.printk import KERN_ERR, vprintk
 from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, TASK_RUNNING
+from irqlab.kernel.sched.cputime import irqtime_account_irq
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -128,6 +129,10 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     end = k.jiffies + k.max_softirq_time
     max_restart = MAX_SOFTIRQ_RESTART
     cpu.preempt_count += SOFTIRQ_OFFSET
+    if k.irqtime:
+        # account_softirq_enter(): the interval it closes is task (or BH-disabled) time, never charged, so
+        # irqtime_account_irq(curr, SOFTIRQ_OFFSET) reduces to taking the stamp.
+        cpu.irqtime_start = k.engine.now
     actions = k.softirq.actions
     tp_entry = k.tp.softirq_entry
     tp_exit = k.tp.softirq_exit
@@ -174,6 +179,8 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                 continue
             wakeup_softirqd(k, cpu)
         break
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, 0)  # account_softirq_exit()
     cpu.preempt_count -= SOFTIRQ_OFFSET
 
 
@@ -215,6 +222,8 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
     """Enter hard interrupt context: IRQs off, HARDIRQ count, entry cost."""
     cpu.irqs_off = True
     cpu.preempt_count += HARDIRQ_OFFSET
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, HARDIRQ_OFFSET)  # account_hardirq_enter()
     tp = k.tp.irq_entry
     if tp.on:
         tp.emit(cpu.id, cpu=cpu.id)
@@ -231,6 +240,8 @@ def irq_exit(k: Kernel, cpu: CPU) -> None:
     cost = k.irq_exit_cost
     if cost:
         cpu_wait(k, cpu, k.engine.now + cost)
+    if k.irqtime:
+        irqtime_account_irq(k, cpu, 0)  # account_hardirq_exit()
     cpu.preempt_count -= HARDIRQ_OFFSET
     tp = k.tp.irq_exit
     if tp.on:

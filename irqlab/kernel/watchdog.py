@@ -80,15 +80,8 @@ def interrupted_frame() -> FrameType | None:
 def show_regs_lines(k: Kernel, trace: list[str]) -> list[str]:
     """show_regs() of the current CPU: the dump_stack_print_info() lines, pc and lr (RIP on x86), the call trace.
     SIMPLIFICATION: the register file (pstate, sp, x0-x29) is not modelled, so it is not printed."""
-    lines = k.bugs.dump_stack_lines(trace)
-    extra = []
-    if trace and k.board.arch == "x86":
-        extra.append(f"RIP: 0010:{trace[0]}")
-    elif trace:
-        extra.append(f"pc : {trace[0]}")
-        if len(trace) > 1:
-            extra.append(f"lr : {trace[1]}")
-    return lines[:2] + extra + lines[2:]
+    # The registers are the interrupted context's: its stack is the task's, nothing of it is on the IRQ stack.
+    return k.bugs.dump_stack_lines(trace, regs=True, irq_frames=0)
 
 
 def task_trace(k: Kernel, t: Task) -> list[str]:

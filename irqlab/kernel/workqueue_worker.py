@@ -173,7 +173,7 @@ def process_one_work(w: worker, work: Any) -> None:
 def _leak_report(k: Kernel, task: Task, pc: int, d0: int, d1: int, func: Any) -> None:
     vprintk(k, KERN_ERR + "BUG: workqueue leaked atomic, lock or RCU: %s[%d]\n     preempt=0x%08x lock=%d->%d "
             "RCU=%d->%d workfn=%ps\n", (task.comm, task.pid, pc, d0, d1, 0, 0, func))  # fmt: skip
-    lines = k.locking.held_locks_lines(task) + k.bugs.dump_stack_lines(k.bugs.stack(3))
+    lines = k.bugs.debug_show_held_locks(task) + k.bugs.dump_stack_lines(k.bugs.stack(3))
     vprintk(k, KERN_DEFAULT + "%s\n", ("\n".join(lines),))
 
 

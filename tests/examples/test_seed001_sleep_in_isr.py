@@ -27,7 +27,7 @@ def test_msleep_in_hardirq_is_a_bug_report_not_a_panic_and_the_work_item_sleeps_
     hog = m.task("stress-ng-cpu")
     assert lines.count(f"BUG: scheduling while atomic: stress-ng-cpu/{hog.pid}/0x00010001") == 1
     i = lines.index(f"BUG: scheduling while atomic: stress-ng-cpu/{hog.pid}/0x00010001")
-    trace = lines[i:i + 12]
+    trace = lines[i:i + 24]
     assert " msleep+0x20/0x24" in trace and " bad_isr+0x4/0xc [sleepy]" in trace
     assert "W" in m.tainted and "Oops" not in m.dmesg() and "Kernel panic" not in m.dmesg()
     bad = [e for e in m.trace.events("irq_handler_entry") if e["name"] == "sleepy#bad"]

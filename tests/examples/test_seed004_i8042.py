@@ -44,9 +44,10 @@ def test_an_edge_without_data_returns_irq_none():
 
 
 def test_the_built_in_driver_is_kept_out_by_initcall_blacklist():
-    """Booted with initcall_blacklist=i8042_init the built-in driver never requests GSI 25, so the module's request_irq() is the only action: one "i8042" on the row. After rmmod 6.12 still lists the line, without a name, because its counts are non-zero (kernel/irq/proc.c show_interrupts() before v6.13)."""
+    """Booted with initcall_blacklist=i8042_init the built-in driver never requests GSI 25, so the module's request_irq() is the only action: one "i8042" on the row. After rmmod the line has no action, so 6.12 no longer lists it, whatever it counted (kernel/irq/proc.c show_interrupts() since v6.11)."""
     ex = _example()
     m = ex.main(1)
     assert "pc_i8042_port" not in m.kernel.subsys
     assert m.boot_args == "initcall_blacklist=i8042_init"
-    assert m.read("/proc/interrupts").splitlines()[2] == " 25:          7          0   IO-APIC  25-edge    "
+    rows = m.read("/proc/interrupts").splitlines()
+    assert not [r for r in rows if r.startswith(" 25:")] and rows[2].startswith("NMI:")

@@ -167,7 +167,7 @@ def test_exception_in_kthread_oopses_taints_and_others_continue():
     # A later report shows the taint the kernel would print.
     m.spawn(lambda: WARN_ON(True), name="warner")
     m.run()
-    assert any(line.startswith("CPU: ") and "Tainted: G      D" in line for line in m.dmesg_lines()[-12:])
+    assert any(line.startswith("CPU: ") and "Tainted: G      D" in line for line in m.dmesg_lines()[-24:])
 
 
 def test_warn_on_prints_the_kernel_splat_and_returns_condition():

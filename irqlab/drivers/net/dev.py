@@ -392,13 +392,19 @@ def process_backlog(napi: napi_struct, quota: int) -> int:
 
 
 def softnet_stat(k: Any) -> str:
-    """/proc/net/softnet_stat: 13 hex columns per online CPU, as softnet_seq_show() prints them."""
+    """/proc/net/softnet_stat: 15 hex columns per online CPU, as 6.12's softnet_seq_show() prints them;
+    the 13th is the CPU id (seq->index), the last two input_qlen and process_qlen."""
     out = []
-    for i, c in enumerate(x for x in k.cpus if x.online):
+    for c in k.cpus:
+        if not c.online:
+            continue
         sd = _sd(k, c)
-        qlen = len(sd.input_pkt_queue)
+        input_qlen = len(sd.input_pkt_queue)
+        # SIMPLIFICATION: process_backlog() dequeues from input_pkt_queue directly; there is no process_queue.
+        process_qlen = 0
         out.append(f"{sd.processed:08x} {sd.dropped:08x} {sd.time_squeeze:08x} {0:08x} {0:08x} {0:08x} {0:08x} "
-                   f"{0:08x} {0:08x} {0:08x} {0:08x} {qlen:08x} {i:08x}\n")  # fmt: skip
+                   f"{0:08x} {0:08x} {0:08x} {0:08x} {input_qlen + process_qlen:08x} {c.id:08x} "
+                   f"{input_qlen:08x} {process_qlen:08x}\n")  # fmt: skip
     return "".join(out)
 
 

@@ -34,7 +34,11 @@ class Locking:
 
     @staticmethod
     def _name(lock: Any) -> str:
-        return f"&{lock.name}" if getattr(lock, "name", "") else f"lock#{id(lock) & 0xFFFF:x}"
+        """The lock class name: the variable of a static DEFINE_*() lock, '&' and the field of one initialised
+        at run time (spin_lock_init(&dev->lock) names it "&dev->lock")."""
+        if not getattr(lock, "name", ""):
+            return f"lock#{id(lock) & 0xFFFF:x}"
+        return lock.name if getattr(lock, "lockdep_static", False) else f"&{lock.name}"
 
     def note_acquire(self, lock: Any) -> None:
         k = self.k
@@ -88,13 +92,25 @@ class Locking:
                     h.remove(lock)
                     return
 
+    def class_str(self, lock: Any) -> str:
+        """print_lock_name()'s tail: '{usage}-{wait:wait}'. get_usage_chars(): per irq state (hardirq, softirq),
+        '+' if taken with it enabled, '-' if taken in it, '?' both, '.' neither; then '.' for the read side
+        (irqlab has no read locks in lockdep). The wait types are those of the lock kind."""
+        bits = self.usage.get(id(lock), (0, {}))[0]
+        chars = []
+        for used, on in ((USED_IN_HARDIRQ, HARDIRQ_ON), (USED_IN_SOFTIRQ, SOFTIRQ_ON)):
+            chars.append("?" if bits & used and bits & on else "-" if bits & used else "+" if bits & on else ".")
+            chars.append(".")
+        wait = getattr(lock, "lockdep_wait", "{2:2}")
+        return "{" + "".join(chars) + "}-" + wait
+
     def held_locks_lines(self, task: Task) -> list[str]:
         held = task.data.get("held") or []
         if not held:
             return []
         out = [f"{len(held)} lock{'s' if len(held) > 1 else ''} held by {task.comm}/{task.pid}:"]
         for i, lock in enumerate(held):
-            out.append(f" #{i}: {self.k.ptr(lock)} ({self._name(lock)}){{....}}-{{2:2}}")
+            out.append(f" #{i}: {self.k.ptr(lock)} ({self._name(lock)}){self.class_str(lock)}")
         return out
 
     def _inconsistent(self, lock: Any, first: str, second: str, where: list[str], cur: Task) -> None:
@@ -106,19 +122,19 @@ class Locking:
         hc = (pc & HARDIRQ_MASK) >> 16
         sc = (pc & SOFTIRQ_MASK) >> 8
         name = self._name(lock)
-        irq = "Interrupt" if "HARDIRQ" in first or "HARDIRQ" in second else "Softirq"
         lines = [
             "",
             "================================",
             "WARNING: inconsistent lock state",
-            f"{k.board.release} {k.board.version} {'Not tainted' if not k.bugs.taint else 'Tainted'}",
+            k.bugs.kernel_ident(),
             "--------------------------------",
             f"inconsistent {{{first}}} -> {{{second}}} usage.",
             f"{cur.comm}/{cur.pid} [HC{int(bool(hc))}[{hc}]:SC{int(bool(sc))}[{sc}]:HE{int(not cpu.irqs_off)}:SE{int(not sc)}] takes:",
-            f"{k.ptr(lock)} ({name}){{?.+.}}-{{2:2}}, at: {k.bugs.stack(4)[0] if k.bugs.stack(4) else '0x0'}",
+            f"{k.ptr(lock)} ({name}){self.class_str(lock)}, at: {k.bugs.stack(4)[0] if k.bugs.stack(4) else '0x0'}",
             f"{{{first}}} state was registered at:",
         ]
         lines += ["  " + w for w in where[:8]]
+        lines += k.bugs.irqtrace_lines()
         lines += [
             "",
             "other info that might help us debug this:",
@@ -127,12 +143,13 @@ class Locking:
             "       CPU0",
             "       ----",
             f"  lock({name});",
-            f"  <{irq}>",
+            "  <Interrupt>",  # print_usage_bug_scenario() prints it for softirq cases too
             f"    lock({name});",
             "",
             " *** DEADLOCK ***",
             "",
         ]
+        # print_usage_bug() calls lockdep_print_held_locks() itself, after turning lockdep off.
         lines += self.held_locks_lines(cur) or [f"no locks held by {cur.comm}/{cur.pid}."]
         lines += ["", "stack backtrace:"] + k.bugs.dump_stack_lines(k.bugs.stack(4))
 

@@ -8,6 +8,7 @@ the caller does not own gives the DEBUG_MUTEXES warning.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from irqlab.errno import EINTR, ETIME
 from irqlab.kernel.core import kernel, on_cpu
@@ -19,6 +20,9 @@ from irqlab.kernel.time.timer import schedule_timeout
 
 class mutex:
     """struct mutex."""
+
+    #: lockdep's wait types of a sleeping lock (inner:outer), as print_lock_name() shows them.
+    lockdep_wait = "{3:3}"  # LD_WAIT_SLEEP: 3 with PROVE_RAW_LOCK_NESTING=n, 6.12's default
 
     def __init__(self, name: str = "") -> None:
         self.name = name
@@ -37,7 +41,15 @@ def mutex_init(lock: mutex, name: str = "") -> None:
 
 
 def DEFINE_MUTEX(name: str = "") -> mutex:
-    return mutex(name)
+    lock = mutex(name)
+    lock.lockdep_static = True  # type: ignore[attr-defined]  # a static lock's class is named without '&'
+    return lock
+
+
+def _acquire_ip(k: Any) -> str:
+    """%pS of _RET_IP_ in mutex_lock(): the caller of the locking function."""
+    trace = k.bugs.stack(4)  # stack, _acquire_ip, _lock, mutex_lock*, then its caller
+    return trace[0] if trace else "0x0"
 
 
 def _name(lock: mutex) -> str:
@@ -54,19 +66,35 @@ def _lock(lock: mutex, what: str) -> int:
         k.locking.note_acquire(lock)
         return 0
     if lock.owner is cur:
+        # lockdep.c print_deadlock_bug(), with print_kernel_ident() and print_deadlock_scenario().
         lines = [
             "",
             "============================================",
             "WARNING: possible recursive locking detected",
+            k.bugs.kernel_ident(),
             "--------------------------------------------",
             f"{cur.comm}/{cur.pid} is trying to acquire lock:",
-            f"{k.ptr(lock)} (&{_name(lock)}){{+.+.}}-{{4:4}}, at: {what}",
+            f"{k.ptr(lock)} ({k.locking._name(lock)}){k.locking.class_str(lock)}, at: {_acquire_ip(k)}",
             "",
             "but task is already holding lock:",
-            f"{k.ptr(lock)} (&{_name(lock)}){{+.+.}}-{{4:4}}",
+            f"{k.ptr(lock)} ({k.locking._name(lock)}){k.locking.class_str(lock)}",
+            "",
+            "other info that might help us debug this:",
+            " Possible unsafe locking scenario:",
+            "",
+            "       CPU0",
+            "       ----",
+            f"  lock({k.locking._name(lock)});",
+            f"  lock({k.locking._name(lock)});",
             "",
             " *** DEADLOCK ***",
+            "",
+            " May be due to missing lock nesting notation",
+            "",
         ]
+        lines += k.locking.held_locks_lines(cur) or [f"no locks held by {cur.comm}/{cur.pid}."]
+        lines += ["", "stack backtrace:"] + k.bugs.dump_stack_lines(k.bugs.stack(2))
+        k.locking.enabled = False  # debug_locks_off_graph_unlock()
 
         k.bugs._emit(KERN_WARNING, "\n".join(lines))
         k.bugs._finish("WARNING: possible recursive locking detected", lines[1:])

@@ -76,11 +76,15 @@ raw_spin_lock_init = spin_lock_init
 
 
 def DEFINE_SPINLOCK(name: str = "") -> spinlock:
-    return spinlock(name)
+    lock = spinlock(name)
+    lock.lockdep_static = True  # type: ignore[attr-defined]  # a static lock's class is named without '&'
+    return lock
 
 
 def DEFINE_RAW_SPINLOCK(name: str = "") -> raw_spinlock:
-    return raw_spinlock(name)
+    lock = raw_spinlock(name)
+    lock.lockdep_static = True  # type: ignore[attr-defined]  # a static lock's class is named without '&'
+    return lock
 
 
 def _lock_name(lock: raw_spinlock) -> str:
@@ -384,7 +388,9 @@ def rwlock_init(lock: rwlock) -> None:
 
 
 def DEFINE_RWLOCK(name: str = "") -> rwlock:
-    return rwlock(name)
+    lock = rwlock(name)
+    lock.lockdep_static = True  # type: ignore[attr-defined]  # a static lock's class is named without '&'
+    return lock
 
 
 def _rw_wait(k: Kernel, lock: rwlock, ready: object) -> None:

@@ -123,6 +123,13 @@ class Task:
         self.wait_desc = ""
         self.nvcsw = 0
         self.nivcsw = 0
+        #: Tick-sampled user and system time (ns), cputime_adjust()'s previous result, se.nr_migrations.
+        self.utime = 0
+        self.stime = 0
+        self.prev_cputime = (0, 0)
+        self.nr_migrations = 0
+        #: start_boottime (ns since boot).
+        self.start_time = k.engine.now
         self.migration_disabled = 0
         #: Hooks for workqueue concurrency management: (sleeping, running) callables.
         self.sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None = None
@@ -327,6 +334,7 @@ class Scheduler:
             prev.nivcsw += 1
         else:
             prev.nvcsw += 1
+        cpu.nr_switches += 1
         self._context_switch(cpu, prev, nxt, preempt)
 
     def _pick_next(self, cpu: CPU) -> Task:
@@ -448,6 +456,8 @@ class Scheduler:
         self.check_preempt(cpu, p)
 
     def _activate(self, cpu: CPU, p: Task) -> None:
+        if p.cpu != cpu.id:
+            p.nr_migrations += 1  # set_task_cpu()
         if not p.is_rt:
             rq = cpu.rq
             if p.cpu != cpu.id:

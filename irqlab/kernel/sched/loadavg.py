@@ -1,19 +1,17 @@
-"""The global load average and /proc/loadavg. Mirrors kernel/sched/loadavg.c and fs/proc/loadavg.c.
+"""Mirrors kernel/sched/loadavg.c: the load averages of /proc/loadavg, in the kernel's fixed point.
 
-Every LOAD_FREQ (5 s + 1 tick) the number of active tasks (runnable plus uninterruptible, as
-calc_load_fold_active() counts them) is folded into avenrun[] with the kernel's fixed-point
-exponential decay (calc_load()).
+Every LOAD_FREQ (5 s + 1 tick), ten ticks after the window closes, ``calc_global_load()`` folds the
+number of active tasks (runnable plus uninterruptible) into avenrun[] with the 1, 5 and 15 minute
+decay factors; windows missed while every CPU slept tickless are caught up in bulk (calc_global_nohz()).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from irqlab.kernel.sched.core import TASK_DEAD, TASK_NEW, TASK_NOLOAD, TASK_RUNNING, TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.core import TASK_NOLOAD, TASK_RUNNING, TASK_UNINTERRUPTIBLE
 
 if TYPE_CHECKING:
-    from irqlab.fs.procfs import ProcFS
-    from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
 FSHIFT = 11
@@ -23,12 +21,57 @@ EXP_5 = 2014
 EXP_15 = 2037
 
 
+def LOAD_INT(x: int) -> int:  # noqa: N802 - the kernel's macro name
+    return x >> FSHIFT
+
+
+def LOAD_FRAC(x: int) -> int:  # noqa: N802 - the kernel's macro name
+    return LOAD_INT((x & (FIXED_1 - 1)) * 100)
+
+
 def calc_load(load: int, exp: int, active: int) -> int:
-    """include/linux/sched/loadavg.h calc_load(): one step of the fixed-point exponential average."""
+    """a1 = a0 * e + a * (1 - e), rounded up while the load grows."""
     newload = load * exp + active * (FIXED_1 - exp)
     if active >= load:
         newload += FIXED_1 - 1
     return newload // FIXED_1
+
+
+def fixed_power_int(x: int, frac_bits: int, n: int) -> int:
+    """include/linux/sched/loadavg.h fixed_power_int(): x**n in fixed point, rounding each product."""
+    result = 1 << frac_bits
+    if n:
+        while True:
+            if n & 1:
+                result = (result * x + (1 << (frac_bits - 1))) >> frac_bits
+            n >>= 1
+            if not n:
+                break
+            x = (x * x + (1 << (frac_bits - 1))) >> frac_bits
+    return result
+
+
+def calc_load_n(load: int, exp: int, active: int, n: int) -> int:
+    return calc_load(load, fixed_power_int(exp, FSHIFT, n), active)
+
+
+def nr_running(k: Kernel) -> int:
+    """kernel/sched/core.c nr_running(): runnable tasks on online CPUs, the running ones included."""
+    n = 0
+    for c in k.cpus:
+        if c.online:
+            n += len(c.rq) + (c.curr is not c.idle)
+    return n
+
+
+def nr_active(k: Kernel) -> int:
+    """calc_load_fold_active(): runnable tasks plus uninterruptible sleepers not marked TASK_NOLOAD."""
+    n = nr_running(k)
+    for t in k.tasks.values():
+        s = t.raw_state
+        if s != TASK_RUNNING and s & TASK_UNINTERRUPTIBLE and not s & TASK_NOLOAD:
+            n += 1
+    return n
 
 
 class LoadAvg:
@@ -36,61 +79,40 @@ class LoadAvg:
 
     def __init__(self, k: Kernel) -> None:
         self.k = k
+        self.load_freq = 5 * k.hz + 1
         self.avenrun = [0, 0, 0]
-        self.load_freq = 5 * k.hz + 1  # LOAD_FREQ
         # sched_init(): calc_load_update = jiffies + LOAD_FREQ
-        self.calc_load_update = k.jiffies + self.load_freq
+        self.calc_load_update = k.initial_jiffies + self.load_freq
 
-    def nr_active(self) -> int:
-        """calc_load_fold_active(): nr_running + nr_uninterruptible over all CPUs (idle tasks excluded)."""
-        n = 0
-        for t in self.k.tasks.values():
-            s = t.raw_state
-            if s & (TASK_DEAD | TASK_NEW):
-                continue
-            if s == TASK_RUNNING or (s & TASK_UNINTERRUPTIBLE and not s & TASK_NOLOAD):
-                n += 1
-        return n
-
-    def update(self) -> None:
-        """calc_global_load(), run 10 ticks after each LOAD_FREQ boundary; periods nobody ticked through
-        (every CPU idle, NO_HZ) are caught up as calc_global_nohz() does."""
-        j = self.k.jiffies
-        if j < self.calc_load_update + 10:
-            return
-        # SIMPLIFICATION: missed periods are folded with the count of active tasks seen now.
-        active = self.nr_active() * FIXED_1
-        while j >= self.calc_load_update + 10:
-            a = self.avenrun
-            a[0] = calc_load(a[0], EXP_1, active)
-            a[1] = calc_load(a[1], EXP_5, active)
-            a[2] = calc_load(a[2], EXP_15, active)
-            self.calc_load_update += self.load_freq
-
-    def tick(self, cpu: CPU) -> None:
-        if self.k.jiffies >= self.calc_load_update + 10:
-            self.update()
-
-    def show(self) -> str:
-        """fs/proc/loadavg.c loadavg_proc_show(): "%lu.%02lu %lu.%02lu %lu.%02lu %u/%d %d"."""
-        self.update()
+    def calc_global_load(self) -> None:
+        """calc_global_load() and calc_global_nohz(), from the tick (and before /proc/loadavg is shown)."""
         k = self.k
-        parts = []
-        for v in self.avenrun:
-            v += FIXED_1 // 200  # get_avenrun(avnrun, FIXED_1/200, 0): rounding
-            parts.append(f"{v >> FSHIFT}.{((v & (FIXED_1 - 1)) * 100) >> FSHIFT:02d}")
-        running = sum(1 for t in k.tasks.values() if t.raw_state == TASK_RUNNING)
-        threads = sum(1 for t in k.tasks.values() if not t.raw_state & TASK_DEAD)
-        last_pid = k.next_pid - 1
-        return f"{' '.join(parts)} {running}/{threads} {last_pid}\n"
+        jiffies = k.jiffies
+        window = self.calc_load_update
+        if jiffies < window + 10:
+            return
+        active = nr_active(k) * FIXED_1
+        a = self.avenrun
+        a[0] = calc_load(a[0], EXP_1, active)
+        a[1] = calc_load(a[1], EXP_5, active)
+        a[2] = calc_load(a[2], EXP_15, active)
+        window += self.load_freq
+        if jiffies >= window + 10:
+            n = 1 + (jiffies - window - 10) // self.load_freq
+            a[0] = calc_load_n(a[0], EXP_1, active, n)
+            a[1] = calc_load_n(a[1], EXP_5, active, n)
+            a[2] = calc_load_n(a[2], EXP_15, active, n)
+            window += n * self.load_freq
+        self.calc_load_update = window
+
+    def get_avenrun(self, offset: int) -> list[int]:
+        return [a + offset for a in self.avenrun]
 
 
 def loadavg_init(k: Kernel) -> None:
-    """Start the load average and register /proc/loadavg."""
-    la = k.subsys["loadavg"] = LoadAvg(k)
-    k.tick_hooks.append(la.tick)
+    """Initcall: publish the tick's load-average state as k.subsys["loadavg"] (the tick folds it and
+    /proc/loadavg shows it, fs/proc_core.py)."""
+    k.subsys["loadavg"] = k.tick.loadavg
 
-    def fs_hook(fs: ProcFS) -> None:
-        fs.register("/proc/loadavg", la.show)
 
-    k.subsys.setdefault("fs_hooks", []).append(fs_hook)
+__all__ = ["LoadAvg", "loadavg_init", "nr_running", "nr_active", "calc_load", "calc_load_n", "fixed_power_int", "LOAD_INT", "LOAD_FRAC", "FIXED_1"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from irqlab.kernel.sched.cputime import account_process_tick
+from irqlab.kernel.sched.loadavg import LoadAvg
 from irqlab.kernel.time.hrtimer import (
     CLOCK_MONOTONIC,
     HRTIMER_MODE_ABS_HARD,
@@ -32,6 +34,7 @@ class TickSched:
     def __init__(self, k: Kernel) -> None:
         self.k = k
         self.tick_nsec = k.tick_nsec
+        self.loadavg = LoadAvg(k)
 
     def setup(self, cpu: CPU) -> None:
         t = hrtimer()
@@ -56,6 +59,9 @@ class TickSched:
         k = self.k
         cpu = k.cpu
         assert cpu is not None
+        account_process_tick(k, cpu)  # update_process_times()
+        if k.jiffies >= self.loadavg.calc_load_update + 10:
+            self.loadavg.calc_global_load()  # do_timer()
         run_local_timers(k, cpu)
         k.sched.scheduler_tick(cpu)
         for hook in k.tick_hooks:

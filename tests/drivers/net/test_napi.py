@@ -95,8 +95,18 @@ def test_backlog_drops_past_max_backlog_and_softnet_stat_counts():
     m.run()
     assert res.count(1) == 4 and res.count(0) == 1001
     rows = m.read("/proc/net/softnet_stat").splitlines()
-    assert len(rows) == 2 and all(len(r.split()) == 13 for r in rows)
+    assert len(rows) == 2 and all(len(r.split()) == 15 for r in rows)
     cpu1 = rows[1].split()
     assert int(cpu1[0], 16) == 1001 and int(cpu1[1], 16) == 4 and cpu1[12] == "00000001"
     assert m.read("/proc/sys/net/core/netdev_budget") == "300\n"
     assert m.read("/proc/sys/net/core/netdev_budget_usecs") == "8000\n"
+
+
+def test_softnet_stat_has_fifteen_columns_and_the_cpu_id_after_hot_unplug():
+    """6.12's softnet_seq_show(): the 13th column is the CPU id (seq->index), so with CPU1 down the rows read
+    CPU 0, 2 and 3, followed by input_qlen and process_qlen."""
+    m = irqlab.boot("generic", cpus=4, seed=0)
+    m.remove_cpu(1)
+    rows = [r.split() for r in m.read("/proc/net/softnet_stat").splitlines()]
+    assert [r[12] for r in rows] == ["00000000", "00000002", "00000003"]
+    assert rows[1] == ["00000000"] * 12 + ["00000002", "00000000", "00000000"]
