@@ -456,7 +456,10 @@ class ApiMachine(RuleBasedStateMachine):
             if head.rstrip(":").isdigit():
                 counts[int(head.rstrip(":"))] = [int(x) for x in rest[: len(cpus)]]
         for line in self.lines:
-            shown = counts.get(line.virq, [0] * len(cpus))
+            shown = counts.get(line.virq)
+            if shown is None:
+                # show_interrupts() skips a line without an action (6.11+): nothing to compare until it is requested again.
+                continue
             for cpu, count in zip(cpus, shown):
                 assert count >= line.last_count[cpu], f"irq {line.virq} CPU{cpu}: count went down"
                 assert count == line.delivered[cpu], (
