@@ -25,6 +25,7 @@ import types
 from collections.abc import Iterable
 from typing import Any
 
+from irqlab.latency import LatencyHistogram, LatencyProbe
 from irqlab.machine import REPORT_CLASSES, Machine, report_class, report_title
 from irqlab.sim import PRIO_HW, to_ns
 from irqlab.sim.units import TimeLike
@@ -111,6 +112,23 @@ def assert_irq_count(m: Machine, irq: int, n: int, cpu: int | None = None) -> No
                              f"/proc/interrupts: {row}")  # fmt: skip
 
 
+def assert_latency(hist: LatencyHistogram | LatencyProbe, *, max: TimeLike | None = None,
+                   p99: TimeLike | None = None, p50: TimeLike | None = None, count: int | None = None) -> None:
+    """The latencies a probe measured (``irqlab.latency.probe(m, "gpio17->thread")``) stay within the bounds
+    given: the maximum, the 99th and the 50th percentile at most these durations, and (``count``) exactly
+    that many samples. The AssertionError shows the histogram's summary."""
+    h = hist.hist if isinstance(hist, LatencyProbe) else hist
+    problems = []
+    if count is not None and h.count != count:
+        problems.append(f"{h.count} samples, expected {count}")
+    for label, bound, got in (("max", max, h.max if h.count else 0), ("p99", p99, h.percentile(99)),
+                              ("p50", p50, h.percentile(50))):  # fmt: skip
+        if bound is not None and got > to_ns(bound):
+            problems.append(f"{label} {got / 1000:.1f} us > {to_ns(bound) / 1000:.1f} us")
+    if problems:
+        raise AssertionError(f"latency {h.name or ''}: " + "; ".join(problems) + "\n" + h.summary())
+
+
 def load_driver(path: str | os.PathLike[str], name: str | None = None) -> types.ModuleType:
     """Import the driver file at ``path`` as a new module object: each call gives fresh globals, so every
     test starts from the driver's initial state. The module is registered in ``sys.modules`` under its
@@ -164,6 +182,6 @@ def hold_line(m: Machine, line: Any, start: TimeLike, duration: TimeLike | None 
 
 __all__ = [
     "boot_machine", "machine", "rpi5", "pc", "generic",
-    "load_driver", "assert_no_reports", "assert_irq_count", "assert_dmesg_contains",
+    "load_driver", "assert_no_reports", "assert_irq_count", "assert_latency", "assert_dmesg_contains",
     "dmesg_texts", "dmesg_stamp", "inject_edges", "hold_line",
 ]  # fmt: skip

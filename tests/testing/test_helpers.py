@@ -31,3 +31,22 @@ def test_load_driver_of_a_missing_file_says_where_it_looked():
     """A missing driver file names the two places a relative path is looked up."""
     with pytest.raises(FileNotFoundError, match="from the current directory, then from the test file's directory"):
         load_driver("no_such_driver.py")
+
+
+def test_assert_latency_passes_within_bounds_and_shows_the_histogram_past_them():
+    """assert_latency on a press->thread probe: bounds met pass; a bound below the measured max fails with the summary."""
+    import irqlab
+    from irqlab.latency import probe
+    from irqlab.scenarios import seed001_threaded_buttons as driver
+    from irqlab.testing import assert_latency
+
+    m = irqlab.boot("rpi5", seed=1)
+    b = m.button(17, "typical")
+    m.led(4)
+    m.insmod(driver)
+    p = probe(m, "gpio17->thread")
+    b.click(at="100ms", hold="150ms")
+    m.run(until="1s")
+    assert_latency(p, p50="20us", count=2)
+    with pytest.raises(AssertionError, match=r"latency .*max \d+\.\d us > 0\.5 us"):
+        assert_latency(p.close(), max="500ns")
