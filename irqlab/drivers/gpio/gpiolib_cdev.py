@@ -139,6 +139,7 @@ def chip_by_id(chip_id: str) -> gpio_device | None:
 
 def get_line_info(gdev: gpio_device, offset: int) -> line_info:
     """GPIO_V2_GET_LINEINFO_IOCTL (gpio_desc_to_lineinfo())."""
+    # SIMPLIFICATION: no bias, drive or debounce flags: gpio_desc keeps none, so gpioinfo prints none.
     desc = gdev.descs[offset]
     gc = gdev.chip
     if gc.get_direction is not None:
