@@ -84,6 +84,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="irqlab", description="A deterministic laboratory for Linux interrupt handling.")
+    from irqlab import __version__, _build
+
+    p.add_argument("--version", action="version", version=f"irqlab {__version__} ({_build.describe()})")
     sub = p.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("examples", help="list the seed ports in examples/ (description and seed section)")
     ex.add_argument("--plain", action="store_true", help="plain lines: no colours or tables")

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 from irqlab.hw.ioapic import IoApic
 from irqlab.kernel.cpu import raise_interrupt
 from irqlab.kernel.irq.chip import (
-    handle_edge_irq,
-    handle_fasteoi_irq,
     irq_set_chip_and_handler_name,
     irq_set_chip_data,
     irq_set_irq_type,
 )
+from irqlab.kernel.irq.chip_flow import handle_edge_irq, handle_fasteoi_irq
 from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_alloc_desc_at, irq_subsys, irq_to_desc
 from irqlab.kernel.irq.irqdomain import fwnode_handle, irq_domain_associate, irq_domain_create_linear, irq_domain_ops
 from irqlab.kernel.irq.types import (

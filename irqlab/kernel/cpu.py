@@ -267,14 +267,14 @@ def cpu_spin(k: Kernel, on: object, until: int | None = None) -> CPU:
     cpu = k.cpu
     cpu.percpu["spin"] = on
     start = k.engine.now
-    sig = cpu_wait(k, cpu, until)
+    sig = cpu_wait(k, cpu, until)  # type: ignore[arg-type]
     cpu = k.cpu
     cpu.busy_ns += k.engine.now - start
     cpu.percpu["spin"] = None
     if sig == SIG_IRQ:
-        take_interrupts(k, cpu)
+        take_interrupts(k, cpu)  # type: ignore[arg-type]
         cpu = k.cpu
-    return cpu
+    return cpu  # type: ignore[return-value]
 
 
 def cpu_spin_release(k: Kernel, cpus: list[CPU], on: object) -> None:

@@ -135,7 +135,7 @@ class Kernel:
         self.max_softirq_time = max(1, (2 * hz + 999) // 1000)
         self.cpus: list[CPU] = [CPU(self, i) for i in range(cpus)]
         #: The CPU whose context executes right now (None while events run outside every CPU).
-        self.cpu: CPU = None  # type: ignore[assignment]
+        self.cpu: CPU | None = None
         self.log = LogBuffer()
         self.console: Callable[[LogRecord], None] | None = None
         self.tp = TraceBus(lambda: self.engine.now, self._trace_context, trace_ring, cpus, board.arch)

@@ -282,7 +282,7 @@ def ksoftirqd_fn(cpu_id: int) -> None:
         cpu = k.cpu  # type: ignore[assignment]
         cpu.irqs_off = False
         if cpu.irq_pending:
-            take_interrupts(k, cpu)
+            take_interrupts(k, cpu)  # type: ignore[arg-type]
         # cond_resched()
         cpu = k.cpu  # type: ignore[assignment]
         if cpu.need_resched:

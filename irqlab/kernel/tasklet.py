@@ -251,7 +251,7 @@ def tasklet_unlock_spin_wait(t: tasklet_struct) -> None:
     """Busy-wait until ``t`` is not running (for atomic callers; do not use in new code)."""
     k = on_cpu()
     while t.state & _RUN:
-        t._spinners.append(k.cpu)
+        t._spinners.append(k.cpu)  # type: ignore[arg-type]
         cpu_spin(k, t)
 
 

@@ -263,27 +263,27 @@ class Watchdog:
         if self.hardlockup == "buddy" and self.watchdog_enabled & WATCHDOG_HARDLOCKUP_ENABLED:
             from irqlab.kernel.watchdog_buddy import watchdog_buddy_check_hardlockup
 
-            watchdog_buddy_check_hardlockup(self, cpu, w.hrtimer_interrupts)
+            watchdog_buddy_check_hardlockup(self, cpu, w.hrtimer_interrupts)  # type: ignore[arg-type]
         if w.completion_done:
             w.completion_done = False
-            self.stop_one_cpu_nowait(cpu)
+            self.stop_one_cpu_nowait(cpu)  # type: ignore[arg-type]
         hrtimer_forward_now(timer, self.sample_period)
         now = self.get_timestamp()
         period_ts = w.report_ts
         if period_ts == SOFTLOCKUP_DELAY_REPORT:
-            self.update_report_ts(cpu)
+            self.update_report_ts(cpu)  # type: ignore[arg-type]
             return HRTIMER_RESTART
         touch_ts = w.touch_ts
         duration = self.is_softlockup(touch_ts, period_ts, now)
         if duration:
-            self.update_report_ts(cpu)
+            self.update_report_ts(cpu)  # type: ignore[arg-type]
             curr = cpu.curr
             pr(k, KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{cpu.id} stuck for {duration}s! [{curr.comm}:{curr.pid}]")
             lines = [k.bugs.modules_line()] + show_regs_lines(k, trace_from(k, interrupted_frame()))
             pr(k, KERN_DEFAULT, "\n".join(lines))
             k.bugs.add_taint(TAINT_SOFTLOCKUP)
             if self.softlockup_all_cpu_backtrace:
-                trigger_cpu_backtrace(k, [c for c in k.cpus if c is not cpu and c.online], cpu)
+                trigger_cpu_backtrace(k, [c for c in k.cpus if c is not cpu and c.online], cpu)  # type: ignore[arg-type]
             if self.softlockup_panic:
                 k.bugs.panic("softlockup: hung tasks")
         return HRTIMER_RESTART

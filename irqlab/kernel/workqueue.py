@@ -21,8 +21,25 @@ from irqlab.kernel import workqueue_flush, workqueue_queue
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.kthread import kthread_stop
 from irqlab.kernel.printk import KERN_WARNING, vprintk
-from irqlab.kernel.workqueue_flush import *  # noqa: F403  (re-exported through __all__)
-from irqlab.kernel.workqueue_flush import drain_workqueue, flush_work
+from irqlab.kernel.workqueue_flush import (  # noqa: F401 - re-exported through __all__
+    cancel_delayed_work,
+    cancel_delayed_work_sync,
+    cancel_work,
+    cancel_work_sync,
+    disable_delayed_work,
+    disable_delayed_work_sync,
+    disable_work,
+    disable_work_sync,
+    drain_workqueue,
+    enable_delayed_work,
+    enable_work,
+    flush_delayed_work,
+    flush_scheduled_work,
+    flush_work,
+    flush_workqueue,
+    mod_delayed_work,
+    mod_delayed_work_on,
+)
 from irqlab.kernel.workqueue_pool import (
     __WQ_BH_ALLOWS,
     __WQ_DESTROYING,
@@ -52,17 +69,44 @@ from irqlab.kernel.workqueue_pool import (
     state,
     wq_worker_tick,
 )
-from irqlab.kernel.workqueue_queue import *  # noqa: F403  (re-exported through __all__)
-from irqlab.kernel.workqueue_queue import (
+from irqlab.kernel.workqueue_queue import (  # noqa: F401 - re-exported through __all__
+    DECLARE_DELAYED_WORK,
+    DECLARE_WORK,
+    INIT_DELAYED_WORK,
+    INIT_WORK,
+    INIT_WORK_ONSTACK,
     _alloc_and_link_pwqs,
     _get_work_pool,
     _new_pool,
     _wq,
     current_wq_worker,
+    delayed_work,
+    delayed_work_pending,
+    delayed_work_timer_fn,
+    destroy_work_on_stack,
+    from_work,
     pool_workqueue,
     pwq_activate_first_inactive,
     pwq_is_empty,
+    queue_delayed_work,
+    queue_delayed_work_on,
+    queue_work,
+    queue_work_on,
+    schedule_delayed_work,
+    schedule_delayed_work_on,
+    schedule_work,
     schedule_work_on,
+    system_bh_highpri_wq,
+    system_bh_wq,
+    system_freezable_power_efficient_wq,
+    system_freezable_wq,
+    system_highpri_wq,
+    system_long_wq,
+    system_power_efficient_wq,
+    system_unbound_wq,
+    system_wq,
+    to_delayed_work,
+    work_pending,
     work_struct,
     workqueue_struct,
 )

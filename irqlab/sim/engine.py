@@ -20,6 +20,7 @@ from typing import Any
 from greenlet import GreenletExit, greenlet
 
 from irqlab.sim import wallclock
+from irqlab.sim.errors import InternalError, StalledError
 
 _getcurrent = greenlet.getcurrent
 
@@ -39,26 +40,6 @@ PRIO_SCENARIO = 0  # scenario actions (m.at): the world acts first
 PRIO_HW = 1  # hardware models drive lines and registers
 PRIO_IRQ = 2  # interrupt delivery to a CPU
 PRIO_CPU = 3  # a CPU finishes a stretch of busy work
-
-
-class InternalError(RuntimeError):
-    """A broken invariant inside irqlab itself: please file a bug."""
-
-    def __init__(self, msg: str) -> None:
-        super().__init__(f"{msg} (this is an irqlab bug: please report it with the scenario and seed)")
-
-
-class StalledError(RuntimeError):
-    """The run dried up while fibers are blocked forever."""
-
-    def __init__(self, now: int, blocked: list[tuple[str, str]]) -> None:
-        self.blocked = blocked
-        lines = "\n".join(f"  {name}: waiting on {what}" for name, what in blocked)
-        super().__init__(
-            f"simulation stalled at {now} ns: nothing left to do but {len(blocked)} "
-            f"task(s) are blocked forever:\n{lines}\n"
-            "Wake them (complete(), wake_up(), ...) or run with until= to stop earlier."
-        )
 
 
 #: Engines whose close() was asked for where it could not run (see Engine.close).
@@ -87,12 +68,23 @@ def _user_frame(frame: Any) -> str:
     return f"{f.f_code.co_name}() at {f.f_code.co_filename}:{f.f_lineno}"
 
 
+def _starter_loop() -> None:
+    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, requester)``
+    starts ``glet``, which parks back here at once, then control returns to ``requester``."""
+    me = _getcurrent()
+    back = me.parent
+    while True:
+        glet, back = back.switch()
+        glet.switch(me)
+        glet = None
+
+
 class Fiber:
     """A greenlet-backed thread of control, parked and resumed by the engine."""
 
     __slots__ = ("name", "glet", "blocked_on", "stuck_if_idle", "__weakref__")
 
-    def __init__(self, engine: Engine, name: str, run: Callable[[], None]) -> None:
+    def __init__(self, engine: Engine, name: str, run: Callable[..., None]) -> None:
         self.name = name
         self.glet = greenlet(run, parent=engine.main)
         #: What the fiber is blocked on (a human-readable description), or None.
@@ -130,6 +122,9 @@ class Engine:
         self.describe: Callable[[], str] | None = None
         self._progress: tuple[int, int] = (-1, -1)
         self.closed = False
+        #: Starts new fibers on a flat stack (see :meth:`fiber`); started here, from ``main``.
+        self._starter = greenlet(_starter_loop, parent=self.main)
+        self._starter.switch()
         _close_deferred()
 
     # -- events ---------------------------------------------------------------
@@ -305,15 +300,22 @@ class Engine:
 
     # -- fibers ---------------------------------------------------------------
     def fiber(self, name: str, run: Callable[[], None]) -> Fiber:
-        """Create a fiber that will execute ``run`` when first switched to."""
+        """Create a fiber that will execute ``run`` when first switched to.
 
-        def body(*_: Any) -> None:
+        Its greenlet is started at once by the starter greenlet, whose stack is as flat as the engine's main
+        loop, and parks before ``run``: a greenlet inherits the recursion depth of the greenlet that first
+        switches into it, so fibers first entered by fibers first entered by fibers (thousands of tasks woken
+        in one burst) would otherwise nest until RecursionError."""
+
+        def body(starter: greenlet) -> None:
             try:
+                starter.switch()  # started and parked: runs from here when first switched to
                 run()
             except GreenletExit:
                 return
 
         f = Fiber(self, name, body)
+        self._starter.switch((f.glet, _getcurrent()))
         self.fibers.append(f)
         return f
 
@@ -335,6 +337,10 @@ class Engine:
         self._heap.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
+        starter = self._starter
+        if not starter.dead:
+            starter.parent = main
+            starter.throw(GreenletExit)
         for f in reversed(fibers):
             g = f.glet
             # A fiber whose unwinding parks again (a finally block that blocks) is thrown at once more;

@@ -56,18 +56,6 @@ from irqlab.kernel.irq.types import (
 )
 
 if TYPE_CHECKING:
-    from irqlab.kernel.irq.chip_flow import (  # noqa: F401 - re-exported lazily by __getattr__
-        handle_edge_eoi_irq,
-        handle_edge_irq,
-        handle_fasteoi_irq,
-        handle_level_irq,
-        handle_nested_irq,
-        handle_percpu_devid_irq,
-        handle_percpu_irq,
-        handle_simple_irq,
-        handle_untracked_irq,
-        irq_may_run,
-    )
     from irqlab.kernel.kernel import Kernel
 
 _REPLAY_WAITING = IRQS_REPLAY | IRQS_WAITING
@@ -720,23 +708,9 @@ __all__ = [
     "irq_chip_get_parent_state",
 ]
 
-_FLOW_HANDLERS = frozenset({
-    "handle_simple_irq", "handle_untracked_irq", "handle_level_irq", "handle_fasteoi_irq", "handle_edge_irq",
-    "handle_edge_eoi_irq", "handle_percpu_irq", "handle_percpu_devid_irq", "handle_nested_irq",
-    "irq_may_run",
-})  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    """The flow handlers are part of chip.c too (they live in chip_flow.py): importable from here."""
-    if name in _FLOW_HANDLERS:
-        return getattr(chip_flow, name)
-    raise AttributeError(f"module 'irqlab.kernel.irq.chip' has no attribute {name!r}")
-
-
 # Imported last: these modules import this one at their top.
 from irqlab.kernel.core import kernel  # noqa: E402
-from irqlab.kernel.irq import chip_flow  # noqa: E402
+from irqlab.kernel.irq import chip_flow  # noqa: E402,F401 - the flow handlers (chip.c too) load with this module
 from irqlab.kernel.irq.handle import handle_bad_irq  # noqa: E402
 from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock  # noqa: E402
 from irqlab.kernel.irq.irqdesc import irq_to_desc  # noqa: E402

@@ -124,7 +124,7 @@ def spin_until_handed_over(k: Kernel, lock: raw_spinlock, what: str) -> None:
     """Contended: queue this CPU and spin (burning time, taking interrupts if enabled) until
     the holder hands the lock over; then the current task owns it."""
     cpu = k.cpu
-    lock.waiters.append(cpu)
+    lock.waiters.append(cpu)  # type: ignore[arg-type]
     fiber = cpu.curr.fiber
     fiber.blocked_on = what
     fiber.stuck_if_idle = True

@@ -290,7 +290,8 @@ class Scheduler:
     def preempt_schedule(self) -> None:
         self._schedule(preempt=True)
 
-    preempt_schedule_irq = preempt_schedule
+    def preempt_schedule_irq(self) -> None:
+        self._schedule(preempt=True)
 
     def _schedule(self, preempt: bool) -> None:
         k = self.k

@@ -342,7 +342,7 @@ def hrtimer_run_softirq() -> None:
     cpu = k.cpu  # type: ignore[assignment]
     base = cpu.hrtimer_base
     base.softirq_activated = False
-    program_clockevent(k, cpu)
+    program_clockevent(k, cpu)  # type: ignore[arg-type]
 
 
 # -- sleeping on an hrtimer --------------------------------------------------------------------
