@@ -12,8 +12,10 @@ whatever they interrupted). Simulated time passes only while a CPU waits:
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import Callable
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from irqlab.sim import PRIO_CPU, PRIO_IRQ
@@ -284,12 +286,28 @@ def cpu_spin_release(k: Kernel, cpus: list[CPU], on: object) -> None:
             cpu_resume(k, c)
 
 
+#: The interrupted contexts' innermost Python frames, one per interrupt entry in progress: where a call trace
+#: switches from the interrupt's stack to the interrupted context's (see BugReporter.stack()). Recorded
+#: explicitly because a compiled take_interrupts() has no frame of its own to be found by name.
+irq_entry_frames: list[FrameType] = []
+
+
 def take_interrupts(k: Kernel, cpu: CPU) -> None:
     """Take every pending interrupt on ``cpu`` (IRQs enabled), then maybe preempt.
 
     This is the arch entry path: irq_enter, the handler, irq_exit (which runs
     pending softirqs), then preemption on return if the interrupted context allows it.
     """
+    # Interpreted, this is this function's own frame; compiled, the interrupted context's innermost frame.
+    mark = sys._getframe(0)
+    irq_entry_frames.append(mark)
+    try:
+        _take_interrupts(k, cpu)
+    finally:
+        irq_entry_frames.remove(mark)
+
+
+def _take_interrupts(k: Kernel, cpu: CPU) -> None:
     # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
     # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
     while cpu.irq_pending and not cpu.irqs_off:

@@ -248,12 +248,14 @@ class BugReporter:
     def stack(self, skip: int = 2) -> list[str]:
         """Call-trace lines for the current Python stack (innermost first); ``self.irq_frames`` is how many
         of them run on the interrupt's stack (above the arch entry code), 0 in task context."""
+        from irqlab.kernel.cpu import irq_entry_frames
+
         out: list[str] = []
         split = -1
         f: FrameType | None = sys._getframe(skip)
         while f is not None:
             code = f.f_code
-            if split < 0 and code.co_name == "take_interrupts" and code.co_filename.endswith("cpu.py"):
+            if split < 0 and f in irq_entry_frames:
                 split = len(out)
             if not _is_internal(code.co_filename) and not (code.co_name == "<lambda>" and code.co_filename.startswith(_PKG_DIR)):
                 out.append(self.symbol_of_frame(f, code, f.f_lineno))

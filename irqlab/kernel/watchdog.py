@@ -16,7 +16,7 @@ import sys
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, raise_interrupt
+from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, irq_entry_frames, raise_interrupt
 from irqlab.kernel.kconfig import CONFIG, IS_ENABLED
 from irqlab.kernel.panic import _PKG_DIR, TAINT_SOFTLOCKUP, _close_trace, _is_internal
 from irqlab.kernel.printk import KERN_DEFAULT, KERN_EMERG, KERN_INFO, KERN_WARNING, vprintk
@@ -71,8 +71,9 @@ def interrupted_frame() -> FrameType | None:
     """The innermost frame of the context the running interrupt interrupted (get_irq_regs()), or None."""
     f: FrameType | None = sys._getframe(1)
     while f is not None:
-        if f.f_code.co_name == "take_interrupts" and f.f_code.co_filename.endswith("/kernel/cpu.py"):
-            return f.f_back
+        if f in irq_entry_frames:
+            # take_interrupts()'s own frame (interpreted), or the interrupted context's (compiled)
+            return f.f_back if f.f_code.co_filename.endswith("/kernel/cpu.py") else f
         f = f.f_back
     return None
 
