@@ -1,12 +1,12 @@
-"""Build: the pure-Python package by default; with ``IRQLAB_COMPILE=1``, the core compiled by mypyc.
+"""Build: the core compiled by mypyc when a C compiler is present, else the pure-Python package.
 
-``IRQLAB_COMPILE=1 pip install .`` compiles the modules in :data:`COMPILED` when a C compiler and the
-Python headers are available (mypy comes in as a build requirement then, see build_backend/), and falls
-back to the pure-Python package otherwise; ``IRQLAB_PURE=1`` always gives the pure-Python package.
-``IRQLAB_COMPILE=1 pip install -e .`` builds the extension modules into the source tree, where they shadow
-the ``.py`` files being edited: ``python setup.py clean_compiled`` removes them (``IRQLAB_PURE=1`` at run
-time also ignores them). Every ``.py`` file is installed either way; ``irqlab --version`` says which build
-runs. docs/performance.md explains why the default stays pure.
+``pip install .`` compiles the modules in :data:`COMPILED` when a C compiler and the Python headers are
+available (mypy comes in as a build requirement, see build_backend/), and installs the pure-Python package
+otherwise; ``IRQLAB_PURE=1`` always gives the pure-Python package. An editable install (``pip install -e .``)
+stays pure unless ``IRQLAB_COMPILE=1`` asks for the extension modules, because they are built into the
+source tree, where they shadow the ``.py`` files being edited: ``python setup.py clean_compiled`` removes
+them (and ``IRQLAB_PURE=1`` at run time ignores them). Every ``.py`` file is installed either way;
+``irqlab --version`` says which build runs.
 """
 
 from __future__ import annotations
@@ -42,21 +42,21 @@ def _flag(name: str) -> bool:
 
 
 def _why_pure() -> str | None:
-    """None when the compiled build is asked for and can be made, else why not."""
+    """None when the compiled build can be made, else why not."""
     if _flag("IRQLAB_PURE"):
         return "IRQLAB_PURE is set"
-    if not _flag("IRQLAB_COMPILE"):
-        return "the default; IRQLAB_COMPILE=1 asks for the mypyc-compiled core"
+    if "editable_wheel" in sys.argv and not _flag("IRQLAB_COMPILE"):
+        return "an editable install stays pure unless IRQLAB_COMPILE=1"
     cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(cc) is None:
-        return f"IRQLAB_COMPILE is set but there is no C compiler ({cc})"
+        return f"no C compiler ({cc}) found"
     include = sysconfig.get_paths().get("include") or ""
     if not os.path.isfile(os.path.join(include, "Python.h")):
-        return f"IRQLAB_COMPILE is set but there are no Python headers (Python.h) in {include}"
+        return f"no Python headers (Python.h) in {include}"
     try:
         import mypyc.build  # noqa: F401
     except ImportError:
-        return "IRQLAB_COMPILE is set but mypyc (from mypy) is not installed in the build environment"
+        return "mypyc (from mypy) is not installed in the build environment"
     return None
 
 

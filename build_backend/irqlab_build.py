@@ -1,7 +1,7 @@
 """The build backend: setuptools', asking for mypy (mypyc) only when the compiled build is wanted.
 
-The pure-Python package builds with setuptools alone; ``IRQLAB_COMPILE=1`` adds mypy to the build
-requirements so that setup.py can compile the core (see setup.py).
+A wheel is compiled unless ``IRQLAB_PURE=1``; an editable install only with ``IRQLAB_COMPILE=1`` (see
+setup.py). The pure-Python package builds with setuptools alone, so it needs no mypy.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from setuptools.build_meta import *  # noqa: F403 - the rest of the PEP 517/660 
 _MYPYC = ["mypy>=1.10"]
 
 
-def _compile() -> bool:
-    return os.environ.get("IRQLAB_COMPILE", "").strip() not in ("", "0") and os.environ.get(
-        "IRQLAB_PURE", "").strip() in ("", "0")  # fmt: skip
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip() not in ("", "0")
 
 
 def get_requires_for_build_wheel(config_settings: dict[str, str] | None = None) -> list[str]:
-    return list(_setuptools.get_requires_for_build_wheel(config_settings)) + (_MYPYC if _compile() else [])
+    pure = _flag("IRQLAB_PURE")
+    return list(_setuptools.get_requires_for_build_wheel(config_settings)) + ([] if pure else _MYPYC)
 
 
 def get_requires_for_build_editable(config_settings: dict[str, str] | None = None) -> list[str]:
-    return list(_setuptools.get_requires_for_build_editable(config_settings)) + (_MYPYC if _compile() else [])
+    compiled = _flag("IRQLAB_COMPILE") and not _flag("IRQLAB_PURE")
+    return list(_setuptools.get_requires_for_build_editable(config_settings)) + (_MYPYC if compiled else [])

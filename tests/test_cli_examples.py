@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+import irqlab
 from irqlab.cli import main
 from irqlab.cli_examples import examples_dir, read_example, scan
 
@@ -66,12 +67,18 @@ def test_rich_table_and_missing_directory(tmp_path, capsys):
 
 
 def test_examples_dir_prefers_cwd_then_the_repository(tmp_path, monkeypatch):
-    """./examples in the current directory wins; elsewhere the repository's examples/ next to the package."""
+    """./examples in the current directory wins; elsewhere the repository's examples/ next to the package (the
+    copy pip installed, for an installed package)."""
     (tmp_path / "examples").mkdir()
     assert examples_dir(tmp_path) == tmp_path / "examples"
     elsewhere = tmp_path / "empty"
     elsewhere.mkdir()
-    assert examples_dir(elsewhere) == REPO_EXAMPLES
+    found = examples_dir(elsewhere)
+    if pathlib.Path(irqlab.__file__).resolve().parents[1] == REPO_EXAMPLES.parent:
+        assert found == REPO_EXAMPLES
+    else:
+        assert found is not None and found.parts[-3:] == ("share", "irqlab", "examples")
+        assert sorted(p.name for p in found.glob("*.py")) == sorted(p.name for p in REPO_EXAMPLES.glob("*.py"))
 
 
 @pytest.mark.parametrize("path", sorted(REPO_EXAMPLES.glob("seed00[34]_*.py")), ids=lambda p: p.name)
