@@ -87,7 +87,8 @@ def unload(mod: types.ModuleType) -> None:
 
 
 def _is_runner_frame(filename: str) -> bool:
-    return filename.startswith(_PKG_DIR) or filename.startswith("<frozen") or "greenlet" in filename
+    # A mypyc-compiled irqlab module's traceback entries name their file relative to the build: irqlab/...
+    return filename.startswith((_PKG_DIR, "irqlab" + os.sep, "<frozen")) or "greenlet" in filename
 
 
 def format_user_exception(e: BaseException) -> str:

@@ -54,6 +54,8 @@ CUT_HERE = "------------[ cut here ]------------"
 _PF_WQ_WORKER = 0x00000020
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: How the traceback entries of a mypyc-compiled irqlab module name their file: relative to the build.
+_COMPILED_PREFIX = "irqlab" + os.sep
 _SIM_DIR = os.path.join(_PKG_DIR, "sim")
 _STDLIB_DIR = os.path.dirname(os.__file__)
 
@@ -109,7 +111,8 @@ _KERNEL_NAMES = {"_task_entry": "kthread", "_idle_loop": "do_idle", "take_interr
 
 
 def _is_internal(filename: str) -> bool:
-    return (filename.startswith(_SIM_DIR) or "greenlet" in filename or filename.endswith("panic.py")
+    return (filename.startswith((_SIM_DIR, _COMPILED_PREFIX + "sim" + os.sep)) or "greenlet" in filename
+            or filename.endswith("panic.py")
             or filename.endswith(("/kernel/bug.py", "/kernel/cpu.py")) or filename.endswith("/machine.py"))
 
 
@@ -475,7 +478,7 @@ class BugReporter:
 
 def _is_user_file(filename: str) -> bool:
     """Code of the user's own (a driver or scenario file), not irqlab's, the standard library's or greenlet's."""
-    if filename.startswith((_PKG_DIR, "<frozen")) or "greenlet" in filename or "site-packages" in filename:
+    if filename.startswith((_PKG_DIR, _COMPILED_PREFIX, "<frozen")) or "greenlet" in filename or "site-packages" in filename:
         return False
     return not filename.startswith(_STDLIB_DIR)
 
