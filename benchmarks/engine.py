@@ -1,6 +1,7 @@
-"""Engine benchmark: simulated events per wall second for a context-switch ping-pong and a
+"""Engine benchmark: simulated events per CPU second for a context-switch ping-pong and a
 timer-heavy load, each next to its floor (a bare heapq + greenlet loop doing the same number
-of events) measured in the same run.
+of events) measured in the same run. Prints which build runs (compiled or pure): run it again
+under IRQLAB_PURE=1 for the other.
 
     python benchmarks/engine.py [--rounds N]
 """
@@ -47,12 +48,12 @@ def floor_loop(n_events: int) -> float:
             main.switch()
 
     fib = greenlet(body)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     fib.switch()
     for _ in range(n_events):
         _, _, g = heapq.heappop(heap)
         g.switch()
-    return time.perf_counter() - t0
+    return time.process_time() - t0
 
 
 def pingpong(rounds: int) -> tuple[int, float]:
@@ -73,9 +74,9 @@ def pingpong(rounds: int) -> tuple[int, float]:
     m.spawn(ping, name="ping")
     m.spawn(pong, name="pong")
     ev0 = m.kernel.engine.events_run
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     m.run()
-    return m.kernel.engine.events_run - ev0, time.perf_counter() - t0
+    return m.kernel.engine.events_run - ev0, time.process_time() - t0
 
 
 def timers(duration_ms: int) -> tuple[int, float]:
@@ -101,9 +102,9 @@ def timers(duration_ms: int) -> tuple[int, float]:
     for i in range(8):
         m.spawn(periodic, 50_000 + 20_000 * i, name=f"timers{i}")
     ev0 = m.kernel.engine.events_run
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     m.run(until=end + 1_000_000)
-    return m.kernel.engine.events_run - ev0, time.perf_counter() - t0
+    return m.kernel.engine.events_run - ev0, time.process_time() - t0
 
 
 def main() -> None:
@@ -112,11 +113,12 @@ def main() -> None:
     ap.add_argument("--ms", type=int, default=200, help="simulated ms of the timer load")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    print(f"irqlab {'compiled' if irqlab.compiled else 'pure'}; events per CPU second, median of {args.repeat}")
     for name, fn, arg in (("ping-pong", pingpong, args.rounds), ("timer-heavy", timers, args.ms)):
         rates, floors = [], []
         for _ in range(args.repeat):
-            n, wall = fn(arg)
-            rates.append(n / wall)
+            n, cpu = fn(arg)
+            rates.append(n / cpu)
             floors.append(n / floor_loop(n))
         r, f = statistics.median(rates), statistics.median(floors)
         print(f"{name:12s} events={n:8d}  irqlab {r:12,.0f} events/s   floor {f:12,.0f} events/s   ratio {r / f:6.1%}")

@@ -286,9 +286,11 @@ def cpu_spin_release(k: Kernel, cpus: list[CPU], on: object) -> None:
             cpu_resume(k, c)
 
 
-#: The interrupted contexts' innermost Python frames, one per interrupt entry in progress: where a call trace
-#: switches from the interrupt's stack to the interrupted context's (see BugReporter.stack()). Recorded
-#: explicitly because a compiled take_interrupts() has no frame of its own to be found by name.
+#: Compiled by mypyc: take_interrupts() then has no frame of its own for call traces to find by name.
+_COMPILED = not __file__.endswith(".py")
+#: In the compiled build, the interrupted contexts' innermost Python frames, one per interrupt entry in
+#: progress: where a call trace switches from the interrupt's stack to the interrupted context's (see
+#: BugReporter.stack()). Empty in the pure-Python build, where take_interrupts()'s own frame marks it.
 irq_entry_frames: list[FrameType] = []
 
 
@@ -298,42 +300,39 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
     This is the arch entry path: irq_enter, the handler, irq_exit (which runs
     pending softirqs), then preemption on return if the interrupted context allows it.
     """
-    # Interpreted, this is this function's own frame; compiled, the interrupted context's innermost frame.
-    mark = sys._getframe(0)
-    irq_entry_frames.append(mark)
+    mark = sys._getframe(0) if _COMPILED else None
+    if mark is not None:
+        irq_entry_frames.append(mark)
     try:
-        _take_interrupts(k, cpu)
+        # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
+        # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
+        while cpu.irq_pending and not cpu.irqs_off:
+            handler = cpu.irq_pending.popleft()
+            _softirq.irq_enter(k, cpu)
+            try:
+                handler(cpu)
+            except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                k.fault(exc, "hardirq")
+            cpu = k.cpu  # type: ignore[assignment]
+            _softirq.irq_exit(k, cpu)
+            cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu  # type: ignore[assignment]
+        if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
+            curr = cpu.curr
+            if k.preempt_full or curr.is_user or curr is cpu.idle:
+                stop, cpu.stop_work = cpu.stop_work, None
+                stop(cpu)
+        if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
+            curr = cpu.curr
+            # The idle task is not preempted here: back in the idle loop it restarts the tick
+            # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
+            # A user task is preempted on its return to user mode, unless it is inside a system call: then,
+            # without kernel preemption, it runs on to the syscall's exit (exit_to_user_mode()).
+            if (k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle:
+                k.sched.preempt_schedule_irq()
     finally:
-        irq_entry_frames.remove(mark)
-
-
-def _take_interrupts(k: Kernel, cpu: CPU) -> None:
-    # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
-    # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
-    while cpu.irq_pending and not cpu.irqs_off:
-        handler = cpu.irq_pending.popleft()
-        _softirq.irq_enter(k, cpu)
-        try:
-            handler(cpu)
-        except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
-            k.fault(exc, "hardirq")
-        cpu = k.cpu  # type: ignore[assignment]
-        _softirq.irq_exit(k, cpu)
-        cpu = k.cpu  # type: ignore[assignment]
-    cpu = k.cpu  # type: ignore[assignment]
-    if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
-        curr = cpu.curr
-        if k.preempt_full or curr.is_user or curr is cpu.idle:
-            stop, cpu.stop_work = cpu.stop_work, None
-            stop(cpu)
-    if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
-        curr = cpu.curr
-        # The idle task is not preempted here: back in the idle loop it restarts the tick
-        # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
-        # A user task is preempted on its return to user mode, unless it is inside a system call: then,
-        # without kernel preemption, it runs on to the syscall's exit (exit_to_user_mode()).
-        if (k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle:
-            k.sched.preempt_schedule_irq()
+        if mark is not None:
+            irq_entry_frames.remove(mark)
 
 
 # Imported last: softirq.py builds on the names above (irq_enter/irq_exit are on the hot path).

@@ -258,7 +258,8 @@ class BugReporter:
         f: FrameType | None = sys._getframe(skip)
         while f is not None:
             code = f.f_code
-            if split < 0 and f in irq_entry_frames:
+            if split < 0 and ((code.co_name == "take_interrupts" and code.co_filename.endswith("cpu.py"))
+                              or f in irq_entry_frames):
                 split = len(out)
             if not _is_internal(code.co_filename) and not (code.co_name == "<lambda>" and code.co_filename.startswith(_PKG_DIR)):
                 out.append(self.symbol_of_frame(f, code, f.f_lineno))

@@ -71,9 +71,10 @@ def interrupted_frame() -> FrameType | None:
     """The innermost frame of the context the running interrupt interrupted (get_irq_regs()), or None."""
     f: FrameType | None = sys._getframe(1)
     while f is not None:
-        if f in irq_entry_frames:
-            # take_interrupts()'s own frame (interpreted), or the interrupted context's (compiled)
-            return f.f_back if f.f_code.co_filename.endswith("/kernel/cpu.py") else f
+        if f.f_code.co_name == "take_interrupts" and f.f_code.co_filename.endswith("/kernel/cpu.py"):
+            return f.f_back
+        if f in irq_entry_frames:  # the compiled build: the interrupted context's own frame
+            return f
         f = f.f_back
     return None
 
