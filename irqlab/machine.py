@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from irqlab.boards import get_board
 from irqlab.errno import EINVAL, ENOENT
-from irqlab.fs import ProcFS
+from irqlab.fs.procfs import FS_HOOKS, ProcFS
 from irqlab.hw.button import Button
 from irqlab.hw.led import Led
 from irqlab.irqchip.gic import GIC_SPI, gic_map
@@ -149,8 +149,9 @@ class Machine:
         self.fs = ProcFS(kernel)
         kernel.subsys["fs"] = self.fs
         kernel.modules.register_fs(self.fs)
+        # A kernel subsystem names its filesystem side (FS_HOOKS); drivers, above fs, hand their function.
         for hook in list(kernel.subsys.get("fs_hooks", [])):
-            hook(self.fs)
+            (FS_HOOKS[hook] if isinstance(hook, str) else hook)(self.fs)
         # The simulated CPUs and tasks are parked greenlets whose stacks hold the kernel; the collector
         # cannot see into them, so the machine unwinds them when it is closed or no longer referenced.
         self._finalizer = weakref.finalize(self, kernel.engine.close)

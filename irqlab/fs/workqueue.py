@@ -88,6 +88,7 @@ def fs_hook(fs: ProcFS) -> None:
 
     k = fs.k
     st = k.subsys["workqueue"]
+    k.subsys["wq_sysfs"] = (workqueue_sysfs_register, workqueue_sysfs_unregister)
     fs.register("/sys/devices/virtual/workqueue/cpumask", lambda: _hexmask(k, st.unbound_cpumask), _readonly)
     fs.register("/sys/devices/virtual/workqueue/cpumask_requested", lambda: _hexmask(k, st.unbound_cpumask))
     fs.register("/sys/devices/virtual/workqueue/cpumask_isolated", lambda: _hexmask(k, 0))

@@ -28,6 +28,8 @@ from irqlab.kernel.softirq import (
     HRTIMER_SOFTIRQ,
     TIMER_SOFTIRQ,
     SoftirqVec,
+    irq_enter,
+    irq_exit,
     ksoftirqd_fn,
 )
 from irqlab.kernel.time.hrtimer import HrtimerBase, hrtimer_interrupt, hrtimer_run_softirq
@@ -39,7 +41,7 @@ from irqlab.sim import PRIO_IRQ, Engine, InternalError
 from irqlab.trace import TraceBus
 
 if TYPE_CHECKING:
-    from irqlab.boards import Board
+    from irqlab.boards.board import Board
 
 PREEMPT_MODELS = ("none", "voluntary", "full", "rt")
 
@@ -112,6 +114,9 @@ class Kernel:
             raise ValueError(f"cpus= must be between 1 and 64, not {cpus}")
         self.board = board
         self.engine = Engine(seed)
+        #: The generic entry code the CPUs' arch entry (cpu.take_interrupts) calls around each handler:
+        #: kernel/softirq.c's irq_enter() and irq_exit(). The CPU model sits below softirq and is handed them.
+        self.irq_entry_ops = (irq_enter, irq_exit)
         self.hz = hz
         self.tick_nsec = (1_000_000_000 + hz // 2) // hz
         self.initial_jiffies = initial_jiffies(hz)

@@ -390,9 +390,9 @@ def lockup_detector_init(k: Kernel) -> None:
 
     k.subsys.setdefault("cpu_offline_hooks", []).append(offline)
     k.subsys.setdefault("cpu_online_hooks", []).append(online)
-    from irqlab.fs.sysctl import watchdog_sysctl_init
+    # fs/sysctl.py's watchdog_sysctl_init() registers the files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(watchdog_sysctl_init)
+    k.subsys.setdefault("fs_hooks", []).append("watchdog_sysctl_init")
 
 
 def describe_context(k: Kernel) -> str:

@@ -126,9 +126,9 @@ def alloc_workqueue(fmt: str, flags: int, max_active: int = 0, *args: Any) -> wo
     if st.online and flags & WQ_MEM_RECLAIM:
         init_rescuer(wq)
     if flags & WQ_SYSFS:
-        from irqlab.fs.workqueue import workqueue_sysfs_register  # the sysfs view layer sits above the core
-
-        workqueue_sysfs_register(k, wq)
+        wq.wq_dev = True  # workqueue_sysfs_register(): the sysfs view (fs/workqueue.py), once mounted, adds it
+        if (sysfs := k.subsys.get("wq_sysfs")) is not None:
+            sysfs[0](k, wq)
     return wq
 
 
@@ -169,9 +169,9 @@ def destroy_workqueue(wq: Any) -> None:
     wq = _wq(k, wq)
     st = state(k)
     if wq.wq_dev:
-        from irqlab.fs.workqueue import workqueue_sysfs_unregister
-
-        workqueue_sysfs_unregister(k, wq)
+        wq.wq_dev = False  # workqueue_sysfs_unregister(): the mounted sysfs view removes the directory
+        if (sysfs := k.subsys.get("wq_sysfs")) is not None:
+            sysfs[1](k, wq)
     wq.flags |= __WQ_DESTROYING
     drain_workqueue(wq)
     if wq.rescuer is not None:
@@ -380,9 +380,9 @@ def workqueue_init(k: Kernel) -> None:
     st.online = True
     k.tick_hooks.append(wq_worker_tick)
 
-    from irqlab.fs.workqueue import fs_hook
+    # The sysfs view (fs/workqueue.py) adds its files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(fs_hook)
+    k.subsys.setdefault("fs_hooks", []).append("workqueue")
 
 
 __all__ = [

@@ -30,11 +30,14 @@ from irqlab.kernel.irq.irqdesc import (
     irq_subsys,
     irq_to_desc,
 )
+from irqlab.kernel.irq.irqdomain_activate import (  # re-exported: part of irqdomain.c
+    irq_domain_activate_irq,
+    irq_domain_deactivate_irq,
+)
 from irqlab.kernel.irq.types import (
     IRQ_NOREQUEST,
     IRQ_TYPE_NONE,
     IRQ_TYPE_SENSE_MASK,
-    IRQD_ACTIVATED,
     IRQD_TRIGGER_MASK,
     NUMA_NO_NODE,
     irq_chip,
@@ -628,47 +631,6 @@ def irq_domain_free_irqs(virq: int, nr_irqs: int) -> None:
 
 
 # -- activation -------------------------------------------------------------------------------------------
-
-
-def __irq_domain_deactivate_irq(d: irq_data | None) -> None:
-    if d is not None and d.domain is not None:
-        domain = d.domain
-        if domain.ops.deactivate is not None:
-            domain.ops.deactivate(domain, d)
-        if d.parent_data is not None:
-            __irq_domain_deactivate_irq(d.parent_data)
-
-
-def __irq_domain_activate_irq(d: irq_data | None, reserve: bool) -> int:
-    ret = 0
-    if d is not None and d.domain is not None:
-        domain = d.domain
-        if d.parent_data is not None:
-            ret = __irq_domain_activate_irq(d.parent_data, reserve)
-        if not ret and domain.ops.activate is not None:
-            ret = int(domain.ops.activate(domain, d, reserve) or 0)
-            if ret and d.parent_data is not None:
-                __irq_domain_deactivate_irq(d.parent_data)
-    return ret
-
-
-def irq_domain_activate_irq(d: irq_data, reserve: bool) -> int:
-    """Activate ``d`` and its parents (ops.activate); sets IRQD_ACTIVATED. 0 or -errno."""
-    ret = 0
-    common = d.common
-    if not common.state_use_accessors & IRQD_ACTIVATED:
-        ret = __irq_domain_activate_irq(d, reserve)
-    if not ret:
-        common.state_use_accessors |= IRQD_ACTIVATED
-    return ret
-
-
-def irq_domain_deactivate_irq(d: irq_data) -> None:
-    """Deactivate ``d`` and its parents; clears IRQD_ACTIVATED."""
-    common = d.common
-    if common.state_use_accessors & IRQD_ACTIVATED:
-        __irq_domain_deactivate_irq(d)
-        common.state_use_accessors &= ~IRQD_ACTIVATED
 
 
 def irq_domain_get_of_node(domain: irq_domain) -> fwnode_handle | None:
