@@ -270,7 +270,7 @@ def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5"
     kind, _, rate = source.partition(":")
     if source == "button":
         btn = m.button(BUTTON_GPIO, "typical")
-        sub.on_edge(m.gpio_pin(BUTTON_GPIO), on_event, active=True)
+        sub.on_edge(m.board.gpio_pin(BUTTON_GPIO), on_event, active=True)
     elif kind == "nic":
         if not rate.isdigit() or int(rate) < 1:
             raise ValueError(f"source nic:PPS needs a packet rate, not {source!r}")

@@ -74,7 +74,7 @@ def device_line(m: Machine, index: int, edge: bool = True) -> tuple[int, Line]:
     k = m.kernel
     if k.subsys.get("gic") is not None:
         spi = STORM_SPI + index
-        return m.map_spi(spi, "edge" if edge else "level"), m.spi_line(spi)
+        return m.board.map_spi(spi, "edge" if edge else "level"), m.spi_line(spi)
     ioapic = k.subsys.get("ioapic")
     if ioapic is None:
         raise ValueError(f"board {k.board.name!r} has neither a GIC nor an IO-APIC for a load device")
