@@ -18,6 +18,7 @@ from irqlab.kernel import initcalls
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
+from irqlab.kernel.irq.spurious import note_interrupt
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
 from irqlab.kernel.panic import BugReporter
@@ -117,6 +118,9 @@ class Kernel:
         #: The generic entry code the CPUs' arch entry (cpu.take_interrupts) calls around each handler:
         #: kernel/softirq.c's irq_enter() and irq_exit(). The CPU model sits below softirq and is handed them.
         self.irq_entry_ops = (irq_enter, irq_exit)
+        #: kernel/irq/spurious.c's note_interrupt(), which the flow path (irq/handle.py, below it) feeds each
+        #: interrupt's result through this reference.
+        self.note_interrupt = note_interrupt
         self.hz = hz
         self.tick_nsec = (1_000_000_000 + hz // 2) // hz
         self.initial_jiffies = initial_jiffies(hz)

@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import raise_interrupt
+from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
+from irqlab.kernel.kernel import IPI_IRQ_WORK
+from irqlab.kernel.kthread import kthread_stop
 from irqlab.kernel.printk import KERN_ERR, KERN_WARNING, vprintk
 from irqlab.kernel.sched.core import SCHED_NORMAL
 from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
@@ -367,8 +370,6 @@ def kick_bh_pool(pool: worker_pool) -> None:
 def _irq_work_queue_on(k: Kernel, pool: worker_pool) -> None:
     """irq_work_queue_on(bh_pool_irq_work(pool), pool->cpu): the target CPU raises the softirq from
     its IRQ-work interrupt (bh_pool_kick_normal/highpri)."""
-    from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
-    from irqlab.kernel.kernel import IPI_IRQ_WORK
     work = pool.irq_work
     if work is None:
         target = k.cpus[pool.cpu]
@@ -581,7 +582,6 @@ def idle_worker_timeout(t: Any) -> None:
 
 def idle_cull_fn(work: Any) -> None:
     """Stop the workers that have been idle for IDLE_WORKER_TIMEOUT. May sleep."""
-    from irqlab.kernel.kthread import kthread_stop
     pool: worker_pool = work.pool
     k = pool.st.k
     cull: list[worker] = []

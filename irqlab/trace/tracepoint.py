@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from irqlab.trace.events import EventDef, event_table, free_form_event
+from irqlab.trace.events import EventDef, Field, event_table, free_form_event
+from irqlab.trace.filter import compile_filter
 from irqlab.trace.output import lat_fmt, print_line, trace_header
 from irqlab.trace.ring_buffer import TRACE_BUF_SIZE_DEFAULT, CpuBuffer, event_length, nr_pages_for
 
@@ -215,7 +216,6 @@ class TraceBus:
     def set_filter(self, name: str, text: str) -> None:
         """events/<system>/<event>/filter: record only the ``name`` events matching ``text`` ("0" clears it).
         Raises ValueError naming the problem for a filter the kernel would refuse."""
-        from irqlab.trace.filter import compile_filter
 
         tp = self.tracepoint(name)
         tp.filter = compile_filter(tp.event, text)
@@ -395,7 +395,6 @@ class TraceBus:
 
 
 def _marker_event() -> EventDef:
-    from irqlab.trace.events import Field
 
     ev = EventDef("ftrace", "print", [Field("unsigned long ip", "ip", 8, False, "sym"),
                                       Field("char buf[]", "buf", 0, True, "cstring")],

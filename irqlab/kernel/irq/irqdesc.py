@@ -32,6 +32,9 @@ from irqlab.kernel.irq.types import (
     NUMA_NO_NODE,
     irq_desc,
 )
+from irqlab.kernel.locking.mutex import mutex
+from irqlab.kernel.preempt import local_irq_restore, local_irq_save
+from irqlab.kernel.sched.wait import wait_queue_head
 
 if TYPE_CHECKING:
     from irqlab.kernel.irq.irqdomain import irq_domain
@@ -146,8 +149,6 @@ def desc_set_defaults(k: Kernel, irq: int, desc: irq_desc, node: int, affinity: 
 
 
 def _alloc_desc(k: Kernel, irq: int, node: int, flags: int, affinity: int | None, owner: Any) -> irq_desc:
-    from irqlab.kernel.locking.mutex import mutex
-    from irqlab.kernel.sched.wait import wait_queue_head
 
     desc = irq_desc(k, irq, len(k.cpus))
     desc_set_defaults(k, irq, desc, node, affinity, owner)
@@ -359,7 +360,6 @@ def generic_handle_irq(irq: int) -> int:
 
 def generic_handle_irq_safe(irq: int) -> int:
     """generic_handle_irq() from any context: with local interrupts disabled around it."""
-    from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 
     flags = local_irq_save()
     try:
@@ -380,7 +380,6 @@ def generic_handle_domain_irq(domain: irq_domain, hwirq: int) -> int:
 
 
 def generic_handle_domain_irq_safe(domain: irq_domain, hwirq: int) -> int:
-    from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 
     flags = local_irq_save()
     try:
