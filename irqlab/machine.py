@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from irqlab.boards import get_board
 from irqlab.boards.hardware import BoardHardware
+from irqlab.boards.initcalls import INITCALLS
 from irqlab.errno import EINVAL, ENOENT
 from irqlab.fs.procfs import FS_HOOKS, ProcFS
 from irqlab.kernel.core import current_kernel
@@ -30,6 +31,7 @@ from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
 from irqlab.kernel.panic import DriverFault, KernelBugError, _is_user_file, taint_string
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
+from irqlab.kernel.workqueue import scenario_freeze, scenario_show_all, scenario_thaw
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
 from irqlab.sim.units import TimeLike
 from irqlab.trace import TraceBus
@@ -604,15 +606,15 @@ class Machine:
     # -- workqueues (kernel/workqueue.c) -------------------------------------------------------
     def show_workqueues(self) -> None:
         """Print the kernel's "Showing busy workqueues and worker pools:" dump (show_all_workqueues()) to dmesg."""
-        self.kernel.subsys["workqueue"].show_all()
+        scenario_show_all(self.kernel)
 
     def freeze_workqueues(self) -> None:
         """Freeze the WQ_FREEZABLE workqueues as suspend does: running items finish, new ones wait."""
-        self.kernel.subsys["workqueue"].freeze()
+        scenario_freeze(self.kernel)
 
     def thaw_workqueues(self) -> None:
         """Thaw the freezable workqueues: the items collected while frozen start."""
-        self.kernel.subsys["workqueue"].thaw()
+        scenario_thaw(self.kernel)
 
     def memory_pressure(self, on: bool = True) -> None:
         """Simulated memory pressure: while on, new kworkers cannot be created, so rescuers step in."""
@@ -706,6 +708,7 @@ def boot(
         cmdline=cmdline,
         trace_ring=trace_ring,
         gfp_atomic_fail_rate=gfp_atomic_fail_rate,
+        initcalls=INITCALLS,
     )
     m = Machine(k)
     for hook in boot_hooks:

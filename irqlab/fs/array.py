@@ -19,7 +19,7 @@ from irqlab.kernel.sched.core import (
 )
 from irqlab.kernel.sched.cputime import cputime_adjust, nsec_to_clock_t
 from irqlab.kernel.vsprintf import cpumask_hex, cpumask_list
-from irqlab.kernel.workqueue_show import wq_worker_comm
+from irqlab.kernel.workqueue_pool import wq_worker_comm
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import shlex
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
-from irqlab.kernel import initcalls
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
@@ -106,6 +105,7 @@ class Kernel:
         cmdline: str = "",
         trace_ring: int = 1408,
         gfp_atomic_fail_rate: float = 0.0,
+        initcalls: Sequence[Callable[[Kernel], None]] = (),
     ) -> None:
         if preempt not in PREEMPT_MODELS:
             raise ValueError(f"preempt= must be one of {', '.join(PREEMPT_MODELS)}, not {preempt!r}")
@@ -114,6 +114,8 @@ class Kernel:
         if not 1 <= cpus <= 64:
             raise ValueError(f"cpus= must be between 1 and 64, not {cpus}")
         self.board = board
+        #: The built-in initcalls boot runs, in order (irqlab/boards/initcalls.py hands them over).
+        self.initcalls = tuple(initcalls)
         self.engine = Engine(seed)
         #: The generic entry code the CPUs' arch entry (cpu.take_interrupts) calls around each handler:
         #: kernel/softirq.c's irq_enter() and irq_exit(). The CPU model sits below softirq and is handed them.
@@ -224,7 +226,8 @@ class Kernel:
                 self.sched.wake_up_new_task(t)
                 self.tick.start(cpu)
 
-            initcalls.run_all(self)
+            for initcall in self.initcalls:
+                initcall(self)
             for hook in self.board.setup_hooks:
                 hook(self)
             self.engine.run(until=0)
