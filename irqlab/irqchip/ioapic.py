@@ -18,7 +18,8 @@ from irqlab.kernel.irq.chip import (
     irq_set_irq_type,
 )
 from irqlab.kernel.irq.chip_flow import handle_edge_irq, handle_fasteoi_irq
-from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_alloc_desc_at, irq_to_desc
+from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_to_desc
+from irqlab.kernel.irq.irqdesc_alloc import irq_alloc_desc_at
 from irqlab.kernel.irq.irqdomain import fwnode_handle, irq_domain_associate, irq_domain_create_linear, irq_domain_ops
 from irqlab.kernel.irq.types import (
     IRQ_SET_MASK_OK_DONE,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL, ENOSYS
-from irqlab.kernel.core import kernel
 from irqlab.kernel.irq.dummychip import no_irq_chip
 from irqlab.kernel.irq.handle import handle_bad_irq
 from irqlab.kernel.irq.internals import (
@@ -32,7 +31,6 @@ from irqlab.kernel.irq.types import (
     IRQ_NESTED_THREAD,
     IRQ_NO_BALANCING,
     IRQ_NOAUTOEN,
-    IRQ_NONE,
     IRQ_NOPROBE,
     IRQ_NOREQUEST,
     IRQ_NOTHREAD,
@@ -63,10 +61,10 @@ from irqlab.kernel.irq.types import (
     IRQS_REPLAY,
     IRQS_WAITING,
     FlowHandler,
+    chained_action,
     irq_chip,
     irq_data,
     irq_desc,
-    irqaction,
 )
 from irqlab.kernel.printk import KERN_DEBUG, KERN_ERR, vprintk
 
@@ -79,15 +77,6 @@ _DISABLED = IRQD_IRQ_DISABLED
 _MASKED = IRQD_IRQ_MASKED
 
 
-def _bad_chained_irq(irq: int, dev_id: Any) -> int:
-    k = kernel()
-    k.bugs.warn("kernel/irq/chip.c", 25, k.format("Chained irq %d should not call an action\n", (irq,)),
-                once_key=("chip.c", 25))  # fmt: skip
-    return IRQ_NONE
-
-
-#: The action installed on a line with a chained handler (it must never be called).
-chained_action = irqaction(_bad_chained_irq, None, 0, "", None)
 
 
 # -- setup ---------------------------------------------------------------------------------------------

@@ -23,13 +23,11 @@ from irqlab.kernel.irq.chip import (
     no_irq_chip,
 )
 from irqlab.kernel.irq.irqdesc import (
-    __irq_alloc_descs,
-    irq_alloc_descs,
-    irq_free_desc,
-    irq_free_descs,
+    handle_irq_desc,
     irq_subsys,
     irq_to_desc,
 )
+from irqlab.kernel.irq.irqdesc_alloc import __irq_alloc_descs, irq_alloc_descs, irq_free_desc, irq_free_descs
 from irqlab.kernel.irq.irqdomain_activate import (  # re-exported: part of irqdomain.c
     irq_domain_activate_irq,
     irq_domain_deactivate_irq,
@@ -45,6 +43,7 @@ from irqlab.kernel.irq.types import (
     irq_desc,
     irqd_set_trigger_type,
 )
+from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
 
 if TYPE_CHECKING:
@@ -633,11 +632,33 @@ def irq_domain_free_irqs(virq: int, nr_irqs: int) -> None:
 # -- activation -------------------------------------------------------------------------------------------
 
 
+def generic_handle_domain_irq(domain: irq_domain, hwirq: int) -> int:
+    """Invoke the flow handler of ``hwirq`` in ``domain``. 0 or a negative errno. Hardirq."""
+    rev = domain.revmap
+    desc = rev.get(hwirq) if rev is not None else None
+    if desc is None:
+        # Not in the linear revmap (a tree domain, or beyond its size): irq_resolve_mapping() finds it.
+
+        desc = irq_resolve_mapping(domain, hwirq)
+    return handle_irq_desc(desc)
+
+
+def generic_handle_domain_irq_safe(domain: irq_domain, hwirq: int) -> int:
+
+    flags = local_irq_save()
+    try:
+        return generic_handle_domain_irq(domain, hwirq)
+    finally:
+        local_irq_restore(flags)
+
+
 def irq_domain_get_of_node(domain: irq_domain) -> fwnode_handle | None:
     return domain.fwnode
 
 
 __all__ = [
+    "generic_handle_domain_irq",
+    "generic_handle_domain_irq_safe",
     "IRQ_DOMAIN_FLAG_HIERARCHY",
     "DOMAIN_BUS_ANY",
     "DOMAIN_BUS_WIRED",

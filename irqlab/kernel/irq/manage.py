@@ -35,7 +35,6 @@ from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
 from irqlab.kernel.irq.irqdomain import irq_domain_deactivate_irq
 from irqlab.kernel.irq.manage_affinity import __irq_get_irqchip_state
 from irqlab.kernel.irq.manage_thread import _warn, irq_default_primary_handler
-from irqlab.kernel.irq.pm import irq_pm_install_action, irq_pm_remove_action
 from irqlab.kernel.irq.proc import register_handler_proc, register_irq_proc, unregister_handler_proc
 from irqlab.kernel.irq.types import (
     IRQ_DISABLE_UNLAZY,
@@ -58,6 +57,7 @@ from irqlab.kernel.irq.types import (
     IRQD_WAKEUP_STATE,
     IRQF_COND_ONESHOT,
     IRQF_COND_SUSPEND,
+    IRQF_FORCE_RESUME,
     IRQF_NO_AUTOEN,
     IRQF_NO_DEBUG,
     IRQF_NO_SUSPEND,
@@ -97,6 +97,34 @@ pr_fmt = "genirq: "
 
 def _pr(k: Kernel, level: str, fmt: str, *args: Any) -> None:
     vprintk(k, level + pr_fmt + fmt, args)
+
+
+# kernel/irq/pm.c's bookkeeping of an action's suspend flags, here because __setup_irq()/__free_irq() below
+# call it and pm.py (suspend/resume) builds on this module.
+def irq_pm_install_action(desc: irq_desc, action: irqaction) -> None:
+    """Count the action's suspend flags; shared actions must agree on them (WARN otherwise)."""
+    k = desc.k
+    desc.nr_actions += 1
+    if action.flags & IRQF_FORCE_RESUME:
+        desc.force_resume_depth += 1
+    if desc.force_resume_depth and desc.force_resume_depth != desc.nr_actions:
+        k.bugs.warn("kernel/irq/pm.c", 49, None, once_key=("pm.c", 49))
+    if action.flags & IRQF_NO_SUSPEND:
+        desc.no_suspend_depth += 1
+    elif action.flags & IRQF_COND_SUSPEND:
+        desc.cond_suspend_depth += 1
+    if desc.no_suspend_depth and desc.no_suspend_depth + desc.cond_suspend_depth != desc.nr_actions:
+        k.bugs.warn("kernel/irq/pm.c", 58, None, once_key=("pm.c", 58))
+
+
+def irq_pm_remove_action(desc: irq_desc, action: irqaction) -> None:
+    desc.nr_actions -= 1
+    if action.flags & IRQF_FORCE_RESUME:
+        desc.force_resume_depth -= 1
+    if action.flags & IRQF_NO_SUSPEND:
+        desc.no_suspend_depth -= 1
+    elif action.flags & IRQF_COND_SUSPEND:
+        desc.cond_suspend_depth -= 1
 
 
 def _to_desc(irq: int) -> irq_desc | None:

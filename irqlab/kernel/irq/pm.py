@@ -15,6 +15,7 @@ from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.irq.chip import irq_disable, mask_irq
 from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
 from irqlab.kernel.irq.irqdesc import for_each_irq_desc, irq_to_desc
+from irqlab.kernel.irq.manage import __disable_irq, __enable_irq, synchronize_irq
 from irqlab.kernel.irq.types import (
     IRQCHIP_ENABLE_WAKEUP_ON_SUSPEND,
     IRQCHIP_MASK_ON_SUSPEND,
@@ -23,16 +24,12 @@ from irqlab.kernel.irq.types import (
     IRQD_IRQ_MASKED,
     IRQD_WAKEUP_ARMED,
     IRQD_WAKEUP_STATE,
-    IRQF_COND_SUSPEND,
     IRQF_EARLY_RESUME,
-    IRQF_FORCE_RESUME,
-    IRQF_NO_SUSPEND,
     IRQS_PENDING,
     IRQS_SUSPENDED,
     irq_desc,
     irq_desc_is_chained,
     irq_settings_is_nested_thread,
-    irqaction,
 )
 from irqlab.kernel.printk import KERN_INFO
 from irqlab.kernel.sched.core import TASK_RUNNING, TASK_UNINTERRUPTIBLE
@@ -56,35 +53,8 @@ def irq_pm_check_wakeup(desc: irq_desc) -> bool:
     return False
 
 
-def irq_pm_install_action(desc: irq_desc, action: irqaction) -> None:
-    """Count the action's suspend flags; shared actions must agree on them (WARN otherwise)."""
-    k = desc.k
-    desc.nr_actions += 1
-    if action.flags & IRQF_FORCE_RESUME:
-        desc.force_resume_depth += 1
-    if desc.force_resume_depth and desc.force_resume_depth != desc.nr_actions:
-        k.bugs.warn("kernel/irq/pm.c", 49, None, once_key=("pm.c", 49))
-    if action.flags & IRQF_NO_SUSPEND:
-        desc.no_suspend_depth += 1
-    elif action.flags & IRQF_COND_SUSPEND:
-        desc.cond_suspend_depth += 1
-    if desc.no_suspend_depth and desc.no_suspend_depth + desc.cond_suspend_depth != desc.nr_actions:
-        k.bugs.warn("kernel/irq/pm.c", 58, None, once_key=("pm.c", 58))
-
-
-def irq_pm_remove_action(desc: irq_desc, action: irqaction) -> None:
-    desc.nr_actions -= 1
-    if action.flags & IRQF_FORCE_RESUME:
-        desc.force_resume_depth -= 1
-    if action.flags & IRQF_NO_SUSPEND:
-        desc.no_suspend_depth -= 1
-    elif action.flags & IRQF_COND_SUSPEND:
-        desc.cond_suspend_depth -= 1
-
-
 def suspend_device_irq(desc: irq_desc) -> bool:
     """Disable (or arm for wakeup) one line; True if the caller must synchronize_irq()."""
-    from irqlab.kernel.irq.manage import __disable_irq, __enable_irq
 
     chipflags = desc.irq_data.chip.flags
     common = desc.irq_common_data
@@ -105,7 +75,6 @@ def suspend_device_irq(desc: irq_desc) -> bool:
 
 def suspend_device_irqs() -> None:
     """Disable every device interrupt line for suspend (not IRQF_NO_SUSPEND ones). May sleep."""
-    from irqlab.kernel.irq.manage import synchronize_irq
 
     k = kernel()
     for irq, desc in list(for_each_irq_desc(k)):
@@ -119,7 +88,6 @@ def suspend_device_irqs() -> None:
 
 
 def resume_irq(desc: irq_desc) -> None:
-    from irqlab.kernel.irq.manage import __disable_irq, __enable_irq
 
     common = desc.irq_common_data
     common.state_use_accessors &= ~IRQD_WAKEUP_ARMED
@@ -163,7 +131,6 @@ def resume_device_irqs() -> None:
 
 def rearm_wake_irq(irq: int) -> None:
     """Re-arm a wakeup line that fired during suspend (s2idle keeps going)."""
-    from irqlab.kernel.irq.manage import __enable_irq
 
     desc = irq_to_desc(irq)
     if desc is None:
