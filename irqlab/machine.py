@@ -33,8 +33,10 @@ from irqlab.kernel.panic import DriverFault, KernelBugError, _is_user_file, tain
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
 from irqlab.kernel.workqueue import scenario_freeze, scenario_show_all, scenario_thaw
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
+from irqlab.sim.realtime import Pacer, RealtimeWarning, behind_message, run_paced
 from irqlab.sim.units import TimeLike
 from irqlab.trace import TraceBus
+from irqlab.trace.vcd import VcdRecorder, machine_lines
 
 if TYPE_CHECKING:
     from irqlab.userspace.shell import Shell, ShellResult
@@ -201,7 +203,6 @@ class Machine:
         """GPIO pin and IRQ line levels, recorded from the first use of this property: ``m.vcd.save("out.vcd")``."""
         rec = self.__dict__.get("_vcd")
         if rec is None:
-            from irqlab.trace.vcd import VcdRecorder, machine_lines
 
             k = self.kernel
             rec = self.__dict__["_vcd"] = VcdRecorder(lambda: k.engine.now, lambda: machine_lines(k))
@@ -252,8 +253,6 @@ class Machine:
 
     def _run_paced(self, until: TimeLike | None, for_: TimeLike | None, ratio: float) -> None:
         import warnings
-
-        from irqlab.sim.realtime import Pacer, RealtimeWarning, behind_message, run_paced
 
         if (until is None) == (for_ is None):
             raise ValueError("a paced run needs an end: give until= (an absolute time) or for_= (a duration)")

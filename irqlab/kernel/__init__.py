@@ -15,6 +15,7 @@ from irqlab.kernel.atomic import *  # noqa: F403
 from irqlab.kernel.bug import *  # noqa: F403
 from irqlab.kernel.container import Struct, container_of
 from irqlab.kernel.core import NotInSimulationError
+from irqlab.kernel.core import current_kernel as _current_kernel
 from irqlab.kernel.cpumask import *  # noqa: F403
 from irqlab.kernel.io import *  # noqa: F403
 from irqlab.kernel.irq import *  # noqa: F403
@@ -225,9 +226,7 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
             raise ImportError(_JIFFIES_BY_VALUE)
         if kind == "star":
             return _STAR_JIFFIES
-        from irqlab.kernel.core import current_kernel
-
-        k = current_kernel.k
+        k = _current_kernel.k
         if k is None:
             raise _JiffiesOutsideSimulation(
                 "irqlab.kernel.jiffies is the running kernel's: read it from code running inside a simulation "

@@ -7,10 +7,10 @@ import tempfile
 from typing import IO, TYPE_CHECKING, Any
 
 from irqlab.trace.chrome_json import ChromeJsonWriter
+from irqlab.trace.events import MARKER_EVENT
 from irqlab.trace.output import trace_header
 from irqlab.trace.perfetto import PerfettoWriter
 from irqlab.trace.trace_dat import DatWriter
-from irqlab.trace.tracepoint import MARKER_EVENT
 
 if TYPE_CHECKING:
     from irqlab.trace.tracepoint import TraceBus
