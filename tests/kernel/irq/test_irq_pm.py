@@ -94,7 +94,7 @@ def test_force_resume_reenables_a_no_suspend_line_at_the_chip():
         m.board.gic.set_enable(intid, 0, False)  # firmware powered the distributor down
     m.resume()
     assert m.board.gic.is_enabled(96, 0) and not m.board.gic.is_enabled(97, 0)
-    assert m.kernel.subsys["irq"].descs[virqs[64]].depth == 0
+    assert m.irq(virqs[64]).depth == 0
 
 
 def test_early_resume_lines_are_enabled_first():

@@ -30,7 +30,7 @@ def expected_interrupts(m, rows):
 
 
 def _timer_counts(m):
-    return m.kernel.subsys["irq"].descs[11].kstat_irqs
+    return list(m.irq(11).counts)
 
 
 def test_proc_interrupts_layout_with_a_shared_line():
