@@ -168,7 +168,6 @@ def _stats(bus: TraceBus, cpu: int) -> str:
 
 
 def _ts(c: object, last: bool = False) -> str:
-
     evs = [e for p in c.pages for e in p]  # type: ignore[attr-defined]
     if not evs:
         return "0.000000"

@@ -30,7 +30,6 @@ def _hexmask(k: Kernel, mask: int) -> str:
 
 
 def _files(k: Kernel, wq: Any) -> dict[str, tuple[Callable[[], str], Callable[[str], int] | None]]:
-
     def max_active_store(text: str) -> int:
         m = re.match(r"\s*([-+]?\d+)", text)
         if m is None or int(m.group(1)) <= 0:

@@ -90,7 +90,6 @@ def device_line(m: Machine, index: int, edge: bool = True) -> tuple[int, Line]:
 
 
 def _start_storm(m: Machine, rate: int, end: int) -> dict[str, int]:
-
     virq, line = device_line(m, 0)
     stats = {"irqs": 0}
 
@@ -120,7 +119,6 @@ def _start_storm(m: Machine, rate: int, end: int) -> dict[str, int]:
 
 
 def _start_nic(m: Machine, pps: int, end: int) -> Nic:
-
     k = m.kernel
     nic = k.subsys.get("pc_nic")
     if nic is None:

@@ -63,7 +63,6 @@ def desc_set_defaults(k: Kernel, irq: int, desc: irq_desc, node: int, affinity: 
 
 
 def _alloc_desc(k: Kernel, irq: int, node: int, flags: int, affinity: int | None, owner: Any) -> irq_desc:
-
     desc = irq_desc(k, irq, len(k.cpus))
     desc_set_defaults(k, irq, desc, node, affinity, owner)
     desc.irq_common_data.state_use_accessors |= flags

@@ -644,7 +644,6 @@ def generic_handle_domain_irq(domain: irq_domain, hwirq: int) -> int:
 
 
 def generic_handle_domain_irq_safe(domain: irq_domain, hwirq: int) -> int:
-
     flags = local_irq_save()
     try:
         return generic_handle_domain_irq(domain, hwirq)

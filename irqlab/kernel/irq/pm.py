@@ -88,7 +88,6 @@ def suspend_device_irqs() -> None:
 
 
 def resume_irq(desc: irq_desc) -> None:
-
     common = desc.irq_common_data
     common.state_use_accessors &= ~IRQD_WAKEUP_ARMED
     if common.state_use_accessors & IRQD_IRQ_ENABLED_ON_SUSPEND:
@@ -105,7 +104,6 @@ def resume_irq(desc: irq_desc) -> None:
 
 
 def resume_irqs(k: Kernel, want_early: bool) -> None:
-
     for _irq, desc in list(for_each_irq_desc(k)):
         is_early = desc.action is not None and bool(desc.action.flags & IRQF_EARLY_RESUME)
         if not is_early and want_early:

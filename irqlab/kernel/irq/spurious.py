@@ -44,7 +44,6 @@ _POLLED = IRQS_POLL_INPROGRESS
 
 
 def _st(k: Kernel) -> Any:
-
     return irq_subsys(k)
 
 
@@ -148,7 +147,6 @@ def bad_action_ret(action_ret: int) -> bool:
 
 
 def __report_bad_irq(desc: irq_desc, action_ret: int) -> None:
-
     k = desc.k
     irq = desc.irq_data.irq
     if action_ret & (1 << 32):
