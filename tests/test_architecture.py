@@ -144,3 +144,18 @@ def test_face_offers_driver_subsystem_names():
     )
 
     assert irqlab.kernel.input_report_key.__module__ == "irqlab.drivers.input.input"
+
+
+def test_layers_contract_names_every_top_level_module():
+    """pyproject.toml's layers contract places every top-level package and module of irqlab (a new one must
+    be given its layer)."""
+    import re
+    import tomllib
+
+    config = tomllib.loads((PKG.parent / "pyproject.toml").read_text())
+    (layers,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    placed = {name.strip() for layer in layers["layers"] for name in re.split(r"[|:]", layer)}
+    top = {p.stem if p.suffix == ".py" else p.name for p in PKG.iterdir()
+           if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
+    assert top - placed == set()
+    assert placed - top == set()
