@@ -45,8 +45,13 @@ from irqlab.kernel.irq.chip import (
     irq_set_handler_locked,
 )
 from irqlab.kernel.irq.chip_flow import handle_edge_irq, handle_level_irq
-from irqlab.kernel.irq.irqdesc import generic_handle_domain_irq
-from irqlab.kernel.irq.irqdomain import fwnode_handle, irq_create_mapping, irq_domain_create_linear, irq_domain_ops
+from irqlab.kernel.irq.irqdomain import (
+    fwnode_handle,
+    generic_handle_domain_irq,
+    irq_create_mapping,
+    irq_domain_create_linear,
+    irq_domain_ops,
+)
 from irqlab.kernel.irq.types import (
     IRQ_TYPE_EDGE_BOTH,
     IRQ_TYPE_EDGE_FALLING,
