@@ -6,7 +6,8 @@ from pathlib import Path
 
 import irqlab.kernel
 
-PKG = Path(irqlab.kernel.__file__).resolve().parents[1]
+#: The source tree's package (next to pyproject.toml), also when the suite runs against an installed build.
+PKG = Path(__file__).resolve().parents[1] / "irqlab"
 
 
 def _modules() -> dict[str, Path]:
