@@ -336,4 +336,3 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
     finally:
         if mark is not None:
             irq_entry_frames.remove(mark)
-

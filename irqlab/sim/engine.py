@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable, Iterable
+from functools import partial
 from random import Random
 from typing import Any
 
@@ -66,6 +67,16 @@ def _user_frame(frame: Any) -> str:
     if f is None:
         return "unknown code"
     return f"{f.f_code.co_name}() at {f.f_code.co_filename}:{f.f_lineno}"
+
+
+def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
+    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), it parks at once, then runs ``run``
+    when first switched to; GreenletExit (the engine closing) ends it quietly."""
+    try:
+        starter.switch()  # started and parked: runs from here when first switched to
+        run()
+    except GreenletExit:
+        return
 
 
 def _starter_loop() -> None:
@@ -283,6 +294,7 @@ class Engine:
         while self._posted:
             out.append(self._posted.popleft())
         return out
+
     def _wall_check(self, frame: Any) -> float | None:
         """The wall-clock limit expired: fine if the simulation moved since the last check, else raise."""
         progress = (self.events_run, self.now)
@@ -307,14 +319,7 @@ class Engine:
         switches into it, so fibers first entered by fibers first entered by fibers (thousands of tasks woken
         in one burst) would otherwise nest until RecursionError."""
 
-        def body(starter: greenlet) -> None:
-            try:
-                starter.switch()  # started and parked: runs from here when first switched to
-                run()
-            except GreenletExit:
-                return
-
-        f = Fiber(self, name, body)
+        f = Fiber(self, name, partial(_fiber_body, run))
         self._starter.switch((f.glet, _getcurrent()))
         self.fibers.append(f)
         return f
