@@ -80,7 +80,14 @@ class clean_compiled(Command):
         shutil.rmtree(ROOT / "build", ignore_errors=True)
 
 
+#: The setup.py commands that build: the others (metadata, clean_compiled) need no mypyc run, which type-checks
+#: the whole package and writes the C.
+_BUILDING = ("build", "build_ext", "bdist_wheel", "editable_wheel", "install", "develop")
+
+
 def _ext_modules() -> list[object]:
+    if not any(cmd in sys.argv[1:] for cmd in _BUILDING):
+        return []
     why = _why_pure()
     if why is not None:
         print(f"irqlab: installing the pure-Python package ({why})", file=sys.stderr)
