@@ -34,7 +34,7 @@ from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, Histogram, ThreadStat, run_program
 
 #: Simulated time allowed beyond -D for the threads to start and the program to print and exit.
-GRACE_NS = 1_000_000_000
+GRACE_NS = Cyclictest.GRACE_NS
 
 
 def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: Sequence[Load | str] | None = None,
@@ -59,15 +59,7 @@ def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: Sequen
 
 
 def _end_ns(prog: Cyclictest, m: Machine) -> int:
-    o = prog.opts
-    if not o.duration and not o.max_cycles:
-        raise CyclictestUsageError("cyclictest: give -D TIME or -l LOOPS: a simulated run needs an end")
-    span = o.duration * 1_000_000_000 if o.duration else 0
-    if o.max_cycles:
-        longest = o.interval + (0 if o.histogram else o.distance * (o.num_threads - 1))
-        loops = o.max_cycles * longest * 1000
-        span = min(span, loops) if span else loops
-    return m.now + span + GRACE_NS
+    return m.now + prog.span_ns() + GRACE_NS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -56,10 +56,20 @@ def main(seed: int, tool: str = "cyclictest", argv: str = "", board: str = "rpi5
     """Run ``tool`` once with ``seed``; returns its machine. ``loads`` is a comma list of --load specs."""
     _RUN.clear()
     if tool == "cyclictest":
-        from irqlab.cli_cyclictest import cyclictest
+        # What irqlab.cli_cyclictest.cyclictest() does, without importing the command line.
+        from irqlab.scenarios.loads import parse_load, start_loads
+        from irqlab.userspace.cyclictest import Cyclictest, run_program
 
         m = _boot(seed, board, preempt, cpus, hz, cmdline)
-        _RUN["prog"] = cyclictest(shlex.split(argv), m, loads=[x for x in loads.split(",") if x])
+        prog = Cyclictest(shlex.split(argv), len(m.kernel.cpus))
+        end = m.now + prog.span_ns() + prog.GRACE_NS
+        start_loads(m, [parse_load(x) for x in loads.split(",") if x], end)
+        m.spawn(run_program, prog, user=True, name="cyclictest")
+        m.run_until(lambda: prog.done, limit=end - m.now)
+        if not prog.done:
+            raise RuntimeError(f"cyclictest did not finish by {m.now / 1e9:.3f} s of simulated time: its threads "
+                               "were starved (a real-time load above them?)")  # fmt: skip
+        _RUN["prog"] = prog
         return m
     if tool == "compare":
         from irqlab.scenarios.compare import run_one
