@@ -49,3 +49,12 @@ def test_seeds_refuse_what_does_not_merge(capsys):
     assert "--plot, --trace and --vcd show one run" in capsys.readouterr().err
     assert main(["cyclictest", "--workers", "2", "--", "-l", "5"]) == 2
     assert "give --seeds too" in capsys.readouterr().err
+
+
+def test_seeds_write_one_merged_json_document():
+    """--json with --seeds: rt_write_json()'s document for the merged threads, cycles and extremes over the runs."""
+    prog, rows = cyclictest_seeds("-t1 -p99 -l 20 -q --json=out.json", [1, 2], board="generic", cpus=1, workers=0)
+    doc = prog.files["out.json"]
+    assert '"cmdline:": "cyclictest -t1 -p99 -l 20 -q --json=out.json",\n' in doc
+    assert '      "cycles": 40,\n      "min": 2,\n      "max": 2,\n      "avg": 2.00,\n' in doc
+    assert [r["t0_cycles"] for r in rows] == [20, 20]

@@ -22,6 +22,14 @@ def test_memory_hogs_cost_more_than_cpu_hogs():
     assert mean[0] > 2 * mean[1]
 
 
+def test_the_pc_board_has_its_own_caches():
+    """The PC's larger L2 and L3 hold a CPU hog's set: the wakeup barely moves; memory hogs still cost."""
+    hog = cyclictest(RUN, board="pc", preempt="rt", loads=[parse_load("hog:4")]).output
+    vm = cyclictest(RUN, board="pc", preempt="rt", loads=[parse_load("vm:4")]).output
+    assert hog.split("C:")[1] == "    200 Min:      2 Act:    2 Avg:    2 Max:       4\n"
+    assert int(vm.split("Avg:")[1].split()[0]) > 10
+
+
 def test_the_generic_board_has_no_cache_model():
     """The teaching board's costs are fixed: CPU hogs leave an RT thread's wakeup exactly as it was."""
     idle = cyclictest(RUN, board="generic", preempt="rt").output
