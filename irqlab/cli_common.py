@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from hdrh.histogram import HdrHistogram
+
 from irqlab.cli_trace import add_arguments as add_recording_args
 from irqlab.machine import Machine, boot
 from irqlab.scenarios.loads import LOAD_HELP, Load, parse_load, start_loads
 from irqlab.sim import to_ns
+from irqlab.sweep import INSTALL_HINT
+from irqlab.sweep.plan import parse_seeds
+from irqlab.sweep.scenario import load_scenario, run_point
 
 
 def add_common_args(p: argparse.ArgumentParser, duration: bool = True, recording: bool = True) -> None:
@@ -95,8 +101,6 @@ def add_seeds_args(p: argparse.ArgumentParser, what: str) -> None:
 
 def seeds_from(args: argparse.Namespace) -> list[int] | None:
     """The seeds of --seeds (None without it); a bad spec or a stray --workers/--scheduler raises ValueError."""
-    from irqlab.sweep.plan import parse_seeds
-
     if args.seeds is None:
         if args.workers is not None or args.scheduler:
             raise ValueError("--workers and --scheduler run many seeds: give --seeds too (e.g. --seeds 1-100)")
@@ -118,7 +122,7 @@ def _use_dask(n: int, workers: int | None, scheduler: str | None) -> bool:
         return workers > 1
     if n < DASK_MIN_SEEDS or (os.cpu_count() or 1) < 2:
         return False
-    try:
+    try:  # the sweep extra is optional: present or not, the tools run
         import dask.distributed  # noqa: F401
         import pandas  # noqa: F401
     except ImportError:
@@ -134,18 +138,11 @@ def run_seeds(params: dict[str, list[Any]], seeds: list[int], workers: int | Non
     after the other in this process. Returns, per point, one row per seed in seed order: the point's
     parameters, ``seed``, ``status``, ``error``, every number metric and every histogram metric decoded (an hdrh
     HdrHistogram). The rows do not depend on where the runs went."""
-    import itertools
-
-    from hdrh.histogram import HdrHistogram
-
-    from irqlab.sweep import INSTALL_HINT
-    from irqlab.sweep.scenario import load_scenario, run_point
-
     sc = load_scenario(LATENCY_SCENARIO)
     names = list(params)
     points = [dict(zip(names, combo)) for combo in itertools.product(*(params[k] for k in names))]
     dask = _use_dask(len(seeds) * len(points), workers, scheduler)
-    try:
+    try:  # run_sweep needs pandas (the sweep extra); without it the same sequential loop runs here
         from irqlab.sweep import run_sweep
     except ImportError:
         if dask:

@@ -29,9 +29,12 @@ from irqlab.cli_common import (
     seeds_from,
     unfinished,
 )
-from irqlab.machine import Machine
+from irqlab.machine import Machine, boot
+from irqlab.scenarios.latency_sweep import buckets_of
 from irqlab.scenarios.loads import Load, parse_load, start_loads
+from irqlab.userspace import syscalls as sc
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, Histogram, ThreadStat, run_program
+from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 #: Simulated time allowed beyond -D for the threads to start and the program to print and exit.
 GRACE_NS = Cyclictest.GRACE_NS
@@ -45,8 +48,6 @@ def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: Sequen
     A bound is needed: give -D or -l. Bad options raise CyclictestUsageError."""
     args = shlex.split(argv) if isinstance(argv, str) else list(argv)
     if m is None:
-        from irqlab.machine import boot
-
         m = boot(board, **boot_kw)  # type: ignore[arg-type]
     prog = Cyclictest(args, len(m.kernel.cpus))
     end = _end_ns(prog, m)
@@ -83,8 +84,6 @@ def cyclictest_seeds(argv: str | list[str], seeds: Sequence[int], *, loads: Sequ
     Merged: cycles, latency sums (so averages), minima, maxima and histogram buckets; ``Act`` and the pids are the
     last seed's. -v (every sample of one run) cannot merge and raises CyclictestUsageError; a failed run raises
     RuntimeError naming its seed."""
-    from irqlab.machine import boot
-
     args = shlex.split(argv) if isinstance(argv, str) else list(argv)
     m = boot(board, cpus=cpus, preempt=preempt, hz=hz, cmdline=cmdline)
     merged = Cyclictest(args, len(m.kernel.cpus))
@@ -105,8 +104,6 @@ def cyclictest_seeds(argv: str | list[str], seeds: Sequence[int], *, loads: Sequ
 
 def uts_realtime(m: Machine) -> tuple[dict[str, str], bool]:
     """What cyclictest's --json reads of ``m``: uname() and /sys/kernel/realtime."""
-    from irqlab.userspace import syscalls as sc
-
     got: list[Any] = []
 
     def probe() -> int:
@@ -120,9 +117,6 @@ def uts_realtime(m: Machine) -> tuple[dict[str, str], bool]:
 
 def _merge_into(prog: Cyclictest, rows: list[dict[str, Any]], sysinfo: tuple[dict[str, str], bool]) -> None:
     """Fill ``prog`` (not run) with the threads of ``rows`` merged and produce its final output, as main() would."""
-    from irqlab.scenarios.latency_sweep import buckets_of
-    from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
-
     o = prog.opts
     for i in range(o.num_threads):
         last = rows[-1]

@@ -25,6 +25,10 @@ from typing import Any
 from hdrh.histogram import HdrHistogram
 
 from irqlab.machine import Machine, boot
+from irqlab.scenarios.compare import run_one
+from irqlab.scenarios.loads import parse_load, start_loads
+from irqlab.userspace.cyclictest import Cyclictest, run_program
+from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 #: What the last main() ran, for metrics() (each run executes this file afresh, in its own namespace).
 _RUN: dict[str, Any] = {}
@@ -57,9 +61,6 @@ def main(seed: int, tool: str = "cyclictest", argv: str = "", board: str = "rpi5
     _RUN.clear()
     if tool == "cyclictest":
         # What irqlab.cli_cyclictest.cyclictest() does, without importing the command line.
-        from irqlab.scenarios.loads import parse_load, start_loads
-        from irqlab.userspace.cyclictest import Cyclictest, run_program
-
         m = _boot(seed, board, preempt, cpus, hz, cmdline)
         prog = Cyclictest(shlex.split(argv), len(m.kernel.cpus))
         end = m.now + prog.span_ns() + prog.GRACE_NS
@@ -72,9 +73,6 @@ def main(seed: int, tool: str = "cyclictest", argv: str = "", board: str = "rpi5
         _RUN["prog"] = prog
         return m
     if tool == "compare":
-        from irqlab.scenarios.compare import run_one
-        from irqlab.scenarios.loads import parse_load
-
         r = run_one(mechanism, None if load == "idle" else parse_load(load), seed, board=board, source=source,
                     duration_ns=duration_ns, preempt=preempt or None, cpus=cpus or None, hz=hz or None,
                     cmdline=cmdline, keep_machine=True)  # fmt: skip
@@ -86,8 +84,6 @@ def main(seed: int, tool: str = "cyclictest", argv: str = "", board: str = "rpi5
 
 def metrics(m: Machine) -> dict[str, Any]:
     """What the tool measured in this run (see the module's docstring)."""
-    from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
-
     out: dict[str, Any] = {}
     prog = _RUN.get("prog")
     if prog is not None:

@@ -26,6 +26,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     Task,
 )
+from irqlab.kernel.sched.current import cond_resched
 from irqlab.kernel.time.hrtimer import (
     CLOCK_BOOTTIME,
     CLOCK_MONOTONIC,
@@ -283,8 +284,6 @@ def munmap(nbytes: int) -> int:
     preemption on !PREEMPT_RT; an rt_mutex-based sleeping lock on PREEMPT_RT); zap_pmd_range() calls cond_resched()
     after each table and __tlb_batch_free_encoded_pages() after each batch freed: the only preemption points
     without kernel preemption."""
-    from irqlab.kernel.sched.current import cond_resched
-
     if nbytes < 0:
         return -EINVAL
     k = on_cpu()
