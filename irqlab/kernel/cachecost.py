@@ -42,7 +42,7 @@ class CacheCost:
     ``cache_*`` costs (:data:`KEYS`)."""
 
     __slots__ = ("k", "l1", "l2", "l3", "l2_ns", "l3_ns", "dram_ns", "contention", "lines", "rate",
-                 "run_wss", "run_from", "dirty", "dirty_wss")  # fmt: skip
+                 "run_wss", "run_from", "dirty", "dirty_wss", "polluters")  # fmt: skip
 
     def __init__(self, k: Kernel) -> None:
         missing = [key for key in KEYS if key not in k.costs]
@@ -63,6 +63,8 @@ class CacheCost:
         #: Per CPU and path: bytes swept through the caches since the path last ran, and the largest working set.
         self.dirty = [[0, 0] for _ in range(n)]
         self.dirty_wss = [[0, 0] for _ in range(n)]
+        #: How many CPUs run a task with a working set now (0: every path stays as warm as it is).
+        self.polluters = 0
 
     def _account(self, i: int, now: int) -> None:
         w = self.run_wss[i]
@@ -75,16 +77,20 @@ class CacheCost:
                     dw[p] = w
         self.run_from[i] = now
 
+    def _set(self, i: int, wss: int) -> None:
+        self.polluters += bool(wss) - bool(self.run_wss[i])
+        self.run_wss[i] = wss
+
     def user_run(self, cpu: CPU, task: Task, wss: int) -> None:
         """``task`` computes on ``cpu`` over a working set of ``wss`` bytes from now on."""
         self._account(cpu.id, self.k.engine.now)
         task.data["wss"] = wss
-        self.run_wss[cpu.id] = wss
+        self._set(cpu.id, wss)
 
     def switched(self, cpu: CPU, task: Task) -> None:
         """``task`` was just switched in on ``cpu``: its declared working set (if a user task) sweeps from now."""
         self._account(cpu.id, self.k.engine.now)
-        self.run_wss[cpu.id] = int(task.data.get("wss", 0)) if task.is_user else 0
+        self._set(cpu.id, int(task.data.get("wss", 0)) if task.is_user else 0)
 
     def _evicted(self, size: int, wss: int, swept: int) -> float:
         """Share of a path's lines a working set of ``wss`` evicted from a cache of ``size`` bytes after sweeping
@@ -95,9 +101,11 @@ class CacheCost:
     def penalty(self, cpu: CPU, path: int) -> int:
         """The extra ns ``path`` takes on ``cpu`` now, and mark it warm; 0 (and no random draw) if it is warm."""
         i = cpu.id
+        d, dw = self.dirty[i], self.dirty_wss[i]
+        if not self.polluters and not d[path]:
+            return 0  # nothing ran that evicts anything: the common case, kept cheap
         now = self.k.engine.now
         self._account(i, now)
-        d, dw = self.dirty[i], self.dirty_wss[i]
         swept, wss = d[path], dw[path]
         d[path] = dw[path] = 0
         # Others' working sets share the last-level cache and the DRAM controller.
