@@ -80,9 +80,9 @@ def duration_ns(text: str) -> int:
     return int(ns)
 
 
-#: Seeds from which ``--seeds`` goes to a Dask LocalCluster by itself (when dask is installed and the machine has
+#: Runs (seeds x points) from which ``--seeds`` goes to a Dask LocalCluster by itself (when dask is installed and the machine has
 #: more than one CPU): below, starting the cluster (2-9 s) costs more than it saves.
-DASK_MIN_SEEDS = 8
+DASK_MIN_RUNS = 8
 
 #: The scenario file a latency tool's seeds run (irqlab/scenarios/latency_sweep.py).
 LATENCY_SCENARIO = os.path.join(os.path.dirname(__file__), "scenarios", "latency_sweep.py")
@@ -95,7 +95,7 @@ def add_seeds_args(p: argparse.ArgumentParser, what: str) -> None:
                    "over them (instead of --seed)")  # fmt: skip
     g.add_argument("--workers", type=int, default=None, metavar="N",
                    help=f"Dask LocalCluster worker processes for --seeds (0 or 1: in this process; default: a "
-                        f"cluster of one worker per CPU from {DASK_MIN_SEEDS} seeds on when dask is installed)")  # fmt: skip
+                        f"cluster of one worker per CPU from {DASK_MIN_RUNS} runs on when dask is installed)")  # fmt: skip
     g.add_argument("--scheduler", metavar="ADDR", help="run --seeds on this Dask scheduler (tcp://HOST:8786)")
 
 
@@ -120,7 +120,7 @@ def _use_dask(n: int, workers: int | None, scheduler: str | None) -> bool:
         return True
     if workers is not None:
         return workers > 1
-    if n < DASK_MIN_SEEDS or (os.cpu_count() or 1) < 2:
+    if n < DASK_MIN_RUNS or (os.cpu_count() or 1) < 2:
         return False
     try:  # the sweep extra is optional: present or not, the tools run
         import dask.distributed  # noqa: F401
@@ -134,7 +134,7 @@ def run_seeds(params: dict[str, list[Any]], seeds: list[int], workers: int | Non
               scheduler: str | None = None) -> list[list[dict[str, Any]]]:  # fmt: skip
     """Run the latency scenario (irqlab/scenarios/latency_sweep.py) at every point of the cartesian product of
     ``params`` (in itertools.product order of the dict) with every seed, through :func:`irqlab.sweep.run_sweep`:
-    on Dask (``scheduler``, or a LocalCluster of ``workers`` processes, see :data:`DASK_MIN_SEEDS`) or one run
+    on Dask (``scheduler``, or a LocalCluster of ``workers`` processes, see :data:`DASK_MIN_RUNS`) or one run
     after the other in this process. Returns, per point, one row per seed in seed order: the point's
     parameters, ``seed``, ``status``, ``error``, every number metric and every histogram metric decoded (an hdrh
     HdrHistogram). The rows do not depend on where the runs went."""
