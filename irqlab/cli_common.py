@@ -6,7 +6,8 @@ import argparse
 import itertools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from hdrh.histogram import HdrHistogram
@@ -158,8 +159,9 @@ def run_seeds(params: dict[str, list[Any]], seeds: list[int], workers: int | Non
                 rec.update({f"hist:{k}": v for k, v in r.histograms.items()})
                 found[(*p.values(), s)] = rec
     else:
-        res = run_sweep(sc, seeds, params, workers=workers if dask else 0, scheduler=scheduler, wall_limit=None,
-                        on_progress=_progress_line())  # fmt: skip
+        with _progress_bar(len(points) * len(seeds)) as on_progress:
+            res = run_sweep(sc, seeds, params, workers=workers if dask else 0, scheduler=scheduler, wall_limit=None,
+                            on_progress=on_progress)  # fmt: skip
         if res.cancelled:
             raise KeyboardInterrupt
         for rec in res.frame.to_dict("records"):
@@ -183,22 +185,22 @@ def run_seeds(params: dict[str, list[Any]], seeds: list[int], workers: int | Non
     return out
 
 
-def _progress_line() -> Callable[[Any], None] | None:
-    """A progress callback for run_sweep: a line on stderr at each tenth of the runs, on a terminal only."""
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar of the runs (with where they run) for run_sweep's ``on_progress``, on a terminal only."""
     if not sys.stderr.isatty():
-        return None
-    shown = [-1]
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    def show(p: Any) -> None:
-        tenth = p.done * 10 // max(1, p.total - p.skipped)
-        if tenth != shown[0]:
-            shown[0] = tenth
-            sys.stderr.write(f"\r{p.done}/{p.total - p.skipped} runs on {p.where} ({p.failed} failed)")
-            if p.done >= p.total - p.skipped:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task("runs", total=total)
 
-    return show
+        def show(p: Any) -> None:
+            bar.update(task, completed=p.done, description=f"runs on {p.where}" if p.where else "runs")
+
+        yield show
 
 
 def failed_runs(groups: list[list[dict[str, Any]]]) -> str:
