@@ -1,4 +1,4 @@
-"""Background loads for the latency tools: ``hog:N``, ``rt-hog:CPU:PRIO``, ``storm:RATE``, ``nic:PPS``.
+"""Background loads for the latency tools: ``hog:N``, ``vm:N``, ``stress:N``, ``rt-hog:CPU:PRIO``, ``storm:RATE``, ``nic:PPS``.
 
 * ``hog:N``: N SCHED_OTHER CPU hogs (:func:`irqlab.userspace.stress.cpu_hog`), like ``stress-ng --cpu N``: small
   working sets that evict the kernel's hot paths from the CPU's L1 and part of its L2;
