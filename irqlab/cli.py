@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable
+from types import ModuleType
 
+from irqlab import (
+    cli_bcc,
+    cli_board,
+    cli_boards,
+    cli_compare,
+    cli_cyclictest,
+    cli_modinfo,
+    cli_rtla,
+    cli_run,
+    cli_shell,
+    cli_sweep,
+)
+from irqlab.cli_examples import cmd_examples
+from irqlab.cli_trace import add_arguments, recording
 from irqlab.machine import Machine
+from irqlab.scenarios import core_demo, rpi5_demo
 
 
 def _print_machine(m: Machine, plain: bool, title: str) -> None:
@@ -37,12 +52,10 @@ def _print_machine(m: Machine, plain: bool, title: str) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.core:
-        from irqlab.scenarios import core_demo
 
         m = core_demo.run(seed=args.seed)
         _print_machine(m, args.plain, "core demo: kthreads, a timer, a softirq, a sleeping-in-atomic bug")
         return 0
-    from irqlab.scenarios import rpi5_demo
 
     r = rpi5_demo.run(seed=args.seed)
     if args.plain:
@@ -70,28 +83,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def run_file(path: str, seed: int = 1) -> Machine:
     """Run a scenario script or driver module as ``irqlab run`` does and return its machine (see irqlab.cli_run)."""
-    from irqlab import cli_run
 
     return cli_run.run_file(path, seed)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``irqlab run FILE``: see :mod:`irqlab.cli_run`."""
-    from irqlab import cli_run
 
     return cli_run.run(args)
 
 
-def cmd_examples(args: argparse.Namespace) -> int:
+def _examples(args: argparse.Namespace) -> int:
     """``irqlab examples``: see :mod:`irqlab.cli_examples`."""
-    from irqlab.cli_examples import cmd_examples as examples
-
-    return examples(args.plain, args.dir)
+    return cmd_examples(args.plain, args.dir)
 
 
-#: Every subcommand module, in the order of ``irqlab --help``: ``irqlab.cli_<name>`` registers its parsers with
-#: ``add_parser(sub)`` and runs them with ``run(args)``.
-MODULES = ("run", "boards", "modinfo", "board", "shell", "sweep", "cyclictest", "rtla", "bcc", "compare")
+#: Every subcommand module, in the order of ``irqlab --help``: each registers its parsers with ``add_parser(sub)``
+#: and runs them with ``run(args)``.
+MODULES: tuple[ModuleType, ...] = (cli_run, cli_boards, cli_modinfo, cli_board, cli_shell, cli_sweep, cli_cyclictest,
+                                   cli_rtla, cli_bcc, cli_compare)  # fmt: skip
 
 
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]]:
@@ -106,14 +116,11 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Na
     sp.add_argument("--plain", action="store_true", help="raw kernel text only: no colours or tables")
     sp.add_argument("--core", action="store_true",
                     help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
-    table: dict[str, Callable[[argparse.Namespace], int]] = {"examples": cmd_examples, "demo": cmd_demo}
-    for name in MODULES:
-        mod = importlib.import_module(f"irqlab.cli_{name}")
+    table: dict[str, Callable[[argparse.Namespace], int]] = {"examples": _examples, "demo": cmd_demo}
+    for mod in MODULES:
         before = set(sub.choices)
         mod.add_parser(sub)
         table.update((cmd, mod.run) for cmd in sub.choices if cmd not in before)  # bcc adds hardirqs and softirqs
-    from irqlab.cli_trace import add_arguments
-
     for name in ("demo", "run"):
         add_arguments(sub.choices[name])
     return p, table
@@ -127,8 +134,6 @@ def main(argv: list[str] | None = None) -> int:
     args.rest = rest
     run = table[args.cmd]
     if getattr(args, "trace", None) or getattr(args, "vcd", None) or getattr(args, "events", None):
-        from irqlab.cli_trace import recording
-
         with recording(args):
             return int(run(args))
     return int(run(args))

@@ -18,6 +18,7 @@ from typing import Any
 
 from irqlab.cli_common import add_common_args, add_seeds_args, duration_ns, fail, failed_runs, run_seeds, seeds_from
 from irqlab.latency.histogram import LatencyHistogram
+from irqlab.latency.plot import plot_compare
 from irqlab.scenarios.compare import MECHANISMS, Row, run_one, table
 from irqlab.scenarios.loads import Load, parse_load
 
@@ -63,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
         rows = _compare_here(mechs, loads, args.seed, span, args)
         sys.stdout.write(table(rows))
     if args.plot:
-        from irqlab.latency.plot import plot_compare
-
         plot_compare(rows, args.plot)
     return 0
 

@@ -29,6 +29,7 @@ from irqlab.cli_common import (
     seeds_from,
     unfinished,
 )
+from irqlab.latency.plot import TimelineRecorder, plot_cyclictest
 from irqlab.machine import Machine, boot
 from irqlab.scenarios.latency_sweep import buckets_of
 from irqlab.scenarios.loads import Load, parse_load, start_loads
@@ -216,8 +217,6 @@ def run(args: argparse.Namespace) -> int:
     del loaded
     rec = None
     if args.plot:
-        from irqlab.latency.plot import TimelineRecorder
-
         rec = TimelineRecorder(m)
         prog.sample_hooks.append(rec.capture)
     m.spawn(run_program, prog, user=True, name="cyclictest")
@@ -232,7 +231,5 @@ def run(args: argparse.Namespace) -> int:
         with open(path, "w") as f:
             f.write(text)
     if args.plot:
-        from irqlab.latency.plot import plot_cyclictest
-
         plot_cyclictest(prog, m, args.plot, rec)
     return prog.return_code

@@ -18,6 +18,7 @@ from irqlab.kernel.cpu import (
     HARDIRQ_MASK,
     HARDIRQ_OFFSET,
     NMI_MASK,
+    SOFTIRQ_DISABLE_OFFSET,
     SOFTIRQ_MASK,
     SOFTIRQ_OFFSET,
     burn,
@@ -219,6 +220,18 @@ def local_bh_enable_ip(k: Kernel, cnt: int) -> None:
 # -- hardirq entry/exit ---------------------------------------------------------------
 
 
+def local_bh_disable() -> None:
+    """Disable softirq processing on this CPU (include/linux/bottom_half.h)."""
+    k = on_cpu()
+    k.cpu.preempt_count += SOFTIRQ_DISABLE_OFFSET  # type: ignore[union-attr]
+
+
+def local_bh_enable() -> None:
+    """Re-enable softirqs; runs pending softirqs if this was the outermost disable (include/linux/bottom_half.h)."""
+    k = on_cpu()
+    local_bh_enable_ip(k, SOFTIRQ_DISABLE_OFFSET)
+
+
 def irq_enter(k: Kernel, cpu: CPU) -> None:
     """Enter hard interrupt context: IRQs off, HARDIRQ count, entry cost."""
     cpu.irqs_off = True
@@ -311,4 +324,6 @@ __all__ = [
     "raise_softirq",
     "raise_softirq_irqoff",
     "local_softirq_pending",
+    "local_bh_disable",
+    "local_bh_enable",
 ]
