@@ -226,7 +226,7 @@ def user_work(ns: int, wss: int = 0) -> None:
     k = on_cpu()
     cache = k.cache_cost
     if cache is not None and wss != _current().data.get("wss", 0):
-        cache.user_run(k.cpu, _current(), wss)
+        cache.user_run(k.cpu, _current(), wss)  # type: ignore[arg-type]
     burn(k, ns, False)
 
 
