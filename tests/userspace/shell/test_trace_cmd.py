@@ -1,0 +1,96 @@
+"""trace-cmd in the board's shell: record, report, start/stop/show, extract, stat, list, reset, through tracefs."""
+
+import shutil
+import subprocess
+
+import pytest
+
+import irqlab
+
+TRACE_CMD = shutil.which("trace-cmd")
+needs_trace_cmd = pytest.mark.skipif(TRACE_CMD is None, reason="trace-cmd is not installed (apt-get install trace-cmd)")
+
+SECTIONS = "".join(f"CPU{c} data recorded at offset=0x{5 + c:x}000\n    4096 bytes in size\n" for c in range(4))
+
+
+def test_record_runs_the_command_under_tracing_then_reports_each_cpus_data():
+    """trace-cmd record -e irq sleep 0.02: no Ctrl-C prompt, one data section per CPU on stderr, events off after."""
+    m = irqlab.boot("rpi5", seed=1)
+    r = m.sh("trace-cmd record -e irq -o irq.dat sleep 0.02")
+    assert (r.output, r.status) == (SECTIONS, 0)
+    assert m.sh("trace-cmd report irq.dat | head -3").output == (
+        "cpus=4\n"
+        "          <idle>-0     [001]     0.000022: irq_handler_entry:    irq=1 name=IPI\n"
+        "          <idle>-0     [001]     0.000022: irq_handler_exit:     irq=1 ret=handled\n")
+    # tracecmd_disable_all_tracing(): tracing off, no event left enabled, buffers cleared.
+    assert m.sh("cat /sys/kernel/tracing/tracing_on /sys/kernel/tracing/set_event; trace-cmd show | wc -l").output == (
+        "0\n12\n")
+
+
+def test_record_until_ctrl_c_prompts_then_writes_the_file():
+    """Without a command it records until interrupted (here --for), as the seed's snippet does."""
+    m = irqlab.boot("rpi5", seed=1)
+    r = m.sh("trace-cmd record -e irq_handler_entry -e irq_handler_exit", for_="50ms")
+    assert r.output == "Hit Ctrl^C to stop recording\n^C\n" + SECTIONS
+    assert m.sh("ls trace.dat").output == "trace.dat\n"
+
+
+@needs_trace_cmd
+@pytest.mark.parametrize("opts", ["", "-N", "-t"])
+def test_the_shells_report_is_debians_trace_cmd_report_of_the_same_file(tmp_path, opts):
+    """A file recorded in the shell under stress-ng, copied out: the host's trace-cmd prints the same bytes."""
+    m = irqlab.boot("rpi5", seed=3)
+    m.sh("stress-ng --cpu 2 --timeout 1s &")
+    assert m.sh("trace-cmd record -q -e irq -e sched -e timer -o /tmp/t.dat sleep 0.05").status == 0
+    path = tmp_path / "t.dat"
+    path.write_bytes(m.shell.vfs.files["/tmp/t.dat"].encode("latin-1"))
+    real = subprocess.run([TRACE_CMD, "report", *opts.split(), str(path)], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    mine = m.sh(f"trace-cmd report {opts} /tmp/t.dat").output
+    assert mine == real and "stress-ng-cpu" in mine and "hrtimer_start" in mine
+
+
+def test_start_stop_show_and_stat_go_through_the_tracefs_files():
+    """start arms events, a filter and the buffer size as echo into tracefs would; stat and show read them back."""
+    m = irqlab.boot("rpi5", seed=1)
+    T = "/sys/kernel/tracing"
+    r = m.sh(f'trace-cmd start -e sched:sched_switch -e irq:irq_handler_entry -f "irq == 11" -b 64; '
+             f"cat {T}/tracing_on {T}/set_event {T}/events/irq/irq_handler_entry/filter {T}/buffer_size_kb")  # fmt: skip
+    assert r.output == "1\nirq:irq_handler_entry\nsched:sched_switch\nirq == 11\n64\n"
+    assert m.sh("trace-cmd stat").output == (
+        "\nEvents:\n Individual events:\n    irq\n        irq_handler_entry\n    sched\n        sched_switch\n"
+        '\nFilters:\n  irq:irq_handler_entry "irq == 11"\n'
+        "\nBuffer size in kilobytes (per cpu):\n   64\n\nBuffer total size in kilobytes:\n   256\n"
+        "\nTracing is enabled\n\n")
+    m.sh("sleep 0.01; trace-cmd stop")
+    shown = m.sh("trace-cmd show").output
+    assert shown == m.read(f"{T}/trace") and "sched_switch: prev_comm=sleep" in shown
+    assert m.sh(f"cat {T}/tracing_on; trace-cmd extract -o ex.dat 2>/dev/null; trace-cmd report ex.dat | tail -1").output == (
+        "0\n            bash-19    [003]     0.010105: sched_switch:         bash:19 [120] S ==> trace-cmd:21 [120]\n")
+    # reset: events off, buffers cleared, tracing_on back to 1; the buffer size stays.
+    assert m.sh("trace-cmd reset; trace-cmd stat | head -3; cat /sys/kernel/tracing/tracing_on").output == (
+        "\nEvents:\n All disabled\n1\n")
+
+
+def test_list_shows_the_events_as_system_event():
+    """list -e REGEX filters available_events."""
+    m = irqlab.boot("rpi5", seed=1)
+    assert m.sh("trace-cmd list -e irq_handler").output == "irq:irq_handler_entry\nirq:irq_handler_exit\n"
+    assert m.sh("trace-cmd list -e | wc -l").output == m.sh("wc -l < /sys/kernel/tracing/available_events").output
+
+
+def test_trace_cmds_own_errors():
+    """die()'s messages: an unknown event, a tracer the kernel lacks, nothing to record, files it cannot use."""
+    m = irqlab.boot("rpi5", seed=1)
+    cases = {
+        "trace-cmd record -e foo true": ("trace-cmd: No such file or directory\n  No events enabled with foo\n", 2),
+        "trace-cmd record -p function -e irq true": ("  Plugin 'function' does not exist\n", 255),
+        "trace-cmd record true": ("  no event or plugin was specified... aborting\n", 255),
+        "trace-cmd report nothere.dat": ("trace-cmd: No such file or directory\n  opening 'nothere.dat'\n\n", 2),
+        "echo hi > x; trace-cmd report x": ("  error reading header for x\n", 255),
+        "trace-cmd record -e irq -o /nodir/x.dat true": ("trace-cmd: No such file or directory\n  Error creating output file\n", 2),
+    }  # fmt: skip
+    for line, want in cases.items():
+        r = m.sh(line)
+        assert (r.output, r.status) == want, line
+    assert m.sh("cat /sys/kernel/tracing/set_event").output == ""
