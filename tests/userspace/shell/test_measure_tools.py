@@ -2,12 +2,16 @@
 `irqlab cyclictest`/`irqlab rtla`/`irqlab hardirqs`, printing as they go, beside background jobs."""
 
 import json
+import pathlib
 import re
 
 import pytest
 
 import irqlab
 from irqlab.cli_cyclictest import cyclictest
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+PROMPT = "root@raspberrypi:~# "
 
 # print_stat()'s line: "T:%2d (%5d) P:%2d I:%ld C:%7lu Min:%7ld Act:%5ld Avg:%5ld Max:%8ld".
 STAT = r"T:[ \d]\d \([ \d]{{4}}\d\) P:99 I:{i} C:{c} Min:[ \d]{{7}} Act:[ \d]{{5}} Avg:[ \d]{{5}} Max:[ \d]{{8}}\n"
@@ -93,24 +97,23 @@ def test_bcc_hardirqs_and_softirqs_under_their_debian_names():
                         r"(\S+ +\d+\n)*", r.output), r.output  # fmt: skip
 
 
-def test_testing_and_profiling_interrupts_and_cyclictest_max_rise_under_stress_and_hammering():
-    """Seed 001's story with a latency measure: idle, then stress-ng and a hammered button; both runs identical."""
-    script = ["irqlab-hw led GPIO4; irqlab-hw button GPIO17; irqlab-hw button GPIO18",
-              "insmod seed001_gpio_buttons.py", "cat /proc/interrupts | grep gpiomod",
-              "cyclictest -S -p99 -i1000 -D 2 -q", "stress-ng --io 4 --cpu 4 --timeout 60s &",
-              "irqlab-hw button GPIO17 hammer 20ms 50", "cyclictest -S -p99 -i1000 -D 2 -q",
-              "cat /proc/interrupts | grep gpiomod"]  # fmt: skip
+def test_the_measured_stress_test_of_docs_shell_md_is_what_the_shell_prints(capsys):
+    """docs/shell.md's transcript, run again: /proc/interrupts counts and cyclictest's worst cases rise under
+    stress-ng and the hammered button, and the trace holds the button's interrupts on CPU0."""
+    from irqlab.cli_shell import transcript
 
-    def transcript():
-        m = irqlab.boot("rpi5", seed=1)
-        m.shell.add_host_file("seed001_gpio_buttons.py", "examples/seed001_gpio_buttons.py")
-        return [m.sh(line).output for line in script]
-
-    out = transcript()
-    assert out == transcript()
-    counts = [int(o.split()[1]) for o in (out[2], out[7])]
+    doc = (ROOT / "docs" / "shell.md").read_text()
+    head = "$ irqlab shell examples/seed001_gpio_buttons.py --seed 1 < measure.sh\n"
+    want = doc[doc.index(head) + len(head):].split("```", 1)[0]
+    script = [ln.removeprefix(PROMPT) for ln in want.splitlines() if ln.startswith(PROMPT)]
+    m = irqlab.boot("rpi5", seed=1)
+    m.shell.add_host_file("seed001_gpio_buttons.py", str(ROOT / "examples" / "seed001_gpio_buttons.py"))
+    transcript(m, script, None)
+    out = capsys.readouterr().out
+    assert out == want, "docs/shell.md's measured transcript is stale: regenerate it with the command it shows"
+    counts = [int(x) for x in re.findall(r"\n 17: +(\d+)", out)]
     assert counts[0] == 0 and counts[1] > 500
-    maxes = [[int(x) for x in re.findall(r"Max: +(\d+)", o)] for o in (out[3], out[6])]
-    assert len(maxes[0]) == len(maxes[1]) == 4
-    # The button's interrupts land on CPU0 (RP1's bank interrupt follows its GIC line): its thread sees them.
-    assert maxes[1][0] > maxes[0][0]
+    rt = [int(x) for x in re.findall(r"P:99 .* Max: +(\d+)", out)]
+    normal = [int(x) for x in re.findall(r"P: 0 .* Max: +(\d+)", out)]
+    assert len(rt) == len(normal) == 8
+    assert rt[4] > rt[0] and max(normal[4:]) > 5 * max(normal[:4])

@@ -43,7 +43,7 @@ def test_the_shells_report_is_debians_trace_cmd_report_of_the_same_file(tmp_path
     m.sh("stress-ng --cpu 2 --timeout 1s &")
     assert m.sh("trace-cmd record -q -e irq -e sched -e timer -o /tmp/t.dat sleep 0.05").status == 0
     path = tmp_path / "t.dat"
-    path.write_bytes(m.shell.vfs.files["/tmp/t.dat"].encode("latin-1"))
+    path.write_bytes(m.shell.vfs.read_bytes("/tmp/t.dat"))
     real = subprocess.run([TRACE_CMD, "report", *opts.split(), str(path)], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     mine = m.sh(f"trace-cmd report {opts} /tmp/t.dat").output

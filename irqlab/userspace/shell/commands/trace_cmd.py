@@ -215,7 +215,7 @@ def _store(p: Proc, path: str, data: bytes) -> None:
 
 def load_dat(p: Proc, path: str) -> bytes:
     """A file of the board's file system as bytes (what ``_store`` kept)."""
-    return p.shell.vfs.read_text(path).encode("latin-1")
+    return p.shell.vfs.read_bytes(path)
 
 
 def _finish(p: Proc, writer: object, path: str, quiet: bool) -> None:
