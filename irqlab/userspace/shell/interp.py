@@ -527,8 +527,8 @@ def format_job(job: Job, *, current: bool) -> str:
     """A ``jobs`` line as bash's pretty_print_job() prints it."""
     if not job.done:
         state = "Running"
-    elif job.killed == 143:
-        state = "Terminated"
+    elif job.killed == 143 and job.status == 143:
+        state = "Terminated"  # (a program that handles SIGTERM exits by itself: Done or Exit N)
     elif job.status:
         state = f"Exit {job.status}"
     else:

@@ -303,6 +303,14 @@ class Proc:
             left -= step
         self.check_killed()
 
+    def sigaction(self, handler: Callable[[int], None] | None) -> None:
+        """Install (None: remove) the program's handler for the signals that end its job. A command exec'd in
+        the task of the shell that forked it (a lone background command) is that process too."""
+        self.on_signal = handler
+        owner = getattr(self.task, "shell_proc", None)
+        if owner is not None and owner is not self:
+            owner.on_signal = handler
+
     def check_killed(self) -> None:
         if self.job.killed and self.on_signal is None:
             raise Killed(self.job.killed)

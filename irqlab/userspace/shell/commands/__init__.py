@@ -8,6 +8,7 @@ from irqlab.userspace.shell.commands import (
     load_tools,
     measure_tools,
     packages,
+    timeout,
     trace_cmd,
 )
 
@@ -16,5 +17,6 @@ COMMANDS = {**coreutils.COMMANDS, **kernel_tools.COMMANDS, **gpio_tools.COMMANDS
             **packages.COMMANDS}
 COMMANDS.update(trace_cmd.COMMANDS)
 COMMANDS.update(measure_tools.COMMANDS)
+COMMANDS.update(timeout.COMMANDS)
 
 __all__ = ["COMMANDS"]

@@ -15,22 +15,26 @@ from typing import Any
 from irqlab.kernel.core import kernel
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError
 from irqlab.userspace.rtla import Rtla, RtlaUsageError
-from irqlab.userspace.shell.process import Proc
+from irqlab.userspace.shell.process import STATUS_SIGINT, Proc
 from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 NSEC_PER_SEC = 1_000_000_000
+STATUS_SIGKILL = 137
 
 
 class _Live(list[str]):
     """A program's output list whose every append also reaches the terminal (or pipe) at once."""
 
-    def __init__(self, write: Callable[[str], None], initial: list[str] | None = None) -> None:
+    def __init__(self, p: Proc, write: Callable[[str], None], initial: list[str] | None = None) -> None:
         super().__init__()
+        self._p = p
         self._write = write
         for text in initial or []:
             self.append(text)
 
     def append(self, text: str) -> None:
+        # A signal the program does not handle has killed it: it unwinds at its next write.
+        self._p.check_killed()
         super().append(text)
         self._write(text)
 
@@ -54,14 +58,17 @@ def cyclictest(p: Proc) -> int:
     except CyclictestUsageError as e:
         p.err(f"{e}\n")
         return 1
-    prog.stdout = _Live(p.out)
-    prog.stderr = _Live(p.err, prog.stderr)
+    prog.stdout = _Live(p, p.out)
+    prog.stderr = _Live(p, p.err, prog.stderr)
 
     def sighand(status: int) -> None:
-        # cyclictest's sighand(): SIGINT/SIGTERM set shutdown; the threads and main loop see it.
+        # cyclictest's sighand() for SIGINT, SIGTERM and SIGUSR1: shutdown, which the threads and main loop see;
+        # SIGKILL cannot be caught.
+        if status == STATUS_SIGKILL:
+            p.sigaction(None)
         prog.shutdown = True
 
-    p.on_signal = sighand
+    p.sigaction(sighand)
     status = prog.main()
     return _save(p, "cyclictest", prog.files) or status
 
@@ -78,7 +85,7 @@ def rtla(p: Proc) -> int:
     except RtlaUsageError as e:
         p.err(f"{e}\n")
         return 1
-    prog.stdout = _Live(p.out)
+    prog.stdout = _Live(p, p.out)
     aa = None
     if not prog.params.no_aa:
         from irqlab.latency.timerlat_aa import TimerlatAnalysis
@@ -88,11 +95,14 @@ def rtla(p: Proc) -> int:
         prog.analysis = aa.report
 
     def stop_trace(status: int) -> None:
-        # timerlat_top.c stop_top(): SIGINT ends the main loop, which prints the final table.
+        # timerlat_top.c stop_top(): SIGINT ends the main loop, which prints the final table; any other
+        # signal kills rtla (it unwinds at its next write).
+        if status != STATUS_SIGINT:
+            p.sigaction(None)
         if prog.tracer is not None:
             prog.tracer.stop()
 
-    p.on_signal = stop_trace
+    p.sigaction(stop_trace)
     try:
         return prog.main()
     finally:
@@ -149,9 +159,12 @@ def _irq_times(kind: str, p: Proc) -> int:
     exiting = [not pos]
 
     def sigint(status: int) -> None:
+        # Python's KeyboardInterrupt: SIGINT prints the last table; another signal kills the tool.
         exiting[0] = True
+        if status != STATUS_SIGINT:
+            p.sigaction(None)
 
-    p.on_signal = sigint
+    p.sigaction(sigint)
     p.out(t.banner())
     try:
         while True:

@@ -17,7 +17,7 @@ import tempfile
 from irqlab.kernel.core import kernel
 from irqlab.trace.dat_read import DatError, Report, read_dat
 from irqlab.trace.save import open_writer
-from irqlab.userspace.shell.process import Killed, Proc
+from irqlab.userspace.shell.process import STATUS_SIGINT, Killed, Proc
 
 T = "/sys/kernel/tracing"
 DEFAULT_OUTPUT = "trace.dat"
@@ -275,7 +275,11 @@ def record(p: Proc, args: list[str]) -> int:
             p.out("Hit Ctrl^C to stop recording\n")
             while True:
                 p.sleep(1_000_000_000)
-    except Killed:
+    except Killed as e:
+        if e.status != STATUS_SIGINT:
+            # do_sig() handles SIGINT only: any other signal ends trace-cmd with tracing left as it was.
+            os.unlink(w.path)  # type: ignore[attr-defined]
+            raise
         status = 0  # trace-cmd catches SIGINT and finishes the file
     finally:
         k.tp.remove_sink(sink)
