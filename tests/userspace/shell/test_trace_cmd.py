@@ -94,3 +94,18 @@ def test_trace_cmds_own_errors():
         r = m.sh(line)
         assert (r.output, r.status) == want, line
     assert m.sh("cat /sys/kernel/tracing/set_event").output == ""
+
+
+def test_record_on_a_cpu_mask_and_a_command_that_cannot_run():
+    """-M 1 keeps CPU0's events only (the other CPUs' sections are empty); a missing COMMAND is run_cmd()'s error."""
+    m = irqlab.boot("rpi5", seed=1)
+    r = m.sh("trace-cmd record -M 1 -e irq -o m.dat sleep 0.05")
+    assert r.output == ("CPU0 data recorded at offset=0x5000\n    4096 bytes in size\n"
+                        + "".join(f"CPU{c} data recorded at offset=0x6000\n    0 bytes in size\n" for c in (1, 2, 3)))
+    assert m.sh("trace-cmd report m.dat | grep -c '\\[000\\]'").output != "0\n"
+    assert m.sh("trace-cmd report m.dat | grep -c '\\[00[123]\\]'").output == "0\n"
+    r = m.sh("trace-cmd record -q -e irq nosuch")
+    assert (r.output, r.status) == ("\n********************\n Unable to exec nosuch\n********************\n"
+                                    "trace-cmd: No such file or directory\n  Failed to exec nosuch\n", 2)  # fmt: skip
+    r = m.sh("trace-cmd record -C counter -e irq true")
+    assert r.output == "  clock 'counter' is not modelled: use one of local, global, perf, mono, mono_raw, boot\n"

@@ -25,6 +25,9 @@ DEFAULT_OUTPUT = "trace.dat"
 # SIMPLIFICATION: "counter", "uptime" (jiffies), "tai" and "x86-tsc" count other units; they are refused.
 SAME_CLOCKS = ("local", "global", "perf", "mono", "mono_raw", "boot")
 
+#: Shell builtins that are also programs in /bin (what execvp() finds for them).
+EXEC_BUILTINS = ("echo", "true", "false", "test", "[", "kill", "pwd")
+
 _USAGE = """
 usage:
   trace-cmd [COMMAND] ...
@@ -270,7 +273,14 @@ def record(p: Proc, args: list[str]) -> int:
         if o.command:
             from irqlab.userspace.shell.interp import Io
 
-            status = p.shell.call(p, o.command, Io(p.stdin, p.stdout, p.stderr))
+            name = o.command[0].rsplit("/", 1)[-1]
+            if name in p.shell.commands or name in EXEC_BUILTINS:
+                status = p.shell.call(p, o.command, Io(p.stdin, p.stdout, p.stderr))
+            else:
+                # run_cmd(): the forked child's execvp() fails; trace-cmd still writes what it recorded.
+                p.err(f"\n********************\n Unable to exec {o.command[0]}\n********************\n"
+                      f"trace-cmd: No such file or directory\n  Failed to exec {o.command[0]}\n")  # fmt: skip
+                status = 2
         else:
             p.out("Hit Ctrl^C to stop recording\n")
             while True:
