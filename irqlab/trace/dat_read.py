@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from irqlab.trace.events import TIMER_DEFERRABLE, TIMER_IRQSAFE, TIMER_MIGRATING, TIMER_PINNED, EventDef, event_table
+from irqlab.trace.output import lat_fmt
 from irqlab.trace.trace_dat import MAGIC
 
 RINGBUF_TYPE_PADDING = 29
@@ -226,10 +227,12 @@ def read_dat(raw: bytes) -> DatFile:
 class Report:
     """``trace-cmd report`` of one parsed file: :meth:`line` of each record, libtraceevent's way."""
 
-    def __init__(self, dat: DatFile, arch: str = "arm64", *, plugins: bool = True, ns: bool = False) -> None:
+    def __init__(self, dat: DatFile, arch: str = "arm64", *, plugins: bool = True, ns: bool = False,
+                 latency: bool = False) -> None:  # fmt: skip
         self.dat = dat
         self.plugins = plugins
         self.ns = ns
+        self.latency = latency
         defs = {e.full_name: e for e in event_table(arch)}
         from irqlab.trace.tracepoint import MARKER_EVENT
 
@@ -348,7 +351,15 @@ class Report:
             v = self.values(rec)
             self.comms[v["prev_pid"]] = v["prev_comm"]
             self.comms[v["next_pid"]] = v["next_comm"]
-        return f"{self.comm(rec.pid):>16}-{rec.pid:<5d} [{rec.cpu:03d}]{self.time(rec.ts)} {name}: {pad}{info}"
+        if self.latency:
+            # "%8.8s-%-5d %3d" then TEP_PRINT_LATENCY: libtraceevent's columns know no BH-off ('D' is 'd',
+            # 'b' is '.') and print 'N' for any need-resched.
+            lat = lat_fmt(rec.flags, rec.preempt_count)
+            lat = {"D": "d", "b": "."}.get(lat[0], lat[0]) + ("N" if lat[1] in "Nn" else ".") + lat[2:]
+            head = f"{self.comm(rec.pid)[:8]:>8}-{rec.pid:<5d} {rec.cpu:3d}{lat}"
+        else:
+            head = f"{self.comm(rec.pid):>16}-{rec.pid:<5d} [{rec.cpu:03d}]"
+        return f"{head}{self.time(rec.ts)} {name}: {pad}{info}"
 
     def text(self, cpus: set[int] | None = None, events: set[str] | None = None) -> str:
         """The whole report: ``cpus=N`` then a line per record (only ``cpus``/``events`` when given)."""

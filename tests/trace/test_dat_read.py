@@ -15,12 +15,13 @@ def _both(m, tmp_path, *opts):
     path = tmp_path / "trace.dat"
     m.trace.save(str(path))
     real = subprocess.run([TRACE_CMD, "report", *opts, str(path)], capture_output=True, text=True, check=True).stdout
-    mine = Report(read_dat(path.read_bytes()), m.kernel.board.arch, plugins="-N" not in opts, ns="-t" in opts).text()
+    mine = Report(read_dat(path.read_bytes()), m.kernel.board.arch, plugins="-N" not in opts, ns="-t" in opts,
+                  latency="-l" in opts).text()  # fmt: skip
     return mine, real
 
 
 @needs_trace_cmd
-@pytest.mark.parametrize("opts", [(), ("-N",), ("-t",)])
+@pytest.mark.parametrize("opts", [(), ("-N",), ("-t",), ("-l",), ("-N", "-l", "-t")])
 def test_report_of_the_workqueue_example_is_trace_cmds(traced, tmp_path, opts):
     """seed001 workqueue (sched plugin, hrtimer plugin, %p, %ps, printk strings, a marker) with and without plugins."""
     m = traced("seed001_workqueue")
@@ -69,3 +70,10 @@ def test_a_file_that_is_not_a_trace_dat_is_refused():
 
     with pytest.raises(DatError, match="not a trace.dat file"):
         read_dat(b"hello")
+
+
+@needs_trace_cmd
+def test_latency_columns_of_the_tasklet_example_are_trace_cmds(traced, tmp_path):
+    """seed000 tasklets on generic (BH-disabled IRQs, tasklet symbols): -l prints libtraceevent's columns."""
+    mine, real = _both(traced("seed000_tasklet_device"), tmp_path, "-l")
+    assert mine == real

@@ -335,9 +335,9 @@ def extract(p: Proc, args: list[str]) -> int:
 
 
 def report(p: Proc, args: list[str]) -> int:
-    """trace-cmd report [-i FILE] [FILE] [-N] [-t] [--cpu N[,M]] [-q]."""
+    """trace-cmd report [-i FILE] [FILE] [-N] [-t] [-l] [--cpu N[,M]] [-q]."""
     path = DEFAULT_OUTPUT
-    plugins, ns = True, False
+    plugins, ns, latency = True, False, False
     cpus: set[int] | None = None
     i = 0
     while i < len(args):
@@ -352,6 +352,8 @@ def report(p: Proc, args: list[str]) -> int:
             continue
         if a == "-N":
             plugins = False
+        elif a == "-l":
+            latency = True
         elif a == "-t":
             ns = True
         elif a == "-q":
@@ -359,7 +361,7 @@ def report(p: Proc, args: list[str]) -> int:
         elif not a.startswith("-"):
             path = a
         else:
-            return _die(p, TraceCmdError(f"unrecognized option '{a}' (modelled: -i FILE, -N, -t, --cpu)"))
+            return _die(p, TraceCmdError(f"unrecognized option '{a}' (modelled: -i FILE, -N, -t, -l, --cpu)"))
         i += 1
     try:
         raw = load_dat(p, path)
@@ -369,7 +371,7 @@ def report(p: Proc, args: list[str]) -> int:
         dat = read_dat(raw)
     except DatError:
         return _die(p, TraceCmdError(f"error reading header for {path}"))
-    p.out(Report(dat, kernel().board.arch, plugins=plugins, ns=ns).text(cpus))
+    p.out(Report(dat, kernel().board.arch, plugins=plugins, ns=ns, latency=latency).text(cpus))
     return 0
 
 
