@@ -92,6 +92,10 @@ def test_bcc_hardirqs_and_softirqs_under_their_debian_names():
     assert re.fullmatch(r"Tracing hard irq events\.\.\. Hit Ctrl-C to end\.\n"
                         r"(\nHARDIRQ                    TOTAL_count\n(\S+ +\d+\n)+){2}", out), out  # fmt: skip
     assert "arch_timer" in out
+    out = m.sh("hardirqs-bpfcc -NT 1 1; hardirqs-bpfcc -Cd 1").output
+    assert re.fullmatch(r"Tracing hard irq event time\.\.\. Hit Ctrl-C to end\.\n\n\d\d:\d\d:\d\d\n"
+                        r"HARDIRQ                    TOTAL_nsecs\n(\S+ +\d+\n)+"
+                        r"The --count option can't be used with time-based options\n", out), out  # fmt: skip
     r = m.sh("softirqs-bpfcc", for_="300ms")
     assert re.fullmatch(r"Tracing soft irq event time\.\.\. Hit Ctrl-C to end\.\n\^C\n\nSOFTIRQ          TOTAL_usecs\n"
                         r"(\S+ +\d+\n)*", r.output), r.output  # fmt: skip

@@ -118,7 +118,17 @@ def _irq_times(kind: str, p: Proc) -> int:
     opts: dict[str, Any] = {"count": False, "nanoseconds": False, "dist": False, "cpu": None}
     timestamp = False
     pos: list[int] = []
-    args = p.argv[1:]
+    args: list[str] = []
+    for a in p.argv[1:]:
+        # argparse takes grouped short flags ("-NT") and an attached CPU ("-c1").
+        if a.startswith("-") and not a.startswith("--") and len(a) > 2:
+            if set(a[1:]) <= set("TNCd"):
+                args.extend(f"-{c}" for c in a[1:])
+                continue
+            if a[1] == "c":
+                args.extend(["-c", a[2:]])
+                continue
+        args.append(a)
     count_flags = ("-C", "--count") if kind == "hardirqs" else ("-C", "--events")
     i = 0
     while i < len(args):
@@ -152,8 +162,8 @@ def _irq_times(kind: str, p: Proc) -> int:
     try:
         t = IrqTimes(p.shell.m, kind, **opts)
     except ValueError as e:
-        p.err(f"{e}\n")
-        return 1
+        p.out(f"{e}\n")
+        return 0  # the tool's print() then exit()
     interval = pos[0] if pos else 99999999
     countdown = pos[1] if len(pos) > 1 else 99999999
     exiting = [not pos]
