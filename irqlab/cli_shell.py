@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 
@@ -125,12 +126,20 @@ def interactive(m: Machine, for_: str | None) -> int:
         if text.strip() in ("exit", "logout") or text.strip().startswith("exit "):
             parts = text.split()
             return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else status
+        # Ctrl-C while the machine runs asks the shell to interrupt the line between two events (a
+        # KeyboardInterrupt raised in the middle of a simulated task's code would kill that task's fiber).
+        def on_sigint(signum: int, frame: object) -> None:
+            sh.interrupt_requested = True
+
+        previous = signal.signal(signal.SIGINT, on_sigint)
         try:
             status = sh.run(text, for_=for_).status
         except KeyboardInterrupt:
             # Ctrl-C while the machine ran: interrupt the foreground job, let it unwind.
             sys.stdout.write("^C\n")
             sh.interrupt()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -121,3 +121,32 @@ def test_the_measured_stress_test_of_docs_shell_md_is_what_the_shell_prints(caps
     normal = [int(x) for x in re.findall(r"P: 0 .* Max: +(\d+)", out)]
     assert len(rt) == len(normal) == 8
     assert rt[4] > rt[0] and max(normal[4:]) > 5 * max(normal[:4])
+
+
+def test_ctrl_c_in_a_terminal_ends_cyclictest_and_trace_cmd_with_their_reports():
+    """In a pseudo-terminal, Ctrl-C is SIGINT: cyclictest prints its summary, trace-cmd writes trace.dat."""
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect", reason="pexpect drives the prompt through a pseudo-terminal")
+    env = dict(os.environ, TERM="dumb")
+    child = pexpect.spawn(sys.executable, ["-m", "irqlab", "shell"], env=env, encoding="utf-8", timeout=60)
+    try:
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendline("cyclictest -p99 -i1000 -q")
+        child.expect_exact("cyclictest -p99 -i1000 -q\r\n")
+        child.sendintr()
+        child.expect(r"\^C\r\nT: 0 \( *\d+\) P:99 I:1000 C: *\d+ Min: +\d+ Act: +\d+ Avg: +\d+ Max: +\d+\r\n")
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendline("trace-cmd record -e irq")
+        child.expect_exact("Hit Ctrl^C to stop recording\r\n")
+        child.sendintr()
+        child.expect(r"(CPU\d data recorded at offset=0x[0-9a-f]+\r\n    \d+ bytes in size\r\n){4}")
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendline("trace-cmd report | head -1")
+        child.expect_exact("cpus=4\r\n")
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
