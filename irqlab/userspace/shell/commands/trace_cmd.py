@@ -13,10 +13,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import tempfile
+from typing import cast
 
 from irqlab.kernel.core import kernel
 from irqlab.trace.dat_read import DatError, Report, read_dat
 from irqlab.trace.save import open_writer
+from irqlab.trace.trace_dat import DatWriter
+from irqlab.trace.tracepoint import TraceEvent
 from irqlab.userspace.shell.process import STATUS_SIGINT, Killed, Proc
 
 T = "/sys/kernel/tracing"
@@ -221,24 +224,25 @@ def load_dat(p: Proc, path: str) -> bytes:
     return p.shell.vfs.read_bytes(path)
 
 
-def _finish(p: Proc, writer: object, path: str, quiet: bool) -> None:
+def _finish(p: Proc, writer: DatWriter, path: str, quiet: bool) -> None:
     """tracecmd_append_cpu_data(): write the file, then per CPU "CPU%d data recorded at offset=0x%llx"
     and "    %llu bytes in size" on stderr."""
-    writer.close()  # type: ignore[attr-defined]
-    with open(writer.path, "rb") as f:  # type: ignore[attr-defined]
+    writer.close()
+    with open(writer.path, "rb") as f:
         data = f.read()
-    os.unlink(writer.path)  # type: ignore[attr-defined]
+    os.unlink(writer.path)
     _store(p, path, data)
     if not quiet:
         for cpu, (off, size) in enumerate(read_dat(data).cpu_data):
             p.err(f"CPU{cpu} data recorded at offset=0x{off:x}\n    {size} bytes in size\n")
 
 
-def _writer() -> object:
+def _writer() -> DatWriter:
+    """trace.dat's writer over a temporary file (the recorder threads' per-CPU files)."""
     k = kernel()
     fd, tmp = tempfile.mkstemp(suffix=".dat", prefix="irqlab-trace-cmd-")
     os.close(fd)
-    return open_writer(k.tp, tmp, "dat")
+    return cast(DatWriter, open_writer(k.tp, tmp, "dat"))
 
 
 def record(p: Proc, args: list[str]) -> int:
@@ -262,9 +266,9 @@ def record(p: Proc, args: list[str]) -> int:
     mask = o.cpumask
 
     # The recorder threads: each CPU's trace_pipe_raw spliced into the file's pages as they fill.
-    def sink(ev: object) -> None:
-        if mask is None or mask >> ev.cpu & 1:  # type: ignore[attr-defined]
-            w.add(ev)  # type: ignore[attr-defined]
+    def sink(ev: TraceEvent) -> None:
+        if mask is None or mask >> ev.cpu & 1:
+            w.add(ev)
 
     k.tp.add_sink(sink)
     _write(p, "tracing_on", "1")
@@ -288,7 +292,7 @@ def record(p: Proc, args: list[str]) -> int:
     except Killed as e:
         if e.status != STATUS_SIGINT:
             # do_sig() handles SIGINT only: any other signal ends trace-cmd with tracing left as it was.
-            os.unlink(w.path)  # type: ignore[attr-defined]
+            os.unlink(w.path)
             raise
         status = 0  # trace-cmd catches SIGINT and finishes the file
     finally:
@@ -328,7 +332,7 @@ def extract(p: Proc, args: list[str]) -> int:
         return _die(p, TraceCmdError("Error creating output file", e.errno or 2))
     w = _writer()
     for ev in k.tp:
-        w.add(ev)  # type: ignore[attr-defined]
+        w.add(ev)
     _finish(p, w, output, False)
     _read(p, "trace_pipe")
     return 0
