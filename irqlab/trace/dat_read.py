@@ -240,6 +240,8 @@ class Report:
         self.defs: dict[int, EventDef | None] = {i: defs.get(f"{e.system}:{e.name}") for i, e in dat.events.items()}
         # tep_register_comm(): the sched_switch plugin learns comms as it prints them.
         self.comms = dict(dat.cmdlines)
+        #: -F filters: (event id, predicate or None for every record of the event).
+        self.filters: list[tuple[int, Any]] = []
 
     def comm(self, pid: int) -> str:
         if pid == 0:
@@ -361,18 +363,66 @@ class Report:
             head = f"{self.comm(rec.pid):>16}-{rec.pid:<5d} [{rec.cpu:03d}]"
         return f"{head}{self.time(rec.ts)} {name}: {pad}{info}"
 
-    def text(self, cpus: set[int] | None = None, events: set[str] | None = None) -> str:
-        """The whole report: ``cpus=N`` then a line per record (only ``cpus``/``events`` when given)."""
+    def set_filters(self, specs: list[str]) -> None:
+        """trace-cmd report -F: ``EVENTS[:FILTER]`` each, EVENTS a comma-separated list of ``system/event`` or
+        ``event``/``system`` regular expressions (anchored, as libtraceevent's filter parser anchors them);
+        a record is printed when one spec names its event and the spec's filter (if any) accepts it.
+        Raises DatError naming a filter that does not parse or a field the event lacks."""
+        from irqlab.trace.filter import compile_filter
+
+        # SIMPLIFICATION: the filter is read with the kernel's filter grammar (trace_events_filter.c), which
+        # libtraceevent's shares for == != < <= > >= & && || and ~ globs; its =~ regular expressions and
+        # arithmetic on fields are not taken.
+        self.filters = []
+        for spec in specs:
+            names, _, cond = spec.partition(":")
+            for name in (n.strip() for n in names.split(",") if n.strip()):
+                sysre, _, evre = name.rpartition("/")
+                for eid, ev in self.dat.events.items():
+                    d = self.defs.get(eid)
+                    hit = (re.fullmatch(sysre, ev.system) and re.fullmatch(evre, ev.name)) if sysre else (
+                        re.fullmatch(evre, ev.name) or re.fullmatch(evre, ev.system))  # fmt: skip
+                    if not hit:
+                        continue
+                    pred = None
+                    if cond.strip() and d is not None:
+                        try:
+                            pred = compile_filter(d, cond)
+                        except ValueError as e:
+                            raise DatError(f"Error filtering: {ev.system}/{ev.name}: {e}") from None
+                    self.filters.append((eid, pred))
+
+    def _passes(self, rec: Record) -> bool:
+        ok = False
+        for eid, pred in self.filters:
+            if eid != rec.id:
+                continue
+            if pred is None:
+                return True
+            view = TraceFilterView(rec.pid, rec.flags, rec.preempt_count, self.values(rec))
+            ok = ok or pred(view)
+        return ok
+
+    def text(self, cpus: set[int] | None = None) -> str:
+        """The whole report: ``cpus=N`` then a line per record (only ``cpus`` and what the -F filters pass)."""
         out = [f"cpus={self.dat.cpus}"]
         for rec in self.dat.merged():
             if cpus is not None and rec.cpu not in cpus:
                 continue
-            if events is not None:
-                ev = self.dat.events.get(rec.id)
-                if ev is None or not ({ev.name, ev.system, f"{ev.system}:{ev.name}"} & events):
-                    continue
+            if self.filters and not self._passes(rec):
+                continue
             out.append(self.line(rec))
         return "".join(line + "\n" for line in out)
+
+
+@dataclass(slots=True)
+class TraceFilterView:
+    """What an event filter reads of a record: the common fields and the decoded event fields."""
+
+    pid: int
+    trace_flags: int
+    preempt_count: int
+    fields: dict[str, Any]
 
 
 def _write_state(val: int) -> str:

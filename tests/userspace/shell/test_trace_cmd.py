@@ -109,3 +109,22 @@ def test_record_on_a_cpu_mask_and_a_command_that_cannot_run():
                                     "trace-cmd: No such file or directory\n  Failed to exec nosuch\n", 2)  # fmt: skip
     r = m.sh("trace-cmd record -C counter -e irq true")
     assert r.output == "  clock 'counter' is not modelled: use one of local, global, perf, mono, mono_raw, boot\n"
+
+
+@needs_trace_cmd
+def test_report_filters_are_trace_cmds(tmp_path):
+    """report -F EVENTS[:FILTER] (regex event names, system/event, field comparisons) prints what trace-cmd prints."""
+    import shlex
+
+    m = irqlab.boot("rpi5", seed=1)
+    m.sh("stress-ng --cpu 2 --timeout 2s &")
+    m.sh("trace-cmd record -q -e irq -e sched -e timer -o a.dat sleep 0.05")
+    path = tmp_path / "a.dat"
+    path.write_bytes(m.shell.vfs.read_bytes("/root/a.dat"))
+    for spec in ("irq_handler_entry: irq == 11", "sched/sched_switch: prev_pid == 0", "sched_wakeup.*",
+                 'hrtimer_start: function == "tick_sched_timer"', "irq_handler_entry,softirq_raise"):  # fmt: skip
+        real = subprocess.run([TRACE_CMD, "report", "-F", spec, str(path)], capture_output=True, text=True,
+                              check=True).stdout  # fmt: skip
+        assert m.sh(f"trace-cmd report -F {shlex.quote(spec)} a.dat").output == real, spec
+    r = m.sh("trace-cmd report -F 'irq_handler_entry: foo == 1' a.dat")
+    assert r.output.startswith("  Error filtering: irq/irq_handler_entry: irq_handler_entry has no field 'foo'")

@@ -339,15 +339,20 @@ def extract(p: Proc, args: list[str]) -> int:
 
 
 def report(p: Proc, args: list[str]) -> int:
-    """trace-cmd report [-i FILE] [FILE] [-N] [-t] [-l] [--cpu N[,M]] [-q]."""
+    """trace-cmd report [-i FILE] [FILE] [-N] [-t] [-l] [-F EVENTS[:FILTER]]... [--cpu N[,M]] [-q]."""
     path = DEFAULT_OUTPUT
     plugins, ns, latency = True, False, False
     cpus: set[int] | None = None
+    filters: list[str] = []
     i = 0
     while i < len(args):
         a = args[i]
         if a == "-i" and i + 1 < len(args):
             path = args[i + 1]
+            i += 2
+            continue
+        if a == "-F" and i + 1 < len(args):
+            filters.append(args[i + 1])
             i += 2
             continue
         if a == "--cpu" and i + 1 < len(args):
@@ -365,7 +370,7 @@ def report(p: Proc, args: list[str]) -> int:
         elif not a.startswith("-"):
             path = a
         else:
-            return _die(p, TraceCmdError(f"unrecognized option '{a}' (modelled: -i FILE, -N, -t, -l, --cpu)"))
+            return _die(p, TraceCmdError(f"unrecognized option '{a}' (modelled: -i FILE, -N, -t, -l, -F, --cpu)"))
         i += 1
     try:
         raw = load_dat(p, path)
@@ -375,7 +380,12 @@ def report(p: Proc, args: list[str]) -> int:
         dat = read_dat(raw)
     except DatError:
         return _die(p, TraceCmdError(f"error reading header for {path}"))
-    p.out(Report(dat, kernel().board.arch, plugins=plugins, ns=ns, latency=latency).text(cpus))
+    rep = Report(dat, kernel().board.arch, plugins=plugins, ns=ns, latency=latency)
+    try:
+        rep.set_filters(filters)
+    except DatError as e:
+        return _die(p, TraceCmdError(str(e)))
+    p.out(rep.text(cpus))
     return 0
 
 
