@@ -27,6 +27,9 @@ def test_signals_reach_background_tools_that_handle_them():
                         r.output), r.output  # fmt: skip
     r = m.sh("rtla timerlat top -q -c 0 -d 5 & sleep 1.2; kill %1")
     assert re.fullmatch(r"\[1\] \d+\n\[1\]\+  Terminated {14}rtla timerlat top -q -c 0 -d 5\n", r.output), r.output
+    # timeout passes a signal on to its command and exits with the command's status.
+    r = m.sh("timeout 10 cyclictest -p99 -q & sleep 0.3; kill %1")
+    assert re.fullmatch(r"\[1\] \d+\nT: 0 .* C:    301 .*\n\[1\]\+  Done {20}timeout 10 cyclictest -p99 -q\n", r.output)
     r = m.sh("timeout 2 sleep 0.1; echo $?; timeout 0.5 cyclictest -p99 -i 2000 -q; echo $?")
     assert re.fullmatch(r"0\nT: 0 \( +\d+\) P:99 I:2000 C:    250 .*\n124\n", r.output), r.output
 

@@ -1,8 +1,8 @@
 """coreutils' timeout: run a command and send it SIGTERM (or -s SIGNAL) when the duration runs out.
 
 timeout.c arms a POSIX timer (an hrtimer) and waits for its child; at expiry it signals the child, waits
-for it to exit, and exits with 124 (the child's own status with --preserve-status). A Ctrl-C that reaches
-timeout is passed on to the child the same way.
+for it to exit, and exits with 124 (the child's own status with --preserve-status). A signal that reaches
+timeout (Ctrl-C, kill %1) is passed on to the child, and timeout exits with the child's status.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from irqlab.kernel.time.hrtimer import (
     hrtimer_start,
 )
 from irqlab.userspace.shell.commands.coreutils import _duration_ns
-from irqlab.userspace.shell.process import STATUS_SIGINT, STATUS_SIGTERM, Job, Killed, Proc
+from irqlab.userspace.shell.process import STATUS_SIGINT, STATUS_SIGTERM, Job, Proc
 
 #: The signals timeout -s accepts here, as exit statuses (128 + number) of a process they kill.
-SIGNALS = {"TERM": STATUS_SIGTERM, "INT": STATUS_SIGINT, "KILL": 137, "HUP": 129}
+STATUS_SIGKILL = 137
+SIGNALS = {"TERM": STATUS_SIGTERM, "INT": STATUS_SIGINT, "KILL": STATUS_SIGKILL, "HUP": 129}
 EXIT_TIMEDOUT = 124
 TRY = "Try 'timeout --help' for more information.\n"
 
@@ -74,20 +75,24 @@ def timeout(p: Proc) -> int:
 
     timer.function = expire
     hrtimer_start(timer, p.now() + ns, HRTIMER_MODE_ABS)
+
+    def cleanup(status: int) -> None:
+        # cleanup(): SIGINT, SIGTERM, SIGHUP... reaching timeout are sent on to the child, whose exit it
+        # then reports; SIGKILL cannot be caught (the child, in its own group, is killed with it here).
+        if status == STATUS_SIGKILL:
+            p.sigaction(None)
+        group.kill(status)
+
+    p.sigaction(cleanup)
     p.shell.start(child, cmd, name)
     try:
-        wait_event_interruptible(group.wait, lambda: child.status is not None or bool(p.job.killed))
-        if p.job.killed and child.status is None:
-            group.kill(p.job.killed)
-            wait_event_interruptible(group.wait, lambda: child.status is not None)
+        wait_event_interruptible(group.wait, lambda: child.status is not None)
     finally:
         hrtimer_cancel(timer)
-    if p.job.killed:
-        raise Killed(p.job.killed)
+    p.check_killed()
     status = child.status or 0
     if timed_out[0] and not preserve:
         return EXIT_TIMEDOUT
     return status
-
 
 COMMANDS = {"timeout": timeout}
