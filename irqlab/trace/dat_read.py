@@ -80,6 +80,8 @@ class DatFile:
     cpu_data: list[tuple[int, int]] = field(default_factory=list)
     uname: str = ""
     raw: bytes = b""
+    #: The trace_clock the file names (TRACECMD_OPTION_TRACECLOCK).
+    clock: str = "local"
 
     def records(self, cpu: int) -> Iterator[Record]:
         """CPU ``cpu``'s records in time order (kbuffer_read_event() over each page)."""
@@ -203,6 +205,7 @@ def read_dat(raw: bytes) -> DatFile:
     (cpus,) = struct.unpack_from("<I", raw, pos)
     pos += 4
     uname = ""
+    clock = "local"
     if raw[pos:pos + 10] == b"options  \0":
         pos += 10
         while True:
@@ -215,11 +218,16 @@ def read_dat(raw: bytes) -> DatFile:
             pos += 4 + size
             if opt == 5:
                 uname = data.rstrip(b"\0").decode()
+            elif opt == 4:
+                # tracecmd_parse_trace_clock(): the current clock is the one shown as "[name]".
+                for word in data.decode().split():
+                    if word.startswith("["):
+                        clock = word.strip("[]")
     if raw[pos:pos + 10] != b"flyrecord\0":
         raise DatError("trace-cmd: failed to read the flyrecord section (a latency trace or a damaged file)")
     pos += 10
     cpu_data = [struct.unpack_from("<QQ", raw, pos + 16 * c) for c in range(cpus)]
-    return DatFile(version, page_size, events, kallsyms, printk, cmdlines, cpus, cpu_data, uname, raw)
+    return DatFile(version, page_size, events, kallsyms, printk, cmdlines, cpus, cpu_data, uname, raw, clock)
 
 
 # -- printing, as trace-cmd report does ------------------------------------------------------
@@ -336,7 +344,12 @@ class Report:
         return d.render(v)
 
     def time(self, ts: int) -> str:
-        """TEP_PRINT_TIME with " %6.1000d:" (µs, rounded) or " %9.1d:" with -t (ns): the seconds in 5 columns."""
+        """TEP_PRINT_TIME with " %6.1000d:" (µs, rounded) or " %9.1d:" with -t (ns): the seconds in 5 columns;
+        "%12d:" raw for a clock that does not count ns (extract_trace_clock(): not local, global, uptime, perf,
+        mono*, tai)."""
+        c = self.dat.clock
+        if c not in ("local", "global", "uptime", "perf", "tai") and not c.startswith("mono"):
+            return f"{ts:12d}:"
         if self.ns:
             secs, rem = divmod(ts, 1_000_000_000)
             return f" {secs:5d}.{rem:09d}:"

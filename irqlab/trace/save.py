@@ -68,7 +68,7 @@ def open_writer(bus: TraceBus, path: str, format: str | None, from_ring: bool = 
         from irqlab.trace.trace_dat import DatWriter
         from irqlab.trace.tracepoint import MARKER_EVENT
 
-        return DatWriter(path, bus.table, len(bus.cpus), bus.arch, bus.uname, extra=[MARKER_EVENT])
+        return DatWriter(path, bus.table, len(bus.cpus), bus.arch, bus.uname, extra=[MARKER_EVENT], clock=bus.trace_clock)
     if fmt == "perfetto":
         from irqlab.trace.perfetto import PerfettoWriter
 

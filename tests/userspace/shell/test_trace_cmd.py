@@ -107,8 +107,25 @@ def test_record_on_a_cpu_mask_and_a_command_that_cannot_run():
     r = m.sh("trace-cmd record -q -e irq nosuch")
     assert (r.output, r.status) == ("\n********************\n Unable to exec nosuch\n********************\n"
                                     "trace-cmd: No such file or directory\n  Failed to exec nosuch\n", 2)  # fmt: skip
+    # -C writes trace_clock (tracing_clock_write()); the file names the clock; reset brings back local.
+    r = m.sh("trace-cmd record -C global -q -e irq -o g.dat true; cat /sys/kernel/tracing/trace_clock; "
+             "trace-cmd stat | grep Clock; trace-cmd reset; cat /sys/kernel/tracing/trace_clock")  # fmt: skip
+    assert r.output == ("local [global] counter uptime perf mono mono_raw boot tai\nClock: global\n"
+                        "[local] global counter uptime perf mono mono_raw boot tai\n")  # fmt: skip
     r = m.sh("trace-cmd record -C counter -e irq true")
     assert r.output == "  clock 'counter' is not modelled: use one of local, global, perf, mono, mono_raw, boot\n"
+
+
+@needs_trace_cmd
+def test_a_boot_clock_file_reports_raw_timestamps_as_trace_cmd_does(tmp_path):
+    """extract_trace_clock(): "boot" is not a µs clock to trace-cmd, which prints the raw stamps ("%12d:")."""
+    m = irqlab.boot("rpi5", seed=1)
+    m.sh("trace-cmd record -C boot -q -e irq -o b.dat sleep 0.01")
+    path = tmp_path / "b.dat"
+    path.write_bytes(m.shell.vfs.read_bytes("/root/b.dat"))
+    real = subprocess.run([TRACE_CMD, "report", str(path)], capture_output=True, text=True, check=True).stdout
+    mine = m.sh("trace-cmd report b.dat").output
+    assert mine == real and mine.splitlines()[1].endswith("]    10109436: irq_handler_entry:    irq=1 name=IPI")
 
 
 @needs_trace_cmd

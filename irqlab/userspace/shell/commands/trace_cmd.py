@@ -191,6 +191,8 @@ def _arm(p: Proc, o: _Options) -> None:
     """Disable everything, then set the buffers and enable the events asked for, buffers cleared."""
     files = [(f, flt, spec) for spec, flt in o.events for f in _expand_event(p, spec)]
     _disable_all(p)
+    if o.clock is not None:
+        _write(p, "trace_clock", o.clock)
     if o.buffer_kb is not None:
         _write(p, "buffer_size_kb", str(o.buffer_kb))
     for f, flt, spec in files:
@@ -412,8 +414,9 @@ def show(p: Proc, args: list[str]) -> int:
 
 
 def reset(p: Proc, args: list[str]) -> int:
-    """trace-cmd reset [-b KB]: everything off and cleared, then tracing_on back to 1."""
+    """trace-cmd reset [-b KB]: everything off and cleared, the clock back to local, then tracing_on back to 1."""
     _disable_all(p)
+    _write(p, "trace_clock", "local")
     if args[:1] == ["-b"] and len(args) > 1:
         _write(p, "buffer_size_kb", str(max(1, int(args[1]) if args[1].isdigit() else 1)))
     _write(p, "tracing_on", "1")
@@ -469,9 +472,12 @@ def stat(p: Proc, args: list[str]) -> int:
     if filters:
         p.out("\nFilters:\n" + "".join(f'  {s}:{e} "{t}"\n' for s, e, t in filters))
     size = _read(p, "buffer_size_kb").strip()
+    clock = next((w.strip("[]") for w in _read(p, "trace_clock").split() if w.startswith("[")), "local")
     if "expanded" not in size:
         p.out(f"\nBuffer size in kilobytes (per cpu):\n   {size}\n")
         p.out(f"\nBuffer total size in kilobytes:\n   {_read(p, 'buffer_total_size_kb').strip()}\n")
+    if clock != "local":
+        p.out(f"\nClock: {clock}\n")
     p.out("\nTracing is disabled\n\n" if _read(p, "tracing_on").strip() == "0" else "\nTracing is enabled\n\n")
     return 0
 
