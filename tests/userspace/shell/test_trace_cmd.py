@@ -125,7 +125,7 @@ def test_a_boot_clock_file_reports_raw_timestamps_as_trace_cmd_does(tmp_path):
     path.write_bytes(m.shell.vfs.read_bytes("/root/b.dat"))
     real = subprocess.run([TRACE_CMD, "report", str(path)], capture_output=True, text=True, check=True).stdout
     mine = m.sh("trace-cmd report b.dat").output
-    assert mine == real and mine.splitlines()[1].endswith("]    10109436: irq_handler_entry:    irq=1 name=IPI")
+    assert mine == real and mine.splitlines()[1] == "          <idle>-0     [001]       21709: irq_handler_entry:    irq=1 name=IPI"
 
 
 @needs_trace_cmd
