@@ -80,6 +80,9 @@ def test_rtla_timerlat_hist_and_top_print_rtlas_layouts():
                          "Index   IRQ-000   Thr-000"]  # fmt: skip
     assert [ln.split()[0] for ln in lines[-5:]] == ["over:", "count:", "min:", "avg:", "max:"]
     assert lines[-4].split()[1:] == ["1000", "1000"]
+    # Without -d it traces until Ctrl-C (here --for), then prints the histogram of what it saw.
+    r = m.sh("rtla timerlat hist -c 0 -E 10", for_="1.5s")
+    assert r.output.startswith("^C\n# RTLA timerlat histogram\n") and "\ncount:     1499      1499 \n" in r.output
     top = m.sh("rtla timerlat top -d 1 -q -c 0-1").output
     assert top.count("IRQ Timer Latency (us)") == 1
     assert re.search(r"\n  0 #1000      \|( +\d+){4} \|( +\d+){4}\n  1 #1000      \|( +\d+){4} \|( +\d+){4}\n$", top)
