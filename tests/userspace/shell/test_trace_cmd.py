@@ -73,10 +73,17 @@ def test_start_stop_show_and_stat_go_through_the_tracefs_files():
 
 
 def test_list_shows_the_events_as_system_event():
-    """list -e REGEX filters available_events."""
+    """list -e [REGEX] as process_events() matches, -F their formats, -C the clocks."""
     m = irqlab.boot("rpi5", seed=1)
     assert m.sh("trace-cmd list -e irq_handler").output == "irq:irq_handler_entry\nirq:irq_handler_exit\n"
     assert m.sh("trace-cmd list -e | wc -l").output == m.sh("wc -l < /sys/kernel/tracing/available_events").output
+    # SYS:EV as two case-blind regexes; "SYS:" the systems only (irq and irqlab here).
+    assert m.sh("trace-cmd list -e SCHED:wake").output == "sched:sched_wakeup\nsched:sched_wakeup_new\n"
+    assert m.sh("trace-cmd list -e irq: | wc -l").output == "12\n"
+    # -F: "system: SYS" and the format file up to its print fmt.
+    fmt = m.read("/sys/kernel/tracing/events/irq/irq_handler_exit/format")
+    assert m.sh("trace-cmd list -e irq_handler_exit -F").output == "system: irq\n" + fmt[:fmt.index("print fmt")]
+    assert m.sh("trace-cmd list -C").output == "[local] global counter uptime perf mono mono_raw boot tai\n"
 
 
 def test_trace_cmds_own_errors():

@@ -423,21 +423,85 @@ def reset(p: Proc, args: list[str]) -> int:
     return 0
 
 
-def list_(p: Proc, args: list[str]) -> int:
-    """trace-cmd list [-e [REGEX]] [-t] [-o]: events as system:event, tracers."""
+def _list_events(p: Proc, regex: str | None) -> list[tuple[str, str]]:
+    """process_events(): with no REGEX every event; "SYS:EV" both as case-blind regexes; "SYS:" the systems
+    only; a bare REGEX names whole systems, and the other systems' events it matches."""
     import re
 
-    if not args or args[0] == "-e":
-        pat = re.compile(args[1]) if len(args) > 1 else None
-        for system, name in _events(p):
-            full = f"{system}:{name}"
-            if pat is None or pat.search(full):
-                p.out(full + "\n")
-        return 0
-    if args[0] == "-t":
-        p.out(_read(p, "available_tracers"))
-        return 0
-    return _die(p, TraceCmdError(f"unrecognized option '{args[0]}' (modelled: -e [REGEX], -t)"))
+    evs = _events(p)
+    if not regex:
+        return evs
+    sysre, colon, evre = regex.partition(":")
+    try:
+        sys_reg = re.compile(sysre, re.I)
+        ev_reg = re.compile(evre, re.I) if evre else None
+    except re.error:
+        raise TraceCmdError(f"invalid regex '{regex}'") from None
+    out = []
+    for system, name in evs:
+        if sys_reg.search(system):
+            if ev_reg is None or ev_reg.search(name):
+                out.append((system, name))
+        elif not colon and sys_reg.search(name):
+            out.append((system, name))
+    return out
+
+
+def list_(p: Proc, args: list[str]) -> int:
+    """trace-cmd list [-e [REGEX]] [-F [--full]] [-l] [-t] [-C] [-s]: events, their formats or filters, tracers,
+    clocks, systems."""
+    what: list[str] = []
+    regex: str | None = None
+    fmt = full = filters = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "-e":
+            what.append("e")
+            if i + 1 < len(args) and not args[i + 1].startswith("-"):
+                regex = args[i + 1]
+                i += 1
+        elif a == "-F":
+            fmt = True
+        elif a == "--full":
+            full = True
+        elif a == "-l":
+            filters = True
+        elif a in ("-t", "-p"):
+            what.append("t")
+        elif a == "-C":
+            what.append("C")
+        elif a == "-s":
+            what.append("s")
+        else:
+            return _die(p, TraceCmdError(f"list: invalid option -- '{a.lstrip('-')}' (modelled: -e [REGEX] -F --full "
+                                         "-l -t -C -s)"))  # fmt: skip
+        i += 1
+    if not what:
+        what = ["e"]
+    try:
+        for w in what:
+            if w == "e":
+                for system, name in _list_events(p, regex):
+                    if fmt:
+                        # event_format_write(): "system: SYS", then the format up to its print fmt (all with --full).
+                        text = _read(p, f"events/{system}/{name}/format")
+                        if not full:
+                            text = text[:text.index("print fmt")] if "print fmt" in text else text
+                        p.out(f"system: {system}\n{text}")
+                    elif filters:
+                        p.out(f"{system}:{name}\n{_read(p, f'events/{system}/{name}/filter')}\n")
+                    else:
+                        p.out(f"{system}:{name}\n")
+            elif w == "t":
+                p.out(_read(p, "available_tracers"))
+            elif w == "C":
+                p.out(_read(p, "trace_clock"))
+            else:
+                p.out("".join(f"{s}\n" for s in dict.fromkeys(s for s, _ in _events(p))))
+    except TraceCmdError as e:
+        return _die(p, e)
+    return 0
 
 
 def stat(p: Proc, args: list[str]) -> int:
