@@ -152,3 +152,10 @@ def test_report_filters_are_trace_cmds(tmp_path):
         assert m.sh(f"trace-cmd report -F {shlex.quote(spec)} a.dat").output == real, spec
     r = m.sh("trace-cmd report -F 'irq_handler_entry: foo == 1' a.dat")
     assert r.output.startswith("  Error filtering: irq/irq_handler_entry: irq_handler_entry has no field 'foo'")
+
+
+def test_record_v_negates_the_events_after_it():
+    """-e sched -v -e sched_switch: the sched system without sched_switch."""
+    m = irqlab.boot("rpi5", seed=1)
+    r = m.sh("trace-cmd start -e sched -v -e sched_switch -e sched_migrate_task; cat /sys/kernel/tracing/set_event")
+    assert r.output == "sched:sched_waking\nsched:sched_wakeup\nsched:sched_wakeup_new\n"

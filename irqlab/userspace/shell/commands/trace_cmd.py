@@ -125,6 +125,9 @@ class _Options:
         self.clock: str | None = None
         self.quiet = False
         self.command: list[str] = []
+        self.negate = False
+        #: Events named with -e after -v: disabled after the others are enabled.
+        self.disabled: list[str] = []
 
 
 def _parse_record(args: list[str], ncpus: int, *, command: bool) -> _Options:
@@ -143,16 +146,24 @@ def _parse_record(args: list[str], ncpus: int, *, command: bool) -> _Options:
             o.quiet = True
             i += 1
             continue
+        if a == "-v":
+            # "-v will negate all -e (disable those events) that follow it".
+            o.negate = True
+            i += 1
+            continue
         if a == "-F":
             raise TraceCmdError("-F (trace only the command's process) is not modelled: record without it")
         if a not in takes:
-            raise TraceCmdError(f"unrecognized option '{a}' (modelled: -e -f -p -o -b -M -C -q)")
+            raise TraceCmdError(f"unrecognized option '{a}' (modelled: -e -f -v -p -o -b -M -C -q)")
         if i + 1 >= len(args):
             raise TraceCmdError(f"option requires an argument -- '{a[1]}'")
         val = args[i + 1]
         i += 2
         if a == "-e":
-            o.events.append((val, None))
+            if o.negate:
+                o.disabled.append(val)
+            else:
+                o.events.append((val, None))
         elif a == "-f":
             if not o.events:
                 raise TraceCmdError("filter must come after event")
@@ -190,6 +201,7 @@ def _check_plugin(p: Proc, o: _Options) -> None:
 def _arm(p: Proc, o: _Options) -> None:
     """Disable everything, then set the buffers and enable the events asked for, buffers cleared."""
     files = [(f, flt, spec) for spec, flt in o.events for f in _expand_event(p, spec)]
+    off = [f for spec in o.disabled for f in _expand_event(p, spec)]
     _disable_all(p)
     if o.clock is not None:
         _write(p, "trace_clock", o.clock)
@@ -203,6 +215,8 @@ def _arm(p: Proc, o: _Options) -> None:
                     _write(p, path, flt)
                 except OSError:
                     raise TraceCmdError(f"Failed to write event filter '{flt}' for {spec}", 22) from None
+    for f in off:
+        _write(p, f, "0")
     _write(p, "trace", "")
 
 
@@ -248,7 +262,8 @@ def _writer() -> DatWriter:
 
 
 def record(p: Proc, args: list[str]) -> int:
-    """trace-cmd record [-e EVENT [-f FILTER]]... [-p PLUGIN] [-o FILE] [-b KB] [-M MASK] [-C CLOCK] [-q] [COMMAND...]."""
+    """trace-cmd record [-e EVENT [-f FILTER]]... [-v -e EVENT]... [-p PLUGIN] [-o FILE] [-b KB] [-M MASK] [-C CLOCK] [-q]
+    [COMMAND...]."""
     k = kernel()
     ncpus = len(k.cpus)
     try:
