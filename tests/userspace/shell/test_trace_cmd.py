@@ -159,3 +159,14 @@ def test_record_v_negates_the_events_after_it():
     m = irqlab.boot("rpi5", seed=1)
     r = m.sh("trace-cmd start -e sched -v -e sched_switch -e sched_migrate_task; cat /sys/kernel/tracing/set_event")
     assert r.output == "sched:sched_waking\nsched:sched_wakeup\nsched:sched_wakeup_new\n"
+
+
+def test_trace_cmd_without_a_command_prints_its_usage():
+    """No command, -h, --version or an unknown one: the usage on stdout, exit 255; unmodelled ones say so."""
+    m = irqlab.boot("rpi5", seed=1)
+    r = m.sh("trace-cmd --version")
+    assert r.status == 255 and r.output.startswith("\ntrace-cmd version 3.1.6 (not-a-git-repo)\n\nusage:\n")
+    assert "     record - record a trace into a trace.dat file\n" in r.output
+    r = m.sh("trace-cmd hist")
+    assert r.status == 1 and r.output.startswith("trace-cmd hist: not modelled on this board (it runs: record, ")
+    assert m.sh("trace-cmd stop; trace-cmd restart; cat /sys/kernel/tracing/tracing_on").output == "1\n"

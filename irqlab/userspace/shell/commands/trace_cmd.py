@@ -31,20 +31,41 @@ SAME_CLOCKS = ("local", "global", "perf", "mono", "mono_raw", "boot")
 #: Shell builtins that are also programs in /bin (what execvp() finds for them).
 EXEC_BUILTINS = ("echo", "true", "false", "test", "[", "kill", "pwd")
 
+#: What trace-cmd prints (to stdout, exiting 255) with no command, an unknown one, -h or --version.
 _USAGE = """
+trace-cmd version 3.1.6 (not-a-git-repo)
+
 usage:
   trace-cmd [COMMAND] ...
 
   commands:
      record - record a trace into a trace.dat file
+     set - set a ftrace configuration parameter
      start - start tracing without recording into a file
      extract - extract a trace from the kernel
      stop - stop the kernel from recording trace data
-     reset - disable all kernel tracing and clear the trace buffers
-     report - read out the trace stored in a trace.dat file
-     stat - show the status of the running tracing (ftrace) system
-     list - list the available events, plugins or options
+     restart - restart the kernel trace data recording
      show - show the contents of the kernel tracing buffer
+     reset - disable all kernel tracing and clear the trace buffers
+     clear - clear the trace buffers
+     report - read out the trace stored in a trace.dat file
+     stream - Start tracing and read the output directly
+     profile - Start profiling and read the output directly
+     hist - show a histogram of the trace.dat information
+     stat - show the status of the running tracing (ftrace) system
+     split - parse a trace.dat file into smaller file(s)
+     options - list the plugin options available for trace-cmd report
+     listen - listen on a network socket for trace clients
+     agent - listen on a vsocket for trace clients
+     setup-guest - create FIFOs for tracing guest VMs
+     list - list the available events, plugins or options
+     restore - restore a crashed record
+     snapshot - take snapshot of running trace
+     stack - output, enable or disable kernel stack tracing
+     check-events - parse trace event formats
+     dump - read out the meta data from a trace file
+     convert - convert trace file to different version
+
 """
 
 
@@ -561,24 +582,34 @@ def stat(p: Proc, args: list[str]) -> int:
     return 0
 
 
+def clear(p: Proc, args: list[str]) -> int:
+    """trace-cmd clear: empty the buffers."""
+    _write(p, "trace", "")
+    return 0
+
+
+def restart(p: Proc, args: list[str]) -> int:
+    """trace-cmd restart: tracing_on 1 again after a stop."""
+    _write(p, "tracing_on", "1")
+    return 0
+
+
 _SUBCOMMANDS = {"record": record, "start": start, "extract": extract, "report": report, "stop": stop,
-                "show": show, "reset": reset, "list": list_, "stat": stat}  # fmt: skip
+                "restart": restart, "show": show, "reset": reset, "clear": clear, "list": list_,
+                "stat": stat}  # fmt: skip
 
 
 def trace_cmd(p: Proc) -> int:
     """trace-cmd COMMAND [OPTIONS]."""
     args = p.argv[1:]
-    if not args or args[0] in ("-h", "--help", "help"):
-        p.out(f"\ntrace-cmd version 3.1.6 (not-a-git-repo)\n{_USAGE}")
-        return 0 if args else 1
-    if args[0] == "--version":
-        p.out("\ntrace-cmd version 3.1.6 (not-a-git-repo)\n\n")
-        return 0
-    sub = _SUBCOMMANDS.get(args[0])
+    sub = _SUBCOMMANDS.get(args[0]) if args else None
     if sub is None:
-        p.err(f"unknown command: {args[0]}\n")
-        p.out(f"\ntrace-cmd version 3.1.6 (not-a-git-repo)\n{_USAGE}")
-        return 1
+        known = [ln.split(" - ")[0].strip() for ln in _USAGE.splitlines() if " - " in ln]
+        if args and args[0] in known:
+            p.err(f"trace-cmd {args[0]}: not modelled on this board (it runs: {', '.join(_SUBCOMMANDS)})\n")
+            return 1
+        p.out(_USAGE)
+        return 255
     return sub(p, args[1:])
 
 
