@@ -18,7 +18,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from irqlab.trace.events import TIMER_DEFERRABLE, TIMER_IRQSAFE, TIMER_MIGRATING, TIMER_PINNED, EventDef, event_table
+from irqlab.trace.events import (
+    MARKER_EVENT,
+    TIMER_DEFERRABLE,
+    TIMER_IRQSAFE,
+    TIMER_MIGRATING,
+    TIMER_PINNED,
+    EventDef,
+    event_table,
+    prev_state_text,
+)
+from irqlab.trace.filter import compile_filter
 from irqlab.trace.output import lat_fmt
 from irqlab.trace.trace_dat import MAGIC
 
@@ -242,8 +252,6 @@ class Report:
         self.ns = ns
         self.latency = latency
         defs = {e.full_name: e for e in event_table(arch)}
-        from irqlab.trace.tracepoint import MARKER_EVENT
-
         defs[MARKER_EVENT.full_name] = MARKER_EVENT
         self.defs: dict[int, EventDef | None] = {i: defs.get(f"{e.system}:{e.name}") for i, e in dat.events.items()}
         # tep_register_comm(): the sched_switch plugin learns comms as it prints them.
@@ -286,8 +294,6 @@ class Report:
                 if k == "ret":
                     v = "handled" if v else "unhandled"
                 elif k == "state":
-                    from irqlab.trace.events import prev_state_text
-
                     v = prev_state_text(v)
             elif k == "ptr":
                 v = f"0x{self._value(rec, f):x}"
@@ -381,8 +387,6 @@ class Report:
         ``event``/``system`` regular expressions (anchored, as libtraceevent's filter parser anchors them);
         a record is printed when one spec names its event and the spec's filter (if any) accepts it.
         Raises DatError naming a filter that does not parse or a field the event lacks."""
-        from irqlab.trace.filter import compile_filter
-
         # SIMPLIFICATION: the filter is read with the kernel's filter grammar (trace_events_filter.c), which
         # libtraceevent's shares for == != < <= > >= & && || and ~ globs; its =~ regular expressions and
         # arithmetic on fields are not taken.

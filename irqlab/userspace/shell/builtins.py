@@ -6,7 +6,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from irqlab.kernel.core import kernel
+from irqlab.kernel.sched.cputime import cputime_adjust
 from irqlab.kernel.sched.wait import wait_event_interruptible
+from irqlab.userspace.shell.interp import Io, format_job
 from irqlab.userspace.shell.process import STATUS_SIGTERM, Job, Proc
 
 if TYPE_CHECKING:
@@ -76,8 +79,6 @@ def b_exit(sh: Shell, p: Proc) -> int:
 
 
 def b_jobs(sh: Shell, p: Proc) -> int:
-    from irqlab.userspace.shell.interp import format_job
-
     last = max(sh.jobs, default=0)
     for n in sorted(sh.jobs):
         p.out(format_job(sh.jobs[n], current=n == last) + "\n")
@@ -214,7 +215,6 @@ def _test(sh: Shell, a: list[str]) -> bool:
 
 def b_sudo(sh: Shell, p: Proc) -> int:
     """sudo CMD...: the shell already runs as root, so this runs CMD as it is."""
-    from irqlab.userspace.shell.interp import Io
 
     args = p.argv[1:]
     while args and args[0].startswith("-"):
@@ -231,7 +231,6 @@ def b_sudo(sh: Shell, p: Proc) -> int:
 def b_time(sh: Shell, p: Proc) -> int:
     """The ``time`` keyword: run the command, then print real/user/sys as bash's default TIMEFORMAT: the
     job's processes and their threads (getrusage() of the shell and of its children)."""
-    from irqlab.userspace.shell.interp import Io
 
     t0 = p.now()
     user0, sys0 = _cputimes(p)
@@ -245,9 +244,6 @@ def b_time(sh: Shell, p: Proc) -> int:
 def _cputimes(p: Proc) -> tuple[int, int]:
     """(user, system) time of the job's tasks and the threads they created, as cputime_adjust() reports them
     (kernel/sched/cputime.c: tick-sampled user/system split scaled to the precise runtime)."""
-    from irqlab.kernel.core import kernel
-    from irqlab.kernel.sched.cputime import cputime_adjust
-
     pids = {q.task.pid for q in p.job.procs if q.task is not None}
     user = system = 0
     for t in kernel().tasks.values():

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from irqlab.kernel.core import kernel
+from irqlab.latency.bcc import IrqTimes
+from irqlab.latency.timerlat_aa import TimerlatAnalysis
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError
 from irqlab.userspace.rtla import Rtla, RtlaUsageError
 from irqlab.userspace.shell.process import STATUS_SIGINT, Proc
@@ -88,8 +90,6 @@ def rtla(p: Proc) -> int:
     prog.stdout = _Live(p, p.out)
     aa = None
     if not prog.params.no_aa:
-        from irqlab.latency.timerlat_aa import TimerlatAnalysis
-
         aa = TimerlatAnalysis(p.shell.m, prog.cpus)
         prog.sample_hooks.append(aa.sample)
         prog.analysis = aa.report
@@ -112,8 +112,6 @@ def rtla(p: Proc) -> int:
 
 def _irq_times(kind: str, p: Proc) -> int:
     """hardirqs/softirqs [-T] [-N] [-C] [-d] [-c CPU] [interval] [outputs]: bcc's loop as a user task. May sleep."""
-    from irqlab.latency.bcc import IrqTimes
-
     tool = p.argv[0].rsplit("/", 1)[-1]
     opts: dict[str, Any] = {"count": False, "nanoseconds": False, "dist": False, "cpu": None}
     timestamp = False

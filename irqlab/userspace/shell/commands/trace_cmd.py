@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tempfile
 from typing import cast
 
@@ -20,6 +21,7 @@ from irqlab.trace.dat_read import DatError, Report, read_dat
 from irqlab.trace.save import open_writer
 from irqlab.trace.trace_dat import DatWriter
 from irqlab.trace.tracepoint import TraceEvent
+from irqlab.userspace.shell.interp import Io
 from irqlab.userspace.shell.process import STATUS_SIGINT, Killed, Proc
 
 T = "/sys/kernel/tracing"
@@ -313,8 +315,6 @@ def record(p: Proc, args: list[str]) -> int:
     status = 0
     try:
         if o.command:
-            from irqlab.userspace.shell.interp import Io
-
             name = o.command[0].rsplit("/", 1)[-1]
             if name in p.shell.commands or name in EXEC_BUILTINS:
                 status = p.shell.call(p, o.command, Io(p.stdin, p.stdout, p.stderr))
@@ -462,8 +462,6 @@ def reset(p: Proc, args: list[str]) -> int:
 def _list_events(p: Proc, regex: str | None) -> list[tuple[str, str]]:
     """process_events(): with no REGEX every event; "SYS:EV" both as case-blind regexes; "SYS:" the systems
     only; a bare REGEX names whole systems, and the other systems' events it matches."""
-    import re
-
     evs = _events(p)
     if not regex:
         return evs
