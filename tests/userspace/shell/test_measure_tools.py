@@ -156,3 +156,28 @@ def test_ctrl_c_in_a_terminal_ends_cyclictest_and_trace_cmd_with_their_reports()
         child.expect(pexpect.EOF)
     finally:
         child.close()
+
+
+def test_ctrl_c_ends_a_script_as_it_ends_a_bash_script():
+    """`irqlab shell < script`: SIGINT interrupts the running cyclictest and ends the script with status 130."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "irqlab", "shell"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, env=env)  # fmt: skip
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("echo start\ncyclictest -p99 -i1000\necho never\n")
+        proc.stdin.close()
+        while "T: 0 (" not in proc.stdout.readline():
+            pass
+        proc.send_signal(signal.SIGINT)
+        rest = proc.stdout.read()
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "^C\n" in rest and "never" not in rest
