@@ -18,6 +18,7 @@ them through :class:`~irqlab.hw.line.Line` objects (``spi_line()``). Imports onl
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heapify, heappop, heappush
 
 from irqlab.hw.line import Line
 
@@ -28,6 +29,11 @@ GICC_IAR_INT_ID_MASK = 0x3FF
 GICD_INT_DEF_PRI = 0xA0
 GICC_INT_PRI_THRESHOLD = 0xF0
 _IDLE_PRIORITY = 0x100
+#: A candidate's key is priority << _KEY_SHIFT | interrupt ID: one int orders by priority, then ID.
+_KEY_SHIFT = 10
+_KEY_INTID = (1 << _KEY_SHIFT) - 1
+#: Stale heap entries tolerated per CPU before its heap is rebuilt (a performance trick).
+_STALE_SLACK = 64
 
 
 class GIC400:
@@ -69,9 +75,15 @@ class GIC400:
         self.signalled = [False] * ncpus
         #: Called with a CPU number when its interface starts signalling an interrupt.
         self.irq_signal: Callable[[int], None] | None = None
-        # Candidates: SPIs pending+enabled+inactive, and per CPU the banked ones.
-        self._spi_cand: set[int] = set()
-        self._b_cand: list[set[int]] = [set() for _ in range(ncpus)]
+        # Candidates (enabled, pending, inactive), per CPU: the banked ones and the SPIs routed to it, each
+        # with its key in ``_cand`` and in a heap ordered as the IAR picks (priority, then ID), so finding
+        # the best costs O(log n) whatever the number of lines. A heap entry whose key no longer matches
+        # ``_cand`` is stale and dropped when it reaches the top. ``_spi_route`` maps every SPI candidate to
+        # the CPU it is queued on (-1 while no enabled interface is in its target set).
+        self._cand: list[dict[int, int]] = [{} for _ in range(ncpus)]
+        self._heap: list[list[int]] = [[] for _ in range(ncpus)]
+        self._stale = [0] * ncpus
+        self._spi_route: dict[int, int] = {}
         self._lines: dict[int, Line] = {}
         #: Statistics: acknowledgements and spurious IAR reads per CPU.
         self.acks = [0] * ncpus
@@ -186,6 +198,8 @@ class GIC400:
         """GICD_IPRIORITYR (8 bits; lower is more urgent)."""
         if intid < 32:
             self.b_priority[cpu][intid] = prio & 0xFF
+            if intid in self._cand[cpu]:
+                self._queue(cpu, intid, prio & 0xFF)
             self._notify(cpu)
         else:
             self.priority[intid] = prio & 0xFF
@@ -203,6 +217,9 @@ class GIC400:
         self.cpuif_enabled[cpu] = on
         self.eoimode1[cpu] = eoimode1
         if on:
+            # An SPI whose target set holds this CPU may now route to it (the lowest enabled interface).
+            for intid in sorted(self._spi_route):
+                self._route(intid, self._spi_cpu(self.targets[intid]))
             self._notify(cpu)
         else:
             self.signalled[cpu] = False
@@ -219,19 +236,52 @@ class GIC400:
         return self.b_priority[cpu][intid] if intid < 32 else self.priority[intid]
 
     def _best(self, cpu: int) -> int:
-        best = -1
-        bprio = min(self.pmr[cpu], self.running[cpu][-1] if self.running[cpu] else _IDLE_PRIORITY)
-        for intid in self._b_cand[cpu]:
-            p = self.b_priority[cpu][intid]
-            if p < bprio or (p == bprio and best >= 0 and intid < best):
-                best, bprio = intid, p
-        targets = self.targets
-        for intid in self._spi_cand:
-            if self._spi_cpu(targets[intid]) == cpu:
-                p = self.priority[intid]
-                if p < bprio or (p == bprio and best >= 0 and intid < best):
-                    best, bprio = intid, p
-        return best
+        """The interrupt IAR would acknowledge: the candidate of the highest priority (lowest ID among
+        equals) if it beats the priority mask and the running priority, else -1."""
+        running = self.running[cpu]
+        bprio = min(self.pmr[cpu], running[-1] if running else _IDLE_PRIORITY)
+        heap = self._heap[cpu]
+        cand = self._cand[cpu]
+        while heap:
+            key = heap[0]
+            intid = key & _KEY_INTID
+            if cand.get(intid) == key:
+                return intid if key >> _KEY_SHIFT < bprio else -1
+            heappop(heap)
+            self._stale[cpu] -= 1
+        return -1
+
+    def _queue(self, cpu: int, intid: int, prio: int) -> None:
+        """Make ``intid`` a candidate of ``cpu`` at ``prio`` (re-keyed if its priority changed)."""
+        key = prio << _KEY_SHIFT | intid
+        cand = self._cand[cpu]
+        old = cand.get(intid)
+        if old == key:
+            return
+        if old is not None:
+            self._stale[cpu] += 1
+        cand[intid] = key
+        heappush(self._heap[cpu], key)
+
+    def _unqueue(self, cpu: int, intid: int) -> None:
+        """``intid`` is no longer a candidate of ``cpu``."""
+        cand = self._cand[cpu]
+        if cand.pop(intid, None) is None:
+            return
+        stale = self._stale[cpu] = self._stale[cpu] + 1
+        if stale > _STALE_SLACK and stale > len(cand):
+            heap = self._heap[cpu] = list(cand.values())
+            heapify(heap)
+            self._stale[cpu] = 0
+
+    def _route(self, intid: int, cpu: int) -> None:
+        """Queue SPI candidate ``intid`` on ``cpu`` (-1: on none), moving it from where it was."""
+        old = self._spi_route.get(intid, -1)
+        if old != cpu and old >= 0:
+            self._unqueue(old, intid)
+        self._spi_route[intid] = cpu
+        if cpu >= 0:
+            self._queue(cpu, intid, self.priority[intid])
 
     def read_iar(self, cpu: int) -> int:
         """GICC_IAR: acknowledge the best pending interrupt (it becomes active) or return 1023."""
@@ -309,12 +359,14 @@ class GIC400:
         cand = (self.enabled[intid] and not self.active[intid] and self.dist_enabled
                 and (self.latch[intid] or (self.level[intid] and not self.edge[intid])))  # fmt: skip
         if cand:
-            self._spi_cand.add(intid)
             cpu = self._spi_cpu(self.targets[intid])
+            self._route(intid, cpu)
             if cpu >= 0 and not self.signalled[cpu]:
                 self._notify(cpu)
         else:
-            self._spi_cand.discard(intid)
+            old = self._spi_route.pop(intid, -1)
+            if old >= 0:
+                self._unqueue(old, intid)
 
     def _update_banked(self, cpu: int, intid: int) -> None:
         if intid < 16:
@@ -322,11 +374,11 @@ class GIC400:
         else:
             pend = self.b_latch[cpu][intid] or (self.b_level[cpu][intid] and not self.b_edge[cpu][intid])
         if pend and self.b_enabled[cpu][intid] and not self.b_active[cpu][intid] and self.dist_enabled:
-            self._b_cand[cpu].add(intid)
+            self._queue(cpu, intid, self.b_priority[cpu][intid])
             if not self.signalled[cpu]:
                 self._notify(cpu)
         else:
-            self._b_cand[cpu].discard(intid)
+            self._unqueue(cpu, intid)
 
     def _notify(self, cpu: int) -> None:
         if self.signalled[cpu] or not self.cpuif_enabled[cpu]:
@@ -338,7 +390,8 @@ class GIC400:
 
     def _check_spi(self, intid: int) -> None:
         if not 32 <= intid < self.nirqs:
-            raise ValueError(f"{self.name}: SPI interrupt IDs are 32..{self.nirqs - 1}, not {intid}")
+            raise ValueError(f"{self.name}: no SPI input with interrupt ID {intid} (SPI {intid - 32}): SPIs are interrupt "
+                             f"IDs 32..{self.nirqs - 1} (SPIs 0..{self.nirqs - 33}) on this controller")  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<GIC400 {self.name} cpus={self.ncpus} irqs={self.nirqs}>"

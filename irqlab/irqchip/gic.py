@@ -308,6 +308,10 @@ def gic_irq_domain_translate(d: irq_domain, fwspec: irq_fwspec) -> tuple[int, in
         hwirq = fwspec.param[1] + 16
     else:
         return -EINVAL, 0, 0
+    if hwirq >= d.hwirq_max:
+        # SIMPLIFICATION: the kernel maps an interrupt ID past the distributor's ITLinesNumber and the
+        # distributor ignores it (its registers are RAZ/WI); irqlab refuses the mapping.
+        return -EINVAL, 0, 0
     type_ = fwspec.param[2] & IRQ_TYPE_SENSE_MASK
     if type_ == IRQ_TYPE_NONE and k is not None:
         k.bugs.warn("drivers/irqchip/irq-gic.c", 1076, k.format("HW irq %ld has invalid type\n", (hwirq,)))
@@ -411,7 +415,18 @@ def gic_map(k: Kernel, kind: int, n: int, type_: int) -> int:
     gic = gic_data(k)
     if gic is None:
         return 0
+    check_gic_line(gic.hw.name, gic.gic_irqs, kind, n)
     return irq_create_fwspec_mapping(irq_fwspec(gic.domain.fwnode, [kind, n, type_]))
+
+
+def check_gic_line(name: str, gic_irqs: int, kind: int, n: int) -> None:
+    """Raise ValueError, naming the line and the limit, for an SPI or PPI this controller does not have."""
+    if kind == GIC_SPI and not 0 <= n < gic_irqs - 32:
+        raise ValueError(f"{name}: GIC SPI {n} does not exist: this controller implements {gic_irqs - 32} SPIs, "
+                         f"0-{gic_irqs - 33} (interrupt IDs 32-{gic_irqs - 1}); use an SPI in that range or a board "
+                         "with more interrupt lines (board data 'gic_irqs')")  # fmt: skip
+    if kind == GIC_PPI and not 0 <= n < 16:
+        raise ValueError(f"{name}: GIC PPI {n} does not exist: PPIs are 0-15 (interrupt IDs 16-31)")
 
 
 def gic_of_init(k: Kernel) -> gic_chip_data:
