@@ -17,12 +17,13 @@ them through :class:`~irqlab.hw.line.Line` objects (``spi_line()``). Imports onl
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from heapq import heapify, heappop, heappush
 
 from irqlab.hw.line import Line
 
-__all__ = ["GIC400", "GICC_INT_SPURIOUS", "GICD_INT_DEF_PRI", "GICC_INT_PRI_THRESHOLD"]
+__all__ = ["GICCore", "GIC400", "GICC_INT_SPURIOUS", "GICD_INT_DEF_PRI", "GICC_INT_PRI_THRESHOLD"]
 
 GICC_INT_SPURIOUS = 1023
 GICC_IAR_INT_ID_MASK = 0x3FF
@@ -36,12 +37,15 @@ _KEY_INTID = (1 << _KEY_SHIFT) - 1
 _STALE_SLACK = 64
 
 
-class GIC400:
-    """A GIC-400 distributor with ``ncpus`` CPU interfaces and ``nirqs`` interrupt IDs."""
+class GICCore(ABC):
+    """What every GIC generation here shares: SPI and banked SGI/PPI state, priorities, the CPU interfaces'
+    acknowledge / priority-drop / deactivate cycle and the choice of the interrupt each CPU is signalled.
+    A subclass says where an SPI is routed (:meth:`_spi_target`, :meth:`_targets_cpu`)."""
 
-    def __init__(self, ncpus: int, nirqs: int = 256, name: str = "gic400") -> None:
-        if not 1 <= ncpus <= 8:
-            raise ValueError(f"a GIC-400 has 1 to 8 CPU interfaces, not {ncpus}")
+    #: Whether IAR reports an SGI's source CPU in bits 12:10 (GICv2); a GICv3 IAR holds the ID alone.
+    SGI_SOURCE_IN_IAR = True
+
+    def __init__(self, ncpus: int, nirqs: int, name: str) -> None:
         if nirqs % 32 or not 32 < nirqs <= 1020 + 4:
             raise ValueError(f"nirqs must be a multiple of 32 between 64 and 1024, not {nirqs}")
         self.name = name
@@ -55,7 +59,6 @@ class GIC400:
         self.active = [False] * nirqs
         self.edge = [False] * nirqs
         self.priority = [GICD_INT_DEF_PRI] * nirqs
-        self.targets = [0] * nirqs
         # Banked (SGI/PPI) state per CPU.
         self.b_enabled = [[False] * 32 for _ in range(ncpus)]
         self.b_latch = [[False] * 32 for _ in range(ncpus)]
@@ -88,6 +91,15 @@ class GIC400:
         #: Statistics: acknowledgements and spurious IAR reads per CPU.
         self.acks = [0] * ncpus
         self.spurious = [0] * ncpus
+
+    # -- routing (per generation) ----------------------------------------------------------------------
+    @abstractmethod
+    def _spi_target(self, intid: int) -> int:
+        """The CPU SPI ``intid`` is delivered to now, or -1."""
+
+    @abstractmethod
+    def _targets_cpu(self, intid: int, cpu: int) -> bool:
+        """Whether SPI ``intid`` may be delivered to ``cpu``."""
 
     # -- inputs -------------------------------------------------------------------------------------
     def spi_line(self, intid: int) -> Line:
@@ -129,13 +141,6 @@ class GIC400:
         self._update_banked(cpu, intid)
 
     # -- distributor registers ------------------------------------------------------------------------
-    def write_sgir(self, source: int, target_mask: int, sgi: int) -> None:
-        """GICD_SGIR: send SGI ``sgi`` from CPU ``source`` to the CPUs in ``target_mask``."""
-        for cpu in range(self.ncpus):
-            if target_mask >> cpu & 1:
-                self.sgi_src[cpu][sgi] |= 1 << source
-                self._update_banked(cpu, sgi)
-
     def set_enable(self, intid: int, cpu: int, on: bool) -> None:
         """GICD_ISENABLER/ICENABLER (``cpu`` selects the bank for IDs below 32)."""
         if intid < 32:
@@ -205,12 +210,6 @@ class GIC400:
             self.priority[intid] = prio & 0xFF
             self._update_spi(intid)
 
-    def set_target(self, intid: int, cpu_mask: int) -> None:
-        """GICD_ITARGETSR of an SPI: the CPUs it may be delivered to."""
-        self._check_spi(intid)
-        self.targets[intid] = cpu_mask & ((1 << self.ncpus) - 1)
-        self._update_spi(intid)
-
     # -- CPU interface registers --------------------------------------------------------------------------
     def cpuif_enable(self, cpu: int, on: bool, eoimode1: bool = True) -> None:
         """GICC_CTLR.Enable (and EOImode): a disabled interface signals nothing."""
@@ -219,12 +218,12 @@ class GIC400:
         if on:
             # An SPI whose target set holds this CPU may now route to it (the lowest enabled interface).
             for intid in sorted(self._spi_route):
-                self._route(intid, self._spi_cpu(self.targets[intid]))
+                self._route(intid, self._spi_target(intid))
             self._notify(cpu)
         else:
             self.signalled[cpu] = False
-            for intid in range(32, self.nirqs):
-                if self.targets[intid] >> cpu & 1:
+            for intid in sorted(self._spi_route):
+                if self._targets_cpu(intid, cpu):
                     self._update_spi(intid)
 
     def write_pmr(self, cpu: int, value: int) -> None:
@@ -301,7 +300,8 @@ class GIC400:
             self.sgi_src[cpu][intid] = src & ~(1 << low)
             self.sgi_active_src[cpu][intid] |= 1 << low
             self.b_active[cpu][intid] = True
-            value = intid | (low << 10)
+            if self.SGI_SOURCE_IN_IAR:
+                value = intid | (low << 10)
             self.running[cpu].append(self.b_priority[cpu][intid])
             self._update_banked(cpu, intid)
         elif intid < 32:
@@ -343,23 +343,20 @@ class GIC400:
             self.active[intid] = False
             self._update_spi(intid)
 
-    # -- delivery ------------------------------------------------------------------------------------------
-    def _spi_cpu(self, targets: int) -> int:
-        """# SIMPLIFICATION: a 1-of-N SPI goes to the lowest enabled CPU interface of its target set."""
-        en = self.cpuif_enabled
-        cpu = 0
-        while targets:
-            if targets & 1 and en[cpu]:
-                return cpu
-            targets >>= 1
-            cpu += 1
-        return -1
+    def interface_signals(self, cpu: int) -> bool:
+        """Whether ``cpu``'s interface still has an interrupt to signal (ICC_HPPIR1 not spurious); when it
+        has none it stops signalling, so the next one to arrive signals afresh."""
+        if self.cpuif_enabled[cpu] and self._best(cpu) >= 0:
+            return True
+        self.signalled[cpu] = False
+        return False
 
+    # -- delivery ------------------------------------------------------------------------------------------
     def _update_spi(self, intid: int) -> None:
         cand = (self.enabled[intid] and not self.active[intid] and self.dist_enabled
                 and (self.latch[intid] or (self.level[intid] and not self.edge[intid])))  # fmt: skip
         if cand:
-            cpu = self._spi_cpu(self.targets[intid])
+            cpu = self._spi_target(intid)
             self._route(intid, cpu)
             if cpu >= 0 and not self.signalled[cpu]:
                 self._notify(cpu)
@@ -394,4 +391,43 @@ class GIC400:
                              f"IDs 32..{self.nirqs - 1} (SPIs 0..{self.nirqs - 33}) on this controller")  # fmt: skip
 
     def __repr__(self) -> str:
-        return f"<GIC400 {self.name} cpus={self.ncpus} irqs={self.nirqs}>"
+        return f"<{type(self).__name__} {self.name} cpus={self.ncpus} irqs={self.nirqs}>"
+
+
+class GIC400(GICCore):
+    """A GIC-400 distributor with ``ncpus`` CPU interfaces and ``nirqs`` interrupt IDs; SPIs are routed by
+    their GICD_ITARGETSR CPU mask, SGIs sent through GICD_SGIR carry their source CPU."""
+
+    def __init__(self, ncpus: int, nirqs: int = 256, name: str = "gic400") -> None:
+        if not 1 <= ncpus <= 8:
+            raise ValueError(f"a GIC-400 has 1 to 8 CPU interfaces, not {ncpus}")
+        self.targets = [0] * nirqs
+        super().__init__(ncpus, nirqs, name)
+
+    def write_sgir(self, source: int, target_mask: int, sgi: int) -> None:
+        """GICD_SGIR: send SGI ``sgi`` from CPU ``source`` to the CPUs in ``target_mask``."""
+        for cpu in range(self.ncpus):
+            if target_mask >> cpu & 1:
+                self.sgi_src[cpu][sgi] |= 1 << source
+                self._update_banked(cpu, sgi)
+
+    def set_target(self, intid: int, cpu_mask: int) -> None:
+        """GICD_ITARGETSR of an SPI: the CPUs it may be delivered to."""
+        self._check_spi(intid)
+        self.targets[intid] = cpu_mask & ((1 << self.ncpus) - 1)
+        self._update_spi(intid)
+
+    def _spi_target(self, intid: int) -> int:
+        """# SIMPLIFICATION: a 1-of-N SPI goes to the lowest enabled CPU interface of its target set."""
+        targets = self.targets[intid]
+        en = self.cpuif_enabled
+        cpu = 0
+        while targets:
+            if targets & 1 and en[cpu]:
+                return cpu
+            targets >>= 1
+            cpu += 1
+        return -1
+
+    def _targets_cpu(self, intid: int, cpu: int) -> bool:
+        return bool(self.targets[intid] >> cpu & 1)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import irqlab.kernel.kernel as kmod
 from irqlab.errno import EINVAL
-from irqlab.hw.gic import GIC400, GICC_IAR_INT_ID_MASK, GICC_INT_PRI_THRESHOLD
+from irqlab.hw.gic import GIC400, GICC_IAR_INT_ID_MASK, GICC_INT_PRI_THRESHOLD, GICCore
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import burn, cpu_wait, raise_interrupt
 from irqlab.kernel.irq.chip import irq_set_probe, irq_set_status_flags
@@ -77,7 +77,7 @@ ARCH_TIMER_HWIRQ = 30
 class gic_chip_data:
     """struct gic_chip_data: the hardware, the domain and the per-CPU IPI stash."""
 
-    def __init__(self, k: Kernel, hw: GIC400) -> None:
+    def __init__(self, k: Kernel, hw: GICCore) -> None:
         self.k = k
         self.hw = hw
         self.gic_irqs = hw.nirqs
@@ -188,7 +188,9 @@ def gic_set_affinity(d: irq_data, mask_val: int, force: bool) -> int:
     cpu = (cand & -cand).bit_length() - 1
     if cpu >= len(k.cpus) or cpu >= 8:
         return -EINVAL
-    gic.hw.set_target(d.hwirq, 1 << cpu)
+    hw = gic.hw
+    assert isinstance(hw, GIC400)
+    hw.set_target(d.hwirq, 1 << cpu)
     _mmio(gic, gic.write_cost)
     irq_data_update_effective_affinity(d, 1 << cpu)
     return IRQ_SET_MASK_OK_DONE
@@ -388,7 +390,9 @@ def gic_ipi_hook(k: Kernel, cpu: CPU, ipi: int) -> None:
     """k.ipi_hook: an IPI reaches ``cpu`` as SGI ``ipi`` (via GICD_SGIR)."""
     gic: gic_chip_data = k.subsys["gic"]
     # SIMPLIFICATION: the sender is not known at delivery time; SGIs are recorded as sent by CPU 0.
-    gic.hw.write_sgir(0, 1 << cpu.id, ipi)
+    hw = gic.hw
+    assert isinstance(hw, GIC400)
+    hw.write_sgir(0, 1 << cpu.id, ipi)
 
 
 def gic_timer_hook(k: Kernel, cpu: CPU) -> None:
