@@ -150,6 +150,7 @@ def gic_v3_handle_irq(cpu: CPU) -> None:
             cpu_wait(k, cpu, k.engine.now + gic.read_cost)
         return
     hw.write_icc_eoir1(cid, irqnr)
+    # SIMPLIFICATION: system register accesses cost the board's GIC register costs, as the GIC-400's MMIO.
     # Performance trick: the IAR read and the EOIR write right after it are one wait.
     cost = gic.read_cost + gic.write_cost
     if cost:
