@@ -9,7 +9,8 @@
   CPU: the IAR/EOIR/DIR cycle that takes one of them and makes it pending again.
 
 * memory (only when asked): benchmarks/storm.py's workload at 50k, 200k and 800k interrupts: peak RSS and the
-  most entries the GIC's candidate heaps and the fair run queues' timelines held (sampled every 50 us).
+  most entries the GIC's candidate heaps, the fair run queues' timelines and the engine's event heap
+  held (sampled every 50 us of simulated time).
 
     python benchmarks/irq_scale.py [--irqs N] [--only lines,cpus,gic,memory]
 
@@ -163,9 +164,9 @@ def gic_run(nlines: int, ncpus: int, cycles: int) -> tuple[float, int, int, int]
     return time.process_time() - t0, cycles, 0, 0
 
 
-def memory_run(n_irqs: int) -> tuple[float, int, int, int]:
-    """(CPU seconds, peak RSS in KiB, most GIC candidate heap entries, most fair timeline entries) over the
-    storm benchmark's workload (benchmarks/storm.py) with ``n_irqs`` interrupts."""
+def memory_run(n_irqs: int) -> tuple[float, int, int, int, int]:
+    """(CPU seconds, peak RSS in KiB, most GIC candidate heap entries, most fair timeline entries, most engine
+    event heap entries) over the storm benchmark's workload (benchmarks/storm.py) with ``n_irqs`` interrupts."""
     import resource
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -181,7 +182,7 @@ def memory_run(n_irqs: int) -> tuple[float, int, int, int]:
         machines.append(m)
         return m
 
-    peak = [0, 0]
+    peak = [0, 0, 0]
 
     def keep_sampling(*args: object, **kw: object) -> irqlab.Machine:
         m = keep(*args, **kw)
@@ -189,8 +190,11 @@ def memory_run(n_irqs: int) -> tuple[float, int, int, int]:
         eng = k.engine
 
         def sample() -> None:
-            peak[0] = max(peak[0], sum(len(h) for h in k.subsys["gic"].hw._heap))
-            peak[1] = max(peak[1], sum(len(c.rq.cfs.timeline) for c in k.cpus))
+            # (getattr: the same script also measures earlier versions, which scanned plain lists)
+            heaps = getattr(k.subsys["gic"].hw, "_heap", [])
+            peak[0] = max(peak[0], sum(len(h) for h in heaps))
+            peak[1] = max(peak[1], sum(len(getattr(c.rq.cfs, "timeline", ())) for c in k.cpus))
+            peak[2] = max(peak[2], len(eng._heap))
             eng.at_background(eng.now + 50_000, 1, sample)  # background: the run still ends with the work
 
         eng.at_background(eng.now + 50_000, 1, sample)
@@ -200,7 +204,7 @@ def memory_run(n_irqs: int) -> tuple[float, int, int, int]:
     t0 = time.process_time()
     irqlab_storm(n_irqs)
     spent = time.process_time() - t0
-    return spent, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak[0], peak[1]
+    return spent, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak[0], peak[1], peak[2]
 
 
 def _child(kind: str, a: int, b: int, n: int) -> None:
@@ -216,15 +220,15 @@ def _child(kind: str, a: int, b: int, n: int) -> None:
     print(*res)
 
 
-def _measure(kind: str, a: int, b: int, n: int) -> tuple[float, int, int, int] | None:
+def _measure(kind: str, a: int, b: int, n: int) -> tuple[float, ...] | None:
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", kind, str(a), str(b), "--irqs", str(n)],
                          capture_output=True, text=True)  # fmt: skip
     if out.returncode:
         last = (out.stderr.strip().splitlines() or ["?"])[-1]
         print(f"   ({kind} {a}/{b} failed: {last})")
         return None
-    s, k, e, w = out.stdout.split()
-    return float(s), int(k), int(e), int(w)
+    first, *rest = out.stdout.split()
+    return (float(first), *(int(x) for x in rest))
 
 
 def main() -> None:
@@ -274,7 +278,7 @@ def main() -> None:
             r = _measure("memory", n, 0, 0)
             if r:
                 print(f"  {n:7,d} interrupts: peak RSS {r[1] / 1024:6.1f} MiB, {r[0] / n * 1e6:6.1f} us per interrupt; "
-                      f"{r[2]} GIC heap entries, {r[3]} fair timeline entries at most")  # fmt: skip
+                      f"at most {r[2]} GIC heap, {r[3]} fair timeline, {r[4]} engine heap entries")  # fmt: skip
 
 
 if __name__ == "__main__":

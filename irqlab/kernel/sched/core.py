@@ -319,9 +319,10 @@ class Scheduler:
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
         bw = self.bandwidth
-        p = rq.best_rt() if bw is None or bw.rt_allowed(cpu) else None
+        # pick_next_task(): the RT class first (sched_find_first_bit() on its array), then the fair leftmost.
+        p = rq.rt.pick_next_rt_entity() if bw is None or bw.rt_allowed(cpu) else None
         if p is None:
-            p = rq.best_cfs()
+            p = rq.cfs.pick_first_entity()
         if p is None:
             p = self._newidle_balance(cpu)
             if p is None:
