@@ -269,9 +269,13 @@ class GICCore(ABC):
             return
         stale = self._stale[cpu] = self._stale[cpu] + 1
         if stale > _STALE_SLACK and stale > len(cand):
-            heap = self._heap[cpu] = list(cand.values())
-            heapify(heap)
-            self._stale[cpu] = 0
+            self._unqueue_compact(cpu)
+
+    def _unqueue_compact(self, cpu: int) -> None:
+        """Rebuild ``cpu``'s heap from its live candidates once stale entries outnumber them."""
+        heap = self._heap[cpu] = list(self._cand[cpu].values())
+        heapify(heap)
+        self._stale[cpu] = 0
 
     def _route(self, intid: int, cpu: int) -> None:
         """Queue SPI candidate ``intid`` on ``cpu`` (-1: on none), moving it from where it was."""
@@ -357,13 +361,32 @@ class GICCore(ABC):
                 and (self.latch[intid] or (self.level[intid] and not self.edge[intid])))  # fmt: skip
         if cand:
             cpu = self._spi_target(intid)
-            self._route(intid, cpu)
-            if cpu >= 0 and not self.signalled[cpu]:
-                self._notify(cpu)
+            # _route() and _queue(), inlined on this hot path (a performance trick).
+            route = self._spi_route
+            old = route.get(intid, -1)
+            if old != cpu and old >= 0:
+                self._unqueue(old, intid)
+            route[intid] = cpu
+            if cpu >= 0:
+                key = self.priority[intid] << _KEY_SHIFT | intid
+                queued = self._cand[cpu]
+                prev = queued.get(intid)
+                if prev != key:
+                    if prev is not None:
+                        self._stale[cpu] += 1
+                    queued[intid] = key
+                    heappush(self._heap[cpu], key)
+                if not self.signalled[cpu]:
+                    self._notify(cpu)
         else:
             old = self._spi_route.pop(intid, -1)
             if old >= 0:
-                self._unqueue(old, intid)
+                # _unqueue(), inlined (a performance trick).
+                queued = self._cand[old]
+                if queued.pop(intid, None) is not None:
+                    stale = self._stale[old] = self._stale[old] + 1
+                    if stale > _STALE_SLACK and stale > len(queued):
+                        self._unqueue_compact(old)
 
     def _update_banked(self, cpu: int, intid: int) -> None:
         if intid < 16:

@@ -252,7 +252,8 @@ class Scheduler:
 
     def _update_min_vruntime(self, cpu: CPU) -> None:
         rq = cpu.rq
-        first = rq.cfs.pick_first_entity()
+        cfs = rq.cfs
+        first = cfs.pick_first_entity() if cfs.queued else None
         lo = first.vruntime if first is not None else -1
         curr = cpu.curr
         if curr is not cpu.idle and not curr.is_rt and curr.raw_state == TASK_RUNNING:
@@ -320,8 +321,9 @@ class Scheduler:
         rq = cpu.rq
         bw = self.bandwidth
         # pick_next_task(): the RT class first (sched_find_first_bit() on its array), then the fair leftmost.
-        p = rq.rt.pick_next_rt_entity() if bw is None or bw.rt_allowed(cpu) else None
-        if p is None:
+        rt = rq.rt
+        p = rt.pick_next_rt_entity() if rt.bitmap and (bw is None or bw.rt_allowed(cpu)) else None
+        if p is None and rq.cfs.queued:
             p = rq.cfs.pick_first_entity()
         if p is None:
             p = self._newidle_balance(cpu)
@@ -503,7 +505,7 @@ class Scheduler:
         prev = cpus[p.cpu]
         prev_ok = prev.online and allowed_mask >> prev.id & 1
         if prev_ok and (
-            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs and not prev.rq.rt)
+            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs.queued and not prev.rq.rt.bitmap)
         ):
             return prev
         if not allowed_mask & (allowed_mask - 1) and allowed_mask.bit_length() <= len(cpus):
@@ -586,7 +588,7 @@ class Scheduler:
                 if rq.rt.has_prio(curr.rt_priority):
                     self.resched_cpu(cpu)
                     curr.data["rr_requeue"] = True
-        elif curr is not cpu.idle and not curr.is_rt and rq.cfs:
+        elif curr is not cpu.idle and not curr.is_rt and rq.cfs.queued:
             if curr.sum_exec_runtime - curr.slice_start >= self.base_slice:
                 best = rq.best_cfs()
                 if best is not None and best.vruntime < curr.vruntime:
