@@ -234,8 +234,11 @@ def _measure(kind: str, a: int, b: int, n: int) -> tuple[float, ...] | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--irqs", type=int, default=20_000)
-    ap.add_argument("--only", default="lines,cpus,gic", help="sections: lines, cpus, gic, memory (the storm "
-                    "workload at 50k/200k/800k interrupts; a few minutes)")
+    ap.add_argument(
+        "--only",
+        default="lines,cpus,gic",
+        help="sections: lines, cpus, gic, memory (the storm workload at 50k/200k/800k interrupts; a few minutes)",
+    )
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:

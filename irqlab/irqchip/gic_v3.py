@@ -233,7 +233,9 @@ def gic_cpu_init(k: Kernel, cpu: int) -> None:
     hw = _hw(gic)
     aff = mpidr_affinity(cpu)
     # Every CPU's redistributor sits in region 0, GICR_STRIDE apart, found by matching GICR_TYPER's affinity.
-    k.pr(KERN_INFO, f"GICv3: CPU{cpu}: found redistributor {aff:x} region 0:0x{GICR_PHYS_BASE + cpu * GICR_STRIDE:016x}")
+    k.pr(
+        KERN_INFO, f"GICv3: CPU{cpu}: found redistributor {aff:x} region 0:0x{GICR_PHYS_BASE + cpu * GICR_STRIDE:016x}"
+    )
     hw.write_waker(cpu, False)
     hw.write_icc_pmr(cpu, GICC_INT_PRI_THRESHOLD)
     hw.write_icc_ctlr(cpu, True)

@@ -17,7 +17,9 @@ def _proc_interrupts(ncpus, rows, ipi0):
     "%*s: %10lu" Err (arch/arm64/kernel/smp.c)."""
     out = [" " * 11 + "".join(f"CPU{c:<8d}" for c in range(ncpus))]
     for irq, counts, hwirq, level, name in rows:
-        out.append(f"{irq:3d}: " + "".join(f"{n:10d} " for n in counts) + f" {'GICv3':>8s} {hwirq:3d} {level:<8s}  {name}")
+        out.append(
+            f"{irq:3d}: " + "".join(f"{n:10d} " for n in counts) + f" {'GICv3':>8s} {hwirq:3d} {level:<8s}  {name}"
+        )
     for i, text in enumerate(IPI_NAMES):
         counts = ipi0 if i == 0 else [0] * ncpus
         out.append(f"{'IPI':>2s}{i}:" + "".join(f"{n:10d} " for n in counts) + f"      {text}")
@@ -140,6 +142,8 @@ def test_a_gic400_board_refuses_more_than_8_cpus():
 def test_mapping_an_spi_past_the_controller_names_the_line_and_the_limit(cpus, name):
     """map_spi(300) on a controller with 288 SPIs raises ValueError naming SPI 300 and the range 0-287."""
     m = irqlab.boot("generic", cpus=cpus)
-    with pytest.raises(ValueError, match=rf"{name}: GIC SPI 300 does not exist: this controller implements 288 SPIs, 0-287"):
+    with pytest.raises(
+        ValueError, match=rf"{name}: GIC SPI 300 does not exist: this controller implements 288 SPIs, 0-287"
+    ):
         m.map_spi(300)
     assert m.map_spi(287) > 0
