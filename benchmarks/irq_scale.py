@@ -56,7 +56,7 @@ def lines_run(nlines: int, n_irqs: int) -> tuple[float, int, int, int]:
     register_board(dataclasses.replace(GENERIC, name="generic-1024", data={**GENERIC.data, "gic_irqs": 1024}))
     m = irqlab.boot("generic-1024", cpus=2, seed=1)
     eng = m.kernel.engine
-    virqs = [m.map_spi(i, "level") for i in range(nlines)]
+    virqs = [m.board.map_spi(i, "level") for i in range(nlines)]
     lines = [m.spi_line(i) for i in range(nlines)]
     count = [0]
 
@@ -95,7 +95,7 @@ def cpus_run(ncpus: int, n_irqs: int) -> tuple[float, int, int, int]:
     m = irqlab.boot("generic", cpus=ncpus, seed=1)
     eng = m.kernel.engine
     nlines = 4 * ncpus
-    virqs = [m.map_spi(40 + i, "edge") for i in range(nlines)]
+    virqs = [m.board.map_spi(40 + i, "edge") for i in range(nlines)]
     lines = [m.spi_line(40 + i) for i in range(nlines)]
     count = [0]
     rng = random.Random(1)

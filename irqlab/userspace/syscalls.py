@@ -34,6 +34,7 @@ from irqlab.kernel.time.hrtimer import (
     HRTIMER_MODE_REL,
     hrtimer_nanosleep,
 )
+from irqlab.kernel.trace_osnoise import Timerlat
 
 TIMER_ABSTIME = 0x01
 MCL_CURRENT = 1
@@ -300,7 +301,6 @@ def timerlat_start(cpus: list[int], period_us: int, on_sample: Callable[[Any], N
     """Start the timerlat tracer on ``cpus`` (what rtla writes to /sys/kernel/tracing: current_tracer,
     osnoise/cpus, timerlat_period_us, stop_tracing_us, stop_tracing_total_us); samples go to ``on_sample``.
     Returns the tracer (``.stop()``, ``.tracing_on``, ``.stopped_on``)."""
-    from irqlab.kernel.trace_osnoise import Timerlat
 
     return Timerlat(on_cpu(), cpus, period_us, on_sample, stop_us, stop_total_us)
 

@@ -35,7 +35,7 @@ def _boot_rows(ncpus, timer_ticks):
 def _spread_workload(m, ncpus, pulses=5):
     """2*ncpus edge SPIs (40..), line i affine to CPU i % ncpus, each pulsed ``pulses`` times; a 2 us handler."""
     nlines = 2 * ncpus
-    virqs = [m.map_spi(40 + i, "edge") for i in range(nlines)]
+    virqs = [m.board.map_spi(40 + i, "edge") for i in range(nlines)]
     lines = [m.spi_line(40 + i) for i in range(nlines)]
 
     def handler(irq, dev):
@@ -92,7 +92,7 @@ def test_each_interrupt_is_its_own_exception_on_a_gicv3():
     """Two SPIs raised together on CPU0: the second handler starts after the first's DIR, irq_exit, a new irq_entry and IAR/EOIR (650 + 1000 ns)."""
     m = irqlab.boot("generic", cpus=16, seed=0)
     t = []
-    virqs = [m.map_spi(5, "edge"), m.map_spi(6, "edge")]
+    virqs = [m.board.map_spi(5, "edge"), m.board.map_spi(6, "edge")]
 
     def handler(irq, dev):
         t.append((irq, m.now))
@@ -145,5 +145,5 @@ def test_mapping_an_spi_past_the_controller_names_the_line_and_the_limit(cpus, n
     with pytest.raises(
         ValueError, match=rf"{name}: GIC SPI 300 does not exist: this controller implements 288 SPIs, 0-287"
     ):
-        m.map_spi(300)
-    assert m.map_spi(287) > 0
+        m.board.map_spi(300)
+    assert m.board.map_spi(287) > 0

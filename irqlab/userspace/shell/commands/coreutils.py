@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from irqlab.userspace.shell.clock import ls_time
+from irqlab.userspace.shell.interp import HOSTNAME
 from irqlab.userspace.shell.process import Proc
 
 EXEC = "Try '{0} --help' for more information.\n"
@@ -347,7 +349,6 @@ def uname(p: Proc) -> int:
     board = p.shell.m.kernel.board
     machine = {"arm64": "aarch64", "x86": "x86_64"}.get(board.arch, board.arch)
     flags = "".join(a[1:] for a in p.argv[1:] if a.startswith("-")) or "s"
-    from irqlab.userspace.shell.interp import HOSTNAME
 
     fields = {"s": "Linux", "n": HOSTNAME, "r": board.release, "v": board.version, "m": machine}
     order = "snrvm" if "a" in flags else "".join(c for c in "snrvm" if c in flags)
@@ -390,7 +391,6 @@ def _long_line(p: Proc, path: str, name: str) -> str:
     else:
         mode = vfs.mode(path)
         links, size = 1, (4096 if path.startswith("/sys") else (0 if vfs.is_kernel(path) else len(vfs.files[path])))
-    from irqlab.userspace.shell.clock import ls_time
 
     return f"{mode} {links} root root {size:>4} {ls_time(p)} {name}"
 

@@ -11,7 +11,8 @@ from irqlab.kernel.module import do_delete_module, do_init_module
 from irqlab.kernel.printk import LOGLEVEL_NAMES, LogRecord
 from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
 from irqlab.kernel.sched.current import schedule
-from irqlab.userspace.shell.clock import ctime
+from irqlab.userspace.shell.clock import DEFAULT_BTIME, ctime
+from irqlab.userspace.shell.interp import HOSTNAME, Io, parse
 from irqlab.userspace.shell.process import Capture, NullStream, Proc
 
 #: util-linux dmesg's level names (-l), in syslog order.
@@ -70,7 +71,6 @@ def dmesg(p: Proc) -> int:
     if "C" in opts:
         log.clear()
         return 0
-    from irqlab.userspace.shell.clock import DEFAULT_BTIME
 
     def show(recs: list[LogRecord]) -> None:
         for r in recs:
@@ -116,7 +116,6 @@ def watch(p: Proc) -> int:
     Each screen is printed as an 80-column terminal shows it: the title line (procps-ng 4.0
     output_header(): "Every %.1fs: CMD" on the left, "HOST: ctime" on the right), a blank line,
     then the command's output. May sleep; runs until its job is killed."""
-    from irqlab.userspace.shell.interp import HOSTNAME, Io, parse
 
     args = p.argv[1:]
     interval = 2.0
