@@ -1,4 +1,5 @@
-"""The ARM GIC-400 (GICv2) interrupt controller, hardware side: distributor and per-CPU interfaces.
+"""The ARM GIC-400 (GICv2) interrupt controller, hardware side: distributor and per-CPU interfaces, on
+:class:`GICCore`, the state and delivery it shares with the GICv3 (``irqlab/hw/gic_v3.py``).
 
 Interrupt IDs: SGIs 0-15 and PPIs 16-31 are banked per CPU, SPIs 32+ are shared and routed by their
 target register. Each interrupt has an enable bit, a pending state (a latch, plus the input level for
