@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 Command = Callable[[Proc], int]
 
 HOSTNAME = "raspberrypi"
+#: tty_nr of /dev/pts/0 (major 136), the terminal the session's processes have (fs/proc/array.c new_encode_dev()).
+TTY_NR = 136 << 8
 #: What a login shell calls itself in its error messages (argv[0] of a login bash).
 SHELL_NAME = "-bash"
 
@@ -212,6 +214,9 @@ class Shell:
         try:
             t = k.create_task(main, (), comm[:15], user=True)
             t.shell_proc = proc  # type: ignore[attr-defined]
+            # execve() stores the argument strings (/proc/PID/cmdline); the session's terminal is /dev/pts/0.
+            t.data["cmdline"] = "".join(a + "\0" for a in proc.argv)
+            t.data["tty_nr"] = TTY_NR
             proc.task = t
             set_sched_attrs(t, proc.attrs, running=False)
             k.sched.wake_up_new_task(t)

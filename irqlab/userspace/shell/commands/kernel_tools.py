@@ -181,6 +181,16 @@ def _module_file(p: Proc, name: str) -> tuple[str, str] | None:
     return None
 
 
+def load_module_file(stem: str, path: str) -> types.SimpleNamespace:
+    """The driver file's module object: its top level run (module_param() and MODULE_*() record their
+    data), module_init() not called."""
+    ns = runpy.run_path(path, run_name=f"irqlab_module_{stem}")
+    mod = types.SimpleNamespace(**ns)
+    mod.__name__ = ns.get("MODULE_NAME") or stem
+    mod.__file__ = os.path.abspath(path)
+    return mod
+
+
 def insmod(p: Proc) -> int:
     """insmod FILE [param=value ...] (kmod 30): load a driver file given on irqlab shell's command line."""
     if len(p.argv) < 2:
@@ -192,10 +202,7 @@ def insmod(p: Proc) -> int:
         p.err(f"insmod: ERROR: could not load module {filename}: No such file or directory\n")
         return 1
     stem, path = found
-    ns = runpy.run_path(path, run_name=f"irqlab_module_{stem}")
-    mod = types.SimpleNamespace(**ns)
-    mod.__name__ = ns.get("MODULE_NAME") or stem
-    mod.__file__ = os.path.abspath(path)
+    mod = load_module_file(stem, path)
     k = kernel()
     # name=value arguments set module_param() variables (kernel/params.c parse_args()); unknown ones are
     # warned about and ignored, bad values fail the load, with the kernel's messages.
