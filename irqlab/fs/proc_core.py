@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
-from irqlab.fs import meminfo
+from irqlab.fs import meminfo, topology
 from irqlab.fs.array import do_task_stat, proc_pid_status
 from irqlab.fs.cpuinfo import show_cpuinfo
 from irqlab.fs.sched_debug import proc_sched_show_task
@@ -61,6 +61,7 @@ def register(fs: ProcFS, k: Kernel) -> None:
     fs.register("/proc/cmdline", lambda: k.boot_params.cmdline + "\n")
     fs.register("/proc/cpuinfo", lambda: show_cpuinfo(k))
     meminfo.register(fs, k)
+    topology.register(fs, k)
 
     def read_printk() -> str:
         b = k.log

@@ -67,6 +67,7 @@ __all__ = [
     "write_file",
     "sysconf_nprocessors_onln",
     "uname",
+    "setsid",
     "user_work",
     "syscall_work",
     "thread_create",
@@ -214,6 +215,14 @@ def uname() -> dict[str, str]:
     version = " ".join(words)
     return {"sysname": "Linux", "nodename": b.name, "release": b.release, "version": version,
             "machine": "aarch64" if b.arch == "arm64" else "x86_64" if b.arch == "x86" else b.arch}  # fmt: skip
+
+
+def setsid() -> int:
+    """setsid(2): the caller leads a new session, without a controlling terminal (kernel/sys.c ksys_setsid());
+    returns its pid."""
+    t = _current()
+    t.data["tty_nr"] = 0
+    return t.pid
 
 
 def user_work(ns: int) -> None:

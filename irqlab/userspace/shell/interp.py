@@ -97,6 +97,8 @@ class Shell:
         #: The interactive shell's own environment: what each typed line runs in.
         self.state = ShellEnv(variables, set(variables))
         self.jobs: dict[int, Job] = {}
+        #: Processes that left the shell's job control (daemons that forked and called setsid()).
+        self.detached: list[Job] = []
         self.pid = ""
         #: Driver files from the host, by the name they have in the home directory (for insmod).
         self.host_files: dict[str, str] = {}
