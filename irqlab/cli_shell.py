@@ -67,6 +67,7 @@ def transcript(m: Machine, script: Iterable[str], for_: str | None) -> int:
     """Run ``script``'s commands, writing the prompt, each command and its output to stdout."""
     sh = m.shell
     sh.sink = _to_stdout
+    sh.tty = sys.stdout.isatty()
     status = 0
     for cmd in commands(script):
         lines = cmd.split("\n")
@@ -83,6 +84,7 @@ def interactive(m: Machine, for_: str | None) -> int:
     """A prompt with line editing, history and completion (GNU readline where Python has it)."""
     sh = m.shell
     sh.sink = _to_stdout
+    sh.tty = sys.stdout.isatty()
     try:
         import readline
 

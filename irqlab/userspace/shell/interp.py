@@ -108,6 +108,9 @@ class Shell:
         #: Called with the terminal's output as it is written (a live terminal), besides the capture.
         self.sink = sink
         self._fg: Job | None = None
+        #: Whether the terminal the session writes to is a real one (``irqlab shell`` on a tty): tools that
+        #: drive a terminal (watch -d's highlighting) only do so then.
+        self.tty = False
         self._notices: list[str] = []
 
     def add_host_file(self, name: str, path: str) -> None:
@@ -120,6 +123,9 @@ class Shell:
         self._chunks.append(text)
         if self.sink is not None:
             self.sink(text)
+
+    def _isatty(self) -> bool:
+        return self.tty
 
     @property
     def status(self) -> int:
@@ -152,8 +158,8 @@ class Shell:
         if parts:
             job = Job(self, text.strip())
             self._fg = job
-            leader = Proc(self, job, ["bash"], NullStream(), TerminalOut(self.write_terminal),
-                          TerminalOut(self.write_terminal), self.state)  # fmt: skip
+            leader = Proc(self, job, ["bash"], NullStream(), TerminalOut(self.write_terminal, self._isatty),
+                          TerminalOut(self.write_terminal, self._isatty), self.state)  # fmt: skip
             self.start(leader, lambda p: self._run_parts(p, parts, text), "bash")
             if not self.pid:
                 self.pid = str(leader.task.pid)  # type: ignore[union-attr]

@@ -55,6 +55,10 @@ class Stream:
         """The next chunk of input, or None at end of file. May sleep."""
         raise OSError(9, "Bad file descriptor")
 
+    def isatty(self) -> bool:
+        """isatty(3): whether this is a terminal."""
+        return False
+
     def close_write(self) -> None:
         """The writer's end is closed (at process exit)."""
 
@@ -99,11 +103,16 @@ class Capture(Stream):
 class TerminalOut(Stream):
     """The terminal: output reaches the shell's sink as it is written, stamped with simulated time."""
 
-    def __init__(self, sink: Callable[[str], None]) -> None:
+    def __init__(self, sink: Callable[[str], None], tty: Callable[[], bool] = lambda: False) -> None:
         self.sink = sink
+        self.tty = tty
 
     def write(self, text: str) -> None:
         self.sink(text)
+
+    def isatty(self) -> bool:
+        """Whether the session's output is a real terminal (irqlab shell's stdout is a tty)."""
+        return self.tty()
 
 
 class Pipe(Stream):

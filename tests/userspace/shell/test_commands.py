@@ -93,3 +93,14 @@ def test_uname_names_the_board_s_kernel():
     """uname -r / -m / -a report the booted board's release and machine."""
     assert irqlab.boot("rpi5").sh("uname -rm").output == "6.12.25+rpt-rpi-2712 aarch64\n"
     assert irqlab.boot("pc").sh("uname -m").output == "x86_64\n"
+
+
+def test_watch_d_stands_out_changed_characters_on_a_terminal(m):
+    """watch -d on a terminal: a character that changed since the previous screen is drawn in standout
+    (xterm's smso/rmso), one that became a blank too; the first screen and unchanged ones are plain."""
+    m.shell.tty = True
+    m.sh("echo 1 > /tmp/x; (sleep 2.5; echo 12 > /tmp/x; sleep 2; echo 3 > /tmp/x) &")
+    screens = m.sh("watch -d -t cat /tmp/x", for_="7s").output.split("^C")[0]
+    assert screens == "1\n1\n1\x1b[7m2\x1b[27m\n\x1b[7m3 \x1b[27m\n"
+    m.shell.tty = False
+    assert m.sh("watch -d -t cat /tmp/x", for_="3s").output.startswith("3\n3\n^C\n")
