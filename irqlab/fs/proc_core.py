@@ -18,6 +18,7 @@ from irqlab.kernel.sched.core import TASK_DEAD
 from irqlab.kernel.sched.cputime import get_idle_time
 from irqlab.kernel.sched.loadavg import FIXED_1, LOAD_FRAC, LOAD_INT, nr_running
 from irqlab.kernel.softirq import NR_SOFTIRQS, SOFTIRQ_TO_NAME
+from irqlab.kernel.utsname import sethostname, utsname
 
 if TYPE_CHECKING:
     from irqlab.fs.procfs import ProcFS
@@ -83,6 +84,16 @@ def register(fs: ProcFS, k: Kernel) -> None:
     fs.register("/proc/sys/kernel/printk", read_printk, write_printk)
     fs.register("/proc/sys/kernel/tainted", lambda: f"{k.bugs.taint}\n")
     fs.register("/proc/sys/kernel/hz", lambda: f"{k.hz}\n")
+
+    # kernel/utsname_sysctl.c: the utsname fields; hostname and domainname are writable (proc_do_uts_string).
+    def write_hostname(text: str) -> int:
+        ret = sethostname(k, text.rstrip("\n"))
+        return ret if ret < 0 else len(text)
+
+    fs.register("/proc/sys/kernel/hostname", lambda: utsname(k).nodename + "\n", write_hostname)
+    fs.register("/proc/sys/kernel/ostype", lambda: utsname(k).sysname + "\n")
+    fs.register("/proc/sys/kernel/osrelease", lambda: utsname(k).release + "\n")
+    fs.register("/proc/sys/kernel/version", lambda: utsname(k).version + "\n")
     if k.preempt_rt:
         # kernel/ksysfs.c realtime_show(): present only in CONFIG_PREEMPT_RT kernels.
         fs.register("/sys/kernel/realtime", lambda: "1\n")

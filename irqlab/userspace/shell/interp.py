@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 #: A command: runs with its Proc (argv, stdio, env) and returns its exit status.
 Command = Callable[[Proc], int]
 
-HOSTNAME = "raspberrypi"
 #: tty_nr of /dev/pts/0 (major 136), the terminal the session's processes have (fs/proc/array.c new_encode_dev()).
 TTY_NR = 136 << 8
 #: What a login shell calls itself in its error messages (argv[0] of a login bash).
@@ -91,7 +90,7 @@ class Shell:
         self.vfs = Vfs(m.fs, self._cwd)
         self.commands: dict[str, Command] = dict(COMMANDS)
         variables = {
-            "HOME": "/root", "USER": "root", "LOGNAME": "root", "HOSTNAME": HOSTNAME, "SHELL": "/bin/bash",
+            "HOME": "/root", "USER": "root", "LOGNAME": "root", "HOSTNAME": self.hostname(), "SHELL": "/bin/bash",
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "PWD": "/root", "TERM": "xterm",
         }  # fmt: skip
         #: The interactive shell's own environment: what each typed line runs in.
@@ -124,6 +123,13 @@ class Shell:
         if self.sink is not None:
             self.sink(text)
 
+    def hostname(self) -> str:
+        """gethostname() as bash reads it for $HOSTNAME and the prompt's \\h: the kernel's nodename."""
+        try:
+            return self.m.fs.read("/proc/sys/kernel/hostname").strip()
+        except FileNotFoundError:
+            return "localhost"
+
     def _isatty(self) -> bool:
         return self.tty
 
@@ -142,7 +148,7 @@ class Shell:
         cwd = self.state.cwd
         home = self.state.vars.get("HOME", "/root")
         shown = "~" + cwd[len(home):] if cwd == home or cwd.startswith(home + "/") else cwd
-        return f"root@{HOSTNAME}:{shown}# "
+        return f"root@{self.hostname().split('.')[0]}:{shown}# "
 
     # -- running lines --------------------------------------------------------------------
     def run(self, text: str, *, for_: TimeLike | None = None) -> ShellResult:

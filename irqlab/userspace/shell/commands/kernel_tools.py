@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import time
 import types
 
 from irqlab.kernel.core import kernel
@@ -11,6 +12,7 @@ from irqlab.kernel.module import do_delete_module, do_init_module
 from irqlab.kernel.printk import LOGLEVEL_NAMES, LogRecord
 from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
 from irqlab.kernel.sched.current import schedule
+from irqlab.userspace import syscalls as sc
 from irqlab.userspace.shell.clock import ctime
 from irqlab.userspace.shell.process import Capture, NullStream, Proc
 
@@ -70,16 +72,15 @@ def dmesg(p: Proc) -> int:
     if "C" in opts:
         log.clear()
         return 0
-    from irqlab.userspace.shell.clock import DEFAULT_BTIME
+    # -T: the boot time is the wall clock minus the time since boot (util-linux get_boot_time()).
+    boot = (sc.clock_gettime(sc.CLOCK_REALTIME) - sc.clock_gettime(sc.CLOCK_BOOTTIME)) // 10**9
 
     def show(recs: list[LogRecord]) -> None:
         for r in recs:
             if levels is None or r.level in levels:
                 stamp = None
                 if "T" in opts:
-                    import time as _time
-
-                    stamp = _time.strftime("%a %b %e %H:%M:%S %Y", _time.gmtime(DEFAULT_BTIME + r.ts // 10**9))
+                    stamp = time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(boot + r.ts // 10**9))
                 p.out(_format(r, "x" in opts, stamp))
 
     show(list(log.records))
@@ -177,7 +178,7 @@ def watch(p: Proc) -> int:
     then the command's output. With -d on a terminal, the characters that changed since the previous
     screen stand out (the terminal type's smso/rmso); written to a file or a pipe, screens are plain
     text. May sleep; runs until its job is killed."""
-    from irqlab.userspace.shell.interp import HOSTNAME, Io, parse
+    from irqlab.userspace.shell.interp import Io, parse
 
     args = p.argv[1:]
     interval = 2.0
@@ -215,7 +216,7 @@ def watch(p: Proc) -> int:
         cap = Capture()
         for node in parse(command):
             sh._exec(p, node, command, Io(NullStream(), cap, cap))
-        screen = [title_line(f"Every {interval:.1f}s: ", command, f"{HOSTNAME}: {ctime(p)}") + "\n\n"] if title else []
+        screen = [title_line(f"Every {interval:.1f}s: ", command, f"{sc.uname()['nodename']}: {ctime(p)}") + "\n\n"] if title else []
         if standout is not None:
             rows = screen_cells(cap.value())
             screen.append(highlight(rows, previous if previous is not None else rows, marked, cumulative, *standout))
