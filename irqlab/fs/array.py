@@ -88,7 +88,7 @@ def do_task_stat(k: Kernel, t: Task) -> str:
     kthread = bool(t.flags & PF_KTHREAD)
     wchan = int(t.raw_state != 0)  # !task_is_running()
     fields = [
-        0,  # ppid  SIMPLIFICATION: irqlab has no init or kthreadd task to be a parent
+        int(t.data.get("ppid", 0)),  # ppid  SIMPLIFICATION: no init or kthreadd task: 0 for tasks they would parent
         0,  # pgrp
         0,  # session
         int(t.data.get("tty_nr", 0)),  # tty_nr: the controlling terminal a shell gave it
@@ -138,7 +138,7 @@ def proc_pid_status(k: Kernel, t: Task) -> str:
         f"Tgid:\t{task_tgid(t)}",
         "Ngid:\t0",
         f"Pid:\t{t.pid}",
-        "PPid:\t0",
+        f"PPid:\t{t.data.get('ppid', 0)}",
         "TracerPid:\t0",
         "Uid:\t0\t0\t0\t0",
         "Gid:\t0\t0\t0\t0",

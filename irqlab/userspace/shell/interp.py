@@ -36,6 +36,7 @@ from irqlab.userspace.shell.process import (
     Stream,
     TerminalOut,
     TextIn,
+    execve,
     set_sched_attrs,
 )
 from irqlab.userspace.shell.vfs import Vfs
@@ -231,6 +232,10 @@ class Shell:
             # execve() stores the argument strings (/proc/PID/cmdline); the session's terminal is /dev/pts/0.
             t.data["cmdline"] = "".join(a + "\0" for a in proc.argv)
             t.data["tty_nr"] = TTY_NR
+            # copy_process(): the forking task is the parent (none for a line the session starts).
+            parent = k.cpu.curr if k.cpu is not None else None
+            if parent is not None and getattr(parent, "shell_proc", None) is not None:
+                t.data["ppid"] = parent.pid
             proc.task = t
             set_sched_attrs(t, proc.attrs, running=False)
             k.sched.wake_up_new_task(t)
@@ -505,6 +510,8 @@ class Shell:
         if exec_ and attrs is None:
             run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, state or proc.state, proc.attrs)
             run.task = proc.task
+            if run.task is not None:
+                execve(run.task, argv)
             return cmd(run)
         child = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, (state or proc.state).subshell(),
                      attrs or proc.attrs)  # fmt: skip

@@ -204,6 +204,13 @@ def set_sched_attrs(t: Task, attrs: SchedAttrs, *, running: bool) -> None:
             t.cpu = (attrs.cpus & -attrs.cpus).bit_length() - 1
 
 
+def execve(t: Task, argv: list[str]) -> None:
+    """What execve() leaves on the task: its name (the file's basename, 15 characters: __set_task_comm())
+    and the argument strings /proc/PID/cmdline reads."""
+    t.comm = argv[0].rsplit("/", 1)[-1][:15]
+    t.data["cmdline"] = "".join(a + "\0" for a in argv)
+
+
 class Job:
     """A pipeline or a background list: the tasks started for it and how they ended."""
 

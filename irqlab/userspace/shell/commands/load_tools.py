@@ -11,7 +11,7 @@ from functools import partial
 from irqlab.errno import ESRCH
 from irqlab.kernel.sched.core import POLICY_NAMES
 from irqlab.userspace import syscalls as sc
-from irqlab.userspace.shell.process import Proc, SchedAttrs, set_sched_attrs
+from irqlab.userspace.shell.process import Proc, SchedAttrs, execve, set_sched_attrs
 from irqlab.userspace.stress import STRESSORS, stressor
 
 
@@ -40,7 +40,7 @@ def _exec(p: Proc, argv: list[str], attrs: SchedAttrs) -> int:
     t = p.task
     assert t is not None
     set_sched_attrs(t, attrs, running=True)
-    t.comm = argv[0].rsplit("/", 1)[-1][:15]
+    execve(t, argv)
     p.attrs = attrs
     p.argv = argv
     return cmd(p)

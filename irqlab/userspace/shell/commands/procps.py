@@ -27,6 +27,7 @@ class Task:
     tgid: int
     comm: str
     state: str
+    ppid: int
     tty_nr: int
     flags: int
     utime: int
@@ -68,7 +69,7 @@ def read_task(p: Proc, path: str, tgid: int) -> Task | None:
     pid_s, _, comm = head.partition(" (")
     f = rest.split()
     cmdline = _read(p, f"{path}/cmdline") or ""
-    return Task(int(pid_s), tgid, comm, f[0], int(f[4]), int(f[6]), int(f[11]), int(f[12]), int(f[15]), int(f[16]),
+    return Task(int(pid_s), tgid, comm, f[0], int(f[1]), int(f[4]), int(f[6]), int(f[11]), int(f[12]), int(f[15]), int(f[16]),
                 int(f[17]), int(f[19]), int(f[20]), int(f[21]), int(f[36]), int(f[37]), int(f[38]),
                 [a for a in cmdline.split("\0") if a])  # fmt: skip
 
@@ -139,6 +140,12 @@ def _pcpu(t: Task, p: Proc) -> str:
     return f"{pcpu // 10}" if pcpu > 999 else f"{pcpu // 10}.{pcpu % 10}"
 
 
+def _c(t: Task, p: Proc) -> str:
+    """pr_c(): integer CPU utilization over the task's life, at most 99."""
+    jiffies = int((uptime_secs(p) - t.starttime / HERTZ) * HERTZ)
+    return str(min(99, t.tics * 100 // jiffies) if jiffies > 0 else 0)
+
+
 def _stat(t: Task, p: Proc) -> str:
     """pr_stat(): the state letter, < or N for the niceness, l for a multi-threaded process.
     # SIMPLIFICATION: no sessions or process groups are modelled, so no s or + flags."""
@@ -166,7 +173,7 @@ FORMATS = {
     "lwp": ("LWP", -1, True, lambda t, p: str(t.pid)),
     "tid": ("TID", -1, True, lambda t, p: str(t.pid)),
     "spid": ("SPID", -1, True, lambda t, p: str(t.pid)),
-    "ppid": ("PPID", -1, True, lambda t, p: "0"),
+    "ppid": ("PPID", -1, True, lambda t, p: str(t.ppid)),
     "nlwp": ("NLWP", 4, True, lambda t, p: str(t.nlwp)),
     "tname": ("TTY", 8, False, lambda t, p: tty_name(t.tty_nr)),
     "tty": ("TT", 8, False, lambda t, p: tty_name(t.tty_nr)),
@@ -192,6 +199,9 @@ FORMATS = {
     "vsz": ("VSZ", 6, True, lambda t, p: str(t.vsize // 1024)),
     "rss": ("RSS", 5, True, lambda t, p: str(t.rss * 4)),
     "start_time": ("START", 5, True, _start_time),
+    "stime": ("STIME", 5, True, _start_time),
+    "c": ("C", 2, True, _c),
+    "uid_hack": ("UID", 8, False, lambda t, p: "root"),
     "comm": ("COMMAND", 15, None, lambda t, p: t.comm),
     "ucmd": ("CMD", 15, None, lambda t, p: t.comm),
     "ucomm": ("COMMAND", 15, None, lambda t, p: t.comm),
@@ -318,19 +328,23 @@ def ps(p: Proc) -> int:
         if threads_l:
             keys.insert(2, ("lwp", None))
     else:
-        # generate_sysv_list(): pid, [spid|lwp], tname, time, ucmd (cmd with -f).
-        keys = [("pid", None)]
+        # generate_sysv_list(): each PUSH puts a column first.
+        pushed = ["cmd" if full else "ucmd", "time", "tname"]
         if full:
-            keys = [("uid", None), ("pid", None), ("ppid", None)]
-        if threads_t:
-            keys.append(("spid", None))
+            pushed.append("stime")
+            if threads_l:
+                pushed.append("nlwp")
+            pushed.append("c")
         if threads_l:
-            keys.append(("lwp", None))
-        if full and threads_l:
-            keys.append(("nlwp", None))
-        keys += [("tname", None), ("time", None), ("cmd" if full else "ucmd", None)]
+            pushed.append("lwp")
         if full:
-            keys[0] = ("user", "UID")
+            pushed.append("ppid")
+        if threads_t:
+            pushed.append("spid")
+        pushed.append("pid")
+        if full:
+            pushed.append("uid_hack")
+        keys = [(k, None) for k in reversed(pushed)]
     p.out(format_table(p, keys, rows, headers))
     return 0
 
