@@ -221,6 +221,11 @@ class Shell:
             if proc.stderr is not proc.stdout:
                 proc.stderr.close_write()
             proc.stdin.close_read()
+            # forget_original_parent(): children left behind go to the reaper; with no init task, to none.
+            me = proc.task.pid if proc.task is not None else -1
+            for t in k.tasks.values():
+                if t.data.get("ppid") == me:
+                    t.data["ppid"] = 0
             wake_up_interruptible_all(proc.job.wait)
             return status
 

@@ -466,8 +466,8 @@ def top_frame(p: Proc, prev_cpu: list[int] | None, prev_tics: dict[int, int] | N
 
 
 def top(p: Proc) -> int:
-    """top -b [-n N] [-d SECS]: batch mode frames (procps-ng 4.0.2); without -b the screen is not a terminal
-    top can drive here, as top says when its output is not a tty."""
+    """top -b [-n N] [-d SECS]: batch mode frames (procps-ng 4.0.2), until N frames or interrupted; without -b
+    it needs a terminal, as top says when its output is not one. May sleep."""
     args = p.argv[1:]
     batch = False
     frames: int | None = None
@@ -502,9 +502,10 @@ def top(p: Proc) -> int:
                 return 1
             j += 1
         i += 1
-    if not batch:
+    if not batch and not p.stdout.isatty():
         p.err("top: failed tty get\n")
         return 1
+    # SIMPLIFICATION: on a terminal, top's full-screen display is drawn as batch frames one after another.
     prev_cpu: list[int] | None = None
     prev_tics: dict[int, int] | None = None
     last = 0.0
