@@ -71,3 +71,47 @@ def test_bad_options_print_the_usage():
     assert r.status == 1
     assert m.sh("irqbalance -V").output == "irqbalance version 1.9.2\n"
     assert m.sh("irqbalance --interval 0").status == 1
+
+
+def test_ethernet_interrupts_get_a_core_each():
+    """Interrupts named "eth0 rx"/"eth0 tx" on GIC lines are gbit-ethernet class: placed at core level, one per
+    least-loaded cache domain, their masks written to smp_affinity; class 0 stays at the package."""
+    from types import SimpleNamespace
+
+    from irqlab.hw.mmio import MmioDevice
+    from irqlab.kernel import IRQ_HANDLED, free_irq, request_irq
+
+    m = irqlab.boot("rpi5", seed=1)
+    irqs = []
+    for spi in (40, 41):
+        MmioDevice(m.kernel.engine, f"nic{spi}", line=m.spi_line(spi))
+        irqs.append(m.map_spi(spi, "level"))
+
+    def init() -> int:
+        for irq, name in zip(irqs, ("eth0 rx", "eth0 tx")):
+            request_irq(irq, lambda irq, data: IRQ_HANDLED, 0, name, None)
+        return 0
+
+    def exit_() -> None:
+        for irq in irqs:
+            free_irq(irq, None)
+
+    m.insmod(SimpleNamespace(module_init=init, module_exit=exit_, MODULE_NAME="nic", __name__="nic"))
+    out = m.sh("irqbalance --oneshot --debug", for_="15s").output
+    assert f"IRQ eth0 rx({irqs[0]}) guessed as class 5\nIRQ eth0 tx({irqs[1]}) guessed as class 5\n" in out
+    assert out.endswith(
+        "        Cache domain 0:  numa_node is 0 cpu mask is 00000001  (load 0) \n"
+        "                CPU number 0  numa_node is 0 (load 0)\n"
+        f"                  Interrupt {irqs[1]} node_num is -1 (gbit-ethernet/0:0) \n"
+        "        Cache domain 1:  numa_node is 0 cpu mask is 00000002  (load 0) \n"
+        "                CPU number 1  numa_node is 0 (load 0)\n"
+        f"                  Interrupt {irqs[0]} node_num is -1 (gbit-ethernet/0:0) \n"
+        "        Cache domain 2:  numa_node is 0 cpu mask is 00000004  (load 0) \n"
+        "                CPU number 2  numa_node is 0 (load 0)\n"
+        "        Cache domain 3:  numa_node is 0 cpu mask is 00000008  (load 0) \n"
+        "                CPU number 3  numa_node is 0 (load 0)\n"
+        "  Interrupt 12 node_num is -1 (other/0:0) \n"
+        "  Interrupt 11 node_num is -1 (other/0:5) \n"
+        "  Interrupt 9 node_num is -1 (other/0:0) \n")  # fmt: skip
+    assert m.sh(f"cat /proc/irq/{irqs[0]}/smp_affinity /proc/irq/{irqs[1]}/smp_affinity /proc/irq/11/smp_affinity"
+                ).output == "2\n1\nf\n"  # fmt: skip
