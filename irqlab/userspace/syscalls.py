@@ -16,7 +16,7 @@ from irqlab.errno import EACCES, EINVAL, ENOENT, EPERM, ESRCH
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.preempt import preempt_disable, preempt_enable
-from irqlab.kernel.sched.completion import wait_for_completion
+from irqlab.kernel.sched.completion import wait_for_completion_interruptible
 from irqlab.kernel.sched.core import (
     SCHED_BATCH,
     SCHED_FIFO,
@@ -335,7 +335,8 @@ def timerlat_start(cpus: list[int], period_us: int, on_sample: Callable[[Any], N
 
 
 def thread_join(t: Task) -> Any:
-    """pthread_join(): wait until ``t`` exits; returns its result."""
+    """pthread_join(): wait until ``t`` exits; returns its result. glibc waits in futex_wait() on the thread's
+    tid word, an interruptible sleep (state S, outside the load average) that it restarts after a signal."""
     if t.exited is not None:
-        wait_for_completion(t.exited)
+        wait_for_completion_interruptible(t.exited)
     return t.result

@@ -70,3 +70,25 @@ def test_uptime_and_top_under_load(m):
         r" +\d+ root      20   0       0      0      0 R  99\.\d   0\.0   0:1\d\.\d\d stress-ng-cpu", out[7]
     )
     assert m.sh("top -n1").output == "top: failed tty get\n"
+
+
+def test_ps_shows_the_threads_of_a_process(m):
+    """A process that clone()s a thread: one ps -e row with NLWP 2, two ps -L rows sharing its PID, and the
+    thread under /proc/PID/task only."""
+    from irqlab.userspace import syscalls as sc
+
+    def worker() -> int:
+        return sc.clock_nanosleep(sc.CLOCK_MONOTONIC, 0, 5_000_000_000)
+
+    def main() -> int:
+        sc.thread_join(sc.thread_create(worker, (), name="rt-thread"))
+        return 0
+
+    app = m.spawn(main, name="app", user=True)
+    m.run(for_="1ms")
+    out = m.sh(f"ps -eLo pid,lwp,nlwp,comm | grep -e app -e rt-thread; ls /proc/{app.pid}/task; ls /proc").output
+    thread = app.pid + 1
+    assert out.startswith(f"{app.pid:>7} {app.pid:>7}    2 app\n{app.pid:>7} {thread:>7}    2 rt-thread\n"
+                          f"{app.pid}\n{thread}\n")  # fmt: skip
+    assert f"\n{thread}\n" not in out.split(f"{thread}\n", 1)[1]
+    assert m.sh(f"ps -p {app.pid} -o nlwp=,stat=").output == "   2 Sl\n"
