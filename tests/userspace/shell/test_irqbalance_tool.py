@@ -115,3 +115,14 @@ def test_ethernet_interrupts_get_a_core_each():
         "  Interrupt 9 node_num is -1 (other/0:0) \n")  # fmt: skip
     assert m.sh(f"cat /proc/irq/{irqs[0]}/smp_affinity /proc/irq/{irqs[1]}/smp_affinity /proc/irq/11/smp_affinity"
                 ).output == "2\n1\nf\n"  # fmt: skip
+
+
+def test_the_older_banned_cpus_mask_and_a_banned_module():
+    """IRQBALANCE_BANNED_CPUS (a hex mask) still works with 1.9.2's warning; --banmod bans the interrupts whose
+    name contains it, which keep their mask."""
+    m = irqlab.boot("pc", seed=1)
+    out = m.sh("IRQBALANCE_BANNED_CPUS=2 irqbalance --oneshot --debug --banmod i804", for_="15s").output
+    assert out.startswith("IRQBALANCE_BANNED_CPUS is discarded, Use IRQBALANCE_BANNED_CPULIST instead\n"
+                          "Banned CPUs: 00000002\n")  # fmt: skip
+    assert "Adding IRQ 24 to database\nIRQ 25 was BANNED.\n" in out
+    assert m.sh("cat /proc/irq/24/smp_affinity_list /proc/irq/25/smp_affinity_list").output == "0\n0-1\n"
