@@ -33,3 +33,13 @@ def test_modinfo_prints_what_irqlab_modinfo_prints():
     )
     assert m.sh("modinfo -p gpiomod").output == "toggle:(bool)\n"
     assert m.sh("modinfo nope").output == "modinfo: ERROR: Module nope not found.\n"
+
+
+def test_insmod_refuses_a_file_that_is_not_a_driver_module():
+    """A scenario script has no module_init(): insmod says the format is invalid, and why."""
+    m = irqlab.boot("rpi5", seed=1)
+    m.shell.add_host_file("t.py", str(SEED.parent / "seed001_threaded_irq.py"))
+    r = m.sh("insmod t.py")
+    assert r.output == ("insmod: ERROR: could not insert module t.py: Invalid module format\n"
+                        "insmod: seed001_threaded_irq.py defines no module_init(): it is not a driver module\n")  # fmt: skip
+    assert r.status == 1 and m.sh("lsmod | wc -l").output == "1\n"

@@ -278,6 +278,12 @@ def insmod(p: Proc) -> int:
         return 1
     stem, path = found
     mod = load_module_file(stem, path)
+    if not callable(getattr(mod, "module_init", None)):
+        # A file that is not a driver module (a scenario script): the kernel refuses it as ENOEXEC does an
+        # ELF file without a .gnu.linkonce.this_module section.
+        p.err(f"insmod: ERROR: could not insert module {filename}: Invalid module format\n"
+              f"insmod: {os.path.basename(path)} defines no module_init(): it is not a driver module\n")  # fmt: skip
+        return 1
     k = kernel()
     # name=value arguments set module_param() variables (kernel/params.c parse_args()); unknown ones are
     # warned about and ignored, bad values fail the load, with the kernel's messages.

@@ -460,7 +460,7 @@ def top_frame(p: Proc, prev_cpu: list[int] | None, prev_tics: dict[int, int] | N
     rows.sort(key=lambda r: (-r[0], r[1].pid))
     for pcpu, t in rows:
         pr = "rt" if t.priority <= -100 else str(t.priority)
-        out.append(f"{t.tgid:>{pw}} root      {pr:>2s} {t.nice:>3d} {t.vsize // 1024:>7d} {t.rss * 4:>6d} "
+        out.append(f"{t.tgid:>{pw}} root     {pr:>3s} {t.nice:>3d} {t.vsize // 1024:>7d} {t.rss * 4:>6d} "
                    f"{0:>6d} {t.state} {pcpu:>5.1f} {0.0:>5.1f} {_top_time(t):>9s} {t.comm}\n")  # fmt: skip
     return "".join(out)
 
