@@ -16,10 +16,10 @@ from irqlab.userspace.irqbalance.types import (
     OBJ_TYPE_PACKAGE,
     IrqInfo,
     TopoObj,
-    strtoul,
     cpulist_parse,
     cpumask_parse_user,
     cpumask_scnprintf,
+    strtoul,
 )
 
 

@@ -9,8 +9,8 @@ from irqlab.userspace.irqbalance.types import (
     ULONG_MAX,
     USAGE,
     UsageError,
-    strtoul,
     parse_command_line,
+    strtoul,
 )
 
 
