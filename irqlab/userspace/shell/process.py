@@ -289,7 +289,8 @@ class Proc:
 
     # -- time -----------------------------------------------------------------------------
     def now(self) -> int:
-        return kernel().engine.now
+        """clock_gettime(CLOCK_MONOTONIC) in ns."""
+        return sc.clock_gettime(sc.CLOCK_MONOTONIC)
 
     def sleep(self, ns: int) -> None:
         """clock_nanosleep(CLOCK_MONOTONIC) for ``ns``, restarted to its absolute deadline when something other
