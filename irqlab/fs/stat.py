@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
+
 def arch_irq_stat_cpu(k: Kernel, cpu: CPU) -> int:
     """Interrupts of ``cpu`` counted outside the irq descriptors: x86's irq_stat rows (NMI, LOC, ...,
     RES, CAL); on arm64 the IPIs when the controller does not give them descriptors."""
