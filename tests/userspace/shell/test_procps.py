@@ -34,6 +34,10 @@ def test_ps_aux_brackets_kernel_threads(m):
     assert out[1] == "root           1  0.0  0.0      0     0 ?        S    09:00   0:00 [ksoftirqd/0]"
     assert out[6] == "root           6  0.0  0.0      0     0 ?        I<   09:00   0:00 [kworker/0:0H]"
     assert out[-1].endswith(" R    09:00   0:00 ps aux")
+    # Without u, BSD options take BSD's default columns; a alone keeps to processes with a terminal.
+    assert m.sh("ps ax | head -2").output == ("    PID TTY      STAT   TIME COMMAND\n"
+                                              "      1 ?        S      0:00 [ksoftirqd/0]\n")  # fmt: skip
+    assert [ln.split()[1] for ln in m.sh("ps a").output.splitlines()[1:]] == ["pts/0", "pts/0"]
 
 
 def test_ps_o_scheduling_columns(m):

@@ -246,7 +246,7 @@ def format_table(p: Proc, keys: list[tuple[str, str | None]], rows: list[Task], 
 def ps(p: Proc) -> int:
     """ps [-e|-A] [-f] [-L|-T] [-o FORMAT] [-p PID] [-C NAME] [--no-headers] | ps aux (procps-ng 4.0)."""
     args = p.argv[1:]
-    every = threads_l = threads_t = bsd_u = full = False
+    every = threads_l = threads_t = bsd_u = bsd_a = bsd = full = False
     headers = True
     user_format: list[str] = []
     pids: list[int] = []
@@ -258,9 +258,8 @@ def ps(p: Proc) -> int:
             headers = False
         elif a in ("-o", "o", "--format", "-p", "p", "--pid", "-C"):
             if i + 1 >= len(args):
-                p.err(
-                    f"error: {'format specification must follow ' + a if 'o' in a or a == '--format' else 'list of process IDs must follow ' + a if 'p' in a else 'list of command names must follow -C'}\n"
-                )  # noqa: E501
+                what = {"-C": "list of command names"}.get(a, "list of process IDs" if "p" in a else "format specification")
+                p.err(f"error: {what} must follow {a}\n\nUsage:\n ps [options]\n")
                 return 1
             val = args[i + 1]
             if a in ("-o", "o", "--format"):
@@ -297,7 +296,10 @@ def ps(p: Proc) -> int:
                 i += 2
                 continue
         elif not a.startswith("-") and set(a) <= set("auxwe"):
-            every = every or "a" in a or "x" in a
+            # BSD a: every terminal's processes; x: those without a terminal too (all are root's here).
+            bsd_a = bsd_a or "a" in a
+            every = every or "x" in a
+            bsd = True
             bsd_u = bsd_u or "u" in a
         else:
             p.err("error: unknown gnu long option\n\nUsage:\n ps [options]\n")
@@ -306,6 +308,8 @@ def ps(p: Proc) -> int:
     rows = read_tasks(p, threads_l or threads_t)
     if pids or names:
         rows = [t for t in rows if t.tgid in pids or t.comm in names]
+    elif bsd_a and not every:
+        rows = [t for t in rows if t.tty_nr != 0]
     elif not every:
         # simple_select: the processes on this terminal, this user's.
         me = p.task.pid if p.task is not None else 0
@@ -327,6 +331,9 @@ def ps(p: Proc) -> int:
                                     "bsdtime", "args")]  # fmt: skip
         if threads_l:
             keys.insert(2, ("lwp", None))
+    elif bsd:
+        # generate_sysv_list() with prefer_bsd_defaults: pid, tname, stat, bsdtime, args.
+        keys = [(k, None) for k in ("pid", "tname", "stat", "bsdtime", "args")]
     else:
         # generate_sysv_list(): each PUSH puts a column first.
         pushed = ["cmd" if full else "ucmd", "time", "tname"]
