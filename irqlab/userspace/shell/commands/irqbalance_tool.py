@@ -77,6 +77,7 @@ def irqbalance(p: Proc) -> int:
                 pass  # daemon(): a pid file that cannot be created is left out
         return _main_loop(ib)
 
+    p.shell.detached[:] = [j for j in p.shell.detached if not j.done]
     p.shell.detached.append(job)
     p.shell.start(child, daemon, "irqbalance")
     return 0
