@@ -55,6 +55,9 @@ def test_ps_threads(m):
     assert m.sh("ps -T | head -1").output == "    PID    SPID TTY          TIME CMD\n"
     assert m.sh("ps -p 1,2 -o pid=,comm=").output == "      1 ksoftirqd/0\n      2 ksoftirqd/1\n"
 
+    m.sh("sleep 75")
+    assert m.sh("ps -o pid,etime,etimes,cputime,comm -p 1").output == (
+        "    PID     ELAPSED ELAPSED     TIME COMMAND\n      1       01:15      75 00:00:00 ksoftirqd/0\n")
 
 def test_uptime_and_top_under_load(m):
     """uptime's line and top's five summary lines: %Cpu(s) from /proc/stat, a busy stress-ng worker first."""

@@ -127,6 +127,18 @@ def _time(t: Task, p: Proc) -> str:
     return (f"{dd}-" if dd else "") + f"{hh:02d}:{mm:02d}:{ss:02d}"
 
 
+def _elapsed(t: Task, p: Proc) -> int:
+    """Whole seconds since the task started (TIME_ELAPSED)."""
+    return int(uptime_secs(p) - t.starttime / HERTZ)
+
+
+def _etime(t: Task, p: Proc) -> str:
+    """pr_etime(): [[dd-]hh:]mm:ss since the task started."""
+    e = _elapsed(t, p)
+    dd, hh, mm, ss = e // 86400, e // 3600 % 24, e // 60 % 60, e % 60
+    return (f"{dd}-" if dd else "") + (f"{hh:02d}:" if dd or hh else "") + f"{mm:02d}:{ss:02d}"
+
+
 def _bsdtime(t: Task, p: Proc) -> str:
     u = t.tics // HERTZ
     return f"{u // 60:3d}:{u % 60:02d}"
@@ -178,6 +190,10 @@ FORMATS = {
     "tname": ("TTY", 8, False, lambda t, p: tty_name(t.tty_nr)),
     "tty": ("TT", 8, False, lambda t, p: tty_name(t.tty_nr)),
     "time": ("TIME", 8, True, _time),
+    "cputime": ("TIME", 8, True, _time),
+    "cputimes": ("TIME", 8, True, lambda t, p: str(t.tics // HERTZ)),
+    "etime": ("ELAPSED", 11, True, _etime),
+    "etimes": ("ELAPSED", 7, True, lambda t, p: str(_elapsed(t, p))),
     "bsdtime": ("TIME", 6, True, _bsdtime),
     "cls": ("CLS", 3, True, lambda t, p: CLASS_NAMES.get(t.policy, "?")),
     "class": ("CLS", 3, False, lambda t, p: CLASS_NAMES.get(t.policy, "?")),
