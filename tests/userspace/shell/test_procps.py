@@ -50,7 +50,7 @@ def test_ps_o_scheduling_columns(m):
 
 
 def test_ps_threads(m):
-    """-L adds the LWP column and -T the SPID column, one row per thread."""
+    """-L adds the LWP column and -T the SPID column, one row per thread; -p selects, ELAPSED counts from the start."""
     assert m.sh("ps -eLo pid,lwp,comm | head -2").output == "    PID     LWP COMMAND\n      1       1 ksoftirqd/0\n"
     assert m.sh("ps -T | head -1").output == "    PID    SPID TTY          TIME CMD\n"
     assert m.sh("ps -p 1,2 -o pid=,comm=").output == "      1 ksoftirqd/0\n      2 ksoftirqd/1\n"
