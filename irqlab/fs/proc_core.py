@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
 from irqlab.fs import meminfo, topology
-from irqlab.fs.array import do_task_stat, proc_pid_status
+from irqlab.fs.array import do_task_stat, proc_pid_status, proc_task_name
 from irqlab.fs.cpuinfo import show_cpuinfo
 from irqlab.fs.sched_debug import proc_sched_show_task
 from irqlab.fs.stat import show_stat
@@ -103,7 +103,8 @@ def register(fs: ProcFS, k: Kernel) -> None:
         if t is None or t.raw_state & TASK_DEAD:
             return None  # a task that exited has been reaped: its /proc/PID directory is gone
         if name == "comm":
-            return (lambda: t.comm + "\n", None)
+            # fs/proc/base.c comm_show(): proc_task_name(), a workqueue worker's with its workqueue.
+            return (lambda: proc_task_name(t) + "\n", None)
         if name == "stat":
             return (lambda: do_task_stat(k, t), None)
         if name == "status":
