@@ -29,7 +29,7 @@ def _count(m: irqlab.Machine, virq: int) -> int:
 def level_storm(n: int, ret: int) -> tuple[int, float, int]:
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(10)
-    virq = m.map_spi(10)
+    virq = m.board.map_spi(10)
     m.spawn(lambda: request_irq(virq, lambda i, d: ret, 0, "storm", None))
     m.run(until="2ms")
     m.at("2ms", line.assert_, "dev")
@@ -44,7 +44,7 @@ def level_storm(n: int, ret: int) -> tuple[int, float, int]:
 def edge_train(n: int, period_ns: int, threaded: bool) -> tuple[int, float, int]:
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(11)
-    virq = m.map_spi(11, "edge")
+    virq = m.board.map_spi(11, "edge")
 
     def thread_fn(irq: int, dev: object) -> int:
         return IRQ_HANDLED

@@ -50,7 +50,7 @@ def soak(events: int, tracing: bool) -> tuple[float, float, int, float]:
     """Run the load for ``events`` engine events; (MiB at start, MiB growth per 1e6 events, events, wall s)."""
     m = irqlab.boot("generic", cpus=4, seed=0, trace=tracing)
     line = m.spi_line(11)
-    virq = m.map_spi(11, "edge")
+    virq = m.board.map_spi(11, "edge")
     work = work_struct()
     tasklet = tasklet_struct()
     lock = DEFINE_SPINLOCK("soak")

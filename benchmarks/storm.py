@@ -51,7 +51,7 @@ def irqlab_storm(n_irqs: int, seed: int = 1, trace: bool = False) -> dict[str, i
 
     m = irqlab.boot("generic", cpus=4, seed=seed, trace=trace)
     stats = {"top": 0, "thread": 0, "work": 0}
-    virqs = [m.map_spi(40 + d, "edge") for d in range(8)]
+    virqs = [m.board.map_spi(40 + d, "edge") for d in range(8)]
     lines = [m.spi_line(40 + d) for d in range(8)]
     works = [work_struct() for _ in range(8)]
 

@@ -143,7 +143,7 @@ def main(seed: int = 1) -> irqlab.Machine:
                            "workqueue_execute_end"])  # fmt: skip
     hw = [MmioDevice(m.kernel.engine, f"adc{i}", line=m.spi_line(spi), read_clears=MMIO_RX_READY)
           for i, spi in enumerate(DEVICE_SPIS)]  # fmt: skip
-    devices = [(d, m.map_spi(spi)) for d, spi in zip(hw, DEVICE_SPIS)]
+    devices = [(d, m.board.map_spi(spi)) for d, spi in zip(hw, DEVICE_SPIS)]
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     m.write(f"/proc/irq/{devices[1][1]}/smp_affinity_list", "1\n")  # echo 1 > .../smp_affinity_list
     for t, i, sample in SAMPLES:

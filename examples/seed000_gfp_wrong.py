@@ -111,7 +111,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     global irq_number
     m = irqlab.boot("generic", seed=seed)
     line = m.spi_line(DEVICE_SPI)
-    irq_number = m.map_spi(DEVICE_SPI, "edge")
+    irq_number = m.board.map_spi(DEVICE_SPI, "edge")
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t in EDGES_MS:
         m.at(f"{t}ms", line.pulse)

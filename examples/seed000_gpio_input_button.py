@@ -156,7 +156,7 @@ def main(seed: int = 1, profile: str = "typical", pull_up: bool = False) -> irql
         # config.txt "gpio=17=ip,pd": the firmware sets the pad's pull-down before Linux runs.
         bank, n = m.kernel.subsys["rp1_gpio_hw"].bank_of(BUTTON_GPIO)
         bank.writel(0x300 + 4 * n, PAD_PDE)
-        pin = m.gpio_pin(BUTTON_GPIO)
+        pin = m.board.gpio_pin(BUTTON_GPIO)
         pin.active_high = True  # to 3V3, pulled down: pressed = high
         button = Button(m.kernel.engine, f"button{BUTTON_GPIO}", line=pin, profile=profile)
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
@@ -168,7 +168,7 @@ def main(seed: int = 1, profile: str = "typical", pull_up: bool = False) -> irql
 
 def report(m: irqlab.Machine) -> str:
     """What else the reader looks at: the input events, as evtest prints them."""
-    events = m.input_device("GPIO Button").events
+    events = m.board.input_device("GPIO Button").events
     return "--- GPIO Button events ---\n" + "".join(f"{e}\n" for e in events)
 
 

@@ -117,7 +117,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     global channel_regs, channel_irqs
     m = irqlab.boot("generic", seed=seed, trace=["irq_handler_entry"])
     channel_regs = [MmioDevice(m.kernel.engine, f"chan{i}", line=m.spi_line(FIRST_SPI + i)) for i in range(NUM_CHANNELS)]
-    channel_irqs = [m.map_spi(FIRST_SPI + i) for i in range(NUM_CHANNELS)]
+    channel_irqs = [m.board.map_spi(FIRST_SPI + i) for i in range(NUM_CHANNELS)]
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for i, dev in enumerate(channel_regs):
         dev.trigger_every("1ms", start=f"{10_000 + 100 * i}us", count=EVENTS_PER_CHANNEL)

@@ -235,7 +235,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     line = m.spi_line(SHARED_SPI)
     device_regs = MmioDevice(m.kernel.engine, "dbgdev", line=line)
     other = MmioDevice(m.kernel.engine, "neighbour", line=line)
-    irq_number = m.map_spi(SHARED_SPI)
+    irq_number = m.board.map_spi(SHARED_SPI)
     m.insmod(neighbour_driver(other, irq_number))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t in OURS_MS:

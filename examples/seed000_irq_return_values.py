@@ -78,7 +78,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     """Each of the three lines fires twice (10 and 20 ms); rmmod at 50 ms."""
     global irqs
     m = irqlab.boot("generic", seed=seed, trace=["irq_handler_entry", "irq_handler_exit", "irq_thread_entry"])
-    irqs = [m.map_spi(spi, "edge") for spi in SPIS]
+    irqs = [m.board.map_spi(spi, "edge") for spi in SPIS]
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t in EDGES_MS:
         for spi in SPIS:

@@ -137,7 +137,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     global device_regs, irq_number
     m = irqlab.boot("generic", seed=seed, trace=["irq_handler_entry", "workqueue_execute_start"])
     device_regs = MmioDevice(m.kernel.engine, "sensor0", line=m.spi_line(DEVICE_SPI))
-    irq_number = m.map_spi(DEVICE_SPI)
+    irq_number = m.board.map_spi(DEVICE_SPI)
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for start_us, count in BURSTS:
         m.at(f"{start_us}us", device_regs.trigger_every, "1ms", None, None, count)

@@ -135,7 +135,7 @@ def main(seed: int = 1, preempt: str | None = None) -> irqlab.Machine:
     """Five data-ready edges on GPIO22; the last two arrive before the IRQ thread has run once."""
     m = irqlab.boot("rpi5", seed=seed, preempt=preempt,
                     trace=["irq_handler_entry", "irq_thread_entry", "sched_switch"])  # fmt: skip
-    drdy = m.gpio_pin(22)
+    drdy = m.board.gpio_pin(22)
     drdy.assert_("sensor")  # the sensor holds data-ready low between samples
 
     def edge() -> None:

@@ -111,7 +111,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     m = irqlab.boot("generic", seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(SHARED_SPI)
     hw = {n: MmioDevice(m.kernel.engine, n, line=line) for n in ("dev0", "dev1")}
-    irq = m.map_spi(SHARED_SPI)
+    irq = m.board.map_spi(SHARED_SPI)
     devices = [(n, d, irq) for n, d in hw.items()]
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t, who in EVENTS:

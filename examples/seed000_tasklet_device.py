@@ -163,7 +163,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     global device_regs, irq_number
     m = irqlab.boot("generic", seed=seed, trace=["irq_handler_entry", "tasklet_entry"])
     adc = MmioDevice(m.kernel.engine, "adc0", line=m.spi_line(DEVICE_SPI), read_clears=MMIO_RX_READY)
-    device_regs, irq_number = adc, m.map_spi(DEVICE_SPI)
+    device_regs, irq_number = adc, m.board.map_spi(DEVICE_SPI)
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t, sample in SAMPLES:
         adc.trigger(at=f"{t}ms", data=sample)

@@ -113,7 +113,7 @@ EDGES_MS = (10, 50, 52, 54)
 def main(seed: int = 1) -> irqlab.Machine:
     """Four data-ready pulses on GPIO23; the last two arrive during the thread's 20 ms sleep."""
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_thread_entry", "irq_thread_exit"])
-    drdy = m.gpio_pin(23)
+    drdy = m.board.gpio_pin(23)
     drdy.assert_("sensor")  # the sensor holds its data-ready output low...
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t in EDGES_MS:

@@ -110,7 +110,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     global device_regs, irq_number
     m = irqlab.boot("generic", seed=seed, trace=["irq_handler_entry"])
     device_regs = MmioDevice(m.kernel.engine, "sensor0", line=m.spi_line(DEVICE_SPI))
-    irq_number = m.map_spi(DEVICE_SPI)
+    irq_number = m.board.map_spi(DEVICE_SPI)
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     device_regs.trigger_every("1ms", start=f"{FIRST_US}us", count=COUNT)
     m.run(until="200ms")

@@ -122,7 +122,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry"])
     b = m.button(17, "typical")
     dev = MmioDevice(m.kernel.engine, "mydev", line=m.spi_line(DEV_SPI))
-    board.update(dev=dev, irq=m.map_spi(DEV_SPI, "level"))
+    board.update(dev=dev, irq=m.board.map_spi(DEV_SPI, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     button_irq, dev_irq = irqs
     for cmd in (f"cat /proc/irq/{button_irq}/smp_affinity_list", f"echo 0 > /proc/irq/{button_irq}/smp_affinity_list",

@@ -116,7 +116,7 @@ def main(seed: int = 1) -> irqlab.Machine:
         line = m.spi_line(spi)
         for n in names:
             hw[n] = MmioDevice(m.kernel.engine, n, line=line)
-    board.update(hw, irq_a=m.map_spi(LINE_A, "level"), irq_b=m.map_spi(LINE_B, "level"))
+    board.update(hw, irq_a=m.board.map_spi(LINE_A, "level"), irq_b=m.board.map_spi(LINE_B, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t, names in ((10, ("dev1", "dev3")), (40, ("dev2", "dev4"))):
         for n in names:

@@ -98,7 +98,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(SHARED_SPI)
     hw = {n: MmioDevice(m.kernel.engine, n, line=line) for n in ("dev1", "dev2")}
-    board.update(hw, irq=m.map_spi(SHARED_SPI, "level"))
+    board.update(hw, irq=m.board.map_spi(SHARED_SPI, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t, who in EVENTS:
         for n in who:

@@ -201,7 +201,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     """insmod the expander driver and the button driver; press the SoC button at 10 ms, the expander's at 30 ms."""
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_thread_entry"])
     soc = m.button(17, "none")
-    int_pin = m.gpio_pin(EXPANDER_INT_GPIO)
+    int_pin = m.board.gpio_pin(EXPANDER_INT_GPIO)
     int_pin.active_high = False  # open-drain INT with a pull-up: idle high, asserted low
     int_pin.set(True)
     exp = Mcp23017(int_pin)

@@ -112,7 +112,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry"])
     dev = MmioDevice(m.kernel.engine, "mydev", line=m.spi_line(DEV_SPI))
-    board.update(regs=dev, irq=m.map_spi(DEV_SPI, "level"))
+    board.update(regs=dev, irq=m.board.map_spi(DEV_SPI, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     dev.trigger(at="10ms", data=0x2A)
     dev.trigger(at="20ms", data=0x2B)

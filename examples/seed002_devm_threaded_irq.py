@@ -138,7 +138,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_handler_exit", "irq_thread_entry"])
     hw = [MmioDevice(m.kernel.engine, f"mydev{i}", line=m.spi_line(s)) for i, s in enumerate(SPIS)]
-    board.update(regs=hw, irqs=[m.map_spi(s, "level") for s in SPIS])
+    board.update(regs=hw, irqs=[m.board.map_spi(s, "level") for s in SPIS])
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t, i, bits in EVENTS:
         hw[i].trigger(at=f"{t}ms", bits=bits, data=t)

@@ -87,7 +87,7 @@ def main(seed: int = 1, cmdline: str = "threadirqs") -> irqlab.Machine:
     hw = {}
     for name, spi, _ in DEVICES:
         hw[name] = MmioDevice(m.kernel.engine, name, line=m.spi_line(spi))
-        board[name] = (hw[name], m.map_spi(spi, "level"))
+        board[name] = (hw[name], m.board.map_spi(spi, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t, (name, _, _) in zip((10, 20, 30), DEVICES):
         hw[name].trigger(at=f"{t}ms")

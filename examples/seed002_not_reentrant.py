@@ -62,7 +62,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     lines = {}
     for name, spi, _ in LINES:
         lines[name] = m.spi_line(spi)
-        board[name] = m.map_spi(spi, "edge")
+        board[name] = m.board.map_spi(spi, "edge")
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for us, name in EDGES:
         m.at(10_000_000 + us * 1000, lines[name].pulse)

@@ -86,7 +86,7 @@ def main(seed: int = 1) -> irqlab.Machine:
     shown.clear()
     m = irqlab.boot("rpi5", seed=seed, trace=["irq_handler_entry", "irq_thread_entry"])
     dev = MmioDevice(m.kernel.engine, "affdev", line=m.spi_line(DEV_SPI))
-    irq = m.map_spi(DEV_SPI, "level")
+    irq = m.board.map_spi(DEV_SPI, "level")
     board.update(dev=dev, irq=irq)
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t in (10, 30, 50, 70):

@@ -158,7 +158,7 @@ def irqs_off_for_5ms() -> None:
 def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=1, seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     uart = Uart(m.kernel.engine, "uart0", line=m.spi_line(33))
-    board.update(uart=uart, irq=m.map_spi(33, "level"))
+    board.update(uart=uart, irq=m.board.map_spi(33, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     uart.receive(b"hello", at="2ms")
     m.at("20ms", lambda: m.spawn(irqs_off_for_5ms, name="irqsoff"))

@@ -161,7 +161,7 @@ def main(seed: int = 1) -> Machine:
                                                           "workqueue_execute_start", "workqueue_execute_end"])  # fmt: skip
     uarts = [Uart(m.kernel.engine, f"uart{i}", line=m.spi_line(37 + i), baud=3_000_000, fifo_depth=64)
              for i in range(2)]  # fmt: skip
-    board.update(uarts=uarts, irqs=[m.map_spi(37 + i, "level") for i in range(2)])
+    board.update(uarts=uarts, irqs=[m.board.map_spi(37 + i, "level") for i in range(2)])
     latency.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for cpu in (1, 2):

@@ -129,7 +129,7 @@ def app() -> None:
 def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=2, seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     hw = MmioDevice(m.kernel.engine, "mmio0", line=m.spi_line(41), edge=True)
-    board.update(device=hw, irq=m.map_spi(41, "edge"))
+    board.update(device=hw, irq=m.board.map_spi(41, "edge"))
     progress.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     m.spawn(app, name="app", cpu=0, user=True)

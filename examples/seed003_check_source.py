@@ -150,7 +150,7 @@ def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=1, seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(35)
     uarts = [Uart(m.kernel.engine, f"uart{i}", line=line) for i in range(2)]
-    board.update(uarts=uarts, irq=m.map_spi(35, "level"))
+    board.update(uarts=uarts, irq=m.board.map_spi(35, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     uarts[0].receive(b"ping", at="2ms")
     m.at("10ms", lambda: m.spawn(irqs_off_for_4ms, name="irqsoff"))

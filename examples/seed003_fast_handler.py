@@ -117,7 +117,7 @@ def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=1, seed=seed,
                     trace=["irq_handler_entry", "irq_handler_exit", "irq_thread_entry", "irq_thread_exit"])  # fmt: skip
     hw = [MmioDevice(m.kernel.engine, f"mmio{i}", line=m.spi_line(43 + i)) for i in range(2)]
-    board.update(devices=hw, irqs=[m.map_spi(43 + i, "level") for i in range(2)])
+    board.update(devices=hw, irqs=[m.board.map_spi(43 + i, "level") for i in range(2)])
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     hw[0].trigger(at="2ms", data=0x11)
     hw[0].trigger(at="5ms", data=0x22)

@@ -101,7 +101,7 @@ def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=2, seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(40)
     hw = [MmioDevice(m.kernel.engine, f"mmio{i}", line=line) for i in range(2)]
-    board.update(devices=hw, irq=m.map_spi(40, "level"))
+    board.update(devices=hw, irq=m.board.map_spi(40, "level"))
     devices.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for t in ("1ms", "3ms", "5ms", "6ms"):

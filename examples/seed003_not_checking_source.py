@@ -128,7 +128,7 @@ def main(seed: int = 1, bad: bool = True) -> Machine:
     m = irqlab.boot("generic", cpus=2, seed=seed)
     line = m.spi_line(44)
     hw = [MmioDevice(m.kernel.engine, f"dev{n}", line=line) for n in "ABC"]
-    board.update(devices=hw[:2], irq=m.map_spi(44, "level"), bad=bad)
+    board.update(devices=hw[:2], irq=m.board.map_spi(44, "level"), bad=bad)
     progress.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     m.spawn(app, name="app", cpu=0)

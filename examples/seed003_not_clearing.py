@@ -119,7 +119,7 @@ def app(name: str) -> None:
 def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=3, seed=seed)
     uarts = [Uart(m.kernel.engine, f"uart{i}", line=m.spi_line(45 + i)) for i in range(2)]
-    board.update(uarts=uarts, irqs=[m.map_spi(45 + i, "level") for i in range(2)])
+    board.update(uarts=uarts, irqs=[m.board.map_spi(45 + i, "level") for i in range(2)])
     progress.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     for cpu in (1, 2):

@@ -112,7 +112,7 @@ def writer() -> None:
 def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=2, seed=seed)
     uart = Uart(m.kernel.engine, "uart0", line=m.spi_line(47))
-    board.update(uart=uart, irq=m.map_spi(47, "level"))
+    board.update(uart=uart, irq=m.board.map_spi(47, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     uart.receive(b"?", at="2ms")
     m.spawn(writer, name="writer")

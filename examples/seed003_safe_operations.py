@@ -204,7 +204,7 @@ def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=4, seed=seed, trace=["irq_handler_entry", "irq_handler_exit", "tasklet_entry",
                                                           "irq_thread_entry", "workqueue_execute_start"])  # fmt: skip
     hw = MmioDevice(m.kernel.engine, "mmio0", line=m.spi_line(42))
-    board.update(device=hw, irq=m.map_spi(42, "level"))
+    board.update(device=hw, irq=m.board.map_spi(42, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     m.spawn(waiter, name="waiter", cpu=1)
     m.spawn(reader, name="reader", cpu=2)

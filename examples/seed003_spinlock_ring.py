@@ -151,7 +151,7 @@ def main(seed: int = 1, reader_running: bool = True) -> Machine:
     """Two lines arrive at 2 ms and 10 ms; without the reader, the ring fills and the handler spins."""
     m = irqlab.boot("generic", cpus=2, seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     uart = Uart(m.kernel.engine, "uart0", line=m.spi_line(34))
-    board.update(uart=uart, irq=m.map_spi(34, "level"))
+    board.update(uart=uart, irq=m.board.map_spi(34, "level"))
     lines.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     if reader_running:

@@ -134,7 +134,7 @@ def sender() -> None:
 def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=2, seed=seed, trace=["irq_handler_entry", "irq_handler_exit"])
     uart = Uart(m.kernel.engine, "uart0", line=m.spi_line(36))
-    board.update(uart=uart, irq=m.map_spi(36, "level"))
+    board.update(uart=uart, irq=m.board.map_spi(36, "level"))
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     m.spawn(sender, name="sender")
     uart.receive(b"stats", at="2ms")

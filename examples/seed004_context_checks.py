@@ -129,7 +129,7 @@ def main(seed: int = 1) -> Machine:
     """The timer fires at ~12 ms, the device interrupts at 20 ms."""
     m = irqlab.boot("generic", cpus=2, seed=seed)
     hw = MmioDevice(m.kernel.engine, "mmio0", line=m.spi_line(50))
-    board.update(device=hw, irq=m.map_spi(50, "level"))
+    board.update(device=hw, irq=m.board.map_spi(50, "level"))
     seen.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     hw.trigger(at="20ms")

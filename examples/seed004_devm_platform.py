@@ -96,7 +96,7 @@ def main(seed: int = 1) -> Machine:
     """The three devices exist at boot; my_device.0 interrupts at 2, 4 and 6 ms; rmmod at 10 ms."""
     m = irqlab.boot("generic", cpus=2, seed=seed)
     line = m.spi_line(48)
-    irq = m.map_spi(48, "level")
+    irq = m.board.map_spi(48, "level")
     hw = {name: MmioDevice(m.kernel.engine, name, line=line) for name in ("my_device.0", "my_device.2")}
     hw["my_device.1"] = MmioDevice(m.kernel.engine, "my_device.1")
     board.update(regs=hw)

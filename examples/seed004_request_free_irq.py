@@ -104,7 +104,7 @@ def main(seed: int = 1) -> Machine:
     m = irqlab.boot("generic", cpus=2, seed=seed)
     line = m.spi_line(52)
     hw = {n: MmioDevice(m.kernel.engine, n, line=line) for n in ("devA", "devB")}
-    board.update(hw, irq=m.map_spi(52, "level"))
+    board.update(hw, irq=m.board.map_spi(52, "level"))
     handled.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file
     hw["devA"].trigger(at="1ms")

@@ -301,7 +301,7 @@ def main(seed: int = 1, oneshot: bool = True) -> Machine:
     board.update(controller=i2c)
     options["oneshot"] = oneshot
     results.clear()
-    irq = m.map_spi(49, "level")
+    irq = m.board.map_spi(49, "level")
     pdev = platform_device("40012000.i2c", irqs=[irq], compatible="st,stm32mp15-i2c")
 
     def of_platform_populate() -> None:

@@ -91,7 +91,7 @@ def main(seed: int = 1, threaded: bool = True) -> Machine:
     """Events at 2, 7, 12, ... ms; rt60 and rt40 run from 1 ms for 60 periods."""
     m = irqlab.boot("generic", cpus=1, seed=seed)
     hw = MmioDevice(m.kernel.engine, "mmio0", line=m.spi_line(51))
-    board.update(device=hw, irq=m.map_spi(51, "level"))
+    board.update(device=hw, irq=m.board.map_spi(51, "level"))
     options["threaded"] = threaded
     latency.clear()
     m.insmod(SimpleNamespace(**globals()))  # insmod this file

@@ -6,8 +6,11 @@ import argparse
 import importlib
 import sys
 
-from irqlab import cli_board, cli_shell, cli_sweep
+from irqlab import cli_bcc, cli_board, cli_compare, cli_cyclictest, cli_rtla, cli_run, cli_shell, cli_sweep
+from irqlab.cli_examples import cmd_examples
+from irqlab.cli_trace import add_arguments, recording
 from irqlab.machine import Machine
+from irqlab.scenarios import core_demo, rpi5_demo
 
 
 def _print_machine(m: Machine, plain: bool, title: str) -> None:
@@ -37,12 +40,10 @@ def _print_machine(m: Machine, plain: bool, title: str) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.core:
-        from irqlab.scenarios import core_demo
 
         m = core_demo.run(seed=args.seed)
         _print_machine(m, args.plain, "core demo: kthreads, a timer, a softirq, a sleeping-in-atomic bug")
         return 0
-    from irqlab.scenarios import rpi5_demo
 
     r = rpi5_demo.run(seed=args.seed)
     if args.plain:
@@ -70,14 +71,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def run_file(path: str, seed: int = 1) -> Machine:
     """Run a scenario script or driver module as ``irqlab run`` does and return its machine (see irqlab.cli_run)."""
-    from irqlab import cli_run
 
     return cli_run.run_file(path, seed)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``irqlab run FILE``: see :mod:`irqlab.cli_run`."""
-    from irqlab import cli_run
 
     return cli_run.run(args)
 
@@ -99,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     cli_board.add_parser(sub)
     cli_shell.add_parser(sub)
     cli_sweep.add_parser(sub)
-    from irqlab import cli_bcc, cli_compare, cli_cyclictest, cli_rtla
-    from irqlab.cli_trace import add_arguments, recording
 
     for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
         tool.add_parser(sub)
@@ -129,7 +126,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd in commands:
         return int(commands[args.cmd].run(args))
     if args.cmd == "examples":
-        from irqlab.cli_examples import cmd_examples
 
         return cmd_examples(args.plain, args.dir)
     return cmd_demo(args)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from irqlab.cli_common import add_common_args, boot_from, duration_ns, fail, loads_from
 from irqlab.kernel.time.timekeeping import ktime_get_real_ns
 from irqlab.latency.bcc import IrqTimes
+from irqlab.latency.plot import save
 from irqlab.machine import Machine
 from irqlab.scenarios.loads import Load, parse_load, start_loads
 
@@ -46,7 +47,6 @@ def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: in
         out.append(tool.table())
     tool.close()
     if plot:
-        from irqlab.latency.plot import save
 
         save(plot, tool.samples, None, f"{kind}: handler durations")
     return "".join(out)

@@ -12,6 +12,8 @@ import asyncio
 import os
 import sys
 
+from irqlab.ui.session import BoardSession, driver_name
+
 __all__ = ["add_parser", "run"]
 
 
@@ -29,11 +31,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        # Deferred for start-up cost: the server needs aiohttp (the web extra).
         from irqlab.ui.server import BoardServer
     except ImportError as e:
         print(f"irqlab board: the web app needs aiohttp ({e}): pip install \"irqlab[web]\"", file=sys.stderr)
         return 2
-    from irqlab.ui.session import BoardSession, driver_name
 
     drivers: dict[str, str] = {}
     for path in args.drivers:
@@ -69,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(server: object) -> int:
+    # Deferred for start-up cost: the server needs aiohttp (the web extra).
     from irqlab.ui.server import BoardServer
 
     assert isinstance(server, BoardServer)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+import irqlab
 from irqlab.boards import BOARDS
 
 
@@ -28,7 +29,6 @@ class BoardInfo:
 
 def board_info(name: str) -> BoardInfo:
     """Boot board ``name`` with its defaults and read its CPUs, HZ, preemption model, domains and GPIOs."""
-    import irqlab
 
     m = irqlab.boot(name, seed=0)
     k = m.kernel

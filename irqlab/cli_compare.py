@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from irqlab.cli_common import add_common_args, duration_ns, fail
+from irqlab.latency.plot import plot_compare
 from irqlab.scenarios.compare import MECHANISMS, Row, run_one, table
 from irqlab.scenarios.loads import Load, parse_load
 
@@ -68,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
                         sum(r.time_squeeze for r in group), sum(r.rt_throttled for r in group)))  # fmt: skip
     sys.stdout.write(table(rows))
     if args.plot:
-        from irqlab.latency.plot import plot_compare
 
         plot_compare(rows, args.plot)
     return 0

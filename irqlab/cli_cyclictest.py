@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
-from irqlab.machine import Machine
+from irqlab.latency.plot import TimelineRecorder, plot_cyclictest
+from irqlab.machine import Machine, boot
 from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, run_program
 
@@ -30,7 +31,6 @@ def cyclictest(argv: str | list[str], m: Machine | None = None, *, loads: Sequen
     A bound is needed: give -D or -l. Bad options raise CyclictestUsageError."""
     args = shlex.split(argv) if isinstance(argv, str) else list(argv)
     if m is None:
-        from irqlab.machine import boot
 
         m = boot(board, **boot_kw)  # type: ignore[arg-type]
     prog = Cyclictest(args, len(m.kernel.cpus))
@@ -76,7 +76,6 @@ def run(args: argparse.Namespace) -> int:
     del loaded
     rec = None
     if args.plot:
-        from irqlab.latency.plot import TimelineRecorder
 
         rec = TimelineRecorder(m)
         prog.sample_hooks.append(rec.capture)
@@ -92,7 +91,6 @@ def run(args: argparse.Namespace) -> int:
         with open(path, "w") as f:
             f.write(text)
     if args.plot:
-        from irqlab.latency.plot import plot_cyclictest
 
         plot_cyclictest(prog, m, args.plot, rec)
     return prog.return_code

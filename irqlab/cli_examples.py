@@ -15,6 +15,8 @@ import re
 import sys
 from dataclasses import dataclass
 
+import irqlab
+
 _SEED_RE = re.compile(r"^\s*(\d{3})\s*:\s*(.*)$")
 _FILE_RE = re.compile(r"^seed(\d{3})_")
 
@@ -38,8 +40,6 @@ def examples_dir(cwd: pathlib.Path | None = None) -> pathlib.Path | None:
     examples/ next to the package (a source checkout), else the copy ``pip install`` puts in
     ``<prefix>/share/irqlab/examples``; None when there is none."""
     import sysconfig
-
-    import irqlab
 
     here = (cwd or pathlib.Path.cwd()) / "examples"
     if here.is_dir():

@@ -14,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from irqlab.cli_common import add_common_args, boot_from, fail, loads_from, run_with_progress, unfinished
+from irqlab.latency.plot import TimelineRecorder, plot_rtla
 from irqlab.latency.timerlat_aa import TimerlatAnalysis
-from irqlab.machine import Machine
+from irqlab.machine import Machine, boot
 from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace.rtla import Rtla, RtlaUsageError, run_program
 
@@ -44,7 +45,6 @@ def timerlat(mode: str, argv: str | list[str] = "", m: Machine | None = None, *,
     the finished program (``.output``, ``.data`` per CPU). Without -d the run lasts 10 s."""
     args = shlex.split(argv) if isinstance(argv, str) else list(argv)
     if m is None:
-        from irqlab.machine import boot
 
         m = boot(board, **boot_kw)  # type: ignore[arg-type]
     prog, aa, end = _prepare(mode, args, m, [parse_load(x) if isinstance(x, str) else x for x in loads or []])
@@ -74,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(e))
     rec = None
     if args.plot:
-        from irqlab.latency.plot import TimelineRecorder
 
         recorder = rec = TimelineRecorder(m)
 
@@ -92,7 +91,6 @@ def run(args: argparse.Namespace) -> int:
     if not prog.done:
         return fail(unfinished(m, "rtla"))
     if args.plot:
-        from irqlab.latency.plot import plot_rtla
 
         plot_rtla(prog, m, args.plot, rec)
     return 0

@@ -30,6 +30,7 @@ import types
 from collections.abc import Callable
 from typing import Any, cast
 
+import irqlab
 from irqlab.boards import BOARDS
 from irqlab.cli_userfile import UserCodeError, format_user_exception, load, resolve, unload
 from irqlab.errno import errorname, strerror
@@ -306,7 +307,6 @@ def _run_scenario(entry: Callable[..., Any], seed: int, session: _Session, path:
 def _run_driver(mod: types.ModuleType, args: argparse.Namespace,
                 duration: int | None) -> tuple[Machine, int, list[tuple[str, Any]]]:  # fmt: skip
     """Boot, insmod (with --param, through the session), run for the duration, read --show, rmmod."""
-    import irqlab
 
     board = args.board or getattr(mod, "BOARD", None) or "rpi5"
     m = irqlab.boot(board, seed=args.seed, cpus=args.cpus, hz=args.hz, preempt=args.preempt,

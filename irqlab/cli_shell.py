@@ -42,6 +42,7 @@ def _files(args: argparse.Namespace) -> dict[str, str]:
 
 def commands(lines: Iterable[str]) -> Iterator[str]:
     """Group script lines into complete commands (a ``while`` ... ``done`` spans several lines)."""
+    # Deferred for start-up cost: bashlex builds its parser tables on import.
     from irqlab.userspace.shell.interp import is_complete
 
     buf: list[str] = []
@@ -110,6 +111,7 @@ def interactive(m: Machine, for_: str | None) -> int:
         readline.parse_and_bind("tab: complete")
     except ImportError:
         pass
+    # Deferred for start-up cost: bashlex builds its parser tables on import.
     from irqlab.userspace.shell.interp import is_complete
 
     status = 0

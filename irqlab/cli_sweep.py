@@ -46,12 +46,14 @@ def _missing_extra() -> str | None:
     missing = [m for m in _EXTRA_MODULES if importlib.util.find_spec(m) is None]
     if not missing:
         return None
+    # Deferred for start-up cost: the sweeps need pandas and Dask (the sweep extra).
     from irqlab.sweep import INSTALL_HINT
 
     return f"irqlab sweep needs {', '.join(missing)}: {INSTALL_HINT}"
 
 
 def _default_metrics(frame: Any, declared: tuple[str, ...]) -> list[str]:
+    # Deferred for start-up cost: the sweeps need pandas and Dask (the sweep extra).
     from irqlab.sweep.results import metric_columns
 
     if declared:
@@ -65,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"irqlab: {problem}", file=sys.stderr)
         return 2
+    # Deferred for start-up cost: the sweeps need pandas and Dask (the sweep extra).
     from irqlab.sweep import DEFAULT_METRICS, load_scenario, make_plan, parse_param, parse_seeds, run_sweep
     from irqlab.sweep.report import plain_summary, plot, print_summary
 
@@ -139,6 +142,7 @@ def _show_one(sc: Any, point: dict[str, Any], seed: int) -> int:
     """Run one point in this process: dmesg, the scenario's report(m), the metrics; the traceback if it raises."""
     import traceback
 
+    # Deferred for start-up cost: the sweeps need pandas and Dask (the sweep extra).
     from irqlab.sweep.scenario import execute, measure
 
     where = " ".join(f"{k}={v}" for k, v in point.items())
@@ -192,6 +196,7 @@ def _run_with_bar(sc: Any, seeds: list[int], params: dict[str, list[Any]], args:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    # Deferred for start-up cost: the sweeps need pandas and Dask (the sweep extra).
     from irqlab.sweep import run_sweep
 
     con = Console(stderr=True)

@@ -16,6 +16,7 @@ import traceback
 import types
 
 import irqlab
+from irqlab.cli_examples import examples_dir
 
 _PKG_DIR = os.path.dirname(os.path.abspath(irqlab.__file__))
 
@@ -33,7 +34,6 @@ def resolve(name: str) -> pathlib.Path:
     p = pathlib.Path(name)
     if p.is_file():
         return p
-    from irqlab.cli_examples import examples_dir
 
     d = examples_dir()
     stem = name[:-3] if name.endswith(".py") else name

@@ -10,11 +10,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from irqlab.boards import get_board
+from irqlab.boards.hardware import BoardHardware
+from irqlab.boards.initcalls import INITCALLS
 from irqlab.errno import EINVAL, ENOENT
-from irqlab.fs import ProcFS
-from irqlab.hw.button import Button
-from irqlab.hw.led import Led
-from irqlab.irqchip.gic import GIC_SPI, gic_map
+from irqlab.fs.procfs import FS_HOOKS, ProcFS
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import raise_interrupt
 from irqlab.kernel.irq.cpuhotplug import cpu_down, cpu_up
@@ -23,8 +22,6 @@ from irqlab.kernel.irq.irqdomain import irq_create_mapping
 from irqlab.kernel.irq.manage_affinity import irq_set_irqchip_state
 from irqlab.kernel.irq.pm import pm_state, pm_suspend_s2idle, pm_system_wakeup
 from irqlab.kernel.irq.types import (
-    IRQ_TYPE_EDGE_RISING,
-    IRQ_TYPE_LEVEL_HIGH,
     IRQCHIP_STATE_PENDING,
     IRQD_IRQ_DISABLED,
     IRQD_IRQ_MASKED,
@@ -34,9 +31,12 @@ from irqlab.kernel.kernel import Kernel
 from irqlab.kernel.module import do_delete_module, do_init_module
 from irqlab.kernel.panic import DriverFault, KernelBugError, _is_user_file, taint_string
 from irqlab.kernel.sched.core import POLICY_NAMES, Task, TaskState
+from irqlab.kernel.workqueue import scenario_freeze, scenario_show_all, scenario_thaw
 from irqlab.sim import PRIO_SCENARIO, StalledError, to_ns
+from irqlab.sim.realtime import Pacer, RealtimeWarning, behind_message, run_paced
 from irqlab.sim.units import TimeLike
 from irqlab.trace import TraceBus
+from irqlab.trace.vcd import VcdRecorder, machine_lines
 
 if TYPE_CHECKING:
     from irqlab.userspace.shell import Shell, ShellResult
@@ -149,8 +149,9 @@ class Machine:
         self.fs = ProcFS(kernel)
         kernel.subsys["fs"] = self.fs
         kernel.modules.register_fs(self.fs)
+        # A kernel subsystem names its filesystem side (FS_HOOKS); drivers, above fs, hand their function.
         for hook in list(kernel.subsys.get("fs_hooks", [])):
-            hook(self.fs)
+            (FS_HOOKS[hook] if isinstance(hook, str) else hook)(self.fs)
         # The simulated CPUs and tasks are parked greenlets whose stacks hold the kernel; the collector
         # cannot see into them, so the machine unwinds them when it is closed or no longer referenced.
         self._finalizer = weakref.finalize(self, kernel.engine.close)
@@ -202,7 +203,6 @@ class Machine:
         """GPIO pin and IRQ line levels, recorded from the first use of this property: ``m.vcd.save("out.vcd")``."""
         rec = self.__dict__.get("_vcd")
         if rec is None:
-            from irqlab.trace.vcd import VcdRecorder, machine_lines
 
             k = self.kernel
             rec = self.__dict__["_vcd"] = VcdRecorder(lambda: k.engine.now, lambda: machine_lines(k))
@@ -253,8 +253,6 @@ class Machine:
 
     def _run_paced(self, until: TimeLike | None, for_: TimeLike | None, ratio: float) -> None:
         import warnings
-
-        from irqlab.sim.realtime import Pacer, RealtimeWarning, behind_message, run_paced
 
         if (until is None) == (for_ is None):
             raise ValueError("a paced run needs an end: give until= (an absolute time) or for_= (a duration)")
@@ -426,63 +424,22 @@ class Machine:
         return int(t.result or 0)
 
     # -- board hardware ---------------------------------------------------------------
-    def gpio_pin(self, gpio: int) -> Any:
-        """The hardware line of header/SoC GPIO ``gpio`` (what a device connected to it drives); ValueError on a
-        board without a GPIO block or for a GPIO it does not have."""
-        pins = self.kernel.subsys.get("gpio_pins")
-        if pins is None:
-            raise ValueError(f"board {self.kernel.board.name!r} has no GPIO block; boot 'rpi5' for GPIOs")
-        if not 0 <= gpio < len(pins):
-            raise ValueError(f"GPIO{gpio} does not exist on this board (GPIO0-{len(pins) - 1})")
-        return pins[gpio]
+    @property
+    def board(self) -> BoardHardware:
+        """The board's hardware: GPIO header pins, the buttons and LEDs wired to them, input devices, the GIC
+        (``m.board.button(17)``, ``m.board.map_spi(5)``)."""
+        hw = self.__dict__.get("_board")
+        if hw is None:
+            hw = self.__dict__["_board"] = BoardHardware(self.kernel, self._in_kernel)
+        return hw
 
     def button(self, gpio: int, profile: Any = None, name: str | None = None) -> Any:
-        """A push button between GPIO ``gpio`` and ground (pressed = low), bouncing per ``profile``
-        ("none", "typical" (the default), "worn", or a BounceProfile). Press it with ``.press(at)``,
-        ``.release(at)``, ``.click(at)``.
-
-        A GPIO has one button: asking again for the same GPIO without a profile, or with the profile
-        it was wired with, returns the button already there; naming another profile raises ValueError
-        (rewire by booting another machine). Also ValueError on a board without a GPIO block or for a
-        GPIO the board does not have."""
-        wired = self.__dict__.setdefault("_wired", {})
-        old = wired.get(("button", gpio))
-        if old is not None:
-            if profile is not None and getattr(profile, "name", profile) != old.profile.name:
-                raise ValueError(f"GPIO{gpio} already has a button with profile {old.profile.name!r}; "
-                                 f"m.button({gpio}) returns it, another profile needs another machine")  # fmt: skip
-            return old
-        if profile is None:
-            profile = "typical"
-        pin = self.gpio_pin(gpio)
-        # The switch goes to ground with an external pull-up (seed 001's 10 kOhm): idle high.
-        pin.active_high = False
-        if not pin.active:
-            pin.set(True)
-        b = wired[("button", gpio)] = Button(self.kernel.engine, name or f"button{gpio}", line=pin, profile=profile)
-        return b
+        """``m.board.button()``: a push button between GPIO ``gpio`` and ground."""
+        return self.board.button(gpio, profile, name)
 
     def led(self, gpio: int, name: str | None = None) -> Any:
-        """An LED on GPIO ``gpio`` (lit while the pin is high); ``.timeline`` records its states.
-        Asking again for the same GPIO returns the LED already wired there (``m.led(4).timeline``)."""
-        wired = self.__dict__.setdefault("_wired", {})
-        if ("led", gpio) in wired:
-            return wired[("led", gpio)]
-        pin = self.gpio_pin(gpio)
-        # The LED and its resistor to ground hold an undriven pin low.
-        pin.active_high = True
-        if not any(pin._drivers.values()):
-            pin.set(False)
-        led = wired[("led", gpio)] = Led(self.kernel.engine, name or f"led{gpio}", line=pin)
-        return led
-
-    def input_device(self, name: str) -> Any:
-        """A registered input device by name; its ``.events`` are what evdev would return."""
-        for dev in self.kernel.subsys.get("input_devs", []):
-            if dev.name == name:
-                return dev
-        names = [d.name for d in self.kernel.subsys.get("input_devs", [])]
-        raise KeyError(f"no input device {name!r}; registered: {names}")
+        """``m.board.led()``: an LED on GPIO ``gpio``."""
+        return self.board.led(gpio, name)
 
     @property
     def boot_args(self) -> str:
@@ -556,24 +513,9 @@ class Machine:
         finally:
             current_kernel.k = prev
 
-    @property
-    def gic(self) -> Any:
-        """The GIC-400 hardware model (irqlab.hw.gic.GIC400) of this board."""
-        gic = self.kernel.subsys.get("gic")
-        if gic is None:
-            raise ValueError(f"board {self.kernel.board.name!r} has no GIC")
-        return gic.hw
-
     def spi_line(self, spi: int) -> Any:
         """The hardware Line wired to GIC SPI ``spi`` (interrupt ID spi+32); drive it with assert_/deassert/pulse."""
-        return self.gic.spi_line(spi + 32)
-
-    def map_spi(self, spi: int, trigger: str = "level") -> int:
-        """The Linux irq of GIC SPI ``spi`` (as a DT <GIC_SPI spi type> maps it); trigger "level" or "edge"."""
-        if trigger not in ("level", "edge"):
-            raise ValueError(f"trigger must be 'level' or 'edge' (GIC SPIs are level-high or rising-edge), not {trigger!r}")
-        type_ = IRQ_TYPE_LEVEL_HIGH if trigger == "level" else IRQ_TYPE_EDGE_RISING
-        return int(self._in_kernel(gic_map, self.kernel, GIC_SPI, spi, type_))
+        return self.board.gic.spi_line(spi + 32)
 
     def irq_sim(self, hwirq: int) -> int:
         """The Linux irq of line ``hwirq`` of the board's irq_sim domain (mapped on first use)."""
@@ -663,15 +605,15 @@ class Machine:
     # -- workqueues (kernel/workqueue.c) -------------------------------------------------------
     def show_workqueues(self) -> None:
         """Print the kernel's "Showing busy workqueues and worker pools:" dump (show_all_workqueues()) to dmesg."""
-        self.kernel.subsys["workqueue"].show_all()
+        scenario_show_all(self.kernel)
 
     def freeze_workqueues(self) -> None:
         """Freeze the WQ_FREEZABLE workqueues as suspend does: running items finish, new ones wait."""
-        self.kernel.subsys["workqueue"].freeze()
+        scenario_freeze(self.kernel)
 
     def thaw_workqueues(self) -> None:
         """Thaw the freezable workqueues: the items collected while frozen start."""
-        self.kernel.subsys["workqueue"].thaw()
+        scenario_thaw(self.kernel)
 
     def memory_pressure(self, on: bool = True) -> None:
         """Simulated memory pressure: while on, new kworkers cannot be created, so rescuers step in."""
@@ -765,6 +707,7 @@ def boot(
         cmdline=cmdline,
         trace_ring=trace_ring,
         gfp_atomic_fail_rate=gfp_atomic_fail_rate,
+        initcalls=INITCALLS,
     )
     m = Machine(k)
     for hook in boot_hooks:

@@ -172,7 +172,7 @@ class ApiMachine(RuleBasedStateMachine):
             virq = m.irq_sim(hw)
             self.lines.append(Line(virq, lambda v=virq: m.fire_irq(v)))
         for spi in (40, 41):
-            virq = m.map_spi(spi, "edge")
+            virq = m.board.map_spi(spi, "edge")
             self.lines.append(Line(virq, m.spi_line(spi).pulse))
 
     def teardown(self) -> None:

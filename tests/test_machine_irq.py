@@ -42,7 +42,7 @@ class Mod:
 def m():
     m = irqlab.boot("generic", cpus=4, seed=0)
     sim = m.irq_sim(2)  # Linux irq 14
-    spi = m.map_spi(40, "edge")  # Linux irq 15
+    spi = m.board.map_spi(40, "edge")  # Linux irq 15
     assert (sim, spi) == (14, 15)
     assert m.insmod(Mod(spi, sim)) == 0
     return m

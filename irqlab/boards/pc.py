@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from irqlab.boards import Board, register_board
+from irqlab.boards.board import Board, register_board
 from irqlab.drivers.input.serio.i8042 import i8042_probe
 from irqlab.drivers.net.simnic import simnic_probe
 from irqlab.hw.i8042 import I8042

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from irqlab.boards import Board, register_board
+from irqlab.boards.board import Board, register_board
 from irqlab.drivers.pinctrl.pinctrl_rp1 import rp1_pinctrl_probe
 from irqlab.hw.line import Line
 from irqlab.hw.rp1_gpio import Rp1Gpio

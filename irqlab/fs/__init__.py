@@ -1,5 +1,1 @@
-"""/proc and /sys views, rendered from kernel state in the kernel's exact formats."""
-
-from irqlab.fs.procfs import ProcFS
-
-__all__ = ["ProcFS"]
+"""/proc and /sys views, rendered from kernel state in the kernel's exact formats (procfs.ProcFS mounts them)."""

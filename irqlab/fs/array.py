@@ -19,6 +19,7 @@ from irqlab.kernel.sched.core import (
 )
 from irqlab.kernel.sched.cputime import cputime_adjust, nsec_to_clock_t
 from irqlab.kernel.vsprintf import cpumask_hex, cpumask_list
+from irqlab.kernel.workqueue_pool import wq_worker_comm
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -60,7 +61,6 @@ def get_task_state(t: Task) -> str:
 def proc_task_name(t: Task) -> str:
     """proc_task_name(): a workqueue worker's name carries its workqueue (wq_worker_comm())."""
     if t.flags & PF_WQ_WORKER:
-        from irqlab.kernel.workqueue_show import wq_worker_comm
 
         return wq_worker_comm(t)
     return t.comm

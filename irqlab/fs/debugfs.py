@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from irqlab.errno import EEXIST, EINVAL
+from irqlab.fs.read_write import run_in_cat
 from irqlab.kernel.core import kernel
-from irqlab.kernel.preempt import in_task
-from irqlab.kernel.sched.core import TaskState
 from irqlab.kernel.seq_file import file, file_operations, inode
 
 DEBUGFS_ROOT = "/sys/kernel/debug"
@@ -65,12 +64,12 @@ def debugfs_create_file(name: str, mode: int, parent: dentry | None, data: Any, 
         parent.children.append(d)
 
     def read() -> str:
-        return _run_in_cat(k, lambda: _do_read(fops, data))
+        return run_in_cat(k, lambda: _do_read(fops, data))
 
     def write(text: str) -> int:
         if fops.write is None:
             return -EINVAL
-        return _run_in_cat(k, lambda: _do_write(fops, data, text))
+        return run_in_cat(k, lambda: _do_write(fops, data, text))
 
     _fs().register(path, read if fops.read is not None else None, write if fops.write is not None else None)
     return d
@@ -94,21 +93,6 @@ def _do_write(fops: file_operations, data: Any, text: str) -> int:
     if fops.open is not None:
         fops.open(ino, f)
     return fops.write(f, text) if fops.write is not None else -EINVAL
-
-
-def _run_in_cat(k: Any, fn: Any) -> Any:
-    """Run ``fn`` in process context, in a 'cat' task, and return its result. From a task (a program
-    on the board reading the file), read(2) runs in that task itself."""
-    if k.engine.running:
-        if k.cpu is not None and in_task():
-            return fn()
-        raise RuntimeError("debugfs files are read from a script (between m.run() calls), not from a scenario action")
-    t = k.create_task(fn, (), "cat", user=True)
-    k.sched.wake_up_new_task(t)
-    k.engine.run(stop=lambda: t.state is TaskState.DEAD)
-    if t.exception is not None:
-        raise OSError(5, f"reading the file oopsed: {t.exception!r}")
-    return t.result
 
 
 def debugfs_create_u32(name: str, mode: int, parent: dentry | None, obj: Any, attr: str) -> dentry:

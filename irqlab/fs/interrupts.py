@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from irqlab.irqchip.ioapic import x86_arch_show_interrupts
 from irqlab.kernel.irq.chip import chained_action
 from irqlab.kernel.irq.irqdesc import irq_subsys
 from irqlab.kernel.irq.types import IRQ_HIDDEN, IRQD_LEVEL, irq_desc, irqaction
@@ -23,6 +22,41 @@ if TYPE_CHECKING:
 
 #: arm64 ipi_types[] (6.12): IPI0..IPI7.
 IPI_TYPES = IPI_NAMES
+
+# arch/x86/kernel/irq.c: the x86 rows of /proc/interrupts (and of /proc/stat's per-CPU totals).
+X86_ROWS = (
+    ("NMI", "nmi", "Non-maskable interrupts"),
+    ("LOC", "apic_timer_irqs", "Local timer interrupts"),
+    ("SPU", "irq_spurious", "Spurious interrupts"),
+    ("PMI", "pmi", "Performance monitoring interrupts"),
+    ("IWI", "irq_work", "IRQ work interrupts"),
+    ("RTR", "icr_retries", "APIC ICR read retries"),
+    ("RES", 0, "Rescheduling interrupts"),
+    ("CAL", 1, "Function call interrupts"),
+    ("TLB", "tlb", "TLB shootdowns"),
+    ("TRM", "thermal", "Thermal event interrupts"),
+    ("THR", "threshold", "Threshold APIC interrupts"),
+    ("DFR", "deferred", "Deferred Error APIC interrupts"),
+    ("MCE", "mce", "Machine check exceptions"),
+    ("MCP", "mcp", "Machine check polls"),
+)
+
+
+def x86_arch_show_interrupts(k: Kernel, prec: int, online: list[int]) -> str:
+    """arch/x86/kernel/irq.c arch_show_interrupts()."""
+    out = []
+    for name, key, text in X86_ROWS:
+        row = [f"{name:>{prec}s}: "]
+        for c in online:
+            cpu = k.cpus[c]
+            v = cpu.ipi_counts[key] if isinstance(key, int) else cpu.percpu.get(key, 0)
+            row.append(f"{v:10d} ")
+        row.append(f"  {text}\n")
+        out.append("".join(row))
+
+    out.append(f"{'ERR':>{prec}s}: {irq_subsys(k).irq_err_count:10d}\n")
+    out.append(f"{'MIS':>{prec}s}: {0:10d}\n")
+    return "".join(out)
 
 
 def interrupts_prec(nr_irqs: int) -> int:
@@ -109,4 +143,4 @@ def show_interrupts(k: Kernel) -> str:
     return "".join(out)
 
 
-__all__ = ["show_interrupts", "interrupts_prec", "IPI_TYPES"]
+__all__ = ["show_interrupts", "interrupts_prec", "IPI_TYPES", "X86_ROWS"]

@@ -12,13 +12,25 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EACCES, ENOENT
-from irqlab.fs import proc_core, tracefs
+from irqlab.fs import proc_core, sysctl, tracefs, workqueue
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
 Reader = Callable[[], str]
 Writer = Callable[[str], int]
+
+
+#: The filesystem side of the kernel subsystems, by the name a subsystem adds to ``k.subsys["fs_hooks"]``
+#: when it initialises (register_sysctl_init()'s role): the kernel never names the code that shows it. Layers
+#: above fs (drivers, irqchips) add their function itself.
+FS_HOOKS: dict[str, Callable[[ProcFS], None]] = {
+    "workqueue": workqueue.fs_hook,
+    "watchdog_sysctl_init": sysctl.watchdog_sysctl_init,
+    "hung_task_sysctl_init": sysctl.hung_task_sysctl_init,
+    "rcu_stall_sysctl_init": sysctl.rcu_stall_sysctl_init,
+    "sched_bandwidth_sysctl_init": sysctl.sched_bandwidth_sysctl_init,
+}
 
 
 class ProcFS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from irqlab.fs.interrupts import X86_ROWS
 from irqlab.kernel.irq.irqdesc import irq_subsys
 from irqlab.kernel.irq.types import IRQ_PER_CPU, IRQ_PER_CPU_DEVID, irq_desc
 from irqlab.kernel.sched.cputime import (
@@ -39,8 +40,6 @@ def arch_irq_stat_cpu(k: Kernel, cpu: CPU) -> int:
     """Interrupts of ``cpu`` counted outside the irq descriptors: x86's irq_stat rows (NMI, LOC, ...,
     RES, CAL); on arm64 the IPIs when the controller does not give them descriptors."""
     if k.board.arch == "x86":
-        from irqlab.irqchip.ioapic import X86_ROWS
-
         total = 0
         for _name, key, _text in X86_ROWS:
             total += cpu.ipi_counts[key] if isinstance(key, int) else cpu.percpu.get(key, 0)

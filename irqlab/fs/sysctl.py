@@ -12,6 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
+from irqlab.kernel.hung_task import HungTask
+from irqlab.kernel.rcu.tree_stall import RcuStall
+from irqlab.kernel.sched.deadline import FairServer, SchedBandwidth
+from irqlab.kernel.watchdog import WATCHDOG_HARDLOCKUP_ENABLED, WATCHDOG_SOFTOCKUP_ENABLED, Watchdog
 
 if TYPE_CHECKING:
     from irqlab.fs.procfs import ProcFS
@@ -90,7 +94,6 @@ def _parse_cpulist(text: str, ncpus: int) -> int | None:
 
 def watchdog_sysctl_init(fs: ProcFS) -> None:
     """kernel/watchdog.c's watchdog_sysctls (and watchdog_hardlockup_sysctl when a hard lockup detector is built)."""
-    from irqlab.kernel.watchdog import WATCHDOG_HARDLOCKUP_ENABLED, WATCHDOG_SOFTOCKUP_ENABLED, Watchdog
 
     wd: Watchdog = fs.k.subsys["watchdog"]
     base = "/proc/sys/kernel/"
@@ -151,7 +154,6 @@ def watchdog_sysctl_init(fs: ProcFS) -> None:
 
 def hung_task_sysctl_init(fs: ProcFS) -> None:
     """kernel/hung_task.c's hung_task_sysctls."""
-    from irqlab.kernel.hung_task import HungTask
 
     ht: HungTask = fs.k.subsys["hung_task"]
     base = "/proc/sys/kernel/"
@@ -179,7 +181,6 @@ def hung_task_sysctl_init(fs: ProcFS) -> None:
 
 def rcu_stall_sysctl_init(fs: ProcFS) -> None:
     """kernel/rcu/tree_stall.h's sysctls and rcupdate's module parameters."""
-    from irqlab.kernel.rcu.tree_stall import RcuStall
 
     rs: RcuStall = fs.k.subsys["rcu_stall"]
     base = "/proc/sys/kernel/"
@@ -197,7 +198,6 @@ def rcu_stall_sysctl_init(fs: ProcFS) -> None:
 def sched_bandwidth_sysctl_init(fs: ProcFS) -> None:
     """kernel/sched/rt.c's sched_rt_runtime_us / sched_rt_period_us (sched_rt_handler()) and the fair servers'
     debugfs files (kernel/sched/debug.c: sched_fair_server_write(), runtime <= period, 100 us <= period <= ~4 s)."""
-    from irqlab.kernel.sched.deadline import FairServer, SchedBandwidth
 
     bw: SchedBandwidth = fs.k.subsys["sched_bw"]
     base = "/proc/sys/kernel/"

@@ -13,6 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL
+from irqlab.trace.output import print_time
 from irqlab.trace.ring_buffer import TRACE_BUF_SIZE_DEFAULT
 from irqlab.trace.trace_dat import header_event, header_page
 
@@ -167,8 +168,6 @@ def _stats(bus: TraceBus, cpu: int) -> str:
 
 
 def _ts(c: object, last: bool = False) -> str:
-    from irqlab.trace.output import print_time
-
     evs = [e for p in c.pages for e in p]  # type: ignore[attr-defined]
     if not evs:
         return "0.000000"

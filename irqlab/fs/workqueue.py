@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EACCES, EINVAL
 from irqlab.kernel.vsprintf import cpumask_hex
+from irqlab.kernel.workqueue import WQ_BH, WQ_UNBOUND, workqueue_set_max_active
+from irqlab.kernel.workqueue_pool import __WQ_ORDERED, _register_comm
 
 if TYPE_CHECKING:
     from irqlab.fs.procfs import ProcFS
@@ -28,9 +30,6 @@ def _hexmask(k: Kernel, mask: int) -> str:
 
 
 def _files(k: Kernel, wq: Any) -> dict[str, tuple[Callable[[], str], Callable[[str], int] | None]]:
-    from irqlab.kernel.workqueue import WQ_BH, WQ_UNBOUND, workqueue_set_max_active
-    from irqlab.kernel.workqueue_pool import __WQ_ORDERED
-
     def max_active_store(text: str) -> int:
         m = re.match(r"\s*([-+]?\d+)", text)
         if m is None or int(m.group(1)) <= 0:
@@ -84,10 +83,10 @@ def workqueue_sysfs_unregister(k: Kernel, wq: Any) -> None:
 
 def fs_hook(fs: ProcFS) -> None:
     """Register the files of workqueues and kworkers created before the filesystem existed."""
-    from irqlab.kernel.workqueue_pool import _register_comm
 
     k = fs.k
     st = k.subsys["workqueue"]
+    k.subsys["wq_sysfs"] = (workqueue_sysfs_register, workqueue_sysfs_unregister)
     fs.register("/sys/devices/virtual/workqueue/cpumask", lambda: _hexmask(k, st.unbound_cpumask), _readonly)
     fs.register("/sys/devices/virtual/workqueue/cpumask_requested", lambda: _hexmask(k, st.unbound_cpumask))
     fs.register("/sys/devices/virtual/workqueue/cpumask_isolated", lambda: _hexmask(k, 0))

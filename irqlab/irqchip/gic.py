@@ -20,9 +20,11 @@ from irqlab.kernel.cpu import burn, cpu_wait, raise_interrupt
 from irqlab.kernel.irq.chip import irq_set_probe, irq_set_status_flags
 from irqlab.kernel.irq.chip_flow import handle_fasteoi_irq, handle_percpu_devid_irq
 from irqlab.kernel.irq.irq_sim import irq_work_run
-from irqlab.kernel.irq.irqdesc import generic_handle_domain_irq, irq_set_percpu_devid, irq_to_desc
+from irqlab.kernel.irq.irqdesc import irq_to_desc
+from irqlab.kernel.irq.irqdesc_alloc import irq_set_percpu_devid
 from irqlab.kernel.irq.irqdomain import (
     fwnode_handle,
+    generic_handle_domain_irq,
     irq_create_fwspec_mapping,
     irq_domain,
     irq_domain_alloc_irqs,

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from irqlab.hw.ioapic import IoApic
 from irqlab.kernel.cpu import raise_interrupt
 from irqlab.kernel.irq.chip import (
-    handle_edge_irq,
-    handle_fasteoi_irq,
     irq_set_chip_and_handler_name,
     irq_set_chip_data,
     irq_set_irq_type,
 )
-from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_alloc_desc_at, irq_subsys, irq_to_desc
+from irqlab.kernel.irq.chip_flow import handle_edge_irq, handle_fasteoi_irq
+from irqlab.kernel.irq.irqdesc import handle_irq_desc, irq_to_desc
+from irqlab.kernel.irq.irqdesc_alloc import irq_alloc_desc_at
 from irqlab.kernel.irq.irqdomain import fwnode_handle, irq_domain_associate, irq_domain_create_linear, irq_domain_ops
 from irqlab.kernel.irq.types import (
     IRQ_SET_MASK_OK_DONE,
@@ -144,38 +144,3 @@ def ioapic_map(k: Kernel, gsi: int, type_: int = IRQ_TYPE_EDGE_RISING) -> int:
         irq_domain_associate(k.subsys["ioapic_domain"], gsi, gsi)
     irq_set_irq_type(gsi, type_)
     return gsi
-
-
-X86_ROWS = (
-    ("NMI", "nmi", "Non-maskable interrupts"),
-    ("LOC", "apic_timer_irqs", "Local timer interrupts"),
-    ("SPU", "irq_spurious", "Spurious interrupts"),
-    ("PMI", "pmi", "Performance monitoring interrupts"),
-    ("IWI", "irq_work", "IRQ work interrupts"),
-    ("RTR", "icr_retries", "APIC ICR read retries"),
-    ("RES", 0, "Rescheduling interrupts"),
-    ("CAL", 1, "Function call interrupts"),
-    ("TLB", "tlb", "TLB shootdowns"),
-    ("TRM", "thermal", "Thermal event interrupts"),
-    ("THR", "threshold", "Threshold APIC interrupts"),
-    ("DFR", "deferred", "Deferred Error APIC interrupts"),
-    ("MCE", "mce", "Machine check exceptions"),
-    ("MCP", "mcp", "Machine check polls"),
-)
-
-
-def x86_arch_show_interrupts(k: Kernel, prec: int, online: list[int]) -> str:
-    """arch/x86/kernel/irq.c arch_show_interrupts()."""
-    out = []
-    for name, key, text in X86_ROWS:
-        row = [f"{name:>{prec}s}: "]
-        for c in online:
-            cpu = k.cpus[c]
-            v = cpu.ipi_counts[key] if isinstance(key, int) else cpu.percpu.get(key, 0)
-            row.append(f"{v:10d} ")
-        row.append(f"  {text}\n")
-        out.append("".join(row))
-
-    out.append(f"{'ERR':>{prec}s}: {irq_subsys(k).irq_err_count:10d}\n")
-    out.append(f"{'MIS':>{prec}s}: {0:10d}\n")
-    return "".join(out)

@@ -289,18 +289,21 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
 
     This is the arch entry path: irq_enter, the handler, irq_exit (which runs
     pending softirqs), then preemption on return if the interrupted context allows it.
+    irq_enter/irq_exit are kernel/softirq.c's, reached through ``k.irq_entry_ops`` (set when the
+    Kernel is built), as the hardware reaches the entry code through the vector table it was given.
     """
     # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
     # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
+    irq_enter, irq_exit = k.irq_entry_ops
     while cpu.irq_pending and not cpu.irqs_off:
         handler = cpu.irq_pending.popleft()
-        _softirq.irq_enter(k, cpu)
+        irq_enter(k, cpu)
         try:
             handler(cpu)
         except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
             k.fault(exc, "hardirq")
         cpu = k.cpu  # type: ignore[assignment]
-        _softirq.irq_exit(k, cpu)
+        irq_exit(k, cpu)
         cpu = k.cpu  # type: ignore[assignment]
     cpu = k.cpu  # type: ignore[assignment]
     if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
@@ -317,6 +320,3 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
         if (k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle:
             k.sched.preempt_schedule_irq()
 
-
-# Imported last: softirq.py builds on the names above (irq_enter/irq_exit are on the hot path).
-from irqlab.kernel import softirq as _softirq  # noqa: E402

@@ -169,6 +169,6 @@ def hung_task_init(k: Kernel) -> None:
     ht = HungTask(k)
     k.subsys["hung_task"] = ht
     ht.wake_up()
-    from irqlab.fs.sysctl import hung_task_sysctl_init
+    # fs/sysctl.py's hung_task_sysctl_init() registers the files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(hung_task_sysctl_init)
+    k.subsys.setdefault("fs_hooks", []).append("hung_task_sysctl_init")

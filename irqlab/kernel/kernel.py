@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import shlex
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
-from irqlab.kernel import initcalls
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
+from irqlab.kernel.irq.spurious import note_interrupt
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
 from irqlab.kernel.panic import BugReporter
@@ -28,6 +28,8 @@ from irqlab.kernel.softirq import (
     HRTIMER_SOFTIRQ,
     TIMER_SOFTIRQ,
     SoftirqVec,
+    irq_enter,
+    irq_exit,
     ksoftirqd_fn,
 )
 from irqlab.kernel.time.hrtimer import HrtimerBase, hrtimer_interrupt, hrtimer_run_softirq
@@ -39,7 +41,7 @@ from irqlab.sim import PRIO_IRQ, Engine, InternalError
 from irqlab.trace import TraceBus
 
 if TYPE_CHECKING:
-    from irqlab.boards import Board
+    from irqlab.boards.board import Board
 
 PREEMPT_MODELS = ("none", "voluntary", "full", "rt")
 
@@ -103,6 +105,7 @@ class Kernel:
         cmdline: str = "",
         trace_ring: int = 1408,
         gfp_atomic_fail_rate: float = 0.0,
+        initcalls: Sequence[Callable[[Kernel], None]] = (),
     ) -> None:
         if preempt not in PREEMPT_MODELS:
             raise ValueError(f"preempt= must be one of {', '.join(PREEMPT_MODELS)}, not {preempt!r}")
@@ -111,7 +114,15 @@ class Kernel:
         if not 1 <= cpus <= 64:
             raise ValueError(f"cpus= must be between 1 and 64, not {cpus}")
         self.board = board
+        #: The built-in initcalls boot runs, in order (irqlab/boards/initcalls.py hands them over).
+        self.initcalls = tuple(initcalls)
         self.engine = Engine(seed)
+        #: The generic entry code the CPUs' arch entry (cpu.take_interrupts) calls around each handler:
+        #: kernel/softirq.c's irq_enter() and irq_exit(). The CPU model sits below softirq and is handed them.
+        self.irq_entry_ops = (irq_enter, irq_exit)
+        #: kernel/irq/spurious.c's note_interrupt(), which the flow path (irq/handle.py, below it) feeds each
+        #: interrupt's result through this reference.
+        self.note_interrupt = note_interrupt
         self.hz = hz
         self.tick_nsec = (1_000_000_000 + hz // 2) // hz
         self.initial_jiffies = initial_jiffies(hz)
@@ -215,7 +226,8 @@ class Kernel:
                 self.sched.wake_up_new_task(t)
                 self.tick.start(cpu)
 
-            initcalls.run_all(self)
+            for initcall in self.initcalls:
+                initcall(self)
             for hook in self.board.setup_hooks:
                 hook(self)
             self.engine.run(until=0)

@@ -1,16 +1,14 @@
 """Context predicates, preemption and IRQ-flag control.
 
-Mirrors include/linux/preempt.h, include/linux/irqflags.h and include/linux/bottom_half.h.
+Mirrors include/linux/preempt.h and include/linux/irqflags.h (bottom_half.h's local_bh_* are in softirq.py).
 """
 
 from __future__ import annotations
 
-from irqlab.kernel import softirq
 from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.cpu import (
     HARDIRQ_MASK,
     NMI_MASK,
-    SOFTIRQ_DISABLE_OFFSET,
     SOFTIRQ_MASK,
     SOFTIRQ_OFFSET,
     take_interrupts,
@@ -35,8 +33,6 @@ __all__ = [
     "preempt_disable",
     "preempt_enable",
     "preempt_enable_no_resched",
-    "local_bh_disable",
-    "local_bh_enable",
     "smp_processor_id",
     "raw_smp_processor_id",
     "get_cpu",
@@ -161,18 +157,6 @@ def preempt_enable() -> None:
         cpu.preempt_count -= 1  # type: ignore[union-attr]
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off and k.preempt_full:  # type: ignore[union-attr]
         k.sched.preempt_schedule()
-
-
-def local_bh_disable() -> None:
-    """Disable softirq processing on this CPU."""
-    k = on_cpu()
-    k.cpu.preempt_count += SOFTIRQ_DISABLE_OFFSET  # type: ignore[union-attr]
-
-
-def local_bh_enable() -> None:
-    """Re-enable softirqs; runs pending softirqs if this was the outermost disable."""
-    k = on_cpu()
-    softirq.local_bh_enable_ip(k, SOFTIRQ_DISABLE_OFFSET)
 
 
 # -- CPUs --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from irqlab.kernel.cpu import (
     HARDIRQ_MASK,
     HARDIRQ_OFFSET,
     NMI_MASK,
+    SOFTIRQ_DISABLE_OFFSET,
     SOFTIRQ_MASK,
     SOFTIRQ_OFFSET,
     burn,
@@ -218,6 +219,18 @@ def local_bh_enable_ip(k: Kernel, cnt: int) -> None:
 # -- hardirq entry/exit ---------------------------------------------------------------
 
 
+def local_bh_disable() -> None:
+    """Disable softirq processing on this CPU (include/linux/bottom_half.h)."""
+    k = on_cpu()
+    k.cpu.preempt_count += SOFTIRQ_DISABLE_OFFSET  # type: ignore[union-attr]
+
+
+def local_bh_enable() -> None:
+    """Re-enable softirqs; runs pending softirqs if this was the outermost disable (include/linux/bottom_half.h)."""
+    k = on_cpu()
+    local_bh_enable_ip(k, SOFTIRQ_DISABLE_OFFSET)
+
+
 def irq_enter(k: Kernel, cpu: CPU) -> None:
     """Enter hard interrupt context: IRQs off, HARDIRQ count, entry cost."""
     cpu.irqs_off = True
@@ -307,4 +320,6 @@ __all__ = [
     "raise_softirq",
     "raise_softirq_irqoff",
     "local_softirq_pending",
+    "local_bh_disable",
+    "local_bh_enable",
 ]

@@ -23,6 +23,7 @@ from irqlab.kernel.time.hrtimer import (
     hrtimer,
     hrtimer_init,
     hrtimer_start,
+    hrtimer_try_to_cancel,
 )
 
 #: trace_osnoise.c DEFAULT_TIMERLAT_PERIOD (us) and DEFAULT_TIMERLAT_PRIO.
@@ -133,7 +134,6 @@ class Timerlat:
             t = v.kthread
             if t is not None:
                 t.should_stop = True
-                from irqlab.kernel.time.hrtimer import hrtimer_try_to_cancel
 
                 hrtimer_try_to_cancel(v.timer)
                 self.k.sched.try_to_wake_up(t)

@@ -16,6 +16,7 @@ import sys
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, raise_interrupt
 from irqlab.kernel.kconfig import CONFIG, IS_ENABLED
 from irqlab.kernel.panic import _PKG_DIR, TAINT_SOFTLOCKUP, _close_trace, _is_internal
@@ -31,6 +32,8 @@ from irqlab.kernel.time.hrtimer import (
     hrtimer_start,
     hrtimer_try_to_cancel,
 )
+from irqlab.kernel.watchdog_buddy import watchdog_buddy_check_hardlockup, watchdog_hardlockup_enable, watchdog_next_cpu
+from irqlab.kernel.watchdog_perf import watchdog_hardlockup_enable as perf_enable
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -210,7 +213,6 @@ class Watchdog:
     def watchdog_disable(self, cpu: CPU) -> None:
         """watchdog_disable() (and watchdog_hardlockup_disable(): the buddy after this CPU gets a grace)."""
         if self.hardlockup == "buddy":
-            from irqlab.kernel.watchdog_buddy import watchdog_next_cpu
 
             nxt = watchdog_next_cpu(self, cpu.id)
             if nxt is not None:
@@ -261,7 +263,6 @@ class Watchdog:
         # watchdog_hardlockup_kick()
         w.hrtimer_interrupts += 1
         if self.hardlockup == "buddy" and self.watchdog_enabled & WATCHDOG_HARDLOCKUP_ENABLED:
-            from irqlab.kernel.watchdog_buddy import watchdog_buddy_check_hardlockup
 
             watchdog_buddy_check_hardlockup(self, cpu, w.hrtimer_interrupts)
         if w.completion_done:
@@ -291,11 +292,9 @@ class Watchdog:
     # -- hard lockup (common part) ----------------------------------------------------------------------
     def watchdog_hardlockup_enable(self, cpu: CPU) -> None:
         if self.hardlockup == "buddy":
-            from irqlab.kernel.watchdog_buddy import watchdog_hardlockup_enable
 
             watchdog_hardlockup_enable(self, cpu)
         elif self.hardlockup == "perf":
-            from irqlab.kernel.watchdog_perf import watchdog_hardlockup_enable as perf_enable
 
             perf_enable(self, cpu)
 
@@ -390,9 +389,9 @@ def lockup_detector_init(k: Kernel) -> None:
 
     k.subsys.setdefault("cpu_offline_hooks", []).append(offline)
     k.subsys.setdefault("cpu_online_hooks", []).append(online)
-    from irqlab.fs.sysctl import watchdog_sysctl_init
+    # fs/sysctl.py's watchdog_sysctl_init() registers the files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(watchdog_sysctl_init)
+    k.subsys.setdefault("fs_hooks", []).append("watchdog_sysctl_init")
 
 
 def describe_context(k: Kernel) -> str:
@@ -415,7 +414,6 @@ def wall_limit_init(k: Kernel) -> None:
 
 def touch_softlockup_watchdog() -> None:
     """touch_softlockup_watchdog(): a code path known to hog the CPU legitimately delays the next report."""
-    from irqlab.kernel.core import on_cpu
 
     k = on_cpu()
     wd: Watchdog | None = k.subsys.get("watchdog")
@@ -425,7 +423,6 @@ def touch_softlockup_watchdog() -> None:
 
 def touch_nmi_watchdog() -> None:
     """touch_nmi_watchdog(): also touches the soft lockup detector, as in the kernel."""
-    from irqlab.kernel.core import on_cpu
 
     k = on_cpu()
     wd: Watchdog | None = k.subsys.get("watchdog")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from irqlab.kernel import workqueue_flush, workqueue_queue
-from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.kthread import kthread_stop
 from irqlab.kernel.printk import KERN_WARNING, vprintk
 from irqlab.kernel.workqueue_flush import *  # noqa: F403  (re-exported through __all__)
@@ -68,7 +68,7 @@ from irqlab.kernel.workqueue_queue import (
 )
 from irqlab.kernel.workqueue_show import show_all_workqueues as _show
 from irqlab.kernel.workqueue_show import show_one_workqueue, show_pwq
-from irqlab.kernel.workqueue_worker import init_rescuer, workqueue_softirq_action
+from irqlab.kernel.workqueue_worker import init_rescuer, worker_thread, workqueue_softirq_action
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -126,9 +126,9 @@ def alloc_workqueue(fmt: str, flags: int, max_active: int = 0, *args: Any) -> wo
     if st.online and flags & WQ_MEM_RECLAIM:
         init_rescuer(wq)
     if flags & WQ_SYSFS:
-        from irqlab.fs.workqueue import workqueue_sysfs_register  # the sysfs view layer sits above the core
-
-        workqueue_sysfs_register(k, wq)
+        wq.wq_dev = True  # workqueue_sysfs_register(): the sysfs view (fs/workqueue.py), once mounted, adds it
+        if (sysfs := k.subsys.get("wq_sysfs")) is not None:
+            sysfs[0](k, wq)
     return wq
 
 
@@ -169,9 +169,9 @@ def destroy_workqueue(wq: Any) -> None:
     wq = _wq(k, wq)
     st = state(k)
     if wq.wq_dev:
-        from irqlab.fs.workqueue import workqueue_sysfs_unregister
-
-        workqueue_sysfs_unregister(k, wq)
+        wq.wq_dev = False  # workqueue_sysfs_unregister(): the mounted sysfs view removes the directory
+        if (sysfs := k.subsys.get("wq_sysfs")) is not None:
+            sysfs[1](k, wq)
     wq.flags |= __WQ_DESTROYING
     drain_workqueue(wq)
     if wq.rescuer is not None:
@@ -339,9 +339,50 @@ def thaw_workqueues() -> None:
 # -- boot ---------------------------------------------------------------------------------------------
 
 
+class _entered:
+    """Make ``k`` the current kernel for a scenario-side call."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+        self.prev: Kernel | None = None
+
+    def __enter__(self) -> None:
+        self.prev = current_kernel.k
+        current_kernel.k = self.k
+
+    def __exit__(self, *exc: object) -> None:
+        current_kernel.k = self.prev
+
+
+# -- scenario helpers (outside every CPU): Machine.show_workqueues(), freeze_workqueues(), thaw_workqueues() --
+def scenario_show_all(k: Kernel) -> None:
+    """show_all_workqueues(): dump busy workqueues and worker pools to the kernel log."""
+    with _entered(k):
+        _show(k)
+
+
+def scenario_freeze(k: Kernel) -> None:
+    """freeze_workqueues_begin(): freezable workqueues stop starting new work items."""
+    # SIMPLIFICATION: driven from the scenario; the suspend path does not freeze workqueues.
+    with _entered(k):
+        _freeze_begin(k)
+
+
+def scenario_busy(k: Kernel) -> bool:
+    """freeze_workqueues_busy(): True while a freezable workqueue still runs work."""
+    return _freeze_busy(k)
+
+
+def scenario_thaw(k: Kernel) -> None:
+    """thaw_workqueues(): restore max_active and start the collected work items."""
+    with _entered(k):
+        _thaw(k)
+
+
 def workqueue_init(k: Kernel) -> None:
     """Initcall: workqueue_init_early() + workqueue_init(): pools, system workqueues, first workers."""
     st = WqState(k)
+    st.worker_thread = worker_thread  # the kworker body create_worker() starts (workqueue_pool.py sits below it)
     k.subsys["workqueue"] = st
     k.subsys["workqueue_softirq_action"] = lambda highpri: workqueue_softirq_action(k, highpri)
     for cpu in range(len(k.cpus)):
@@ -380,9 +421,9 @@ def workqueue_init(k: Kernel) -> None:
     st.online = True
     k.tick_hooks.append(wq_worker_tick)
 
-    from irqlab.fs.workqueue import fs_hook
+    # The sysfs view (fs/workqueue.py) adds its files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(fs_hook)
+    k.subsys.setdefault("fs_hooks", []).append("workqueue")
 
 
 __all__ = [

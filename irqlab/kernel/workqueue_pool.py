@@ -17,8 +17,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import raise_interrupt
+from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
+from irqlab.kernel.kernel import IPI_IRQ_WORK
+from irqlab.kernel.kthread import kthread_stop
 from irqlab.kernel.printk import KERN_ERR, KERN_WARNING, vprintk
 from irqlab.kernel.sched.core import SCHED_NORMAL
 from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
@@ -111,8 +113,8 @@ class worker_pool:
         self.nr_workers = 0
         self.nr_idle = 0
         self.idle_list: list[worker] = []  # LIFO: most recently idled first
-        self.idle_timer = timer_list(idle_worker_timeout)
-        self.idle_timer.pool = self  # type: ignore[attr-defined]
+        #: timer_list(idle_worker_timeout), set by _new_pool() (workqueue_queue.py) with the cull work.
+        self.idle_timer: Any = None
         self.mayday_timer = timer_list(pool_mayday_timeout)
         self.mayday_timer.pool = self  # type: ignore[attr-defined]
         self.idle_cull_work: Any = None  # a work_struct, set by the workqueue module
@@ -153,10 +155,12 @@ class worker:
 
 
 class WqState:
-    """Per-kernel workqueue state (``k.subsys["workqueue"]``) and the scenario-facing helpers."""
+    """Per-kernel workqueue state (``k.subsys["workqueue"]``)."""
 
     def __init__(self, k: Kernel) -> None:
         self.k = k
+        #: worker_thread(), the kworker body create_worker() starts: set by workqueue_init() (workqueue.py).
+        self.worker_thread: Callable[[worker], int]
         self.pools: list[worker_pool] = []
         self.bh_pools: list[tuple[worker_pool, worker_pool]] = []
         self.cpu_pools: list[tuple[worker_pool, worker_pool]] = []
@@ -174,53 +178,9 @@ class WqState:
         self.cpu_intensive_warning_thresh = int(p.get("workqueue.cpu_intensive_warning_thresh") or 4)
         self.cpu_intensive_thresh_us = _cpu_intensive_thresh(k)
 
-    # -- scenario helpers (outside every CPU) ------------------------------------------------
-    def show_all(self) -> None:
-        """show_all_workqueues(): dump busy workqueues and worker pools to the kernel log."""
-        from irqlab.kernel.workqueue_show import show_all_workqueues
-
-        with _entered(self.k):
-            show_all_workqueues(self.k)
-
-    def freeze(self) -> None:
-        """freeze_workqueues_begin(): freezable workqueues stop starting new work items."""
-        # SIMPLIFICATION: driven from the scenario; the suspend path does not freeze workqueues.
-        from irqlab.kernel.workqueue import _freeze_begin
-
-        with _entered(self.k):
-            _freeze_begin(self.k)
-
-    def busy(self) -> bool:
-        """freeze_workqueues_busy(): True while a freezable workqueue still runs work."""
-        from irqlab.kernel.workqueue import _freeze_busy
-
-        return _freeze_busy(self.k)
-
-    def thaw(self) -> None:
-        """thaw_workqueues(): restore max_active and start the collected work items."""
-        from irqlab.kernel.workqueue import _thaw
-
-        with _entered(self.k):
-            _thaw(self.k)
-
     def set_memory_pressure(self, on: bool) -> None:
         """Make new kworker creation fail (as kthread_create() failing with -ENOMEM) while ``on``."""
         self.mem_pressure = bool(on)
-
-
-class _entered:
-    """Make ``k`` the current kernel for a scenario-side call."""
-
-    def __init__(self, k: Kernel) -> None:
-        self.k = k
-        self.prev: Kernel | None = None
-
-    def __enter__(self) -> None:
-        self.prev = current_kernel.k
-        current_kernel.k = self.k
-
-    def __exit__(self, *exc: object) -> None:
-        current_kernel.k = self.prev
 
 
 def _cpu_intensive_thresh(k: Kernel) -> int:
@@ -367,8 +327,6 @@ def kick_bh_pool(pool: worker_pool) -> None:
 def _irq_work_queue_on(k: Kernel, pool: worker_pool) -> None:
     """irq_work_queue_on(bh_pool_irq_work(pool), pool->cpu): the target CPU raises the softirq from
     its IRQ-work interrupt (bh_pool_kick_normal/highpri)."""
-    from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
-    from irqlab.kernel.kernel import IPI_IRQ_WORK
     work = pool.irq_work
     if work is None:
         target = k.cpus[pool.cpu]
@@ -504,9 +462,9 @@ def create_worker(pool: worker_pool) -> worker | None:
             pool.ids.discard(w.id)
             _err_once(st, "create", "workqueue: Failed to create a worker thread: %pe", (-12,))
             return None
-        from irqlab.kernel.workqueue_worker import worker_thread
+        # worker_thread() (workqueue_worker.py, built on this module) comes through the state's ops.
 
-        t = k.create_task(worker_thread, (w,), name)
+        t = k.create_task(st.worker_thread, (w,), name)
         k.sched.setscheduler(t, SCHED_NORMAL, 0, pool.nice)
         t.cpus_allowed = pool.cpumask
         if pool.cpu >= 0:
@@ -535,12 +493,22 @@ def _err_once(st: WqState, key: str, fmt: str, args: tuple[Any, ...]) -> None:
     vprintk(st.k, KERN_ERR + fmt, args)
 
 
+def wq_worker_comm(task: Task) -> str:
+    """/proc/PID/comm of a kworker: its name plus "+wq" while it runs an item, "-wq" after."""
+    w: worker | None = task.data.get("wq_worker")
+    if w is None or not task.flags & PF_WQ_WORKER:
+        return task.comm
+    pool = w.pool
+    buf = format_worker_id(w, pool)
+    if pool is not None and w.desc:
+        buf += ("+" if w.current_work is not None else "-") + w.desc
+    return buf
+
+
 def _register_comm(k: Kernel, w: worker) -> None:
     """/proc/PID/comm of a kworker shows wq_worker_comm(): "+wq" while busy, "-wq" after."""
     fs = k.subsys.get("fs")
     if fs is not None and w.task is not None:
-        from irqlab.kernel.workqueue_show import wq_worker_comm
-
         task = w.task
         fs.register(f"/proc/{task.pid}/comm", lambda: wq_worker_comm(task) + "\n")
 
@@ -559,29 +527,8 @@ def set_worker_dying(w: worker, cull: list[worker]) -> None:
     cull.append(w)
 
 
-def idle_worker_timeout(t: Any) -> None:
-    """The pool's idle timer: queue the cull work once the oldest idle worker timed out."""
-    pool: worker_pool = t.pool
-    k = pool.st.k
-    cw = pool.idle_cull_work
-    if cw is None or cw.pending:
-        return
-    do_cull = False
-    if too_many_workers(pool):
-        w = pool.idle_list[-1]
-        expires = w.last_active + idle_worker_timeout_jiffies(k.hz)
-        do_cull = k.jiffies >= expires
-        if not do_cull:
-            mod_timer(pool.idle_timer, expires)
-    if do_cull:
-        from irqlab.kernel.workqueue_queue import queue_work
-
-        queue_work(pool.st.system["events_unbound"], cw)
-
-
 def idle_cull_fn(work: Any) -> None:
     """Stop the workers that have been idle for IDLE_WORKER_TIMEOUT. May sleep."""
-    from irqlab.kernel.kthread import kthread_stop
     pool: worker_pool = work.pool
     k = pool.st.k
     cull: list[worker] = []

@@ -18,7 +18,15 @@ from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_OFFSET, cpu_spin_release
 from irqlab.kernel.sched.completion import complete, completion
-from irqlab.kernel.time.timer import TIMER_IRQSAFE, add_timer, add_timer_on, timer_list, timer_pending, timer_setup
+from irqlab.kernel.time.timer import (
+    TIMER_IRQSAFE,
+    add_timer,
+    add_timer_on,
+    mod_timer,
+    timer_list,
+    timer_pending,
+    timer_setup,
+)
 from irqlab.kernel.workqueue_pool import (
     __WQ_DESTROYING,
     __WQ_DRAINING,
@@ -34,8 +42,10 @@ from irqlab.kernel.workqueue_pool import (
     create_worker,
     find_worker_executing_work,
     idle_cull_fn,
+    idle_worker_timeout_jiffies,
     kick_pool,
     move_linked_works,
+    too_many_workers,
     worker_pool,
 )
 
@@ -277,8 +287,28 @@ def delayed_work_pending(dwork: delayed_work) -> bool:
 # -- pools and pwqs -----------------------------------------------------------------------------
 
 
+def idle_worker_timeout(t: Any) -> None:
+    """The pool's idle timer: queue the cull work once the oldest idle worker timed out."""
+    pool: worker_pool = t.pool
+    k = pool.st.k
+    cw = pool.idle_cull_work
+    if cw is None or cw.pending:
+        return
+    do_cull = False
+    if too_many_workers(pool):
+        w = pool.idle_list[-1]
+        expires = w.last_active + idle_worker_timeout_jiffies(k.hz)
+        do_cull = k.jiffies >= expires
+        if not do_cull:
+            mod_timer(pool.idle_timer, expires)
+    if do_cull:
+        queue_work(pool.st.system["events_unbound"], cw)
+
+
 def _new_pool(st: WqState, cpu: int, nice: int, cpumask: int, bh: bool = False) -> worker_pool:
     pool = worker_pool(st, cpu, nice, cpumask, bh)
+    pool.idle_timer = timer_list(idle_worker_timeout)
+    pool.idle_timer.pool = pool  # type: ignore[attr-defined]
     cw = work_struct(idle_cull_fn)
     cw.pool = pool  # type: ignore[attr-defined]
     pool.idle_cull_work = cw

@@ -1,4 +1,4 @@
-"""Mirrors kernel/workqueue.c (6.12): the state dumps show_all_workqueues(), show_pwq(), wq_worker_comm().
+"""Mirrors kernel/workqueue.c (6.12): the state dumps show_all_workqueues() and show_pwq().
 
 The lines are the kernel's ``pr_info``/``pr_cont`` output, e.g.::
 
@@ -18,10 +18,8 @@ from irqlab.kernel.time.jiffies import jiffies_to_msecs
 from irqlab.kernel.vsprintf import cpumask_list
 from irqlab.kernel.workqueue_pool import (
     HIGHPRI_NICE_LEVEL,
-    PF_WQ_WORKER,
     POOL_BH,
     WQ_FREEZABLE,
-    format_worker_id,
     worker,
     worker_pool,
 )
@@ -29,7 +27,6 @@ from irqlab.kernel.workqueue_queue import pwq_is_empty
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
-    from irqlab.kernel.sched.core import Task
 
 _END = object()  # (work_func_t)-1: flush the run-length state
 
@@ -174,15 +171,3 @@ def show_freezable_workqueues(k: Kernel) -> None:
     for wq in st.workqueues:
         if wq.flags & WQ_FREEZABLE:
             show_one_workqueue(k, wq)
-
-
-def wq_worker_comm(task: Task) -> str:
-    """/proc/PID/comm of a kworker: its name plus "+wq" while it runs an item, "-wq" after."""
-    w: worker | None = task.data.get("wq_worker")
-    if w is None or not task.flags & PF_WQ_WORKER:
-        return task.comm
-    pool = w.pool
-    buf = format_worker_id(w, pool)
-    if pool is not None and w.desc:
-        buf += ("+" if w.current_work is not None else "-") + w.desc
-    return buf

@@ -89,7 +89,7 @@ class LatencyProbe:
     def _attach_start(self, m: Any, start: str) -> None:
         g = re.fullmatch(r"gpio(\d+)", start)
         if g:
-            self._sub.on_edge(m.gpio_pin(int(g.group(1))), self._start)
+            self._sub.on_edge(m.board.gpio_pin(int(g.group(1))), self._start)
             return
         i = re.fullmatch(r"irq(\d+)", start)
         if i:

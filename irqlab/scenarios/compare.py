@@ -18,7 +18,46 @@ import dataclasses
 import types
 from typing import Any
 
-from irqlab.hw.nic import Nic
+from irqlab.hw.nic import NIC_CTRL, NIC_CTRL_RX_EN, NIC_INT_ENABLE_SET, NIC_INT_RX, NIC_INT_RXO, NIC_INT_STATUS, Nic
+from irqlab.kernel import (
+    GPIOF_IN,
+    INIT_WORK,
+    IRQ_HANDLED,
+    IRQ_NONE,
+    IRQ_WAKE_THREAD,
+    IRQF_ONESHOT,
+    IRQF_TRIGGER_FALLING,
+    IRQF_TRIGGER_RISING,
+    TASK_INTERRUPTIBLE,
+    WQ_HIGHPRI,
+    alloc_workqueue,
+    cpu_work,
+    destroy_workqueue,
+    free_irq,
+    gpio_free,
+    gpio_request_one,
+    gpio_to_irq,
+    ioremap,
+    kthread_run,
+    kthread_should_stop,
+    kthread_stop,
+    queue_work,
+    readl,
+    request_irq,
+    request_threaded_irq,
+    schedule,
+    set_current_state,
+    system_bh_wq,
+    system_wq,
+    tasklet_kill,
+    tasklet_schedule,
+    tasklet_setup,
+    tasklet_struct,
+    wake_up_process,
+    work_struct,
+    writel,
+)
+from irqlab.kernel.core import kernel
 from irqlab.latency import events as ev
 from irqlab.latency.histogram import LatencyHistogram
 from irqlab.machine import Machine, boot
@@ -55,46 +94,6 @@ class RunResult:
 
 def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleNamespace:
     """A kernel module deferring the same work with ``mechanism``."""
-    from irqlab.hw.nic import NIC_CTRL, NIC_CTRL_RX_EN, NIC_INT_ENABLE_SET, NIC_INT_RX, NIC_INT_RXO, NIC_INT_STATUS
-    from irqlab.kernel import (
-        GPIOF_IN,
-        INIT_WORK,
-        IRQ_HANDLED,
-        IRQ_NONE,
-        IRQ_WAKE_THREAD,
-        IRQF_ONESHOT,
-        IRQF_TRIGGER_FALLING,
-        IRQF_TRIGGER_RISING,
-        TASK_INTERRUPTIBLE,
-        WQ_HIGHPRI,
-        alloc_workqueue,
-        cpu_work,
-        destroy_workqueue,
-        free_irq,
-        gpio_free,
-        gpio_request_one,
-        gpio_to_irq,
-        ioremap,
-        kthread_run,
-        kthread_should_stop,
-        kthread_stop,
-        queue_work,
-        readl,
-        request_irq,
-        request_threaded_irq,
-        schedule,
-        set_current_state,
-        system_bh_wq,
-        system_wq,
-        tasklet_kill,
-        tasklet_schedule,
-        tasklet_setup,
-        tasklet_struct,
-        wake_up_process,
-        work_struct,
-        writel,
-    )
-    from irqlab.kernel.core import kernel
 
     def bottom_half() -> None:
         k = kernel()
@@ -270,7 +269,7 @@ def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5"
     kind, _, rate = source.partition(":")
     if source == "button":
         btn = m.button(BUTTON_GPIO, "typical")
-        sub.on_edge(m.gpio_pin(BUTTON_GPIO), on_event, active=True)
+        sub.on_edge(m.board.gpio_pin(BUTTON_GPIO), on_event, active=True)
     elif kind == "nic":
         if not rate.isdigit() or int(rate) < 1:
             raise ValueError(f"source nic:PPS needs a packet rate, not {source!r}")

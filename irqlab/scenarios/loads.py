@@ -17,8 +17,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from irqlab.drivers.net.simnic import simnic_probe
 from irqlab.hw.line import Line
 from irqlab.hw.nic import Nic
+from irqlab.irqchip.ioapic import ioapic_map
+from irqlab.kernel import IRQ_HANDLED, cpu_work, request_irq
+from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH
 from irqlab.machine import Machine
 from irqlab.sim import PRIO_HW
 from irqlab.userspace.stress import cpu_hog, rt_hog, syscall_hog
@@ -74,12 +78,10 @@ def device_line(m: Machine, index: int, edge: bool = True) -> tuple[int, Line]:
     k = m.kernel
     if k.subsys.get("gic") is not None:
         spi = STORM_SPI + index
-        return m.map_spi(spi, "edge" if edge else "level"), m.spi_line(spi)
+        return m.board.map_spi(spi, "edge" if edge else "level"), m.spi_line(spi)
     ioapic = k.subsys.get("ioapic")
     if ioapic is None:
         raise ValueError(f"board {k.board.name!r} has neither a GIC nor an IO-APIC for a load device")
-    from irqlab.irqchip.ioapic import ioapic_map
-    from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH
 
     gsi = STORM_GSI + index
     line = Line(f"load-gsi-{gsi}", active_high=True)
@@ -88,8 +90,6 @@ def device_line(m: Machine, index: int, edge: bool = True) -> tuple[int, Line]:
 
 
 def _start_storm(m: Machine, rate: int, end: int) -> dict[str, int]:
-    from irqlab.kernel import IRQ_HANDLED, cpu_work, request_irq
-
     virq, line = device_line(m, 0)
     stats = {"irqs": 0}
 
@@ -119,8 +119,6 @@ def _start_storm(m: Machine, rate: int, end: int) -> dict[str, int]:
 
 
 def _start_nic(m: Machine, pps: int, end: int) -> Nic:
-    from irqlab.drivers.net.simnic import simnic_probe
-
     k = m.kernel
     nic = k.subsys.get("pc_nic")
     if nic is None:

@@ -155,7 +155,7 @@ def load_driver(path: str | os.PathLike[str], name: str | None = None) -> types.
 
 def inject_edges(m: Machine, target: Any, times: Iterable[TimeLike]) -> None:
     """At each of ``times`` (absolute simulated times), an edge on ``target``: a hardware line
-    (``m.spi_line(n)``, ``m.gpio_pin(n)``, a device's line) is pulsed; a Linux irq number is fired with
+    (``m.spi_line(n)``, ``m.board.gpio_pin(n)``, a device's line) is pulsed; a Linux irq number is fired with
     ``m.fire_irq(irq)``. Times already past are an error."""
     ts = [to_ns(t) for t in times]
     late = [t for t in ts if t < m.now]

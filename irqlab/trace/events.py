@@ -360,3 +360,18 @@ def event_table(arch: str) -> list[EventDef]:
     if t is None:
         t = _CACHE[arch] = _build(arch)
     return t
+
+
+# trace_marker's event (ftrace:print), written by tracing_mark_write() and stored in trace.dat files.
+def _marker_event() -> EventDef:
+    ev = EventDef("ftrace", "print", [Field("unsigned long ip", "ip", 8, False, "sym"),
+                                      Field("char buf[]", "buf", 0, True, "cstring")],
+                  '"%ps: %s", (void *)REC->ip, REC->buf', lambda f: f"tracing_mark_write: {f['buf']}")  # fmt: skip
+    ev.id = 5
+    ev.offsets = (8, 16)
+    ev.fixed_size = 16
+    ev.dynamic = (ev.fields[1],)
+    return ev
+
+
+MARKER_EVENT = _marker_event()

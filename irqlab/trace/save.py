@@ -6,7 +6,11 @@ import shutil
 import tempfile
 from typing import IO, TYPE_CHECKING, Any
 
+from irqlab.trace.chrome_json import ChromeJsonWriter
+from irqlab.trace.events import MARKER_EVENT
 from irqlab.trace.output import trace_header
+from irqlab.trace.perfetto import PerfettoWriter
+from irqlab.trace.trace_dat import DatWriter
 
 if TYPE_CHECKING:
     from irqlab.trace.tracepoint import TraceBus
@@ -65,16 +69,12 @@ def open_writer(bus: TraceBus, path: str, format: str | None, from_ring: bool = 
     """A writer with ``add(event)``, ``close()`` and ``count`` for ``path``."""
     fmt = format_for(path, format)
     if fmt == "dat":
-        from irqlab.trace.trace_dat import DatWriter
-        from irqlab.trace.tracepoint import MARKER_EVENT
 
         return DatWriter(path, bus.table, len(bus.cpus), bus.arch, bus.uname, extra=[MARKER_EVENT])
     if fmt == "perfetto":
-        from irqlab.trace.perfetto import PerfettoWriter
 
         return PerfettoWriter(path, bus)
     if fmt == "json":
-        from irqlab.trace.chrome_json import ChromeJsonWriter
 
         return ChromeJsonWriter(path, bus)
     return TextWriter(path, bus, from_ring)

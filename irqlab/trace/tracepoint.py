@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from irqlab.trace.events import EventDef, event_table, free_form_event
+from irqlab.trace.events import MARKER_EVENT, EventDef, event_table, free_form_event
+from irqlab.trace.filter import compile_filter
 from irqlab.trace.output import lat_fmt, print_line, trace_header
 from irqlab.trace.ring_buffer import TRACE_BUF_SIZE_DEFAULT, CpuBuffer, event_length, nr_pages_for
+from irqlab.trace.save import open_writer
 
 #: Context flags (include/linux/trace_events.h enum trace_flag_type, 6.12).
 TRACE_FLAG_IRQS_OFF = 0x01
@@ -215,7 +217,6 @@ class TraceBus:
     def set_filter(self, name: str, text: str) -> None:
         """events/<system>/<event>/filter: record only the ``name`` events matching ``text`` ("0" clears it).
         Raises ValueError naming the problem for a filter the kernel would refuse."""
-        from irqlab.trace.filter import compile_filter
 
         tp = self.tracepoint(name)
         tp.filter = compile_filter(tp.event, text)
@@ -320,7 +321,6 @@ class TraceBus:
     def writer(self, path: str, format: str | None = None) -> Any:
         """A streaming writer for ``path``: format from ``format`` or the suffix (.dat, .perfetto-trace, .json,
         .txt). Feed it with ``add(event)`` (or attach it with ``add_sink(w.add)``) and ``close()`` it."""
-        from irqlab.trace.save import open_writer
 
         return open_writer(self, path, format)
 
@@ -339,7 +339,6 @@ class TraceBus:
     def save(self, path: str, format: str | None = None) -> int:
         """Write the recorded events to ``path`` (trace-cmd .dat, Perfetto protobuf, Chrome JSON or the trace
         text, chosen by ``format`` or the suffix); returns the number of events written."""
-        from irqlab.trace.save import open_writer
 
         w = open_writer(self, path, format, from_ring=True)
         for ev in self:
@@ -392,19 +391,3 @@ class TraceBus:
                     out.append(f"##### CPU {e.cpu} buffer started ####")
             out.append(e.text())
         return "\n".join(out) + "\n"
-
-
-def _marker_event() -> EventDef:
-    from irqlab.trace.events import Field
-
-    ev = EventDef("ftrace", "print", [Field("unsigned long ip", "ip", 8, False, "sym"),
-                                      Field("char buf[]", "buf", 0, True, "cstring")],
-                  '"%ps: %s", (void *)REC->ip, REC->buf', lambda f: f"tracing_mark_write: {f['buf']}")  # fmt: skip
-    ev.id = 5
-    ev.offsets = (8, 16)
-    ev.fixed_size = 16
-    ev.dynamic = (ev.fields[1],)
-    return ev
-
-
-MARKER_EVENT = _marker_event()

@@ -257,7 +257,7 @@ class BoardSession:
     def board_devices(self) -> dict[str, Any]:
         """The wired devices a driver's ``board`` dict receives: uart/irq, nic/nic_irq (Linux irq numbers)."""
         if not self._irqs:
-            self._irqs = {"irq": self.m.map_spi(UART_SPI, "level"), "nic_irq": self.m.map_spi(NIC_SPI, "level")}
+            self._irqs = {"irq": self.m.board.map_spi(UART_SPI, "level"), "nic_irq": self.m.board.map_spi(NIC_SPI, "level")}
         return {"uart": self.uart, "irq": self._irqs["irq"], "nic": self.nic, "nic_irq": self._irqs["nic_irq"]}
 
     # -- state ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from irqlab.kernel.time.hrtimer import (
     hrtimer_nanosleep,
 )
 from irqlab.kernel.time.timekeeping import ktime_get_real_ns
+from irqlab.kernel.trace_osnoise import Timerlat
 from irqlab.kernel.utsname import sethostname as _sethostname
 from irqlab.kernel.utsname import utsname
 
@@ -329,7 +330,6 @@ def timerlat_start(cpus: list[int], period_us: int, on_sample: Callable[[Any], N
     """Start the timerlat tracer on ``cpus`` (what rtla writes to /sys/kernel/tracing: current_tracer,
     osnoise/cpus, timerlat_period_us, stop_tracing_us, stop_tracing_total_us); samples go to ``on_sample``.
     Returns the tracer (``.stop()``, ``.tracing_on``, ``.stopped_on``)."""
-    from irqlab.kernel.trace_osnoise import Timerlat
 
     return Timerlat(on_cpu(), cpus, period_us, on_sample, stop_us, stop_total_us)
 

@@ -17,7 +17,7 @@ def load(name):
 
 
 def key_events(m):
-    dev = m.input_device("GPIO Button")
+    dev = m.board.input_device("GPIO Button")
     return dev, [(e.time, e.value) for e in dev.events if e.type == EV_KEY and e.code == KEY_ENTER]
 
 

@@ -47,7 +47,7 @@ def test_a_busy_channel_unwinds_the_channels_already_requested():
     ex = load("seed000_irq_affinity")
     m = irqlab.boot("generic", seed=1)
     ex.channel_regs = [MmioDevice(m.kernel.engine, f"chan{i}", line=m.spi_line(ex.FIRST_SPI + i)) for i in range(6)]
-    ex.channel_irqs = [m.map_spi(ex.FIRST_SPI + i) for i in range(6)]
+    ex.channel_irqs = [m.board.map_spi(ex.FIRST_SPI + i) for i in range(6)]
     taken = ex.channel_irqs[4]
     m.spawn(lambda: request_irq(taken, lambda irq, dev: IRQ_HANDLED, 0, "other", None), name="other")
     m.run(until="1ms")

@@ -29,4 +29,4 @@ def test_handler_runs_in_hardirq_with_irqs_off_and_unbinding_frees_the_managed_i
     ]
     assert ex.shown["/proc/interrupts (bound)"] == f"{irq:3d}: {2:10d} {0:10d} {0:10d} {0:10d}     GICv2 102 Level     mydev.0\n"
     assert ex.shown["/proc/interrupts (after rmmod)"] == ""
-    assert not m.kernel.subsys["irq"].descs[irq].action
+    assert not m.irq(irq).actions

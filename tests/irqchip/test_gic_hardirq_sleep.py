@@ -8,7 +8,7 @@ def test_cpu_takes_ticks_while_a_handler_sleeps_and_the_handler_resumes():
     """After "scheduling while atomic" from a GIC handler, the arch timer still reaches that CPU (the suspended IAR loop does not swallow nIRQ), so the sleep's timer fires and the handler returns ~msleep(10) later."""
     m = irqlab.boot("generic", cpus=2, seed=0, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(20)
-    virq = m.map_spi(20, "edge")
+    virq = m.board.map_spi(20, "edge")
 
     def handler(irq, dev):
         msleep(10)

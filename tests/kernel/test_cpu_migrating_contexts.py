@@ -69,7 +69,7 @@ def test_hardirq_that_sleeps_and_resumes_on_another_cpu_leaves_the_old_cpu_its_i
     """The interrupted task resumes on CPU1; CPU0 (IRQs off meanwhile) still takes its own tick and runs its pinned task."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(20)
-    virq = m.map_spi(20, "edge")
+    virq = m.board.map_spi(20, "edge")
     c = completion("c")
 
     def handler(irq, dev):
@@ -97,7 +97,7 @@ def test_tasklet_that_sleeps_and_resumes_on_another_cpu_keeps_preempt_count_stra
     """No "softirq: huh, entered softirq 6 TASKLET" line, and the task is back in process context on CPU1."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(20)
-    virq = m.map_spi(20, "edge")
+    virq = m.board.map_spi(20, "edge")
     c = completion("c")
 
     def tl_fn(t):

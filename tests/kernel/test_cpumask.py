@@ -22,7 +22,7 @@ from irqlab.kernel import (
 def test_cpumask_operations_and_irq_set_affinity():
     """A mask built with cpumask_clear/set_cpu routes an IRQ (smp_affinity_list 2-3); a cpumask hint reads back in hex."""
     m = irqlab.boot("generic", cpus=4, seed=0)
-    virq = m.map_spi(50, "edge")
+    virq = m.board.map_spi(50, "edge")
     out = {}
 
     def fn():

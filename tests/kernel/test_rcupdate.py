@@ -18,7 +18,7 @@ def test_read_side_nests_in_the_task_and_is_fine_in_a_handler():
     m = irqlab.boot("generic", cpus=1, seed=0)
     seen = {}
     line = m.spi_line(5)
-    virq = m.map_spi(5, "edge")
+    virq = m.board.map_spi(5, "edge")
 
     def handler(irq, dev):
         rcu_read_lock()

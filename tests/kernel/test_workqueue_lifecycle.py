@@ -35,6 +35,7 @@ from irqlab.kernel import (
     udelay,
     work_struct,
 )
+from irqlab.kernel.workqueue import scenario_busy
 
 MS = 1_000_000
 WQ_EVENTS = ["workqueue_queue_work", "workqueue_activate_work", "workqueue_execute_start", "workqueue_execute_end"]
@@ -230,7 +231,7 @@ def test_freezable_workqueue_holds_new_items_until_thawed():
     m.freeze_workqueues()
     m.run(until="100ms")
     assert [n for n, _ in ran] == ["normal"]
-    assert m.kernel.subsys["workqueue"].busy() is False
+    assert scenario_busy(m.kernel) is False
     m.thaw_workqueues()
     m.run(until="110ms")
     assert [n for n, _ in ran] == ["normal", "freezable"]
@@ -244,10 +245,9 @@ def test_freezing_lets_running_items_finish_and_reports_busy_meanwhile():
     m.spawn(lambda: queue_work(system_freezable_wq, w), cpu=0)
     m.run(until="2ms")
     m.freeze_workqueues()
-    st = m.kernel.subsys["workqueue"]
-    assert st.busy() is True
+    assert scenario_busy(m.kernel) is True
     m.run(until="100ms")
-    assert st.busy() is False
+    assert scenario_busy(m.kernel) is False
     assert len(m.trace.events("workqueue_execute_end")) == 1
 
 

@@ -10,7 +10,7 @@ from irqlab.testing import assert_irq_count, inject_edges, load_driver
 def test_inject_edges_pulses_a_gic_edge_line():
     """Three pulses on an edge-triggered GIC SPI are three interrupts; a time in the past is refused."""
     m = irqlab.boot("generic", cpus=2, seed=0)
-    irq = m.map_spi(50, "edge")
+    irq = m.board.map_spi(50, "edge")
 
     class Mod:
         __name__ = "pulses"

@@ -64,7 +64,7 @@ def test_bounce_profiles_wire_buttons(profile):
     m = irqlab.boot("rpi5", seed=0)
     b = m.button(17, profile)
     assert b.profile is profile
-    pin = m.gpio_pin(17)
+    pin = m.board.gpio_pin(17)
     before = pin.edges
     b.click(at="1ms", hold="20ms")
     m.run(until="40ms")

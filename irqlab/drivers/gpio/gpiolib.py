@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from irqlab.errno import EBUSY, EINVAL, EIO, ENOENT, ENOSPC, ENOTSUPP, ENXIO, EPROBE_DEFER
-from irqlab.fs.debugfs import _run_in_cat
+from irqlab.fs.read_write import run_in_cat
 from irqlab.kernel.core import kernel
 from irqlab.kernel.irq.devres import devres_add_action
 from irqlab.kernel.printk import KERN_ERR, KERN_NOTICE, KERN_WARNING, dev_name, vprintk
@@ -514,7 +514,7 @@ def gpiolib_init(k: Any) -> None:
 
     def hook(fs: Any) -> None:
         # Reading the file reads each requested line's level from the chip: in process context.
-        fs.register("/sys/kernel/debug/gpio", lambda: _run_in_cat(k, lambda: gpiolib_dbg_show(k)))
+        fs.register("/sys/kernel/debug/gpio", lambda: run_in_cat(k, lambda: gpiolib_dbg_show(k)))
 
     k.subsys.setdefault("fs_hooks", []).append(hook)
 

@@ -25,7 +25,7 @@ from irqlab.drivers.gpio.gpiolib import (
     gpiod_to_irq,
 )
 from irqlab.errno import EINVAL, EIO, ENODEV, EPERM, EPROBE_DEFER
-from irqlab.fs.debugfs import _run_in_cat
+from irqlab.fs.read_write import run_in_cat
 from irqlab.kernel.irq.manage import free_irq, request_any_context_irq
 from irqlab.kernel.irq.types import IRQ_HANDLED, IRQF_SHARED, IRQF_TRIGGER_FALLING, IRQF_TRIGGER_RISING
 from irqlab.kernel.printk import pr_warn
@@ -166,7 +166,7 @@ def _line_file(k: Any, gpio: str, name: str) -> tuple[Any, Any] | None:
     desc = line.desc
 
     def in_process(fn: Any) -> Any:
-        return lambda *a: _run_in_cat(k, lambda: fn(*a))
+        return lambda *a: run_in_cat(k, lambda: fn(*a))
 
     if name == "value":
         def value_store(text: str) -> int:
@@ -241,8 +241,8 @@ def gpiolib_sysfs_init(k: Any) -> None:
     """gpiolib_sysfs_init(): register the class files with the file tree at boot."""
 
     def hook(fs: Any) -> None:
-        fs.register("/sys/class/gpio/export", None, lambda text: _run_in_cat(k, lambda: export_store(k, text)))
-        fs.register("/sys/class/gpio/unexport", None, lambda text: _run_in_cat(k, lambda: unexport_store(k, text)))
+        fs.register("/sys/class/gpio/export", None, lambda text: run_in_cat(k, lambda: export_store(k, text)))
+        fs.register("/sys/class/gpio/unexport", None, lambda text: run_in_cat(k, lambda: unexport_store(k, text)))
         fs.register_pattern(r"/sys/class/gpio/gpio(\d+)/([a-z_]+)", lambda g, n: _line_file(k, g, n),
                             lambda: _listing(k))  # fmt: skip
         fs.register_pattern(r"/sys/class/gpio/gpiochip(\d+)/([a-z]+)", lambda b, n: _chip_file(k, b, n))

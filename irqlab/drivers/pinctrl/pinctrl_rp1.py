@@ -39,15 +39,19 @@ from irqlab.kernel.io import ioremap, readl, writel
 from irqlab.kernel.irq.chip import (
     chained_irq_enter,
     chained_irq_exit,
-    handle_edge_irq,
-    handle_level_irq,
     irq_set_chained_handler_and_data,
     irq_set_chip_and_handler,
     irq_set_chip_data,
     irq_set_handler_locked,
 )
-from irqlab.kernel.irq.irqdesc import generic_handle_domain_irq
-from irqlab.kernel.irq.irqdomain import fwnode_handle, irq_create_mapping, irq_domain_create_linear, irq_domain_ops
+from irqlab.kernel.irq.chip_flow import handle_edge_irq, handle_level_irq
+from irqlab.kernel.irq.irqdomain import (
+    fwnode_handle,
+    generic_handle_domain_irq,
+    irq_create_mapping,
+    irq_domain_create_linear,
+    irq_domain_ops,
+)
 from irqlab.kernel.irq.types import (
     IRQ_TYPE_EDGE_BOTH,
     IRQ_TYPE_EDGE_FALLING,

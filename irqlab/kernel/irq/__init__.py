@@ -20,6 +20,8 @@ from irqlab.kernel.irq.irq_sim import *  # noqa: F403
 from irqlab.kernel.irq.irq_sim import __all__ as _irq_sim_all
 from irqlab.kernel.irq.irqdesc import *  # noqa: F403
 from irqlab.kernel.irq.irqdesc import __all__ as _irqdesc_all
+from irqlab.kernel.irq.irqdesc_alloc import *  # noqa: F403
+from irqlab.kernel.irq.irqdesc_alloc import __all__ as _irqdesc_alloc_all
 from irqlab.kernel.irq.irqdomain import *  # noqa: F403
 from irqlab.kernel.irq.irqdomain import __all__ as _irqdomain_all
 from irqlab.kernel.irq.manage import *  # noqa: F403
@@ -38,6 +40,6 @@ from irqlab.kernel.irq.types import *  # noqa: F403
 from irqlab.kernel.irq.types import __all__ as _types_all
 
 __all__ = (
-    _types_all + _handle_all + _dummychip_all + _chip_all + _chip_flow_all + _irqdesc_all + _manage_all + _manage_affinity_all + _manage_thread_all + _manage_percpu_all
+    _types_all + _handle_all + _dummychip_all + _chip_all + _chip_flow_all + _irqdesc_all + _irqdesc_alloc_all + _manage_all + _manage_affinity_all + _manage_thread_all + _manage_percpu_all
     + _resend_all + _irqdomain_all + _pm_all + _cpuhotplug_all + _irq_sim_all + _devres_all
 )  # fmt: skip

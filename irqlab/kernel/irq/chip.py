@@ -11,27 +11,39 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL, ENOSYS
 from irqlab.kernel.irq.dummychip import no_irq_chip
+from irqlab.kernel.irq.handle import handle_bad_irq
 from irqlab.kernel.irq.internals import (
     IRQ_RESEND,
     IRQ_START_COND,
     IRQ_START_FORCE,
+    chip_bus_lock,
+    chip_bus_sync_unlock,
     desc_lock_irqsave,
     desc_unlock_irqrestore,
 )
+from irqlab.kernel.irq.irqdesc import irq_to_desc
+from irqlab.kernel.irq.irqdomain_activate import irq_domain_activate_irq, irq_domain_deactivate_irq
+from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity, irq_setup_affinity
+from irqlab.kernel.irq.resend import check_irq_resend, clear_irq_resend, irq_chip_retrigger_hierarchy
 from irqlab.kernel.irq.types import (
+    IRQ_DISABLE_UNLAZY,
     IRQ_LEVEL,
     IRQ_NESTED_THREAD,
     IRQ_NO_BALANCING,
     IRQ_NOAUTOEN,
-    IRQ_NONE,
     IRQ_NOPROBE,
     IRQ_NOREQUEST,
     IRQ_NOTHREAD,
     IRQ_PER_CPU,
+    IRQ_SET_MASK_OK,
+    IRQ_SET_MASK_OK_DONE,
+    IRQ_SET_MASK_OK_NOCOPY,
+    IRQ_TYPE_LEVEL_MASK,
     IRQ_TYPE_NONE,
     IRQ_TYPE_SENSE_MASK,
     IRQCHIP_AFFINITY_PRE_STARTUP,
     IRQCHIP_EOI_THREADED,
+    IRQCHIP_SET_TYPE_MASKED,
     IRQCHIP_SKIP_SET_WAKE,
     IRQD_ACTIVATED,
     IRQD_AFFINITY_MANAGED,
@@ -49,25 +61,14 @@ from irqlab.kernel.irq.types import (
     IRQS_REPLAY,
     IRQS_WAITING,
     FlowHandler,
+    chained_action,
     irq_chip,
     irq_data,
     irq_desc,
-    irqaction,
 )
+from irqlab.kernel.printk import KERN_DEBUG, KERN_ERR, vprintk
 
 if TYPE_CHECKING:
-    from irqlab.kernel.irq.chip_flow import (  # noqa: F401 - re-exported lazily by __getattr__
-        handle_edge_eoi_irq,
-        handle_edge_irq,
-        handle_fasteoi_irq,
-        handle_level_irq,
-        handle_nested_irq,
-        handle_percpu_devid_irq,
-        handle_percpu_irq,
-        handle_simple_irq,
-        handle_untracked_irq,
-        irq_may_run,
-    )
     from irqlab.kernel.kernel import Kernel
 
 _REPLAY_WAITING = IRQS_REPLAY | IRQS_WAITING
@@ -76,15 +77,6 @@ _DISABLED = IRQD_IRQ_DISABLED
 _MASKED = IRQD_IRQ_MASKED
 
 
-def _bad_chained_irq(irq: int, dev_id: Any) -> int:
-    k = kernel()
-    k.bugs.warn("kernel/irq/chip.c", 25, k.format("Chained irq %d should not call an action\n", (irq,)),
-                once_key=("chip.c", 25))  # fmt: skip
-    return IRQ_NONE
-
-
-#: The action installed on a line with a chained handler (it must never be called).
-chained_action = irqaction(_bad_chained_irq, None, 0, "", None)
 
 
 # -- setup ---------------------------------------------------------------------------------------------
@@ -103,6 +95,49 @@ def irq_set_chip(irq: int, chip: irq_chip | None) -> int:
     desc.irq_data.chip = chip if chip is not None else no_irq_chip
     desc_unlock_irqrestore(desc.k, desc, flags)
     return 0
+
+
+def _pr(k: Kernel, level: str, fmt: str, *args: Any) -> None:
+    vprintk(k, level + "genirq: " + fmt, args)
+
+
+# kernel/irq/manage.c: here because irq_set_irq_type() and __irq_set_handler() below program the trigger,
+# and manage.py builds on this module.
+def __irq_set_trigger(desc: irq_desc, flags: int) -> int:
+    """Program the trigger type at the chip and record it (IRQD_LEVEL, IRQ_LEVEL). 0 or an errno."""
+    k = desc.k
+    chip = desc.irq_data.chip
+    if chip is None or chip.irq_set_type is None:
+        if k.dyndbg:
+            _pr(k, KERN_DEBUG, "No set_type function for IRQ %d (%s)\n", desc.irq_data.irq,
+                chip.name if chip is not None and chip.name else "unknown")  # fmt: skip
+        return 0
+    common = desc.irq_common_data
+    unmask = False
+    if chip.flags & IRQCHIP_SET_TYPE_MASKED:
+        if not common.state_use_accessors & IRQD_IRQ_MASKED:
+            mask_irq(desc)
+        if not common.state_use_accessors & IRQD_IRQ_DISABLED:
+            unmask = True
+    flags &= IRQ_TYPE_SENSE_MASK
+    ret = int(chip.irq_set_type(desc.irq_data, flags) or 0)
+    if ret in (IRQ_SET_MASK_OK, IRQ_SET_MASK_OK_DONE, IRQ_SET_MASK_OK_NOCOPY):
+        if ret != IRQ_SET_MASK_OK_NOCOPY:
+            common.state_use_accessors = (common.state_use_accessors & ~IRQD_TRIGGER_MASK) | flags
+        flags = common.state_use_accessors & IRQD_TRIGGER_MASK
+        desc.status_use_accessors = (desc.status_use_accessors & ~IRQ_TYPE_SENSE_MASK) | flags
+        common.state_use_accessors &= ~IRQD_LEVEL
+        desc.status_use_accessors &= ~IRQ_LEVEL
+        if flags & IRQ_TYPE_LEVEL_MASK:
+            desc.status_use_accessors |= IRQ_LEVEL
+            common.state_use_accessors |= IRQD_LEVEL
+        ret = 0
+    else:
+        _pr(k, KERN_ERR, "Setting trigger mode %lu for irq %u failed (%pS)\n", flags, desc.irq_data.irq,
+            chip.irq_set_type)  # fmt: skip
+    if unmask:
+        unmask_irq(desc)
+    return ret
 
 
 def irq_set_irq_type(irq: int, type: int) -> int:
@@ -635,16 +670,6 @@ def irq_chip_set_type_parent(data: irq_data, type: int) -> int:
     return -ENOSYS
 
 
-def irq_chip_retrigger_hierarchy(data: irq_data) -> int:
-    """Retrigger through the first parent level whose chip can; 0 if none can."""
-    d = data.parent_data
-    while d is not None:
-        if d.chip is not None and d.chip.irq_retrigger is not None:
-            return int(d.chip.irq_retrigger(d))
-        d = d.parent_data
-    return 0
-
-
 def irq_chip_set_wake_parent(data: irq_data, on: int) -> int:
     p = _parent(data)
     if p.chip.flags & IRQCHIP_SKIP_SET_WAKE:
@@ -719,29 +744,3 @@ __all__ = [
     "irq_chip_set_parent_state",
     "irq_chip_get_parent_state",
 ]
-
-_FLOW_HANDLERS = frozenset({
-    "handle_simple_irq", "handle_untracked_irq", "handle_level_irq", "handle_fasteoi_irq", "handle_edge_irq",
-    "handle_edge_eoi_irq", "handle_percpu_irq", "handle_percpu_devid_irq", "handle_nested_irq",
-    "irq_may_run",
-})  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    """The flow handlers are part of chip.c too (they live in chip_flow.py): importable from here."""
-    if name in _FLOW_HANDLERS:
-        return getattr(chip_flow, name)
-    raise AttributeError(f"module 'irqlab.kernel.irq.chip' has no attribute {name!r}")
-
-
-# Imported last: these modules import this one at their top.
-from irqlab.kernel.core import kernel  # noqa: E402
-from irqlab.kernel.irq import chip_flow  # noqa: E402
-from irqlab.kernel.irq.handle import handle_bad_irq  # noqa: E402
-from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock  # noqa: E402
-from irqlab.kernel.irq.irqdesc import irq_to_desc  # noqa: E402
-from irqlab.kernel.irq.irqdomain import irq_domain_activate_irq, irq_domain_deactivate_irq  # noqa: E402
-from irqlab.kernel.irq.manage import __irq_set_trigger  # noqa: E402
-from irqlab.kernel.irq.manage_affinity import irq_do_set_affinity, irq_setup_affinity  # noqa: E402
-from irqlab.kernel.irq.resend import check_irq_resend, clear_irq_resend  # noqa: E402
-from irqlab.kernel.irq.types import IRQ_DISABLE_UNLAZY  # noqa: E402

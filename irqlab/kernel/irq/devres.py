@@ -12,7 +12,7 @@ from typing import Any
 
 from irqlab.errno import ENOENT
 from irqlab.kernel.core import kernel
-from irqlab.kernel.irq.irqdesc import irq_alloc_descs, irq_free_descs
+from irqlab.kernel.irq.irqdesc_alloc import irq_alloc_descs, irq_free_descs
 from irqlab.kernel.irq.manage import free_irq, request_any_context_irq, request_threaded_irq
 from irqlab.kernel.irq.types import IrqHandler
 from irqlab.kernel.printk import dev_name

@@ -163,7 +163,7 @@ def handle_irq_event_percpu(desc: irq_desc) -> int:
     """Run the actions, then feed the result to the spurious-interrupt detector. Hardirq."""
     retval = __handle_irq_event_percpu(desc)
     if not desc.status_use_accessors & IRQ_NO_DEBUG:
-        note_interrupt(desc, retval)
+        desc.k.note_interrupt(desc, retval)
     return retval
 
 
@@ -181,6 +181,3 @@ def handle_irq_event(desc: irq_desc) -> int:
 
 
 __all__ = ["no_action", "handle_bad_irq"]
-
-# Bound at the end: spurious.py imports nothing from this module at load time.
-from irqlab.kernel.irq.spurious import note_interrupt  # noqa: E402

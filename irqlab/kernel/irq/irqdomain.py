@@ -23,18 +23,19 @@ from irqlab.kernel.irq.chip import (
     no_irq_chip,
 )
 from irqlab.kernel.irq.irqdesc import (
-    __irq_alloc_descs,
-    irq_alloc_descs,
-    irq_free_desc,
-    irq_free_descs,
+    handle_irq_desc,
     irq_subsys,
     irq_to_desc,
+)
+from irqlab.kernel.irq.irqdesc_alloc import __irq_alloc_descs, irq_alloc_descs, irq_free_desc, irq_free_descs
+from irqlab.kernel.irq.irqdomain_activate import (  # re-exported: part of irqdomain.c
+    irq_domain_activate_irq,
+    irq_domain_deactivate_irq,
 )
 from irqlab.kernel.irq.types import (
     IRQ_NOREQUEST,
     IRQ_TYPE_NONE,
     IRQ_TYPE_SENSE_MASK,
-    IRQD_ACTIVATED,
     IRQD_TRIGGER_MASK,
     NUMA_NO_NODE,
     irq_chip,
@@ -42,6 +43,7 @@ from irqlab.kernel.irq.types import (
     irq_desc,
     irqd_set_trigger_type,
 )
+from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
 
 if TYPE_CHECKING:
@@ -630,45 +632,23 @@ def irq_domain_free_irqs(virq: int, nr_irqs: int) -> None:
 # -- activation -------------------------------------------------------------------------------------------
 
 
-def __irq_domain_deactivate_irq(d: irq_data | None) -> None:
-    if d is not None and d.domain is not None:
-        domain = d.domain
-        if domain.ops.deactivate is not None:
-            domain.ops.deactivate(domain, d)
-        if d.parent_data is not None:
-            __irq_domain_deactivate_irq(d.parent_data)
+def generic_handle_domain_irq(domain: irq_domain, hwirq: int) -> int:
+    """Invoke the flow handler of ``hwirq`` in ``domain``. 0 or a negative errno. Hardirq."""
+    rev = domain.revmap
+    desc = rev.get(hwirq) if rev is not None else None
+    if desc is None:
+        # Not in the linear revmap (a tree domain, or beyond its size): irq_resolve_mapping() finds it.
+
+        desc = irq_resolve_mapping(domain, hwirq)
+    return handle_irq_desc(desc)
 
 
-def __irq_domain_activate_irq(d: irq_data | None, reserve: bool) -> int:
-    ret = 0
-    if d is not None and d.domain is not None:
-        domain = d.domain
-        if d.parent_data is not None:
-            ret = __irq_domain_activate_irq(d.parent_data, reserve)
-        if not ret and domain.ops.activate is not None:
-            ret = int(domain.ops.activate(domain, d, reserve) or 0)
-            if ret and d.parent_data is not None:
-                __irq_domain_deactivate_irq(d.parent_data)
-    return ret
-
-
-def irq_domain_activate_irq(d: irq_data, reserve: bool) -> int:
-    """Activate ``d`` and its parents (ops.activate); sets IRQD_ACTIVATED. 0 or -errno."""
-    ret = 0
-    common = d.common
-    if not common.state_use_accessors & IRQD_ACTIVATED:
-        ret = __irq_domain_activate_irq(d, reserve)
-    if not ret:
-        common.state_use_accessors |= IRQD_ACTIVATED
-    return ret
-
-
-def irq_domain_deactivate_irq(d: irq_data) -> None:
-    """Deactivate ``d`` and its parents; clears IRQD_ACTIVATED."""
-    common = d.common
-    if common.state_use_accessors & IRQD_ACTIVATED:
-        __irq_domain_deactivate_irq(d)
-        common.state_use_accessors &= ~IRQD_ACTIVATED
+def generic_handle_domain_irq_safe(domain: irq_domain, hwirq: int) -> int:
+    flags = local_irq_save()
+    try:
+        return generic_handle_domain_irq(domain, hwirq)
+    finally:
+        local_irq_restore(flags)
 
 
 def irq_domain_get_of_node(domain: irq_domain) -> fwnode_handle | None:
@@ -676,6 +656,8 @@ def irq_domain_get_of_node(domain: irq_domain) -> fwnode_handle | None:
 
 
 __all__ = [
+    "generic_handle_domain_irq",
+    "generic_handle_domain_irq_safe",
     "IRQ_DOMAIN_FLAG_HIERARCHY",
     "DOMAIN_BUS_ANY",
     "DOMAIN_BUS_WIRED",

@@ -15,13 +15,12 @@ from irqlab.kernel.core import kernel
 from irqlab.kernel.cpu import HARDIRQ_MASK, NMI_MASK, SOFTIRQ_MASK, burn, spin_poll, spin_skip
 from irqlab.kernel.irq import manage_thread as mt
 from irqlab.kernel.irq.chip import (
+    __irq_set_trigger,
     irq_activate,
     irq_disable,
     irq_shutdown,
     irq_startup,
-    mask_irq,
     no_irq_chip,
-    unmask_irq,
 )
 from irqlab.kernel.irq.internals import (
     IRQ_RESEND,
@@ -35,32 +34,22 @@ from irqlab.kernel.irq.internals import (
 from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
 from irqlab.kernel.irq.irqdomain import irq_domain_deactivate_irq
 from irqlab.kernel.irq.manage_affinity import __irq_get_irqchip_state
-from irqlab.kernel.irq.pm import irq_pm_install_action, irq_pm_remove_action
+from irqlab.kernel.irq.manage_thread import _warn, irq_default_primary_handler
 from irqlab.kernel.irq.proc import register_handler_proc, register_irq_proc, unregister_handler_proc
 from irqlab.kernel.irq.types import (
     IRQ_DISABLE_UNLAZY,
-    IRQ_LEVEL,
     IRQ_NO_BALANCING,
     IRQ_NO_DEBUG,
     IRQ_NONE,
     IRQ_NOPROBE,
     IRQ_NOTCONNECTED,
     IRQ_PER_CPU,
-    IRQ_SET_MASK_OK,
-    IRQ_SET_MASK_OK_DONE,
-    IRQ_SET_MASK_OK_NOCOPY,
-    IRQ_TYPE_LEVEL_MASK,
-    IRQ_TYPE_SENSE_MASK,
-    IRQ_WAKE_THREAD,
     IRQC_IS_HARDIRQ,
     IRQC_IS_NESTED,
     IRQCHIP_ONESHOT_SAFE,
-    IRQCHIP_SET_TYPE_MASKED,
     IRQCHIP_SKIP_SET_WAKE,
     IRQCHIP_STATE_ACTIVE,
-    IRQD_IRQ_DISABLED,
     IRQD_IRQ_INPROGRESS,
-    IRQD_IRQ_MASKED,
     IRQD_LEVEL,
     IRQD_NO_BALANCING,
     IRQD_PER_CPU,
@@ -68,6 +57,7 @@ from irqlab.kernel.irq.types import (
     IRQD_WAKEUP_STATE,
     IRQF_COND_ONESHOT,
     IRQF_COND_SUSPEND,
+    IRQF_FORCE_RESUME,
     IRQF_NO_AUTOEN,
     IRQF_NO_DEBUG,
     IRQF_NO_SUSPEND,
@@ -95,7 +85,7 @@ from irqlab.kernel.irq.types import (
     irqd_trigger_type_was_set,
 )
 from irqlab.kernel.locking.mutex import mutex_lock, mutex_unlock
-from irqlab.kernel.printk import KERN_DEBUG, KERN_ERR, KERN_WARNING, vprintk
+from irqlab.kernel.printk import KERN_ERR, KERN_WARNING, vprintk
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.sched.wait import wait_event
 
@@ -109,12 +99,32 @@ def _pr(k: Kernel, level: str, fmt: str, *args: Any) -> None:
     vprintk(k, level + pr_fmt + fmt, args)
 
 
-def _warn(k: Kernel, line: int, fmt: str | None, *args: Any, once: bool = False) -> bool:
-    """WARN()/WARN_ON() at kernel/irq/manage.c:<line>; returns True (a KERN_ level prefix is printk's)."""
-    while fmt is not None and len(fmt) >= 2 and fmt[0] == "\x01":
-        fmt = fmt[2:]
-    msg = k.format(fmt, args) if fmt is not None else None
-    return k.bugs.warn("kernel/irq/manage.c", line, msg, once_key=("manage.c", line) if once else None)
+# kernel/irq/pm.c's bookkeeping of an action's suspend flags, here because __setup_irq()/__free_irq() below
+# call it and pm.py (suspend/resume) builds on this module.
+def irq_pm_install_action(desc: irq_desc, action: irqaction) -> None:
+    """Count the action's suspend flags; shared actions must agree on them (WARN otherwise)."""
+    k = desc.k
+    desc.nr_actions += 1
+    if action.flags & IRQF_FORCE_RESUME:
+        desc.force_resume_depth += 1
+    if desc.force_resume_depth and desc.force_resume_depth != desc.nr_actions:
+        k.bugs.warn("kernel/irq/pm.c", 49, None, once_key=("pm.c", 49))
+    if action.flags & IRQF_NO_SUSPEND:
+        desc.no_suspend_depth += 1
+    elif action.flags & IRQF_COND_SUSPEND:
+        desc.cond_suspend_depth += 1
+    if desc.no_suspend_depth and desc.no_suspend_depth + desc.cond_suspend_depth != desc.nr_actions:
+        k.bugs.warn("kernel/irq/pm.c", 58, None, once_key=("pm.c", 58))
+
+
+def irq_pm_remove_action(desc: irq_desc, action: irqaction) -> None:
+    desc.nr_actions -= 1
+    if action.flags & IRQF_FORCE_RESUME:
+        desc.force_resume_depth -= 1
+    if action.flags & IRQF_NO_SUSPEND:
+        desc.no_suspend_depth -= 1
+    elif action.flags & IRQF_COND_SUSPEND:
+        desc.cond_suspend_depth -= 1
 
 
 def _to_desc(irq: int) -> irq_desc | None:
@@ -324,43 +334,6 @@ def can_request_irq(irq: int, irqflags: int) -> bool:
     return desc.action is None or bool(irqflags & desc.action.flags & IRQF_SHARED)
 
 
-def __irq_set_trigger(desc: irq_desc, flags: int) -> int:
-    """Program the trigger type at the chip and record it (IRQD_LEVEL, IRQ_LEVEL). 0 or an errno."""
-    k = desc.k
-    chip = desc.irq_data.chip
-    if chip is None or chip.irq_set_type is None:
-        if k.dyndbg:
-            _pr(k, KERN_DEBUG, "No set_type function for IRQ %d (%s)\n", desc.irq_data.irq,
-                chip.name if chip is not None and chip.name else "unknown")  # fmt: skip
-        return 0
-    common = desc.irq_common_data
-    unmask = False
-    if chip.flags & IRQCHIP_SET_TYPE_MASKED:
-        if not common.state_use_accessors & IRQD_IRQ_MASKED:
-            mask_irq(desc)
-        if not common.state_use_accessors & IRQD_IRQ_DISABLED:
-            unmask = True
-    flags &= IRQ_TYPE_SENSE_MASK
-    ret = int(chip.irq_set_type(desc.irq_data, flags) or 0)
-    if ret in (IRQ_SET_MASK_OK, IRQ_SET_MASK_OK_DONE, IRQ_SET_MASK_OK_NOCOPY):
-        if ret != IRQ_SET_MASK_OK_NOCOPY:
-            common.state_use_accessors = (common.state_use_accessors & ~IRQD_TRIGGER_MASK) | flags
-        flags = common.state_use_accessors & IRQD_TRIGGER_MASK
-        desc.status_use_accessors = (desc.status_use_accessors & ~IRQ_TYPE_SENSE_MASK) | flags
-        common.state_use_accessors &= ~IRQD_LEVEL
-        desc.status_use_accessors &= ~IRQ_LEVEL
-        if flags & IRQ_TYPE_LEVEL_MASK:
-            desc.status_use_accessors |= IRQ_LEVEL
-            common.state_use_accessors |= IRQD_LEVEL
-        ret = 0
-    else:
-        _pr(k, KERN_ERR, "Setting trigger mode %lu for irq %u failed (%pS)\n", flags, desc.irq_data.irq,
-            chip.irq_set_type)  # fmt: skip
-    if unmask:
-        unmask_irq(desc)
-    return ret
-
-
 def irq_set_parent(irq: int, parent_irq: int) -> int:
     """Record the parent of a nested line (its resend goes through the parent). 0 or -EINVAL."""
     desc = _to_desc(irq)
@@ -373,21 +346,9 @@ def irq_set_parent(irq: int, parent_irq: int) -> int:
 # -- request / free ------------------------------------------------------------------------------------
 
 
-def irq_default_primary_handler(irq: int, dev_id: Any) -> int:
-    """The primary handler of a threaded IRQ requested with handler=None: wake the thread."""
-    return IRQ_WAKE_THREAD
-
-
 def irq_nested_primary_handler(irq: int, dev_id: Any) -> int:
     k = kernel()
     _warn(k, 1122, "Primary handler called for nested irq %d\n", irq)
-
-    return IRQ_NONE
-
-
-def irq_forced_secondary_handler(irq: int, dev_id: Any) -> int:
-    k = kernel()
-    _warn(k, 1128, "Secondary action handler called for irq %d\n", irq)
 
     return IRQ_NONE
 

@@ -7,7 +7,7 @@ affinity: it moves itself when IRQTF_AFFINITY is set (at creation and after ever
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit
 
@@ -17,9 +17,9 @@ from irqlab.kernel.irq.chip import unmask_threaded_irq
 from irqlab.kernel.irq.handle import __irq_wake_thread, irqreturn
 from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock, desc_lock_irqsave, desc_unlock_irqrestore
 from irqlab.kernel.irq.irqdesc import irq_to_desc
-from irqlab.kernel.irq.manage import irq_default_primary_handler, irq_forced_secondary_handler
 from irqlab.kernel.irq.types import (
     IRQ_HANDLED,
+    IRQ_NONE,
     IRQ_WAKE_THREAD,
     IRQD_IRQ_DISABLED,
     IRQD_IRQ_INPROGRESS,
@@ -36,11 +36,12 @@ from irqlab.kernel.irq.types import (
     irqaction,
 )
 from irqlab.kernel.kthread import kthread_stop
-from irqlab.kernel.preempt import local_bh_disable, local_bh_enable, local_irq_disable, local_irq_enable
+from irqlab.kernel.preempt import local_irq_disable, local_irq_enable
 from irqlab.kernel.printk import KERN_ERR, vprintk
 from irqlab.kernel.sched.completion import wait_for_completion
 from irqlab.kernel.sched.core import SCHED_FIFO, TASK_INTERRUPTIBLE, TASK_RUNNING
 from irqlab.kernel.sched.wait import wait_event, wake_up
+from irqlab.kernel.softirq import local_bh_disable, local_bh_enable
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -48,6 +49,28 @@ if TYPE_CHECKING:
 
 _RUNTHREAD = 1  # 1 << IRQTF_RUNTHREAD
 TASK_NEW = 0x0800
+
+
+# kernel/irq/manage.c's WARN helper and the two handlers forced threading installs; manage.py imports
+# them from here (it builds on this module).
+def _warn(k: Kernel, line: int, fmt: str | None, *args: Any, once: bool = False) -> bool:
+    """WARN()/WARN_ON() at kernel/irq/manage.c:<line>; returns True (a KERN_ level prefix is printk's)."""
+    while fmt is not None and len(fmt) >= 2 and fmt[0] == "\x01":
+        fmt = fmt[2:]
+    msg = k.format(fmt, args) if fmt is not None else None
+    return k.bugs.warn("kernel/irq/manage.c", line, msg, once_key=("manage.c", line) if once else None)
+
+
+def irq_default_primary_handler(irq: int, dev_id: Any) -> int:
+    """The primary handler of a threaded IRQ requested with handler=None: wake the thread."""
+    return IRQ_WAKE_THREAD
+
+
+def irq_forced_secondary_handler(irq: int, dev_id: Any) -> int:
+    k = kernel()
+    _warn(k, 1128, "Secondary action handler called for irq %d\n", irq)
+
+    return IRQ_NONE
 
 
 def irq_setup_forced_threading(k: Kernel, new: irqaction) -> int:

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.irq.chip import irq_disable, mask_irq
+from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
+from irqlab.kernel.irq.irqdesc import for_each_irq_desc, irq_to_desc
+from irqlab.kernel.irq.manage import __disable_irq, __enable_irq, synchronize_irq
 from irqlab.kernel.irq.types import (
     IRQCHIP_ENABLE_WAKEUP_ON_SUSPEND,
     IRQCHIP_MASK_ON_SUSPEND,
@@ -19,17 +24,16 @@ from irqlab.kernel.irq.types import (
     IRQD_IRQ_MASKED,
     IRQD_WAKEUP_ARMED,
     IRQD_WAKEUP_STATE,
-    IRQF_COND_SUSPEND,
     IRQF_EARLY_RESUME,
-    IRQF_FORCE_RESUME,
-    IRQF_NO_SUSPEND,
     IRQS_PENDING,
     IRQS_SUSPENDED,
     irq_desc,
     irq_desc_is_chained,
     irq_settings_is_nested_thread,
-    irqaction,
 )
+from irqlab.kernel.printk import KERN_INFO
+from irqlab.kernel.sched.core import TASK_RUNNING, TASK_UNINTERRUPTIBLE
+from irqlab.kernel.sched.wait import wait_queue_entry, wait_queue_head, wake_up
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -37,7 +41,6 @@ if TYPE_CHECKING:
 
 def irq_pm_check_wakeup(desc: irq_desc) -> bool:
     """An armed wakeup line fired during suspend: mark it pending+suspended, disable it, wake the system."""
-    from irqlab.kernel.irq.chip import irq_disable
 
     common = desc.irq_common_data
     if common.state_use_accessors & IRQD_WAKEUP_ARMED:
@@ -50,36 +53,8 @@ def irq_pm_check_wakeup(desc: irq_desc) -> bool:
     return False
 
 
-def irq_pm_install_action(desc: irq_desc, action: irqaction) -> None:
-    """Count the action's suspend flags; shared actions must agree on them (WARN otherwise)."""
-    k = desc.k
-    desc.nr_actions += 1
-    if action.flags & IRQF_FORCE_RESUME:
-        desc.force_resume_depth += 1
-    if desc.force_resume_depth and desc.force_resume_depth != desc.nr_actions:
-        k.bugs.warn("kernel/irq/pm.c", 49, None, once_key=("pm.c", 49))
-    if action.flags & IRQF_NO_SUSPEND:
-        desc.no_suspend_depth += 1
-    elif action.flags & IRQF_COND_SUSPEND:
-        desc.cond_suspend_depth += 1
-    if desc.no_suspend_depth and desc.no_suspend_depth + desc.cond_suspend_depth != desc.nr_actions:
-        k.bugs.warn("kernel/irq/pm.c", 58, None, once_key=("pm.c", 58))
-
-
-def irq_pm_remove_action(desc: irq_desc, action: irqaction) -> None:
-    desc.nr_actions -= 1
-    if action.flags & IRQF_FORCE_RESUME:
-        desc.force_resume_depth -= 1
-    if action.flags & IRQF_NO_SUSPEND:
-        desc.no_suspend_depth -= 1
-    elif action.flags & IRQF_COND_SUSPEND:
-        desc.cond_suspend_depth -= 1
-
-
 def suspend_device_irq(desc: irq_desc) -> bool:
     """Disable (or arm for wakeup) one line; True if the caller must synchronize_irq()."""
-    from irqlab.kernel.irq.chip import mask_irq
-    from irqlab.kernel.irq.manage import __disable_irq, __enable_irq
 
     chipflags = desc.irq_data.chip.flags
     common = desc.irq_common_data
@@ -100,10 +75,6 @@ def suspend_device_irq(desc: irq_desc) -> bool:
 
 def suspend_device_irqs() -> None:
     """Disable every device interrupt line for suspend (not IRQF_NO_SUSPEND ones). May sleep."""
-    from irqlab.kernel.core import kernel
-    from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
-    from irqlab.kernel.irq.manage import synchronize_irq
 
     k = kernel()
     for irq, desc in list(for_each_irq_desc(k)):
@@ -117,8 +88,6 @@ def suspend_device_irqs() -> None:
 
 
 def resume_irq(desc: irq_desc) -> None:
-    from irqlab.kernel.irq.manage import __disable_irq, __enable_irq
-
     common = desc.irq_common_data
     common.state_use_accessors &= ~IRQD_WAKEUP_ARMED
     if common.state_use_accessors & IRQD_IRQ_ENABLED_ON_SUSPEND:
@@ -135,9 +104,6 @@ def resume_irq(desc: irq_desc) -> None:
 
 
 def resume_irqs(k: Kernel, want_early: bool) -> None:
-    from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
-
     for _irq, desc in list(for_each_irq_desc(k)):
         is_early = desc.action is not None and bool(desc.action.flags & IRQF_EARLY_RESUME)
         if not is_early and want_early:
@@ -151,23 +117,18 @@ def resume_irqs(k: Kernel, want_early: bool) -> None:
 
 def irq_pm_syscore_resume() -> None:
     """Syscore resume: the IRQF_EARLY_RESUME lines."""
-    from irqlab.kernel.core import kernel
 
     resume_irqs(kernel(), True)
 
 
 def resume_device_irqs() -> None:
     """Re-enable every line suspend_device_irqs() disabled, replaying what arrived meanwhile."""
-    from irqlab.kernel.core import kernel
 
     resume_irqs(kernel(), False)
 
 
 def rearm_wake_irq(irq: int) -> None:
     """Re-arm a wakeup line that fired during suspend (s2idle keeps going)."""
-    from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
-    from irqlab.kernel.irq.irqdesc import irq_to_desc
-    from irqlab.kernel.irq.manage import __enable_irq
 
     desc = irq_to_desc(irq)
     if desc is None:
@@ -199,7 +160,6 @@ class PMState:
 def pm_state(k: Kernel) -> PMState:
     st = k.subsys.get("pm")
     if st is None:
-        from irqlab.kernel.sched.wait import wait_queue_head
 
         st = k.subsys["pm"] = PMState()
         st.wq = wait_queue_head("s2idle_wait_head")
@@ -208,7 +168,6 @@ def pm_state(k: Kernel) -> PMState:
 
 def pm_system_wakeup(k: Kernel) -> None:
     """Abort or end a system sleep (s2idle_wake())."""
-    from irqlab.kernel.sched.wait import wake_up
 
     st = pm_state(k)
     st.wakeup = True
@@ -235,7 +194,6 @@ def pm_system_irq_wakeup(k: Kernel, irq_number: int) -> None:
 
 def pm_wakeup_irq() -> int:
     """The interrupt that woke the system from the last suspend (0 if none)."""
-    from irqlab.kernel.core import kernel
 
     return pm_state(kernel()).wakeup_irq[0]
 
@@ -247,10 +205,6 @@ def pm_suspend_s2idle() -> int:
     # suspended, the calling task waits for a wakeup (a wake IRQ or Machine.resume()), and the
     # lines are resumed (IRQF_EARLY_RESUME ones first). Timers keep running while "asleep".
     """
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.printk import KERN_INFO
-    from irqlab.kernel.sched.core import TASK_RUNNING, TASK_UNINTERRUPTIBLE
-    from irqlab.kernel.sched.wait import wait_queue_entry
 
     k = on_cpu()
     st = pm_state(k)

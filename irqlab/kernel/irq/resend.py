@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from irqlab.errno import EBUSY, EINVAL
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import raise_interrupt, take_interrupts
-from irqlab.kernel.irq.chip import irq_chip_retrigger_hierarchy
 from irqlab.kernel.irq.internals import desc_lock_irqsave, desc_unlock_irqrestore
 from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
 from irqlab.kernel.irq.types import (
@@ -23,12 +22,26 @@ from irqlab.kernel.irq.types import (
     IRQD_IRQ_DISABLED,
     IRQS_PENDING,
     IRQS_REPLAY,
+    irq_data,
     irq_desc,
 )
 from irqlab.kernel.tasklet import tasklet_schedule, tasklet_setup, tasklet_struct
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
+
+
+# kernel/irq/chip.c's, here because resend builds on it and chip.py builds on this module (chip.py
+# re-exports it).
+def irq_chip_retrigger_hierarchy(data: irq_data) -> int:
+    """Retrigger through the first parent level whose chip can; 0 if none can."""
+    d = data.parent_data
+    while d is not None:
+        if d.chip is not None and d.chip.irq_retrigger is not None:
+            return int(d.chip.irq_retrigger(d))
+        d = d.parent_data
+    return 0
+
 
 
 def resend_irqs(t: Any) -> None:

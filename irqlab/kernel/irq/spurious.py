@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.core import on_cpu
+from irqlab.kernel.cpu import burn
+from irqlab.kernel.irq.chip import irq_disable
+from irqlab.kernel.irq.handle import handle_irq_event
+from irqlab.kernel.irq.internals import desc_lock, desc_unlock
+from irqlab.kernel.irq.irqdesc import for_each_irq_desc, irq_subsys
 from irqlab.kernel.irq.types import (
     IRQ_HANDLED,
     IRQ_IS_POLLED,
@@ -27,6 +33,8 @@ from irqlab.kernel.irq.types import (
     IRQS_SPURIOUS_DISABLED,
     irq_desc,
 )
+from irqlab.kernel.printk import KERN_CONT, KERN_DEFAULT, KERN_EMERG, KERN_ERR, KERN_INFO, KERN_WARNING, vprintk
+from irqlab.kernel.time.timer import mod_timer, timer_list
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -36,14 +44,11 @@ _POLLED = IRQS_POLL_INPROGRESS
 
 
 def _st(k: Kernel) -> Any:
-    from irqlab.kernel.irq.irqdesc import irq_subsys
-
     return irq_subsys(k)
 
 
 def irq_wait_for_poll(desc: irq_desc) -> bool:
     """A poll of this line runs on another CPU: wait for it, then run unless disabled meanwhile."""
-    from irqlab.kernel.irq.internals import desc_lock, desc_unlock
 
     k = desc.k
     st = _st(k)
@@ -56,7 +61,6 @@ def irq_wait_for_poll(desc: irq_desc) -> bool:
     common = desc.irq_common_data
     while common.state_use_accessors & IRQD_IRQ_INPROGRESS:
         desc_unlock(k, desc)
-        from irqlab.kernel.cpu import burn
 
         while common.state_use_accessors & IRQD_IRQ_INPROGRESS and k.cpu is not None:
             burn(k, 100, True)
@@ -66,9 +70,6 @@ def irq_wait_for_poll(desc: irq_desc) -> bool:
 
 def try_one_irq(desc: irq_desc, force: bool) -> bool:
     """Poll one line's handlers (shared, non-timer lines only); True if one of them handled it."""
-    from irqlab.kernel.irq.handle import handle_irq_event
-    from irqlab.kernel.irq.internals import desc_lock, desc_unlock
-
     k = desc.k
     ret = IRQ_NONE
     desc_lock(k, desc)
@@ -99,7 +100,6 @@ def try_one_irq(desc: irq_desc, force: bool) -> bool:
 
 def misrouted_irq(k: Kernel, irq: int) -> int:
     """irqfixup: poll every other line; 1 if one of them handled the interrupt."""
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
 
     st = _st(k)
     ok = 0
@@ -117,9 +117,6 @@ def misrouted_irq(k: Kernel, irq: int) -> int:
 
 def poll_spurious_irqs(timer: Any) -> None:
     """The poll timer: run the handlers of every spuriously disabled line; re-arms itself every HZ/10."""
-    from irqlab.kernel.core import on_cpu
-    from irqlab.kernel.irq.irqdesc import for_each_irq_desc
-    from irqlab.kernel.time.timer import mod_timer
 
     k = on_cpu()
     st = _st(k)
@@ -150,8 +147,6 @@ def bad_action_ret(action_ret: int) -> bool:
 
 
 def __report_bad_irq(desc: irq_desc, action_ret: int) -> None:
-    from irqlab.kernel.printk import KERN_CONT, KERN_DEFAULT, KERN_ERR, vprintk
-
     k = desc.k
     irq = desc.irq_data.irq
     if action_ret & (1 << 32):
@@ -238,9 +233,9 @@ def note_interrupt(desc: irq_desc, action_ret: int) -> None:
 
 
 def _disable_stuck_irq(k: Kernel, st: Any, desc: irq_desc, action_ret: int) -> None:
-    from irqlab.kernel.irq.chip import irq_disable
-    from irqlab.kernel.printk import KERN_EMERG, vprintk
-    from irqlab.kernel.time.timer import mod_timer, timer_list
+    """note_interrupt()'s verdict on a stuck line (99,900 of its last 100,000 interrupts unhandled): report it,
+    disable it ("Disabling IRQ #N") and start the poll timer (poll_spurious_irqs) that runs the handlers of
+    every spuriously disabled line each HZ/10. Hardirq."""
 
     __report_bad_irq(desc, action_ret)
     vprintk(k, KERN_EMERG + "Disabling IRQ #%d\n", (desc.irq_data.irq,))
@@ -254,7 +249,6 @@ def _disable_stuck_irq(k: Kernel, st: Any, desc: irq_desc, action_ret: int) -> N
 
 def spurious_boot_params(k: Kernel) -> None:
     """__setup("noirqdebug"), __setup("irqfixup"), __setup("irqpoll"): boot messages and the irqfixup level."""
-    from irqlab.kernel.printk import KERN_INFO, KERN_WARNING
 
     st = _st(k)
     if "noirqdebug" in k.boot_params:

@@ -13,6 +13,7 @@ import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.core import kernel
 from irqlab.kernel.locking.spinlock import raw_spinlock
 
 if TYPE_CHECKING:
@@ -529,13 +530,23 @@ def irq_desc_get_handler_data(desc: irq_desc) -> Any:
     return desc.irq_common_data.handler_data
 
 
+# kernel/irq/chip.c's, here because irq_desc_is_chained() tests for it (chip.py re-exports it).
+def _bad_chained_irq(irq: int, dev_id: Any) -> int:
+    k = kernel()
+    k.bugs.warn("kernel/irq/chip.c", 25, k.format("Chained irq %d should not call an action\n", (irq,)),
+                once_key=("chip.c", 25))  # fmt: skip
+    return IRQ_NONE
+
+
+#: The action installed on a line with a chained handler (it must never be called).
+chained_action = irqaction(_bad_chained_irq, None, 0, "", None)
+
+
 def irq_desc_kstat_cpu(desc: irq_desc, cpu: int) -> int:
     return desc.kstat_irqs[cpu] if 0 <= cpu < len(desc.kstat_irqs) else 0
 
 
 def irq_desc_is_chained(desc: irq_desc) -> bool:
-    from irqlab.kernel.irq.chip import chained_action
-
     return desc.action is chained_action
 
 

@@ -245,6 +245,6 @@ def rcu_init(k: Kernel) -> None:
     k.sched.rcu_note_context_switch = rs.note_context_switch
     rs.rcu_gp_init()
     rs.behind = [rs.gp_seq] * len(k.cpus)
-    from irqlab.fs.sysctl import rcu_stall_sysctl_init
+    # fs/sysctl.py's rcu_stall_sysctl_init() registers the files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(rcu_stall_sysctl_init)
+    k.subsys.setdefault("fs_hooks", []).append("rcu_stall_sysctl_init")

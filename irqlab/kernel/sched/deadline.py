@@ -190,6 +190,6 @@ def sched_bandwidth_init(k: Kernel) -> None:
 
     k.subsys.setdefault("cpu_offline_hooks", []).append(offline)
     k.tick_hooks.append(bw.tick)
-    from irqlab.fs.sysctl import sched_bandwidth_sysctl_init
+    # fs/sysctl.py's sched_bandwidth_sysctl_init() registers the files when the filesystem mounts.
 
-    k.subsys.setdefault("fs_hooks", []).append(sched_bandwidth_sysctl_init)
+    k.subsys.setdefault("fs_hooks", []).append("sched_bandwidth_sysctl_init")

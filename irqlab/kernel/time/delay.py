@@ -17,8 +17,12 @@ import sys
 from types import CodeType, FrameType
 from typing import Any
 
+from irqlab.kernel import atomic, preempt
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn, spin_skip
+from irqlab.kernel.locking import spinlock
+from irqlab.kernel.sched import completion
+from irqlab.kernel.time import hrtimer, jiffies, timer
 from irqlab.kernel.time.hrtimer import usleep_range
 from irqlab.kernel.time.timer import msleep
 
@@ -91,10 +95,6 @@ _loops: dict[tuple[CodeType, int], tuple[str, ...] | None] = {}
 
 def _pure_functions() -> dict[int, Any]:
     if not _PURE:
-        from irqlab.kernel import atomic, preempt
-        from irqlab.kernel.locking import spinlock
-        from irqlab.kernel.sched import completion
-        from irqlab.kernel.time import hrtimer, jiffies, timer
 
         fns = [ndelay, udelay, mdelay, cpu_relax, atomic.atomic_read, atomic.test_bit, spinlock.spin_is_locked,
                completion.completion_done, preempt.irqs_disabled, preempt.in_interrupt, preempt.in_hardirq,

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.sched.wait import wait_event_interruptible
+from irqlab.userspace.shell.interp import Io, format_job
 from irqlab.userspace.shell.process import STATUS_SIGTERM, Job, Proc
 
 if TYPE_CHECKING:
@@ -76,8 +77,6 @@ def b_exit(sh: Shell, p: Proc) -> int:
 
 
 def b_jobs(sh: Shell, p: Proc) -> int:
-    from irqlab.userspace.shell.interp import format_job
-
     last = max(sh.jobs, default=0)
     for n in sorted(sh.jobs):
         p.out(format_job(sh.jobs[n], current=n == last) + "\n")
@@ -214,7 +213,6 @@ def _test(sh: Shell, a: list[str]) -> bool:
 
 def b_sudo(sh: Shell, p: Proc) -> int:
     """sudo CMD...: the shell already runs as root, so this runs CMD as it is."""
-    from irqlab.userspace.shell.interp import Io
 
     args = p.argv[1:]
     while args and args[0].startswith("-"):
@@ -230,7 +228,6 @@ def b_sudo(sh: Shell, p: Proc) -> int:
 
 def b_time(sh: Shell, p: Proc) -> int:
     """The ``time`` keyword: run the command, then print real/user/sys as bash's default TIMEFORMAT."""
-    from irqlab.userspace.shell.interp import Io
 
     t0 = p.now()
     cpu0 = _cpu_ns(p)

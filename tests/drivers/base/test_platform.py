@@ -17,8 +17,8 @@ from irqlab.kernel import (
 def test_irq_resources_carry_the_trigger_and_mem_resources_are_kept():
     """IRQ resource n is [irq, irq] with IORESOURCE_IRQ | trigger bits; MEM resources are returned as given; an index past the end gives None."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    a = m.map_spi(60, "level")
-    b = m.map_spi(61, "edge")
+    a = m.board.map_spi(60, "level")
+    b = m.board.map_spi(61, "edge")
     mem = resource(0xFE204000, 0xFE2040FF, IORESOURCE_MEM, "regs")
     pdev = platform_device("dev", irqs=[a, b], resources=[mem])
     out = {}

@@ -11,7 +11,7 @@ def _flood(napi: bool, queues: int = 6, rate: int = 250_000, ms: int = 12) -> di
     nics, devs = [], []
     for q in range(queues):
         nic = Nic(m.kernel.engine, f"eth{q}", line=m.spi_line(50 + q), ring_size=256)
-        irq = m.map_spi(50 + q)
+        irq = m.board.map_spi(50 + q)
         nics.append(nic)
         m.spawn(lambda nic=nic, irq=irq: devs.append(simnic_probe(nic, irq, napi)), name="probe")
     m.run(until="1ms")

@@ -20,7 +20,7 @@ from irqlab.kernel import (
 def test_devm_irqs_are_freed_when_the_device_is_removed():
     """probe() takes two IRQs with devm_*; unregistering the device frees both (after remove())."""
     m = irqlab.boot("generic", cpus=2, seed=0)
-    a, b = m.map_spi(70), m.irq_sim(9)
+    a, b = m.board.map_spi(70), m.irq_sim(9)
     log = []
     pdev = platform_device("blinky", 0, irqs=[a, b])
 
@@ -53,7 +53,7 @@ def test_devm_irqs_are_freed_when_the_device_is_removed():
 def test_failed_probe_releases_devm_irqs_and_missing_irq_is_reported():
     """A probe failing after devm_request_irq() releases the IRQ; platform_get_irq() of a missing index prints the kernel's message and returns -ENXIO."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    a = m.map_spi(71)
+    a = m.board.map_spi(71)
     pdev = platform_device("flaky", irqs=[a])
     out = {}
 
@@ -78,7 +78,7 @@ def test_failed_probe_releases_devm_irqs_and_missing_irq_is_reported():
 def test_devm_free_irq_and_driver_unregister():
     """devm_free_irq() frees early; driver unregister unbinds the rest."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    a, b = m.map_spi(72), m.map_spi(73)
+    a, b = m.board.map_spi(72), m.board.map_spi(73)
     pdev = platform_device("two", irqs=[a, b])
     out = {}
 

@@ -101,7 +101,7 @@ def test_chained_demux_with_edge_lines_shows_child_rows_only():
     """A chained handler on an SPI demultiplexes into edge child lines; /proc/interrupts shows the children (chip "demux", hwirq, Edge) and not the chained parent."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(50)
-    parent = m.map_spi(50)
+    parent = m.board.map_spi(50)
     hits = []
     state = {}
 
@@ -138,7 +138,7 @@ def test_handle_edge_irq_replays_an_edge_from_another_cpu_once():
     """Child line 0 is fed by two parents (on CPU0 and CPU1). An edge on CPU1 while CPU0 runs its handler is marked PENDING (and masked+acked); CPU0 runs the handler once more, counting the interrupt once."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     la, lb = m.spi_line(51), m.spi_line(52)
-    pa, pb = m.map_spi(51, "edge"), m.map_spi(52, "edge")
+    pa, pb = m.board.map_spi(51, "edge"), m.board.map_spi(52, "edge")
     runs = []
     state = {}
 

@@ -29,7 +29,7 @@ def test_three_devices_share_one_level_line():
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(10)
     devs = [MmioDevice(m.kernel.engine, f"dev{i}", line=line) for i in range(3)]
-    virq = m.map_spi(10)
+    virq = m.board.map_spi(10)
     calls = []
 
     def handler(irq, dev):
@@ -66,7 +66,7 @@ def test_line_stays_asserted_until_last_device_is_cleared():
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(11)
     a, b = MmioDevice(m.kernel.engine, "a", line=line), MmioDevice(m.kernel.engine, "b", line=line)
-    virq = m.map_spi(11)
+    virq = m.board.map_spi(11)
     seen = []
 
     def handler_a(irq, dev):
@@ -102,15 +102,15 @@ def test_line_stays_asserted_until_last_device_is_cleared():
 
 
 def irq_to_desc_count(m, virq):
-    return sum(m.kernel.subsys["irq"].descs[virq].kstat_irqs)
+    return m.irq(virq).total
 
 
 def test_threaded_oneshot_level_irq_stays_masked_until_thread_returns():
     """IRQF_ONESHOT with the default primary handler: the level line is masked at the GIC while the thread runs (sleeping 5 ms), unmasked when it returns, and fires exactly once."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     dev = MmioDevice(m.kernel.engine, "sensor", line=m.spi_line(12))
-    virq = m.map_spi(12)
-    hw = m.gic
+    virq = m.board.map_spi(12)
+    hw = m.board.gic
     probes = []
     runs = []
 
@@ -146,7 +146,7 @@ def test_threaded_oneshot_level_irq_stays_masked_until_thread_returns():
 def test_threaded_irq_without_oneshot_on_level_line_is_rejected():
     """handler=NULL without IRQF_ONESHOT fails with -EINVAL and the kernel's message."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(13)
+    virq = m.board.map_spi(13)
     out = {}
 
     def probe():
@@ -162,7 +162,7 @@ def test_level_line_never_cleared_is_a_storm():
     """A level source whose handler never clears it re-fires after every EOI: the CPU does nothing else."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(14)
-    virq = m.map_spi(14)
+    virq = m.board.map_spi(14)
     progress = []
 
     def handler(irq, dev):
@@ -181,7 +181,7 @@ def test_level_line_never_cleared_is_a_storm():
     m.spawn(worker, cpu=0, name="victim")
     m.at("2ms", line.assert_, "dev")
     m.run(until="7ms")
-    counts = m.kernel.subsys["irq"].descs[virq].kstat_irqs
+    counts = m.irq(virq).counts
     # 5 ms of back-to-back interrupts at ~200 ns each (IAR, EOIR, handler, DIR); all on CPU0.
     assert counts[0] > 20000 and counts[1] == 0
     assert not [p for p in progress if p[1] > 2_000_000]  # the victim task made no progress during the storm
@@ -192,7 +192,7 @@ def test_irq_none_forever_is_reported_and_disabled_after_100000():
     """A handler returning IRQ_NONE on a stuck level line: after 100000 interrupts the kernel prints "nobody cared" with the handler list, "Disabling IRQ #N", and the storm stops (lazy disable masks it)."""
     m = irqlab.boot("generic", cpus=2, seed=0)
     line = m.spi_line(15)
-    virq = m.map_spi(15)
+    virq = m.board.map_spi(15)
 
     def handler(irq, dev):
         return IRQ_NONE
@@ -224,7 +224,7 @@ def test_unhandled_interrupts_spaced_apart_never_accumulate():
     """Unhandled events more than HZ/10 apart restart the count at 1 (/proc/irq/N/spurious shows it)."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(16)
-    virq = m.map_spi(16, "edge")
+    virq = m.board.map_spi(16, "edge")
 
     def probe():
         assert request_irq(virq, lambda i, d: IRQ_NONE, 0, "rare", None) == 0
@@ -242,7 +242,7 @@ def test_edge_arriving_mid_handler_is_replayed_once():
     """Two more edges while the handler runs: the GIC holds one (active and pending), so it runs exactly twice."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(17)
-    virq = m.map_spi(17, "edge")
+    virq = m.board.map_spi(17, "edge")
     runs = []
 
     def handler(irq, dev):
@@ -267,7 +267,7 @@ def test_edge_while_disabled_is_replayed_on_enable_by_the_gic():
     """An edge during disable_irq() is marked PENDING (lazy disable masks the line); enable_irq() retriggers it in hardware (IRQS_REPLAY), so the handler runs once, in hardirq context."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(18)
-    virq = m.map_spi(18, "edge")
+    virq = m.board.map_spi(18, "edge")
     ctx = []
 
     def handler(irq, dev):

@@ -46,7 +46,7 @@ def run(m, fn):
 def test_request_validation_order_and_errnos():
     """IRQ_NOTCONNECTED -> -ENOTCONN; SHARED without dev_id, SHARED|NO_AUTOEN, COND_SUSPEND misuse, unknown irq, NULL handler and thread -> -EINVAL, without any message."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(20)
+    virq = m.board.map_spi(20)
 
     def fn(out):
         out["notconn"] = request_irq(IRQ_NOTCONNECTED, h, 0, "x", None)
@@ -68,7 +68,7 @@ def test_request_validation_order_and_errnos():
 def test_shared_flag_mismatch_is_ebusy_with_the_kernel_message():
     """A second request without IRQF_SHARED on a taken line: -EBUSY and "genirq: Flags mismatch irq ..."."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(21)
+    virq = m.board.map_spi(21)
 
     def fn(out):
         out["first"] = request_irq(virq, h, IRQF_SHARED, "first", 1)
@@ -83,7 +83,7 @@ def test_shared_flag_mismatch_is_ebusy_with_the_kernel_message():
 def test_trigger_mismatch_is_ebusy_with_the_kernel_message():
     """Both shared, but one asks for a rising edge on a level-high line: -EBUSY, Flags mismatch."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(22)
+    virq = m.board.map_spi(22)
 
     def fn(out):
         out["first"] = request_irq(virq, h, IRQF_SHARED | IRQF_TRIGGER_HIGH, "lvl", 1)
@@ -100,7 +100,7 @@ def test_trigger_mismatch_is_ebusy_with_the_kernel_message():
 def test_oneshot_mismatch_and_cond_oneshot():
     """Sharing needs agreement on IRQF_ONESHOT unless the newcomer says IRQF_COND_ONESHOT."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(23)
+    virq = m.board.map_spi(23)
 
     def fn(out):
         out["a"] = request_threaded_irq(virq, None, h, IRQF_SHARED | IRQF_ONESHOT, "a", 1)
@@ -116,7 +116,7 @@ def test_oneshot_mismatch_and_cond_oneshot():
 def test_free_irq_returns_devname_and_warns_on_a_free_line():
     """free_irq() returns the devname; freeing again gives the kernel's WARN "Trying to free already-free IRQ"."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(24)
+    virq = m.board.map_spi(24)
 
     def fn(out):
         request_irq(virq, h, 0, "mydev", 7)
@@ -137,7 +137,7 @@ def test_free_irq_returns_devname_and_warns_on_a_free_line():
 def test_depth_counting_and_unbalanced_enable():
     """disable/enable nest by depth; enable at depth 0 warns "Unbalanced enable for IRQ %d" and keeps depth 0."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(25)
+    virq = m.board.map_spi(25)
     depths = []
 
     def fn(out):
@@ -162,7 +162,7 @@ def test_no_autoen_leaves_the_line_off_until_enable_irq():
     """IRQF_NO_AUTOEN: depth 1 and not started until enable_irq()."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(26)
-    virq = m.map_spi(26, "edge")
+    virq = m.board.map_spi(26, "edge")
     hits = []
 
     def fn(out):
@@ -185,7 +185,7 @@ def test_no_autoen_leaves_the_line_off_until_enable_irq():
 def test_can_request_irq_and_any_context():
     """can_request_irq() for free and shareable lines; request_any_context_irq() on a GIC line is hardirq."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(27)
+    virq = m.board.map_spi(27)
 
     def fn(out):
         out["free"] = can_request_irq(virq, 0)
@@ -200,7 +200,7 @@ def test_can_request_irq_and_any_context():
 def test_trigger_type_and_failed_set_type_message():
     """irq_set_irq_type() programs the GIC; a type the GIC refuses for SPIs gives the kernel's pr_err."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(28)
+    virq = m.board.map_spi(28)
 
     def fn(out):
         out["edge"] = irq_set_irq_type(virq, 1)
@@ -217,7 +217,7 @@ def test_trigger_type_and_failed_set_type_message():
 def test_wake_depth_and_sysfs_wakeup():
     """enable_irq_wake() counts; /sys/kernel/irq/N/wakeup shows it; an extra disable warns."""
     m = irqlab.boot("generic", cpus=1, seed=0)
-    virq = m.map_spi(29)
+    virq = m.board.map_spi(29)
     seen = []
 
     def fn(out):

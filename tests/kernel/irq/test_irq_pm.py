@@ -15,7 +15,7 @@ def _setup(m, flags_by_spi):
     hits = {}
     virqs = {}
     for spi, (trigger, _flags) in flags_by_spi.items():
-        virqs[spi] = m.map_spi(spi, trigger)
+        virqs[spi] = m.board.map_spi(spi, trigger)
 
     def probe():
         for spi, (_trigger, flags) in flags_by_spi.items():
@@ -91,10 +91,10 @@ def test_force_resume_reenables_a_no_suspend_line_at_the_chip():
     virqs, hits = _setup(m, {64: ("edge", IRQF_NO_SUSPEND | IRQF_FORCE_RESUME), 65: ("edge", IRQF_NO_SUSPEND)})
     m.suspend()
     for intid in (96, 97):
-        m.gic.set_enable(intid, 0, False)  # firmware powered the distributor down
+        m.board.gic.set_enable(intid, 0, False)  # firmware powered the distributor down
     m.resume()
-    assert m.gic.is_enabled(96, 0) and not m.gic.is_enabled(97, 0)
-    assert m.kernel.subsys["irq"].descs[virqs[64]].depth == 0
+    assert m.board.gic.is_enabled(96, 0) and not m.board.gic.is_enabled(97, 0)
+    assert m.irq(virqs[64]).depth == 0
 
 
 def test_early_resume_lines_are_enabled_first():

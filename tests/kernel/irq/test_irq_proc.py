@@ -30,7 +30,7 @@ def expected_interrupts(m, rows):
 
 
 def _timer_counts(m):
-    return m.kernel.subsys["irq"].descs[11].kstat_irqs
+    return list(m.irq(11).counts)
 
 
 def test_proc_interrupts_layout_with_a_shared_line():
@@ -38,7 +38,7 @@ def test_proc_interrupts_layout_with_a_shared_line():
     m = irqlab.boot("generic", cpus=4, seed=0)
     line = m.spi_line(40)
     devs = [MmioDevice(m.kernel.engine, f"eth{i}", line=line) for i in range(2)]
-    virq = m.map_spi(40)
+    virq = m.board.map_spi(40)
 
     def handler(irq, dev):
         if dev.readl(MMIO_STATUS) & MMIO_RX_READY:
@@ -69,7 +69,7 @@ def test_affinity_write_moves_counts_to_another_cpu_column():
     """echo 2 > /proc/irq/N/smp_affinity_list: later interrupts are counted in CPU2's column."""
     m = irqlab.boot("generic", cpus=4, seed=0)
     line = m.spi_line(41)
-    virq = m.map_spi(41, "edge")
+    virq = m.board.map_spi(41, "edge")
     m.spawn(lambda: request_irq(virq, lambda i, d: IRQ_HANDLED, 0, "mover", None))
     m.at("2ms", line.pulse)
     m.run(until="3ms")
@@ -89,7 +89,7 @@ def test_affinity_write_moves_counts_to_another_cpu_column():
 def test_affinity_write_errors():
     """-EIO for per-CPU lines, -EINVAL for no online CPU or garbage, -ERANGE/-EOVERFLOW past nr_cpu_ids."""
     m = irqlab.boot("generic", cpus=4, seed=0)
-    virq = m.map_spi(42)
+    virq = m.board.map_spi(42)
     m.spawn(lambda: request_irq(virq, lambda i, d: IRQ_HANDLED, 0, "x", None))
     m.run(until="1ms")
     assert m.write("/proc/irq/11/smp_affinity", "1") == -EIO  # the per-CPU arch timer
@@ -106,7 +106,7 @@ def test_proc_irq_files_and_spurious():
     """/proc/irq/N/{node,affinity_hint,spurious} and the per-action directory; default_smp_affinity."""
     m = irqlab.boot("generic", cpus=4, seed=0)
     line = m.spi_line(43)
-    virq = m.map_spi(43, "edge")
+    virq = m.board.map_spi(43, "edge")
     assert not m.fs.exists(f"/proc/irq/{virq}/spurious")  # mapped but never requested: no directory yet
 
     def probe():
@@ -126,7 +126,7 @@ def test_proc_irq_files_and_spurious():
     assert [a.dir for a in (desc.action, desc.action.next)] == [True, False]  # name_unique()
     assert m.read("/proc/irq/default_smp_affinity") == "f\n"
     assert m.write("/proc/irq/default_smp_affinity", "3") == 1
-    v2 = m.map_spi(44)
+    v2 = m.board.map_spi(44)
     m.spawn(lambda: request_irq(v2, lambda i, d: IRQ_HANDLED, 0, "y", None))
     m.run(until="5ms")
     assert m.read(f"/proc/irq/{v2}/smp_affinity") == "3\n"
@@ -143,7 +143,7 @@ def test_sys_kernel_irq_attributes():
     """/sys/kernel/irq/N: actions (comma, no space), chip_name, hwirq, name, per_cpu_count, type, wakeup."""
     m = irqlab.boot("generic", cpus=4, seed=0)
     line = m.spi_line(45)
-    virq = m.map_spi(45)
+    virq = m.board.map_spi(45)
     m.spawn(lambda: [request_irq(virq, lambda i, d: IRQ_HANDLED, IRQF_SHARED, n, n) for n in ("a", "b")])
     m.at("2ms", line.assert_, "x")
     m.at("2ms", line.deassert, "x")
@@ -166,7 +166,7 @@ def test_hotplug_drops_the_cpu_column_and_migrates_the_line():
     """remove_cpu(2): the CPU2 column disappears from /proc/interrupts and a line on CPU2 moves to CPU0."""
     m = irqlab.boot("generic", cpus=4, seed=0)
     line = m.spi_line(46)
-    virq = m.map_spi(46, "edge")
+    virq = m.board.map_spi(46, "edge")
     m.spawn(lambda: request_irq(virq, lambda i, d: IRQ_HANDLED, 0, "hp", None))
     m.run(until="1ms")
     assert m.write(f"/proc/irq/{virq}/smp_affinity_list", "2") == 1

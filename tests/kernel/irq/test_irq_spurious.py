@@ -34,7 +34,7 @@ def test_noirqdebug_disables_detection():
     """noirqdebug: "IRQ lockup detection disabled" at boot and no "nobody cared" after 100000 unhandled."""
     m = irqlab.boot("generic", cpus=1, seed=0, cmdline="noirqdebug")
     line = m.spi_line(80)
-    virq = m.map_spi(80)
+    virq = m.board.map_spi(80)
     m.spawn(lambda: request_irq(virq, lambda i, d: IRQ_NONE, 0, "deaf", None))
     m.at("1ms", line.assert_, "x")
     m.at("25ms", line.deassert, "x")
@@ -153,7 +153,7 @@ def test_arch_timer_ticks_are_counted_per_cpu():
 def test_affinity_hint_is_shown_and_applied():
     """irq_set_affinity_hint() shows in /proc/irq/N/affinity_hint and applies the mask; irq_update_affinity_hint(None) clears it."""
     m = irqlab.boot("generic", cpus=4, seed=0)
-    virq = m.map_spi(81)
+    virq = m.board.map_spi(81)
 
     def fn():
         request_irq(virq, lambda i, d: IRQ_HANDLED, 0, "hinted", None)
@@ -192,7 +192,7 @@ def test_poll_timer_polls_a_spuriously_disabled_shared_line():
     """After "Disabling IRQ #N" the poll timer runs the handlers of the shared line every HZ/10."""
     m = irqlab.boot("generic", cpus=1, seed=0)
     line = m.spi_line(82)
-    virq = m.map_spi(82)
+    virq = m.board.map_spi(82)
     calls = []
 
     def handler(irq, dev):

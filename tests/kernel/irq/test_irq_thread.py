@@ -86,7 +86,7 @@ def test_irq_thread_follows_the_effective_affinity():
     """After irq_set_affinity() the hardirq lands on the new CPU and the thread moves there on its next run."""
     m = irqlab.boot("generic", cpus=4, seed=0)
     line = m.spi_line(30)
-    virq = m.map_spi(30, "edge")
+    virq = m.board.map_spi(30, "edge")
     seen = []
 
     def primary(irq, dev):

@@ -85,7 +85,7 @@ def test_ethernet_interrupts_get_a_core_each():
     irqs = []
     for spi in (40, 41):
         MmioDevice(m.kernel.engine, f"nic{spi}", line=m.spi_line(spi))
-        irqs.append(m.map_spi(spi, "level"))
+        irqs.append(m.board.map_spi(spi, "level"))
 
     def init() -> int:
         for irq, name in zip(irqs, ("eth0 rx", "eth0 tx")):

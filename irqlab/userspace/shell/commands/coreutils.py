@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from irqlab.userspace import syscalls as sc
+from irqlab.userspace.shell.clock import ls_time
 from irqlab.userspace.shell.process import Proc
 
 EXEC = "Try '{0} --help' for more information.\n"
@@ -445,7 +446,6 @@ def _long_line(p: Proc, path: str, name: str) -> str:
     else:
         mode = vfs.mode(path)
         links, size = 1, (4096 if path.startswith("/sys") else (0 if vfs.is_kernel(path) else len(vfs.files[path])))
-    from irqlab.userspace.shell.clock import ls_time
 
     return f"{mode} {links} root root {size:>4} {ls_time(p)} {name}"
 

@@ -14,6 +14,7 @@ from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
 from irqlab.kernel.sched.current import schedule
 from irqlab.userspace import syscalls as sc
 from irqlab.userspace.shell.clock import ctime
+from irqlab.userspace.shell.interp import Io, parse
 from irqlab.userspace.shell.process import Capture, NullStream, Proc
 
 #: util-linux dmesg's level names (-l), in syslog order.
@@ -178,8 +179,6 @@ def watch(p: Proc) -> int:
     then the command's output. With -d on a terminal, the characters that changed since the previous
     screen stand out (the terminal type's smso/rmso); written to a file or a pipe, screens are plain
     text. May sleep; runs until its job is killed."""
-    from irqlab.userspace.shell.interp import Io, parse
-
     args = p.argv[1:]
     interval = 2.0
     title = True
