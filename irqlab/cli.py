@@ -1,12 +1,24 @@
-"""The ``irqlab`` command: ``irqlab demo``, ``run FILE``, ``boards``, ``modinfo FILE`` and ``examples``."""
+"""The ``irqlab`` command: its subcommands, registered and dispatched through one table (:data:`MODULES`)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+from collections.abc import Callable
+from types import ModuleType
 
-from irqlab import cli_bcc, cli_board, cli_compare, cli_cyclictest, cli_rtla, cli_run, cli_shell, cli_sweep
+from irqlab import (
+    cli_bcc,
+    cli_board,
+    cli_boards,
+    cli_compare,
+    cli_cyclictest,
+    cli_modinfo,
+    cli_rtla,
+    cli_run,
+    cli_shell,
+    cli_sweep,
+)
 from irqlab.cli_examples import cmd_examples
 from irqlab.cli_trace import add_arguments, recording
 from irqlab.machine import Machine
@@ -81,7 +93,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     return cli_run.run(args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _examples(args: argparse.Namespace) -> int:
+    """``irqlab examples``: see :mod:`irqlab.cli_examples`."""
+    return cmd_examples(args.plain, args.dir)
+
+
+#: Every subcommand module, in the order of ``irqlab --help``: each registers its parsers with ``add_parser(sub)``
+#: and runs them with ``run(args)``.
+MODULES: tuple[ModuleType, ...] = (cli_run, cli_boards, cli_modinfo, cli_board, cli_shell, cli_sweep, cli_cyclictest,
+                                   cli_rtla, cli_bcc, cli_compare)  # fmt: skip
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]]:
+    """The parser and the one dispatch table: subcommand name -> the function that runs it."""
     p = argparse.ArgumentParser(prog="irqlab", description="A deterministic laboratory for Linux interrupt handling.")
     sub = p.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("examples", help="list the seed ports in examples/ (description and seed section)")
@@ -92,43 +116,27 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--plain", action="store_true", help="raw kernel text only: no colours or tables")
     sp.add_argument("--core", action="store_true",
                     help="the core demo (kthreads, a timer, a softirq, a caught bug) on the generic board")
-    commands = {name: importlib.import_module(f"irqlab.cli_{name}") for name in ("run", "boards", "modinfo")}
-    for mod in commands.values():
+    table: dict[str, Callable[[argparse.Namespace], int]] = {"examples": _examples, "demo": cmd_demo}
+    for mod in MODULES:
+        before = set(sub.choices)
         mod.add_parser(sub)
-    cli_board.add_parser(sub)
-    cli_shell.add_parser(sub)
-    cli_sweep.add_parser(sub)
-
-    for tool in (cli_cyclictest, cli_rtla, cli_bcc, cli_compare):
-        tool.add_parser(sub)
+        table.update((cmd, mod.run) for cmd in sub.choices if cmd not in before)  # bcc adds hardirqs and softirqs
     for name in ("demo", "run"):
         add_arguments(sub.choices[name])
+    return p, table
+
+
+def main(argv: list[str] | None = None) -> int:
+    p, table = _parsers()
     args, rest = p.parse_known_args(argv)
     if rest and not getattr(args, "tool_rest", False):
         p.error(f"unrecognized arguments: {' '.join(rest)}")
-    if getattr(args, "tool_run", None) is not None:
-        args.rest = rest
-        if getattr(args, "trace", None) or getattr(args, "vcd", None):
-            with recording(args):
-                return int(args.tool_run(args))
-        return int(args.tool_run(args))
-    if args.cmd == "board":
-        return cli_board.run(args)
-    if args.cmd == "shell":
-        return cli_shell.run(args)
-    if args.cmd == "sweep":
-        return cli_sweep.run(args)
-    if args.cmd in ("demo", "run") and (args.trace or args.vcd or args.events):
+    args.rest = rest
+    run = table[args.cmd]
+    if getattr(args, "trace", None) or getattr(args, "vcd", None) or getattr(args, "events", None):
         with recording(args):
-            return cmd_demo(args) if args.cmd == "demo" else cmd_run(args)
-    if args.cmd == "run":
-        return cmd_run(args)
-    if args.cmd in commands:
-        return int(commands[args.cmd].run(args))
-    if args.cmd == "examples":
-
-        return cmd_examples(args.plain, args.dir)
-    return cmd_demo(args)
+            return int(run(args))
+    return int(run(args))
 
 
 if __name__ == "__main__":

@@ -84,6 +84,18 @@ PC = Board(
         "mmio_read": 500,
         "mmio_write": 100,
         "net_rx_packet": 900,
+        # Caches and memory (kernel/cachecost.py, docs/cost-model.md): an 11th-gen Core, 48 KB L1D, 1.25 MB
+        # private L2, 12 MB shared L3, dual-channel DDR4.
+        "cache_l1_bytes": 48 * 1024,
+        "cache_l2_bytes": 1280 * 1024,
+        "cache_l3_bytes": 12 * 1024 * 1024,
+        "cache_l2_ns": 4,
+        "cache_l3_ns": 15,
+        "cache_dram_ns": 85,
+        "cache_dram_contention_pct": 15,
+        "cache_lines_irq": 60,
+        "cache_lines_switch": 120,
+        "cache_sweep_bytes_per_us": 4000,
     },
     setup_hooks=(pc_setup,),
     data={

@@ -82,6 +82,18 @@ RPI5 = Board(
         "mmio_read": 150,
         "mmio_write": 80,
         "net_rx_packet": 1200,
+        # Caches and memory (kernel/cachecost.py, docs/cost-model.md): Cortex-A76 64 KB L1D, 512 KB private L2,
+        # 2 MB shared L3 (Raspberry Pi 5 product brief); refetch costs per serialised miss; LPDDR4X-4267.
+        "cache_l1_bytes": 64 * 1024,
+        "cache_l2_bytes": 512 * 1024,
+        "cache_l3_bytes": 2 * 1024 * 1024,
+        "cache_l2_ns": 5,
+        "cache_l3_ns": 20,
+        "cache_dram_ns": 100,
+        "cache_dram_contention_pct": 25,
+        "cache_lines_irq": 60,
+        "cache_lines_switch": 120,
+        "cache_sweep_bytes_per_us": 2000,
     },
     setup_hooks=(rpi5_setup,),
     data={

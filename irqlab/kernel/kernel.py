@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
+from irqlab.kernel.cachecost import CacheCost
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
@@ -145,6 +146,8 @@ class Kernel:
         # msecs_to_jiffies(2), rounded up
         self.max_softirq_time = max(1, (2 * hz + 999) // 1000)
         self.cpus: list[CPU] = [CPU(self, i) for i in range(cpus)]
+        #: The cache and memory cost model, on boards whose costs describe their caches (kernel/cachecost.py).
+        self.cache_cost = CacheCost(self) if "cache_dram_ns" in self.costs else None
         #: The CPU whose context executes right now (None while events run outside every CPU).
         self.cpu: CPU = None  # type: ignore[assignment]
         self.log = LogBuffer()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from irqlab.kernel.cachecost import IRQ_PATH
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import (
     CPU,
@@ -244,6 +245,9 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
     if k.irq_entry_jitter:
         # Seeded jitter on top of the board's figure: an exponential tail (cache misses, bus contention).
         cost += int(k.engine.rng.expovariate(1.0 / k.irq_entry_jitter))
+    if k.cache_cost is not None:
+        # The entry path refetches the lines a memory-hungry task evicted (kernel/cachecost.py).
+        cost += k.cache_cost.penalty(cpu, IRQ_PATH)
     if cost:
         cpu_wait(k, cpu, k.engine.now + cost)
 

@@ -90,6 +90,8 @@ class RunResult:
     rt_throttled: int = 0
     #: When the button was pressed (ns): the hardware's own stream, the same for every mechanism.
     presses: list[int] = dataclasses.field(default_factory=list)
+    #: The machine that ran, when run_one() was asked to keep it.
+    machine: Machine | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 def _driver(mechanism: str, source: str, state: dict[str, Any]) -> types.SimpleNamespace:
@@ -255,8 +257,9 @@ class _CpuAccounting:
 
 def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5", source: str = "button",
             duration_ns: int = 2_000_000_000, preempt: str | None = None, cpus: int | None = None,
-            hz: int | None = None, cmdline: str = "") -> RunResult:  # fmt: skip
-    """Boot, load the ``mechanism`` driver, start the device and ``load``, run ``duration_ns``; return the figures."""
+            hz: int | None = None, cmdline: str = "", keep_machine: bool = False) -> RunResult:  # fmt: skip
+    """Boot, load the ``mechanism`` driver, start the device and ``load``, run ``duration_ns``; return the figures
+    (with the machine itself if ``keep_machine``)."""
     if mechanism not in MECHANISMS:
         raise ValueError(f"mechanism must be one of {', '.join(MECHANISMS)}, not {mechanism!r}")
     m = boot(board, seed=seed, preempt=preempt, cpus=cpus, hz=hz, cmdline=cmdline)
@@ -316,7 +319,7 @@ def run_one(mechanism: str, load: Load | None, seed: int, *, board: str = "rpi5"
     throttled = int(any("sched: RT throttling activated" in line for line in m.dmesg_lines()))
     return RunResult(mechanism, str(load) if load else "idle", seed, state["hist"], state["events"],
                      acct.hard // n, acct.soft // n, acct.thread // n, acct.ksoftirqd_wakeups, squeeze,
-                     throttled, presses)  # fmt: skip
+                     throttled, presses, m if keep_machine else None)  # fmt: skip
 
 
 @dataclasses.dataclass

@@ -1,6 +1,10 @@
-"""Background loads for the latency tools: ``hog:N``, ``rt-hog:CPU:PRIO``, ``storm:RATE``, ``nic:PPS``.
+"""Background loads for the latency tools: ``hog:N``, ``vm:N``, ``stress:N``, ``rt-hog:CPU:PRIO``, ``storm:RATE``, ``nic:PPS``.
 
-* ``hog:N``: N SCHED_OTHER CPU hogs (:func:`irqlab.userspace.stress.cpu_hog`), like ``stress-ng --cpu N``;
+* ``hog:N``: N SCHED_OTHER CPU hogs (:func:`irqlab.userspace.stress.cpu_hog`), like ``stress-ng --cpu N``: small
+  working sets that evict the kernel's hot paths from the CPU's L1 and part of its L2;
+* ``vm:N``: N memory hogs (:func:`irqlab.userspace.stress.vm_hog`), like ``stress-ng --vm N``: 256 MB each,
+  mapped, touched, swept and unmapped over and over (every cache level evicted, DRAM contended, and munmap()'s
+  page-table sections in the kernel);
 * ``stress:N``: N hogs that also make system calls with long kernel sections
   (:func:`irqlab.userspace.stress.syscall_hog`): what exposes a kernel without preemption;
 * ``rt-hog:CPU:PRIO``: one SCHED_FIFO hog at PRIO pinned to CPU;
@@ -25,7 +29,7 @@ from irqlab.kernel import IRQ_HANDLED, cpu_work, request_irq
 from irqlab.kernel.irq.types import IRQ_TYPE_EDGE_RISING, IRQ_TYPE_LEVEL_HIGH
 from irqlab.machine import Machine
 from irqlab.sim import PRIO_HW
-from irqlab.userspace.stress import cpu_hog, rt_hog, syscall_hog
+from irqlab.userspace.stress import cpu_hog, rt_hog, syscall_hog, vm_hog
 
 #: Work done by the storm device's handler (ns).
 STORM_HANDLER_NS = 2_000
@@ -33,7 +37,7 @@ STORM_HANDLER_NS = 2_000
 STORM_SPI, NIC_SPI = 70, 71
 STORM_GSI = 40
 
-LOAD_HELP = "hog:N | stress:N | rt-hog:CPU:PRIO | storm:RATE | nic:PPS (repeatable)"
+LOAD_HELP = "hog:N | vm:N | stress:N | rt-hog:CPU:PRIO | storm:RATE | nic:PPS (repeatable)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Load:
     rate: int = 0
 
     def __str__(self) -> str:
-        if self.kind in ("hog", "stress"):
+        if self.kind in ("hog", "vm", "stress"):
             return f"{self.kind}:{self.n}"
         if self.kind == "rt-hog":
             return f"rt-hog:{self.cpu}:{self.prio}"
@@ -64,7 +68,7 @@ def parse_load(spec: str) -> Load:
         raise ValueError(f"--load {spec!r}: the numbers must be integers ({LOAD_HELP})") from None
     if kind == "idle" and not nums:
         return Load("idle")
-    if kind in ("hog", "stress") and len(nums) == 1 and nums[0] >= 1:
+    if kind in ("hog", "vm", "stress") and len(nums) == 1 and nums[0] >= 1:
         return Load(kind, n=nums[0])
     if kind == "rt-hog" and len(nums) == 2 and nums[0] >= 0 and 1 <= nums[1] <= 99:
         return Load("rt-hog", cpu=nums[0], prio=nums[1])
@@ -141,6 +145,8 @@ def start_loads(m: Machine, loads: list[Load], end: int) -> dict[str, Any]:
     for ld in loads:
         if ld.kind == "hog":
             out.setdefault("hogs", []).extend(m.spawn(cpu_hog, end, name="stress-ng-cpu", user=True) for _ in range(ld.n))
+        elif ld.kind == "vm":
+            out.setdefault("vm", []).extend(m.spawn(vm_hog, end, name="stress-ng-vm", user=True) for _ in range(ld.n))
         elif ld.kind == "stress":
             seed = m.seed
             out.setdefault("stress", []).extend(m.spawn(syscall_hog, end, seed * 1000 + i, name="stress-ng", user=True)

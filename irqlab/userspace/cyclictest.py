@@ -359,6 +359,22 @@ class Cyclictest:
         #: Called with (expected ns, wakeup ns) for every sample (a plot's timeline recorder listens).
         self.sample_hooks: list[Any] = []
 
+    #: Simulated time a runner allows beyond span_ns() for the threads to start and the program to print and exit.
+    GRACE_NS = 1_000_000_000
+
+    def span_ns(self) -> int:
+        """How long the run measures (ns): -D, or -l loops of the longest thread interval, whichever ends first.
+        A run without either never ends: CyclictestUsageError."""
+        o = self.opts
+        if not o.duration and not o.max_cycles:
+            raise CyclictestUsageError("cyclictest: give -D TIME or -l LOOPS: a simulated run needs an end")
+        span = o.duration * NSEC_PER_SEC if o.duration else 0
+        if o.max_cycles:
+            longest = o.interval + (0 if o.histogram else o.distance * (o.num_threads - 1))
+            loops = o.max_cycles * longest * 1000
+            span = min(span, loops) if span else loops
+        return span
+
     # -- the measuring thread ---------------------------------------------------------------
     def timerthread(self, st: ThreadStat) -> None:
         """timerthread(): clock_nanosleep(TIMER_ABSTIME) loop; diff = now - next."""

@@ -26,6 +26,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     Task,
 )
+from irqlab.kernel.sched.current import cond_resched
 from irqlab.kernel.time.hrtimer import (
     CLOCK_BOOTTIME,
     CLOCK_MONOTONIC,
@@ -74,6 +75,7 @@ __all__ = [
     "setsid",
     "user_work",
     "syscall_work",
+    "munmap",
     "thread_create",
     "thread_join",
     "tgkill",
@@ -246,9 +248,14 @@ def setsid() -> int:
     return t.pid
 
 
-def user_work(ns: int) -> None:
-    """The program computes for ``ns`` of CPU time (preemptible, interruptible)."""
+def user_work(ns: int, wss: int = 0) -> None:
+    """The program computes for ``ns`` of CPU time (preemptible, interruptible), sweeping through a working set of
+    ``wss`` bytes: on a board with a cache model (kernel/cachecost.py) that evicts the kernel's hot paths from the
+    CPU's caches. ``wss`` stays the task's working set until changed."""
     k = on_cpu()
+    cache = k.cache_cost
+    if cache is not None and wss != _current().data.get("wss", 0):
+        cache.user_run(k.cpu, _current(), wss)
     burn(k, ns, False)
 
 
@@ -288,6 +295,49 @@ def syscall_work(ns: int) -> None:
     cpu = k.cpu
     if cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
         k.sched.schedule()
+
+
+#: munmap() of anonymous memory (mm/memory.c): per page table (PMD_SIZE / PAGE_SIZE = 512 pages of 4 KB),
+#: zap_pte_range() clears the PTEs and drops rmap, refcount and memcg charge under the PTE lock; the pages are
+#: freed after it is dropped, a batch of up to MAX_GATHER_BATCH (~510) at a time (tlb_batch_pages_flush()).
+#: Each struct page is a cold line under memory pressure: ~100 ns a page for each step on the Pi 5.
+PTES_PER_TABLE = 512
+ZAP_PTE_NS = 100
+FREE_PAGE_NS = 100
+
+
+def munmap(nbytes: int) -> int:
+    """munmap() of ``nbytes`` of faulted-in anonymous memory: unmap_vmas() -> zap_pmd_range(), then the page frees.
+    Returns 0, or -EINVAL for a negative length.
+
+    zap_pte_range() holds the page table's lock over its 512 PTEs (pte_offset_map_lock(): a spinlock, so no
+    preemption on !PREEMPT_RT; an rt_mutex-based sleeping lock on PREEMPT_RT); zap_pmd_range() calls cond_resched()
+    after each table and __tlb_batch_free_encoded_pages() after each batch freed: the only preemption points
+    without kernel preemption."""
+    if nbytes < 0:
+        return -EINVAL
+    k = on_cpu()
+    cur = _current()
+    pages = nbytes // 4096
+    cur.data["in_syscall"] = True
+    try:
+        while pages > 0:
+            n = min(pages, PTES_PER_TABLE)
+            pages -= n
+            if not k.preempt_rt:
+                preempt_disable()  # spin_lock(ptl)
+            burn(k, n * ZAP_PTE_NS, False)
+            if not k.preempt_rt:
+                preempt_enable()  # spin_unlock(ptl)
+            cond_resched()
+            burn(k, n * FREE_PAGE_NS, False)
+            cond_resched()
+    finally:
+        cur.data["in_syscall"] = False
+    cpu = k.cpu
+    if cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
+        k.sched.schedule()
+    return 0
 
 
 def thread_create(fn: Callable[..., Any], args: tuple[Any, ...] = (), name: str | None = None) -> Task:

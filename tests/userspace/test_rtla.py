@@ -39,11 +39,11 @@ def test_auto_analysis_names_the_blocking_syscall_exactly():
     p = timerlat("top", "-q -a 20 -d 5", board="rpi5", preempt="none", loads=[parse_load("stress:4")], seed=1)
     out = p.output
     assert "rtla timerlat hit stop tracing\n## CPU 1 hit stop tracing, analyzing it ##\n" in out
-    assert "  IRQ handler delay:                                         1.78 us (1.88 %)\n" in out
-    assert "  Blocking thread:                                          89.36 us (94.36 %)\n" in out
-    assert "                       stress-ng:15                         89.36 us\n" \
+    assert "  IRQ handler delay:                                         3.03 us (3.11 %)\n" in out
+    assert "  Blocking thread:                                          87.80 us (90.04 %)\n" in out
+    assert "                       stress-ng:15                         87.80 us\n" \
            "                -> system call (kernel code)\n" in out
-    assert out.endswith("  Thread latency:                                           94.70 us (100%)\n")
+    assert out.endswith("  Thread latency:                                           97.52 us (100%)\n")
 
 
 def test_options_and_duration_format():

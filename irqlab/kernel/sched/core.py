@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL
+from irqlab.kernel.cachecost import SWITCH_PATH
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
 
 if TYPE_CHECKING:
@@ -391,10 +392,15 @@ class Scheduler:
         cpu = k.cpu
         assert cpu is not None
         curr = cpu.curr
-        if self.cswitch_cost:
+        cache = k.cache_cost
+        if self.cswitch_cost or cache is not None:
             cost = self.cswitch_cost
             if self.cswitch_jitter:
                 cost += int(k.engine.rng.expovariate(1.0 / self.cswitch_jitter))
+            if cache is not None:
+                # The switch path and the woken task refetch what a memory-hungry task evicted (kernel/cachecost.py).
+                cost += cache.penalty(cpu, SWITCH_PATH)
+                cache.switched(cpu, curr)
             cpu.irqs_off = True
             cpu_wait(k, cpu, k.engine.now + cost)
             cpu = k.cpu

@@ -12,7 +12,7 @@ from irqlab.errno import ESRCH
 from irqlab.kernel.sched.core import POLICY_NAMES
 from irqlab.userspace import syscalls as sc
 from irqlab.userspace.shell.process import Proc, SchedAttrs, execve, set_sched_attrs
-from irqlab.userspace.stress import STRESSORS, stressor
+from irqlab.userspace.stress import STRESSORS, VM_BYTES, stressor
 
 
 def _cpu_list(text: str, ncpus: int) -> int | None:
@@ -189,11 +189,12 @@ def _duration_to_str(secs: float) -> str:
 
 
 def stress_ng(p: Proc) -> int:
-    """stress-ng --cpu N --io N --vm N --hdd N [--timeout T] [--metrics-brief]: N worker tasks per
-    stressor, each running its costed loop until the timeout. May sleep."""
+    """stress-ng --cpu N --io N --vm N [--vm-bytes B] --hdd N [--timeout T] [--metrics-brief]: N worker tasks
+    per stressor (userspace/stress.py's), each running until the timeout. May sleep."""
     args = p.argv[1:]
     order: list[tuple[str, int]] = []
     timeout_ns: int | None = None
+    vm_bytes = VM_BYTES
     brief = False
     i = 0
     while i < len(args):
@@ -217,8 +218,18 @@ def stress_ng(p: Proc) -> int:
             continue
         if a == "--metrics-brief":
             brief = True
+        elif a == "--vm-bytes":
+            m = re.fullmatch(r"(\d+)([bkmg]?)", (args[i + 1] if i + 1 < len(args) else "").lower())
+            if not m or not int(m.group(1)):
+                p.err(f"stress-ng: invalid vm-bytes '{args[i + 1] if i + 1 < len(args) else ''}'\n")
+                return 1
+            vm_bytes = int(m.group(1)) * {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2)]
+            i += 2
+            continue
         elif a.startswith("--") and a.split("-")[2] in STRESSORS:
-            pass  # per-stressor tuning options (--cpu-method ...) take the default behaviour
+            # Other per-stressor tuning options (--cpu-method M, --io-ops N ...) take the default behaviour.
+            if i + 1 < len(args) and not args[i + 1].startswith("-"):
+                i += 1
         else:
             p.err(f"stress-ng: unrecognized option '{a}'\n")
             return 1
@@ -238,7 +249,7 @@ def stress_ng(p: Proc) -> int:
         for _ in range(n):
             counter = [0]
             w = p.child(["stress-ng"])
-            p.shell.start(w, partial(_stressor, name, counter, deadline), f"stress-ng-{name}")
+            p.shell.start(w, partial(_stressor, name, counter, deadline, vm_bytes), f"stress-ng-{name}")
             workers.append((name, w, counter))
     p.shell.wait_for(p, [w for _, w, _ in workers])
     duration = (p.now() - start) / 1e9
@@ -257,9 +268,9 @@ def stress_ng(p: Proc) -> int:
     return 0
 
 
-def _stressor(name: str, counter: list[int], deadline: int, p: Proc) -> int:
+def _stressor(name: str, counter: list[int], deadline: int, vm_bytes: int, p: Proc) -> int:
     """One stressor instance: bogo ops until the deadline (or until its job is killed). May sleep."""
-    stressor(name, deadline, p.check_killed, counter)
+    stressor(name, deadline, p.check_killed, counter, vm_bytes=vm_bytes)
     return 0
 
 
