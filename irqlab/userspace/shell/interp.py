@@ -229,6 +229,11 @@ class Shell:
             wake_up_interruptible_all(proc.job.wait)
             return status
 
+        # fork(): the child holds its own reference to each open file, which its exit() drops.
+        proc.stdin.dup_read()
+        proc.stdout.dup_write()
+        if proc.stderr is not proc.stdout:
+            proc.stderr.dup_write()
         prev = current_kernel.k
         current_kernel.k = k
         try:

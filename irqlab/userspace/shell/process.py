@@ -55,6 +55,12 @@ class Stream:
         """isatty(3): whether this is a terminal."""
         return False
 
+    def dup_write(self) -> None:
+        """fork() gives a new process this open file to write to (one more reference to the writing end)."""
+
+    def dup_read(self) -> None:
+        """fork() gives a new process this open file to read from."""
+
     def close_write(self) -> None:
         """The writer's end is closed (at process exit)."""
 
@@ -120,7 +126,9 @@ class Pipe(Stream):
 
     def __init__(self) -> None:
         self.chunks: list[str] = []
-        self.writers = 1
+        #: Processes holding each end (pipe_inode_info's writers and readers): fork() adds one, exit() drops it.
+        self.writers = 0
+        self.readers = 0
         self.reader_open = True
         self.wait = DECLARE_WAIT_QUEUE_HEAD("pipe_wait")
 
@@ -142,13 +150,23 @@ class Pipe(Stream):
             return text
         return None
 
+    def dup_write(self) -> None:
+        self.writers += 1
+
+    def dup_read(self) -> None:
+        self.readers += 1
+
     def close_write(self) -> None:
+        """pipe_release() of a writer: the last one ends the reader's input."""
         self.writers -= 1
         if self.writers == 0:
             wake_up_interruptible_all(self.wait)
 
     def close_read(self) -> None:
-        self.reader_open = False
+        """pipe_release() of a reader: with none left, a write gets EPIPE."""
+        self.readers -= 1
+        if self.readers <= 0:
+            self.reader_open = False
 
 
 @dataclass
