@@ -33,12 +33,19 @@ def _open_inputs(p: Proc, files: list[str]) -> list[tuple[str, str | None]]:
 
 
 def cat(p: Proc) -> int:
+    """cat [FILE|-]...: standard input is copied as it arrives (a read(2) at a time), as cat does from a pipe."""
     rc = 0
-    for _, text in _open_inputs(p, [a for a in p.argv[1:] if a != "-u"]):
-        if text is None:
-            rc = 1
-        else:
-            p.out(text)
+    files = [a for a in p.argv[1:] if a != "-u"] or ["-"]
+    for f in files:
+        if f == "-":
+            while (chunk := p.stdin.read()) is not None:
+                p.out(chunk)
+            continue
+        for _, text in _open_inputs(p, [f]):
+            if text is None:
+                rc = 1
+            else:
+                p.out(text)
     return rc
 
 
