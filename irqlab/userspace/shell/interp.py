@@ -112,6 +112,9 @@ class Shell:
         #: drive a terminal (watch -d's highlighting) only do so then.
         self.tty = False
         self._notices: list[str] = []
+        #: Set by a terminal's SIGINT handler (Ctrl-C): the running line is interrupted at the next event, the
+        #: way the end of ``for_`` interrupts it, so that Python's KeyboardInterrupt never lands in a task.
+        self.interrupt_requested = False
 
     def add_host_file(self, name: str, path: str) -> None:
         """Put the host's driver file ``path`` in the home directory as ``name`` (``insmod name``)."""
@@ -170,7 +173,9 @@ class Shell:
             self.start(leader, lambda p: self._run_parts(p, parts, text), "bash")
             if not self.pid:
                 self.pid = str(leader.task.pid)  # type: ignore[union-attr]
-            self.m.run_until(lambda: job.done, for_)
+            self.interrupt_requested = False
+            self.m.run_until(lambda: job.done or self.interrupt_requested, for_)
+            self.interrupt_requested = False
             if not job.done:
                 self.write_terminal("^C\n")
                 self.interrupt()
@@ -563,8 +568,8 @@ def format_job(job: Job, *, current: bool) -> str:
     """A ``jobs`` line as bash's pretty_print_job() prints it."""
     if not job.done:
         state = "Running"
-    elif job.killed == 143:
-        state = "Terminated"
+    elif job.killed == 143 and job.status == 143:
+        state = "Terminated"  # (a program that handles SIGTERM exits by itself: Done or Exit N)
     elif job.status:
         state = f"Exit {job.status}"
     else:

@@ -258,6 +258,9 @@ class Job:
         self.killed = status
         k = kernel()
         for p in self.procs:
+            if p.on_signal is not None and p.status is None:
+                p.on_signal(status)
+        for p in self.procs:
             t = p.task
             if t is not None and t.state is not TaskState.DEAD:
                 k.sched.try_to_wake_up(t, TASK_INTERRUPTIBLE)
@@ -279,6 +282,9 @@ class Proc:
         self.attrs = attrs if attrs is not None else SchedAttrs()
         self.task: Task | None = None
         self.status: int | None = None
+        #: A signal handler the program installed (sigaction()): called when its job is killed, and the
+        #: program then goes on to exit by itself instead of unwinding; its sleeps return early (EINTR).
+        self.on_signal: Callable[[int], None] | None = None
 
     def child(self, argv: list[str], stdin: Stream | None = None, stdout: Stream | None = None,
               stderr: Stream | None = None) -> Proc:  # fmt: skip
@@ -316,6 +322,8 @@ class Proc:
         deadline = sc.clock_gettime(sc.CLOCK_MONOTONIC) + max(0, ns)
         while True:
             self.check_killed()
+            if self.job.killed:
+                return  # a handler the program installed took the signal: the sleep ends early (EINTR)
             if sc.clock_nanosleep(sc.CLOCK_MONOTONIC, sc.TIMER_ABSTIME, deadline) == 0:
                 break
         self.check_killed()
@@ -331,8 +339,16 @@ class Proc:
             left -= step
         self.check_killed()
 
+    def sigaction(self, handler: Callable[[int], None] | None) -> None:
+        """Install (None: remove) the program's handler for the signals that end its job. A command exec'd in
+        the task of the shell that forked it (a lone background command) is that process too."""
+        self.on_signal = handler
+        owner = getattr(self.task, "shell_proc", None)
+        if owner is not None and owner is not self:
+            owner.on_signal = handler
+
     def check_killed(self) -> None:
-        if self.job.killed:
+        if self.job.killed and self.on_signal is None:
             raise Killed(self.job.killed)
 
 
