@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 
 from irqlab.machine import Machine, boot
+from irqlab.userspace.shell.interp import Shell
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -64,19 +68,45 @@ def _to_stdout(text: str) -> None:
     sys.stdout.flush()
 
 
+@contextlib.contextmanager
+def _ctrl_c_interrupts(sh: Shell) -> Iterator[list[bool]]:
+    """While the machine runs, Ctrl-C asks the shell to interrupt the running line between two events (a
+    KeyboardInterrupt raised in the middle of a simulated task's code would kill that task's fiber). Yields a
+    list that gets an entry for each Ctrl-C. Only the main thread receives signals: elsewhere, nothing changes."""
+    hits: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hits
+        return
+
+    def on_sigint(signum: int, frame: object) -> None:
+        sh.interrupt_requested = True
+        hits.append(True)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield hits
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def transcript(m: Machine, script: Iterable[str], for_: str | None) -> int:
-    """Run ``script``'s commands, writing the prompt, each command and its output to stdout."""
+    """Run ``script``'s commands, writing the prompt, each command and its output to stdout. Ctrl-C ends the
+    running command and the script (status 130), as it ends a bash script."""
     sh = m.shell
     sh.sink = _to_stdout
+    sh.tty = sys.stdout.isatty()
     status = 0
-    for cmd in commands(script):
-        lines = cmd.split("\n")
-        sys.stdout.write(sh.prompt() + lines[0] + "\n" + "".join(f"> {ln}\n" for ln in lines[1:]))
-        if cmd.strip().startswith("#"):
-            continue
-        status = sh.run(cmd, for_=for_).status
-        if cmd.strip() == "exit" or cmd.strip().startswith("exit "):
-            break
+    with _ctrl_c_interrupts(sh) as hits:
+        for cmd in commands(script):
+            lines = cmd.split("\n")
+            sys.stdout.write(sh.prompt() + lines[0] + "\n" + "".join(f"> {ln}\n" for ln in lines[1:]))
+            if cmd.strip().startswith("#"):
+                continue
+            status = sh.run(cmd, for_=for_).status
+            if hits:
+                return 130
+            if cmd.strip() == "exit" or cmd.strip().startswith("exit "):
+                break
     return status
 
 
@@ -84,6 +114,7 @@ def interactive(m: Machine, for_: str | None) -> int:
     """A prompt with line editing, history and completion (GNU readline where Python has it)."""
     sh = m.shell
     sh.sink = _to_stdout
+    sh.tty = sys.stdout.isatty()
     try:
         import readline
 
@@ -128,9 +159,10 @@ def interactive(m: Machine, for_: str | None) -> int:
             parts = text.split()
             return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else status
         try:
-            status = sh.run(text, for_=for_).status
+            with _ctrl_c_interrupts(sh):
+                status = sh.run(text, for_=for_).status
         except KeyboardInterrupt:
-            # Ctrl-C while the machine ran: interrupt the foreground job, let it unwind.
+            # Ctrl-C outside the machine's run (between events it is _ctrl_c_interrupts'): unwind the job.
             sys.stdout.write("^C\n")
             sh.interrupt()
 

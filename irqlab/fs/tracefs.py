@@ -125,8 +125,23 @@ def register(fs: ProcFS, k: Kernel) -> None:
     reg("available_events", lambda: "".join(f"{n}\n" for n in bus.names))
     reg("current_tracer", lambda: "nop\n")
     reg("available_tracers", lambda: "nop\n")
-    reg("trace_clock", lambda: "[local] global counter uptime perf mono mono_raw boot tai x86-tsc\n"
-        if k.board.arch == "x86" else "[local] global counter uptime perf mono mono_raw boot tai\n")  # fmt: skip
+    clocks = ["local", "global", "counter", "uptime", "perf", "mono", "mono_raw", "boot", "tai"]
+    if k.board.arch == "x86":
+        clocks.append("x86-tsc")
+
+    def read_clock() -> str:
+        return " ".join(f"[{c}]" if c == bus.trace_clock else c for c in clocks) + "\n"
+
+    def write_clock(text: str) -> int:
+        # tracing_clock_write(): one of trace_clocks[], else EINVAL.
+        # SIMPLIFICATION: every clock reads the one simulated clock (ns since boot).
+        name = text.strip()
+        if name not in clocks:
+            return -EINVAL
+        bus.trace_clock = name
+        return len(text)
+
+    reg("trace_clock", read_clock, write_clock)
     reg("saved_cmdlines", lambda: "".join(f"{pid} {comm}\n" for pid, comm in bus.cmdlines()))
     for cpu in range(len(bus.cpus)):
         reg(f"per_cpu/cpu{cpu}/trace", partial(bus.text, cpu))

@@ -70,7 +70,7 @@ def open_writer(bus: TraceBus, path: str, format: str | None, from_ring: bool = 
     fmt = format_for(path, format)
     if fmt == "dat":
 
-        return DatWriter(path, bus.table, len(bus.cpus), bus.arch, bus.uname, extra=[MARKER_EVENT])
+        return DatWriter(path, bus.table, len(bus.cpus), bus.arch, bus.uname, extra=[MARKER_EVENT], clock=bus.trace_clock)
     if fmt == "perfetto":
 
         return PerfettoWriter(path, bus)

@@ -24,6 +24,8 @@ MAGIC = b"\x17\x08\x44tracing"
 TRACECMD_OPTION_TRACECLOCK = 4
 TRACECMD_OPTION_UNAME = 5
 RINGBUF_TYPE_TIME_EXTEND = 30
+#: The trace_clock list of the TRACECLOCK option.
+_CLOCKS = ("local", "global", "counter", "uptime", "perf", "mono", "mono_raw", "boot")
 
 # SIMPLIFICATION: kallsyms lists only the symbols the trace names, at addresses irqlab hands out in order of use.
 _SYM_BASE = {"arm64": (0xFFFF800080010000, 0xFFFF80007A000000), "x86": (0xFFFFFFFF81000000, 0xFFFFFFFFC0000000)}
@@ -111,8 +113,10 @@ class DatWriter:
     """Write events to a trace.dat as they come (``add``), then ``close()``."""
 
     def __init__(self, path: str, table: list[EventDef], nr_cpus: int, arch: str, uname: str = "",
-                 extra: Iterable[EventDef] = ()) -> None:  # fmt: skip
+                 extra: Iterable[EventDef] = (), clock: str = "local") -> None:  # fmt: skip
         self.path = path
+        #: The trace_clock the events were stamped with (the file's TRACECLOCK option).
+        self.clock = clock
         self.table = table  # the bus's own list: instrumentation added while streaming is described too
         self.extra = list(extra)
         self.arch = arch
@@ -161,7 +165,9 @@ class DatWriter:
             _section(f, b"", cmd, 8)
             f.write(struct.pack("<I", len(self.cpus)))
             f.write(b"options  \0")
-            _option(f, TRACECMD_OPTION_TRACECLOCK, b"[local] global counter uptime perf mono mono_raw boot\n")
+            names = _CLOCKS if self.clock in _CLOCKS else (*_CLOCKS, self.clock)
+            clocks = " ".join(f"[{c}]" if c == self.clock else c for c in names)
+            _option(f, TRACECMD_OPTION_TRACECLOCK, clocks.encode() + b"\n")
             if self.uname:
                 _option(f, TRACECMD_OPTION_UNAME, self.uname.encode() + b"\0")
             f.write(struct.pack("<H", 0))

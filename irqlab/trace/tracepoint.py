@@ -124,6 +124,8 @@ class TraceBus:
         self.sinks: list[Callable[[TraceEvent], None]] = []
         #: `uname -a` of the simulated machine, for trace file headers.
         self.uname = ""
+        #: The trace_clock selected in tracefs (every clock reads the one simulated clock).
+        self.trace_clock = "local"
         self._tps: dict[str, Tracepoint] = {}
         self._by_full: dict[str, Tracepoint] = {}
         for ev in self.table:

@@ -197,6 +197,8 @@ def process_options(argv: list[str], ncpus: int) -> Options:
                 raise CyclictestUsageError("cyclictest: -h/-H needs a histogram size in microseconds above 0")
         elif name == "histfile":
             o.histfile = arg or ""
+        elif name == "interval":
+            o.interval = _atoi(arg or "")
         elif name == "interarg":
             o.interarg = _atoi(arg or "")
         elif name == "json":

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from irqlab.kernel.core import kernel
+from irqlab.kernel.sched.cputime import cputime_adjust
 from irqlab.kernel.sched.wait import wait_event_interruptible
 from irqlab.userspace.shell.interp import Io, format_job
 from irqlab.userspace.shell.process import STATUS_SIGTERM, Job, Proc
@@ -139,8 +141,8 @@ def b_kill(sh: Shell, p: Proc) -> int:
             n = _job_arg(sh, p, arg)
             job = sh.jobs[n] if n is not None else None
         else:
-            job = next((j for j in sh.jobs.values() for q in j.procs if q.task is not None and str(q.task.pid) == arg),
-                       None)  # fmt: skip
+            job = next((j for j in [*sh.jobs.values(), *sh.detached] for q in j.procs
+                        if q.task is not None and str(q.task.pid) == arg and q.status is None), None)  # fmt: skip
             if job is None:
                 p.err(f"-bash: kill: ({arg}) - No such process\n")
         if job is None:
@@ -227,20 +229,29 @@ def b_sudo(sh: Shell, p: Proc) -> int:
 
 
 def b_time(sh: Shell, p: Proc) -> int:
-    """The ``time`` keyword: run the command, then print real/user/sys as bash's default TIMEFORMAT."""
+    """The ``time`` keyword: run the command, then print real/user/sys as bash's default TIMEFORMAT: the
+    job's processes and their threads (getrusage() of the shell and of its children)."""
 
     t0 = p.now()
-    cpu0 = _cpu_ns(p)
+    user0, sys0 = _cputimes(p)
     status = sh.call(p, p.argv[1:], Io(p.stdin, p.stdout, p.stderr)) if len(p.argv) > 1 else 0
     real = p.now() - t0
-    user = _cpu_ns(p) - cpu0
-    p.err(f"\nreal\t{_tf(real)}\nuser\t{_tf(user)}\nsys\t{_tf(0)}\n")
+    user1, sys1 = _cputimes(p)
+    p.err(f"\nreal\t{_tf(real)}\nuser\t{_tf(user1 - user0)}\nsys\t{_tf(sys1 - sys0)}\n")
     return status
 
 
-def _cpu_ns(p: Proc) -> int:
-    """CPU time of the job's tasks so far (their sum_exec_runtime)."""
-    return sum(int(getattr(q.task, "sum_exec_runtime", 0)) for q in p.job.procs if q.task is not None)
+def _cputimes(p: Proc) -> tuple[int, int]:
+    """(user, system) time of the job's tasks and the threads they created, as cputime_adjust() reports them
+    (kernel/sched/cputime.c: tick-sampled user/system split scaled to the precise runtime)."""
+    pids = {q.task.pid for q in p.job.procs if q.task is not None}
+    user = system = 0
+    for t in kernel().tasks.values():
+        if t.pid in pids or t.data.get("tgid") in pids:
+            u, s = cputime_adjust(t)
+            user += u
+            system += s
+    return user, system
 
 
 def _tf(ns: int) -> str:

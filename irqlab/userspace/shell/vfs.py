@@ -145,6 +145,11 @@ class Vfs:
         except KeyError:
             raise oserror(_errno.ENOENT, path) from None
 
+    def read_bytes(self, path: str) -> bytes:
+        """A file's content as bytes: binary files a program wrote here (trace-cmd's trace.dat) keep one
+        character per byte (latin-1). Raises OSError as :meth:`read_text`."""
+        return self.read_text(path).encode("latin-1")
+
     def open_read(self, path: str) -> Stream:
         p = self.abspath(path)
         if p == "/dev/null":
