@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from irqlab.cli_common import add_common_args, boot_from, duration_ns, fail, loads_from
+from irqlab.kernel.time.timekeeping import ktime_get_real_ns
 from irqlab.latency.bcc import IrqTimes
 from irqlab.latency.plot import save
 from irqlab.machine import Machine
 from irqlab.scenarios.loads import Load, parse_load, start_loads
-from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 NSEC_PER_SEC = 1_000_000_000
 
@@ -42,7 +42,7 @@ def irq_times(kind: str, m: Machine, *, duration: str | int = "1s", interval: in
         m.run(for_=step)
         out.append("\n")
         if timestamp:
-            secs = (REALTIME_AT_BOOT_NS + m.now) // NSEC_PER_SEC % 86400
+            secs = ktime_get_real_ns(m.kernel) // NSEC_PER_SEC % 86400
             out.append(f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}\n")
         out.append(tool.table())
     tool.close()

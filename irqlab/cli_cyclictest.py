@@ -29,13 +29,13 @@ from irqlab.cli_common import (
     seeds_from,
     unfinished,
 )
+from irqlab.kernel.time.timekeeping import NSEC_PER_SEC, boot_time
 from irqlab.latency.plot import TimelineRecorder, plot_cyclictest
 from irqlab.machine import Machine, boot
 from irqlab.scenarios.latency_sweep import buckets_of
 from irqlab.scenarios.loads import Load, parse_load, start_loads
 from irqlab.userspace import syscalls as sc
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError, Histogram, ThreadStat, run_program
-from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 #: Simulated time allowed beyond -D for the threads to start and the program to print and exit.
 GRACE_NS = Cyclictest.GRACE_NS
@@ -99,7 +99,7 @@ def cyclictest_seeds(argv: str | list[str], seeds: Sequence[int], *, loads: Sequ
     bad = failed_runs([rows])
     if bad:
         raise RuntimeError(bad)
-    _merge_into(merged, rows, uts_realtime(m))
+    _merge_into(merged, rows, uts_realtime(m), boot_time(m.kernel) * NSEC_PER_SEC)
     return merged, rows
 
 
@@ -116,8 +116,10 @@ def uts_realtime(m: Machine) -> tuple[dict[str, str], bool]:
     return got[0], bool(got[1])
 
 
-def _merge_into(prog: Cyclictest, rows: list[dict[str, Any]], sysinfo: tuple[dict[str, str], bool]) -> None:
-    """Fill ``prog`` (not run) with the threads of ``rows`` merged and produce its final output, as main() would."""
+def _merge_into(prog: Cyclictest, rows: list[dict[str, Any]], sysinfo: tuple[dict[str, str], bool],
+                boot_ns: int) -> None:  # fmt: skip
+    """Fill ``prog`` (not run) with the threads of ``rows`` merged and produce its final output, as main() would;
+    ``boot_ns`` is CLOCK_REALTIME at the boot of the runs' board."""
     o = prog.opts
     for i in range(o.num_threads):
         last = rows[-1]
@@ -138,8 +140,8 @@ def _merge_into(prog: Cyclictest, rows: list[dict[str, Any]], sysinfo: tuple[dic
             st.hist.events = st.cycles
         prog.stats.append(st)
     prog.return_code = max(r["return_code"] for r in rows)
-    prog.start_time = REALTIME_AT_BOOT_NS + min(r["start_ns"] for r in rows)
-    prog.end_time = REALTIME_AT_BOOT_NS + max(r["end_ns"] for r in rows)
+    prog.start_time = boot_ns + min(r["start_ns"] for r in rows)
+    prog.end_time = boot_ns + max(r["end_ns"] for r in rows)
     if o.jsonfile:
         text = prog.json_text(*sysinfo)
         if o.jsonfile == "-":

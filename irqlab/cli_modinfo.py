@@ -11,44 +11,21 @@ import sys
 
 from irqlab.boards import BOARDS, get_board
 from irqlab.cli_userfile import UserCodeError, load, resolve, unload
-from irqlab.kernel.module import module_name_of
-from irqlab.kernel.module_param import modinfo_of, module_params_of
-
-#: The machine string at the end of vermagic (include/linux/vermagic.h MODULE_ARCH_VERMAGIC via UTS_MACHINE).
-_ARCH = {"arm64": "aarch64", "x86": ""}
+from irqlab.userspace.modinfo import format_modinfo
+from irqlab.userspace.modinfo import modinfo_lines as _modinfo_lines
+from irqlab.userspace.modinfo import vermagic as _vermagic
 
 
 def vermagic(board_name: str) -> str:
-    """include/linux/vermagic.h VERMAGIC_STRING for the board's kernel: release, SMP, preempt, unload, modversions."""
+    """include/linux/vermagic.h VERMAGIC_STRING for the board's kernel."""
     b = get_board(board_name)
-    preempt = {"full": "preempt ", "rt": "preempt_rt ", "voluntary": "", "none": ""}[b.preempt]
-    # Debian's and Raspberry Pi OS's kernels are built with CONFIG_MODVERSIONS; both are PREEMPT builds
-    # (Debian's amd64 kernel is PREEMPT_DYNAMIC, whose vermagic says "preempt" too).
-    if b.arch == "x86":
-        preempt = "preempt "
-    return f"{b.release} SMP {preempt}mod_unload modversions {_ARCH.get(b.arch, '')}"
+    return _vermagic(b.release, b.arch, b.preempt)
 
 
 def modinfo_lines(mod: object, filename: str, board_name: str) -> list[tuple[str, str]]:
-    """(field, value) pairs in modinfo's order: filename, the MODULE_*() tags (the last declared first,
-    as they lie in the .modinfo section), depends, name, vermagic, then one parm per parameter."""
-    out = [("filename", filename)]
-    # SIMPLIFICATION: no srcversion, intree, sig_* or alias fields; the tags come last-declared first as GCC
-    # lays them out in .modinfo for one object file.
-    for tag, value in reversed(modinfo_of(mod)):
-        if tag != "parmdesc":
-            out.append((tag, value))
+    """(field, value) pairs in modinfo's order, for the board's kernel."""
     b = get_board(board_name)
-    out.append(("depends", ""))
-    if b.arch == "x86":
-        out.append(("retpoline", "Y"))
-    out.append(("name", module_name_of(mod)))
-    out.append(("vermagic", vermagic(board_name)))
-    stray = dict(v.split(":", 1) for t, v in modinfo_of(mod) if t == "parmdesc")
-    for kp in module_params_of(mod):
-        desc = kp.desc or stray.get(kp.name, "")
-        out.append(("parm", f"{kp.name}:{desc + ' ' if desc else ''}({kp.type})"))
-    return out
+    return _modinfo_lines(mod, filename, b.release, b.arch, b.preempt)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,7 +33,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     sp = sub.add_parser("modinfo", help="show a driver module's license, author, description and parameters")
     sp.add_argument("file", help="a driver module .py file, or the name of an example")
     sp.add_argument("-F", "--field", help="print only this field's values (license, author, parm, ...)")
-    sp.add_argument("--board", choices=sorted(BOARDS), help="the kernel whose vermagic to print (default: the file's BOARD, else rpi5)")
+    sp.add_argument(
+        "--board",
+        choices=sorted(BOARDS),
+        help="the kernel whose vermagic to print (default: the file's BOARD, else rpi5)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,8 +57,5 @@ def run(args: argparse.Namespace) -> int:
         lines = modinfo_lines(mod, str(path.resolve()), board)
     finally:
         unload(mod)
-    if args.field:
-        sys.stdout.write("".join(f"{v}\n" for f, v in lines if f == args.field))
-    else:
-        sys.stdout.write("".join(f"{f + ':':<16}{v}\n" for f, v in lines))
+    sys.stdout.write(format_modinfo(lines, args.field))
     return 0

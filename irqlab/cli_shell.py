@@ -94,6 +94,7 @@ def transcript(m: Machine, script: Iterable[str], for_: str | None) -> int:
     running command and the script (status 130), as it ends a bash script."""
     sh = m.shell
     sh.sink = _to_stdout
+    sh.tty = sys.stdout.isatty()
     status = 0
     with _ctrl_c_interrupts(sh) as hits:
         for cmd in commands(script):
@@ -113,6 +114,7 @@ def interactive(m: Machine, for_: str | None) -> int:
     """A prompt with line editing, history and completion (GNU readline where Python has it)."""
     sh = m.shell
     sh.sink = _to_stdout
+    sh.tty = sys.stdout.isatty()
     try:
         import readline
 

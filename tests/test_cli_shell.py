@@ -86,3 +86,31 @@ def test_interactive_prompt_history_and_completion_in_a_terminal():
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def test_watch_d_highlights_changes_in_a_terminal_and_not_in_a_file():
+    """watch -d in a pseudo-terminal: the changed characters of /proc/uptime stand out (xterm's smso/rmso);
+    its output redirected to a file is plain text."""
+    pexpect = pytest.importorskip("pexpect", reason="pexpect drives the prompt through a pseudo-terminal")
+    child = pexpect.spawn(sys.executable, ["-m", "irqlab", "shell", "--for", "2.5s"], env=dict(os.environ),
+                          encoding="utf-8", timeout=60)  # fmt: skip
+    try:
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendline("watch -d -n 1 cat /proc/uptime")
+        child.expect_exact("^C")
+        screens = child.before
+        child.expect_exact("root@raspberrypi:~# ")
+        assert "\x1b[7m" in screens and "\x1b[27m" in screens
+        # The first screen has nothing to compare with: it is drawn plain.
+        first = screens.split("Every 1.0s")[1]
+        assert "\x1b[" not in first
+        child.sendline("watch -d -n 1 cat /proc/uptime > /tmp/w")
+        child.expect_exact("^C")
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendline("grep -c Every /tmp/w; grep -c '\\[' /tmp/w")
+        child.expect_exact("3\r\n0\r\n")
+        child.expect_exact("root@raspberrypi:~# ")
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()

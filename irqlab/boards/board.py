@@ -60,6 +60,8 @@ GENERIC = Board(
     # pseudo-NMI for the perf one) are built in.
     data={
         "irqchip": "gic-400",
+        # With more than 8 CPUs (a GIC-400 serves 8) the machine has a GICv3: distributor and redistributors.
+        "irqchip_above_8_cpus": "gic-v3",
         "gic_irqs": 320,
         "irq_sim": 32,
         "kconfig": {"SOFTLOCKUP_DETECTOR": True, "HARDLOCKUP_DETECTOR": "buddy"},

@@ -84,7 +84,8 @@ class BoardHardware:
 
     @property
     def gic(self) -> Any:
-        """The GIC-400 hardware model (irqlab.hw.gic.GIC400) of this board."""
+        """The GIC hardware model of this board: irqlab.hw.gic.GIC400, or irqlab.hw.gic_v3.GICv3 (the generic
+        board above 8 CPUs)."""
         gic = self.kernel.subsys.get("gic")
         if gic is None:
             raise ValueError(f"board {self.kernel.board.name!r} has no GIC")

@@ -99,6 +99,8 @@ PC = Board(
     },
     setup_hooks=(pc_setup,),
     data={
+        # The hostname Debian's installer proposes, set at boot from /etc/hostname.
+        "hostname": "debian",
         "irqchip": "ioapic",
         "irq_sim": 0,
         # Debian's amd64 config: the soft lockup detector and the perf NMI hard lockup detector are built in;

@@ -97,6 +97,8 @@ RPI5 = Board(
     },
     setup_hooks=(rpi5_setup,),
     data={
+        # The hostname Raspberry Pi OS sets at boot (/etc/hostname) unless the imager was told another.
+        "hostname": "raspberrypi",
         "irqchip": "gic-400",
         "gic_irqs": 320,
         "irq_sim": 0,

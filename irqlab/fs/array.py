@@ -1,6 +1,6 @@
 """/proc/PID/stat and /proc/PID/status. Mirrors fs/proc/array.c (do_task_stat(), proc_pid_status()) of 6.12.
 
-Every task is a single-threaded process of its own (Tgid = Pid, one thread), run as root. Kernel threads
+A task is a process of its own unless clone(CLONE_THREAD) made it a thread of another (its ``tgid``); all run as root. Kernel threads
 have no address space, so their memory fields read 0 and no ``Vm*`` lines are shown.
 """
 
@@ -71,16 +71,27 @@ def task_prio(t: Task) -> int:
     return t.kernel_prio - MAX_RT_PRIO
 
 
+def task_tgid(t: Task) -> int:
+    """The thread group the task belongs to (its own pid for a group leader)."""
+    return int(t.data.get("tgid", t.pid))
+
+
+def get_nr_threads(k: Kernel, t: Task) -> int:
+    """signal->nr_threads: the live tasks of ``t``'s thread group."""
+    tgid = task_tgid(t)
+    return sum(1 for o in k.tasks.values() if task_tgid(o) == tgid and not o.raw_state & TASK_DEAD)
+
+
 def do_task_stat(k: Kernel, t: Task) -> str:
     """The one line of /proc/PID/stat (52 fields)."""
     utime, stime = cputime_adjust(t)
     kthread = bool(t.flags & PF_KTHREAD)
     wchan = int(t.raw_state != 0)  # !task_is_running()
     fields = [
-        0,  # ppid  SIMPLIFICATION: irqlab has no init or kthreadd task to be a parent
+        int(t.data.get("ppid", 0)),  # ppid  SIMPLIFICATION: no init or kthreadd task: 0 for tasks they would parent
         0,  # pgrp
         0,  # session
-        0,  # tty_nr
+        int(t.data.get("tty_nr", 0)),  # tty_nr: the controlling terminal a shell gave it
         -1,  # tty_pgrp
         t.flags,
         0, 0, 0, 0,  # min_flt cmin_flt maj_flt cmaj_flt
@@ -89,7 +100,7 @@ def do_task_stat(k: Kernel, t: Task) -> str:
         0, 0,  # cutime cstime
         task_prio(t),
         t.nice,
-        1,  # num_threads
+        get_nr_threads(k, t),  # num_threads
         0,  # itrealvalue
         nsec_to_clock_t(t.start_time),
         0,  # vsize
@@ -124,21 +135,21 @@ def proc_pid_status(k: Kernel, t: Task) -> str:
         f"Name:\t{proc_task_name(t)}",
         f"Umask:\t{umask:04o}",  # "%#04o"
         f"State:\t{get_task_state(t)}",
-        f"Tgid:\t{t.pid}",
+        f"Tgid:\t{task_tgid(t)}",
         "Ngid:\t0",
         f"Pid:\t{t.pid}",
-        "PPid:\t0",
+        f"PPid:\t{t.data.get('ppid', 0)}",
         "TracerPid:\t0",
         "Uid:\t0\t0\t0\t0",
         "Gid:\t0\t0\t0\t0",
         "FDSize:\t64",
         "Groups:\t ",
-        f"NStgid:\t{t.pid}",
+        f"NStgid:\t{task_tgid(t)}",
         f"NSpid:\t{t.pid}",
         "NSpgid:\t0",
         "NSsid:\t0",
         f"Kthread:\t{1 if kthread else 0}",
-        "Threads:\t1",
+        f"Threads:\t{get_nr_threads(k, t)}",
         f"SigQ:\t0/{data.get('sigpending_max', 31503)}",
         "SigPnd:\t0000000000000000",
         "ShdPnd:\t0000000000000000",

@@ -29,18 +29,11 @@ from irqlab.kernel.sched.cputime import (
 )
 from irqlab.kernel.sched.loadavg import nr_running
 from irqlab.kernel.softirq import NR_SOFTIRQS
+from irqlab.kernel.time.timekeeping import DEFAULT_BTIME, boot_time
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
-
-#: The simulated RTC's reading at boot (seconds since the epoch) when the board names none: 2026-01-05 09:00:00 UTC.
-DEFAULT_BTIME = 1767603600
-
-
-def boot_time(k: Kernel) -> int:
-    """getboottime64(): the wall-clock second the machine booted (board data ``btime``)."""
-    return int(k.board.data.get("btime", DEFAULT_BTIME))
 
 
 def arch_irq_stat_cpu(k: Kernel, cpu: CPU) -> int:

@@ -1,4 +1,5 @@
-"""The ARM GIC-400 (GICv2) interrupt controller, hardware side: distributor and per-CPU interfaces.
+"""The ARM GIC-400 (GICv2) interrupt controller, hardware side: distributor and per-CPU interfaces, on
+:class:`GICCore`, the state and delivery it shares with the GICv3 (``irqlab/hw/gic_v3.py``).
 
 Interrupt IDs: SGIs 0-15 and PPIs 16-31 are banked per CPU, SPIs 32+ are shared and routed by their
 target register. Each interrupt has an enable bit, a pending state (a latch, plus the input level for
@@ -17,25 +18,35 @@ them through :class:`~irqlab.hw.line.Line` objects (``spi_line()``). Imports onl
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from heapq import heapify, heappop, heappush
 
 from irqlab.hw.line import Line
 
-__all__ = ["GIC400", "GICC_INT_SPURIOUS", "GICD_INT_DEF_PRI", "GICC_INT_PRI_THRESHOLD"]
+__all__ = ["GICCore", "GIC400", "GICC_INT_SPURIOUS", "GICD_INT_DEF_PRI", "GICC_INT_PRI_THRESHOLD"]
 
 GICC_INT_SPURIOUS = 1023
 GICC_IAR_INT_ID_MASK = 0x3FF
 GICD_INT_DEF_PRI = 0xA0
 GICC_INT_PRI_THRESHOLD = 0xF0
 _IDLE_PRIORITY = 0x100
+#: A candidate's key is priority << _KEY_SHIFT | interrupt ID: one int orders by priority, then ID.
+_KEY_SHIFT = 10
+_KEY_INTID = (1 << _KEY_SHIFT) - 1
+#: Stale heap entries tolerated per CPU before its heap is rebuilt (a performance trick).
+_STALE_SLACK = 64
 
 
-class GIC400:
-    """A GIC-400 distributor with ``ncpus`` CPU interfaces and ``nirqs`` interrupt IDs."""
+class GICCore(ABC):
+    """What every GIC generation here shares: SPI and banked SGI/PPI state, priorities, the CPU interfaces'
+    acknowledge / priority-drop / deactivate cycle and the choice of the interrupt each CPU is signalled.
+    A subclass says where an SPI is routed (:meth:`_spi_target`, :meth:`_targets_cpu`)."""
 
-    def __init__(self, ncpus: int, nirqs: int = 256, name: str = "gic400") -> None:
-        if not 1 <= ncpus <= 8:
-            raise ValueError(f"a GIC-400 has 1 to 8 CPU interfaces, not {ncpus}")
+    #: Whether IAR reports an SGI's source CPU in bits 12:10 (GICv2); a GICv3 IAR holds the ID alone.
+    SGI_SOURCE_IN_IAR = True
+
+    def __init__(self, ncpus: int, nirqs: int, name: str) -> None:
         if nirqs % 32 or not 32 < nirqs <= 1020 + 4:
             raise ValueError(f"nirqs must be a multiple of 32 between 64 and 1024, not {nirqs}")
         self.name = name
@@ -49,7 +60,6 @@ class GIC400:
         self.active = [False] * nirqs
         self.edge = [False] * nirqs
         self.priority = [GICD_INT_DEF_PRI] * nirqs
-        self.targets = [0] * nirqs
         # Banked (SGI/PPI) state per CPU.
         self.b_enabled = [[False] * 32 for _ in range(ncpus)]
         self.b_latch = [[False] * 32 for _ in range(ncpus)]
@@ -69,13 +79,28 @@ class GIC400:
         self.signalled = [False] * ncpus
         #: Called with a CPU number when its interface starts signalling an interrupt.
         self.irq_signal: Callable[[int], None] | None = None
-        # Candidates: SPIs pending+enabled+inactive, and per CPU the banked ones.
-        self._spi_cand: set[int] = set()
-        self._b_cand: list[set[int]] = [set() for _ in range(ncpus)]
+        # Candidates (enabled, pending, inactive), per CPU: the banked ones and the SPIs routed to it, each
+        # with its key in ``_cand`` and in a heap ordered as the IAR picks (priority, then ID), so finding
+        # the best costs O(log n) whatever the number of lines. A heap entry whose key no longer matches
+        # ``_cand`` is stale and dropped when it reaches the top. ``_spi_route`` maps every SPI candidate to
+        # the CPU it is queued on (-1 while no enabled interface is in its target set).
+        self._cand: list[dict[int, int]] = [{} for _ in range(ncpus)]
+        self._heap: list[list[int]] = [[] for _ in range(ncpus)]
+        self._stale = [0] * ncpus
+        self._spi_route: dict[int, int] = {}
         self._lines: dict[int, Line] = {}
         #: Statistics: acknowledgements and spurious IAR reads per CPU.
         self.acks = [0] * ncpus
         self.spurious = [0] * ncpus
+
+    # -- routing (per generation) ----------------------------------------------------------------------
+    @abstractmethod
+    def _spi_target(self, intid: int) -> int:
+        """The CPU SPI ``intid`` is delivered to now, or -1."""
+
+    @abstractmethod
+    def _targets_cpu(self, intid: int, cpu: int) -> bool:
+        """Whether SPI ``intid`` may be delivered to ``cpu``."""
 
     # -- inputs -------------------------------------------------------------------------------------
     def spi_line(self, intid: int) -> Line:
@@ -117,13 +142,6 @@ class GIC400:
         self._update_banked(cpu, intid)
 
     # -- distributor registers ------------------------------------------------------------------------
-    def write_sgir(self, source: int, target_mask: int, sgi: int) -> None:
-        """GICD_SGIR: send SGI ``sgi`` from CPU ``source`` to the CPUs in ``target_mask``."""
-        for cpu in range(self.ncpus):
-            if target_mask >> cpu & 1:
-                self.sgi_src[cpu][sgi] |= 1 << source
-                self._update_banked(cpu, sgi)
-
     def set_enable(self, intid: int, cpu: int, on: bool) -> None:
         """GICD_ISENABLER/ICENABLER (``cpu`` selects the bank for IDs below 32)."""
         if intid < 32:
@@ -186,16 +204,12 @@ class GIC400:
         """GICD_IPRIORITYR (8 bits; lower is more urgent)."""
         if intid < 32:
             self.b_priority[cpu][intid] = prio & 0xFF
+            if intid in self._cand[cpu]:
+                self._queue(cpu, intid, prio & 0xFF)
             self._notify(cpu)
         else:
             self.priority[intid] = prio & 0xFF
             self._update_spi(intid)
-
-    def set_target(self, intid: int, cpu_mask: int) -> None:
-        """GICD_ITARGETSR of an SPI: the CPUs it may be delivered to."""
-        self._check_spi(intid)
-        self.targets[intid] = cpu_mask & ((1 << self.ncpus) - 1)
-        self._update_spi(intid)
 
     # -- CPU interface registers --------------------------------------------------------------------------
     def cpuif_enable(self, cpu: int, on: bool, eoimode1: bool = True) -> None:
@@ -203,11 +217,14 @@ class GIC400:
         self.cpuif_enabled[cpu] = on
         self.eoimode1[cpu] = eoimode1
         if on:
+            # An SPI whose target set holds this CPU may now route to it (the lowest enabled interface).
+            for intid in sorted(self._spi_route):
+                self._route(intid, self._spi_target(intid))
             self._notify(cpu)
         else:
             self.signalled[cpu] = False
-            for intid in range(32, self.nirqs):
-                if self.targets[intid] >> cpu & 1:
+            for intid in sorted(self._spi_route):
+                if self._targets_cpu(intid, cpu):
                     self._update_spi(intid)
 
     def write_pmr(self, cpu: int, value: int) -> None:
@@ -219,19 +236,56 @@ class GIC400:
         return self.b_priority[cpu][intid] if intid < 32 else self.priority[intid]
 
     def _best(self, cpu: int) -> int:
-        best = -1
-        bprio = min(self.pmr[cpu], self.running[cpu][-1] if self.running[cpu] else _IDLE_PRIORITY)
-        for intid in self._b_cand[cpu]:
-            p = self.b_priority[cpu][intid]
-            if p < bprio or (p == bprio and best >= 0 and intid < best):
-                best, bprio = intid, p
-        targets = self.targets
-        for intid in self._spi_cand:
-            if self._spi_cpu(targets[intid]) == cpu:
-                p = self.priority[intid]
-                if p < bprio or (p == bprio and best >= 0 and intid < best):
-                    best, bprio = intid, p
-        return best
+        """The interrupt IAR would acknowledge: the candidate of the highest priority (lowest ID among
+        equals) if it beats the priority mask and the running priority, else -1."""
+        running = self.running[cpu]
+        bprio = min(self.pmr[cpu], running[-1] if running else _IDLE_PRIORITY)
+        heap = self._heap[cpu]
+        cand = self._cand[cpu]
+        while heap:
+            key = heap[0]
+            intid = key & _KEY_INTID
+            if cand.get(intid) == key:
+                return intid if key >> _KEY_SHIFT < bprio else -1
+            heappop(heap)
+            self._stale[cpu] -= 1
+        return -1
+
+    def _queue(self, cpu: int, intid: int, prio: int) -> None:
+        """Make ``intid`` a candidate of ``cpu`` at ``prio`` (re-keyed if its priority changed)."""
+        key = prio << _KEY_SHIFT | intid
+        cand = self._cand[cpu]
+        old = cand.get(intid)
+        if old == key:
+            return
+        if old is not None:
+            self._stale[cpu] += 1
+        cand[intid] = key
+        heappush(self._heap[cpu], key)
+
+    def _unqueue(self, cpu: int, intid: int) -> None:
+        """``intid`` is no longer a candidate of ``cpu``."""
+        cand = self._cand[cpu]
+        if cand.pop(intid, None) is None:
+            return
+        stale = self._stale[cpu] = self._stale[cpu] + 1
+        if stale > _STALE_SLACK and stale > len(cand):
+            self._unqueue_compact(cpu)
+
+    def _unqueue_compact(self, cpu: int) -> None:
+        """Rebuild ``cpu``'s heap from its live candidates once stale entries outnumber them."""
+        heap = self._heap[cpu] = list(self._cand[cpu].values())
+        heapify(heap)
+        self._stale[cpu] = 0
+
+    def _route(self, intid: int, cpu: int) -> None:
+        """Queue SPI candidate ``intid`` on ``cpu`` (-1: on none), moving it from where it was."""
+        old = self._spi_route.get(intid, -1)
+        if old != cpu and old >= 0:
+            self._unqueue(old, intid)
+        self._spi_route[intid] = cpu
+        if cpu >= 0:
+            self._queue(cpu, intid, self.priority[intid])
 
     def read_iar(self, cpu: int) -> int:
         """GICC_IAR: acknowledge the best pending interrupt (it becomes active) or return 1023."""
@@ -251,7 +305,8 @@ class GIC400:
             self.sgi_src[cpu][intid] = src & ~(1 << low)
             self.sgi_active_src[cpu][intid] |= 1 << low
             self.b_active[cpu][intid] = True
-            value = intid | (low << 10)
+            if self.SGI_SOURCE_IN_IAR:
+                value = intid | (low << 10)
             self.running[cpu].append(self.b_priority[cpu][intid])
             self._update_banked(cpu, intid)
         elif intid < 32:
@@ -293,28 +348,46 @@ class GIC400:
             self.active[intid] = False
             self._update_spi(intid)
 
-    # -- delivery ------------------------------------------------------------------------------------------
-    def _spi_cpu(self, targets: int) -> int:
-        """# SIMPLIFICATION: a 1-of-N SPI goes to the lowest enabled CPU interface of its target set."""
-        en = self.cpuif_enabled
-        cpu = 0
-        while targets:
-            if targets & 1 and en[cpu]:
-                return cpu
-            targets >>= 1
-            cpu += 1
-        return -1
+    def interface_signals(self, cpu: int) -> bool:
+        """Whether ``cpu``'s interface still has an interrupt to signal (ICC_HPPIR1 not spurious); when it
+        has none it stops signalling, so the next one to arrive signals afresh."""
+        if self.cpuif_enabled[cpu] and self._best(cpu) >= 0:
+            return True
+        self.signalled[cpu] = False
+        return False
 
+    # -- delivery ------------------------------------------------------------------------------------------
     def _update_spi(self, intid: int) -> None:
         cand = (self.enabled[intid] and not self.active[intid] and self.dist_enabled
                 and (self.latch[intid] or (self.level[intid] and not self.edge[intid])))  # fmt: skip
         if cand:
-            self._spi_cand.add(intid)
-            cpu = self._spi_cpu(self.targets[intid])
-            if cpu >= 0 and not self.signalled[cpu]:
-                self._notify(cpu)
+            cpu = self._spi_target(intid)
+            # _route() and _queue(), inlined on this hot path (a performance trick).
+            route = self._spi_route
+            old = route.get(intid, -1)
+            if old != cpu and old >= 0:
+                self._unqueue(old, intid)
+            route[intid] = cpu
+            if cpu >= 0:
+                key = self.priority[intid] << _KEY_SHIFT | intid
+                queued = self._cand[cpu]
+                prev = queued.get(intid)
+                if prev != key:
+                    if prev is not None:
+                        self._stale[cpu] += 1
+                    queued[intid] = key
+                    heappush(self._heap[cpu], key)
+                if not self.signalled[cpu]:
+                    self._notify(cpu)
         else:
-            self._spi_cand.discard(intid)
+            old = self._spi_route.pop(intid, -1)
+            if old >= 0:
+                # _unqueue(), inlined (a performance trick).
+                queued = self._cand[old]
+                if queued.pop(intid, None) is not None:
+                    stale = self._stale[old] = self._stale[old] + 1
+                    if stale > _STALE_SLACK and stale > len(queued):
+                        self._unqueue_compact(old)
 
     def _update_banked(self, cpu: int, intid: int) -> None:
         if intid < 16:
@@ -322,11 +395,11 @@ class GIC400:
         else:
             pend = self.b_latch[cpu][intid] or (self.b_level[cpu][intid] and not self.b_edge[cpu][intid])
         if pend and self.b_enabled[cpu][intid] and not self.b_active[cpu][intid] and self.dist_enabled:
-            self._b_cand[cpu].add(intid)
+            self._queue(cpu, intid, self.b_priority[cpu][intid])
             if not self.signalled[cpu]:
                 self._notify(cpu)
         else:
-            self._b_cand[cpu].discard(intid)
+            self._unqueue(cpu, intid)
 
     def _notify(self, cpu: int) -> None:
         if self.signalled[cpu] or not self.cpuif_enabled[cpu]:
@@ -338,7 +411,47 @@ class GIC400:
 
     def _check_spi(self, intid: int) -> None:
         if not 32 <= intid < self.nirqs:
-            raise ValueError(f"{self.name}: SPI interrupt IDs are 32..{self.nirqs - 1}, not {intid}")
+            raise ValueError(f"{self.name}: no SPI input with interrupt ID {intid} (SPI {intid - 32}): SPIs are interrupt "
+                             f"IDs 32..{self.nirqs - 1} (SPIs 0..{self.nirqs - 33}) on this controller")  # fmt: skip
 
     def __repr__(self) -> str:
-        return f"<GIC400 {self.name} cpus={self.ncpus} irqs={self.nirqs}>"
+        return f"<{type(self).__name__} {self.name} cpus={self.ncpus} irqs={self.nirqs}>"
+
+
+class GIC400(GICCore):
+    """A GIC-400 distributor with ``ncpus`` CPU interfaces and ``nirqs`` interrupt IDs; SPIs are routed by
+    their GICD_ITARGETSR CPU mask, SGIs sent through GICD_SGIR carry their source CPU."""
+
+    def __init__(self, ncpus: int, nirqs: int = 256, name: str = "gic400") -> None:
+        if not 1 <= ncpus <= 8:
+            raise ValueError(f"a GIC-400 has 1 to 8 CPU interfaces, not {ncpus}")
+        self.targets = [0] * nirqs
+        super().__init__(ncpus, nirqs, name)
+
+    def write_sgir(self, source: int, target_mask: int, sgi: int) -> None:
+        """GICD_SGIR: send SGI ``sgi`` from CPU ``source`` to the CPUs in ``target_mask``."""
+        for cpu in range(self.ncpus):
+            if target_mask >> cpu & 1:
+                self.sgi_src[cpu][sgi] |= 1 << source
+                self._update_banked(cpu, sgi)
+
+    def set_target(self, intid: int, cpu_mask: int) -> None:
+        """GICD_ITARGETSR of an SPI: the CPUs it may be delivered to."""
+        self._check_spi(intid)
+        self.targets[intid] = cpu_mask & ((1 << self.ncpus) - 1)
+        self._update_spi(intid)
+
+    def _spi_target(self, intid: int) -> int:
+        """# SIMPLIFICATION: a 1-of-N SPI goes to the lowest enabled CPU interface of its target set."""
+        targets = self.targets[intid]
+        en = self.cpuif_enabled
+        cpu = 0
+        while targets:
+            if targets & 1 and en[cpu]:
+                return cpu
+            targets >>= 1
+            cpu += 1
+        return -1
+
+    def _targets_cpu(self, intid: int, cpu: int) -> bool:
+        return bool(self.targets[intid] >> cpu & 1)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import irqlab.kernel.kernel as kmod
 from irqlab.errno import EINVAL
-from irqlab.hw.gic import GIC400, GICC_IAR_INT_ID_MASK, GICC_INT_PRI_THRESHOLD
+from irqlab.hw.gic import GIC400, GICC_IAR_INT_ID_MASK, GICC_INT_PRI_THRESHOLD, GICCore
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import burn, cpu_wait, raise_interrupt
 from irqlab.kernel.irq.chip import irq_set_probe, irq_set_status_flags
@@ -79,7 +79,7 @@ ARCH_TIMER_HWIRQ = 30
 class gic_chip_data:
     """struct gic_chip_data: the hardware, the domain and the per-CPU IPI stash."""
 
-    def __init__(self, k: Kernel, hw: GIC400) -> None:
+    def __init__(self, k: Kernel, hw: GICCore) -> None:
         self.k = k
         self.hw = hw
         self.gic_irqs = hw.nirqs
@@ -190,7 +190,9 @@ def gic_set_affinity(d: irq_data, mask_val: int, force: bool) -> int:
     cpu = (cand & -cand).bit_length() - 1
     if cpu >= len(k.cpus) or cpu >= 8:
         return -EINVAL
-    gic.hw.set_target(d.hwirq, 1 << cpu)
+    hw = gic.hw
+    assert isinstance(hw, GIC400)
+    hw.set_target(d.hwirq, 1 << cpu)
     _mmio(gic, gic.write_cost)
     irq_data_update_effective_affinity(d, 1 << cpu)
     return IRQ_SET_MASK_OK_DONE
@@ -310,6 +312,10 @@ def gic_irq_domain_translate(d: irq_domain, fwspec: irq_fwspec) -> tuple[int, in
         hwirq = fwspec.param[1] + 16
     else:
         return -EINVAL, 0, 0
+    if hwirq >= d.hwirq_max:
+        # SIMPLIFICATION: the kernel maps an interrupt ID past the distributor's ITLinesNumber and the
+        # distributor ignores it (its registers are RAZ/WI); irqlab refuses the mapping.
+        return -EINVAL, 0, 0
     type_ = fwspec.param[2] & IRQ_TYPE_SENSE_MASK
     if type_ == IRQ_TYPE_NONE and k is not None:
         k.bugs.warn("drivers/irqchip/irq-gic.c", 1076, k.format("HW irq %ld has invalid type\n", (hwirq,)))
@@ -386,7 +392,9 @@ def gic_ipi_hook(k: Kernel, cpu: CPU, ipi: int) -> None:
     """k.ipi_hook: an IPI reaches ``cpu`` as SGI ``ipi`` (via GICD_SGIR)."""
     gic: gic_chip_data = k.subsys["gic"]
     # SIMPLIFICATION: the sender is not known at delivery time; SGIs are recorded as sent by CPU 0.
-    gic.hw.write_sgir(0, 1 << cpu.id, ipi)
+    hw = gic.hw
+    assert isinstance(hw, GIC400)
+    hw.write_sgir(0, 1 << cpu.id, ipi)
 
 
 def gic_timer_hook(k: Kernel, cpu: CPU) -> None:
@@ -413,7 +421,18 @@ def gic_map(k: Kernel, kind: int, n: int, type_: int) -> int:
     gic = gic_data(k)
     if gic is None:
         return 0
+    check_gic_line(gic.hw.name, gic.gic_irqs, kind, n)
     return irq_create_fwspec_mapping(irq_fwspec(gic.domain.fwnode, [kind, n, type_]))
+
+
+def check_gic_line(name: str, gic_irqs: int, kind: int, n: int) -> None:
+    """Raise ValueError, naming the line and the limit, for an SPI or PPI this controller does not have."""
+    if kind == GIC_SPI and not 0 <= n < gic_irqs - 32:
+        raise ValueError(f"{name}: GIC SPI {n} does not exist: this controller implements {gic_irqs - 32} SPIs, "
+                         f"0-{gic_irqs - 33} (interrupt IDs 32-{gic_irqs - 1}); use an SPI in that range or a board "
+                         "with more interrupt lines (board data 'gic_irqs')")  # fmt: skip
+    if kind == GIC_PPI and not 0 <= n < 16:
+        raise ValueError(f"{name}: GIC PPI {n} does not exist: PPIs are 0-15 (interrupt IDs 16-31)")
 
 
 def gic_of_init(k: Kernel) -> gic_chip_data:

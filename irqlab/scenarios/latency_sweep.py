@@ -24,11 +24,11 @@ from typing import Any
 
 from hdrh.histogram import HdrHistogram
 
+from irqlab.kernel.time.timekeeping import NSEC_PER_SEC, boot_time
 from irqlab.machine import Machine, boot
 from irqlab.scenarios.compare import run_one
 from irqlab.scenarios.loads import parse_load, start_loads
 from irqlab.userspace.cyclictest import Cyclictest, run_program
-from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 #: What the last main() ran, for metrics() (each run executes this file afresh, in its own namespace).
 _RUN: dict[str, Any] = {}
@@ -88,8 +88,10 @@ def metrics(m: Machine) -> dict[str, Any]:
     prog = _RUN.get("prog")
     if prog is not None:
         out["return_code"] = prog.return_code
-        out["start_ns"] = prog.start_time - REALTIME_AT_BOOT_NS
-        out["end_ns"] = prog.end_time - REALTIME_AT_BOOT_NS
+        # CLOCK_REALTIME stamps, as times since boot.
+        boot_ns = boot_time(m.kernel) * NSEC_PER_SEC
+        out["start_ns"] = prog.start_time - boot_ns
+        out["end_ns"] = prog.end_time - boot_ns
         for st in prog.stats:
             i = st.index
             out.update({f"t{i}_cycles": st.cycles, f"t{i}_min": st.min, f"t{i}_max": st.max,

@@ -16,7 +16,7 @@ from irqlab.errno import EACCES, EINVAL, ENOENT, EPERM, ESRCH
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.preempt import preempt_disable, preempt_enable
-from irqlab.kernel.sched.completion import wait_for_completion
+from irqlab.kernel.sched.completion import wait_for_completion_interruptible
 from irqlab.kernel.sched.core import (
     SCHED_BATCH,
     SCHED_FIFO,
@@ -35,15 +35,15 @@ from irqlab.kernel.time.hrtimer import (
     HRTIMER_MODE_REL,
     hrtimer_nanosleep,
 )
+from irqlab.kernel.time.timekeeping import ktime_get_real_ns
 from irqlab.kernel.trace_osnoise import Timerlat
+from irqlab.kernel.utsname import sethostname as _sethostname
+from irqlab.kernel.utsname import utsname
 
 TIMER_ABSTIME = 0x01
 MCL_CURRENT = 1
 MCL_FUTURE = 2
 SCHED_OTHER = SCHED_NORMAL
-
-#: The realtime clock at boot: 2025-01-01T00:00:00Z, so that CLOCK_REALTIME stamps are deterministic.
-REALTIME_AT_BOOT_NS = 1_735_689_600 * 1_000_000_000
 
 __all__ = [
     "TIMER_ABSTIME",
@@ -60,6 +60,7 @@ __all__ = [
     "clock_nanosleep",
     "sched_setscheduler",
     "sched_getscheduler",
+    "sched_getparam",
     "sched_setaffinity",
     "sched_getaffinity",
     "mlockall",
@@ -69,6 +70,9 @@ __all__ = [
     "write_file",
     "sysconf_nprocessors_onln",
     "uname",
+    "sethostname",
+    "setpriority",
+    "setsid",
     "user_work",
     "syscall_work",
     "munmap",
@@ -85,10 +89,12 @@ def _current() -> Task:
 
 
 def clock_gettime(clockid: int = CLOCK_MONOTONIC) -> int:
-    """The clock's time in ns (CLOCK_MONOTONIC and CLOCK_BOOTTIME count from boot)."""
-    now = on_cpu().engine.now
+    """The clock's time in ns (CLOCK_MONOTONIC and CLOCK_BOOTTIME count from boot; CLOCK_REALTIME is the
+    kernel's wall clock, kernel/time/timekeeping.c)."""
+    k = on_cpu()
+    now = k.engine.now
     if clockid == CLOCK_REALTIME:
-        return REALTIME_AT_BOOT_NS + now
+        return ktime_get_real_ns(k)
     if clockid in (CLOCK_MONOTONIC, CLOCK_BOOTTIME):
         return now
     return -EINVAL
@@ -104,7 +110,8 @@ def clock_nanosleep(clockid: int, flags: int, request_ns: int) -> int:
     if request_ns < 0:
         return -EINVAL
     if clockid == CLOCK_REALTIME and flags & TIMER_ABSTIME:
-        request_ns -= REALTIME_AT_BOOT_NS
+        k = on_cpu()
+        request_ns -= ktime_get_real_ns(k) - k.engine.now
     mode = HRTIMER_MODE_ABS if flags & TIMER_ABSTIME else HRTIMER_MODE_REL
     return hrtimer_nanosleep(request_ns, mode)
 
@@ -138,6 +145,12 @@ def sched_getscheduler(pid: int) -> int:
     """The policy of ``pid`` (0: the caller), or -ESRCH."""
     p = _task(pid)
     return -ESRCH if p is None else p.policy
+
+
+def sched_getparam(pid: int) -> int:
+    """sched_getparam(2): the RT priority of ``pid`` (0: the caller; 0 for a normal task), or -ESRCH."""
+    p = _task(pid)
+    return -ESRCH if p is None else p.rt_priority
 
 
 def sched_setaffinity(pid: int, mask: int) -> int:
@@ -205,18 +218,34 @@ def sysconf_nprocessors_onln() -> int:
 
 
 def uname() -> dict[str, str]:
-    """uname(2): sysname, nodename, release, version, machine."""
+    """uname(2): sysname, nodename, release, version, machine of the kernel's utsname."""
+    uts = utsname(on_cpu())
+    return {"sysname": uts.sysname, "nodename": uts.nodename, "release": uts.release, "version": uts.version,
+            "machine": uts.machine}  # fmt: skip
+
+
+def sethostname(name: str) -> int:
+    """sethostname(2): 0, or -EINVAL for a name longer than 64 bytes."""
+    return _sethostname(on_cpu(), name)
+
+
+def setpriority(pid: int, niceval: int) -> int:
+    """setpriority(PRIO_PROCESS, pid, niceval) (kernel/sys.c): the nice value of ``pid`` (0: the caller), clamped
+    to [-20, 19]; -ESRCH when there is no such task. A normal task's policy is kept."""
     k = on_cpu()
-    b = k.board
-    # The version string names the preemption model the kernel was built with (init/version-timestamp.c).
-    words = [w for w in b.version.split() if w not in ("PREEMPT", "PREEMPT_RT", "PREEMPT_DYNAMIC")]
-    flag = {"full": ["PREEMPT"], "rt": ["PREEMPT_RT"]}.get(k.preempt_model, [])
-    if "SMP" in words:
-        i = words.index("SMP") + 1
-        words[i:i] = flag
-    version = " ".join(words)
-    return {"sysname": "Linux", "nodename": b.name, "release": b.release, "version": version,
-            "machine": "aarch64" if b.arch == "arm64" else "x86_64" if b.arch == "x86" else b.arch}  # fmt: skip
+    p = _task(pid)
+    if p is None:
+        return -ESRCH
+    k.sched.setscheduler(p, p.policy, p.rt_priority, max(-20, min(19, niceval)))
+    return 0
+
+
+def setsid() -> int:
+    """setsid(2): the caller leads a new session, without a controlling terminal (kernel/sys.c ksys_setsid());
+    returns its pid."""
+    t = _current()
+    t.data["tty_nr"] = 0
+    return t.pid
 
 
 def user_work(ns: int, wss: int = 0) -> None:
@@ -356,7 +385,8 @@ def timerlat_start(cpus: list[int], period_us: int, on_sample: Callable[[Any], N
 
 
 def thread_join(t: Task) -> Any:
-    """pthread_join(): wait until ``t`` exits; returns its result."""
+    """pthread_join(): wait until ``t`` exits; returns its result. glibc waits in futex_wait() on the thread's
+    tid word, an interruptible sleep (state S, outside the load average) that it restarts after a signal."""
     if t.exited is not None:
-        wait_for_completion(t.exited)
+        wait_for_completion_interruptible(t.exited)
     return t.result

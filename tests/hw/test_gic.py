@@ -132,7 +132,7 @@ def test_bad_configuration_is_rejected():
     with pytest.raises(ValueError, match="1 to 8"):
         GIC400(9)
     g, _ = make()
-    with pytest.raises(ValueError, match="SPI interrupt IDs are 32..95"):
+    with pytest.raises(ValueError, match="SPIs are interrupt IDs 32..95"):
         g.spi_line(20)
 
 

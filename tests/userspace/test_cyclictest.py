@@ -64,8 +64,9 @@ def test_json_document_has_rt_tests_keys_including_the_trailing_colons():
                          "sysinfo", "num_threads", "resolution_in_ns", "thread"]
     assert doc["cmdline:"] == "cyclictest -S -p95 -l 10 -h 50 -q --json=out.json"
     assert doc["rt_test_version:"] == "2.80"
-    assert doc["start_time"] == "Wed, 01 Jan 2025 00:00:00 +0000"
+    assert doc["start_time"] == "Mon, 05 Jan 2026 09:00:00 +0000"
     assert doc["sysinfo"]["realtime"] == 1 and "PREEMPT_RT" in doc["sysinfo"]["version"]
+    assert doc["sysinfo"]["nodename"] == "raspberrypi"
     t0 = doc["thread"]["0"]
     assert list(t0) == ["histogram", "cycles", "min", "max", "avg", "cpu", "node"]
     assert sum(t0["histogram"].values()) == t0["cycles"] == 10

@@ -8,13 +8,14 @@ preemption; newly-idle and tick-kicked load balancing; the debug checks
 from __future__ import annotations
 
 import enum
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL
 from irqlab.kernel.cachecost import SWITCH_PATH
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
+from irqlab.kernel.sched.fair import cfs_rq
+from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -39,7 +40,6 @@ SCHED_RR = 2
 SCHED_BATCH = 3
 SCHED_IDLE = 5
 
-MAX_RT_PRIO = 100
 MAX_SCHEDULE_TIMEOUT = (1 << 63) - 1
 
 PF_IDLE = 0x00000002
@@ -173,66 +173,47 @@ class Task:
 
 
 class RunQueue:
-    """Per-CPU run queue of *waiting* tasks (the running task is ``cpu.curr``)."""
+    """Per-CPU run queue of *waiting* tasks (the running task is ``cpu.curr``): struct rq's ``rt``
+    (a priority array, kernel/sched/rt.py) and ``cfs`` (a vruntime-ordered timeline, kernel/sched/fair.py)."""
 
     __slots__ = ("cpu", "rt", "cfs", "min_vruntime")
 
     def __init__(self, cpu: CPU) -> None:
         self.cpu = cpu
-        self.rt: dict[int, deque[Task]] = {}
-        self.cfs: list[Task] = []
+        self.rt = rt_rq()
+        self.cfs = cfs_rq()
         self.min_vruntime = 0
 
     def __len__(self) -> int:
-        if not self.rt:
-            return len(self.cfs)
-        return len(self.cfs) + sum(len(q) for q in self.rt.values())
+        return self.rt.rt_nr_running + len(self.cfs.queued)
 
     def enqueue(self, p: Task, head: bool = False) -> None:
         if p.is_rt:
-            q = self.rt.get(p.rt_priority)
-            if q is None:
-                q = self.rt[p.rt_priority] = deque()
-            if head:
-                q.appendleft(p)
-            else:
-                q.append(p)
+            self.rt.enqueue(p, head)
         else:
-            self.cfs.append(p)
+            self.cfs.enqueue(p)
         p.on_rq = True
 
     def dequeue(self, p: Task) -> None:
         if p.is_rt:
-            q = self.rt[p.rt_priority]
-            q.remove(p)
-            if not q:
-                del self.rt[p.rt_priority]
+            self.rt.dequeue(p)
         else:
-            self.cfs.remove(p)
+            self.cfs.dequeue(p)
 
     def best_rt(self) -> Task | None:
-        if not self.rt:
-            return None
-        return self.rt[max(self.rt)][0]
+        return self.rt.pick_next_rt_entity()
 
     def best_cfs(self) -> Task | None:
-        cfs = self.cfs
-        if not cfs:
-            return None
-        if len(cfs) == 1:
-            return cfs[0]
-        return min(cfs, key=_vrt)
+        return self.cfs.pick_first_entity()
+
+    def iter_tasks(self) -> Iterator[Task]:
+        """The waiting tasks: RT by priority (most important first, FIFO within one), then the fair
+        ones in the order they were queued."""
+        yield from self.rt
+        yield from self.cfs
 
     def tasks(self) -> list[Task]:
-        out: list[Task] = []
-        for prio in sorted(self.rt, reverse=True):
-            out.extend(self.rt[prio])
-        out.extend(self.cfs)
-        return out
-
-
-def _vrt(p: Task) -> int:
-    return p.vruntime
+        return list(self.iter_tasks())
 
 
 class Scheduler:
@@ -272,10 +253,9 @@ class Scheduler:
 
     def _update_min_vruntime(self, cpu: CPU) -> None:
         rq = cpu.rq
-        lo = -1
-        for p in rq.cfs:
-            if lo < 0 or p.vruntime < lo:
-                lo = p.vruntime
+        cfs = rq.cfs
+        first = cfs.pick_first_entity() if cfs.queued else None
+        lo = first.vruntime if first is not None else -1
         curr = cpu.curr
         if curr is not cpu.idle and not curr.is_rt and curr.raw_state == TASK_RUNNING:
             if lo < 0 or curr.vruntime < lo:
@@ -342,9 +322,11 @@ class Scheduler:
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
         bw = self.bandwidth
-        p = rq.best_rt() if bw is None or bw.rt_allowed(cpu) else None
-        if p is None:
-            p = rq.best_cfs()
+        # pick_next_task(): the RT class first (sched_find_first_bit() on its array), then the fair leftmost.
+        rt = rq.rt
+        p = rt.pick_next_rt_entity() if rt.bitmap and (bw is None or bw.rt_allowed(cpu)) else None
+        if p is None and rq.cfs.queued:
+            p = rq.cfs.pick_first_entity()
         if p is None:
             p = self._newidle_balance(cpu)
             if p is None:
@@ -530,7 +512,7 @@ class Scheduler:
         prev = cpus[p.cpu]
         prev_ok = prev.online and allowed_mask >> prev.id & 1
         if prev_ok and (
-            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs and not prev.rq.rt)
+            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs.queued and not prev.rq.rt.bitmap)
         ):
             return prev
         if not allowed_mask & (allowed_mask - 1) and allowed_mask.bit_length() <= len(cpus):
@@ -580,7 +562,7 @@ class Scheduler:
         for src in sorted(self.k.cpus, key=lambda c: (-len(c.rq), c.id)):
             if src is cpu or not len(src.rq):
                 continue
-            for p in src.rq.tasks():
+            for p in src.rq.iter_tasks():
                 if self._can_migrate(p, cpu):
                     if best is None or (p.is_rt and (not best.is_rt or p.rt_priority > best.rt_priority)):
                         best, best_src = p, src
@@ -610,22 +592,24 @@ class Scheduler:
             curr.rr_slice -= self.k.tick_nsec
             if curr.rr_slice <= 0:
                 curr.rr_slice = RR_TIMESLICE_NS
-                q = rq.rt.get(curr.rt_priority)
-                if q:
+                if rq.rt.has_prio(curr.rt_priority):
                     self.resched_cpu(cpu)
                     curr.data["rr_requeue"] = True
-        elif curr is not cpu.idle and not curr.is_rt and rq.cfs:
+        elif curr is not cpu.idle and not curr.is_rt and rq.cfs.queued:
             if curr.sum_exec_runtime - curr.slice_start >= self.base_slice:
                 best = rq.best_cfs()
                 if best is not None and best.vruntime < curr.vruntime:
                     self.resched_cpu(cpu)
         # Kick an idle CPU to pull waiting work (nohz idle balance, simplified).
         if len(rq):
-            for p in rq.tasks():
-                for c in self.k.cpus:
-                    if c is not cpu and self._is_idle(c) and c.online and self._can_migrate(p, c):
-                        self.resched_cpu(c)
-                        return
+            # Only idle CPUs can be kicked: find them first, so a long queue costs nothing when none is.
+            idle = [c for c in self.k.cpus if c is not cpu and self._is_idle(c) and c.online]
+            if idle:
+                for p in rq.iter_tasks():
+                    for c in idle:
+                        if self._can_migrate(p, c):
+                            self.resched_cpu(c)
+                            return
 
     # -- policy -------------------------------------------------------------------------
     def setscheduler(self, p: Task, policy: int, prio: int = 0, nice: int | None = None) -> None:

@@ -76,7 +76,7 @@ class FairServer:
         """The zero-laxity timer (deferred -> running) and the end of the runtime window (running -> deferred)."""
         cpu = self.cpu
         k = cpu.k
-        waiting = bool(cpu.rq.cfs) or (cpu.curr is not cpu.idle and not cpu.curr.is_rt)
+        waiting = bool(cpu.rq.cfs.queued) or (cpu.curr is not cpu.idle and not cpu.curr.is_rt)
         if self.state == DEFERRED:
             if not waiting:
                 self.state = IDLE
@@ -85,7 +85,7 @@ class FairServer:
             self._arm(self.deadline)
         elif self.state == RUNNING:
             self.deadline += self.period
-            if waiting and cpu.rq.rt:
+            if waiting and cpu.rq.rt.bitmap:
                 self.state = DEFERRED
                 self._arm(self.deadline - self.runtime)
             else:
@@ -157,7 +157,7 @@ class SchedBandwidth:
 
     def rt_allowed(self, cpu: CPU) -> bool:
         """Whether RT tasks may be picked on ``cpu`` (not throttled, fair server not running)."""
-        if not cpu.rq.cfs:
+        if not cpu.rq.cfs.queued:
             return True  # SIMPLIFICATION: see the module docstring (nothing else to run)
         return not (self.rt[cpu.id].throttled or self.fair[cpu.id].state == RUNNING)
 
@@ -165,9 +165,9 @@ class SchedBandwidth:
         """After a pick: RT over waiting fair tasks starts the fair server; fair on its own stops it."""
         fs = self.fair[cpu.id]
         if p.is_rt:
-            if cpu.rq.cfs:
+            if cpu.rq.cfs.queued:
                 fs.starved()
-        elif p is not cpu.idle and fs.state == DEFERRED and not cpu.rq.rt:
+        elif p is not cpu.idle and fs.state == DEFERRED and not cpu.rq.rt.bitmap:
             fs.stop()
 
     def fair_wakeup_preempts(self, cpu: CPU) -> bool:

@@ -141,8 +141,8 @@ def b_kill(sh: Shell, p: Proc) -> int:
             n = _job_arg(sh, p, arg)
             job = sh.jobs[n] if n is not None else None
         else:
-            job = next((j for j in sh.jobs.values() for q in j.procs if q.task is not None and str(q.task.pid) == arg),
-                       None)  # fmt: skip
+            job = next((j for j in [*sh.jobs.values(), *sh.detached] for q in j.procs
+                        if q.task is not None and str(q.task.pid) == arg and q.status is None), None)  # fmt: skip
             if job is None:
                 p.err(f"-bash: kill: ({arg}) - No such process\n")
         if job is None:

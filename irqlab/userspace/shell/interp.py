@@ -36,6 +36,7 @@ from irqlab.userspace.shell.process import (
     Stream,
     TerminalOut,
     TextIn,
+    execve,
     set_sched_attrs,
 )
 from irqlab.userspace.shell.vfs import Vfs
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
 #: A command: runs with its Proc (argv, stdio, env) and returns its exit status.
 Command = Callable[[Proc], int]
 
-HOSTNAME = "raspberrypi"
+#: tty_nr of /dev/pts/0 (major 136), the terminal the session's processes have (fs/proc/array.c new_encode_dev()).
+TTY_NR = 136 << 8
 #: What a login shell calls itself in its error messages (argv[0] of a login bash).
 SHELL_NAME = "-bash"
 
@@ -89,12 +91,14 @@ class Shell:
         self.vfs = Vfs(m.fs, self._cwd)
         self.commands: dict[str, Command] = dict(COMMANDS)
         variables = {
-            "HOME": "/root", "USER": "root", "LOGNAME": "root", "HOSTNAME": HOSTNAME, "SHELL": "/bin/bash",
+            "HOME": "/root", "USER": "root", "LOGNAME": "root", "HOSTNAME": self.hostname(), "SHELL": "/bin/bash",
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "PWD": "/root", "TERM": "xterm",
         }  # fmt: skip
         #: The interactive shell's own environment: what each typed line runs in.
         self.state = ShellEnv(variables, set(variables))
         self.jobs: dict[int, Job] = {}
+        #: Processes that left the shell's job control (daemons that forked and called setsid()).
+        self.detached: list[Job] = []
         self.pid = ""
         #: Driver files from the host, by the name they have in the home directory (for insmod).
         self.host_files: dict[str, str] = {}
@@ -104,6 +108,9 @@ class Shell:
         #: Called with the terminal's output as it is written (a live terminal), besides the capture.
         self.sink = sink
         self._fg: Job | None = None
+        #: Whether the terminal the session writes to is a real one (``irqlab shell`` on a tty): tools that
+        #: drive a terminal (watch -d's highlighting) only do so then.
+        self.tty = False
         self._notices: list[str] = []
         #: Set by a terminal's SIGINT handler (Ctrl-C): the running line is interrupted at the next event, the
         #: way the end of ``for_`` interrupts it, so that Python's KeyboardInterrupt never lands in a task.
@@ -120,6 +127,16 @@ class Shell:
         if self.sink is not None:
             self.sink(text)
 
+    def hostname(self) -> str:
+        """gethostname() as bash reads it for $HOSTNAME and the prompt's \\h: the kernel's nodename."""
+        try:
+            return self.m.fs.read("/proc/sys/kernel/hostname").strip()
+        except FileNotFoundError:
+            return "localhost"
+
+    def _isatty(self) -> bool:
+        return self.tty
+
     @property
     def status(self) -> int:
         """``$?`` of the interactive shell."""
@@ -135,7 +152,7 @@ class Shell:
         cwd = self.state.cwd
         home = self.state.vars.get("HOME", "/root")
         shown = "~" + cwd[len(home):] if cwd == home or cwd.startswith(home + "/") else cwd
-        return f"root@{HOSTNAME}:{shown}# "
+        return f"root@{self.hostname().split('.')[0]}:{shown}# "
 
     # -- running lines --------------------------------------------------------------------
     def run(self, text: str, *, for_: TimeLike | None = None) -> ShellResult:
@@ -151,8 +168,8 @@ class Shell:
         if parts:
             job = Job(self, text.strip())
             self._fg = job
-            leader = Proc(self, job, ["bash"], NullStream(), TerminalOut(self.write_terminal),
-                          TerminalOut(self.write_terminal), self.state)  # fmt: skip
+            leader = Proc(self, job, ["bash"], NullStream(), TerminalOut(self.write_terminal, self._isatty),
+                          TerminalOut(self.write_terminal, self._isatty), self.state)  # fmt: skip
             self.start(leader, lambda p: self._run_parts(p, parts, text), "bash")
             if not self.pid:
                 self.pid = str(leader.task.pid)  # type: ignore[union-attr]
@@ -209,14 +226,31 @@ class Shell:
             if proc.stderr is not proc.stdout:
                 proc.stderr.close_write()
             proc.stdin.close_read()
+            # forget_original_parent(): children left behind go to the reaper; with no init task, to none.
+            me = proc.task.pid if proc.task is not None else -1
+            for t in k.tasks.values():
+                if t.data.get("ppid") == me:
+                    t.data["ppid"] = 0
             wake_up_interruptible_all(proc.job.wait)
             return status
 
+        # fork(): the child holds its own reference to each open file, which its exit() drops.
+        proc.stdin.dup_read()
+        proc.stdout.dup_write()
+        if proc.stderr is not proc.stdout:
+            proc.stderr.dup_write()
         prev = current_kernel.k
         current_kernel.k = k
         try:
             t = k.create_task(main, (), comm[:15], user=True)
             t.shell_proc = proc  # type: ignore[attr-defined]
+            # execve() stores the argument strings (/proc/PID/cmdline); the session's terminal is /dev/pts/0.
+            t.data["cmdline"] = "".join(a + "\0" for a in proc.argv)
+            t.data["tty_nr"] = TTY_NR
+            # copy_process(): the forking task is the parent (none for a line the session starts).
+            parent = k.cpu.curr if k.cpu is not None else None
+            if parent is not None and getattr(parent, "shell_proc", None) is not None:
+                t.data["ppid"] = parent.pid
             proc.task = t
             set_sched_attrs(t, proc.attrs, running=False)
             k.sched.wake_up_new_task(t)
@@ -491,6 +525,8 @@ class Shell:
         if exec_ and attrs is None:
             run = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, state or proc.state, proc.attrs)
             run.task = proc.task
+            if run.task is not None:
+                execve(run.task, argv)
             return cmd(run)
         child = Proc(self, proc.job, argv, io.stdin, io.stdout, io.stderr, (state or proc.state).subshell(),
                      attrs or proc.attrs)  # fmt: skip

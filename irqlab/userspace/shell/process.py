@@ -18,8 +18,7 @@ from irqlab.errno import EPIPE
 from irqlab.kernel.core import kernel
 from irqlab.kernel.sched.core import POLICY_NAMES, SCHED_FIFO, SCHED_RR, TASK_INTERRUPTIBLE, Task, TaskState
 from irqlab.kernel.sched.wait import DECLARE_WAIT_QUEUE_HEAD, wait_event_interruptible, wake_up_interruptible_all
-from irqlab.kernel.time.delay import cpu_work
-from irqlab.kernel.time.hrtimer import HRTIMER_MODE_ABS, schedule_hrtimeout_range
+from irqlab.userspace import syscalls as sc
 
 if TYPE_CHECKING:
     from irqlab.userspace.shell.interp import Shell
@@ -28,9 +27,6 @@ if TYPE_CHECKING:
 STATUS_SIGINT = 130
 STATUS_SIGTERM = 143
 STATUS_SIGPIPE = 141
-
-#: current->timer_slack_ns of a SCHED_NORMAL task (include/linux/sched.h, 50 µs).
-TIMER_SLACK_NS = 50_000
 
 
 class Killed(BaseException):
@@ -54,6 +50,16 @@ class Stream:
     def read(self) -> str | None:
         """The next chunk of input, or None at end of file. May sleep."""
         raise OSError(9, "Bad file descriptor")
+
+    def isatty(self) -> bool:
+        """isatty(3): whether this is a terminal."""
+        return False
+
+    def dup_write(self) -> None:
+        """fork() gives a new process this open file to write to (one more reference to the writing end)."""
+
+    def dup_read(self) -> None:
+        """fork() gives a new process this open file to read from."""
 
     def close_write(self) -> None:
         """The writer's end is closed (at process exit)."""
@@ -99,11 +105,16 @@ class Capture(Stream):
 class TerminalOut(Stream):
     """The terminal: output reaches the shell's sink as it is written, stamped with simulated time."""
 
-    def __init__(self, sink: Callable[[str], None]) -> None:
+    def __init__(self, sink: Callable[[str], None], tty: Callable[[], bool] = lambda: False) -> None:
         self.sink = sink
+        self.tty = tty
 
     def write(self, text: str) -> None:
         self.sink(text)
+
+    def isatty(self) -> bool:
+        """Whether the session's output is a real terminal (irqlab shell's stdout is a tty)."""
+        return self.tty()
 
 
 class Pipe(Stream):
@@ -115,7 +126,9 @@ class Pipe(Stream):
 
     def __init__(self) -> None:
         self.chunks: list[str] = []
-        self.writers = 1
+        #: Processes holding each end (pipe_inode_info's writers and readers): fork() adds one, exit() drops it.
+        self.writers = 0
+        self.readers = 0
         self.reader_open = True
         self.wait = DECLARE_WAIT_QUEUE_HEAD("pipe_wait")
 
@@ -137,13 +150,23 @@ class Pipe(Stream):
             return text
         return None
 
+    def dup_write(self) -> None:
+        self.writers += 1
+
+    def dup_read(self) -> None:
+        self.readers += 1
+
     def close_write(self) -> None:
+        """pipe_release() of a writer: the last one ends the reader's input."""
         self.writers -= 1
         if self.writers == 0:
             wake_up_interruptible_all(self.wait)
 
     def close_read(self) -> None:
-        self.reader_open = False
+        """pipe_release() of a reader: with none left, a write gets EPIPE."""
+        self.readers -= 1
+        if self.readers <= 0:
+            self.reader_open = False
 
 
 @dataclass
@@ -176,22 +199,34 @@ class SchedAttrs:
 
 
 def set_sched_attrs(t: Task, attrs: SchedAttrs, *, running: bool) -> None:
-    """sched_setattr() and sched_setaffinity() of ``t``: at fork (``running=False``, the child not yet
-    woken: it starts on an allowed CPU) or on a running task (it moves at its next schedule)."""
-    k = kernel()
+    """The scheduling attributes of ``t``: at fork (``running=False``: sched_fork() gives the child not yet
+    woken its parent's, and it starts on an allowed CPU), or by the task itself (``running=True``:
+    sched_setscheduler(), setpriority() and sched_setaffinity() on itself, as taskset/chrt/nice do before exec)."""
     pol = POLICY_NAMES[attrs.policy]
-    if pol in (SCHED_FIFO, SCHED_RR):
+    rt = pol in (SCHED_FIFO, SCHED_RR)
+    if running:
+        sc.sched_setscheduler(0, pol, attrs.prio if rt else 0)
+        if not rt:
+            sc.setpriority(0, attrs.nice)
+        if attrs.cpus is not None:
+            sc.sched_setaffinity(0, attrs.cpus)
+        return
+    k = kernel()
+    if rt:
         k.sched.setscheduler(t, pol, attrs.prio)
     else:
         k.sched.setscheduler(t, pol, 0, attrs.nice)
-    if attrs.cpus is None:
-        return
-    if running:
-        k.sched.set_cpus_allowed(t, attrs.cpus)
-    else:
+    if attrs.cpus is not None:
         t.cpus_allowed = attrs.cpus
         if not attrs.cpus >> t.cpu & 1:
             t.cpu = (attrs.cpus & -attrs.cpus).bit_length() - 1
+
+
+def execve(t: Task, argv: list[str]) -> None:
+    """What execve() leaves on the task: its name (the file's basename, 15 characters: __set_task_comm())
+    and the argument strings /proc/PID/cmdline reads."""
+    t.comm = argv[0].rsplit("/", 1)[-1][:15]
+    t.data["cmdline"] = "".join(a + "\0" for a in argv)
 
 
 class Job:
@@ -278,28 +313,29 @@ class Proc:
 
     # -- time -----------------------------------------------------------------------------
     def now(self) -> int:
-        return kernel().engine.now
+        """clock_gettime(CLOCK_MONOTONIC) in ns."""
+        return sc.clock_gettime(sc.CLOCK_MONOTONIC)
 
     def sleep(self, ns: int) -> None:
-        """clock_nanosleep() for ``ns``: an hrtimer sleep with the normal task's timer slack. May sleep."""
-        k = kernel()
-        deadline = k.engine.now + max(0, ns)
-        while k.engine.now < deadline:
+        """clock_nanosleep(CLOCK_MONOTONIC) for ``ns``, restarted to its absolute deadline when something other
+        than a kill of the job woke it (the restart_block of a signal that is not delivered). May sleep."""
+        deadline = sc.clock_gettime(sc.CLOCK_MONOTONIC) + max(0, ns)
+        while True:
             self.check_killed()
             if self.job.killed:
-                return
-            cur = k.cpu.curr  # type: ignore[union-attr]
-            cur.raw_state = TASK_INTERRUPTIBLE
-            schedule_hrtimeout_range(deadline, TIMER_SLACK_NS, HRTIMER_MODE_ABS, "hrtimer_nanosleep")
+                return  # a handler the program installed took the signal: the sleep ends early (EINTR)
+            if sc.clock_nanosleep(sc.CLOCK_MONOTONIC, sc.TIMER_ABSTIME, deadline) == 0:
+                break
         self.check_killed()
 
     def burn(self, ns: int) -> None:
-        """Compute for ``ns`` of CPU time (preemptible, interruptible by a kill between slices)."""
+        """Compute for ``ns`` of CPU time (preemptible; a kill takes effect between 1 ms slices, where a signal
+        would be delivered)."""
         left = ns
         while left > 0:
             self.check_killed()
             step = min(left, 1_000_000)
-            cpu_work(step)
+            sc.user_work(step)
             left -= step
         self.check_killed()
 

@@ -93,3 +93,31 @@ def test_uname_names_the_board_s_kernel():
     """uname -r / -m / -a report the booted board's release and machine."""
     assert irqlab.boot("rpi5").sh("uname -rm").output == "6.12.25+rpt-rpi-2712 aarch64\n"
     assert irqlab.boot("pc").sh("uname -m").output == "x86_64\n"
+
+
+def test_watch_d_stands_out_changed_characters_on_a_terminal(m):
+    """watch -d on a terminal: a character that changed since the previous screen is drawn in standout
+    (xterm's smso/rmso), one that became a blank too; the first screen and unchanged ones are plain."""
+    m.shell.tty = True
+    m.sh("echo 1 > /tmp/x; (sleep 2.5; echo 12 > /tmp/x; sleep 2; echo 3 > /tmp/x) &")
+    screens = m.sh("watch -d -t cat /tmp/x", for_="7s").output.split("^C")[0]
+    assert screens == "1\n1\n1\x1b[7m2\x1b[27m\n\x1b[7m3 \x1b[27m\n"
+    m.shell.tty = False
+    assert m.sh("watch -d -t cat /tmp/x", for_="3s").output.startswith("3\n3\n^C\n")
+
+
+def test_one_utsname_and_one_wall_clock(m):
+    """uname, hostname, the prompt and date read the kernel's utsname and CLOCK_REALTIME: Raspberry Pi OS's
+    hostname, a name set with hostname(1) everywhere at once, the clock 2 s later after sleep 2."""
+    assert m.sh("uname -a").output == ("Linux raspberrypi 6.12.25+rpt-rpi-2712 #1 SMP PREEMPT Debian "
+                                       "1:6.12.25-1+rpt1 (2025-04-30) aarch64 GNU/Linux\n")  # fmt: skip
+    assert m.sh("date; sleep 2; date -R; date +%s.%N").output == (
+        "Mon Jan  5 09:00:00 UTC 2026\nMon, 05 Jan 2026 09:00:02 +0000\n1767603602.000107274\n")
+    assert m.sh("hostname lab-pi; hostname; uname -n; cat /proc/sys/kernel/hostname").output == "lab-pi\n" * 3
+    assert m.shell.prompt() == "root@lab-pi:~# "
+
+
+def test_the_pc_is_a_debian_machine():
+    """On the PC board the hostname is Debian's and uname -v keeps the PREEMPT_DYNAMIC build's banner."""
+    m = irqlab.boot("pc", seed=1)
+    assert m.sh("hostname; uname -v").output == "debian\n#1 SMP PREEMPT_DYNAMIC Debian 6.12.25-1\n"

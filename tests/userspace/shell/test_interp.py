@@ -111,3 +111,13 @@ def test_same_seed_same_transcript():
         return outs, m.now
 
     assert session() == session()
+
+
+def test_a_pipe_ends_when_its_last_writer_exits():
+    """Every process given a pipe holds it: a subshell's second command and stress-ng's last line still reach
+    the reader, which sees end of file only when all of them have exited."""
+    m = irqlab.boot("rpi5", seed=1)
+    assert m.sh("(echo a; sleep 0.1; cat /proc/sys/kernel/ostype) | cat").output == "a\nLinux\n"
+    assert m.sh("stress-ng --cpu 1 --timeout 1s | tail -1").output.endswith("successful run completed in 1.00s\n")
+    # cat copies its input as it arrives: watch's screens pass through before watch is interrupted.
+    assert m.sh("watch -n 1 -t cat /proc/sys/kernel/ostype | cat", for_="2.5s").output == "Linux\n" * 3 + "^C\n"

@@ -5,10 +5,11 @@ nproc, uname; grep. Messages and formats are those of coreutils 9.1 and grep 3.8
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
+from irqlab.userspace import syscalls as sc
 from irqlab.userspace.shell.clock import ls_time
-from irqlab.userspace.shell.interp import HOSTNAME
 from irqlab.userspace.shell.process import Proc
 
 EXEC = "Try '{0} --help' for more information.\n"
@@ -32,12 +33,19 @@ def _open_inputs(p: Proc, files: list[str]) -> list[tuple[str, str | None]]:
 
 
 def cat(p: Proc) -> int:
+    """cat [FILE|-]...: standard input is copied as it arrives (a read(2) at a time), as cat does from a pipe."""
     rc = 0
-    for _, text in _open_inputs(p, [a for a in p.argv[1:] if a != "-u"]):
-        if text is None:
-            rc = 1
-        else:
-            p.out(text)
+    files = [a for a in p.argv[1:] if a != "-u"] or ["-"]
+    for f in files:
+        if f == "-":
+            while (chunk := p.stdin.read()) is not None:
+                p.out(chunk)
+            continue
+        for _, text in _open_inputs(p, [f]):
+            if text is None:
+                rc = 1
+            else:
+                p.out(text)
     return rc
 
 
@@ -340,20 +348,74 @@ def sleep(p: Proc) -> int:
 
 
 def nproc(p: Proc) -> int:
-    p.out(f"{sum(1 for c in p.shell.m.kernel.cpus if c.online)}\n")
+    p.out(f"{sc.sysconf_nprocessors_onln()}\n")
     return 0
 
 
 def uname(p: Proc) -> int:
-    """uname [-a|-r|-m|-n|-s]: the board's kernel release and machine."""
-    board = p.shell.m.kernel.board
-    machine = {"arm64": "aarch64", "x86": "x86_64"}.get(board.arch, board.arch)
-    flags = "".join(a[1:] for a in p.argv[1:] if a.startswith("-")) or "s"
-
-    fields = {"s": "Linux", "n": HOSTNAME, "r": board.release, "v": board.version, "m": machine}
-    order = "snrvm" if "a" in flags else "".join(c for c in "snrvm" if c in flags)
-    p.out(" ".join(fields[c] for c in order) + (" GNU/Linux" if "a" in flags else "") + "\n")
+    """uname [-a|-s|-n|-r|-v|-m|-p|-i|-o]: the fields of uname(2), as coreutils 9.1 prints them."""
+    uts = sc.uname()
+    flags = ""
+    for a in p.argv[1:]:
+        long = {"--all": "a", "--kernel-name": "s", "--nodename": "n", "--kernel-release": "r",
+                "--kernel-version": "v", "--machine": "m", "--processor": "p", "--hardware-platform": "i",
+                "--operating-system": "o"}  # fmt: skip
+        if a in long:
+            flags += long[a]
+        elif a.startswith("-") and len(a) > 1 and set(a[1:]) <= set("asnrvmpio"):
+            flags += a[1:]
+        else:
+            p.err(f"uname: {'extra operand' if not a.startswith('-') else 'invalid option --'} '{a.lstrip('-')}'\n"
+                  + EXEC.format("uname"))  # fmt: skip
+            return 1
+    flags = flags or "s"
+    fields = {"s": uts["sysname"], "n": uts["nodename"], "r": uts["release"], "v": uts["version"], "m": uts["machine"],
+              "o": "GNU/Linux"}  # fmt: skip
+    # -a prints -p and -i only when known (they are "unknown" on Linux); -p and -i alone print "unknown".
+    order = "snrvmo" if "a" in flags else "".join(c for c in "snrvmpio" if c in flags)
+    p.out(" ".join(fields.get(c, "unknown") for c in order) + "\n")
     return 0
+
+
+def date(p: Proc) -> int:
+    """date [-u] [-R] [-I[timespec]] [+FORMAT]: the wall clock (CLOCK_REALTIME) in coreutils 9.1's formats;
+    the board's time zone is UTC."""
+    fmt = "%a %b %e %H:%M:%S %Z %Y"
+    for a in p.argv[1:]:
+        if a in ("-u", "--utc", "--universal"):
+            continue
+        if a in ("-R", "--rfc-email"):
+            fmt = "%a, %d %b %Y %H:%M:%S %z"
+        elif a in ("-I", "--iso-8601", "-Idate"):
+            fmt = "%Y-%m-%d"
+        elif a in ("-Iseconds", "--iso-8601=seconds"):
+            fmt = "%Y-%m-%dT%H:%M:%S+00:00"
+        elif a.startswith("+"):
+            fmt = a[1:]
+        else:
+            p.err(f"date: invalid date '{a}'\n")
+            return 1
+    now = sc.clock_gettime(sc.CLOCK_REALTIME)
+    stamp = time.gmtime(now // 1_000_000_000)
+    fmt = fmt.replace("%N", f"{now % 1_000_000_000:09d}").replace("%Z", "UTC").replace("%z", "+0000")
+    p.out(time.strftime(fmt, stamp) + "\n")
+    return 0
+
+
+def hostname(p: Proc) -> int:
+    """hostname [NAME] (Debian's hostname 3.23): print the kernel's nodename, or set it with sethostname(2)."""
+    args = p.argv[1:]
+    if not args or args in (["-s"], ["--short"]):
+        name = sc.uname()["nodename"]
+        p.out((name.split(".")[0] if args else name) + "\n")
+        return 0
+    if len(args) == 1 and not args[0].startswith("-"):
+        if sc.sethostname(args[0]) < 0:
+            p.err("hostname: name too long\n")
+            return 1
+        return 0
+    p.err(f"hostname: invalid option -- '{args[0].lstrip('-')[:1]}'\n")
+    return 1
 
 
 def ls(p: Proc) -> int:
@@ -396,4 +458,4 @@ def _long_line(p: Proc, path: str, name: str) -> str:
 
 
 COMMANDS = {"cat": cat, "tee": tee, "head": head, "tail": tail, "wc": wc, "sort": sort, "grep": grep, "egrep": grep,
-            "sleep": sleep, "nproc": nproc, "uname": uname, "ls": ls, "uniq": uniq}  # fmt: skip
+            "sleep": sleep, "nproc": nproc, "uname": uname, "date": date, "hostname": hostname, "ls": ls, "uniq": uniq}  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import time
 import types
 
 from irqlab.kernel.core import kernel
@@ -11,8 +12,9 @@ from irqlab.kernel.module import do_delete_module, do_init_module
 from irqlab.kernel.printk import LOGLEVEL_NAMES, LogRecord
 from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
 from irqlab.kernel.sched.current import schedule
-from irqlab.userspace.shell.clock import DEFAULT_BTIME, ctime
-from irqlab.userspace.shell.interp import HOSTNAME, Io, parse
+from irqlab.userspace import syscalls as sc
+from irqlab.userspace.shell.clock import ctime
+from irqlab.userspace.shell.interp import Io, parse
 from irqlab.userspace.shell.process import Capture, NullStream, Proc
 
 #: util-linux dmesg's level names (-l), in syslog order.
@@ -71,15 +73,15 @@ def dmesg(p: Proc) -> int:
     if "C" in opts:
         log.clear()
         return 0
+    # -T: the boot time is the wall clock minus the time since boot (util-linux get_boot_time()).
+    boot = (sc.clock_gettime(sc.CLOCK_REALTIME) - sc.clock_gettime(sc.CLOCK_BOOTTIME)) // 10**9
 
     def show(recs: list[LogRecord]) -> None:
         for r in recs:
             if levels is None or r.level in levels:
                 stamp = None
                 if "T" in opts:
-                    import time as _time
-
-                    stamp = _time.strftime("%a %b %e %H:%M:%S %Y", _time.gmtime(DEFAULT_BTIME + r.ts // 10**9))
+                    stamp = time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(boot + r.ts // 10**9))
                 p.out(_format(r, "x" in opts, stamp))
 
     show(list(log.records))
@@ -110,16 +112,77 @@ def dmesg(p: Proc) -> int:
         log.log_wait.remove(wake)
 
 
+#: terminfo's standout mode (smso, rmso) of the terminals TERM may name; curses draws nothing else there.
+STANDOUT = {"xterm": ("\x1b[7m", "\x1b[27m"), "linux": ("\x1b[7m", "\x1b[27m"), "tmux": ("\x1b[7m", "\x1b[27m"),
+            "rxvt": ("\x1b[7m", "\x1b[27m"), "vt100": ("\x1b[7m", "\x1b[m"), "screen": ("\x1b[3m", "\x1b[23m")}  # fmt: skip
+
+
+def standout_of(term: str) -> tuple[str, str] | None:
+    """(smso, rmso) of terminal type ``term`` (``xterm-256color`` is an ``xterm``), None without standout."""
+    return STANDOUT.get(term) or STANDOUT.get(term.split("-")[0])
+
+
+def screen_cells(text: str, width: int = 80) -> list[str]:
+    """The rows watch's run_command() draws from the output: tabs to 8-column stops, long lines wrapped
+    at ``width``, non-printable characters left out."""
+    rows = []
+    for line in text.split("\n")[: -1 if text.endswith("\n") else None]:
+        row = ""
+        for ch in line:
+            if ch == "\t":
+                row += " " * (8 - len(row) % 8)
+            elif ch.isprintable():
+                row += ch
+        while len(row) > width:
+            rows.append(row[:width])
+            row = row[width:]
+        rows.append(row)
+    return rows
+
+
+def highlight(new: list[str], old: list[str], marked: set[tuple[int, int]], cumulative: bool,
+              smso: str, rmso: str) -> str:  # fmt: skip
+    """watch -d: each cell whose character differs from the previous screen's is drawn in standout (with
+    --differences=permanent, also each cell that ever changed). ``marked`` collects the highlighted cells."""
+    out = []
+    for y in range(max(len(new), len(old))):
+        row = new[y] if y < len(new) else ""
+        prev = old[y] if y < len(old) else ""
+        cells = []
+        for x in range(max(len(row), len(prev))):
+            c = row[x] if x < len(row) else " "
+            o = prev[x] if x < len(prev) else " "
+            if c != o or (cumulative and (y, x) in marked):
+                marked.add((y, x))
+                cells.append((c, True))
+            else:
+                cells.append((c, False))
+        while cells and cells[-1] == (" ", False):
+            cells.pop()
+        text, on = "", False
+        for c, attr in cells:
+            if attr != on:
+                text += smso if attr else rmso
+                on = attr
+            text += c
+        if y < len(new) or text:
+            out.append(text + (rmso if on else "") + "\n")
+    return "".join(out)
+
+
 def watch(p: Proc) -> int:
-    """watch [-n SECS] [-d] [-t] COMMAND: run COMMAND every SECS (default 2) until interrupted.
+    """watch [-n SECS] [-d|--differences[=permanent]] [-t] COMMAND: run COMMAND every SECS (default 2)
+    until interrupted.
 
     Each screen is printed as an 80-column terminal shows it: the title line (procps-ng 4.0
     output_header(): "Every %.1fs: CMD" on the left, "HOST: ctime" on the right), a blank line,
-    then the command's output. May sleep; runs until its job is killed."""
-
+    then the command's output. With -d on a terminal, the characters that changed since the previous
+    screen stand out (the terminal type's smso/rmso); written to a file or a pipe, screens are plain
+    text. May sleep; runs until its job is killed."""
     args = p.argv[1:]
     interval = 2.0
     title = True
+    diff = cumulative = False
     while args and args[0].startswith("-"):
         a = args.pop(0)
         if a in ("-n", "--interval"):
@@ -130,7 +193,10 @@ def watch(p: Proc) -> int:
                 return 1
         elif a.startswith("-n"):
             interval = float(a[2:])
-        elif a in ("-d", "--differences", "-t", "--no-title", "-p", "--precise"):
+        elif a in ("-d", "--differences") or a.startswith("--differences="):
+            diff = True
+            cumulative = a.partition("=")[2].startswith(("p", "c"))
+        elif a in ("-t", "--no-title", "-p", "--precise"):
             title = title and a not in ("-t", "--no-title")
         else:
             p.err(f"watch: invalid option -- '{a.lstrip('-')[:1]}'\n")
@@ -141,14 +207,23 @@ def watch(p: Proc) -> int:
     interval = max(interval, 0.1)
     command = " ".join(args)
     sh = p.shell
+    standout = standout_of(p.state.environ().get("TERM", "")) if diff and p.stdout.isatty() else None
+    previous: list[str] | None = None
+    marked: set[tuple[int, int]] = set()
     while True:
         p.check_killed()
         cap = Capture()
         for node in parse(command):
             sh._exec(p, node, command, Io(NullStream(), cap, cap))
-        screen = [title_line(f"Every {interval:.1f}s: ", command, f"{HOSTNAME}: {ctime(p)}") + "\n\n"] if title else []
-        screen.append(cap.value())
-        p.out("".join(screen) + ("" if cap.value().endswith("\n") or not cap.value() else "\n"))
+        screen = [title_line(f"Every {interval:.1f}s: ", command, f"{sc.uname()['nodename']}: {ctime(p)}") + "\n\n"] if title else []
+        if standout is not None:
+            rows = screen_cells(cap.value())
+            screen.append(highlight(rows, previous if previous is not None else rows, marked, cumulative, *standout))
+            previous = rows
+        else:
+            screen.append(cap.value())
+            screen.append("" if cap.value().endswith("\n") or not cap.value() else "\n")
+        p.out("".join(screen))
         p.sleep(int(interval * 1e9))
 
 
@@ -180,6 +255,16 @@ def _module_file(p: Proc, name: str) -> tuple[str, str] | None:
     return None
 
 
+def load_module_file(stem: str, path: str) -> types.SimpleNamespace:
+    """The driver file's module object: its top level run (module_param() and MODULE_*() record their
+    data), module_init() not called."""
+    ns = runpy.run_path(path, run_name=f"irqlab_module_{stem}")
+    mod = types.SimpleNamespace(**ns)
+    mod.__name__ = ns.get("MODULE_NAME") or stem
+    mod.__file__ = os.path.abspath(path)
+    return mod
+
+
 def insmod(p: Proc) -> int:
     """insmod FILE [param=value ...] (kmod 30): load a driver file given on irqlab shell's command line."""
     if len(p.argv) < 2:
@@ -191,10 +276,13 @@ def insmod(p: Proc) -> int:
         p.err(f"insmod: ERROR: could not load module {filename}: No such file or directory\n")
         return 1
     stem, path = found
-    ns = runpy.run_path(path, run_name=f"irqlab_module_{stem}")
-    mod = types.SimpleNamespace(**ns)
-    mod.__name__ = ns.get("MODULE_NAME") or stem
-    mod.__file__ = os.path.abspath(path)
+    mod = load_module_file(stem, path)
+    if not callable(getattr(mod, "module_init", None)):
+        # A file that is not a driver module (a scenario script): the kernel refuses it as ENOEXEC does an
+        # ELF file without a .gnu.linkonce.this_module section.
+        p.err(f"insmod: ERROR: could not insert module {filename}: Invalid module format\n"
+              f"insmod: {os.path.basename(path)} defines no module_init(): it is not a driver module\n")  # fmt: skip
+        return 1
     k = kernel()
     # name=value arguments set module_param() variables (kernel/params.c parse_args()); unknown ones are
     # warned about and ignored, bad values fail the load, with the kernel's messages.

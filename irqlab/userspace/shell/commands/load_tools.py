@@ -8,16 +8,11 @@ import re
 from dataclasses import replace
 from functools import partial
 
-from irqlab.kernel.core import kernel
+from irqlab.errno import ESRCH
 from irqlab.kernel.sched.core import POLICY_NAMES
-from irqlab.userspace.shell.process import Proc, SchedAttrs, set_sched_attrs
-
-#: CPU time one bogo op of each stressor costs on this model's Cortex-A76 (its loop body), and the
-#: time it then blocks (the io stressor's sync() waits for the device).
-# SIMPLIFICATION: stressors are costed loops, not their real code: the cpu stressor's default
-# method mix, the io stressor's sync(2) (no storage device is modelled, so it raises no device
-# interrupts, only wakeups and timer activity) and the vm stressor's page touching.
-STRESSORS = {"cpu": (1_000_000, 0), "io": (30_000, 1_000_000), "vm": (2_000_000, 0), "hdd": (200_000, 2_000_000)}
+from irqlab.userspace import syscalls as sc
+from irqlab.userspace.shell.process import Proc, SchedAttrs, execve, set_sched_attrs
+from irqlab.userspace.stress import STRESSORS, VM_BYTES, stressor
 
 
 def _cpu_list(text: str, ncpus: int) -> int | None:
@@ -45,7 +40,7 @@ def _exec(p: Proc, argv: list[str], attrs: SchedAttrs) -> int:
     t = p.task
     assert t is not None
     set_sched_attrs(t, attrs, running=True)
-    t.comm = argv[0].rsplit("/", 1)[-1][:15]
+    execve(t, argv)
     p.attrs = attrs
     p.argv = argv
     return cmd(p)
@@ -60,32 +55,28 @@ def taskset(p: Proc) -> int:
         flag = args.pop(0)
         as_list |= "c" in flag
         pid_mode |= "p" in flag
-    k = kernel()
-    ncpus = len(k.cpus)
+    ncpus = sc.sysconf_nprocessors_onln()
     if pid_mode:
         if not args:
             p.err("taskset: bad usage\nTry 'taskset --help' for more information.\n")
             return 1
         pid = args[-1]
-        task = k.tasks.get(int(pid)) if pid.isdigit() else None
-        if task is None:
+        cur = sc.sched_getaffinity(int(pid)) if pid.isdigit() else -ESRCH
+        if cur < 0:
             p.err(f"taskset: failed to get pid {pid}'s affinity: No such process\n")
             return 1
+        cur &= (1 << ncpus) - 1
+        kind = "list" if as_list else "mask"
         if len(args) == 1:
-            cur = task.cpus_allowed & ((1 << ncpus) - 1)
-            shown = _mask_list(cur) if as_list else f"{cur:x}"
-            p.out(f"pid {pid}'s current affinity {'list' if as_list else 'mask'}: {shown}\n")
+            p.out(f"pid {pid}'s current affinity {kind}: {_mask_list(cur) if as_list else f'{cur:x}'}\n")
             return 0
         mask = _cpu_list(args[0], ncpus) if as_list else _hex_mask(args[0], ncpus)
         if mask is None:
-            p.err(f"taskset: failed to parse CPU {'list' if as_list else 'mask'}: {args[0]}\n")
+            p.err(f"taskset: failed to parse CPU {kind}: {args[0]}\n")
             return 1
-        old = task.cpus_allowed & ((1 << ncpus) - 1)
-        p.out(f"pid {pid}'s current affinity {'list' if as_list else 'mask'}: "
-              f"{_mask_list(old) if as_list else f'{old:x}'}\n")  # fmt: skip
-        k.sched.set_cpus_allowed(task, mask)
-        p.out(f"pid {pid}'s new affinity {'list' if as_list else 'mask'}: "
-              f"{_mask_list(mask) if as_list else f'{mask:x}'}\n")  # fmt: skip
+        p.out(f"pid {pid}'s current affinity {kind}: {_mask_list(cur) if as_list else f'{cur:x}'}\n")
+        sc.sched_setaffinity(int(pid), mask)
+        p.out(f"pid {pid}'s new affinity {kind}: {_mask_list(mask) if as_list else f'{mask:x}'}\n")
         return 0
     if len(args) < 2:
         p.err("taskset: bad usage\nTry 'taskset --help' for more information.\n")
@@ -133,15 +124,14 @@ def chrt(p: Proc) -> int:
         else:
             p.err(f"chrt: invalid option -- '{flag.lstrip('-')[:1]}'\nTry 'chrt --help' for more information.\n")
             return 1
-    k = kernel()
     if pid_mode and len(args) == 1:
-        task = k.tasks.get(int(args[0])) if args[0].isdigit() else None
-        if task is None:
+        pol_num = sc.sched_getscheduler(int(args[0])) if args[0].isdigit() else -ESRCH
+        if pol_num < 0:
             p.err(f"chrt: failed to get pid {args[0]}'s policy: No such process\n")
             return 1
-        pol = {0: "SCHED_OTHER", 1: "SCHED_FIFO", 2: "SCHED_RR", 3: "SCHED_BATCH", 5: "SCHED_IDLE"}[task.policy]
+        pol = {0: "SCHED_OTHER", 1: "SCHED_FIFO", 2: "SCHED_RR", 3: "SCHED_BATCH", 5: "SCHED_IDLE"}[pol_num]
         p.out(f"pid {args[0]}'s current scheduling policy: {pol}\n"
-              f"pid {args[0]}'s current scheduling priority: {task.rt_priority}\n")  # fmt: skip
+              f"pid {args[0]}'s current scheduling priority: {sc.sched_getparam(int(args[0]))}\n")  # fmt: skip
         return 0
     if len(args) < 2 or not args[0].isdigit():
         p.err("chrt: bad usage\nTry 'chrt --help' for more information.\n")
@@ -152,11 +142,10 @@ def chrt(p: Proc) -> int:
         p.err(f"chrt: unsupported priority value for the policy: {prio}: see --max for valid range\n")
         return 1
     if pid_mode:
-        task = k.tasks.get(int(args[1])) if args[1].isdigit() else None
-        if task is None:
+        ret = sc.sched_setscheduler(int(args[1]), POLICY_NAMES[policy], prio if rt else 0) if args[1].isdigit() else -ESRCH
+        if ret < 0:
             p.err(f"chrt: failed to set pid {args[1]}'s policy: No such process\n")
             return 1
-        k.sched.setscheduler(task, POLICY_NAMES[policy], prio if rt else 0)
         return 0
     return _exec(p, args[1:], replace(p.attrs, policy=policy, prio=prio if rt else 0))
 
@@ -200,11 +189,12 @@ def _duration_to_str(secs: float) -> str:
 
 
 def stress_ng(p: Proc) -> int:
-    """stress-ng --cpu N --io N --vm N --hdd N [--timeout T] [--metrics-brief]: N worker tasks per
-    stressor, each running its costed loop until the timeout. May sleep."""
+    """stress-ng --cpu N --io N --vm N [--vm-bytes B] --hdd N [--timeout T] [--metrics-brief]: N worker tasks
+    per stressor (userspace/stress.py's), each running until the timeout. May sleep."""
     args = p.argv[1:]
     order: list[tuple[str, int]] = []
     timeout_ns: int | None = None
+    vm_bytes = VM_BYTES
     brief = False
     i = 0
     while i < len(args):
@@ -215,7 +205,7 @@ def stress_ng(p: Proc) -> int:
                 p.err(f"stress-ng: option '{a}' requires an argument\n")
                 return 1
             n = int(args[i + 1])
-            order.append((name, n if n > 0 else len(kernel().cpus)))
+            order.append((name, n if n > 0 else sc.sysconf_nprocessors_onln()))
             i += 2
             continue
         if a in ("-t", "--timeout"):
@@ -228,8 +218,18 @@ def stress_ng(p: Proc) -> int:
             continue
         if a == "--metrics-brief":
             brief = True
+        elif a == "--vm-bytes":
+            m = re.fullmatch(r"(\d+)([bkmg]?)", (args[i + 1] if i + 1 < len(args) else "").lower())
+            if not m or not int(m.group(1)):
+                p.err(f"stress-ng: invalid vm-bytes '{args[i + 1] if i + 1 < len(args) else ''}'\n")
+                return 1
+            vm_bytes = int(m.group(1)) * {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2)]
+            i += 2
+            continue
         elif a.startswith("--") and a.split("-")[2] in STRESSORS:
-            pass  # per-stressor tuning options (--cpu-method ...) take the default behaviour
+            # Other per-stressor tuning options (--cpu-method M, --io-ops N ...) take the default behaviour.
+            if i + 1 < len(args) and not args[i + 1].startswith("-"):
+                i += 1
         else:
             p.err(f"stress-ng: unrecognized option '{a}'\n")
             return 1
@@ -237,7 +237,7 @@ def stress_ng(p: Proc) -> int:
     if not order:
         p.err("stress-ng: no stress workers invoked\n")
         return 1
-    me = p.task.pid  # type: ignore[union-attr]
+    me = sc.getpid()
     secs = (timeout_ns if timeout_ns is not None else 86_400 * 10**9) // 10**9
     _pr_inf(p, me, f"{'setting' if timeout_ns is not None else 'defaulting'} to a {secs} second"
                    f"{_duration_to_str(float(secs))} run per stressor")  # fmt: skip
@@ -249,7 +249,7 @@ def stress_ng(p: Proc) -> int:
         for _ in range(n):
             counter = [0]
             w = p.child(["stress-ng"])
-            p.shell.start(w, partial(_stressor, name, counter, deadline), f"stress-ng-{name}")
+            p.shell.start(w, partial(_stressor, name, counter, deadline, vm_bytes), f"stress-ng-{name}")
             workers.append((name, w, counter))
     p.shell.wait_for(p, [w for _, w, _ in workers])
     duration = (p.now() - start) / 1e9
@@ -268,14 +268,9 @@ def stress_ng(p: Proc) -> int:
     return 0
 
 
-def _stressor(name: str, counter: list[int], deadline: int, p: Proc) -> int:
+def _stressor(name: str, counter: list[int], deadline: int, vm_bytes: int, p: Proc) -> int:
     """One stressor instance: bogo ops until the deadline (or until its job is killed). May sleep."""
-    busy, wait = STRESSORS[name]
-    while p.now() < deadline:
-        p.burn(min(busy, deadline - p.now()))
-        if wait:
-            p.sleep(min(wait, max(0, deadline - p.now())))
-        counter[0] += 1
+    stressor(name, deadline, p.check_killed, counter, vm_bytes=vm_bytes)
     return 0
 
 

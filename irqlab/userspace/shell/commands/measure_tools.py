@@ -15,10 +15,10 @@ from typing import Any
 from irqlab.kernel.core import kernel
 from irqlab.latency.bcc import IrqTimes
 from irqlab.latency.timerlat_aa import TimerlatAnalysis
+from irqlab.userspace import syscalls as sc
 from irqlab.userspace.cyclictest import Cyclictest, CyclictestUsageError
 from irqlab.userspace.rtla import Rtla, RtlaUsageError
 from irqlab.userspace.shell.process import STATUS_SIGINT, Proc
-from irqlab.userspace.syscalls import REALTIME_AT_BOOT_NS
 
 NSEC_PER_SEC = 1_000_000_000
 STATUS_SIGKILL = 137
@@ -181,7 +181,7 @@ def _irq_times(kind: str, p: Proc) -> int:
                 p.sleep(end - p.now())
             p.out("\n")
             if timestamp:
-                secs = (REALTIME_AT_BOOT_NS + p.now()) // NSEC_PER_SEC % 86400
+                secs = sc.clock_gettime(sc.CLOCK_REALTIME) // NSEC_PER_SEC % 86400
                 p.out(f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}\n")
             p.out(t.table())
             countdown -= 1

@@ -10,6 +10,7 @@ INSTALLED = {
     "coreutils": "9.1-1", "grep": "3.8-5", "procps": "2:4.0.2-3", "util-linux": "2.38.1-5+deb12u3",
     "kmod": "30+20221128-1", "gpiod": "1.6.3-1+b3", "stress-ng": "0.15.06-2",
 }  # fmt: skip
+INSTALLED["irqbalance"] = "1.9.2-1"
 
 _HEAD = "Reading package lists... Done\nBuilding dependency tree... Done\nReading state information... Done\n"
 

@@ -1,0 +1,288 @@
+"""Interrupt-path scale benchmark: CPU time per interrupt against the number of GIC lines and of CPUs.
+
+* lines: the generic board with a 1024-ID GIC (988 SPIs), 2 CPUs, N level lines (N = 8, 100, 988) spread
+  over both CPUs; each handler computes 1 us and clears its device, which raises the line again 1 us
+  later: the CPUs are saturated, so nearly every line is pending at every acknowledge;
+* cpus: the generic board with C CPUs (C = 1, 2, 4, 8, 16; a GICv3 above 8), 4 edge lines per CPU,
+  each affine to its CPU and pulsed with exponential gaps of 100 us mean; a 2 us handler;
+* gic: the controller model alone (GIC-400 up to 8 CPUs, GICv3 beyond), N edge SPIs all pending on one
+  CPU: the IAR/EOIR/DIR cycle that takes one of them and makes it pending again.
+
+* memory (only when asked): benchmarks/storm.py's workload at 50k, 200k and 800k interrupts: peak RSS and the
+  most entries the GIC's candidate heaps, the fair run queues' timelines and the engine's event heap
+  held (sampled every 50 us of simulated time).
+
+    python benchmarks/irq_scale.py [--irqs N] [--only lines,cpus,gic,memory]
+
+Each run is a fresh process; CPU time (time.process_time). Also prints simulated events per
+interrupt and fiber switches per interrupt: the engine's share of the work, which grows with
+interleaving CPUs. Figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+
+LINE_COUNTS = (8, 100, 988)
+CPU_COUNTS = (1, 2, 4, 8, 16)
+
+
+def _count_switches(eng: object) -> list[int]:
+    """Count the engine's fiber switches from now on (the counter is the returned list's only item)."""
+    n = [0]
+    switch = eng.switch  # type: ignore[attr-defined]
+
+    def counting(target: object, value: object = None) -> object:
+        n[0] += 1
+        return switch(target, value)
+
+    eng.switch = counting  # type: ignore[attr-defined]
+    return n
+
+
+def lines_run(nlines: int, n_irqs: int) -> tuple[float, int, int, int]:
+    """(CPU seconds, interrupts, engine events, fiber switches) for ``nlines`` saturated level lines on 2 CPUs."""
+    import dataclasses
+
+    import irqlab
+    from irqlab.boards import GENERIC, register_board
+    from irqlab.kernel import IRQ_HANDLED, cpu_work, irq_set_affinity, request_irq
+
+    register_board(dataclasses.replace(GENERIC, name="generic-1024", data={**GENERIC.data, "gic_irqs": 1024}))
+    m = irqlab.boot("generic-1024", cpus=2, seed=1)
+    eng = m.kernel.engine
+    virqs = [m.board.map_spi(i, "level") for i in range(nlines)]
+    lines = [m.spi_line(i) for i in range(nlines)]
+    count = [0]
+
+    def reassert(i: int) -> None:
+        lines[i].assert_("dev")
+
+    def handler(irq: int, i: int) -> int:
+        cpu_work(1_000)
+        lines[i].deassert("dev")
+        count[0] += 1
+        eng.at(eng.now + 1_000, 1, reassert, i)
+        return IRQ_HANDLED
+
+    def setup() -> None:
+        for i, virq in enumerate(virqs):
+            assert request_irq(virq, handler, 0, f"l{i}", i) == 0
+            assert irq_set_affinity(virq, 1 << (i % 2)) == 0
+
+    m.spawn(setup, name="setup")
+    m.run(until="1ms")
+    for i in range(nlines):
+        m.at(1_000_000 + i, lines[i].assert_, "dev")
+    m.run_until(lambda: count[0] >= 2_000, "10s")  # warm up: every line has become pending
+    start, ev0 = count[0], eng.events_run
+    switches = _count_switches(eng)
+    t0 = time.process_time()
+    m.run_until(lambda: count[0] - start >= n_irqs, "600s")
+    return time.process_time() - t0, count[0] - start, eng.events_run - ev0, switches[0]
+
+
+def cpus_run(ncpus: int, n_irqs: int) -> tuple[float, int, int, int]:
+    """(CPU seconds, interrupts, engine events, fiber switches) for 4 Poisson edge lines per CPU on ``ncpus`` CPUs."""
+    import irqlab
+    from irqlab.kernel import IRQ_HANDLED, cpu_work, irq_set_affinity, request_irq
+
+    m = irqlab.boot("generic", cpus=ncpus, seed=1)
+    eng = m.kernel.engine
+    nlines = 4 * ncpus
+    virqs = [m.board.map_spi(40 + i, "edge") for i in range(nlines)]
+    lines = [m.spi_line(40 + i) for i in range(nlines)]
+    count = [0]
+    rng = random.Random(1)
+
+    def handler(irq: int, dev: object) -> int:
+        cpu_work(2_000)
+        count[0] += 1
+        return IRQ_HANDLED
+
+    def setup() -> None:
+        for i, virq in enumerate(virqs):
+            assert request_irq(virq, handler, 0, f"e{i}", None) == 0
+            assert irq_set_affinity(virq, 1 << (i % ncpus)) == 0
+
+    def fire(i: int) -> None:
+        lines[i].pulse()
+        eng.at(eng.now + max(1, int(rng.expovariate(1 / 100_000))), 1, fire, i)
+
+    m.spawn(setup, name="setup")
+    m.run(until="1ms")
+    for i in range(nlines):
+        eng.at(eng.now + max(1, int(rng.expovariate(1 / 100_000))), 1, fire, i)
+    m.run_until(lambda: count[0] >= 1_000, "10s")
+    start, ev0 = count[0], eng.events_run
+    switches = _count_switches(eng)
+    t0 = time.process_time()
+    m.run_until(lambda: count[0] - start >= n_irqs, "600s")
+    return time.process_time() - t0, count[0] - start, eng.events_run - ev0, switches[0]
+
+
+def gic_run(nlines: int, ncpus: int, cycles: int) -> tuple[float, int, int, int]:
+    """(CPU seconds, acknowledges, 0, 0): the controller model alone, ``nlines`` edge SPIs pending on CPU 0."""
+    if ncpus <= 8:
+        from irqlab.hw.gic import GIC400
+
+        g = GIC400(ncpus, 1024)
+
+        def route(intid: int) -> None:
+            g.set_target(intid, 1)
+    else:
+        from irqlab.hw.gic_v3 import GICv3, mpidr_affinity
+
+        g = GICv3(ncpus, 1024)  # type: ignore[assignment]
+        for c in range(ncpus):
+            g.write_waker(c, False)  # type: ignore[attr-defined]
+            g.write_icc_igrpen1(c, True)  # type: ignore[attr-defined]
+
+        def route(intid: int) -> None:
+            g.write_irouter(intid, mpidr_affinity(0))  # type: ignore[attr-defined]
+
+    for c in range(ncpus):
+        g.write_pmr(c, 0xF0)
+    lines = {}
+    for intid in range(32, 32 + nlines):
+        route(intid)
+        g.set_config(intid, 0, True)
+        g.set_enable(intid, 0, True)
+        lines[intid] = g.spi_line(intid)
+        lines[intid].pulse()
+    t0 = time.process_time()
+    for _ in range(cycles):
+        intid = g.read_iar(0) & 0x3FF
+        g.write_eoir(0, intid)
+        g.write_dir(0, intid)
+        lines[intid].pulse()
+    return time.process_time() - t0, cycles, 0, 0
+
+
+def memory_run(n_irqs: int) -> tuple[float, int, int, int, int]:
+    """(CPU seconds, peak RSS in KiB, most GIC candidate heap entries, most fair timeline entries, most engine
+    event heap entries) over the storm benchmark's workload (benchmarks/storm.py) with ``n_irqs`` interrupts."""
+    import resource
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from storm import irqlab_storm
+
+    import irqlab
+
+    machines: list[irqlab.Machine] = []
+    boot = irqlab.boot
+
+    def keep(*args: object, **kw: object) -> irqlab.Machine:
+        m = boot(*args, **kw)  # type: ignore[arg-type]
+        machines.append(m)
+        return m
+
+    peak = [0, 0, 0]
+
+    def keep_sampling(*args: object, **kw: object) -> irqlab.Machine:
+        m = keep(*args, **kw)
+        k = m.kernel
+        eng = k.engine
+
+        def sample() -> None:
+            # (getattr: the same script also measures earlier versions, which scanned plain lists)
+            heaps = getattr(k.subsys["gic"].hw, "_heap", [])
+            peak[0] = max(peak[0], sum(len(h) for h in heaps))
+            peak[1] = max(peak[1], sum(len(getattr(c.rq.cfs, "timeline", ())) for c in k.cpus))
+            peak[2] = max(peak[2], len(eng._heap))
+            eng.at_background(eng.now + 50_000, 1, sample)  # background: the run still ends with the work
+
+        eng.at_background(eng.now + 50_000, 1, sample)
+        return m
+
+    irqlab.boot = keep_sampling  # type: ignore[assignment]
+    t0 = time.process_time()
+    irqlab_storm(n_irqs)
+    spent = time.process_time() - t0
+    return spent, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak[0], peak[1], peak[2]
+
+
+def _child(kind: str, a: int, b: int, n: int) -> None:
+    if kind == "memory":
+        print(*memory_run(a))
+        return
+    if kind == "lines":
+        res = lines_run(a, n)
+    elif kind == "cpus":
+        res = cpus_run(a, n)
+    else:
+        res = gic_run(a, b, n)
+    print(*res)
+
+
+def _measure(kind: str, a: int, b: int, n: int) -> tuple[float, ...] | None:
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", kind, str(a), str(b), "--irqs", str(n)],
+                         capture_output=True, text=True)  # fmt: skip
+    if out.returncode:
+        last = (out.stderr.strip().splitlines() or ["?"])[-1]
+        print(f"   ({kind} {a}/{b} failed: {last})")
+        return None
+    first, *rest = out.stdout.split()
+    return (float(first), *(int(x) for x in rest))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--irqs", type=int, default=20_000)
+    ap.add_argument(
+        "--only",
+        default="lines,cpus,gic",
+        help="sections: lines, cpus, gic, memory (the storm workload at 50k/200k/800k interrupts; a few minutes)",
+    )
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(args.child[0], int(args.child[1]), int(args.child[2]), args.irqs)
+        return
+    only = args.only.split(",")
+    if "lines" in only:
+        print(f"lines: 2 CPUs, saturated level lines, {args.irqs} interrupts (CPU time per interrupt)")
+        base = 0.0
+        for n in LINE_COUNTS:
+            r = _measure("lines", n, 0, args.irqs)
+            if r:
+                us = r[0] / r[1] * 1e6
+                base = base or us
+                print(f"  {n:4d} lines: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
+                      f"{r[3] / r[1]:5.2f} switches per interrupt")  # fmt: skip
+    if "cpus" in only:
+        print(f"cpus: 4 Poisson edge lines per CPU, {args.irqs} interrupts (CPU time per interrupt)")
+        base = 0.0
+        for c in CPU_COUNTS:
+            r = _measure("cpus", c, 0, args.irqs)
+            if r:
+                us = r[0] / r[1] * 1e6
+                base = base or us
+                print(f"  {c:3d} CPUs: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
+                      f"{r[3] / r[1]:5.2f} switches per interrupt")  # fmt: skip
+    if "gic" in only:
+        cycles = args.irqs * 5
+        print(f"gic: the controller model alone, all lines pending on CPU 0, {cycles} IAR/EOIR/DIR cycles")
+        base = 0.0
+        for n, c in [(8, 2)] + [(n, 2) for n in LINE_COUNTS[1:]] + [(100, c) for c in (1, 8, 16)]:
+            r = _measure("gic", n, c, cycles)
+            if r:
+                ns = r[0] / r[1] * 1e9
+                base = base or ns
+                print(f"  {n:4d} lines, {c:2d} CPUs: {ns:7.0f} ns per acknowledge cycle ({ns / base:4.2f}x)")
+    if "memory" in only:
+        print("memory: the storm workload (benchmarks/storm.py), fresh process per size")
+        for n in (50_000, 200_000, 800_000):
+            r = _measure("memory", n, 0, 0)
+            if r:
+                print(f"  {n:7,d} interrupts: peak RSS {r[1] / 1024:6.1f} MiB, {r[0] / n * 1e6:6.1f} us per interrupt; "
+                      f"at most {r[2]} GIC heap, {r[3]} fair timeline, {r[4]} engine heap entries")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
