@@ -22,7 +22,8 @@ from setuptools import Command, setup
 ROOT = pathlib.Path(__file__).resolve().parent
 
 #: The modules mypyc compiles, relative to the repository root: the event engine, the CPU's waits and
-#: interrupt entry (kernel/cpu.py), CPU-time accounting and the GIC's hardware model. Call traces
+#: interrupt entry (kernel/cpu.py), CPU-time accounting and the GICs' hardware models (GIC-400 and GICv3,
+#: compiled together: GICv3 derives from the compiled GICCore). Call traces
 #: (dump_stack(), WARN and BUG splats, oopses, hung-task reports) are read from the Python frames of the
 #: kernel's functions, and a compiled function has no frame: a module whose functions can be on the stack
 #: when a trace is taken (the scheduler and wait queues, preempt and irq-flag helpers, completions, the flow
@@ -34,6 +35,7 @@ COMPILED = [
     "irqlab/kernel/cpu.py",
     "irqlab/kernel/sched/cputime.py",
     "irqlab/hw/gic.py",
+    "irqlab/hw/gic_v3.py",
 ]
 
 

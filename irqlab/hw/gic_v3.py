@@ -118,10 +118,19 @@ class GICv3(GICCore):
             self.sgi_src[cpu][sgi] = 1
             self._update_banked(cpu, sgi)
 
-    read_icc_iar1 = GICCore.read_iar
-    write_icc_eoir1 = GICCore.write_eoir
-    write_icc_dir = GICCore.write_dir
-    write_icc_pmr = GICCore.write_pmr
+    # The system-register names of the CPU interface's accesses (methods, not aliases: a class-level alias of a
+    # method is no method in the mypyc-compiled build).
+    def read_icc_iar1(self, cpu: int) -> int:
+        return self.read_iar(cpu)
+
+    def write_icc_eoir1(self, cpu: int, value: int) -> None:
+        self.write_eoir(cpu, value)
+
+    def write_icc_dir(self, cpu: int, value: int) -> None:
+        self.write_dir(cpu, value)
+
+    def write_icc_pmr(self, cpu: int, value: int) -> None:
+        self.write_pmr(cpu, value)
 
     # -- routing -------------------------------------------------------------------------------------------
     def _update_interface(self, cpu: int) -> None:
