@@ -1,6 +1,5 @@
 """Two thousand tasks queued on a small machine: the RT priority array and the fair timeline at size."""
 
-import pytest
 
 import irqlab
 from irqlab.kernel import DECLARE_COMPLETION, complete_all, cpu_work, pr_info, wait_for_completion
@@ -50,7 +49,6 @@ def test_2000_tasks_released_at_once_run_rt_by_priority_then_fair_in_wake_order(
     assert _done_order(m) == rt + fair
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason="fiber start depth; fixed in the engine")
 def test_2000_tasks_spawned_in_one_burst_all_run():
     """2000 tasks spawned back to back, none started before the next is created, all run to completion."""
     m = irqlab.boot("generic", cpus=2, seed=1)
