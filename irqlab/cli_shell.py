@@ -9,9 +9,12 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from irqlab.machine import Machine, boot
-from irqlab.userspace.shell.interp import Shell
+
+if TYPE_CHECKING:
+    from irqlab.userspace.shell.interp import Shell
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,7 +50,7 @@ def _files(args: argparse.Namespace) -> dict[str, str]:
 def commands(lines: Iterable[str]) -> Iterator[str]:
     """Group script lines into complete commands (a ``while`` ... ``done`` spans several lines)."""
     # Deferred for start-up cost: bashlex builds its parser tables on import.
-    from irqlab.userspace.shell.interp import is_complete
+    from irqlab.userspace.shell.parse import is_complete
 
     buf: list[str] = []
     for line in lines:
@@ -141,7 +144,7 @@ def interactive(m: Machine, for_: str | None) -> int:
     except ImportError:
         pass
     # Deferred for start-up cost: bashlex builds its parser tables on import.
-    from irqlab.userspace.shell.interp import is_complete
+    from irqlab.userspace.shell.parse import is_complete
 
     status = 0
     while True:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from irqlab.kernel.core import kernel
 from irqlab.kernel.sched.cputime import cputime_adjust
 from irqlab.kernel.sched.wait import wait_event_interruptible
-from irqlab.userspace.shell.interp import Io, format_job
-from irqlab.userspace.shell.process import STATUS_SIGTERM, Job, Proc
+from irqlab.userspace.shell.process import STATUS_SIGTERM, Io, Job, Proc, format_job
 
 if TYPE_CHECKING:
     from irqlab.userspace.shell.interp import Shell

@@ -9,23 +9,24 @@ task of its own job; builtins run in that task, other commands in child tasks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import bashlex  # type: ignore[import-untyped]
-
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.sched.core import TaskState
 from irqlab.kernel.sched.wait import wait_event_interruptible, wake_up_interruptible_all
 from irqlab.sim.units import TimeLike
+from irqlab.userspace.shell.builtins import BUILTINS
+from irqlab.userspace.shell.commands import COMMANDS
 from irqlab.userspace.shell.expand import Expander, ExpansionError
+from irqlab.userspace.shell.parse import ShellSyntaxError, is_complete, parse
 from irqlab.userspace.shell.process import (
     STATUS_SIGINT,
     BrokenPipe,
     Capture,
+    Io,
     Job,
     Killed,
     NullStream,
@@ -33,10 +34,10 @@ from irqlab.userspace.shell.process import (
     Proc,
     SchedAttrs,
     ShellEnv,
-    Stream,
     TerminalOut,
     TextIn,
     execve,
+    format_job,
     set_sched_attrs,
 )
 from irqlab.userspace.shell.vfs import Vfs
@@ -52,13 +53,6 @@ TTY_NR = 136 << 8
 #: What a login shell calls itself in its error messages (argv[0] of a login bash).
 SHELL_NAME = "-bash"
 
-_ARITH = re.compile(r"\$\(\(")
-_TIME = re.compile(r"(^|[;&|({}\n]|\bdo|\bthen|\belse)(\s*)time(?=\s)")
-
-
-class ShellSyntaxError(Exception):
-    """A line bash would reject with "syntax error"."""
-
 
 @dataclass
 class ShellResult:
@@ -71,22 +65,11 @@ class ShellResult:
         return self.output
 
 
-@dataclass
-class Io:
-    """The three standard streams of the code being run."""
-
-    stdin: Stream
-    stdout: Stream
-    stderr: Stream
-
-
 class Shell:
     """An interactive shell on a booted machine. Not re-entrant: one line at a time."""
 
     def __init__(self, m: Machine, *, sink: Callable[[str], None] | None = None,
                  files: dict[str, str] | None = None) -> None:  # fmt: skip
-        from irqlab.userspace.shell.commands import COMMANDS  # the command table imports this module
-
         self.m = m
         self.vfs = Vfs(m.fs, self._cwd)
         self.commands: dict[str, Command] = dict(COMMANDS)
@@ -506,8 +489,6 @@ class Shell:
              attrs: SchedAttrs | None = None) -> int:  # fmt: skip
         """Run one command: a builtin in this task, another command in a child task (started with
         ``attrs``, by default the caller's scheduling attributes)."""
-        from irqlab.userspace.shell.builtins import BUILTINS
-
         name = argv[0]
         builtin = BUILTINS.get(name)
         if builtin is not None:
@@ -562,92 +543,6 @@ class Shell:
                 io.stderr.write(f"{SHELL_NAME}: {target}: {e.strerror}\n")
                 return None
         return out
-
-
-def format_job(job: Job, *, current: bool) -> str:
-    """A ``jobs`` line as bash's pretty_print_job() prints it."""
-    if not job.done:
-        state = "Running"
-    elif job.killed == 143 and job.status == 143:
-        state = "Terminated"  # (a program that handles SIGTERM exits by itself: Done or Exit N)
-    elif job.status:
-        state = f"Exit {job.status}"
-    else:
-        state = "Done"
-    text = job.text if not job.done else job.text.removesuffix(" &")
-    return f"[{job.number}]{'+' if current else '-'}  {state:<24}{text}"
-
-
-def parse(text: str) -> list[Any]:
-    """bashlex's parse of ``text``, with ``$((...))`` and the ``time`` keyword (which bashlex does not
-    parse) masked by same-length placeholders so that every node's position still indexes ``text``."""
-    masked = _mask(text)
-    if not masked.strip():
-        return []
-    try:
-        return list(bashlex.parse(masked))
-    except bashlex.errors.ParsingError as e:
-        msg = str(getattr(e, "message", e))
-        if msg.startswith("unexpected EOF"):
-            raise ShellSyntaxError("syntax error: unexpected end of file") from None
-        m = re.match(r"unexpected token '(.*)'", msg, re.S)
-        token = m.group(1) if m else msg
-        token = "newline" if token in ("\n", "\\n") else token
-        raise ShellSyntaxError(f"syntax error near unexpected token `{token}'") from None
-    except (NotImplementedError, AttributeError) as e:
-        raise ShellSyntaxError(f"syntax error: {e}") from None
-
-
-def _mask(text: str) -> str:
-    out = list(_blank_comments(text))
-    for m in _ARITH.finditer(text):
-        depth, j = 0, m.start() + 1
-        while j < len(text):
-            if text[j] == "(":
-                depth += 1
-            elif text[j] == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
-        for i in range(m.start() + 1, min(j + 1, len(text))):
-            out[i] = "_"
-    masked = "".join(out)
-    return _TIME.sub(lambda m: m.group(1) + m.group(2) + "TIME", masked)
-
-
-def _blank_comments(text: str) -> str:
-    """Comments (``#`` starting a word, to the end of its line) replaced by spaces, positions kept."""
-    out = list(text)
-    quote = ""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c == "\\":
-            i += 1
-        elif c == "#" and (i == 0 or text[i - 1] in " \t\n;&|()"):
-            while i < n and text[i] != "\n":
-                out[i] = " "
-                i += 1
-            continue
-        i += 1
-    return "".join(out)
-
-
-def is_complete(text: str) -> bool:
-    """Whether ``text`` is a complete command (an interactive shell asks for more with ``> `` otherwise)."""
-    try:
-        parse(text)
-    except ShellSyntaxError as e:
-        return "unexpected end of file" not in str(e)
-    return True
 
 
 def task_alive(proc: Proc) -> bool:

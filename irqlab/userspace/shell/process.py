@@ -360,3 +360,26 @@ def current_proc() -> Proc:
     if proc is None:
         raise RuntimeError("shell I/O used outside a shell command's task")
     return proc  # type: ignore[no-any-return]
+
+
+@dataclass
+class Io:
+    """The three standard streams of the code being run."""
+
+    stdin: Stream
+    stdout: Stream
+    stderr: Stream
+
+
+def format_job(job: Job, *, current: bool) -> str:
+    """A ``jobs`` line as bash's pretty_print_job() prints it."""
+    if not job.done:
+        state = "Running"
+    elif job.killed == 143 and job.status == 143:
+        state = "Terminated"  # (a program that handles SIGTERM exits by itself: Done or Exit N)
+    elif job.status:
+        state = f"Exit {job.status}"
+    else:
+        state = "Done"
+    text = job.text if not job.done else job.text.removesuffix(" &")
+    return f"[{job.number}]{'+' if current else '-'}  {state:<24}{text}"

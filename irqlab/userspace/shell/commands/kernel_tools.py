@@ -14,8 +14,8 @@ from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE
 from irqlab.kernel.sched.current import schedule
 from irqlab.userspace import syscalls as sc
 from irqlab.userspace.shell.clock import ctime
-from irqlab.userspace.shell.interp import Io, parse
-from irqlab.userspace.shell.process import Capture, NullStream, Proc
+from irqlab.userspace.shell.parse import parse
+from irqlab.userspace.shell.process import Capture, Io, NullStream, Proc
 
 #: util-linux dmesg's level names (-l), in syslog order.
 DMESG_LEVELS = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")

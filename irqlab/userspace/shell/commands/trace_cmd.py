@@ -21,8 +21,7 @@ from irqlab.trace.dat_read import DatError, Report, read_dat
 from irqlab.trace.save import open_writer
 from irqlab.trace.trace_dat import DatWriter
 from irqlab.trace.tracepoint import TraceEvent
-from irqlab.userspace.shell.interp import Io
-from irqlab.userspace.shell.process import STATUS_SIGINT, Killed, Proc
+from irqlab.userspace.shell.process import STATUS_SIGINT, Io, Killed, Proc
 
 T = "/sys/kernel/tracing"
 DEFAULT_OUTPUT = "trace.dat"
