@@ -10,6 +10,7 @@ MMIO costs (``mmio_read`` for IAR, ``mmio_write`` for EOIR/DIR/enable/...) come 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import irqlab.kernel.kernel as kmod
@@ -435,6 +436,43 @@ def check_gic_line(name: str, gic_irqs: int, kind: int, n: int) -> None:
         raise ValueError(f"{name}: GIC PPI {n} does not exist: PPIs are 0-15 (interrupt IDs 16-31)")
 
 
+def gic_smp_and_timer_init(k: Kernel, gic: gic_chip_data, ipi_hook: Callable[[CPU, int], None],
+                           cpu_offline: Callable[[Kernel, CPU], None], cpu_online: Callable[[Kernel, CPU], None],
+                           hardirq_sleep: Callable[[Kernel, CPU], None]) -> None:  # fmt: skip
+    """The part of a GIC's probe both generations share: gic_smp_init() (eight SGIs for the IPIs, then
+    set_smp_ipi_range()), the vGIC maintenance and arch-timer PPIs in DT order (virqs 9..13 as on a Pi 5),
+    and the CPU hotplug and hardirq-sleep hooks of this controller's driver."""
+    ncpus = len(k.cpus)
+    base = irq_domain_alloc_irqs(gic.domain, NR_IPI, NUMA_NO_NODE, irq_fwspec(gic.domain.fwnode, [0]))
+    gic.ipi_base = base
+    for i in range(NR_IPI):
+        request_percpu_irq(base + i, ipi_handler, "IPI", list(range(ncpus)))
+        irq_set_status_flags(base + i, IRQ_HIDDEN)
+        for c in range(ncpus):
+            gic.boot_cpu = c
+            enable_percpu_irq_on(k, base + i, 0, c)
+    gic.boot_cpu = None
+    k.ipi_hook = ipi_hook
+    vgic = gic_map(k, GIC_PPI, 9, IRQ_TYPE_LEVEL_HIGH)
+    gic_map(k, GIC_PPI, 13, IRQ_TYPE_LEVEL_LOW)
+    timer = gic_map(k, GIC_PPI, ARCH_TIMER_PPI, IRQ_TYPE_LEVEL_LOW)
+    vtimer = gic_map(k, GIC_PPI, 11, IRQ_TYPE_LEVEL_LOW)
+    gic_map(k, GIC_PPI, 10, IRQ_TYPE_LEVEL_LOW)
+    gic.timer_irq = timer
+    k.pr(KERN_INFO, "arch_timer: cp15 timer(s) running at 54.00MHz (phys).")
+    request_percpu_irq(timer, arch_timer_handler_phys, "arch_timer", list(range(ncpus)))
+    request_percpu_irq(vgic, _noop_percpu_handler, "vgic", list(range(ncpus)))
+    request_percpu_irq(vtimer, _noop_percpu_handler, "kvm guest vtimer", list(range(ncpus)))
+    for c in range(ncpus):
+        gic.boot_cpu = c
+        enable_percpu_irq_on(k, timer, 0, c)
+    gic.boot_cpu = None
+    k.subsys["timer_irq_hook"] = lambda cpu: gic_timer_hook(k, cpu)
+    k.subsys.setdefault("cpu_offline_hooks", []).append(lambda cpu: cpu_offline(k, cpu))
+    k.subsys.setdefault("cpu_online_hooks", []).append(lambda cpu: cpu_online(k, cpu))
+    k.subsys.setdefault("hardirq_sleep_hooks", []).append(lambda cpu: hardirq_sleep(k, cpu))
+
+
 def gic_of_init(k: Kernel) -> gic_chip_data:
     """Probe the GIC-400: distributor, CPU interfaces, IPIs, the timer PPIs and the tick through PPI 14."""
     ncpus = len(k.cpus)
@@ -453,36 +491,8 @@ def gic_of_init(k: Kernel) -> gic_chip_data:
         hw.write_pmr(c, GICC_INT_PRI_THRESHOLD)
         hw.cpuif_enable(c, True)
     hw.irq_signal = lambda cpu_id: _signal(k, cpu_id)
-    # gic_smp_init(): eight SGIs for the IPIs, then set_smp_ipi_range().
-    base = irq_domain_alloc_irqs(gic.domain, NR_IPI, NUMA_NO_NODE, irq_fwspec(gic.domain.fwnode, [0]))
-    gic.ipi_base = base
-    for i in range(NR_IPI):
-        request_percpu_irq(base + i, ipi_handler, "IPI", list(range(ncpus)))
-        irq_set_status_flags(base + i, IRQ_HIDDEN)
-        for c in range(ncpus):
-            gic.boot_cpu = c
-            enable_percpu_irq_on(k, base + i, 0, c)
-    gic.boot_cpu = None
-    k.ipi_hook = lambda cpu, ipi: gic_ipi_hook(k, cpu, ipi)
-    # The vGIC maintenance PPI and the four arch-timer PPIs, in DT order (virqs 9..13 as on a Pi 5).
-    vgic = gic_map(k, GIC_PPI, 9, IRQ_TYPE_LEVEL_HIGH)
-    gic_map(k, GIC_PPI, 13, IRQ_TYPE_LEVEL_LOW)
-    timer = gic_map(k, GIC_PPI, ARCH_TIMER_PPI, IRQ_TYPE_LEVEL_LOW)
-    vtimer = gic_map(k, GIC_PPI, 11, IRQ_TYPE_LEVEL_LOW)
-    gic_map(k, GIC_PPI, 10, IRQ_TYPE_LEVEL_LOW)
-    gic.timer_irq = timer
-    k.pr(KERN_INFO, "arch_timer: cp15 timer(s) running at 54.00MHz (phys).")
-    request_percpu_irq(timer, arch_timer_handler_phys, "arch_timer", list(range(ncpus)))
-    request_percpu_irq(vgic, _noop_percpu_handler, "vgic", list(range(ncpus)))
-    request_percpu_irq(vtimer, _noop_percpu_handler, "kvm guest vtimer", list(range(ncpus)))
-    for c in range(ncpus):
-        gic.boot_cpu = c
-        enable_percpu_irq_on(k, timer, 0, c)
-    gic.boot_cpu = None
-    k.subsys["timer_irq_hook"] = lambda cpu: gic_timer_hook(k, cpu)
-    k.subsys.setdefault("cpu_offline_hooks", []).append(lambda cpu: gic_cpu_offline(k, cpu))
-    k.subsys.setdefault("cpu_online_hooks", []).append(lambda cpu: gic_cpu_online(k, cpu))
-    k.subsys.setdefault("hardirq_sleep_hooks", []).append(lambda cpu: gic_hardirq_sleep(k, cpu))
+    gic_smp_and_timer_init(k, gic, lambda cpu, ipi: gic_ipi_hook(k, cpu, ipi), gic_cpu_offline, gic_cpu_online,
+                           gic_hardirq_sleep)  # fmt: skip
     return gic
 
 

@@ -26,27 +26,20 @@ from irqlab.hw.gic_v3 import (
     mpidr_affinity,
 )
 from irqlab.irqchip.gic import (
-    ARCH_TIMER_PPI,
-    GIC_PPI,
-    NR_IPI,
     _mmio,
-    _noop_percpu_handler,
-    arch_timer_handler_phys,
     gic_chip_data,
     gic_eoimode1_eoi_irq,
     gic_eoimode1_mask_irq,
     gic_irq_domain_translate,
     gic_irq_get_irqchip_state,
     gic_irq_set_irqchip_state,
-    gic_map,
     gic_retrigger,
     gic_set_type,
-    gic_timer_hook,
+    gic_smp_and_timer_init,
     gic_unmask_irq,
-    ipi_handler,
 )
 from irqlab.kernel.cpu import cpu_wait, raise_interrupt
-from irqlab.kernel.irq.chip import irq_set_probe, irq_set_status_flags
+from irqlab.kernel.irq.chip import irq_set_probe
 from irqlab.kernel.irq.chip_flow import handle_fasteoi_irq, handle_percpu_devid_irq
 from irqlab.kernel.irq.irqdesc import irq_to_desc
 from irqlab.kernel.irq.irqdesc_alloc import irq_set_percpu_devid
@@ -54,23 +47,17 @@ from irqlab.kernel.irq.irqdomain import (
     fwnode_handle,
     generic_handle_domain_irq,
     irq_domain,
-    irq_domain_alloc_irqs,
     irq_domain_create_tree,
     irq_domain_free_irqs_top,
     irq_domain_ops,
     irq_domain_set_info,
     irq_fwspec,
 )
-from irqlab.kernel.irq.manage_percpu import enable_percpu_irq_on, request_percpu_irq
 from irqlab.kernel.irq.types import (
-    IRQ_HIDDEN,
     IRQ_SET_MASK_OK_DONE,
-    IRQ_TYPE_LEVEL_HIGH,
-    IRQ_TYPE_LEVEL_LOW,
     IRQCHIP_MASK_ON_SUSPEND,
     IRQCHIP_SET_TYPE_MASKED,
     IRQCHIP_SKIP_SET_WAKE,
-    NUMA_NO_NODE,
     irq_chip,
     irq_data,
     irq_data_update_effective_affinity,
@@ -297,36 +284,9 @@ def gic_v3_of_init(k: Kernel) -> gic_chip_data:
         hw.write_icc_pmr(c, GICC_INT_PRI_THRESHOLD)
         hw.write_icc_ctlr(c, True)
         hw.write_icc_igrpen1(c, True)
-    # gic_smp_init(): the 8 non-secure SGIs for the IPIs, then set_smp_ipi_range().
-    base = irq_domain_alloc_irqs(gic.domain, NR_IPI, NUMA_NO_NODE, irq_fwspec(gic.domain.fwnode, [0]))
-    gic.ipi_base = base
-    for i in range(NR_IPI):
-        request_percpu_irq(base + i, ipi_handler, "IPI", list(range(ncpus)))
-        irq_set_status_flags(base + i, IRQ_HIDDEN)
-        for c in range(ncpus):
-            gic.boot_cpu = c
-            enable_percpu_irq_on(k, base + i, 0, c)
-    gic.boot_cpu = None
-    k.ipi_hook = lambda cpu, ipi: gic_v3_ipi_hook(k, cpu, ipi)
-    # The vGIC maintenance PPI and the four arch-timer PPIs, in DT order, as on the GIC-400 boards.
-    vgic = gic_map(k, GIC_PPI, 9, IRQ_TYPE_LEVEL_HIGH)
-    gic_map(k, GIC_PPI, 13, IRQ_TYPE_LEVEL_LOW)
-    timer = gic_map(k, GIC_PPI, ARCH_TIMER_PPI, IRQ_TYPE_LEVEL_LOW)
-    vtimer = gic_map(k, GIC_PPI, 11, IRQ_TYPE_LEVEL_LOW)
-    gic_map(k, GIC_PPI, 10, IRQ_TYPE_LEVEL_LOW)
-    gic.timer_irq = timer
-    k.pr(KERN_INFO, "arch_timer: cp15 timer(s) running at 54.00MHz (phys).")
-    request_percpu_irq(timer, arch_timer_handler_phys, "arch_timer", list(range(ncpus)))
-    request_percpu_irq(vgic, _noop_percpu_handler, "vgic", list(range(ncpus)))
-    request_percpu_irq(vtimer, _noop_percpu_handler, "kvm guest vtimer", list(range(ncpus)))
-    for c in range(ncpus):
-        gic.boot_cpu = c
-        enable_percpu_irq_on(k, timer, 0, c)
-    gic.boot_cpu = None
-    k.subsys["timer_irq_hook"] = lambda cpu: gic_timer_hook(k, cpu)
-    k.subsys.setdefault("cpu_offline_hooks", []).append(lambda cpu: gic_v3_cpu_offline(k, cpu))
-    k.subsys.setdefault("cpu_online_hooks", []).append(lambda cpu: gic_v3_cpu_online(k, cpu))
-    k.subsys.setdefault("hardirq_sleep_hooks", []).append(lambda cpu: gic_v3_hardirq_sleep(k, cpu))
+    # gic_smp_init() uses the 8 non-secure SGIs, as the GIC-400's driver does.
+    gic_smp_and_timer_init(k, gic, lambda cpu, ipi: gic_v3_ipi_hook(k, cpu, ipi), gic_v3_cpu_offline,
+                           gic_v3_cpu_online, gic_v3_hardirq_sleep)  # fmt: skip
     return gic
 
 
