@@ -56,7 +56,9 @@ def test_irqlab_pure_makes_every_module_load_from_its_source(tmp_path):
 
 def test_version_names_the_build_that_runs(tmp_path):
     """irqlab --version says whether the compiled core or the pure-Python one runs."""
+    # The child imports the very package this process imported (the source tree or an installed build).
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(irqlab.__file__).resolve().parents[1])}
     out = subprocess.run([sys.executable, "-m", "irqlab", "--version"], cwd=tmp_path, capture_output=True,
-                         text=True, check=True)  # fmt: skip
+                         text=True, check=True, env=env)  # fmt: skip
     build = "compiled with mypyc" if irqlab.compiled else "pure Python"
     assert out.stdout == f"irqlab {irqlab.__version__} ({build})\n"
