@@ -143,17 +143,9 @@ def _merge_into(prog: Cyclictest, rows: list[dict[str, Any]], sysinfo: tuple[dic
     prog.start_time = boot_ns + min(r["start_ns"] for r in rows)
     prog.end_time = boot_ns + max(r["end_ns"] for r in rows)
     if o.jsonfile:
-        text = prog.json_text(*sysinfo)
-        if o.jsonfile == "-":
-            prog.stdout.append(text)
-        else:
-            prog.files[o.jsonfile] = text
+        prog.write_json(*sysinfo)
     if o.histogram:
-        text = prog.hist_text()
-        if o.histfile:
-            prog.files[o.histfile] = text
-        else:
-            prog.stdout.append(text)
+        prog.write_hist()
     else:
         for st in prog.stats:
             prog.stdout.append(prog.stat_line(st))

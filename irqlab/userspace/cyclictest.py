@@ -573,11 +573,7 @@ class Cyclictest:
         self.end_time = sc.clock_gettime(sc.CLOCK_REALTIME)
         if o.jsonfile:
             realtime = sc.read_file("/sys/kernel/realtime")
-            text = self.json_text(sc.uname(), realtime == "1\n")
-            if o.jsonfile == "-":
-                self.stdout.append(text)
-            else:
-                self.files[o.jsonfile] = text
+            self.write_json(sc.uname(), realtime == "1\n")
         for st, t in zip(self.stats, tasks):
             if st.threadstarted > 0:
                 sc.tgkill(t.pid)
@@ -585,13 +581,25 @@ class Cyclictest:
             if o.quiet and not o.histogram:
                 self.print_stat(st, False, False)
         if o.histogram:
-            text = self.hist_text()
-            if o.histfile:
-                self.files[o.histfile] = text
-            else:
-                self.stdout.append(text)
+            self.write_hist()
         self.done = True
         return self.return_code
+
+    def write_json(self, uts: dict[str, str], realtime: bool) -> None:
+        """--json=FILE: the document into FILE, or to stdout for ``-``."""
+        text = self.json_text(uts, realtime)
+        if self.opts.jsonfile == "-":
+            self.stdout.append(text)
+        else:
+            self.files[self.opts.jsonfile] = text
+
+    def write_hist(self) -> None:
+        """-h: the histogram into --histfile, or to stdout."""
+        text = self.hist_text()
+        if self.opts.histfile:
+            self.files[self.opts.histfile] = text
+        else:
+            self.stdout.append(text)
 
     @property
     def output(self) -> str:

@@ -9,8 +9,9 @@ kernel/sched/syscalls.c (sched_setscheduler, sched_setaffinity), mm/mlock.c (mlo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EACCES, EINVAL, ENOENT, EPERM, ESRCH
 from irqlab.kernel.core import on_cpu
@@ -39,6 +40,9 @@ from irqlab.kernel.time.timekeeping import ktime_get_real_ns
 from irqlab.kernel.trace_osnoise import Timerlat
 from irqlab.kernel.utsname import sethostname as _sethostname
 from irqlab.kernel.utsname import utsname
+
+if TYPE_CHECKING:
+    from irqlab.kernel.kernel import Kernel
 
 TIMER_ABSTIME = 0x01
 MCL_CURRENT = 1
@@ -269,6 +273,20 @@ RAW_FRACTION = 0.10
 RAW_CAP_NS = 40_000
 
 
+@contextlib.contextmanager
+def _in_syscall(k: Kernel, cur: Task) -> Iterator[None]:
+    """The task is in a system call's kernel section for the ``with`` block; on the way back, as
+    exit_to_user_mode() does (kernel/entry/common.c), it schedules if a wakeup asked for it."""
+    cur.data["in_syscall"] = True
+    try:
+        yield
+    finally:
+        cur.data["in_syscall"] = False
+    cpu = k.cpu
+    if cpu is not None and cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
+        k.sched.schedule()
+
+
 def syscall_work(ns: int) -> None:
     """A system call that computes ``ns`` in the kernel (a getdents, an mmap, a page-cache copy...).
 
@@ -283,18 +301,12 @@ def syscall_work(ns: int) -> None:
         atomic = int(ns * SPINLOCK_FRACTION)
     else:
         atomic = 0
-    cur.data["in_syscall"] = True
-    try:
+    with _in_syscall(k, cur):
         burn(k, ns - atomic, False)
         if atomic:
             preempt_disable()
             burn(k, atomic, False)
             preempt_enable()
-    finally:
-        cur.data["in_syscall"] = False
-    cpu = k.cpu
-    if cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
-        k.sched.schedule()
 
 
 #: munmap() of anonymous memory (mm/memory.c): per page table (PMD_SIZE / PAGE_SIZE = 512 pages of 4 KB),
@@ -319,8 +331,7 @@ def munmap(nbytes: int) -> int:
     k = on_cpu()
     cur = _current()
     pages = nbytes // 4096
-    cur.data["in_syscall"] = True
-    try:
+    with _in_syscall(k, cur):
         while pages > 0:
             n = min(pages, PTES_PER_TABLE)
             pages -= n
@@ -332,11 +343,6 @@ def munmap(nbytes: int) -> int:
             cond_resched()
             burn(k, n * FREE_PAGE_NS, False)
             cond_resched()
-    finally:
-        cur.data["in_syscall"] = False
-    cpu = k.cpu
-    if cpu.need_resched and not cpu.irqs_off and cpu.preempt_count == 0:
-        k.sched.schedule()
     return 0
 
 
