@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import pathlib
-import random
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,65 +19,11 @@ EXAMPLES = ROOT / "examples"
 STORM_IRQS = 1500
 
 
-def _storm(seed: int = 1) -> None:
-    """benchmarks/storm.py's workload, small: 8 Poisson sources, top half + IRQ thread + work item."""
-    import irqlab
-    from irqlab.kernel import (
-        INIT_WORK,
-        IRQ_HANDLED,
-        IRQ_WAKE_THREAD,
-        IRQF_TRIGGER_RISING,
-        alloc_workqueue,
-        cpu_work,
-        irq_set_affinity,
-        queue_work_on,
-        request_threaded_irq,
-        work_struct,
-    )
+def _storm() -> None:
+    """The storm scenario (benchmarks/storm.py's workload), small."""
+    from irqlab.scenarios import storm
 
-    m = irqlab.boot("generic", cpus=4, seed=seed)
-    virqs = [m.board.map_spi(40 + d, "edge") for d in range(8)]
-    lines = [m.spi_line(40 + d) for d in range(8)]
-    works = [work_struct() for _ in range(8)]
-
-    def work_fn(w: object) -> None:
-        cpu_work(20_000)
-
-    def top(irq: int, dev: int) -> int:
-        cpu_work(2_000)
-        return IRQ_WAKE_THREAD
-
-    def setup() -> int:
-        wq = alloc_workqueue("storm", 0, 0)
-
-        def thread(irq: int, dev: int) -> int:
-            cpu_work(10_000)
-            queue_work_on(dev % 4, wq, works[dev])
-            return IRQ_HANDLED
-
-        for d in range(8):
-            INIT_WORK(works[d], work_fn)
-            request_threaded_irq(virqs[d], top, thread, IRQF_TRIGGER_RISING, f"storm{d}", d)
-            irq_set_affinity(virqs[d], 1 << (d % 4))
-        return 0
-
-    m.spawn(setup, name="storm-setup")
-    m.run(until="1ms")
-    eng = m.kernel.engine
-    rng = random.Random(seed)
-    left = [STORM_IRQS]
-
-    def fire(d: int) -> None:
-        if left[0] <= 0:
-            return
-        left[0] -= 1
-        lines[d].pulse()
-        eng.at(eng.now + max(1, int(rng.expovariate(1.0 / 50_000))), 1, fire, d)
-
-    for d in range(8):
-        eng.at(eng.now + max(1, int(rng.expovariate(1.0 / 50_000))), 1, fire, d)
-    m.run_until(lambda: left[0] <= 0)
-    m.run()
+    storm.run(STORM_IRQS, seed=1)
 
 
 def cases() -> dict[str, Callable[[], Any]]:
