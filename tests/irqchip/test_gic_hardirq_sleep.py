@@ -1,12 +1,15 @@
 """A handler that sleeps inside gic_handle_irq(): the CPU keeps taking interrupts while it sleeps."""
 
+import pytest
+
 import irqlab
 from irqlab.kernel import IRQ_HANDLED, cpu_work, msleep, request_irq
 
 
-def test_cpu_takes_ticks_while_a_handler_sleeps_and_the_handler_resumes():
-    """After "scheduling while atomic" from a GIC handler, the arch timer still reaches that CPU (the suspended IAR loop does not swallow nIRQ), so the sleep's timer fires and the handler returns ~msleep(10) later."""
-    m = irqlab.boot("generic", cpus=2, seed=0, trace=["irq_handler_entry", "irq_handler_exit"])
+@pytest.mark.parametrize("cpus", [2, 16], ids=["gic-400", "gicv3"])
+def test_cpu_takes_ticks_while_a_handler_sleeps_and_the_handler_resumes(cpus):
+    """After "scheduling while atomic" from a GIC-400 or GICv3 handler, the arch timer still reaches that CPU (the suspended IAR loop does not swallow nIRQ), so the sleep's timer fires and the handler returns ~msleep(10) later."""
+    m = irqlab.boot("generic", cpus=cpus, seed=0, trace=["irq_handler_entry", "irq_handler_exit"])
     line = m.spi_line(20)
     virq = m.board.map_spi(20, "edge")
 
