@@ -91,17 +91,22 @@ def _lock_name(lock: raw_spinlock) -> str:
     return lock.name or f"lock#{id(lock) & 0xFFFF:x}"
 
 
-# SIMPLIFICATION: after the DEBUG_SPINLOCK report a real CPU would hang; irqlab unwinds the context as an oops.
-def _spin_bug(k: Kernel, lock: raw_spinlock, msg: str) -> None:
+def _spin_dump_lines(k: Kernel, lock: raw_spinlock, msg: str) -> list[str]:
+    """spin_dump()'s header: the report line and the lock's magic, owner and owner CPU."""
     cpu = k.cpu
     assert cpu is not None
     cur = cpu.curr
     owner = lock.owner
-    lines = [
+    return [
         f"BUG: spinlock {msg} on CPU#{cpu.id}, {cur.comm}/{cur.pid}",
         f" lock: {_lock_name(lock)}+0x0/0x40, .magic: dead4ead, .owner: "
         f"{owner.comm if owner else '<none>'}/{owner.pid if owner else -1}, .owner_cpu: {lock.owner_cpu}",
     ]
+
+
+# SIMPLIFICATION: after the DEBUG_SPINLOCK report a real CPU would hang; irqlab unwinds the context as an oops.
+def _spin_bug(k: Kernel, lock: raw_spinlock, msg: str) -> None:
+    lines = _spin_dump_lines(k, lock, msg)
     raise k.bugs.fatal(lines[0], lines[1:])
 
 
@@ -142,15 +147,7 @@ def _spin_dump(k: Kernel, lock: raw_spinlock, msg: str) -> None:
     if not k.locking.enabled:
         return
     k.locking.enabled = False
-    cpu = k.cpu
-    assert cpu is not None
-    cur = cpu.curr
-    owner = lock.owner
-    lines = [
-        f"BUG: spinlock {msg} on CPU#{cpu.id}, {cur.comm}/{cur.pid}",
-        f" lock: {_lock_name(lock)}+0x0/0x40, .magic: dead4ead, .owner: "
-        f"{owner.comm if owner else '<none>'}/{owner.pid if owner else -1}, .owner_cpu: {lock.owner_cpu}",
-    ]
+    lines = _spin_dump_lines(k, lock, msg)
     lines += k.bugs.dump_stack_lines(k.bugs.stack(3))
     k.bugs._emit(KERN_EMERG, "\n".join(lines))
     k.bugs._finish(lines[0], lines)
