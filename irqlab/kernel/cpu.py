@@ -12,12 +12,12 @@ whatever they interrupted). Simulated time passes only while a CPU waits:
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from collections.abc import Callable
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import IRQ_ENTRY, pop, push, unwind
 from irqlab.sim import PRIO_CPU, PRIO_IRQ
 
 if TYPE_CHECKING:
@@ -286,14 +286,6 @@ def cpu_spin_release(k: Kernel, cpus: list[CPU], on: object) -> None:
             cpu_resume(k, c)
 
 
-#: Compiled by mypyc: take_interrupts() then has no frame of its own for call traces to find by name.
-_COMPILED = not __file__.endswith(".py")
-#: In the compiled build, the interrupted contexts' innermost Python frames, one per interrupt entry in
-#: progress: where a call trace switches from the interrupt's stack to the interrupted context's (see
-#: BugReporter.stack()). Empty in the pure-Python build, where take_interrupts()'s own frame marks it.
-irq_entry_frames: list[FrameType] = []
-
-
 def take_interrupts(k: Kernel, cpu: CPU) -> None:
     """Take every pending interrupt on ``cpu`` (IRQs enabled), then maybe preempt.
 
@@ -302,9 +294,9 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
     irq_enter/irq_exit are kernel/softirq.c's, reached through ``k.irq_entry_ops`` (set when the
     Kernel is built), as the hardware reaches the entry code through the vector table it was given.
     """
-    mark = sys._getframe(0) if _COMPILED else None
-    if mark is not None:
-        irq_entry_frames.append(mark)
+    # The interrupt's entry on the kernel stack: where a call trace passes from the interrupt's stack to the
+    # interrupted context's (stacktrace.IRQ_ENTRY; the pure-Python build finds this function's frame).
+    kdepth = push(IRQ_ENTRY) if KSTACK else 0
     try:
         # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
         # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
@@ -315,6 +307,8 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
             try:
                 handler(cpu)
             except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                if KSTACK:
+                    unwind(kdepth, exc, own=True)
                 k.fault(exc, "hardirq")
             cpu = k.cpu  # type: ignore[assignment]
             irq_exit(k, cpu)
@@ -334,5 +328,5 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
             if (k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle:
                 k.sched.preempt_schedule_irq()
     finally:
-        if mark is not None:
-            irq_entry_frames.remove(mark)
+        if KSTACK:
+            pop(kdepth)

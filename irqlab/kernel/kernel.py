@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
+from irqlab.kernel import stacktrace
 from irqlab.kernel.cachecost import CacheCost
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.core import current_kernel
@@ -293,6 +294,7 @@ class Kernel:
 
     def _task_entry(self, t: Task) -> None:
         self.sched.finish_task_switch()
+        kdepth = stacktrace.depth() if stacktrace.ENABLED else 0
         try:
             if t.should_stop:
                 t.result = -EINTR
@@ -301,6 +303,8 @@ class Kernel:
         except GreenletExit:
             raise
         except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            if stacktrace.ENABLED:
+                stacktrace.unwind(kdepth, exc, shadowed=False)
             t.exception = exc
             self.fault(exc, "process")
         self.do_exit(t)

@@ -16,6 +16,8 @@ from irqlab.kernel.cachecost import SWITCH_PATH
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
 from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -266,13 +268,22 @@ class Scheduler:
     # -- the core switch ----------------------------------------------------------------
     def schedule(self) -> None:
         """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep."""
+        kdepth = push("schedule") if KSTACK else 0
         self._schedule(preempt=False)
+        if KSTACK:
+            pop(kdepth)
 
     def preempt_schedule(self) -> None:
+        kdepth = push("preempt_schedule") if KSTACK else 0
         self._schedule(preempt=True)
+        if KSTACK:
+            pop(kdepth)
 
     def preempt_schedule_irq(self) -> None:
+        kdepth = push("preempt_schedule_irq") if KSTACK else 0
         self._schedule(preempt=True)
+        if KSTACK:
+            pop(kdepth)
 
     def _schedule(self, preempt: bool) -> None:
         k = self.k
