@@ -434,6 +434,10 @@ class Kernel:
     def symbol(self, fn: Any, offset: bool) -> str:
         """What %pS (offset=True) or %ps prints for a function."""
         f = getattr(fn, "__func__", fn)
+        kname = stacktrace.kernel_name_of(f)
+        if kname is not None:
+            # A function of the kernel core: the same symbol whether its module is compiled (no __code__) or not.
+            return stacktrace.ksym(kname) if offset else kname
         code = getattr(f, "__code__", None)
         if code is None:
             name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__

@@ -107,11 +107,13 @@ KSYMS: Final[dict[str, tuple[int, int]]] = {
 SHADOWED: Final[dict[str, dict[str, str]]] = {
     "sim/engine.py": {},
     "kernel/cpu.py": {"take_interrupts": IRQ_ENTRY},
+    "kernel/stacktrace.py": {},
     "kernel/preempt.py": {},
     "kernel/sched/cputime.py": {},
     "kernel/sched/core.py": {"schedule": "schedule", "preempt_schedule": "preempt_schedule",
                              "preempt_schedule_irq": "preempt_schedule_irq"},
     "kernel/sched/fair.py": {},
+    "kernel/sched/wait.py": {},
     "kernel/sched/rt.py": {},
     "kernel/sched/completion.py": {n: n for n in ("wait_for_completion", "wait_for_completion_timeout",
                                                   "wait_for_completion_interruptible",
@@ -268,6 +270,19 @@ def virtual_stack(frames: list[tuple[FrameType, int]], entries: list[Entry], lef
     return out
 
 
+def kernel_name_of(fn: Any) -> str | None:
+    """The kernel name of a function of a shadowed module (what %ps prints for it; :func:`ksym` gives %pS),
+    compiled or not; None for any other callable."""
+    mod = getattr(fn, "__module__", None)
+    name = getattr(fn, "__name__", None)
+    if not isinstance(mod, str) or not isinstance(name, str) or not mod.startswith("irqlab."):
+        return None
+    names = SHADOWED.get(mod[len("irqlab.") :].replace(".", "/") + ".py")
+    if names is None:
+        return None
+    return names.get(name) or name
+
+
 def live_frames(f: FrameType | None) -> list[tuple[FrameType, int]]:
     """``f`` and its callers, innermost first, with their current lines."""
     out = []
@@ -278,16 +293,16 @@ def live_frames(f: FrameType | None) -> list[tuple[FrameType, int]]:
 
 
 def ksym(name: str) -> str:
-    """``name+0xOFF/0xSIZE`` of a kernel function of :data:`KSYMS`."""
-    off, size = KSYMS[name]
+    """``name+0xOFF/0xSIZE`` of a kernel function (``name+0x0/0x0`` for one the table does not list)."""
+    off, size = KSYMS.get(name, (0, 0))
     return f"{name}+0x{off:x}/0x{size:x}"
 
 
 def caller_frame(depth: int) -> FrameType:
-    """The frame ``depth`` calls above the caller of this function, counting only frames that exist in both
-    builds (those of shadowed modules are passed over): what printk_once(), WARN's file:line and
-    might_sleep() take for their call site."""
-    f: FrameType | None = sys._getframe(1)
+    """What ``sys._getframe(depth)`` gives in the calling function, counting only the frames that exist in both
+    builds (those of shadowed modules are passed over): the call site printk_once(), WARN's file:line and
+    might_sleep() key on, the same whether the modules in between are compiled or not."""
+    f: FrameType | None = sys._getframe(_DEPTH)
     n = 0
     while f is not None:
         if shadow_name(f.f_code) is None:
@@ -295,4 +310,4 @@ def caller_frame(depth: int) -> FrameType:
                 return f
             n += 1
         f = f.f_back
-    raise ValueError(f"no caller {depth} frames up")
+    raise ValueError(f"the stack has no caller {depth} frames up")
