@@ -81,11 +81,14 @@ KSYMS: Final[dict[str, tuple[int, int]]] = {
     "schedule_timeout": (0x48, 0x5C),
     "msleep": (0x20, 0x24),
     "msleep_interruptible": (0x20, 0x28),
+    "timer_delete_sync": (0x34, 0x40),
     # kernel/time/hrtimer.c
     "hrtimer_interrupt": (0x3C, 0x44),
     "hrtimer_run_softirq": (0x38, 0x48),
     "schedule_hrtimeout_range": (0x50, 0x5C),
     "usleep_range_state": (0x28, 0x38),
+    # include/linux/irqflags.h (the interrupt is taken as local_irq_enable() unmasks it)
+    "local_irq_enable": (0x18, 0x1C),
     # kernel/sched/core.c
     "schedule": (0x8, 0xC),
     "preempt_schedule": (0x8, 0xC),
@@ -108,7 +111,7 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "sim/engine.py": {},
     "kernel/cpu.py": {"take_interrupts": IRQ_ENTRY},
     "kernel/stacktrace.py": {},
-    "kernel/preempt.py": {},
+    "kernel/preempt.py": {"local_irq_enable": "local_irq_enable"},
     "kernel/sched/cputime.py": {},
     "kernel/sched/core.py": {"schedule": "schedule", "preempt_schedule": "preempt_schedule",
                              "preempt_schedule_irq": "preempt_schedule_irq"},
@@ -131,7 +134,7 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "kernel/tasklet.py": {"_action_common": "tasklet_action_common", "tasklet_action": "tasklet_action",
                           "tasklet_hi_action": "tasklet_hi_action"},
     "kernel/time/timer.py": {n: n for n in ("run_timer_softirq", "schedule_timeout", "msleep",
-                                            "msleep_interruptible")},
+                                            "msleep_interruptible", "timer_delete_sync")},
     "kernel/time/hrtimer.py": {n: n for n in ("hrtimer_interrupt", "hrtimer_run_softirq",
                                               "schedule_hrtimeout_range", "usleep_range_state")},
     "kernel/time/tick.py": {},

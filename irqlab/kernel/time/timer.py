@@ -241,6 +241,7 @@ del_timer = timer_delete
 
 def timer_delete_sync(timer: timer_list) -> int:
     """Deactivate a timer and wait for its callback to finish on other CPUs."""
+    kdepth = push("timer_delete_sync") if KSTACK else 0
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
@@ -254,6 +255,8 @@ def timer_delete_sync(timer: timer_list) -> int:
     here = k.preempt_rt and not cpu.preempt_count & (HARDIRQ_MASK | SOFTIRQ_OFFSET)
     spin_poll(k, lambda: not any(c.timer_base.running_timer is timer and not (here and c is k.cpu)
                                  for c in k.cpus), 1000)  # fmt: skip
+    if KSTACK:
+        pop(kdepth)
     return ret
 
 
