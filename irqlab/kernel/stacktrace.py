@@ -277,6 +277,9 @@ def kernel_name_of(fn: Any) -> str | None:
     """The kernel name of a function of a shadowed module (what %ps prints for it; :func:`ksym` gives %pS),
     compiled or not; None for any other callable."""
     mod = getattr(fn, "__module__", None)
+    if not isinstance(mod, str):  # a compiled class's bound method: its class names the module
+        owner = getattr(fn, "__self__", None)
+        mod = type(owner).__module__ if owner is not None else None
     name = getattr(fn, "__name__", None)
     if not isinstance(mod, str) or not isinstance(name, str) or not mod.startswith("irqlab."):
         return None

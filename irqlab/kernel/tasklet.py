@@ -55,7 +55,7 @@ _INTERRUPT_MASK = NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK
 class tasklet_struct(Embeddable):
     """struct tasklet_struct: ``state`` holds the SCHED and RUN bits, ``count`` the disable depth."""
 
-    def __init__(self, callback: Callable[[Any], None] | None = None, *, data: int = 0,
+    def __init__(self, callback: Callable[[Any], None] | None = None, *, data: Any = 0,
                  use_callback: bool = True, disabled: bool = False) -> None:  # fmt: skip
         self.state = 0
         self.count = atomic_t(1 if disabled else 0)
@@ -88,8 +88,9 @@ def tasklet_setup(t: tasklet_struct, callback: Callable[[tasklet_struct], None])
     t._spinners = []
 
 
-def tasklet_init(t: tasklet_struct, func: Callable[[int], None], data: int = 0) -> None:
-    """Initialise ``t`` to call ``func(data)`` (the old API). Any context."""
+def tasklet_init(t: tasklet_struct, func: Callable[[Any], None], data: Any = 0) -> None:
+    """Initialise ``t`` to call ``func(data)`` (the old API; ``data`` is the kernel's unsigned long, any object
+    here, as drivers pass a pointer cast to it). Any context."""
     t.state = 0
     t.count = atomic_t(0)
     t.func = func
