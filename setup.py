@@ -117,7 +117,9 @@ def _ext_modules() -> list[object]:
     from mypyc.build import mypycify
 
     print(f"irqlab: compiling {len(COMPILED)} core modules with mypyc", file=sys.stderr)
-    return list(mypycify(COMPILED, opt_level=os.environ.get("MYPYC_OPT_LEVEL", "3"), multi_file=False))
+    # multi_file: one C file per module, which build_ext compiles in parallel (one job per CPU).
+    return list(mypycify(COMPILED, opt_level=os.environ.get("MYPYC_OPT_LEVEL", "3"), multi_file=True))
 
 
-setup(ext_modules=_ext_modules(), cmdclass={"clean_compiled": clean_compiled})
+setup(ext_modules=_ext_modules(), cmdclass={"clean_compiled": clean_compiled},
+      options={"build_ext": {"parallel": os.cpu_count() or 1}})  # fmt: skip
