@@ -55,6 +55,9 @@ KSYMS: Final[dict[str, tuple[int, int]]] = {
     "handle_percpu_irq": (0x20, 0x34),
     "handle_percpu_devid_irq": (0x44, 0x90),
     "handle_nested_irq": (0x48, 0x88),
+    # kernel/irq/spurious.c
+    "__report_bad_irq": (0x28, 0x4C),
+    "note_interrupt": (0xA0, 0xA8),
     # kernel/irq/irqdesc.c
     "handle_irq_desc": (0x28, 0x30),
     "generic_handle_irq": (0x14, 0x1C),
@@ -128,6 +131,7 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "kernel/irq/chip_flow.py": {n: n for n in ("handle_simple_irq", "handle_untracked_irq", "handle_level_irq",
                                                "handle_fasteoi_irq", "handle_edge_irq", "handle_percpu_irq",
                                                "handle_percpu_devid_irq", "handle_nested_irq")},
+    "kernel/irq/spurious.py": {"note_interrupt": "note_interrupt", "__report_bad_irq": "__report_bad_irq"},
     "kernel/irq/irqdesc.py": {n: n for n in ("handle_irq_desc", "generic_handle_irq", "generic_handle_irq_safe")},
     "kernel/irq/manage_thread.py": {n: n for n in ("irq_thread_fn", "irq_forced_thread_fn", "irq_thread")},
     "kernel/softirq.py": {"handle_softirqs": "handle_softirqs", "ksoftirqd_fn": "ksoftirqd_fn"},
@@ -145,6 +149,7 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "hw/gic.py": {},
     "hw/gic_v3.py": {},
     "irqchip/gic.py": {"gic_handle_irq": "gic_handle_irq"},
+    "irqchip/gic_v3.py": {"gic_v3_handle_irq": "gic_handle_irq"},
 }
 
 #: A kernel stack entry: (kernel name, the innermost Python frame when it was pushed).
