@@ -138,6 +138,9 @@ class Task:
         self.sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None = None
         #: Free-form per-task data for subsystems (e.g. the worker a kworker runs).
         self.data: dict[str, Any] = {}
+        #: The simulated shell's process this task runs (irqlab/userspace/shell), or None: declared, since the
+        #: compiled Task takes no attribute its class does not declare.
+        self.shell_proc: Any = None
 
     # -- state -------------------------------------------------------------------
     @property
