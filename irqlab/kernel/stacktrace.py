@@ -168,13 +168,22 @@ _NOT_SHADOWED: Final = "\0"
 _shadow_cache: dict[CodeType, str] = {}
 
 
+#: (greenlet, its kernel stack) of the last kstack() call: consecutive pushes and pops mostly run in one fiber.
+_last: tuple[Any, list[Entry]] = (None, [])
+
+
 def kstack() -> list[Entry]:
     """The running fiber's kernel stack."""
+    global _last
     g: Any = getcurrent()
+    last = _last
+    if last[0] is g:
+        return last[1]
     try:
         ks: list[Entry] = g.kstack
     except AttributeError:
         ks = g.kstack = []
+    _last = (g, ks)
     return ks
 
 
@@ -188,12 +197,14 @@ def push(name: str) -> int:
 
 def pop(n: int) -> None:
     """Return from the function whose :func:`push` returned ``n`` (and from any left by an exception)."""
-    del kstack()[n:]
+    ks = kstack()
+    while len(ks) > n:
+        ks.pop()
 
 
 def popped(n: int, value: Any) -> Any:
     """:func:`pop` then ``value``: ``return popped(n, f(x))`` returns from a function after the call it returns."""
-    del kstack()[n:]
+    pop(n)
     return value
 
 
