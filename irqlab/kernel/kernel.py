@@ -293,7 +293,7 @@ class Kernel:
         return t
 
     def _task_entry(self, t: Task) -> None:
-        self.sched.finish_task_switch()
+        self.sched.schedule_tail()
         kdepth = stacktrace.depth() if stacktrace.ENABLED else 0
         try:
             if t.should_stop:
