@@ -23,9 +23,9 @@ ROOT = pathlib.Path(__file__).resolve().parent
 
 #: The modules mypyc compiles, relative to the repository root: the event engine, the CPU's waits and
 #: interrupt entry, the scheduler (core, fair, rt, CPU-time accounting, wait queues, completions), preemption
-#: helpers, the IRQ core (flow handlers, irq_desc code, irq threads), softirqs and tasklets, timers, hrtimers
-#: and the tick, the workqueue core, the GICs' hardware models and the GIC driver, and the kernel stack
-#: itself. A compiled function has no Python frame, so call traces (dump_stack(), WARN and BUG splats,
+#: helpers, the IRQ core (flow handlers, irq_desc code, irq threads, spurious-interrupt detection), softirqs
+#: and tasklets, timers, hrtimers and the tick, the workqueue core, the GICs' hardware models and their
+#: drivers, and the kernel stack itself. A compiled function has no Python frame, so call traces (dump_stack(), WARN and BUG splats,
 #: oopses, hung-task and lockup reports) never read these modules' frames: their kernel functions record
 #: themselves on an explicit per-fiber stack (irqlab/kernel/stacktrace.py; every module here must be one
 #: of its SHADOWED modules, a test checks it), and both builds print the same traces.
@@ -45,6 +45,7 @@ COMPILED = [
     "irqlab/kernel/irq/handle.py",
     "irqlab/kernel/irq/irqdesc.py",
     "irqlab/kernel/irq/manage_thread.py",
+    "irqlab/kernel/irq/spurious.py",
     "irqlab/kernel/softirq.py",
     "irqlab/kernel/tasklet.py",
     "irqlab/kernel/time/hrtimer.py",
@@ -56,6 +57,7 @@ COMPILED = [
     "irqlab/hw/gic.py",
     "irqlab/hw/gic_v3.py",
     "irqlab/irqchip/gic.py",
+    "irqlab/irqchip/gic_v3.py",
 ]
 
 
@@ -117,9 +119,7 @@ def _ext_modules() -> list[object]:
     from mypyc.build import mypycify
 
     print(f"irqlab: compiling {len(COMPILED)} core modules with mypyc", file=sys.stderr)
-    # multi_file: one C file per module, which build_ext compiles in parallel (one job per CPU).
-    return list(mypycify(COMPILED, opt_level=os.environ.get("MYPYC_OPT_LEVEL", "3"), multi_file=True))
+    return list(mypycify(COMPILED, opt_level=os.environ.get("MYPYC_OPT_LEVEL", "3"), multi_file=False))
 
 
-setup(ext_modules=_ext_modules(), cmdclass={"clean_compiled": clean_compiled},
-      options={"build_ext": {"parallel": os.cpu_count() or 1}})  # fmt: skip
+setup(ext_modules=_ext_modules(), cmdclass={"clean_compiled": clean_compiled})

@@ -163,6 +163,8 @@ _COMPILED_PREFIX: Final = "irqlab/"
 _DEPTH: Final = 1 if __file__.endswith(".py") else 0
 
 _UNWOUND_ATTR: Final = "_irqlab_unwound"
+#: sys._getframe, bound once (compiled code would look it up on the sys module at each push).
+_getframe: Final = sys._getframe
 _NOT_SHADOWED: Final = "\0"
 #: code object -> "" (a hidden frame), a kernel name, or _NOT_SHADOWED.
 _shadow_cache: dict[CodeType, str] = {}
@@ -191,7 +193,7 @@ def push(name: str) -> int:
     """Enter kernel function ``name``; returns the depth to give :func:`pop` on return."""
     ks = kstack()
     n = len(ks)
-    ks.append((name, sys._getframe(_DEPTH)))
+    ks.append((name, _getframe(_DEPTH)))
     return n
 
 
