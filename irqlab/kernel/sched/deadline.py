@@ -19,7 +19,7 @@ CPU with no fair task to run keeps running its RT tasks instead of idling until 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from irqlab.kernel.printk import KERN_WARNING, vprintk
 from irqlab.kernel.time.hrtimer import (
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import Task
 
-NSEC_PER_USEC = 1000
+NSEC_PER_USEC: Final = 1000
 IDLE, DEFERRED, RUNNING = 0, 1, 2
 
 
