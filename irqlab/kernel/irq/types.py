@@ -35,8 +35,10 @@ def IRQ_RETVAL(x: Any) -> int:
 def _flags(name: str, doc: str, prefix: str, lo: int = 0, hi: int = 1 << 31) -> Any:
     """An ``enum.IntFlag`` of the module-level ``prefix*`` constants defined so far with a value in [lo, hi)."""
     members = {n: v for n, v in globals().items() if n.startswith(prefix) and isinstance(v, int) and lo <= v < hi}
-    flags = enum.IntFlag(name, members)  # type: ignore[misc]
-    setattr(flags, "__doc__", doc)  # noqa: B010 - an attribute assignment mypyc refuses on a class
+    # Called through an Any: mypyc compiles a direct enum.IntFlag(name, ...) call as a class definition.
+    make: Any = enum.IntFlag
+    flags = make(name, members)
+    flags.__doc__ = doc
     return flags
 
 
