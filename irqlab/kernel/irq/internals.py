@@ -49,7 +49,13 @@ def desc_unlock(k: Kernel, desc: irq_desc) -> None:
     """raw_spin_unlock(&desc->lock): hand the lock to the first spinning CPU, if any."""
     if k.cpu is None:
         return
-    hand_over(k, desc.lock)
+    lock = desc.lock
+    if lock.waiters:
+        hand_over(k, lock)
+    else:
+        # hand_over() with no CPU spinning, inlined (a performance trick): the lock is simply free.
+        lock.owner_cpu = -1
+        lock.owner = None
 
 
 def _desc_spin(k: Kernel, desc: irq_desc) -> None:
