@@ -515,13 +515,14 @@ _WEAKREF_SAFE: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary
 
 def _weakref_safe(cls: type) -> bool:
     """False for a class compiled by mypyc or deriving from one (its deallocator leaves weak references
-    dangling, see Kernel.ptr()): one that carries ``__mypyc_attrs__`` or is defined in an extension
-    module (mypyc's closure and lambda classes)."""
+    dangling, see Kernel.ptr()): one that carries ``__mypyc_attrs__`` (a native class) or is defined in a
+    compiled irqlab module (mypyc's classes for closures and lambdas carry none)."""
     safe = _WEAKREF_SAFE.get(cls)
     if safe is None:
         safe = True
         for c in cls.__mro__:
-            path = getattr(sys.modules.get(c.__module__), "__file__", None) or ""
+            mod = c.__module__
+            path = (getattr(sys.modules.get(mod), "__file__", None) or "") if mod.startswith("irqlab.") else ""
             if "__mypyc_attrs__" in vars(c) or path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
                 safe = False
                 break
