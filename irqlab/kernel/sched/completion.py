@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import Final
 
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.sched.core import (
@@ -18,7 +19,7 @@ from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import pop, popped, push
 from irqlab.kernel.time.timer import schedule_timeout
 
-UINT_MAX = 0xFFFFFFFF
+UINT_MAX: Final = 0xFFFFFFFF
 
 
 class completion:

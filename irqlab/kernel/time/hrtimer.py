@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
@@ -25,27 +25,27 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
-HRTIMER_MODE_ABS = 0x00
-HRTIMER_MODE_REL = 0x01
-HRTIMER_MODE_PINNED = 0x02
-HRTIMER_MODE_SOFT = 0x04
-HRTIMER_MODE_HARD = 0x08
-HRTIMER_MODE_ABS_PINNED = HRTIMER_MODE_ABS | HRTIMER_MODE_PINNED
-HRTIMER_MODE_REL_PINNED = HRTIMER_MODE_REL | HRTIMER_MODE_PINNED
-HRTIMER_MODE_ABS_SOFT = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
-HRTIMER_MODE_REL_SOFT = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
-HRTIMER_MODE_ABS_HARD = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
-HRTIMER_MODE_REL_HARD = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
-HRTIMER_MODE_ABS_PINNED_HARD = HRTIMER_MODE_ABS_PINNED | HRTIMER_MODE_HARD
-HRTIMER_MODE_REL_PINNED_HARD = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
+HRTIMER_MODE_ABS: Final = 0x00
+HRTIMER_MODE_REL: Final = 0x01
+HRTIMER_MODE_PINNED: Final = 0x02
+HRTIMER_MODE_SOFT: Final = 0x04
+HRTIMER_MODE_HARD: Final = 0x08
+HRTIMER_MODE_ABS_PINNED: Final = HRTIMER_MODE_ABS | HRTIMER_MODE_PINNED
+HRTIMER_MODE_REL_PINNED: Final = HRTIMER_MODE_REL | HRTIMER_MODE_PINNED
+HRTIMER_MODE_ABS_SOFT: Final = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
+HRTIMER_MODE_REL_SOFT: Final = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
+HRTIMER_MODE_ABS_HARD: Final = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
+HRTIMER_MODE_REL_HARD: Final = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
+HRTIMER_MODE_ABS_PINNED_HARD: Final = HRTIMER_MODE_ABS_PINNED | HRTIMER_MODE_HARD
+HRTIMER_MODE_REL_PINNED_HARD: Final = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
 
-HRTIMER_NORESTART = 0
-HRTIMER_RESTART = 1
+HRTIMER_NORESTART: Final = 0
+HRTIMER_RESTART: Final = 1
 
-CLOCK_REALTIME = 0
-CLOCK_MONOTONIC = 1
-CLOCK_BOOTTIME = 7
-CLOCK_TAI = 11
+CLOCK_REALTIME: Final = 0
+CLOCK_MONOTONIC: Final = 1
+CLOCK_BOOTTIME: Final = 7
+CLOCK_TAI: Final = 11
 
 
 class hrtimer(Embeddable):
@@ -77,7 +77,7 @@ class HrtimerBase:
     event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
     """
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated")
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "dead")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -86,6 +86,15 @@ class HrtimerBase:
         self.seq = 0
         self.running: hrtimer | None = None
         self.softirq_activated = False
+        #: Cancelled entries left in ``hard`` and ``soft`` (an upper bound: :meth:`top` pops some uncounted).
+        self.dead = 0
+
+    def purge(self) -> None:
+        """Drop the cancelled entries from both queues, in place (a running queue keeps its list)."""
+        for heap in (self.hard, self.soft):
+            heap[:] = [e for e in heap if e[2] is not None]
+            heapq.heapify(heap)
+        self.dead = 0
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
@@ -121,12 +130,25 @@ def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
     program_clockevent(k, cpu)
 
 
-def _remove(timer: hrtimer) -> bool:
+#: Cancelled entries a CPU's hrtimer queues may hold before they are rebuilt without them (see _remove()).
+_PURGE_MIN: Final = 64
+
+
+def _remove(k: Kernel, timer: hrtimer) -> bool:
     e = timer._entry
     if e is None:
         return False
     e[2] = None
     timer._entry = None
+    # __remove_hrtimer() (kernel/time/hrtimer.c) takes the node out of the timerqueue at once; here the entry
+    # stays in the heap until it reaches the top. A timer started far ahead and cancelled again and again (the
+    # fair server's zero-laxity timer, 950 ms ahead, at each RT/fair alternation of a busy CPU) would leave one
+    # entry per start for 950 ms: memory and _only_background()'s scan grow with the rate of starts. Rebuild
+    # the queues once cancelled entries are the majority (amortised O(1) per cancel).
+    base: HrtimerBase = k.cpus[timer._cpu].hrtimer_base
+    base.dead += 1
+    if base.dead > _PURGE_MIN and 2 * base.dead > len(base.hard) + len(base.soft):
+        base.purge()
     return True
 
 
@@ -145,7 +167,7 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
     """Arm ``timer`` on ``cpu``'s base. The per-CPU tick uses it: the kernel always (re)starts a CPU's
     tick on that CPU itself (tick_sched_timer, tick_nohz_restart, tick_setup_sched_timer at bring-up),
     so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
-    _remove(timer)
+    _remove(k, timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
@@ -168,8 +190,9 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
     """1 if cancelled, 0 if inactive, -1 if its callback is running."""
     if timer.running:
         return -1
-    if _remove(timer):
+    if timer._entry is not None:
         k = kernel()
+        _remove(k, timer)
         tp = k.tp.hrtimer_cancel
         if tp.on:
             # remove_hrtimer() under the base lock.
@@ -398,7 +421,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
 
 
 #: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
-DEFAULT_TIMER_SLACK_NS = 50_000
+DEFAULT_TIMER_SLACK_NS: Final = 50_000
 
 
 def hrtimer_nanosleep(expires: int, mode: int) -> int:
