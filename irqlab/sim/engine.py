@@ -119,6 +119,8 @@ class Engine:
         self.fibers: list[Fiber] = []
         self.running = False
         self.events_run = 0
+        #: Fiber switches made through :meth:`switch` (a statistic for the benchmarks).
+        self.switches = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
         #: Inputs posted from outside the simulation (another thread, a web page), not yet applied.
@@ -188,6 +190,46 @@ class Engine:
         self.now = when
         self.events_run += 1
         return True
+
+    def pop_due(self, fns: tuple[Callable[..., Any], ...]) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
+        """For a fiber about to park inside :meth:`run`, which ends the event that resumed it: when the event
+        the loop would run next calls one of ``fns``, remove it, account it exactly as the loop does before
+        running an event (clock, event count) and return its function and arguments: the caller then does
+        what the call would do. None (and
+        nothing changes) when the next event calls another function, or when the loop would run none now (no
+        run is going on, the stop predicate holds, the next event lies past the run's limit, or only
+        background events are left). Evaluates the stop predicate as the loop does after each event.
+        Performance shortcut: a fiber that parks can resume the next due fiber itself, with one switch
+        instead of two through the loop."""
+        if not self.running:
+            return None
+        stop = self._stop
+        if stop is not None and stop():
+            return None
+        heap = self._heap
+        while heap:
+            entry = heap[0]
+            fn = entry[3]
+            if fn is None:
+                heapq.heappop(heap)
+                continue
+            if fn not in fns:
+                return None
+            limit = self._limit
+            if limit is not None:
+                if entry[0] > limit:
+                    return None
+            elif self._fg[0] <= 0:
+                return None
+            heapq.heappop(heap)
+            self.now = entry[0]
+            entry[3] = None
+            fg = entry[5]
+            if fg is not None:
+                fg[0] -= 1
+            self.events_run += 1
+            return fn, entry[4]
+        return None
 
     def idle_steps(self, step: int) -> int:
         """How many consecutive waits of ``step`` ns, starting now, :meth:`advance_to` would take on its
@@ -378,6 +420,7 @@ class Engine:
             raise InternalError("switch to a finished fiber")
         if target is _getcurrent():
             raise InternalError("a fiber switched to itself")
+        self.switches += 1
         return target.switch(value)
 
     def random(self) -> float:
