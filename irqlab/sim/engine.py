@@ -11,19 +11,19 @@ Fibers are greenlets. Exactly one guarded primitive moves control between them:
 
 from __future__ import annotations
 
-import heapq
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
+from heapq import heappop, heappush
 from random import Random
-from typing import Any
+from typing import Any, Final
 
 from greenlet import GreenletExit, greenlet
 
 from irqlab.sim import wallclock
 from irqlab.sim.errors import InternalError, StalledError
 
-_getcurrent = greenlet.getcurrent
+_getcurrent: Final = greenlet.getcurrent
 
 __all__ = [
     "Engine",
@@ -37,10 +37,10 @@ __all__ = [
 ]
 
 # Priorities for events at the same instant: lower runs first.
-PRIO_SCENARIO = 0  # scenario actions (m.at): the world acts first
-PRIO_HW = 1  # hardware models drive lines and registers
-PRIO_IRQ = 2  # interrupt delivery to a CPU
-PRIO_CPU = 3  # a CPU finishes a stretch of busy work
+PRIO_SCENARIO: Final = 0  # scenario actions (m.at): the world acts first
+PRIO_HW: Final = 1  # hardware models drive lines and registers
+PRIO_IRQ: Final = 2  # interrupt delivery to a CPU
+PRIO_CPU: Final = 3  # a CPU finishes a stretch of busy work
 
 
 #: Engines whose close() was asked for where it could not run (see Engine.close).
@@ -148,7 +148,7 @@ class Engine:
         self._seq += 1
         fg = self._fg
         entry = [when, prio, self._seq, fn, args, fg]
-        heapq.heappush(self._heap, entry)
+        heappush(self._heap, entry)
         fg[0] += 1
         return entry
 
@@ -181,7 +181,7 @@ class Engine:
             return False
         heap = self._heap
         while heap and heap[0][3] is None:
-            heapq.heappop(heap)
+            heappop(heap)
         if heap and heap[0][0] <= when:
             return False
         stop = self._stop
@@ -211,7 +211,7 @@ class Engine:
             entry = heap[0]
             fn = entry[3]
             if fn is None:
-                heapq.heappop(heap)
+                heappop(heap)
                 continue
             if fn not in fns:
                 return None
@@ -221,7 +221,7 @@ class Engine:
                     return None
             elif self._fg[0] <= 0:
                 return None
-            heapq.heappop(heap)
+            heappop(heap)
             self.now = entry[0]
             entry[3] = None
             fg = entry[5]
@@ -245,7 +245,7 @@ class Engine:
             return 0
         heap = self._heap
         while heap and heap[0][3] is None:
-            heapq.heappop(heap)
+            heappop(heap)
         now = self.now
         n: int | None = None
         if heap:
@@ -261,11 +261,36 @@ class Engine:
         self.now += ns
         self.events_run += steps
 
+    def wait_until(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any] | None:
+        """For a fiber waiting until ``when`` inside a run: :meth:`advance_to`'s fast path when it applies (then
+        None), else :meth:`at` for ``fn(*args)`` (its handle; the fiber then parks). One call for the CPU's
+        waits, the engine's most frequent request."""
+        if self.running:
+            limit = self._limit
+            if limit is None or when <= limit:
+                heap = self._heap
+                while heap and heap[0][3] is None:
+                    heappop(heap)
+                if not heap or heap[0][0] > when:
+                    stop = self._stop
+                    if stop is None or not stop():
+                        self.now = when
+                        self.events_run += 1
+                        return None
+        if when < self.now:
+            raise InternalError(f"event scheduled in the past ({when} < {self.now})")
+        self._seq += 1
+        fg = self._fg
+        entry = [when, prio, self._seq, fn, args, fg]
+        heappush(self._heap, entry)
+        fg[0] += 1
+        return entry
+
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
         heap = self._heap
         while heap and heap[0][3] is None:
-            heapq.heappop(heap)
+            heappop(heap)
         return heap[0][0] if heap else None
 
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
@@ -280,7 +305,7 @@ class Engine:
         if self.closed:
             raise ValueError("this simulation was closed and cannot run again: boot a new machine")
         heap = self._heap
-        pop = heapq.heappop
+        pop = heappop
         fgbox = self._fg
         self.running = True
         self._limit = until if until is not None else None
