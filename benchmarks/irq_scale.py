@@ -35,7 +35,7 @@ CPU_COUNTS = (1, 2, 4, 8, 16)
 
 def _count_switches(eng: object) -> Callable[[], int]:
     """A function returning the engine's fiber switches from now on (Engine.switches; an earlier engine without
-    that counter, as a pure-Python build, has its switch() wrapped instead)."""
+    that counter has its switch() wrapped instead, or, compiled, returns -1: not counted)."""
     if hasattr(eng, "switches"):
         base = eng.switches
         return lambda: eng.switches - base  # type: ignore[attr-defined, no-any-return]
@@ -46,7 +46,10 @@ def _count_switches(eng: object) -> Callable[[], int]:
         n[0] += 1
         return switch(target, value)
 
-    eng.switch = counting  # type: ignore[attr-defined]
+    try:
+        eng.switch = counting  # type: ignore[attr-defined]
+    except AttributeError:  # a compiled engine without the counter: not counted
+        return lambda: -1
     return lambda: n[0]
 
 
@@ -258,8 +261,9 @@ def main() -> None:
             if r:
                 us = r[0] / r[1] * 1e6
                 base = base or us
+                sw = f"{r[3] / r[1]:5.2f}" if r[3] >= 0 else "    ?"
                 print(f"  {n:4d} lines: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
-                      f"{r[3] / r[1]:5.2f} switches per interrupt")  # fmt: skip
+                      f"{sw} switches per interrupt")  # fmt: skip
     if "cpus" in only:
         print(f"cpus: 4 Poisson edge lines per CPU, {args.irqs} interrupts (CPU time per interrupt)")
         base = 0.0
@@ -268,8 +272,9 @@ def main() -> None:
             if r:
                 us = r[0] / r[1] * 1e6
                 base = base or us
+                sw = f"{r[3] / r[1]:5.2f}" if r[3] >= 0 else "    ?"
                 print(f"  {c:3d} CPUs: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
-                      f"{r[3] / r[1]:5.2f} switches per interrupt")  # fmt: skip
+                      f"{sw} switches per interrupt")  # fmt: skip
     if "gic" in only:
         cycles = args.irqs * 5
         print(f"gic: the controller model alone, all lines pending on CPU 0, {cycles} IAR/EOIR/DIR cycles")
