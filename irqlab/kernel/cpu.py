@@ -342,13 +342,15 @@ _COMPILED = not __file__.endswith(".py")
 irq_entry_frames: list[FrameType] = []
 
 
-def take_interrupts(k: Kernel, cpu: CPU) -> None:
+def take_interrupts(k: Kernel, cpu: CPU, preempt: bool = True) -> None:
     """Take every pending interrupt on ``cpu`` (IRQs enabled), then maybe preempt.
 
     This is the arch entry path: irq_enter, the handler, irq_exit (which runs
     pending softirqs), then preemption on return if the interrupted context allows it.
     irq_enter/irq_exit are kernel/softirq.c's, reached through ``k.irq_entry_ops`` (set when the
     Kernel is built), as the hardware reaches the entry code through the vector table it was given.
+    ``preempt=False`` leaves the return-path check to the caller (irq_exit_preempt_check()): the
+    scheduler's finish_task_switch() takes interrupts inside __schedule()'s preempt_disable().
     """
     mark = sys._getframe(0) if _COMPILED else None
     if mark is not None:
@@ -367,20 +369,28 @@ def take_interrupts(k: Kernel, cpu: CPU) -> None:
             cpu = k.cpu  # type: ignore[assignment]
             irq_exit(k, cpu)
             cpu = k.cpu  # type: ignore[assignment]
-        cpu = k.cpu  # type: ignore[assignment]
-        if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
-            curr = cpu.curr
-            if k.preempt_full or curr.is_user or curr is cpu.idle:
-                stop, cpu.stop_work = cpu.stop_work, None
-                stop(cpu)
-        if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
-            curr = cpu.curr
-            # The idle task is not preempted here: back in the idle loop it restarts the tick
-            # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
-            # A user task is preempted on its return to user mode, unless it is inside a system call: then,
-            # without kernel preemption, it runs on to the syscall's exit (exit_to_user_mode()).
-            if (k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle:
-                k.sched.preempt_schedule_irq()
+        if preempt and irq_exit_preempt_check(k):
+            k.sched.preempt_schedule_irq()
     finally:
         if mark is not None:
             irq_entry_frames.remove(mark)
+
+
+def irq_exit_preempt_check(k: Kernel) -> bool:
+    """The interrupt return path's last step (arm64 __exit_to_kernel_mode() / exit_to_user_mode()): run the
+    CPU's stopper if one is due, and return whether the interrupted context is to be preempted now."""
+    cpu = k.cpu
+    assert cpu is not None
+    if cpu.stop_work is not None and cpu.preempt_count == 0 and not cpu.irqs_off:
+        curr = cpu.curr
+        if k.preempt_full or curr.is_user or curr is cpu.idle:
+            stop, cpu.stop_work = cpu.stop_work, None
+            stop(cpu)
+    if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off:
+        curr = cpu.curr
+        # The idle task is not preempted here: back in the idle loop it restarts the tick
+        # (tick_nohz_idle_exit) and then schedules, as do_idle() does.
+        # A user task is preempted on its return to user mode, unless it is inside a system call: then,
+        # without kernel preemption, it runs on to the syscall's exit (exit_to_user_mode()).
+        return bool(k.preempt_full or (curr.is_user and not curr.data.get("in_syscall"))) and curr is not cpu.idle
+    return False

@@ -292,7 +292,7 @@ class Kernel:
         return t
 
     def _task_entry(self, t: Task) -> None:
-        self.sched.finish_task_switch()
+        self.sched.schedule_tail()
         try:
             if t.should_stop:
                 t.result = -EINTR

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from irqlab.errno import EINVAL
 from irqlab.kernel.cachecost import SWITCH_PATH
-from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, take_interrupts
+from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, irq_exit_preempt_check, take_interrupts
 from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 
@@ -264,17 +264,25 @@ class Scheduler:
             rq.min_vruntime = lo
 
     # -- the core switch ----------------------------------------------------------------
+    # Each entry point loops as kernel/sched/core.c's do: __schedule() runs again, not nested, while the interrupts
+    # its finish_task_switch() took (inside schedule()'s preempt_disable()) ask for a preemption on their way out
+    # (__schedule_loop(), preempt_schedule_common(), preempt_schedule_irq()).
     def schedule(self) -> None:
         """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep."""
-        self._schedule(preempt=False)
+        preempt = False
+        while self._schedule(preempt):
+            preempt = True
 
     def preempt_schedule(self) -> None:
-        self._schedule(preempt=True)
+        while self._schedule(True):
+            pass
 
     def preempt_schedule_irq(self) -> None:
-        self._schedule(preempt=True)
+        while self._schedule(True):
+            pass
 
-    def _schedule(self, preempt: bool) -> None:
+    def _schedule(self, preempt: bool) -> bool:
+        """One pass of __schedule(); returns whether the interrupts taken at its end want the task preempted."""
         k = self.k
         cpu = k.cpu
         assert cpu is not None
@@ -309,7 +317,7 @@ class Scheduler:
         cpu.need_resched = False
         nxt = self._pick_next(cpu)
         if nxt is prev:
-            return
+            return False
         if self.rcu_note_context_switch is not None:
             self.rcu_note_context_switch(cpu)
         if preempt:
@@ -317,7 +325,7 @@ class Scheduler:
         else:
             prev.nvcsw += 1
         cpu.nr_switches += 1
-        self._context_switch(cpu, prev, nxt, preempt)
+        return self._context_switch(cpu, prev, nxt, preempt) and irq_exit_preempt_check(k)
 
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
@@ -336,7 +344,8 @@ class Scheduler:
             bw.picked(cpu, p)
         return p
 
-    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> None:
+    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> bool:
+        """Switch to ``nxt``; returns, once ``prev`` runs again, whether finish_task_switch() took interrupts."""
         k = self.k
         tp = k.tp.sched_switch
         if tp.on:
@@ -367,10 +376,18 @@ class Scheduler:
         nxt.slice_start = nxt.sum_exec_runtime
         k.engine.switch(nxt.fiber.glet, prev)
         # -- we are `prev` again, switched back in by some CPU --
-        self.finish_task_switch()
+        return self.finish_task_switch()
 
-    def finish_task_switch(self) -> None:
-        """Runs in the task that was just switched in: pay the switch cost, reap, re-enable IRQs."""
+    def schedule_tail(self) -> None:
+        """A new task's first steps (ret_from_fork -> schedule_tail()): finish_task_switch(), then the
+        preempt_enable() that may preempt it at once."""
+        if self.finish_task_switch() and irq_exit_preempt_check(self.k):
+            self.preempt_schedule_irq()
+
+    def finish_task_switch(self) -> bool:
+        """Runs in the task that was just switched in: pay the switch cost, reap, re-enable IRQs and take the
+        interrupts that came meanwhile. Returns whether it took any: their return-path preemption check is the
+        caller's, outside __schedule() (as preempt_count holds it off until then in the kernel)."""
         k = self.k
         cpu = k.cpu
         assert cpu is not None
@@ -396,7 +413,9 @@ class Scheduler:
         if hooks is not None:
             hooks[1](curr)
         if cpu.irq_pending and not cpu.irqs_off:
-            take_interrupts(k, cpu)
+            take_interrupts(k, cpu, False)
+            return True
+        return False
 
     # -- waking ---------------------------------------------------------------------
     def try_to_wake_up(self, p: Task, state_mask: int = TASK_NORMAL) -> bool:

@@ -2,7 +2,7 @@
 
 
 import irqlab
-from irqlab.kernel import DECLARE_COMPLETION, complete_all, cpu_work, pr_info, wait_for_completion
+from irqlab.kernel import DECLARE_COMPLETION, complete_all, cpu_work, msleep, pr_info, wait_for_completion
 
 N = 2000
 
@@ -58,3 +58,28 @@ def test_2000_tasks_spawned_in_one_burst_all_run():
     m.spawn(lambda: complete_all(go), name="release")
     m.run(for_="300ms")
     assert sorted(_done_order(m)) == list(range(N))
+
+
+def test_rt_tasks_preempted_again_as_they_switch_in_do_not_nest():
+    """600 FIFO tasks looping cpu_work(2 us) + msleep(1), released at once: preemptions taken as a task switches
+    back in loop in schedule() instead of nesting on its stack, so every task keeps cycling with no oops."""
+    n = 600
+    m = irqlab.boot("generic", cpus=1, seed=1)
+    go = DECLARE_COMPLETION("go")
+    laps = [0] * n
+
+    def body(i):
+        wait_for_completion(go)
+        while True:
+            cpu_work(2_000)
+            laps[i] += 1
+            msleep(1)
+
+    for i in range(n):
+        t = m.spawn(body, i, name=f"rt{i}", policy="fifo", prio=1 + i % 90)
+        m.run_until(lambda t=t: t.state.value == "blocked", "1s")
+    m.spawn(lambda: complete_all(go), name="release")
+    m.run(for_="60ms")
+    assert "Call trace:" not in m.dmesg() and not m.kernel.bugs.reports
+    # msleep(1) sleeps two 4 ms jiffies: every task laps 5 to 6 times in 60 ms.
+    assert min(laps) >= 5 and m.kernel.cpus[0].nr_switches > 4_000
