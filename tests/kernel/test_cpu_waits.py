@@ -1,5 +1,7 @@
 """CPU waits on several CPUs: interleaved busy work runs in time order, and a run stops at the right event."""
 
+import pytest
+
 import irqlab
 from irqlab.kernel import cpu_work
 
@@ -38,3 +40,19 @@ def test_run_until_stops_after_the_event_that_made_the_predicate_true():
     assert (m.now, log[-1]) == (23_100, (23_100, "b3")) and len(log) == 7
     m.run("1ms")
     assert len(log) == 12
+
+
+def test_a_run_until_predicate_that_raises_fails_the_call_not_a_cpu():
+    """A predicate that raises stops run_until() with its own exception; no CPU context takes it for an oops."""
+    log: list[tuple[int, str]] = []
+    m = _boot_two_workers(log)
+
+    def predicate() -> bool:
+        if len(log) >= 3:
+            raise LookupError("no such device")
+        return False
+
+    with pytest.raises(LookupError, match="no such device"):
+        m.run_until(predicate, "1ms")
+    assert [name for _, name in log] == ["a1", "b1", "a2"]
+    assert "Oops" not in m.dmesg() and "BUG" not in m.dmesg()
