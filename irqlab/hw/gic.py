@@ -21,21 +21,22 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from heapq import heapify, heappop, heappush
+from typing import Final
 
 from irqlab.hw.line import Line
 
 __all__ = ["GICCore", "GIC400", "GICC_INT_SPURIOUS", "GICD_INT_DEF_PRI", "GICC_INT_PRI_THRESHOLD"]
 
-GICC_INT_SPURIOUS = 1023
-GICC_IAR_INT_ID_MASK = 0x3FF
-GICD_INT_DEF_PRI = 0xA0
-GICC_INT_PRI_THRESHOLD = 0xF0
-_IDLE_PRIORITY = 0x100
+GICC_INT_SPURIOUS: Final = 1023
+GICC_IAR_INT_ID_MASK: Final = 0x3FF
+GICD_INT_DEF_PRI: Final = 0xA0
+GICC_INT_PRI_THRESHOLD: Final = 0xF0
+_IDLE_PRIORITY: Final = 0x100
 #: A candidate's key is priority << _KEY_SHIFT | interrupt ID: one int orders by priority, then ID.
-_KEY_SHIFT = 10
-_KEY_INTID = (1 << _KEY_SHIFT) - 1
+_KEY_SHIFT: Final = 10
+_KEY_INTID: Final = (1 << _KEY_SHIFT) - 1
 #: Stale heap entries tolerated per CPU before its heap is rebuilt (a performance trick).
-_STALE_SLACK = 64
+_STALE_SLACK: Final = 64
 
 
 class GICCore(ABC):

@@ -16,21 +16,23 @@ SGI cluster, so the range selector (RSS) is never needed. Imports only the engin
 
 from __future__ import annotations
 
+from typing import Final
+
 from irqlab.hw.gic import GICCore
 
 __all__ = ["GICv3", "GICD_IROUTER_SPI_MODE_ANY", "mpidr_affinity", "gic_v3_max_cpus"]
 
 #: GICD_IROUTER.Interrupt_Routing_Mode: 1-of-N delivery to any participating CPU.
-GICD_IROUTER_SPI_MODE_ANY = 1 << 31
+GICD_IROUTER_SPI_MODE_ANY: Final = 1 << 31
 #: ICC_SGI1R_EL1 fields (include/linux/irqchip/arm-gic-v3.h).
-ICC_SGI1R_TARGET_LIST_SHIFT = 0
-ICC_SGI1R_AFFINITY_1_SHIFT = 16
-ICC_SGI1R_SGI_ID_SHIFT = 24
-ICC_SGI1R_AFFINITY_2_SHIFT = 32
-ICC_SGI1R_IRQ_ROUTING_MODE_BIT = 40
-ICC_SGI1R_AFFINITY_3_SHIFT = 48
+ICC_SGI1R_TARGET_LIST_SHIFT: Final = 0
+ICC_SGI1R_AFFINITY_1_SHIFT: Final = 16
+ICC_SGI1R_SGI_ID_SHIFT: Final = 24
+ICC_SGI1R_AFFINITY_2_SHIFT: Final = 32
+ICC_SGI1R_IRQ_ROUTING_MODE_BIT: Final = 40
+ICC_SGI1R_AFFINITY_3_SHIFT: Final = 48
 #: The redistributor frames of one CPU (RD_base + SGI_base, 64 KiB each) and the model's GICR base.
-GICR_STRIDE = 0x20000
+GICR_STRIDE: Final = 0x20000
 
 
 def mpidr_affinity(cpu: int) -> int:

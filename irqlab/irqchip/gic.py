@@ -11,7 +11,7 @@ MMIO costs (``mmio_read`` for IAR, ``mmio_write`` for EOIR/DIR/enable/...) come 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import irqlab.kernel.kernel as kmod
 from irqlab.errno import EINVAL
@@ -67,14 +67,14 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
-GIC_SPI = 0
-GIC_PPI = 1
+GIC_SPI: Final = 0
+GIC_PPI: Final = 1
 
 #: Linux interrupt numbers of the IPIs (set_smp_ipi_range: 8 SGIs from virq 1).
-NR_IPI = 8
-IPI_IRQ_WORK = 5
-ARCH_TIMER_PPI = 14  # hwirq 30: the non-secure physical timer
-ARCH_TIMER_HWIRQ = 30
+NR_IPI: Final = 8
+IPI_IRQ_WORK: Final = 5
+ARCH_TIMER_PPI: Final = 14  # hwirq 30: the non-secure physical timer
+ARCH_TIMER_HWIRQ: Final = 30
 
 
 class gic_chip_data:

@@ -12,7 +12,7 @@ callbacks that only touch enable/pending/active/priority state are shared with t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.errno import EINVAL
 from irqlab.hw.gic import GICC_INT_PRI_THRESHOLD
@@ -71,8 +71,8 @@ if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
 #: The model's GICD and first GICR frame (the addresses of QEMU's "virt" machine).
-GICD_PHYS_BASE = 0x0800_0000
-GICR_PHYS_BASE = 0x080A_0000
+GICD_PHYS_BASE: Final = 0x0800_0000
+GICR_PHYS_BASE: Final = 0x080A_0000
 
 
 def _hw(gic: gic_chip_data) -> GICv3:

@@ -9,7 +9,7 @@ past that, ksoftirqd takes over.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from irqlab.kernel.cachecost import IRQ_PATH
 from irqlab.kernel.core import kernel, on_cpu
@@ -33,23 +33,23 @@ from irqlab.kernel.sched.cputime import irqtime_account_irq
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
-HI_SOFTIRQ = 0
-TIMER_SOFTIRQ = 1
-NET_TX_SOFTIRQ = 2
-NET_RX_SOFTIRQ = 3
-BLOCK_SOFTIRQ = 4
-IRQ_POLL_SOFTIRQ = 5
-TASKLET_SOFTIRQ = 6
-SCHED_SOFTIRQ = 7
-HRTIMER_SOFTIRQ = 8
-RCU_SOFTIRQ = 9
-NR_SOFTIRQS = 10
+HI_SOFTIRQ: Final = 0
+TIMER_SOFTIRQ: Final = 1
+NET_TX_SOFTIRQ: Final = 2
+NET_RX_SOFTIRQ: Final = 3
+BLOCK_SOFTIRQ: Final = 4
+IRQ_POLL_SOFTIRQ: Final = 5
+TASKLET_SOFTIRQ: Final = 6
+SCHED_SOFTIRQ: Final = 7
+HRTIMER_SOFTIRQ: Final = 8
+RCU_SOFTIRQ: Final = 9
+NR_SOFTIRQS: Final = 10
 
 SOFTIRQ_TO_NAME = ("HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU")
 
-MAX_SOFTIRQ_RESTART = 10
+MAX_SOFTIRQ_RESTART: Final = 10
 
-_INTERRUPT_MASK = NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK
+_INTERRUPT_MASK: Final = NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK
 
 SoftirqAction = Callable[[], None]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.atomic import atomic_t
 from irqlab.kernel.container import Embeddable, container_of
@@ -36,18 +36,18 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
-TASKLET_STATE_SCHED = 0  # Tasklet is scheduled for execution
-TASKLET_STATE_RUN = 1  # Tasklet is running (SMP only)
+TASKLET_STATE_SCHED: Final = 0  # Tasklet is scheduled for execution
+TASKLET_STATE_RUN: Final = 1  # Tasklet is running (SMP only)
 
-_SCHED = 1 << TASKLET_STATE_SCHED
-_RUN = 1 << TASKLET_STATE_RUN
+_SCHED: Final = 1 << TASKLET_STATE_SCHED
+_RUN: Final = 1 << TASKLET_STATE_RUN
 
 # Source locations the kernel's debug checks name (6.12; the line numbers are approximate).
 _WAIT_BIT_H = ("include/linux/wait_bit.h", 192)  # wait_on_bit_lock(): might_sleep()
 _UNLOCK_WAIT = ("kernel/softirq.c", 940)  # tasklet_unlock_wait(): wait_var_event() -> might_sleep()
 _CLEAR_SCHED_WARN = ("kernel/softirq.c", 805)  # tasklet_clear_sched(): WARN_ONCE
 
-_INTERRUPT_MASK = NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK
+_INTERRUPT_MASK: Final = NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK
 
 
 class tasklet_struct(Embeddable):

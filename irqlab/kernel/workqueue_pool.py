@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.cpu import raise_interrupt
 from irqlab.kernel.irq.irq_sim import irq_work, irq_work_run
@@ -36,53 +36,53 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.core import Task
 
 # -- include/linux/workqueue.h ------------------------------------------------------------
-WQ_BH = 1 << 0
-WQ_UNBOUND = 1 << 1
-WQ_FREEZABLE = 1 << 2
-WQ_MEM_RECLAIM = 1 << 3
-WQ_HIGHPRI = 1 << 4
-WQ_CPU_INTENSIVE = 1 << 5
-WQ_SYSFS = 1 << 6
-WQ_POWER_EFFICIENT = 1 << 7
-__WQ_DESTROYING = 1 << 15
-__WQ_DRAINING = 1 << 16
-__WQ_ORDERED = 1 << 17
-__WQ_LEGACY = 1 << 18
-__WQ_BH_ALLOWS = WQ_BH | WQ_HIGHPRI
+WQ_BH: Final = 1 << 0
+WQ_UNBOUND: Final = 1 << 1
+WQ_FREEZABLE: Final = 1 << 2
+WQ_MEM_RECLAIM: Final = 1 << 3
+WQ_HIGHPRI: Final = 1 << 4
+WQ_CPU_INTENSIVE: Final = 1 << 5
+WQ_SYSFS: Final = 1 << 6
+WQ_POWER_EFFICIENT: Final = 1 << 7
+__WQ_DESTROYING: Final = 1 << 15
+__WQ_DRAINING: Final = 1 << 16
+__WQ_ORDERED: Final = 1 << 17
+__WQ_LEGACY: Final = 1 << 18
+__WQ_BH_ALLOWS: Final = WQ_BH | WQ_HIGHPRI
 
-WQ_MAX_ACTIVE = 512  # 6.12 (2048 from 6.13)
-WQ_UNBOUND_MAX_ACTIVE = WQ_MAX_ACTIVE
-WQ_DFL_ACTIVE = WQ_MAX_ACTIVE // 2
-WQ_DFL_MIN_ACTIVE = 8
-WQ_NAME_LEN = 32
-WORK_NR_COLORS = 16
-WORK_BUSY_PENDING = 1 << 0
-WORK_BUSY_RUNNING = 1 << 1
+WQ_MAX_ACTIVE: Final = 512  # 6.12 (2048 from 6.13)
+WQ_UNBOUND_MAX_ACTIVE: Final = WQ_MAX_ACTIVE
+WQ_DFL_ACTIVE: Final = WQ_MAX_ACTIVE // 2
+WQ_DFL_MIN_ACTIVE: Final = 8
+WQ_NAME_LEN: Final = 32
+WORK_NR_COLORS: Final = 16
+WORK_BUSY_PENDING: Final = 1 << 0
+WORK_BUSY_RUNNING: Final = 1 << 1
 #: queue_work_on(WORK_CPU_UNBOUND, ...): the local CPU for per-CPU queues (NR_CPUS in C).
-WORK_CPU_UNBOUND = 64
+WORK_CPU_UNBOUND: Final = 64
 
 # -- kernel/workqueue.c -------------------------------------------------------------------
-POOL_BH = 1 << 0
-POOL_MANAGER_ACTIVE = 1 << 1
-POOL_DISASSOCIATED = 1 << 2
+POOL_BH: Final = 1 << 0
+POOL_MANAGER_ACTIVE: Final = 1 << 1
+POOL_DISASSOCIATED: Final = 1 << 2
 
-WORKER_DIE = 1 << 1
-WORKER_IDLE = 1 << 2
-WORKER_PREP = 1 << 3
-WORKER_CPU_INTENSIVE = 1 << 6
-WORKER_UNBOUND = 1 << 7
-WORKER_REBOUND = 1 << 8
-WORKER_NOT_RUNNING = WORKER_PREP | WORKER_CPU_INTENSIVE | WORKER_UNBOUND | WORKER_REBOUND
+WORKER_DIE: Final = 1 << 1
+WORKER_IDLE: Final = 1 << 2
+WORKER_PREP: Final = 1 << 3
+WORKER_CPU_INTENSIVE: Final = 1 << 6
+WORKER_UNBOUND: Final = 1 << 7
+WORKER_REBOUND: Final = 1 << 8
+WORKER_NOT_RUNNING: Final = WORKER_PREP | WORKER_CPU_INTENSIVE | WORKER_UNBOUND | WORKER_REBOUND
 
-NR_STD_WORKER_POOLS = 2
-MAX_IDLE_WORKERS_RATIO = 4
-HIGHPRI_NICE_LEVEL = -20
-RESCUER_NICE_LEVEL = -20
-BH_WORKER_RESTARTS = 10
-WCI_MAX_ENTS = 128
+NR_STD_WORKER_POOLS: Final = 2
+MAX_IDLE_WORKERS_RATIO: Final = 4
+HIGHPRI_NICE_LEVEL: Final = -20
+RESCUER_NICE_LEVEL: Final = -20
+BH_WORKER_RESTARTS: Final = 10
+WCI_MAX_ENTS: Final = 128
 
-PF_WQ_WORKER = 0x00000020
-PF_NO_SETAFFINITY = 0x04000000
+PF_WQ_WORKER: Final = 0x00000020
+PF_NO_SETAFFINITY: Final = 0x04000000
 
 
 def idle_worker_timeout_jiffies(hz: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
@@ -52,12 +52,12 @@ from irqlab.kernel.workqueue_pool import (
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
-INT_MAX = 0x7FFFFFFF
+INT_MAX: Final = 0x7FFFFFFF
 
 # 6.12 kernel/workqueue.c line numbers of the checks below (approximate).
-_L_QUEUE_WARN = 2259
-_L_QUEUE_LIST = 2315
-_L_DWORK_WARN = 2481
+_L_QUEUE_WARN: Final = 2259
+_L_QUEUE_LIST: Final = 2315
+_L_DWORK_WARN: Final = 2481
 
 
 class work_struct(Embeddable):
@@ -225,7 +225,7 @@ def INIT_WORK(work: work_struct, func: Callable[[work_struct], None]) -> work_st
     return work
 
 
-INIT_WORK_ONSTACK = INIT_WORK
+INIT_WORK_ONSTACK: Final = INIT_WORK
 
 
 def destroy_work_on_stack(work: work_struct) -> None:

@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from irqlab.trace.events import MARKER_EVENT, EventDef, event_table, free_form_event
 from irqlab.trace.filter import compile_filter
@@ -137,8 +137,11 @@ class TraceBus:
         for alias, name in _ALIASES.items():
             setattr(self, alias, self._tps[name])
 
-    def __getattr__(self, name: str) -> Tracepoint:
-        raise AttributeError(f"no tracepoint {name!r}")
+    if TYPE_CHECKING:
+        # For type checkers only: the tracepoints are plain attributes set in __init__. A runtime __getattr__
+        # would slow down every attribute read of the bus (CPython then takes its slow lookup path, several
+        # times slower), and call sites read k.tp.<name> on the hot path.
+        def __getattr__(self, name: str) -> Tracepoint: ...
 
     # -- names ---------------------------------------------------------------------------
     @property

@@ -7,7 +7,7 @@ handlers touch the hardware only through the chip's callbacks; they never see a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.errno import EINVAL, ENOSYS
 from irqlab.kernel.irq.dummychip import no_irq_chip
@@ -71,10 +71,10 @@ from irqlab.kernel.printk import KERN_DEBUG, KERN_ERR, vprintk
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
-_REPLAY_WAITING = IRQS_REPLAY | IRQS_WAITING
-_INPROGRESS_ARMED = IRQD_IRQ_INPROGRESS | IRQD_WAKEUP_ARMED
-_DISABLED = IRQD_IRQ_DISABLED
-_MASKED = IRQD_IRQ_MASKED
+_REPLAY_WAITING: Final = IRQS_REPLAY | IRQS_WAITING
+_INPROGRESS_ARMED: Final = IRQD_IRQ_INPROGRESS | IRQD_WAKEUP_ARMED
+_DISABLED: Final = IRQD_IRQ_DISABLED
+_MASKED: Final = IRQD_IRQ_MASKED
 
 
 
@@ -209,9 +209,9 @@ def irq_get_trigger_type(irq: int) -> int:
 
 # -- startup, shutdown, enable, disable ------------------------------------------------------------------
 
-IRQ_STARTUP_NORMAL = 0
-IRQ_STARTUP_MANAGED = 1
-IRQ_STARTUP_ABORT = 2
+IRQ_STARTUP_NORMAL: Final = 0
+IRQ_STARTUP_MANAGED: Final = 1
+IRQ_STARTUP_ABORT: Final = 2
 
 
 def _online_mask(k: Kernel) -> int:

@@ -7,7 +7,7 @@ hardware only through the chip's callbacks (the rest of chip.c is in chip.py; sp
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import take_interrupts
@@ -43,10 +43,10 @@ from irqlab.kernel.sched.current import might_sleep_at
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
-_REPLAY_WAITING = IRQS_REPLAY | IRQS_WAITING
-_INPROGRESS_ARMED = IRQD_IRQ_INPROGRESS | IRQD_WAKEUP_ARMED
-_DISABLED = IRQD_IRQ_DISABLED
-_MASKED = IRQD_IRQ_MASKED
+_REPLAY_WAITING: Final = IRQS_REPLAY | IRQS_WAITING
+_INPROGRESS_ARMED: Final = IRQD_IRQ_INPROGRESS | IRQD_WAKEUP_ARMED
+_DISABLED: Final = IRQD_IRQ_DISABLED
+_MASKED: Final = IRQD_IRQ_MASKED
 
 
 def _desc(irq: int) -> irq_desc | None:

@@ -212,7 +212,7 @@ def _migrate_tasks(k: Kernel, dead: Any) -> None:
         sched.check_preempt(dest, p)
     curr = dead.curr
     if curr is not dead.idle:
-        curr.data["migrate_pending"] = True
+        curr.migrate_pending = True
         sched.resched_cpu(dead)
 
 

@@ -6,7 +6,7 @@ results are OR-ed and handed to ``note_interrupt()`` (unless the line is IRQ_NO_
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.irq.internals import desc_lock, desc_unlock, kstat_incr_irqs_this_cpu
 from irqlab.kernel.irq.irqdesc import irq_subsys
@@ -35,12 +35,12 @@ from irqlab.kernel.printk import __ratelimit as ratelimit
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
-PF_EXITING = 0x00000004
+PF_EXITING: Final = 0x00000004
 
 
 #: What a handler's result counts as when it is not an integer: outside every irqreturn_t value (which
 #: are 32-bit), so bad_action_ret() sees a bogus return, and non-zero, as any garbage would be in C.
-IRQRET_NOT_AN_INT = 1 << 32
+IRQRET_NOT_AN_INT: Final = 1 << 32
 
 
 # SIMPLIFICATION: a C handler always returns an integer; a Python one may return None (no return statement),

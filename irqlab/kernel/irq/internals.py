@@ -7,7 +7,7 @@ interrupt); a CPU that finds it held by another CPU spins until the holder hands
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from irqlab.kernel.cpu import take_interrupts
 from irqlab.kernel.irq.types import (
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
 # irq_get_desc_lock() check flags
-IRQ_GET_DESC_CHECK_GLOBAL = 1 << 0
-IRQ_GET_DESC_CHECK_PERCPU = 1 << 1
+IRQ_GET_DESC_CHECK_GLOBAL: Final = 1 << 0
+IRQ_GET_DESC_CHECK_PERCPU: Final = 1 << 1
 
 # irq_startup() arguments
 IRQ_RESEND = True
@@ -49,7 +49,13 @@ def desc_unlock(k: Kernel, desc: irq_desc) -> None:
     """raw_spin_unlock(&desc->lock): hand the lock to the first spinning CPU, if any."""
     if k.cpu is None:
         return
-    hand_over(k, desc.lock)
+    lock = desc.lock
+    if lock.waiters:
+        hand_over(k, lock)
+    else:
+        # hand_over() with no CPU spinning, inlined (a performance trick): the lock is simply free.
+        lock.owner_cpu = -1
+        lock.owner = None
 
 
 def _desc_spin(k: Kernel, desc: irq_desc) -> None:

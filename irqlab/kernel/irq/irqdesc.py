@@ -9,7 +9,7 @@ descriptor starts disabled and masked, at depth 1, with ``handle_bad_irq`` on ``
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.errno import EINVAL, EPERM
 from irqlab.kernel.core import current_kernel, kernel
@@ -172,7 +172,7 @@ def kstat_incr_irq_this_cpu(irq: int) -> None:
 
 
 #: irq_set_percpu_devid_flags(): IRQ_NOAUTOEN | IRQ_PER_CPU | IRQ_NOTHREAD | IRQ_NOPROBE | IRQ_PER_CPU_DEVID.
-IRQ_PERCPU_DEVID_FLAGS = IRQ_NOAUTOEN | IRQ_PER_CPU | IRQ_NOTHREAD | IRQ_NOPROBE | IRQ_PER_CPU_DEVID
+IRQ_PERCPU_DEVID_FLAGS: Final = IRQ_NOAUTOEN | IRQ_PER_CPU | IRQ_NOTHREAD | IRQ_NOPROBE | IRQ_PER_CPU_DEVID
 
 
 def irq_percpu_is_enabled_on(desc: irq_desc, cpu: int) -> bool:

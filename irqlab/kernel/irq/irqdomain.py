@@ -8,7 +8,7 @@ by their reverse-map storage; here both use one dict (hwirq -> descriptor). Hier
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.errno import EINVAL, ENOENT, ENOMEM, ENOSYS, EPERM
 from irqlab.kernel.core import kernel
@@ -50,15 +50,15 @@ if TYPE_CHECKING:
     from irqlab.kernel.irq.irqdesc import irq_affinity_desc
     from irqlab.kernel.kernel import Kernel
 
-IRQ_DOMAIN_FLAG_HIERARCHY = 1 << 0
-IRQ_DOMAIN_NAME_ALLOCATED = 1 << 1
-IRQ_DOMAIN_FLAG_IPI_PER_CPU = 1 << 2
-IRQ_DOMAIN_FLAG_IPI_SINGLE = 1 << 3
-IRQ_DOMAIN_FLAG_MSI = 1 << 4
-IRQ_DOMAIN_FLAG_NO_MAP = 1 << 6
+IRQ_DOMAIN_FLAG_HIERARCHY: Final = 1 << 0
+IRQ_DOMAIN_NAME_ALLOCATED: Final = 1 << 1
+IRQ_DOMAIN_FLAG_IPI_PER_CPU: Final = 1 << 2
+IRQ_DOMAIN_FLAG_IPI_SINGLE: Final = 1 << 3
+IRQ_DOMAIN_FLAG_MSI: Final = 1 << 4
+IRQ_DOMAIN_FLAG_NO_MAP: Final = 1 << 6
 
-DOMAIN_BUS_ANY = 0
-DOMAIN_BUS_WIRED = 1
+DOMAIN_BUS_ANY: Final = 0
+DOMAIN_BUS_WIRED: Final = 1
 
 
 class fwnode_handle:

@@ -7,7 +7,7 @@ affinity: it moves itself when IRQTF_AFFINITY is set (at creation and after ever
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from greenlet import GreenletExit
 
@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import Task
 
-_RUNTHREAD = 1  # 1 << IRQTF_RUNTHREAD
-TASK_NEW = 0x0800
+_RUNTHREAD: Final = 1  # 1 << IRQTF_RUNTHREAD
+TASK_NEW: Final = 0x0800
 
 
 # kernel/irq/manage.c's WARN helper and the two handlers forced threading installs; manage.py imports

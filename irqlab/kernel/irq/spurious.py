@@ -8,7 +8,7 @@ apart restart the count at 1, so an occasional spurious interrupt never adds up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
@@ -39,8 +39,8 @@ from irqlab.kernel.time.timer import mod_timer, timer_list
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
 
-SPURIOUS_DEFERRED = 0x80000000
-_POLLED = IRQS_POLL_INPROGRESS
+SPURIOUS_DEFERRED: Final = 0x80000000
+_POLLED: Final = IRQS_POLL_INPROGRESS
 
 
 def _st(k: Kernel) -> Any:

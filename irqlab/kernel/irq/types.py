@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.core import kernel
 from irqlab.kernel.locking.spinlock import raw_spinlock
@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.wait import wait_queue_head
 
 # -- include/linux/irqreturn.h ----------------------------------------------------------------
-IRQ_NONE = 0
-IRQ_HANDLED = 1 << 0
-IRQ_WAKE_THREAD = 1 << 1
+IRQ_NONE: Final = 0
+IRQ_HANDLED: Final = 1 << 0
+IRQ_WAKE_THREAD: Final = 1 << 1
 
 
 def IRQ_RETVAL(x: Any) -> int:
@@ -35,157 +35,159 @@ def IRQ_RETVAL(x: Any) -> int:
 def _flags(name: str, doc: str, prefix: str, lo: int = 0, hi: int = 1 << 31) -> Any:
     """An ``enum.IntFlag`` of the module-level ``prefix*`` constants defined so far with a value in [lo, hi)."""
     members = {n: v for n, v in globals().items() if n.startswith(prefix) and isinstance(v, int) and lo <= v < hi}
-    flags = enum.IntFlag(name, members)  # type: ignore[misc]
+    # Called through an Any: mypyc compiles a direct enum.IntFlag(name, ...) call as a class definition.
+    make: Any = enum.IntFlag
+    flags = make(name, members)
     flags.__doc__ = doc
     return flags
 
 
 # -- include/linux/interrupt.h ----------------------------------------------------------------
-IRQF_TRIGGER_NONE = 0x00000000
-IRQF_TRIGGER_RISING = 0x00000001
-IRQF_TRIGGER_FALLING = 0x00000002
-IRQF_TRIGGER_HIGH = 0x00000004
-IRQF_TRIGGER_LOW = 0x00000008
-IRQF_TRIGGER_MASK = IRQF_TRIGGER_HIGH | IRQF_TRIGGER_LOW | IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING
-IRQF_TRIGGER_PROBE = 0x00000010
-IRQF_SHARED = 0x00000080
-IRQF_PROBE_SHARED = 0x00000100
-__IRQF_TIMER = 0x00000200
-IRQF_PERCPU = 0x00000400
-IRQF_NOBALANCING = 0x00000800
-IRQF_IRQPOLL = 0x00001000
-IRQF_ONESHOT = 0x00002000
-IRQF_NO_SUSPEND = 0x00004000
-IRQF_FORCE_RESUME = 0x00008000
-IRQF_NO_THREAD = 0x00010000
-IRQF_EARLY_RESUME = 0x00020000
-IRQF_COND_SUSPEND = 0x00040000
-IRQF_NO_AUTOEN = 0x00080000
-IRQF_NO_DEBUG = 0x00100000
-IRQF_COND_ONESHOT = 0x00200000
-IRQF_TIMER = __IRQF_TIMER | IRQF_NO_SUSPEND | IRQF_NO_THREAD
-IRQF_TIMER_FLAG = __IRQF_TIMER  # the bare __IRQF_TIMER bit (Python hides double-underscore names in classes)
+IRQF_TRIGGER_NONE: Final = 0x00000000
+IRQF_TRIGGER_RISING: Final = 0x00000001
+IRQF_TRIGGER_FALLING: Final = 0x00000002
+IRQF_TRIGGER_HIGH: Final = 0x00000004
+IRQF_TRIGGER_LOW: Final = 0x00000008
+IRQF_TRIGGER_MASK: Final = IRQF_TRIGGER_HIGH | IRQF_TRIGGER_LOW | IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING
+IRQF_TRIGGER_PROBE: Final = 0x00000010
+IRQF_SHARED: Final = 0x00000080
+IRQF_PROBE_SHARED: Final = 0x00000100
+__IRQF_TIMER: Final = 0x00000200
+IRQF_PERCPU: Final = 0x00000400
+IRQF_NOBALANCING: Final = 0x00000800
+IRQF_IRQPOLL: Final = 0x00001000
+IRQF_ONESHOT: Final = 0x00002000
+IRQF_NO_SUSPEND: Final = 0x00004000
+IRQF_FORCE_RESUME: Final = 0x00008000
+IRQF_NO_THREAD: Final = 0x00010000
+IRQF_EARLY_RESUME: Final = 0x00020000
+IRQF_COND_SUSPEND: Final = 0x00040000
+IRQF_NO_AUTOEN: Final = 0x00080000
+IRQF_NO_DEBUG: Final = 0x00100000
+IRQF_COND_ONESHOT: Final = 0x00200000
+IRQF_TIMER: Final = __IRQF_TIMER | IRQF_NO_SUSPEND | IRQF_NO_THREAD
+IRQF_TIMER_FLAG: Final = __IRQF_TIMER  # the bare __IRQF_TIMER bit (Python hides double-underscore names in classes)
 IrqfFlags = _flags("IrqfFlags", "The IRQF_* request flags (include/linux/interrupt.h).", "IRQF_")
 
-IRQ_NOTCONNECTED = 1 << 31
+IRQ_NOTCONNECTED: Final = 1 << 31
 
 # request_any_context_irq() return values
-IRQC_IS_HARDIRQ = 0
-IRQC_IS_NESTED = 1
+IRQC_IS_HARDIRQ: Final = 0
+IRQC_IS_NESTED: Final = 1
 
 # irqaction->thread_flags bits (kernel/irq/internals.h enum)
-IRQTF_RUNTHREAD = 0
-IRQTF_WARNED = 1
-IRQTF_AFFINITY = 2
-IRQTF_FORCED_THREAD = 3
-IRQTF_READY = 4
+IRQTF_RUNTHREAD: Final = 0
+IRQTF_WARNED: Final = 1
+IRQTF_AFFINITY: Final = 2
+IRQTF_FORCED_THREAD: Final = 3
+IRQTF_READY: Final = 4
 
 # -- include/linux/irq.h: trigger types and settings ------------------------------------------
-IRQ_TYPE_NONE = 0x00000000
-IRQ_TYPE_EDGE_RISING = 0x00000001
-IRQ_TYPE_EDGE_FALLING = 0x00000002
-IRQ_TYPE_EDGE_BOTH = IRQ_TYPE_EDGE_FALLING | IRQ_TYPE_EDGE_RISING
-IRQ_TYPE_LEVEL_HIGH = 0x00000004
-IRQ_TYPE_LEVEL_LOW = 0x00000008
-IRQ_TYPE_LEVEL_MASK = IRQ_TYPE_LEVEL_LOW | IRQ_TYPE_LEVEL_HIGH
-IRQ_TYPE_SENSE_MASK = 0x0000000F
-IRQ_TYPE_DEFAULT = IRQ_TYPE_SENSE_MASK
-IRQ_TYPE_PROBE = 0x00000010
+IRQ_TYPE_NONE: Final = 0x00000000
+IRQ_TYPE_EDGE_RISING: Final = 0x00000001
+IRQ_TYPE_EDGE_FALLING: Final = 0x00000002
+IRQ_TYPE_EDGE_BOTH: Final = IRQ_TYPE_EDGE_FALLING | IRQ_TYPE_EDGE_RISING
+IRQ_TYPE_LEVEL_HIGH: Final = 0x00000004
+IRQ_TYPE_LEVEL_LOW: Final = 0x00000008
+IRQ_TYPE_LEVEL_MASK: Final = IRQ_TYPE_LEVEL_LOW | IRQ_TYPE_LEVEL_HIGH
+IRQ_TYPE_SENSE_MASK: Final = 0x0000000F
+IRQ_TYPE_DEFAULT: Final = IRQ_TYPE_SENSE_MASK
+IRQ_TYPE_PROBE: Final = 0x00000010
 
 
-IRQ_LEVEL = 1 << 8
-IRQ_PER_CPU = 1 << 9
-IRQ_NOPROBE = 1 << 10
-IRQ_NOREQUEST = 1 << 11
-IRQ_NOAUTOEN = 1 << 12
-IRQ_NO_BALANCING = 1 << 13
-IRQ_MOVE_PCNTXT = 1 << 14
-IRQ_NESTED_THREAD = 1 << 15
-IRQ_NOTHREAD = 1 << 16
-IRQ_PER_CPU_DEVID = 1 << 17
-IRQ_IS_POLLED = 1 << 18
-IRQ_DISABLE_UNLAZY = 1 << 19
-IRQ_HIDDEN = 1 << 20
-IRQ_NO_DEBUG = 1 << 21
+IRQ_LEVEL: Final = 1 << 8
+IRQ_PER_CPU: Final = 1 << 9
+IRQ_NOPROBE: Final = 1 << 10
+IRQ_NOREQUEST: Final = 1 << 11
+IRQ_NOAUTOEN: Final = 1 << 12
+IRQ_NO_BALANCING: Final = 1 << 13
+IRQ_MOVE_PCNTXT: Final = 1 << 14
+IRQ_NESTED_THREAD: Final = 1 << 15
+IRQ_NOTHREAD: Final = 1 << 16
+IRQ_PER_CPU_DEVID: Final = 1 << 17
+IRQ_IS_POLLED: Final = 1 << 18
+IRQ_DISABLE_UNLAZY: Final = 1 << 19
+IRQ_HIDDEN: Final = 1 << 20
+IRQ_NO_DEBUG: Final = 1 << 21
 IrqSettings = _flags("IrqSettings", "The IRQ_* status settings of a descriptor (include/linux/irq.h, behind kernel/irq/settings.h).", "IRQ_", 1 << 8, 1 << 22)
 IRQF_MODIFY_MASK = (IRQ_TYPE_SENSE_MASK | IRQ_NOPROBE | IRQ_NOREQUEST | IRQ_NOAUTOEN | IRQ_MOVE_PCNTXT
                     | IRQ_LEVEL | IRQ_NO_BALANCING | IRQ_PER_CPU | IRQ_NESTED_THREAD | IRQ_NOTHREAD
                     | IRQ_PER_CPU_DEVID | IRQ_IS_POLLED | IRQ_DISABLE_UNLAZY | IRQ_HIDDEN)  # fmt: skip
-IRQ_NO_BALANCING_MASK = IRQ_PER_CPU | IRQ_NO_BALANCING
+IRQ_NO_BALANCING_MASK: Final = IRQ_PER_CPU | IRQ_NO_BALANCING
 #: arm64 defines no ARCH_IRQ_INIT_FLAGS, so a new descriptor is requestable.
-IRQ_DEFAULT_INIT_FLAGS = 0
+IRQ_DEFAULT_INIT_FLAGS: Final = 0
 
 
-IRQD_TRIGGER_MASK = 0xF
-IRQD_SETAFFINITY_PENDING = 1 << 8
-IRQD_ACTIVATED = 1 << 9
-IRQD_NO_BALANCING = 1 << 10
-IRQD_PER_CPU = 1 << 11
-IRQD_AFFINITY_SET = 1 << 12
-IRQD_LEVEL = 1 << 13
-IRQD_WAKEUP_STATE = 1 << 14
-IRQD_MOVE_PCNTXT = 1 << 15
-IRQD_IRQ_DISABLED = 1 << 16
-IRQD_IRQ_MASKED = 1 << 17
-IRQD_IRQ_INPROGRESS = 1 << 18
-IRQD_WAKEUP_ARMED = 1 << 19
-IRQD_FORWARDED_TO_VCPU = 1 << 20
-IRQD_AFFINITY_MANAGED = 1 << 21
-IRQD_IRQ_STARTED = 1 << 22
-IRQD_MANAGED_SHUTDOWN = 1 << 23
-IRQD_SINGLE_TARGET = 1 << 24
-IRQD_DEFAULT_TRIGGER_SET = 1 << 25
-IRQD_CAN_RESERVE = 1 << 26
-IRQD_HANDLE_ENFORCE_IRQCTX = 1 << 27
-IRQD_AFFINITY_ON_ACTIVATE = 1 << 28
-IRQD_IRQ_ENABLED_ON_SUSPEND = 1 << 29
-IRQD_RESEND_WHEN_IN_PROGRESS = 1 << 30
+IRQD_TRIGGER_MASK: Final = 0xF
+IRQD_SETAFFINITY_PENDING: Final = 1 << 8
+IRQD_ACTIVATED: Final = 1 << 9
+IRQD_NO_BALANCING: Final = 1 << 10
+IRQD_PER_CPU: Final = 1 << 11
+IRQD_AFFINITY_SET: Final = 1 << 12
+IRQD_LEVEL: Final = 1 << 13
+IRQD_WAKEUP_STATE: Final = 1 << 14
+IRQD_MOVE_PCNTXT: Final = 1 << 15
+IRQD_IRQ_DISABLED: Final = 1 << 16
+IRQD_IRQ_MASKED: Final = 1 << 17
+IRQD_IRQ_INPROGRESS: Final = 1 << 18
+IRQD_WAKEUP_ARMED: Final = 1 << 19
+IRQD_FORWARDED_TO_VCPU: Final = 1 << 20
+IRQD_AFFINITY_MANAGED: Final = 1 << 21
+IRQD_IRQ_STARTED: Final = 1 << 22
+IRQD_MANAGED_SHUTDOWN: Final = 1 << 23
+IRQD_SINGLE_TARGET: Final = 1 << 24
+IRQD_DEFAULT_TRIGGER_SET: Final = 1 << 25
+IRQD_CAN_RESERVE: Final = 1 << 26
+IRQD_HANDLE_ENFORCE_IRQCTX: Final = 1 << 27
+IRQD_AFFINITY_ON_ACTIVATE: Final = 1 << 28
+IRQD_IRQ_ENABLED_ON_SUSPEND: Final = 1 << 29
+IRQD_RESEND_WHEN_IN_PROGRESS: Final = 1 << 30
 IrqdState = _flags("IrqdState", "The IRQD_* bits of irq_common_data.state_use_accessors (include/linux/irq.h, 6.12).", "IRQD_")
 
 
-IRQS_AUTODETECT = 0x00000001
-IRQS_SPURIOUS_DISABLED = 0x00000002
-IRQS_POLL_INPROGRESS = 0x00000008
-IRQS_ONESHOT = 0x00000020
-IRQS_REPLAY = 0x00000040
-IRQS_WAITING = 0x00000080
-IRQS_PENDING = 0x00000200
-IRQS_SUSPENDED = 0x00000800
-IRQS_TIMINGS = 0x00001000
-IRQS_NMI = 0x00002000
-IRQS_SYSFS = 0x00004000
+IRQS_AUTODETECT: Final = 0x00000001
+IRQS_SPURIOUS_DISABLED: Final = 0x00000002
+IRQS_POLL_INPROGRESS: Final = 0x00000008
+IRQS_ONESHOT: Final = 0x00000020
+IRQS_REPLAY: Final = 0x00000040
+IRQS_WAITING: Final = 0x00000080
+IRQS_PENDING: Final = 0x00000200
+IRQS_SUSPENDED: Final = 0x00000800
+IRQS_TIMINGS: Final = 0x00001000
+IRQS_NMI: Final = 0x00002000
+IRQS_SYSFS: Final = 0x00004000
 IrqsState = _flags("IrqsState", "The IRQS_* bits of the descriptor's core internal state (kernel/irq/internals.h).", "IRQS_")
 
 
-IRQCHIP_SET_TYPE_MASKED = 1 << 0
-IRQCHIP_EOI_IF_HANDLED = 1 << 1
-IRQCHIP_MASK_ON_SUSPEND = 1 << 2
-IRQCHIP_ONOFFLINE_ENABLED = 1 << 3
-IRQCHIP_SKIP_SET_WAKE = 1 << 4
-IRQCHIP_ONESHOT_SAFE = 1 << 5
-IRQCHIP_EOI_THREADED = 1 << 6
-IRQCHIP_SUPPORTS_LEVEL_MSI = 1 << 7
-IRQCHIP_SUPPORTS_NMI = 1 << 8
-IRQCHIP_ENABLE_WAKEUP_ON_SUSPEND = 1 << 9
-IRQCHIP_AFFINITY_PRE_STARTUP = 1 << 10
-IRQCHIP_IMMUTABLE = 1 << 11
+IRQCHIP_SET_TYPE_MASKED: Final = 1 << 0
+IRQCHIP_EOI_IF_HANDLED: Final = 1 << 1
+IRQCHIP_MASK_ON_SUSPEND: Final = 1 << 2
+IRQCHIP_ONOFFLINE_ENABLED: Final = 1 << 3
+IRQCHIP_SKIP_SET_WAKE: Final = 1 << 4
+IRQCHIP_ONESHOT_SAFE: Final = 1 << 5
+IRQCHIP_EOI_THREADED: Final = 1 << 6
+IRQCHIP_SUPPORTS_LEVEL_MSI: Final = 1 << 7
+IRQCHIP_SUPPORTS_NMI: Final = 1 << 8
+IRQCHIP_ENABLE_WAKEUP_ON_SUSPEND: Final = 1 << 9
+IRQCHIP_AFFINITY_PRE_STARTUP: Final = 1 << 10
+IRQCHIP_IMMUTABLE: Final = 1 << 11
 IrqchipFlags = _flags("IrqchipFlags", "The IRQCHIP_* flags of struct irq_chip (include/linux/irq.h, 6.12).", "IRQCHIP_")
 
 # enum irqchip_irq_state
-IRQCHIP_STATE_PENDING = 0
-IRQCHIP_STATE_ACTIVE = 1
-IRQCHIP_STATE_MASKED = 2
-IRQCHIP_STATE_LINE_LEVEL = 3
+IRQCHIP_STATE_PENDING: Final = 0
+IRQCHIP_STATE_ACTIVE: Final = 1
+IRQCHIP_STATE_MASKED: Final = 2
+IRQCHIP_STATE_LINE_LEVEL: Final = 3
 
 # irq_set_affinity() return values of a chip
-IRQ_SET_MASK_OK = 0
-IRQ_SET_MASK_OK_NOCOPY = 1
-IRQ_SET_MASK_OK_DONE = 2
+IRQ_SET_MASK_OK: Final = 0
+IRQ_SET_MASK_OK_NOCOPY: Final = 1
+IRQ_SET_MASK_OK_DONE: Final = 2
 
-NUMA_NO_NODE = -1
+NUMA_NO_NODE: Final = -1
 #: arm64 NR_IRQS (arch/arm64/include/asm/irq.h); nr_irqs grows as descriptors are allocated.
-NR_IRQS = 64
-IRQ_BITMAP_BITS = NR_IRQS + 8196
+NR_IRQS: Final = 64
+IRQ_BITMAP_BITS: Final = NR_IRQS + 8196
 
 IrqHandler = Callable[[int, Any], int]
 FlowHandler = Callable[["irq_desc"], None]

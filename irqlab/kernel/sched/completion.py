@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import Final
 
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.sched.core import (
@@ -16,7 +17,7 @@ from irqlab.kernel.sched.core import (
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.time.timer import schedule_timeout
 
-UINT_MAX = 0xFFFFFFFF
+UINT_MAX: Final = 0xFFFFFFFF
 
 
 class completion:

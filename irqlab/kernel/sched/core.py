@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.errno import EINVAL
 from irqlab.kernel.cachecost import SWITCH_PATH
@@ -19,34 +19,36 @@ from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
-    from irqlab.sim import Fiber
+    from irqlab.kernel.sched.deadline import SchedBandwidth
+    from irqlab.sim import Engine, Fiber
+    from irqlab.trace.tracepoint import Tracepoint
 
 # include/linux/sched.h task states
-TASK_RUNNING = 0x0000
-TASK_INTERRUPTIBLE = 0x0001
-TASK_UNINTERRUPTIBLE = 0x0002
-TASK_DEAD = 0x0080
-TASK_WAKEKILL = 0x0100
-TASK_NOLOAD = 0x0400
-TASK_NEW = 0x0800
-TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE
-TASK_IDLE = TASK_UNINTERRUPTIBLE | TASK_NOLOAD
-TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE
+TASK_RUNNING: Final = 0x0000
+TASK_INTERRUPTIBLE: Final = 0x0001
+TASK_UNINTERRUPTIBLE: Final = 0x0002
+TASK_DEAD: Final = 0x0080
+TASK_WAKEKILL: Final = 0x0100
+TASK_NOLOAD: Final = 0x0400
+TASK_NEW: Final = 0x0800
+TASK_KILLABLE: Final = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE
+TASK_IDLE: Final = TASK_UNINTERRUPTIBLE | TASK_NOLOAD
+TASK_NORMAL: Final = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE
 
 # include/uapi/linux/sched.h policies
-SCHED_NORMAL = 0
-SCHED_FIFO = 1
-SCHED_RR = 2
-SCHED_BATCH = 3
-SCHED_IDLE = 5
+SCHED_NORMAL: Final = 0
+SCHED_FIFO: Final = 1
+SCHED_RR: Final = 2
+SCHED_BATCH: Final = 3
+SCHED_IDLE: Final = 5
 
-MAX_SCHEDULE_TIMEOUT = (1 << 63) - 1
+MAX_SCHEDULE_TIMEOUT: Final = (1 << 63) - 1
 
-PF_IDLE = 0x00000002
-PF_EXITING = 0x00000004
-PF_WQ_WORKER = 0x00000020
-PF_KTHREAD = 0x00200000
-PF_NO_SETAFFINITY = 0x04000000
+PF_IDLE: Final = 0x00000002
+PF_EXITING: Final = 0x00000004
+PF_WQ_WORKER: Final = 0x00000020
+PF_KTHREAD: Final = 0x00200000
+PF_NO_SETAFFINITY: Final = 0x04000000
 
 # kernel/sched/core.c sched_prio_to_weight[], nice -20 .. 19
 SCHED_PRIO_TO_WEIGHT = (
@@ -59,8 +61,8 @@ SCHED_PRIO_TO_WEIGHT = (
     110, 87, 70, 56, 45,
     36, 29, 23, 18, 15,
 )  # fmt: skip
-NICE_0_LOAD = 1024
-RR_TIMESLICE_NS = 100_000_000  # RR_TIMESLICE = 100 ms
+NICE_0_LOAD: Final = 1024
+RR_TIMESLICE_NS: Final = 100_000_000  # RR_TIMESLICE = 100 ms
 
 
 class TaskState(enum.StrEnum):
@@ -132,6 +134,10 @@ class Task:
         #: start_boottime (ns since boot).
         self.start_time = k.engine.now
         self.migration_disabled = 0
+        #: Move to an allowed CPU at the next schedule() (set_cpus_allowed() on the running task, CPU hot-unplug).
+        self.migrate_pending = False
+        #: An SCHED_RR task whose slice ran out goes to the tail of its priority's queue at the next schedule().
+        self.rr_requeue = False
         #: Hooks for workqueue concurrency management: (sleeping, running) callables.
         self.sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None = None
         #: Free-form per-task data for subsystems (e.g. the worker a kworker runs).
@@ -221,6 +227,12 @@ class Scheduler:
 
     def __init__(self, k: Kernel) -> None:
         self.k = k
+        #: The kernel's engine and the scheduler's tracepoints, bound once (each lives as long as the kernel).
+        self.engine: Engine = k.engine
+        tp = k.tp
+        self.tp_sched_switch: Tracepoint = tp.sched_switch
+        self.tp_sched_waking: Tracepoint = tp.sched_waking
+        self.tp_sched_wakeup: Tracepoint = tp.sched_wakeup
         n = len(k.cpus)
         factor = 1 + (n.bit_length() - 1)  # 1 + ilog2(ncpus), as sched_update_scaling
         self.base_slice = 750_000 * factor
@@ -230,14 +242,14 @@ class Scheduler:
         self.cswitch_jitter = k.costs.get("context_switch_jitter", 0)
         self.prev_might_sleep_jiffy = 0
         #: RT bandwidth and the fair server (kernel/sched/deadline.py), set at boot.
-        self.bandwidth: Any = None
+        self.bandwidth: SchedBandwidth | None = None
         #: rcu_note_context_switch(), set by the RCU stall detector (kernel/rcu/tree_stall.py).
         self.rcu_note_context_switch: Callable[[CPU], None] | None = None
 
     # -- accounting -------------------------------------------------------------------
     def update_curr(self, cpu: CPU) -> None:
         curr = cpu.curr
-        now = self.k.engine.now
+        now = self.engine.now
         delta = now - curr.exec_start
         if delta <= 0 or curr is cpu.idle:
             curr.exec_start = now
@@ -245,8 +257,9 @@ class Scheduler:
         curr.exec_start = now
         curr.sum_exec_runtime += delta
         if curr.is_rt:
-            if self.bandwidth is not None:
-                self.bandwidth.update_curr_rt(cpu, curr, delta)
+            bw = self.bandwidth
+            if bw is not None:
+                bw.update_curr_rt(cpu, curr, delta)
         else:
             curr.vruntime += delta * NICE_0_LOAD // curr.weight
             self._update_min_vruntime(cpu)
@@ -305,15 +318,16 @@ class Scheduler:
             if hooks is not None:
                 hooks[0](prev)
         elif prev is not cpu.idle:
-            data = prev.data
-            if data and data.pop("migrate_pending", False):
+            if prev.migrate_pending:
+                prev.migrate_pending = False
                 dest = self.select_task_rq(prev)
                 self._activate(dest, prev)
                 if dest is not cpu:
                     self.check_preempt(dest, prev)
             else:
-                requeue_tail = bool(data) and data.pop("rr_requeue", False)
-                rq.enqueue(prev, head=prev.is_rt and not requeue_tail)
+                requeue_tail = prev.rr_requeue
+                prev.rr_requeue = False
+                rq.enqueue(prev, prev.is_rt and not requeue_tail)
         cpu.need_resched = False
         nxt = self._pick_next(cpu)
         if nxt is prev:
@@ -347,7 +361,7 @@ class Scheduler:
     def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> bool:
         """Switch to ``nxt``; returns, once ``prev`` runs again, whether finish_task_switch() took interrupts."""
         k = self.k
-        tp = k.tp.sched_switch
+        tp = self.tp_sched_switch
         if tp.on:
             # __schedule() traces with IRQs off and the rq lock held, inside schedule()'s preempt_disable()
             # (the idle task's own count stands for it in schedule_idle()); a preemption reports "R+"
@@ -371,10 +385,10 @@ class Scheduler:
         cpu.curr = nxt
         nxt.cpu = cpu.id
         nxt.on_rq = True
-        now = k.engine.now
-        nxt.exec_start = now
+        eng = self.engine
+        nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        k.engine.switch(nxt.fiber.glet, prev)
+        eng.switch(nxt.fiber.glet, prev)
         # -- we are `prev` again, switched back in by some CPU --
         return self.finish_task_switch()
 
@@ -396,18 +410,20 @@ class Scheduler:
         if self.cswitch_cost or cache is not None:
             cost = self.cswitch_cost
             if self.cswitch_jitter:
-                cost += int(k.engine.rng.expovariate(1.0 / self.cswitch_jitter))
+                cost += int(self.engine.rng.expovariate(1.0 / self.cswitch_jitter))
             if cache is not None:
                 # The switch path and the woken task refetch what a memory-hungry task evicted (kernel/cachecost.py).
                 cost += cache.penalty(cpu, SWITCH_PATH)
                 cache.switched(cpu, curr)
             cpu.irqs_off = True
-            cpu_wait(k, cpu, k.engine.now + cost)
+            cpu_wait(k, cpu, self.engine.now + cost)
             cpu = k.cpu
             assert cpu is not None
-        for dead in k.reap_list:
-            k.reap(dead)
-        k.reap_list.clear()
+        reap_list = k.reap_list
+        if reap_list:
+            for dead in reap_list:
+                k.reap(dead)
+            reap_list.clear()
         cpu.irqs_off = curr.saved_irqs_off
         hooks = curr.sched_hooks
         if hooks is not None:
@@ -423,7 +439,7 @@ class Scheduler:
         if not (p.raw_state & state_mask):
             return False
         k = self.k
-        tp = k.tp.sched_waking
+        tp = self.tp_sched_waking
         if tp.on:
             # try_to_wake_up(): under guard(preempt) and p->pi_lock (IRQs off), before the wakeup.
             tp.emit_at(k.cpu.id if k.cpu is not None else p.cpu, 2, True, comm=p.comm, pid=p.pid,
@@ -431,7 +447,7 @@ class Scheduler:
         p.raw_state = TASK_RUNNING
         p.wait_desc = ""
         p.fiber.blocked_on = None
-        tp = k.tp.sched_wakeup
+        tp = self.tp_sched_wakeup
         if p.on_rq:
             # Still current somewhere (woken before it called schedule()).
             if tp.on:
@@ -576,9 +592,15 @@ class Scheduler:
         """Pull a waiting task from the busiest run queue onto this newly idle CPU."""
         if not cpu.online:
             return None
+        cpus = self.k.cpus
+        for src in cpus:
+            if src is not cpu and (src.rq.rt.rt_nr_running or src.rq.cfs.queued):
+                break
+        else:
+            return None  # every other run queue is empty (the common case: no sort, no allocation)
         best: Task | None = None
         best_src: CPU | None = None
-        for src in sorted(self.k.cpus, key=lambda c: (-len(c.rq), c.id)):
+        for src in sorted(cpus, key=_busiest_first):
             if src is cpu or not len(src.rq):
                 continue
             for p in src.rq.iter_tasks():
@@ -613,7 +635,7 @@ class Scheduler:
                 curr.rr_slice = RR_TIMESLICE_NS
                 if rq.rt.has_prio(curr.rt_priority):
                     self.resched_cpu(cpu)
-                    curr.data["rr_requeue"] = True
+                    curr.rr_requeue = True
         elif curr is not cpu.idle and not curr.is_rt and rq.cfs.queued:
             if curr.sum_exec_runtime - curr.slice_start >= self.base_slice:
                 best = rq.best_cfs()
@@ -665,7 +687,7 @@ class Scheduler:
         elif not mask >> p.cpu & 1 and cpu.curr is p:
             # Running on a now-forbidden CPU: move at the next schedule.
             self.resched_cpu(cpu)
-            p.data["migrate_pending"] = True
+            p.migrate_pending = True
         return 0
 
 
@@ -682,6 +704,11 @@ def block_forever(k: Kernel, p: Task, desc: str) -> None:
         k.sched.schedule()
     finally:
         f.stuck_if_idle = False
+
+
+def _busiest_first(c: CPU) -> tuple[int, int]:
+    """The newly idle balancer's order of source run queues: the longest first, then by CPU number."""
+    return -len(c.rq), c.id
 
 
 def _comm(cpu: CPU, p: Task) -> str:

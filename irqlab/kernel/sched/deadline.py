@@ -19,7 +19,7 @@ CPU with no fair task to run keeps running its RT tasks instead of idling until 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from irqlab.kernel.printk import KERN_WARNING, vprintk
 from irqlab.kernel.time.hrtimer import (
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import Task
 
-NSEC_PER_USEC = 1000
+NSEC_PER_USEC: Final = 1000
 IDLE, DEFERRED, RUNNING = 0, 1, 2
 
 
@@ -52,7 +52,10 @@ class FairServer:
         self.deadline = 0
         self.timer = hrtimer()
         self.timer._cpu = cpu.id
-        self.timer.function = self._timer_fn
+        # dl_server's timer callback finds its sched_dl_entity with container_of() (dl_task_timer()): a plain
+        # function, so that %ps and the hrtimer events name it alike in the pure and the compiled build.
+        object.__setattr__(self.timer, "_container", (self, "timer"))
+        self.timer.function = _timer_fn
 
     def _arm(self, when: int) -> None:
         hrtimer_start(self.timer, when, HRTIMER_MODE_ABS_HARD)
@@ -72,7 +75,7 @@ class FairServer:
             self.state = IDLE
             hrtimer_try_to_cancel(self.timer)
 
-    def _timer_fn(self, timer: hrtimer) -> int:
+    def expire(self) -> int:
         """The zero-laxity timer (deferred -> running) and the end of the runtime window (running -> deferred)."""
         cpu = self.cpu
         k = cpu.k
@@ -92,6 +95,12 @@ class FairServer:
                 self.state = IDLE
         k.sched.resched_cpu(cpu)
         return HRTIMER_NORESTART
+
+
+def _timer_fn(timer: hrtimer) -> int:
+    """The fair server's hrtimer callback (dl_task_timer()): container_of(timer, ..., timer)->expire()."""
+    fs: FairServer = timer._container[0]  # type: ignore[index]
+    return fs.expire()
 
 
 class RtBandwidth:

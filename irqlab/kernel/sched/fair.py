@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from heapq import heapify, heappop, heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from irqlab.kernel.sched.core import Task
 
 #: Enqueue sequences stay below this, so (vruntime, sequence) packs into one int key ordered as the pair.
-_SEQ_SPAN = 1 << 40
+_SEQ_SPAN: Final = 1 << 40
 #: Stale heap entries tolerated before a rebuild, whatever the queue's length (a performance trick).
-_STALE_SLACK = 64
+_STALE_SLACK: Final = 64
 
 
 class cfs_rq:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from irqlab.kernel.sched.core import Task
 
 #: include/linux/sched/prio.h
-MAX_RT_PRIO = 100
+MAX_RT_PRIO: Final = 100
 
 
 class rt_rq:

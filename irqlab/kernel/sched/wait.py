@@ -7,7 +7,7 @@ evaluated each time the waiter wakes: ``wait_event(wq, lambda: dev.ready)``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.sched.core import (
@@ -22,7 +22,7 @@ from irqlab.kernel.sched.core import (
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.time.timer import schedule_timeout
 
-WQ_FLAG_EXCLUSIVE = 0x01
+WQ_FLAG_EXCLUSIVE: Final = 0x01
 
 Cond = Callable[[], Any]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
@@ -23,27 +23,27 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
-HRTIMER_MODE_ABS = 0x00
-HRTIMER_MODE_REL = 0x01
-HRTIMER_MODE_PINNED = 0x02
-HRTIMER_MODE_SOFT = 0x04
-HRTIMER_MODE_HARD = 0x08
-HRTIMER_MODE_ABS_PINNED = HRTIMER_MODE_ABS | HRTIMER_MODE_PINNED
-HRTIMER_MODE_REL_PINNED = HRTIMER_MODE_REL | HRTIMER_MODE_PINNED
-HRTIMER_MODE_ABS_SOFT = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
-HRTIMER_MODE_REL_SOFT = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
-HRTIMER_MODE_ABS_HARD = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
-HRTIMER_MODE_REL_HARD = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
-HRTIMER_MODE_ABS_PINNED_HARD = HRTIMER_MODE_ABS_PINNED | HRTIMER_MODE_HARD
-HRTIMER_MODE_REL_PINNED_HARD = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
+HRTIMER_MODE_ABS: Final = 0x00
+HRTIMER_MODE_REL: Final = 0x01
+HRTIMER_MODE_PINNED: Final = 0x02
+HRTIMER_MODE_SOFT: Final = 0x04
+HRTIMER_MODE_HARD: Final = 0x08
+HRTIMER_MODE_ABS_PINNED: Final = HRTIMER_MODE_ABS | HRTIMER_MODE_PINNED
+HRTIMER_MODE_REL_PINNED: Final = HRTIMER_MODE_REL | HRTIMER_MODE_PINNED
+HRTIMER_MODE_ABS_SOFT: Final = HRTIMER_MODE_ABS | HRTIMER_MODE_SOFT
+HRTIMER_MODE_REL_SOFT: Final = HRTIMER_MODE_REL | HRTIMER_MODE_SOFT
+HRTIMER_MODE_ABS_HARD: Final = HRTIMER_MODE_ABS | HRTIMER_MODE_HARD
+HRTIMER_MODE_REL_HARD: Final = HRTIMER_MODE_REL | HRTIMER_MODE_HARD
+HRTIMER_MODE_ABS_PINNED_HARD: Final = HRTIMER_MODE_ABS_PINNED | HRTIMER_MODE_HARD
+HRTIMER_MODE_REL_PINNED_HARD: Final = HRTIMER_MODE_REL_PINNED | HRTIMER_MODE_HARD
 
-HRTIMER_NORESTART = 0
-HRTIMER_RESTART = 1
+HRTIMER_NORESTART: Final = 0
+HRTIMER_RESTART: Final = 1
 
-CLOCK_REALTIME = 0
-CLOCK_MONOTONIC = 1
-CLOCK_BOOTTIME = 7
-CLOCK_TAI = 11
+CLOCK_REALTIME: Final = 0
+CLOCK_MONOTONIC: Final = 1
+CLOCK_BOOTTIME: Final = 7
+CLOCK_TAI: Final = 11
 
 
 class hrtimer(Embeddable):
@@ -75,7 +75,7 @@ class HrtimerBase:
     event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
     """
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated")
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "hard_limit", "soft_limit")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -84,6 +84,9 @@ class HrtimerBase:
         self.seq = 0
         self.running: hrtimer | None = None
         self.softirq_activated = False
+        #: The queue sizes at which _enqueue() drops cancelled entries (see _compact()).
+        self.hard_limit = _COMPACT_MIN
+        self.soft_limit = _COMPACT_MIN
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
@@ -109,13 +112,35 @@ def hrtimer_setup(timer: hrtimer, function: Callable[[hrtimer], int], clock_id: 
     timer.function = function
 
 
+#: The smallest queue _enqueue() compacts.
+_COMPACT_MIN: Final = 64
+
+
+def _compact(heap: list[list[Any]]) -> int:
+    """Drop the cancelled entries of ``heap`` (a cancel only marks its entry); returns the size at which to
+    compact next: twice the live entries, so that the cost stays constant per enqueue. The entries' keys
+    (expiry, sequence number) are unique, so the queue yields the same timers in the same order after it."""
+    heap[:] = [e for e in heap if e[2] is not None]
+    heapq.heapify(heap)
+    return max(_COMPACT_MIN, 2 * len(heap))
+
+
 def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
     base: HrtimerBase = cpu.hrtimer_base
     base.seq += 1
     entry = [timer.node_expires, base.seq, timer]
     timer._entry = entry
     timer._cpu = cpu.id
-    heapq.heappush(base.soft if timer.is_soft else base.hard, entry)
+    # A timer re-armed over and over (the fair server's, at every RT pick over waiting fair tasks) leaves a
+    # cancelled entry each time, far in the future: compact before they outnumber the live ones.
+    if timer.is_soft:
+        if len(base.soft) >= base.soft_limit:
+            base.soft_limit = _compact(base.soft)
+        heapq.heappush(base.soft, entry)
+    else:
+        if len(base.hard) >= base.hard_limit:
+            base.hard_limit = _compact(base.hard)
+        heapq.heappush(base.hard, entry)
     program_clockevent(k, cpu)
 
 
@@ -382,7 +407,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
 
 
 #: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
-DEFAULT_TIMER_SLACK_NS = 50_000
+DEFAULT_TIMER_SLACK_NS: Final = 50_000
 
 
 def hrtimer_nanosleep(expires: int, mode: int) -> int:

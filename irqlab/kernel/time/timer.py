@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
@@ -30,15 +30,15 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
-TIMER_CPUMASK = 0x0003FFFF
-TIMER_MIGRATING = 0x00040000
-TIMER_DEFERRABLE = 0x00080000
-TIMER_PINNED = 0x00100000
-TIMER_IRQSAFE = 0x00200000
+TIMER_CPUMASK: Final = 0x0003FFFF
+TIMER_MIGRATING: Final = 0x00040000
+TIMER_DEFERRABLE: Final = 0x00080000
+TIMER_PINNED: Final = 0x00100000
+TIMER_IRQSAFE: Final = 0x00200000
 
-LVL_CLK_SHIFT = 3
-LVL_BITS = 6
-LVL_SIZE = 1 << LVL_BITS
+LVL_CLK_SHIFT: Final = 3
+LVL_BITS: Final = 6
+LVL_SIZE: Final = 1 << LVL_BITS
 
 
 def _lvl_start(n: int) -> int:
