@@ -18,6 +18,8 @@ class Embeddable:
     """A kernel structure that can be embedded in a driver's struct (timer_list, work_struct, ...)."""
 
     _container: tuple[Any, str] | None = None
+    #: What %p prints for this structure: (the printing kernel's token, its serial), set by Kernel.ptr().
+    _ptr_tag: tuple[object, int] | None = None
 
 
 class Struct:

@@ -6,7 +6,9 @@ kernel/smp.c (IPIs) and the idle loop of kernel/sched/idle.c.
 
 from __future__ import annotations
 
+import importlib.machinery
 import shlex
+import sys
 import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +18,7 @@ from greenlet import GreenletExit, greenlet
 from irqlab.errno import EINTR, errorname
 from irqlab.kernel.cachecost import CacheCost
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
+from irqlab.kernel.container import Embeddable
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
 from irqlab.kernel.irq.spurious import note_interrupt
@@ -167,6 +170,8 @@ class Kernel:
         self.booting = True
         self._ptrs: dict[int, tuple[int, Callable[[], Any]]] = {}
         self._ptr_serial = 0
+        #: Identifies this kernel in the %p serial a kernel structure carries (Embeddable._ptr_tag).
+        self._ptr_token = object()
         #: Delivery of IPIs to a CPU; the interrupt controller replaces it.
         self.ipi_hook: Callable[[CPU, int], None] | None = None
         #: Subsystems attach their per-kernel state here (irq descriptors, workqueues, ...).
@@ -403,9 +408,24 @@ class Kernel:
         bits of the hash, so one object always prints the same value while it lives.
 
         An object's "address" is a serial number given when it is first printed (deterministic, unlike
-        id()). The table holds the object weakly and drops the entry when it dies, so printing does not
-        keep objects alive (tracing a million work items leaves nothing behind)."""
+        id()). A kernel structure (timer_list, hrtimer, work_struct, tasklet_struct, ...) carries its serial
+        itself; any other object is held weakly in a table that drops the entry when it dies. Either way
+        printing does not keep objects alive (tracing a million work items leaves nothing behind).
+
+        No weak reference is taken to an instance of a mypyc-compiled class: on CPython 3.11 mypyc gives
+        a native class that derives from an interpreted one (every Embeddable in a compiled module) a
+        ``__weakref__`` slot but its deallocator never calls PyObject_ClearWeakRefs() and decrements the
+        slot's (borrowed) list head as if it owned it, so the weakref is freed while this table still holds
+        it and calling it later reads freed memory (a segfault after msleep()'s on-stack timer_list died);
+        see benchmarks/mypyc_weakref.py. Such objects are tagged (kernel structures) or held strongly."""
         obj = getattr(obj, "__func__", obj)  # a bound method: the function's address, as in C
+        if isinstance(obj, Embeddable):
+            tag = obj._ptr_tag
+            if tag is None or tag[0] is not self._ptr_token:
+                # An object printed by another kernel before takes a serial of this one.
+                self._ptr_serial += 1
+                tag = obj._ptr_tag = (self._ptr_token, self._ptr_serial)
+            return f"{(tag[1] * 0x9E3779B1 + 0x5BD1E995) & 0xFFFFFFFF:016x}"
         key = id(obj)
         ptrs = self._ptrs
         ent = ptrs.get(key)
@@ -417,11 +437,15 @@ class Kernel:
                 if e is not None and e[0] == serial:
                     del ptrs[key]
 
+            ref: Callable[[], Any]
             try:
-                ref: Callable[[], Any] = weakref.ref(obj, forget)
+                if not _weakref_safe(type(obj)):
+                    raise TypeError("mypyc-compiled class")
+                ref = weakref.ref(obj, forget)
             except TypeError:
-                # SIMPLIFICATION: an object that takes no weak reference (an int, a tuple, a dict passed as
-                # dev_id) is held for the life of the kernel, so that its id() cannot be reused meanwhile.
+                # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict
+                # passed as dev_id, an instance of a compiled class) is held for the life of the kernel, so
+                # that its id() cannot be reused meanwhile.
                 ref = _StrongRef(obj)
             ent = (self._ptr_serial, ref)
             ptrs[key] = ent
@@ -483,6 +507,27 @@ def _x86_vector(cpu: CPU, name: str, vector: int) -> None:
     tp = cpu.k.tp.__dict__.get(name)
     if tp is not None and tp.on:
         tp.emit(cpu.id, vector=vector)
+
+
+#: Per class: whether its instances' weak references are cleared when they die (see Kernel.ptr()).
+_WEAKREF_SAFE: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+
+
+def _weakref_safe(cls: type) -> bool:
+    """False for a class compiled by mypyc or deriving from one (its deallocator leaves weak references
+    dangling, see Kernel.ptr()): one that carries ``__mypyc_attrs__`` (a native class) or is defined in a
+    compiled irqlab module (mypyc's classes for closures and lambdas carry none)."""
+    safe = _WEAKREF_SAFE.get(cls)
+    if safe is None:
+        safe = True
+        for c in cls.__mro__:
+            mod = c.__module__
+            path = (getattr(sys.modules.get(mod), "__file__", None) or "") if mod.startswith("irqlab.") else ""
+            if "__mypyc_attrs__" in vars(c) or path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+                safe = False
+                break
+        _WEAKREF_SAFE[cls] = safe
+    return safe
 
 
 class _StrongRef:

@@ -75,7 +75,7 @@ class HrtimerBase:
     event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
     """
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "hard_limit", "soft_limit")
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "dead")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -84,9 +84,15 @@ class HrtimerBase:
         self.seq = 0
         self.running: hrtimer | None = None
         self.softirq_activated = False
-        #: The queue sizes at which _enqueue() drops cancelled entries (see _compact()).
-        self.hard_limit = _COMPACT_MIN
-        self.soft_limit = _COMPACT_MIN
+        #: Cancelled entries left in ``hard`` and ``soft`` (an upper bound: :meth:`top` pops some uncounted).
+        self.dead = 0
+
+    def purge(self) -> None:
+        """Drop the cancelled entries from both queues, in place (a running queue keeps its list)."""
+        for heap in (self.hard, self.soft):
+            heap[:] = [e for e in heap if e[2] is not None]
+            heapq.heapify(heap)
+        self.dead = 0
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
@@ -112,44 +118,35 @@ def hrtimer_setup(timer: hrtimer, function: Callable[[hrtimer], int], clock_id: 
     timer.function = function
 
 
-#: The smallest queue _enqueue() compacts.
-_COMPACT_MIN: Final = 64
-
-
-def _compact(heap: list[list[Any]]) -> int:
-    """Drop the cancelled entries of ``heap`` (a cancel only marks its entry); returns the size at which to
-    compact next: twice the live entries, so that the cost stays constant per enqueue. The entries' keys
-    (expiry, sequence number) are unique, so the queue yields the same timers in the same order after it."""
-    heap[:] = [e for e in heap if e[2] is not None]
-    heapq.heapify(heap)
-    return max(_COMPACT_MIN, 2 * len(heap))
-
-
 def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
     base: HrtimerBase = cpu.hrtimer_base
     base.seq += 1
     entry = [timer.node_expires, base.seq, timer]
     timer._entry = entry
     timer._cpu = cpu.id
-    # A timer re-armed over and over (the fair server's, at every RT pick over waiting fair tasks) leaves a
-    # cancelled entry each time, far in the future: compact before they outnumber the live ones.
-    if timer.is_soft:
-        if len(base.soft) >= base.soft_limit:
-            base.soft_limit = _compact(base.soft)
-        heapq.heappush(base.soft, entry)
-    else:
-        if len(base.hard) >= base.hard_limit:
-            base.hard_limit = _compact(base.hard)
-        heapq.heappush(base.hard, entry)
+    heapq.heappush(base.soft if timer.is_soft else base.hard, entry)
     program_clockevent(k, cpu)
 
 
-def _remove(timer: hrtimer) -> bool:
+#: Cancelled entries a CPU's hrtimer queues may hold before they are rebuilt without them (see _remove()).
+_PURGE_MIN: Final = 64
+
+
+def _remove(k: Kernel, timer: hrtimer) -> bool:
     e = timer._entry
     if e is None:
         return False
     e[2] = None
     timer._entry = None
+    # __remove_hrtimer() (kernel/time/hrtimer.c) takes the node out of the timerqueue at once; here the entry
+    # stays in the heap until it reaches the top. A timer started far ahead and cancelled again and again (the
+    # fair server's zero-laxity timer, 950 ms ahead, at each RT/fair alternation of a busy CPU) would leave one
+    # entry per start for 950 ms: memory and _only_background()'s scan grow with the rate of starts. Rebuild
+    # the queues once cancelled entries are the majority (amortised O(1) per cancel).
+    base: HrtimerBase = k.cpus[timer._cpu].hrtimer_base
+    base.dead += 1
+    if base.dead > _PURGE_MIN and 2 * base.dead > len(base.hard) + len(base.soft):
+        base.purge()
     return True
 
 
@@ -168,7 +165,7 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
     """Arm ``timer`` on ``cpu``'s base. The per-CPU tick uses it: the kernel always (re)starts a CPU's
     tick on that CPU itself (tick_sched_timer, tick_nohz_restart, tick_setup_sched_timer at bring-up),
     so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
-    _remove(timer)
+    _remove(k, timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
@@ -191,8 +188,9 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
     """1 if cancelled, 0 if inactive, -1 if its callback is running."""
     if timer.running:
         return -1
-    if _remove(timer):
+    if timer._entry is not None:
         k = kernel()
+        _remove(k, timer)
         tp = k.tp.hrtimer_cancel
         if tp.on:
             # remove_hrtimer() under the base lock.
