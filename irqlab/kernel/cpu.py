@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import IRQ_ENTRY, pop, push, unwind
@@ -23,29 +23,30 @@ from irqlab.sim import PRIO_CPU, PRIO_IRQ
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import RunQueue, Task
+    from irqlab.sim import Engine
 
 # -- include/linux/preempt.h ---------------------------------------------------
-PREEMPT_BITS = 8
-SOFTIRQ_BITS = 8
-HARDIRQ_BITS = 4
-NMI_BITS = 4
-PREEMPT_SHIFT = 0
-SOFTIRQ_SHIFT = PREEMPT_SHIFT + PREEMPT_BITS  # 8
-HARDIRQ_SHIFT = SOFTIRQ_SHIFT + SOFTIRQ_BITS  # 16
-NMI_SHIFT = HARDIRQ_SHIFT + HARDIRQ_BITS  # 20
-PREEMPT_MASK = ((1 << PREEMPT_BITS) - 1) << PREEMPT_SHIFT  # 0x000000ff
-SOFTIRQ_MASK = ((1 << SOFTIRQ_BITS) - 1) << SOFTIRQ_SHIFT  # 0x0000ff00
-HARDIRQ_MASK = ((1 << HARDIRQ_BITS) - 1) << HARDIRQ_SHIFT  # 0x000f0000
-NMI_MASK = ((1 << NMI_BITS) - 1) << NMI_SHIFT  # 0x00f00000
-PREEMPT_OFFSET = 1 << PREEMPT_SHIFT
-SOFTIRQ_OFFSET = 1 << SOFTIRQ_SHIFT
-HARDIRQ_OFFSET = 1 << HARDIRQ_SHIFT
-NMI_OFFSET = 1 << NMI_SHIFT
-SOFTIRQ_DISABLE_OFFSET = 2 * SOFTIRQ_OFFSET
+PREEMPT_BITS: Final = 8
+SOFTIRQ_BITS: Final = 8
+HARDIRQ_BITS: Final = 4
+NMI_BITS: Final = 4
+PREEMPT_SHIFT: Final = 0
+SOFTIRQ_SHIFT: Final = PREEMPT_SHIFT + PREEMPT_BITS  # 8
+HARDIRQ_SHIFT: Final = SOFTIRQ_SHIFT + SOFTIRQ_BITS  # 16
+NMI_SHIFT: Final = HARDIRQ_SHIFT + HARDIRQ_BITS  # 20
+PREEMPT_MASK: Final = ((1 << PREEMPT_BITS) - 1) << PREEMPT_SHIFT  # 0x000000ff
+SOFTIRQ_MASK: Final = ((1 << SOFTIRQ_BITS) - 1) << SOFTIRQ_SHIFT  # 0x0000ff00
+HARDIRQ_MASK: Final = ((1 << HARDIRQ_BITS) - 1) << HARDIRQ_SHIFT  # 0x000f0000
+NMI_MASK: Final = ((1 << NMI_BITS) - 1) << NMI_SHIFT  # 0x00f00000
+PREEMPT_OFFSET: Final = 1 << PREEMPT_SHIFT
+SOFTIRQ_OFFSET: Final = 1 << SOFTIRQ_SHIFT
+HARDIRQ_OFFSET: Final = 1 << HARDIRQ_SHIFT
+NMI_OFFSET: Final = 1 << NMI_SHIFT
+SOFTIRQ_DISABLE_OFFSET: Final = 2 * SOFTIRQ_OFFSET
 
 # Signals carried by a resume into a parked CPU context.
-SIG_DONE = 0
-SIG_IRQ = 1
+SIG_DONE: Final = 0
+SIG_IRQ: Final = 1
 
 Handler = Callable[["CPU"], None]
 
@@ -66,6 +67,8 @@ class CPU:
         "parked",
         "interruptible",
         "wait_entry",
+        "eng",
+        "wait_args",
         "softirq_pending",
         "softirq_counts",
         "ksoftirqd",
@@ -103,6 +106,9 @@ class CPU:
         self.parked = False
         self.interruptible = False
         self.wait_entry: list[Any] | None = None
+        #: The kernel's engine, and the arguments of this CPU's wait events (built once).
+        self.eng: Engine = k.engine
+        self.wait_args = (k, self)
         self.softirq_pending = 0
         self.softirq_counts = [0] * 10
         self.ksoftirqd: Task | None = None
@@ -145,17 +151,55 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
 
     Returns SIG_DONE when the wait ran out (or was ended by :func:`cpu_resume`) and
     SIG_IRQ when an interrupt arrived while IRQs were enabled.
+
+    A wait that no other event can interrupt moves the clock directly (Engine.wait_until). Otherwise the
+    context parks, which ends the event that resumed it: when the engine's next due event only resumes a
+    parked CPU context (a wait that ran out, an interrupt kick, a :func:`cpu_resume`), this fiber runs it
+    itself and switches straight to that context, instead of switching to the engine's loop, which would
+    then switch there: the same events, in the same order, at the same instants, one switch fewer.
     """
-    eng = k.engine
-    if until is not None and not (cpu.irq_pending and not cpu.irqs_off) and eng.running and eng.advance_to(until):
-        return SIG_DONE
-    cpu.wait_entry = eng.at(until, PRIO_CPU, _wait_done, k, cpu) if until is not None else None
-    cpu.parked = True
-    cpu.interruptible = not cpu.irqs_off
-    if cpu.interruptible and cpu.irq_pending:
+    eng = cpu.eng
+    irqs_on = not cpu.irqs_off
+    if until is None:
+        cpu.wait_entry = None
+    elif irqs_on and cpu.irq_pending:
+        cpu.wait_entry = eng.at(until, PRIO_CPU, _wait_done, k, cpu)
+    else:
+        entry = eng.wait_until(until, PRIO_CPU, _wait_done, cpu.wait_args)
+        if entry is None:
+            return SIG_DONE
+        cpu.wait_entry = entry
+    cpu.interruptible = irqs_on
+    if irqs_on and cpu.irq_pending:
         eng.cancel(cpu.wait_entry)
-        cpu.parked = False
         return SIG_IRQ
+    cpu.parked = True
+    # -- park --
+    k.cpu = None  # type: ignore[assignment]  # as between two events of the loop (the stop predicate runs)
+    while True:
+        due = eng.pop_due(_RESUMERS)
+        if due is None:
+            break
+        fn, args = due
+        c: CPU = args[1]
+        if fn is _wait_done:
+            sig = SIG_DONE
+            c.wait_entry = None
+        elif fn is _kick:
+            if not (c.parked and c.interruptible and c.irq_pending):
+                continue
+            sig = SIG_IRQ
+            eng.cancel(c.wait_entry)
+            c.wait_entry = None
+        else:  # _resume
+            sig = args[2]
+        # what _resume() does
+        c.parked = False
+        k.cpu = c
+        if c is cpu:  # its own context: already running
+            return sig
+        return eng.switch(c.curr.fiber.glet, sig)  # type: ignore[no-any-return]
+    k.cpu = cpu
     return eng.switch(eng.main)  # type: ignore[no-any-return]
 
 
@@ -201,6 +245,10 @@ def _kick(k: Kernel, cpu: CPU) -> None:
         k.engine.cancel(cpu.wait_entry)
         cpu.wait_entry = None
         _resume(k, cpu, SIG_IRQ)
+
+
+#: The events that only resume a parked CPU context, which :func:`_park` runs itself when one is due next.
+_RESUMERS: Final = (_wait_done, _kick, _resume)
 
 
 def burn(k: Kernel, ns: int, wall: bool) -> None:
