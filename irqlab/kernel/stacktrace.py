@@ -61,6 +61,7 @@ KSYMS: Final[dict[str, tuple[int, int]]] = {
     # kernel/irq/irqdesc.c
     "handle_irq_desc": (0x28, 0x30),
     "generic_handle_irq": (0x14, 0x1C),
+    "generic_handle_domain_irq": (0x20, 0x24),
     "generic_handle_irq_safe": (0x20, 0x3C),
     # drivers/irqchip/irq-gic.c
     "gic_handle_irq": (0x7C, 0x80),
@@ -133,6 +134,11 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
                                                "handle_percpu_devid_irq", "handle_nested_irq")},
     "kernel/irq/spurious.py": {"note_interrupt": "note_interrupt", "__report_bad_irq": "__report_bad_irq"},
     "kernel/irq/irqdesc.py": {n: n for n in ("handle_irq_desc", "generic_handle_irq", "generic_handle_irq_safe")},
+    "kernel/irq/irqdomain.py": {"generic_handle_domain_irq": "generic_handle_domain_irq"},
+    "kernel/irq/types.py": {},
+    "kernel/irq/internals.py": {},
+    "kernel/sched/deadline.py": {},
+    "hw/line.py": {},
     "kernel/irq/manage_thread.py": {n: n for n in ("irq_thread_fn", "irq_forced_thread_fn", "irq_thread")},
     "kernel/softirq.py": {"handle_softirqs": "handle_softirqs", "ksoftirqd_fn": "ksoftirqd_fn"},
     "kernel/tasklet.py": {"_action_common": "tasklet_action_common", "tasklet_action": "tasklet_action",

@@ -45,6 +45,8 @@ from irqlab.kernel.irq.types import (
 )
 from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import popped, push
 
 if TYPE_CHECKING:
     from irqlab.kernel.irq.irqdesc import irq_affinity_desc
@@ -634,12 +636,14 @@ def irq_domain_free_irqs(virq: int, nr_irqs: int) -> None:
 
 def generic_handle_domain_irq(domain: irq_domain, hwirq: int) -> int:
     """Invoke the flow handler of ``hwirq`` in ``domain``. 0 or a negative errno. Hardirq."""
+    kdepth = push("generic_handle_domain_irq") if KSTACK else 0
     rev = domain.revmap
     desc = rev.get(hwirq) if rev is not None else None
     if desc is None:
         # Not in the linear revmap (a tree domain, or beyond its size): irq_resolve_mapping() finds it.
-
         desc = irq_resolve_mapping(domain, hwirq)
+    if KSTACK:
+        return popped(kdepth, handle_irq_desc(desc))  # type: ignore[no-any-return]
     return handle_irq_desc(desc)
 
 
