@@ -50,7 +50,7 @@ def proc_irq_file(k: Kernel, irq: str, name: str) -> Entry | None:
         return (lambda: cpumask_list(common.affinity) + "\n",
                 lambda text: write_irq_affinity(k, int(irq), text, True))  # fmt: skip
     if name == "affinity_hint":
-        return (lambda: cpumask_hex(desc.affinity_hint or 0, n) + "\n", None)
+        return (lambda: cpumask_hex(int(desc.affinity_hint or 0), n) + "\n", None)
     if name == "node":
         return (lambda: f"{common.node}\n", None)
     if name == "effective_affinity":

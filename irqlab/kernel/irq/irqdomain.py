@@ -88,9 +88,11 @@ class irq_fwspec:
 class irq_domain_ops:
     """struct irq_domain_ops: callbacks of a domain (None where absent)."""
 
-    def __init__(self, *, map: Callable[..., int] | None = None, unmap: Callable[..., None] | None = None,
-                 xlate: Callable[..., Any] | None = None, alloc: Callable[..., int] | None = None,
-                 free: Callable[..., None] | None = None, activate: Callable[..., int] | None = None,
+    # A driver's callback may return None for 0 (a lambda around a void call): typed so, the compiled core takes
+    # it as the interpreted one does.
+    def __init__(self, *, map: Callable[..., int | None] | None = None, unmap: Callable[..., None] | None = None,
+                 xlate: Callable[..., Any] | None = None, alloc: Callable[..., int | None] | None = None,
+                 free: Callable[..., None] | None = None, activate: Callable[..., int | None] | None = None,
                  deactivate: Callable[..., None] | None = None,
                  translate: Callable[..., Any] | None = None) -> None:  # fmt: skip
         self.map = map

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from irqlab.errno import EINVAL, ENODEV
 from irqlab.kernel.core import kernel
+from irqlab.kernel.cpumask import cpumask
 from irqlab.kernel.irq.internals import chip_bus_lock, chip_bus_sync_unlock, desc_lock_irqsave, desc_unlock_irqrestore
 from irqlab.kernel.irq.irqdesc import irq_subsys, irq_to_desc
 from irqlab.kernel.irq.types import (
@@ -155,22 +156,22 @@ def irq_force_affinity(irq: int, cpumask: int) -> int:
     return __irq_set_affinity(irq, cpumask, True)
 
 
-def __irq_apply_affinity_hint(irq: int, m: int | None, setaffinity: bool) -> int:
+def __irq_apply_affinity_hint(irq: int, m: int | cpumask | None, setaffinity: bool) -> int:
     desc = _to_desc(irq)
     if desc is None:
         return -EINVAL
     desc.affinity_hint = m
     if m is not None and setaffinity:
-        __irq_set_affinity(irq, m, False)
+        __irq_set_affinity(irq, int(m), False)
     return 0
 
 
-def irq_update_affinity_hint(irq: int, m: int | None) -> int:
+def irq_update_affinity_hint(irq: int, m: int | cpumask | None) -> int:
     """Record the affinity hint shown in /proc/irq/N/affinity_hint (None clears it)."""
     return __irq_apply_affinity_hint(irq, m, False)
 
 
-def irq_set_affinity_and_hint(irq: int, m: int | None) -> int:
+def irq_set_affinity_and_hint(irq: int, m: int | cpumask | None) -> int:
     """Record the hint and also apply it as the affinity."""
     return __irq_apply_affinity_hint(irq, m, True)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.core import kernel
+from irqlab.kernel.cpumask import cpumask
 from irqlab.kernel.locking.spinlock import raw_spinlock
 
 if TYPE_CHECKING:
@@ -344,7 +345,8 @@ class irq_desc:
         self.lock = raw_spinlock(f"irq_desc_lock_class#{irq}")
         self.percpu_enabled = 0
         self.percpu_affinity = 0
-        self.affinity_hint: int | None = None
+        #: The driver's hint: a CPU bitmask as an int, or its struct cpumask, kept as the kernel keeps the pointer.
+        self.affinity_hint: int | cpumask | None = None
         self.affinity_notify: Any = None
         self.pending_mask = 0
         self.threads_oneshot = 0
