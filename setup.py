@@ -22,20 +22,42 @@ from setuptools import Command, setup
 ROOT = pathlib.Path(__file__).resolve().parent
 
 #: The modules mypyc compiles, relative to the repository root: the event engine, the CPU's waits and
-#: interrupt entry (kernel/cpu.py), CPU-time accounting and the GICs' hardware models (GIC-400 and GICv3,
-#: compiled together: GICv3 derives from the compiled GICCore). Call traces
-#: (dump_stack(), WARN and BUG splats, oopses, hung-task reports) are read from the Python frames of the
-#: kernel's functions, and a compiled function has no frame: a module whose functions can be on the stack
-#: when a trace is taken (the scheduler and wait queues, preempt and irq-flag helpers, completions, the flow
-#: handlers and irq_desc code, softirqs, tasklets, timers, workqueues, spinlocks, the GIC driver) stays
-#: interpreted so that both builds print the same traces. The engine and kernel/cpu.py never appear in call
-#: traces (irqlab's machinery, not kernel functions; interrupt entry is marked explicitly for the splitter).
+#: interrupt entry, the scheduler (core, fair, rt, CPU-time accounting, wait queues, completions), preemption
+#: helpers, the IRQ core (flow handlers, irq_desc code, irq threads, spurious-interrupt detection), softirqs
+#: and tasklets, timers, hrtimers and the tick, the workqueue core, the GICs' hardware models and their
+#: drivers, and the kernel stack itself. A compiled function has no Python frame, so call traces (dump_stack(), WARN and BUG splats,
+#: oopses, hung-task and lockup reports) never read these modules' frames: their kernel functions record
+#: themselves on an explicit per-fiber stack (irqlab/kernel/stacktrace.py; every module here must be one
+#: of its SHADOWED modules, a test checks it), and both builds print the same traces.
 COMPILED = [
     "irqlab/sim/engine.py",
+    "irqlab/kernel/stacktrace.py",
     "irqlab/kernel/cpu.py",
+    "irqlab/kernel/preempt.py",
     "irqlab/kernel/sched/cputime.py",
+    "irqlab/kernel/sched/core.py",
+    "irqlab/kernel/sched/fair.py",
+    "irqlab/kernel/sched/rt.py",
+    "irqlab/kernel/sched/wait.py",
+    "irqlab/kernel/sched/completion.py",
+    "irqlab/kernel/irq/chip.py",
+    "irqlab/kernel/irq/chip_flow.py",
+    "irqlab/kernel/irq/handle.py",
+    "irqlab/kernel/irq/irqdesc.py",
+    "irqlab/kernel/irq/manage_thread.py",
+    "irqlab/kernel/irq/spurious.py",
+    "irqlab/kernel/softirq.py",
+    "irqlab/kernel/tasklet.py",
+    "irqlab/kernel/time/hrtimer.py",
+    "irqlab/kernel/time/timer.py",
+    "irqlab/kernel/time/tick.py",
+    "irqlab/kernel/workqueue_pool.py",
+    "irqlab/kernel/workqueue_queue.py",
+    "irqlab/kernel/workqueue_worker.py",
     "irqlab/hw/gic.py",
     "irqlab/hw/gic_v3.py",
+    "irqlab/irqchip/gic.py",
+    "irqlab/irqchip/gic_v3.py",
 ]
 
 

@@ -14,6 +14,7 @@ from irqlab.boards.hardware import BoardHardware
 from irqlab.boards.initcalls import INITCALLS
 from irqlab.errno import EINVAL, ENOENT
 from irqlab.fs.procfs import FS_HOOKS, ProcFS
+from irqlab.kernel import stacktrace
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import raise_interrupt
 from irqlab.kernel.irq.cpuhotplug import cpu_down, cpu_up
@@ -661,11 +662,14 @@ class _WeakMethod:
 def _scenario_action(k: Kernel, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Run a scenario action (an m.at() event). A module function, not a method: a pending action must not
     keep its Machine alive."""
+    kdepth = stacktrace.depth() if stacktrace.ENABLED else 0
     try:
         callback(*args)
     except DriverFault as exc:
         # A kernel BUG() hit inside an "any context" API the action called (add_timer() of a pending
         # timer, ...): the action is the faulting context, reported as an oops and unwound like any other.
+        if stacktrace.ENABLED:
+            stacktrace.unwind(kdepth, exc, shadowed=False)
         k.fault(exc, "scenario action")
 
 

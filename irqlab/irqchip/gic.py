@@ -61,6 +61,8 @@ from irqlab.kernel.irq.types import (
     irqd_set_single_target,
 )
 from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push
 from irqlab.kernel.time.hrtimer import hrtimer_interrupt
 
 if TYPE_CHECKING:
@@ -248,6 +250,7 @@ gic_chip_mode1 = irq_chip(
 
 def gic_handle_irq(cpu: CPU) -> None:
     """handle_arch_irq: acknowledge (IAR), drop priority (EOIR), dispatch; until IAR reads spurious."""
+    kdepth = push("gic_handle_irq") if KSTACK else 0
     k = cpu.k
     gic: gic_chip_data = k.subsys["gic"]
     hw = gic.hw
@@ -278,6 +281,8 @@ def gic_handle_irq(cpu: CPU) -> None:
         if irqnr <= 15:
             gic.sgi_intid[cid] = irqstat
         generic_handle_domain_irq(domain, irqnr)
+    if KSTACK:
+        pop(kdepth)
 
 
 def gic_hardirq_sleep(k: Kernel, cpu: CPU) -> None:

@@ -65,6 +65,8 @@ from irqlab.kernel.irq.types import (
     irqd_set_single_target,
 )
 from irqlab.kernel.printk import KERN_INFO
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -128,6 +130,7 @@ gic_eoimode1_chip = irq_chip(
 def gic_v3_handle_irq(cpu: CPU) -> None:
     """gic_handle_irq() -> __gic_handle_irq_from_irqson(): one ICC_IAR1_EL1 read, the priority drop, the
     dispatch; the CPU takes the exception again while its interface still signals."""
+    kdepth = push("gic_handle_irq") if KSTACK else 0
     k = cpu.k
     gic: gic_chip_data = k.subsys["gic"]
     hw: GICv3 = gic.hw  # type: ignore[assignment]
@@ -137,6 +140,8 @@ def gic_v3_handle_irq(cpu: CPU) -> None:
         # gic_irqnr_is_special(): nothing to acknowledge (the interrupt went away).
         if gic.read_cost:
             cpu_wait(k, cpu, k.engine.now + gic.read_cost)
+        if KSTACK:
+            pop(kdepth)
         return
     hw.write_icc_eoir1(cid, irqnr)
     # SIMPLIFICATION: system register accesses cost the board's GIC register costs, as the GIC-400's MMIO.
@@ -150,6 +155,8 @@ def gic_v3_handle_irq(cpu: CPU) -> None:
     cpu = k.cpu  # type: ignore[assignment]
     if hw.interface_signals(cpu.id):
         raise_interrupt(k, cpu, gic_v3_handle_irq)
+    if KSTACK:
+        pop(kdepth)
 
 
 def gic_v3_hardirq_sleep(k: Kernel, cpu: CPU) -> None:

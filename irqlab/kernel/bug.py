@@ -8,16 +8,16 @@ the calling context.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from irqlab.kernel.core import kernel
 from irqlab.kernel.panic import DriverFault
 from irqlab.kernel.printk import KERN_DEFAULT
+from irqlab.kernel.stacktrace import caller_frame
 
 
 def _site(depth: int = 2) -> tuple[str, int, Any]:
-    f = sys._getframe(depth)
+    f = caller_frame(depth)
     return _short(f.f_code.co_filename), f.f_lineno, (f.f_code, f.f_lineno)
 
 

@@ -12,12 +12,12 @@ whatever they interrupted). Simulated time passes only while a CPU waits:
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from collections.abc import Callable
-from types import FrameType
 from typing import TYPE_CHECKING, Any, Final
 
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import IRQ_ENTRY, pop, push, unwind
 from irqlab.sim import PRIO_CPU, PRIO_IRQ
 
 if TYPE_CHECKING:
@@ -334,14 +334,6 @@ def cpu_spin_release(k: Kernel, cpus: list[CPU], on: object) -> None:
             cpu_resume(k, c)
 
 
-#: Compiled by mypyc: take_interrupts() then has no frame of its own for call traces to find by name.
-_COMPILED = not __file__.endswith(".py")
-#: In the compiled build, the interrupted contexts' innermost Python frames, one per interrupt entry in
-#: progress: where a call trace switches from the interrupt's stack to the interrupted context's (see
-#: BugReporter.stack()). Empty in the pure-Python build, where take_interrupts()'s own frame marks it.
-irq_entry_frames: list[FrameType] = []
-
-
 def take_interrupts(k: Kernel, cpu: CPU, preempt: bool = True) -> None:
     """Take every pending interrupt on ``cpu`` (IRQs enabled), then maybe preempt.
 
@@ -352,9 +344,9 @@ def take_interrupts(k: Kernel, cpu: CPU, preempt: bool = True) -> None:
     ``preempt=False`` leaves the return-path check to the caller (irq_exit_preempt_check()): the
     scheduler's finish_task_switch() takes interrupts inside __schedule()'s preempt_disable().
     """
-    mark = sys._getframe(0) if _COMPILED else None
-    if mark is not None:
-        irq_entry_frames.append(mark)
+    # The interrupt's entry on the kernel stack: where a call trace passes from the interrupt's stack to the
+    # interrupted context's (stacktrace.IRQ_ENTRY; the pure-Python build finds this function's frame).
+    kdepth = push(IRQ_ENTRY) if KSTACK else 0
     try:
         # The context runs on whichever CPU it is on *now*: a handler that slept ("scheduling while atomic")
         # may resume on another CPU, and must not go on draining the old CPU's pending interrupts there.
@@ -365,6 +357,8 @@ def take_interrupts(k: Kernel, cpu: CPU, preempt: bool = True) -> None:
             try:
                 handler(cpu)
             except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                if KSTACK:
+                    unwind(kdepth, exc, own=True)
                 k.fault(exc, "hardirq")
             cpu = k.cpu  # type: ignore[assignment]
             irq_exit(k, cpu)
@@ -372,8 +366,8 @@ def take_interrupts(k: Kernel, cpu: CPU, preempt: bool = True) -> None:
         if preempt and irq_exit_preempt_check(k):
             k.sched.preempt_schedule_irq()
     finally:
-        if mark is not None:
-            irq_entry_frames.remove(mark)
+        if KSTACK:
+            pop(kdepth)
 
 
 def irq_exit_preempt_check(k: Kernel) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit, greenlet
 
 from irqlab.errno import EINTR, errorname
+from irqlab.kernel import stacktrace
 from irqlab.kernel.cachecost import CacheCost
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.container import Embeddable
@@ -298,6 +299,7 @@ class Kernel:
 
     def _task_entry(self, t: Task) -> None:
         self.sched.schedule_tail()
+        kdepth = stacktrace.depth() if stacktrace.ENABLED else 0
         try:
             if t.should_stop:
                 t.result = -EINTR
@@ -306,6 +308,8 @@ class Kernel:
         except GreenletExit:
             raise
         except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            if stacktrace.ENABLED:
+                stacktrace.unwind(kdepth, exc, shadowed=False)
             t.exception = exc
             self.fault(exc, "process")
         self.do_exit(t)
@@ -454,6 +458,10 @@ class Kernel:
     def symbol(self, fn: Any, offset: bool) -> str:
         """What %pS (offset=True) or %ps prints for a function."""
         f = getattr(fn, "__func__", fn)
+        kname = stacktrace.kernel_name_of(f)
+        if kname is not None:
+            # A function of the kernel core: the same symbol whether its module is compiled (no __code__) or not.
+            return stacktrace.ksym(kname) if offset else kname
         code = getattr(f, "__code__", None)
         if code is None:
             name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__

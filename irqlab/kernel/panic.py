@@ -17,6 +17,19 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit
 
 from irqlab.kernel.printk import KERN_ALERT, KERN_EMERG, KERN_ERR, KERN_WARNING, vprintk
+from irqlab.kernel.stacktrace import (
+    ENABLED,
+    IRQ_ENTRY,
+    KSYMS,
+    Virtual,
+    caught_in_shadow,
+    kstack,
+    ksym,
+    live_frames,
+    shadow_name,
+    unwound,
+    virtual_stack,
+)
 from irqlab.sim import InternalError
 from irqlab.sim.wallclock import WallClockLimitError
 
@@ -232,9 +245,13 @@ class BugReporter:
         return [line]
 
     def symbol_of_frame(self, f: FrameType | None, code: Any, lineno: int) -> str:
+        """``name+0xOFF/0xSIZE [module]`` of a frame: a kernel function's from the stacktrace table, other code's
+        (drivers, scenarios) from its source lines."""
         internal = code.co_filename.startswith(_PKG_DIR)
         name = code.co_name
         name = _KERNEL_NAMES.get(name, name) if internal else name
+        if internal and name in KSYMS:
+            return ksym(name)
         first = code.co_firstlineno
         off = max(0, (lineno - first) * 4)
         last = max(lineno, first)
@@ -249,32 +266,47 @@ class BugReporter:
         return sym
 
     def stack(self, skip: int = 2) -> list[str]:
-        """Call-trace lines for the current Python stack (innermost first); ``self.irq_frames`` is how many
-        of them run on the interrupt's stack (above the arch entry code), 0 in task context."""
-        from irqlab.kernel.cpu import irq_entry_frames
+        """Call-trace lines for the current stack (innermost first), leaving out the ``skip - 1`` innermost
+        elements of the virtual stack above this call (see stacktrace.virtual_stack()); ``self.irq_frames``
+        is how many of them run on the interrupt's stack (above the arch entry code), 0 in task context."""
+        v = virtual_stack(live_frames(sys._getframe(1)), kstack())[max(skip - 1, 0):]
+        return self.trace_of(v)
 
+    def trace_of(self, v: list[Virtual], interrupted: bool = False, set_irq: bool = True) -> list[str]:
+        """The call-trace lines of a virtual stack; with ``interrupted``, only what lies outside its innermost
+        interrupt entry (the interrupted context's, get_irq_regs()). With ``set_irq``, sets
+        ``self.irq_frames`` (how many lines ran on the interrupt's stack)."""
         out: list[str] = []
         split = -1
-        f: FrameType | None = sys._getframe(skip)
-        while f is not None:
+        for item in v:
+            if isinstance(item, str):
+                if item == IRQ_ENTRY:
+                    if interrupted:
+                        out = []
+                        interrupted = False
+                    elif split < 0:
+                        split = len(out)
+                else:
+                    out.append(ksym(item))
+                continue
+            f, lineno = item
             code = f.f_code
-            if split < 0 and ((code.co_name == "take_interrupts" and code.co_filename.endswith("cpu.py"))
-                              or f in irq_entry_frames):
-                split = len(out)
             if not _is_internal(code.co_filename) and not (code.co_name == "<lambda>" and code.co_filename.startswith(_PKG_DIR)):
-                out.append(self.symbol_of_frame(f, code, f.f_lineno))
-            f = f.f_back
+                out.append(self.symbol_of_frame(f, code, lineno))
+        if interrupted:
+            out = []  # no interrupt entry: nothing was interrupted
         out = _close_trace(out)
-        self.irq_frames = min(max(split, 0), len(out))
+        if set_irq:
+            self.irq_frames = min(max(split, 0), len(out))
         return out
 
-    def tb_stack(self, tb: TracebackType | None) -> list[str]:
-        out: list[str] = []
-        entries = list(_walk_tb(tb))
-        for frame, lineno in reversed(entries):
-            if not _is_internal(frame.f_code.co_filename) and not (frame.f_code.co_name == "<lambda>" and frame.f_code.co_filename.startswith(_PKG_DIR)):
-                out.append(self.symbol_of_frame(frame, frame.f_code, lineno))
-        return _close_trace(out)
+    def tb_stack(self, tb: TracebackType | None, exc: BaseException | None = None, first: int = 0,
+                 catcher: bool = True) -> list[str]:  # fmt: skip
+        """Call-trace lines of the frames ``tb`` unwound (from its entry ``first``), with the kernel stack entries
+        the exception unwound (stacktrace.unwind(); the catching function's own with ``catcher``)."""
+        frames = list(reversed(_walk_tb(tb)[first:]))
+        v = virtual_stack(frames, unwound(exc, catcher) if exc is not None else [], leftover=True)
+        return self.trace_of([i for i in v if i != IRQ_ENTRY], set_irq=False)
 
     def dump_stack_print_info(self) -> list[str]:
         """lib/dump_stack.c dump_stack_print_info(): the CPU line, the verbose taint line when tainted, the
@@ -375,7 +407,7 @@ class BugReporter:
         cpu = self.k.cpu
         if cpu is not None and cpu.irqs_off:
             lines += self.irqtrace_lines()
-        lines += self.dump_stack_lines(self.stack(3))
+        lines += self.dump_stack_lines(self.stack(2))  # stack, schedule_bug (__schedule has no frame here)
         self._emit(KERN_ERR, "\n".join(lines))
         self.add_taint(TAINT_WARN)
         self._finish("BUG: scheduling while atomic", lines)
@@ -424,17 +456,21 @@ class BugReporter:
                     head = f"Oops: {type(exc).__name__}: 0000 [#{self.die_counter}] {self.x86_oops_flags()}"
                 else:
                     head = f"Internal error: Oops - {type(exc).__name__}: 0000000000000000 [#{self.die_counter}] {k.oops_flags}"
-            trace = self.tb_stack(exc.__traceback__)
+            trace = self.tb_stack(exc.__traceback__, exc)
             if x86:
                 # The unwinder goes on past the frame that caught the fault: through the interrupt stack, if the
                 # fault was taken there, into the interrupted task's. The catching frame itself (the traceback's
                 # first entry) is on the live stack below.
-                raised = [self.symbol_of_frame(f, f.f_code, ln) for f, ln in reversed(_walk_tb(exc.__traceback__)[1:])
-                          if not _is_internal(f.f_code.co_filename)
-                          and not (f.f_code.co_name == "<lambda>" and f.f_code.co_filename.startswith(_PKG_DIR))]  # fmt: skip
+                # (A catching function of a shadowed module has no frame in the compiled build's traceback.)
+                raised = self.tb_stack(exc.__traceback__, exc, first=0 if ENABLED and caught_in_shadow(exc) else 1,
+                                      catcher=False)
+                if raised and raised[-1] == "ret_from_fork+0x10/0x20":
+                    raised.pop()
                 below = self.stack(4)  # from the frame that caught the exception (stack, die, fault, k.fault)
                 tb_entries = _walk_tb(exc.__traceback__)
-                if below and tb_entries and not _is_internal(tb_entries[0][0].f_code.co_filename):
+                catcher = tb_entries[0][0].f_code if tb_entries else None
+                if (below and catcher is not None and not _is_internal(catcher.co_filename)
+                        and shadow_name(catcher) is None and not (ENABLED and caught_in_shadow(exc))):
                     # The catching frame's return address is its call, not the handler it runs now.
                     below[0] = self.symbol_of_frame(tb_entries[0][0], tb_entries[0][0].f_code, tb_entries[0][1])
                 n_irq = len(raised) + self.irq_frames if self.irq_frames or where == "hardirq" else 0

@@ -13,6 +13,8 @@ from irqlab.kernel.cpu import (
     SOFTIRQ_OFFSET,
     take_interrupts,
 )
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push
 
 __all__ = [
     "preempt_count",
@@ -117,7 +119,11 @@ def local_irq_enable() -> None:
     cpu = k.cpu
     cpu.irqs_off = False  # type: ignore[union-attr]
     if cpu.irq_pending:  # type: ignore[union-attr]
+        # Only a trace taken inside the interrupt can see this function: it is on the stack just around it.
+        kdepth = push("local_irq_enable") if KSTACK else 0
         take_interrupts(k, cpu)  # type: ignore[arg-type]
+        if KSTACK:
+            pop(kdepth)
 
 
 def local_irq_save() -> int:

@@ -8,13 +8,13 @@ the ``pr_*`` helpers of the module that defines it.
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from irqlab.kernel.core import current_kernel, kernel
+from irqlab.kernel.stacktrace import caller_frame
 
 KERN_SOH = "\x01"
 KERN_EMERG = KERN_SOH + "0"
@@ -137,7 +137,7 @@ def printk(fmt: str, *args: Any) -> int:
 
 
 def _caller_prefix(fmt: str, depth: int = 2) -> str:
-    g = sys._getframe(depth).f_globals
+    g = caller_frame(depth).f_globals
     pf = g.get("pr_fmt")
     if pf is None:
         return fmt
@@ -226,7 +226,7 @@ def __ratelimit(k: Any, rs: RateLimitState, func: str) -> bool:
 
 def _ratelimited(level: str, fmt: str, args: tuple[Any, ...]) -> int:
     k = kernel()
-    frame = sys._getframe(2)
+    frame = caller_frame(2)
     key = (frame.f_code, frame.f_lineno)
     rs = k.ratelimits.get(key)
     if rs is None:
@@ -267,7 +267,7 @@ def printk_ratelimit() -> bool:
 
 def _once(level: str, fmt: str, args: tuple[Any, ...]) -> int:
     k = kernel()
-    frame = sys._getframe(2)
+    frame = caller_frame(2)
     key = ("once", frame.f_code, frame.f_lineno)
     if key in k.ratelimits:
         return 0

@@ -29,6 +29,8 @@ from irqlab.kernel.preempt import local_irq_restore, local_irq_save
 from irqlab.kernel.printk import KERN_ERR, vprintk
 from irqlab.kernel.sched.core import TASK_INTERRUPTIBLE, TASK_RUNNING
 from irqlab.kernel.sched.cputime import irqtime_account_irq
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push, unwind
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -128,6 +130,7 @@ def wakeup_softirqd(k: Kernel, cpu: CPU) -> None:
 
 def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     """__do_softirq(): run pending softirqs with the restart limits. Called with IRQs off."""
+    kdepth = push("handle_softirqs") if KSTACK else 0
     end = k.jiffies + k.max_softirq_time
     max_restart = MAX_SOFTIRQ_RESTART
     cpu.preempt_count += SOFTIRQ_OFFSET
@@ -161,6 +164,8 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
                         burn(k, entry_cost, False)
                     actions[nr]()
                 except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                    if KSTACK:
+                        unwind(kdepth, exc, own=True)
                     k.fault(exc, "softirq")
                     cpu = k.cpu  # type: ignore[assignment]
                     cpu.preempt_count = prev_count
@@ -184,6 +189,8 @@ def handle_softirqs(k: Kernel, cpu: CPU, ksirqd: bool) -> None:
     if k.irqtime:
         irqtime_account_irq(k, cpu, 0)  # account_softirq_exit()
     cpu.preempt_count -= SOFTIRQ_OFFSET
+    if KSTACK:
+        pop(kdepth)
 
 
 def do_softirq(k: Kernel, cpu: CPU) -> None:
@@ -281,6 +288,8 @@ def invoke_softirq(k: Kernel, cpu: CPU) -> None:
 
 def ksoftirqd_fn(cpu_id: int) -> None:
     """smpboot thread body of ksoftirqd/N: run softirqs while any are pending."""
+    if KSTACK:
+        push("ksoftirqd_fn")  # never returns
     k = on_cpu()
     while True:
         cpu = k.cpu

@@ -31,6 +31,8 @@ from irqlab.kernel.printk import KERN_NOTICE, vprintk
 from irqlab.kernel.sched.core import MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE
 from irqlab.kernel.sched.wait import _wait, wait_queue_head, wake_up_all
 from irqlab.kernel.softirq import HI_SOFTIRQ, TASKLET_SOFTIRQ, raise_softirq_on
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push, unwind
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -53,7 +55,7 @@ _INTERRUPT_MASK: Final = NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK
 class tasklet_struct(Embeddable):
     """struct tasklet_struct: ``state`` holds the SCHED and RUN bits, ``count`` the disable depth."""
 
-    def __init__(self, callback: Callable[[Any], None] | None = None, *, data: int = 0,
+    def __init__(self, callback: Callable[[Any], None] | None = None, *, data: Any = 0,
                  use_callback: bool = True, disabled: bool = False) -> None:  # fmt: skip
         self.state = 0
         self.count = atomic_t(1 if disabled else 0)
@@ -86,8 +88,9 @@ def tasklet_setup(t: tasklet_struct, callback: Callable[[tasklet_struct], None])
     t._spinners = []
 
 
-def tasklet_init(t: tasklet_struct, func: Callable[[int], None], data: int = 0) -> None:
-    """Initialise ``t`` to call ``func(data)`` (the old API). Any context."""
+def tasklet_init(t: tasklet_struct, func: Callable[[Any], None], data: Any = 0) -> None:
+    """Initialise ``t`` to call ``func(data)`` (the old API; ``data`` is the kernel's unsigned long, any object
+    here, as drivers pass a pointer cast to it). Any context."""
     t.state = 0
     t.count = atomic_t(0)
     t.func = func
@@ -305,6 +308,7 @@ def tasklet_kill(t: tasklet_struct) -> None:
 
 def _action_common(k: Kernel, hi: bool, nr: int) -> None:
     """tasklet_action_common(): run this CPU's list once; requeue busy or disabled tasklets."""
+    kdepth = push("tasklet_action_common") if KSTACK else 0
     cpu = k.cpu
     assert cpu is not None
     if hi:
@@ -330,6 +334,8 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
                         else:
                             fn(t.data)
                     except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                        if KSTACK:
+                            unwind(kdepth, exc, own=True)
                         k.fault(exc, "softirq")
                         k.cpu.preempt_count = pc  # type: ignore[union-attr]
                         k.cpu.irqs_off = False  # type: ignore[union-attr]
@@ -349,6 +355,8 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
         requeued.append(t)
     if requeued:
         _spin_pass(k, requeued)
+    if KSTACK:
+        pop(kdepth)
 
 
 def _spin_pass(k: Kernel, requeued: list[tasklet_struct]) -> None:
@@ -368,16 +376,22 @@ def _spin_pass(k: Kernel, requeued: list[tasklet_struct]) -> None:
 
 def tasklet_action() -> None:
     """TASKLET_SOFTIRQ: BH workqueue items first, then this CPU's tasklets."""
+    kdepth = push("tasklet_action") if KSTACK else 0
     k = on_cpu()
     _bh_work(k, False)
     _action_common(k, False, TASKLET_SOFTIRQ)
+    if KSTACK:
+        pop(kdepth)
 
 
 def tasklet_hi_action() -> None:
     """HI_SOFTIRQ: highpri BH workqueue items first, then this CPU's hi tasklets."""
+    kdepth = push("tasklet_hi_action") if KSTACK else 0
     k = on_cpu()
     _bh_work(k, True)
     _action_common(k, True, HI_SOFTIRQ)
+    if KSTACK:
+        pop(kdepth)
 
 
 def _bh_work(k: Kernel, highpri: bool) -> None:

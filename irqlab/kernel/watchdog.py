@@ -13,14 +13,14 @@ Only built when the board's kconfig has SOFTLOCKUP_DETECTOR (see :mod:`irqlab.ke
 from __future__ import annotations
 
 import sys
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from irqlab.kernel.core import on_cpu
-from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, irq_entry_frames, raise_interrupt
+from irqlab.kernel.cpu import HARDIRQ_MASK, SOFTIRQ_OFFSET, raise_interrupt
 from irqlab.kernel.kconfig import CONFIG, IS_ENABLED
-from irqlab.kernel.panic import _PKG_DIR, TAINT_SOFTLOCKUP, _close_trace, _is_internal
+from irqlab.kernel.panic import TAINT_SOFTLOCKUP
 from irqlab.kernel.printk import KERN_DEFAULT, KERN_EMERG, KERN_INFO, KERN_WARNING, vprintk
+from irqlab.kernel.stacktrace import kstack, live_frames, task_kstack, virtual_stack
 from irqlab.kernel.time.hrtimer import (
     CLOCK_MONOTONIC,
     HRTIMER_MODE_REL_PINNED_HARD,
@@ -58,28 +58,10 @@ def pr(k: Kernel, level: str, text: str) -> None:
 # -- stacks ---------------------------------------------------------------------------------------------
 
 
-def trace_from(k: Kernel, f: FrameType | None) -> list[str]:
-    """Call-trace lines for the Python stack starting at frame ``f`` (innermost first), as dump_stack()."""
-    out: list[str] = []
-    bugs = k.bugs
-    while f is not None:
-        code = f.f_code
-        if not _is_internal(code.co_filename) and not (code.co_name == "<lambda>" and code.co_filename.startswith(_PKG_DIR)):
-            out.append(bugs.symbol_of_frame(f, code, f.f_lineno))
-        f = f.f_back
-    return _close_trace(out)
-
-
-def interrupted_frame() -> FrameType | None:
-    """The innermost frame of the context the running interrupt interrupted (get_irq_regs()), or None."""
-    f: FrameType | None = sys._getframe(1)
-    while f is not None:
-        if f.f_code.co_name == "take_interrupts" and f.f_code.co_filename.endswith("/kernel/cpu.py"):
-            return f.f_back
-        if f in irq_entry_frames:  # the compiled build: the interrupted context's own frame
-            return f
-        f = f.f_back
-    return None
+def interrupted_trace(k: Kernel) -> list[str]:
+    """Call-trace lines of the context the running interrupt interrupted (get_irq_regs()), innermost first;
+    empty outside an interrupt."""
+    return k.bugs.trace_of(virtual_stack(live_frames(sys._getframe(1)), kstack()), interrupted=True, set_irq=False)
 
 
 def show_regs_lines(k: Kernel, trace: list[str]) -> list[str]:
@@ -92,7 +74,9 @@ def show_regs_lines(k: Kernel, trace: list[str]) -> list[str]:
 def task_trace(k: Kernel, t: Task) -> list[str]:
     """The call trace of a task that is not running (sched_show_task()'s show_stack())."""
     glet = t.fiber.glet if t.fiber is not None else None
-    return trace_from(k, glet.gr_frame if glet is not None else None)
+    if glet is None:
+        return []
+    return k.bugs.trace_of(virtual_stack(live_frames(glet.gr_frame), task_kstack(glet)), set_irq=False)
 
 
 # -- the detector ---------------------------------------------------------------------------------------
@@ -281,7 +265,7 @@ class Watchdog:
             self.update_report_ts(cpu)  # type: ignore[arg-type]
             curr = cpu.curr
             pr(k, KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{cpu.id} stuck for {duration}s! [{curr.comm}:{curr.pid}]")
-            lines = [k.bugs.modules_line()] + show_regs_lines(k, trace_from(k, interrupted_frame()))
+            lines = [k.bugs.modules_line()] + show_regs_lines(k, interrupted_trace(k))
             pr(k, KERN_DEFAULT, "\n".join(lines))
             k.bugs.add_taint(TAINT_SOFTLOCKUP)
             if self.softlockup_all_cpu_backtrace:
@@ -325,7 +309,7 @@ class Watchdog:
         pr(k, KERN_EMERG, f"watchdog: Watchdog detected hard LOCKUP on cpu {cpu}")
         pr(k, KERN_DEFAULT, k.bugs.modules_line())
         if this_cpu is None or this_cpu is target:
-            trace = task_trace(k, target.curr) if this_cpu is None else trace_from(k, interrupted_frame())
+            trace = task_trace(k, target.curr) if this_cpu is None else interrupted_trace(k)
             prev = k.cpu
             k.cpu = target
             try:
@@ -369,7 +353,7 @@ def _ipi_cpu_backtrace(cpu: CPU) -> None:
     k = cpu.k
     cpu.ipi_counts[IPI_CPU_BACKTRACE] += 1
     pr(k, KERN_WARNING, f"NMI backtrace for cpu {cpu.id}")
-    pr(k, KERN_DEFAULT, "\n".join(show_regs_lines(k, trace_from(k, interrupted_frame()))))
+    pr(k, KERN_DEFAULT, "\n".join(show_regs_lines(k, interrupted_trace(k))))
 
 
 def lockup_detector_init(k: Kernel) -> None:

@@ -16,6 +16,8 @@ from irqlab.kernel.core import on_cpu
 from irqlab.kernel.printk import KERN_DEFAULT, KERN_ERR, vprintk
 from irqlab.kernel.sched.core import SCHED_NORMAL, TASK_IDLE, TASK_RUNNING
 from irqlab.kernel.sched.current import cond_resched
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push, unwind
 from irqlab.kernel.time.timer import mod_timer, schedule_timeout_interruptible, timer_delete_sync
 from irqlab.kernel.workqueue_pool import (
     _SCHED_HOOKS,
@@ -94,6 +96,7 @@ def manage_workers(w: worker) -> bool:
 
 def process_one_work(w: worker, work: Any) -> None:
     """Run one work item: claim it, clear PENDING, call its function, account its completion."""
+    kdepth = push("process_one_work") if KSTACK else 0
     pool = w.pool
     assert pool is not None
     k = pool.st.k
@@ -142,6 +145,8 @@ def process_one_work(w: worker, work: Any) -> None:
         try:
             func(work)
         except BaseException as exc:  # noqa: BLE001 - a BH work item's fault becomes an oops
+            if KSTACK:
+                unwind(kdepth, exc, own=True)
             k.fault(exc, "softirq")
             k.cpu.preempt_count = pc  # type: ignore[union-attr]
             k.cpu.irqs_off = False  # type: ignore[union-attr]
@@ -168,6 +173,8 @@ def process_one_work(w: worker, work: Any) -> None:
     w.current_pwq = None
     w.current_color = 0x7FFFFFFF
     pwq_dec_nr_in_flight(pwq, color, inactive)
+    if KSTACK:
+        pop(kdepth)
 
 
 def _leak_report(k: Kernel, task: Task, pc: int, d0: int, d1: int, func: Any) -> None:
@@ -179,16 +186,20 @@ def _leak_report(k: Kernel, task: Task, pc: int, d0: int, d1: int, func: Any) ->
 
 def process_scheduled_works(w: worker) -> None:
     """Run the worker's scheduled list (the item and the barriers linked to it)."""
+    kdepth = push("process_scheduled_works") if KSTACK else 0
     first = True
     while w.scheduled:
         if first:
             w.pool.watchdog_ts = w.pool.st.k.jiffies  # type: ignore[union-attr]
             first = False
         process_one_work(w, w.scheduled[0])
+    if KSTACK:
+        pop(kdepth)
 
 
 def worker_thread(w: worker) -> int:
     """The kworker thread: process the pool's work while concurrency management wants it. May sleep."""
+    kdepth = push("worker_thread") if KSTACK else 0
     k = on_cpu()
     task = k.cpu.curr  # type: ignore[union-attr]
     task.flags |= PF_WQ_WORKER
@@ -204,6 +215,8 @@ def worker_thread(w: worker) -> int:
             fs = k.subsys.get("fs")
             if fs is not None:
                 fs.unregister(f"/proc/{task.pid}/comm")
+            if KSTACK:
+                pop(kdepth)
             return 0
         worker_leave_idle(w)
         while need_more_worker(pool):
@@ -259,6 +272,7 @@ def _move_self(k: Kernel, mask: int) -> None:
 
 def rescuer_thread(rescuer: worker) -> int:
     """kworker/R-<wq>: run the work of pools that called mayday for this workqueue. May sleep."""
+    kdepth = push("rescuer_thread") if KSTACK else 0
     k = on_cpu()
     task = k.cpu.curr  # type: ignore[union-attr]
     task.flags |= PF_WQ_WORKER
@@ -293,6 +307,8 @@ def rescuer_thread(rescuer: worker) -> int:
             fs = k.subsys.get("fs")
             if fs is not None:
                 fs.unregister(f"/proc/{task.pid}/comm")
+            if KSTACK:
+                pop(kdepth)
             return 0
         k.sched.schedule()
 

@@ -39,6 +39,8 @@ from irqlab.kernel.irq.types import (
 )
 from irqlab.kernel.printk import KERN_ERR
 from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push, unwind
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -71,6 +73,7 @@ def irq_may_run(desc: irq_desc) -> bool:
 
 def handle_simple_irq(desc: irq_desc) -> None:
     """Flow handler for demultiplexed and software lines: no chip calls at all."""
+    kdepth = push("handle_simple_irq") if KSTACK else 0
     k = desc.k
     desc_lock(k, desc)
     if irq_may_run(desc):
@@ -81,10 +84,13 @@ def handle_simple_irq(desc: irq_desc) -> None:
             kstat_incr_irqs_this_cpu(k, desc)
             handle_irq_event(desc)
     desc_unlock(k, desc)
+    if KSTACK:
+        pop(kdepth)
 
 
 def handle_untracked_irq(desc: irq_desc) -> None:
     """Like handle_simple_irq() but without statistics or spurious detection."""
+    kdepth = push("handle_untracked_irq") if KSTACK else 0
     k = desc.k
     desc_lock(k, desc)
     if irq_may_run(desc):
@@ -100,6 +106,8 @@ def handle_untracked_irq(desc: irq_desc) -> None:
             desc_lock(k, desc)
             common.state_use_accessors &= ~IRQD_IRQ_INPROGRESS
     desc_unlock(k, desc)
+    if KSTACK:
+        pop(kdepth)
 
 
 def cond_unmask_irq(desc: irq_desc) -> None:
@@ -110,6 +118,7 @@ def cond_unmask_irq(desc: irq_desc) -> None:
 
 def handle_level_irq(desc: irq_desc) -> None:
     """Flow handler for level lines: mask+ack, run, unmask (a still-asserted source fires again)."""
+    kdepth = push("handle_level_irq") if KSTACK else 0
     k = desc.k
     desc_lock(k, desc)
     mask_ack_irq(desc)
@@ -122,6 +131,8 @@ def handle_level_irq(desc: irq_desc) -> None:
             handle_irq_event(desc)
             cond_unmask_irq(desc)
     desc_unlock(k, desc)
+    if KSTACK:
+        pop(kdepth)
 
 
 def cond_unmask_eoi_irq(desc: irq_desc, chip: irq_chip) -> None:
@@ -138,6 +149,7 @@ def cond_unmask_eoi_irq(desc: irq_desc, chip: irq_chip) -> None:
 
 def handle_fasteoi_irq(desc: irq_desc) -> None:
     """Flow handler for controllers that only need an EOI after the handler (the GIC's SPIs)."""
+    kdepth = push("handle_fasteoi_irq") if KSTACK else 0
     k = desc.k
     chip = desc.irq_data.chip
     desc_lock(k, desc)
@@ -159,14 +171,19 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
             if desc.istate & IRQS_PENDING:
                 check_irq_resend(desc, False)
             desc_unlock(k, desc)
+            if KSTACK:
+                pop(kdepth)
             return
     if not chip.flags & IRQCHIP_EOI_IF_HANDLED:
         chip.irq_eoi(desc.irq_data)
     desc_unlock(k, desc)
+    if KSTACK:
+        pop(kdepth)
 
 
 def handle_edge_irq(desc: irq_desc) -> None:
     """Flow handler for edge lines: an edge during the handler is marked PENDING and handled once more."""
+    kdepth = push("handle_edge_irq") if KSTACK else 0
     k = desc.k
     desc_lock(k, desc)
     desc.istate &= ~_REPLAY_WAITING
@@ -175,6 +192,8 @@ def handle_edge_irq(desc: irq_desc) -> None:
         desc.istate |= IRQS_PENDING
         mask_ack_irq(desc)
         desc_unlock(k, desc)
+        if KSTACK:
+            pop(kdepth)
         return
     kstat_incr_irqs_this_cpu(k, desc)
     desc.irq_data.chip.irq_ack(desc.irq_data)
@@ -190,6 +209,8 @@ def handle_edge_irq(desc: irq_desc) -> None:
         if not (desc.istate & IRQS_PENDING and not common.state_use_accessors & _DISABLED):
             break
     desc_unlock(k, desc)
+    if KSTACK:
+        pop(kdepth)
 
 
 def handle_edge_eoi_irq(desc: irq_desc) -> None:
@@ -220,6 +241,7 @@ def _percpu_devid(dev: Any, cpu: int) -> Any:
 
 def handle_percpu_irq(desc: irq_desc) -> None:
     """Per-CPU interrupts without locking: no tot_count, ack/eoi if the chip has them."""
+    kdepth = push("handle_percpu_irq") if KSTACK else 0
     k = desc.k
     chip = desc.irq_data.chip
     cpu = k.cpu
@@ -229,10 +251,13 @@ def handle_percpu_irq(desc: irq_desc) -> None:
     handle_irq_event_percpu(desc)
     if chip.irq_eoi is not None:
         chip.irq_eoi(desc.irq_data)
+    if KSTACK:
+        pop(kdepth)
 
 
 def handle_percpu_devid_irq(desc: irq_desc) -> None:
     """Per-CPU interrupts with a per-CPU dev_id (the arch timer PPI, IPIs)."""
+    kdepth = push("handle_percpu_devid_irq") if KSTACK else 0
     k = desc.k
     chip = desc.irq_data.chip
     action = desc.action
@@ -250,6 +275,8 @@ def handle_percpu_devid_irq(desc: irq_desc) -> None:
         try:
             res = action.handler(irq, _percpu_devid(action.percpu_dev_id, cpu_id))  # type: ignore[misc]
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops
+            if KSTACK:
+                unwind(kdepth, exc, own=True)
             k.fault(exc, "hardirq")
             if k.cpu is not None:
                 k.cpu.preempt_count = pc
@@ -269,14 +296,19 @@ def handle_percpu_devid_irq(desc: irq_desc) -> None:
                                                                           irq, cpu_id)))  # fmt: skip
     if chip.irq_eoi is not None:
         chip.irq_eoi(desc.irq_data)
+    if KSTACK:
+        pop(kdepth)
 
 
 def handle_nested_irq(irq: int) -> None:
     """Run the thread functions of nested ``irq`` in the calling (parent's) thread. May sleep."""
+    kdepth = push("handle_nested_irq") if KSTACK else 0
     k = on_cpu()
     might_sleep_at(k, "kernel/irq/chip.c", 470)
     desc = _desc(irq)
     if desc is None:
+        if KSTACK:
+            pop(kdepth)
         return
     cpu = k.cpu
     assert cpu is not None
@@ -289,6 +321,8 @@ def handle_nested_irq(irq: int) -> None:
         desc.istate |= IRQS_PENDING
         desc_unlock(k, desc)
         _irq_restore(k, was_off)
+        if KSTACK:
+            pop(kdepth)
         return
     kstat_incr_irqs_this_cpu(k, desc)
     desc.threads_active += 1
@@ -303,6 +337,8 @@ def handle_nested_irq(irq: int) -> None:
     if not desc.status_use_accessors & IRQ_NO_DEBUG:
         note_interrupt(desc, ret)
     wake_threads_waitq(desc)
+    if KSTACK:
+        pop(kdepth)
 
 
 def _irq_restore(k: Kernel, off: bool) -> None:

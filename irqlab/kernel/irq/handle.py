@@ -31,6 +31,8 @@ from irqlab.kernel.irq.types import (
 )
 from irqlab.kernel.printk import KERN_DEFAULT, KERN_WARNING, RateLimitState, vprintk
 from irqlab.kernel.printk import __ratelimit as ratelimit
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push, unwind
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -122,6 +124,7 @@ irq_wake_thread_locked = __irq_wake_thread
 
 def __handle_irq_event_percpu(desc: irq_desc) -> int:
     """Run every action of ``desc`` in chain order; returns the OR of their results. Hardirq."""
+    kdepth = push("__handle_irq_event_percpu") if KSTACK else 0
     k = desc.k
     irq = desc.irq_data.irq
     retval = IRQ_NONE
@@ -136,6 +139,8 @@ def __handle_irq_event_percpu(desc: irq_desc) -> int:
         try:
             res = irqreturn(k, action.handler(irq, action.dev_id))  # type: ignore[misc]
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops, the line survives
+            if KSTACK:
+                unwind(kdepth, exc, own=True)
             k.fault(exc, "hardirq")
             cpu = k.cpu
             if cpu is not None:
@@ -156,19 +161,25 @@ def __handle_irq_event_percpu(desc: irq_desc) -> int:
                 __irq_wake_thread(desc, action)
         retval |= res
         action = action.next
+    if KSTACK:
+        pop(kdepth)
     return retval
 
 
 def handle_irq_event_percpu(desc: irq_desc) -> int:
     """Run the actions, then feed the result to the spurious-interrupt detector. Hardirq."""
+    kdepth = push("handle_irq_event_percpu") if KSTACK else 0
     retval = __handle_irq_event_percpu(desc)
     if not desc.status_use_accessors & IRQ_NO_DEBUG:
         desc.k.note_interrupt(desc, retval)
+    if KSTACK:
+        pop(kdepth)
     return retval
 
 
 def handle_irq_event(desc: irq_desc) -> int:
     """Clear PENDING, mark INPROGRESS, drop desc->lock around the actions. Called with desc->lock held."""
+    kdepth = push("handle_irq_event") if KSTACK else 0
     k = desc.k
     desc.istate &= ~IRQS_PENDING
     common = desc.irq_common_data
@@ -177,6 +188,8 @@ def handle_irq_event(desc: irq_desc) -> int:
     ret = handle_irq_event_percpu(desc)
     desc_lock(k, desc)
     common.state_use_accessors &= ~IRQD_IRQ_INPROGRESS
+    if KSTACK:
+        pop(kdepth)
     return ret
 
 

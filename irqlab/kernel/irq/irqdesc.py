@@ -26,6 +26,8 @@ from irqlab.kernel.irq.types import (
     irq_desc,
 )
 from irqlab.kernel.preempt import local_irq_restore, local_irq_save
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, popped, push
 
 if TYPE_CHECKING:
     from irqlab.kernel.irq.irqdomain import irq_domain
@@ -184,28 +186,40 @@ def irq_percpu_is_enabled_on(desc: irq_desc, cpu: int) -> bool:
 
 def handle_irq_desc(desc: irq_desc | None) -> int:
     """Run ``desc``'s flow handler; -EINVAL without a descriptor, -EPERM outside hardirq when enforced."""
+    kdepth = push("handle_irq_desc") if KSTACK else 0
     if desc is None:
+        if KSTACK:
+            return popped(kdepth, -EINVAL)
         return -EINVAL
     k = desc.k
     if desc.irq_common_data.state_use_accessors & IRQD_HANDLE_ENFORCE_IRQCTX:
         cpu = k.cpu
         if cpu is None or not cpu.preempt_count & HARDIRQ_MASK:
             k.bugs.warn("kernel/irq/irqdesc.c", 689, None, once_key=("irqdesc.c", 689))
+            if KSTACK:
+                return popped(kdepth, -EPERM)
             return -EPERM
     desc.handle_irq(desc)
+    if KSTACK:
+        pop(kdepth)
     return 0
 
 
 def generic_handle_irq(irq: int) -> int:
     """Invoke the flow handler of ``irq`` (from an interrupt demultiplexer). 0 or a negative errno. Hardirq."""
+    kdepth = push("generic_handle_irq") if KSTACK else 0
+    if KSTACK:
+        return popped(kdepth, handle_irq_desc(irq_to_desc(irq)))
     return handle_irq_desc(irq_to_desc(irq))
 
 
 def generic_handle_irq_safe(irq: int) -> int:
     """generic_handle_irq() from any context: with local interrupts disabled around it."""
-
+    kdepth = push("generic_handle_irq_safe") if KSTACK else 0
     flags = local_irq_save()
     try:
+        if KSTACK:
+            return popped(kdepth, generic_handle_irq(irq))
         return generic_handle_irq(irq)
     finally:
         local_irq_restore(flags)

@@ -42,6 +42,8 @@ from irqlab.kernel.sched.completion import wait_for_completion
 from irqlab.kernel.sched.core import SCHED_FIFO, TASK_INTERRUPTIBLE, TASK_RUNNING
 from irqlab.kernel.sched.wait import wait_event, wake_up
 from irqlab.kernel.softirq import local_bh_disable, local_bh_enable
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push, unwind
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -58,7 +60,8 @@ def _warn(k: Kernel, line: int, fmt: str | None, *args: Any, once: bool = False)
     while fmt is not None and len(fmt) >= 2 and fmt[0] == "\x01":
         fmt = fmt[2:]
     msg = k.format(fmt, args) if fmt is not None else None
-    return k.bugs.warn("kernel/irq/manage.c", line, msg, once_key=("manage.c", line) if once else None)
+    # skip=1: this helper is never in a call trace (stacktrace.SHADOWED), so only warn() itself is skipped.
+    return k.bugs.warn("kernel/irq/manage.c", line, msg, once_key=("manage.c", line) if once else None, skip=1)
 
 
 def irq_default_primary_handler(irq: int, dev_id: Any) -> int:
@@ -215,15 +218,19 @@ def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction
 
 def irq_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     """Run the thread function; IRQ_HANDLED bumps threads_handled (spurious detection), then finalize."""
+    kdepth = push("irq_thread_fn") if KSTACK else 0
     ret = _call_thread_fn(k, action)
     if ret == IRQ_HANDLED:
         desc.threads_handled += 1
     irq_finalize_oneshot(k, desc, action)
+    if KSTACK:
+        pop(kdepth)
     return ret
 
 
 def irq_forced_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     """A force-threaded primary handler runs with BHs (and, on !RT, interrupts) disabled."""
+    kdepth = push("irq_forced_thread_fn") if KSTACK else 0
     local_bh_disable()
     if not k.preempt_rt:
         local_irq_disable()
@@ -234,6 +241,8 @@ def irq_forced_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     if not k.preempt_rt:
         local_irq_enable()
     local_bh_enable()
+    if KSTACK:
+        pop(kdepth)
     return ret
 
 
@@ -264,6 +273,7 @@ def irq_wake_secondary(k: Kernel, desc: irq_desc, action: irqaction) -> None:
 
 def irq_thread(action: irqaction) -> int:
     """The body of "irq/%d-%s": wait for a wake, run the thread function, repeat until stopped."""
+    kdepth = push("irq_thread") if KSTACK else 0
     k = on_cpu()
     t = k.cpu.curr  # type: ignore[union-attr]
     desc = irq_to_desc(action.irq)
@@ -281,8 +291,12 @@ def irq_thread(action: irqaction) -> int:
     except GreenletExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - the thread oopses and exits, as do_exit() would
+        if KSTACK:
+            unwind(kdepth, exc, own=True)
         k.fault(exc, "process")
         irq_thread_dtor(k, t, desc, action)
+    if KSTACK:
+        pop(kdepth)
     return 0
 
 

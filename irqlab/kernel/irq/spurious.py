@@ -34,6 +34,8 @@ from irqlab.kernel.irq.types import (
     irq_desc,
 )
 from irqlab.kernel.printk import KERN_CONT, KERN_DEFAULT, KERN_EMERG, KERN_ERR, KERN_INFO, KERN_WARNING, vprintk
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push
 from irqlab.kernel.time.timer import mod_timer, timer_list
 
 if TYPE_CHECKING:
@@ -147,6 +149,7 @@ def bad_action_ret(action_ret: int) -> bool:
 
 
 def __report_bad_irq(desc: irq_desc, action_ret: int) -> None:
+    kdepth = push("__report_bad_irq") if KSTACK else 0
     k = desc.k
     irq = desc.irq_data.irq
     if action_ret & (1 << 32):
@@ -156,7 +159,7 @@ def __report_bad_irq(desc: irq_desc, action_ret: int) -> None:
         vprintk(k, KERN_ERR + "irq event %d: bogus return value %x\n", (irq, action_ret))
     else:
         vprintk(k, KERN_ERR + "irq %d: nobody cared (try booting with the \"irqpoll\" option)\n", (irq,))
-    k.bugs._emit(KERN_DEFAULT, "\n".join(k.bugs.dump_stack_lines(k.bugs.stack(2))))
+    k.bugs._emit(KERN_DEFAULT, "\n".join(k.bugs.dump_stack_lines(k.bugs.stack(1))))  # from this function
     vprintk(k, KERN_ERR + "handlers:\n", ())
     action = desc.action
     while action is not None:
@@ -165,6 +168,8 @@ def __report_bad_irq(desc: irq_desc, action_ret: int) -> None:
             vprintk(k, KERN_CONT + " threaded [<%p>] %ps", (action.thread_fn, action.thread_fn))
         vprintk(k, KERN_CONT + "\n", ())
         action = action.next
+    if KSTACK:
+        pop(kdepth)
 
 
 def report_bad_irq(desc: irq_desc, action_ret: int) -> None:
@@ -190,15 +195,22 @@ def try_misrouted_irq(st: Any, irq: int, desc: irq_desc, action_ret: int) -> boo
 
 def note_interrupt(desc: irq_desc, action_ret: int) -> None:
     """Account one hard interrupt of ``desc`` with the OR of its handlers' results. Hardirq."""
+    kdepth = push("note_interrupt") if KSTACK else 0
     if desc.istate & _POLLED or desc.status_use_accessors & IRQ_IS_POLLED:
+        if KSTACK:
+            pop(kdepth)
         return
     if not 0 <= action_ret <= 3:
         report_bad_irq(desc, action_ret)
+        if KSTACK:
+            pop(kdepth)
         return
     if action_ret & IRQ_WAKE_THREAD:
         if action_ret == IRQ_WAKE_THREAD:
             if not desc.threads_handled_last & SPURIOUS_DEFERRED:
                 desc.threads_handled_last |= SPURIOUS_DEFERRED
+                if KSTACK:
+                    pop(kdepth)
                 return
             handled = (desc.threads_handled & 0xFFFFFFFF) | SPURIOUS_DEFERRED
             if handled != desc.threads_handled_last:
@@ -225,11 +237,15 @@ def note_interrupt(desc: irq_desc, action_ret: int) -> None:
                 desc.irqs_unhandled -= ok
     desc.irq_count += 1
     if desc.irq_count < 100000:
+        if KSTACK:
+            pop(kdepth)
         return
     desc.irq_count = 0
     if desc.irqs_unhandled > 99900:
         _disable_stuck_irq(k, st, desc, action_ret)
     desc.irqs_unhandled = 0
+    if KSTACK:
+        pop(kdepth)
 
 
 def _disable_stuck_irq(k: Kernel, st: Any, desc: irq_desc, action_ret: int) -> None:

@@ -15,6 +15,8 @@ from irqlab.kernel.sched.core import (
     Task,
 )
 from irqlab.kernel.sched.current import might_sleep_at
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, popped, push
 from irqlab.kernel.time.timer import schedule_timeout
 
 UINT_MAX: Final = 0xFFFFFFFF
@@ -103,25 +105,40 @@ def _wait_for_common(x: completion, timeout: int, state: int, what: str) -> int:
 
 def wait_for_completion(x: completion) -> None:
     """Wait (uninterruptibly) until ``x`` is completed. May sleep."""
+    kdepth = push("wait_for_completion") if KSTACK else 0
     _wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE, "wait_for_completion")
+    if KSTACK:
+        pop(kdepth)
 
 
 def wait_for_completion_timeout(x: completion, timeout: int) -> int:
     """0 if timed out, else the jiffies left (at least 1). May sleep."""
+    kdepth = push("wait_for_completion_timeout") if KSTACK else 0
+    if KSTACK:
+        return popped(kdepth, _wait_for_common(x, timeout, TASK_UNINTERRUPTIBLE, "wait_for_completion_timeout"))
     return _wait_for_common(x, timeout, TASK_UNINTERRUPTIBLE, "wait_for_completion_timeout")
 
 
 def wait_for_completion_interruptible(x: completion) -> int:
+    kdepth = push("wait_for_completion_interruptible") if KSTACK else 0
     _wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_INTERRUPTIBLE, "wait_for_completion_interruptible")
+    if KSTACK:
+        pop(kdepth)
     return 0
 
 
 def wait_for_completion_interruptible_timeout(x: completion, timeout: int) -> int:
+    kdepth = push("wait_for_completion_interruptible_timeout") if KSTACK else 0
+    if KSTACK:
+        return popped(kdepth, _wait_for_common(x, timeout, TASK_INTERRUPTIBLE, "wait_for_completion_interruptible_timeout"))
     return _wait_for_common(x, timeout, TASK_INTERRUPTIBLE, "wait_for_completion_interruptible_timeout")
 
 
 def wait_for_completion_killable(x: completion) -> int:
+    kdepth = push("wait_for_completion_killable") if KSTACK else 0
     _wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE, "wait_for_completion_killable")
+    if KSTACK:
+        pop(kdepth)
     return 0
 
 

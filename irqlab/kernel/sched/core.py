@@ -16,6 +16,8 @@ from irqlab.kernel.cachecost import SWITCH_PATH
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, irq_exit_preempt_check, take_interrupts
 from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, push
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -142,6 +144,9 @@ class Task:
         self.sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None = None
         #: Free-form per-task data for subsystems (e.g. the worker a kworker runs).
         self.data: dict[str, Any] = {}
+        #: The simulated shell's process this task runs (irqlab/userspace/shell), or None: declared, since the
+        #: compiled Task takes no attribute its class does not declare.
+        self.shell_proc: Any = None
 
     # -- state -------------------------------------------------------------------
     @property
@@ -282,17 +287,26 @@ class Scheduler:
     # (__schedule_loop(), preempt_schedule_common(), preempt_schedule_irq()).
     def schedule(self) -> None:
         """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep."""
+        kdepth = push("schedule") if KSTACK else 0
         preempt = False
         while self._schedule(preempt):
             preempt = True
+        if KSTACK:
+            pop(kdepth)
 
     def preempt_schedule(self) -> None:
+        kdepth = push("preempt_schedule") if KSTACK else 0
         while self._schedule(True):
             pass
+        if KSTACK:
+            pop(kdepth)
 
     def preempt_schedule_irq(self) -> None:
+        kdepth = push("preempt_schedule_irq") if KSTACK else 0
         while self._schedule(True):
             pass
+        if KSTACK:
+            pop(kdepth)
 
     def _schedule(self, preempt: bool) -> bool:
         """One pass of __schedule(); returns whether the interrupts taken at its end want the task preempted."""

@@ -21,6 +21,7 @@ from irqlab.kernel.sched.core import (
     Task,
     block_forever,
 )
+from irqlab.kernel.stacktrace import caller_frame
 
 MAX_USER_RT_PRIO = 100
 
@@ -145,9 +146,7 @@ def might_sleep_at(k: Any, file: str, line: int) -> None:
 
 
 def _caller_location() -> tuple[str, int]:
-    import sys
-
-    f = sys._getframe(2)
+    f = caller_frame(2)
     name = f.f_code.co_filename.rsplit("/", 1)[-1]
     return name, f.f_lineno
 

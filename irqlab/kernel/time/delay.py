@@ -13,7 +13,6 @@ next event would see the same state, so jumping there gives exactly the small st
 from __future__ import annotations
 
 import dis
-import sys
 from types import CodeType, FrameType
 from typing import Any
 
@@ -22,6 +21,7 @@ from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn, spin_skip
 from irqlab.kernel.locking import spinlock
 from irqlab.kernel.sched import completion
+from irqlab.kernel.stacktrace import caller_frame
 from irqlab.kernel.time import hrtimer, jiffies, timer
 from irqlab.kernel.time.hrtimer import usleep_range
 from irqlab.kernel.time.timer import msleep
@@ -33,7 +33,7 @@ CPU_RELAX_NS = 10
 def __delay(ns: int) -> None:
     """arm64's __delay(): spin on the architected timer for ``ns``."""
     k = on_cpu()
-    if _pure_spin_loop(sys._getframe(2)):
+    if _pure_spin_loop(caller_frame(2)):  # the same call site whether the modules between are compiled
         spin_skip(k, ns)
     burn(k, ns, True)
 

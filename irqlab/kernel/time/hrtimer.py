@@ -17,6 +17,8 @@ from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import depth, pop, popped, push, unwind
 from irqlab.sim import PRIO_IRQ
 
 if TYPE_CHECKING:
@@ -322,9 +324,12 @@ def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
             tp_entry.emit(cpu.id, hrtimer=k.ptr(timer), function=k.symbol(fn, False), now=now)
         pc = cpu.preempt_count
         restart = HRTIMER_NORESTART
+        kdepth = depth() if KSTACK else 0
         try:
             restart = fn(timer)  # type: ignore[misc]
         except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            if KSTACK:
+                unwind(kdepth, exc)
             k.fault(exc, "hardirq" if heap is base.hard else "softirq")
             cpu.preempt_count = pc
         cpu = k.cpu  # type: ignore[assignment]
@@ -338,6 +343,7 @@ def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
 
 def hrtimer_interrupt(cpu: CPU) -> None:
     """The clock event interrupt: expire hard hrtimers, kick soft ones, reprogram."""
+    kdepth = push("hrtimer_interrupt") if KSTACK else 0
     k = cpu.k
     now = k.engine.now
     # hrtimer_interrupt(): expired soft timers raise HRTIMER_SOFTIRQ once (softirq_activated) before
@@ -351,10 +357,13 @@ def hrtimer_interrupt(cpu: CPU) -> None:
     _run_queue(k, cpu, base.hard, now)
     cpu = k.cpu  # type: ignore[assignment]
     program_clockevent(k, cpu)
+    if KSTACK:
+        pop(kdepth)
 
 
 def hrtimer_run_softirq() -> None:
     """HRTIMER_SOFTIRQ: expire soft hrtimers."""
+    kdepth = push("hrtimer_run_softirq") if KSTACK else 0
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
@@ -366,6 +375,8 @@ def hrtimer_run_softirq() -> None:
     base = cpu.hrtimer_base
     base.softirq_activated = False
     program_clockevent(k, cpu)  # type: ignore[arg-type]
+    if KSTACK:
+        pop(kdepth)
 
 
 # -- sleeping on an hrtimer --------------------------------------------------------------------
@@ -387,10 +398,13 @@ def hrtimer_wakeup(timer: hrtimer) -> int:
 
 def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: str = "") -> int:
     """Sleep (state set by the caller) until an hrtimer fires; 0 when it expired. May sleep."""
+    kdepth = push("schedule_hrtimeout_range") if KSTACK else 0
     k = on_cpu()
     cur = k.cpu.curr  # type: ignore[union-attr]
     if expires is None:
         block_forever(k, cur, desc or "schedule_hrtimeout(NULL)")
+        if KSTACK:
+            pop(kdepth)
         return -4
     t = hrtimer()
     hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)
@@ -401,6 +415,8 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     hrtimer_start_range_ns(t, expires, delta, mode)
     k.sched.schedule()
     hrtimer_cancel(t)
+    if KSTACK:
+        return popped(kdepth, 0 if t.sleeper_task is None else -4)
     return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
 
 
@@ -436,6 +452,7 @@ def hrtimer_nanosleep(expires: int, mode: int) -> int:
 
 def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
     """Sleep between ``min_us`` and ``max_us`` µs (usually near ``max_us``). May sleep."""
+    kdepth = push("usleep_range_state") if KSTACK else 0
     k = on_cpu()
     exp = min_us * 1000
     delta = (max_us - min_us) * 1000
@@ -446,6 +463,8 @@ def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
         cur.raw_state = state
         if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, f"usleep_range({min_us}, {max_us})"):
             break
+    if KSTACK:
+        pop(kdepth)
 
 
 def usleep_range(min_us: int, max_us: int) -> None:

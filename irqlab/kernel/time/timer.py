@@ -24,6 +24,8 @@ from irqlab.kernel.sched.core import (
     block_forever,
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
+from irqlab.kernel.stacktrace import pop, popped, push, unwind
 from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
 
 if TYPE_CHECKING:
@@ -239,6 +241,7 @@ del_timer = timer_delete
 
 def timer_delete_sync(timer: timer_list) -> int:
     """Deactivate a timer and wait for its callback to finish on other CPUs."""
+    kdepth = push("timer_delete_sync") if KSTACK else 0
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
@@ -252,6 +255,8 @@ def timer_delete_sync(timer: timer_list) -> int:
     here = k.preempt_rt and not cpu.preempt_count & (HARDIRQ_MASK | SOFTIRQ_OFFSET)
     spin_poll(k, lambda: not any(c.timer_base.running_timer is timer and not (here and c is k.cpu)
                                  for c in k.cpus), 1000)  # fmt: skip
+    if KSTACK:
+        pop(kdepth)
     return ret
 
 
@@ -275,6 +280,7 @@ timer_container_of = from_timer
 
 def run_timer_softirq() -> None:
     """TIMER_SOFTIRQ: run this CPU's expired timers (LIFO within a bucket, as hlist_add_head)."""
+    kdepth = push("run_timer_softirq") if KSTACK else 0
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
@@ -302,6 +308,8 @@ def run_timer_softirq() -> None:
             try:
                 fn(t)  # type: ignore[misc]
             except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                if KSTACK:
+                    unwind(kdepth, exc, own=True)
                 k.fault(exc, "softirq")
                 cpu.preempt_count = pc
             cpu = k.cpu  # type: ignore[assignment]
@@ -314,6 +322,8 @@ def run_timer_softirq() -> None:
             if tp_exit.on:
                 tp_exit.emit(cpu.id, timer=k.ptr(t))
     base.clk = j + 1
+    if KSTACK:
+        pop(kdepth)
 
 
 def run_local_timers(k: Kernel, cpu: CPU) -> None:
@@ -335,14 +345,19 @@ def schedule_timeout(timeout: int) -> int:
 
     Returns the jiffies left (0 when the timeout expired).
     """
+    kdepth = push("schedule_timeout") if KSTACK else 0
     k = on_cpu()
     if timeout == MAX_SCHEDULE_TIMEOUT:
         cur = k.cpu.curr  # type: ignore[union-attr]
         block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
+        if KSTACK:
+            pop(kdepth)
         return timeout
     if timeout < 0:
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
         k.cpu.curr.raw_state = TASK_RUNNING  # type: ignore[union-attr]
+        if KSTACK:
+            pop(kdepth)
         return 0
     expire = timeout + k.jiffies
     t = timer_list(process_timeout)
@@ -352,6 +367,8 @@ def schedule_timeout(timeout: int) -> int:
     if t._base is not None:
         t._base.detach(t)
     left = expire - k.jiffies
+    if KSTACK:
+        return popped(kdepth, left if left > 0 else 0)
     return left if left > 0 else 0
 
 
@@ -381,16 +398,22 @@ def msleep(msecs: int) -> None:
     6.12 sleeps ``msecs_to_jiffies(msecs) + 1`` jiffies (the +1 was dropped in 6.13),
     so msleep(1) at HZ=250 takes 8-12 ms.
     """
+    kdepth = push("msleep") if KSTACK else 0
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
         timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, f"msleep({msecs})")
+    if KSTACK:
+        pop(kdepth)
 
 
 def msleep_interruptible(msecs: int) -> int:
     """Like msleep; returns the ms left when woken early (never, without signals)."""
+    kdepth = push("msleep_interruptible") if KSTACK else 0
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
         timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, f"msleep_interruptible({msecs})")
+    if KSTACK:
+        return popped(kdepth, jiffies_to_msecs(timeout))
     return jiffies_to_msecs(timeout)
 
 
