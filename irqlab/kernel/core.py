@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from irqlab.sim.errors import NotInSimulationError
+
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
-
-
-class NotInSimulationError(RuntimeError):
-    """A kernel API was called outside a running simulation."""
 
 
 class _Current:

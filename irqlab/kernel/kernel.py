@@ -389,7 +389,7 @@ class Kernel:
         """Send inter-processor interrupt ``ipi`` to ``cpu``."""
         # arm64 smp_cross_call() traces ipi_raise with the target mask (a cpumask of nr_cpu_ids bits) and the
         # reason; x86 has no ipi_raise tracepoint.
-        tp = self.tp.__dict__.get("ipi_raise")
+        tp = self.tp.find("ipi_raise")
         if tp is not None and tp.on:
             src = self.cpu.id if self.cpu is not None else 0
             # A reschedule IPI comes from resched_curr() under the rq lock (IRQs off); others from
@@ -512,7 +512,7 @@ CALL_FUNCTION_SINGLE_VECTOR = 0xFB
 
 
 def _x86_vector(cpu: CPU, name: str, vector: int) -> None:
-    tp = cpu.k.tp.__dict__.get(name)
+    tp = cpu.k.tp.find(name)
     if tp is not None and tp.on:
         tp.emit(cpu.id, vector=vector)
 

@@ -22,3 +22,8 @@ class StalledError(RuntimeError):
             f"task(s) are blocked forever:\n{lines}\n"
             "Wake them (complete(), wake_up(), ...) or run with until= to stop earlier."
         )
+
+
+class NotInSimulationError(RuntimeError):
+    """A kernel API was called outside a running simulation (raised by irqlab.kernel.core; defined here so that
+    kernel/core.py compiles and interpreted code can still derive from it)."""

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import FunctionType, TracebackType
+from typing import Any
 
 from irqlab.trace.events import MARKER_EVENT, EventDef, event_table, free_form_event
 from irqlab.trace.filter import compile_filter
-from irqlab.trace.output import lat_fmt, print_line, trace_header
+from irqlab.trace.output import trace_header
 from irqlab.trace.ring_buffer import TRACE_BUF_SIZE_DEFAULT, CpuBuffer, event_length, nr_pages_for
 from irqlab.trace.save import open_writer
+from irqlab.trace.trace_event import TraceEvent
 
 #: Context flags (include/linux/trace_events.h enum trace_flag_type, 6.12).
 TRACE_FLAG_IRQS_OFF = 0x01
@@ -30,50 +30,6 @@ TRACE_FLAG_BH_OFF = 0x80
 
 #: Python attribute names of call sites that differ from the event name.
 _ALIASES = {"printk": "console"}
-
-
-@dataclass(slots=True)
-class TraceEvent:
-    """One recorded event: simulated time (ns), CPU, the task that was current, name and fields.
-
-    ``trace_flags`` and ``preempt_count`` are the common_flags and common_preempt_count bytes.
-    Read-only by convention (not frozen: a frozen dataclass costs 2.5x as much to create, on
-    the path of every recorded event)."""
-
-    ts: int
-    cpu: int
-    comm: str
-    pid: int
-    trace_flags: int
-    preempt_count: int
-    event: EventDef
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return self.event.name
-
-    @property
-    def system(self) -> str:
-        return self.event.system
-
-    @property
-    def flags(self) -> str:
-        """The five latency columns (trace_print_lat_fmt())."""
-        return lat_fmt(self.trace_flags, self.preempt_count)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.fields[key]
-
-    def body(self) -> str:
-        """The event's TP_printk text."""
-        return self.event.render(self.fields)
-
-    def text(self) -> str:
-        """One line as /sys/kernel/tracing/trace prints it (without the newline)."""
-        ev = self.event
-        return print_line(self.comm, self.pid, self.cpu, self.trace_flags, self.preempt_count, self.ts,
-                          ev.name if ev.system != "ftrace" else "", ev.render(self.fields))  # fmt: skip
 
 
 class Tracepoint:
@@ -92,23 +48,69 @@ class Tracepoint:
         self.bus = bus
         self.probes: list[Callable[[TraceEvent], None]] = []
 
-    def emit(self, cpu: int, /, **fields: Any) -> None:
+    # The positional parameters are named so as not to collide with an event field (a field ``cpu`` is common);
+    # compiled code does not allow a keyword argument with a positional-only parameter's name.
+    def emit(self, _tp_cpu: int, /, **fields: Any) -> None:
         """Record with the CPU's current context."""
-        self.bus.record(self, cpu, fields, 0, False)
+        self.bus.record(self, _tp_cpu, fields, 0, False)
 
-    def emit_at(self, cpu: int, extra_pc: int, irqs_off: bool, /, **fields: Any) -> None:
+    def emit_at(self, _tp_cpu: int, _tp_extra_pc: int, _tp_irqs_off: bool, /, **fields: Any) -> None:
         """Record from a path that holds ``extra_pc`` more preemption (locks taken by the kernel code
         irqlab does not run as such) and, if ``irqs_off``, with interrupts disabled."""
         # SIMPLIFICATION: the locks and preempt_disable() of the kernel path around a tracepoint are a fixed
         # count per call site (the common case), not counted from the code irqlab runs.
-        self.bus.record(self, cpu, fields, extra_pc, irqs_off)
+        self.bus.record(self, _tp_cpu, fields, _tp_extra_pc, _tp_irqs_off)
 
     def _update(self) -> None:
         self.on = self.recording or bool(self.probes)
 
 
 class TraceBus:
-    """All tracepoints of one kernel, its per-CPU rings, attached probes and tracing_on."""
+    """All tracepoints of one kernel, its per-CPU rings, attached probes and tracing_on.
+
+    Each event of the tables is a declared attribute (``k.tp.sched_switch``), so that compiled call sites read
+    it natively; an irqlab instrumentation point made by :meth:`tracepoint` is reached by name too."""
+
+    # The events of every architecture's table (trace/events.py), and the call-site aliases (_ALIASES).
+    irq_handler_entry: Tracepoint
+    irq_handler_exit: Tracepoint
+    softirq_entry: Tracepoint
+    softirq_exit: Tracepoint
+    softirq_raise: Tracepoint
+    tasklet_entry: Tracepoint
+    tasklet_exit: Tracepoint
+    sched_switch: Tracepoint
+    sched_waking: Tracepoint
+    sched_wakeup: Tracepoint
+    sched_wakeup_new: Tracepoint
+    sched_migrate_task: Tracepoint
+    timer_start: Tracepoint
+    timer_expire_entry: Tracepoint
+    timer_expire_exit: Tracepoint
+    timer_cancel: Tracepoint
+    hrtimer_start: Tracepoint
+    hrtimer_expire_entry: Tracepoint
+    hrtimer_expire_exit: Tracepoint
+    hrtimer_cancel: Tracepoint
+    workqueue_queue_work: Tracepoint
+    workqueue_activate_work: Tracepoint
+    workqueue_execute_start: Tracepoint
+    workqueue_execute_end: Tracepoint
+    napi_poll: Tracepoint
+    console: Tracepoint
+    ipi_raise: Tracepoint
+    local_timer_entry: Tracepoint
+    local_timer_exit: Tracepoint
+    reschedule_entry: Tracepoint
+    reschedule_exit: Tracepoint
+    call_function_single_entry: Tracepoint
+    call_function_single_exit: Tracepoint
+    irq_entry: Tracepoint
+    irq_exit: Tracepoint
+    irq_thread_entry: Tracepoint
+    irq_thread_exit: Tracepoint
+    kernel_bug: Tracepoint
+    printk: Tracepoint
 
     def __init__(self, clock: Callable[[], int], context: Callable[[int], tuple[str, int, int, int]],
                  ring_size: int = TRACE_BUF_SIZE_DEFAULT // 1024, nr_cpus: int = 1,
@@ -137,11 +139,13 @@ class TraceBus:
         for alias, name in _ALIASES.items():
             setattr(self, alias, self._tps[name])
 
-    if TYPE_CHECKING:
-        # For type checkers only: the tracepoints are plain attributes set in __init__. A runtime __getattr__
-        # would slow down every attribute read of the bus (CPython then takes its slow lookup path, several
-        # times slower), and call sites read k.tp.<name> on the hot path.
-        def __getattr__(self, name: str) -> Tracepoint: ...
+    def __getattr__(self, name: str) -> Tracepoint:
+        """An irqlab instrumentation point by name (compiled build: a native class takes no new attributes).
+        Removed from the interpreted class below, where those points are plain attributes."""
+        tp = self._tps.get(name) if not name.startswith("__") else None
+        if tp is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return tp
 
     # -- names ---------------------------------------------------------------------------
     @property
@@ -200,8 +204,14 @@ class TraceBus:
             tp = Tracepoint(self, ev)
             self._tps[bare] = tp
             self._by_full[ev.full_name] = tp
-            setattr(self, bare, tp)
+            if _INTERPRETED:
+                setattr(self, bare, tp)
         return tp
+
+    def find(self, name: str) -> Tracepoint | None:
+        """The tracepoint with bare name ``name`` if this kernel's table (or its instrumentation) has one, else None
+        (an architecture's own events: ipi_raise on arm64, irq_vectors on x86)."""
+        return self._tps.get(name)
 
     # -- enabling ------------------------------------------------------------------------
     def enable(self, *names: str) -> None:
@@ -329,17 +339,10 @@ class TraceBus:
 
         return open_writer(self, path, format)
 
-    @contextmanager
-    def stream(self, path: str, format: str | None = None) -> Iterator[Any]:
+    def stream(self, path: str, format: str | None = None) -> _Stream:
         """``with m.trace.stream("out.dat"): m.run(...)``: every event recorded meanwhile goes to the file as it
         happens (flat memory for any run length), whatever the rings keep."""
-        w = self.writer(path, format)
-        self.add_sink(w.add)
-        try:
-            yield w
-        finally:
-            self.remove_sink(w.add)
-            w.close()
+        return _Stream(self, path, format)
 
     def save(self, path: str, format: str | None = None) -> int:
         """Write the recorded events to ``path`` (trace-cmd .dat, Perfetto protobuf, Chrome JSON or the trace
@@ -396,3 +399,29 @@ class TraceBus:
                     out.append(f"##### CPU {e.cpu} buffer started ####")
             out.append(e.text())
         return "\n".join(out) + "\n"
+
+
+class _Stream:
+    """The context manager of :meth:`TraceBus.stream`: the writer is a sink while the block runs, closed after it."""
+
+    def __init__(self, bus: TraceBus, path: str, format: str | None) -> None:
+        self.bus = bus
+        self.path = path
+        self.format = format
+        self.w: Any = None
+
+    def __enter__(self) -> Any:
+        self.w = self.bus.writer(self.path, self.format)
+        self.bus.add_sink(self.w.add)
+        return self.w
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.bus.remove_sink(self.w.add)
+        self.w.close()
+
+
+#: True when this module runs interpreted. There, a class-level __getattr__ would take every read of the bus off
+#: CPython's fast attribute path, so it is removed and instrumentation points are plain instance attributes.
+_INTERPRETED = isinstance(getattr(TraceBus, "__getattr__", None), FunctionType)
+if _INTERPRETED:
+    delattr(TraceBus, "__getattr__")
