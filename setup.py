@@ -22,16 +22,19 @@ from setuptools import Command, setup
 ROOT = pathlib.Path(__file__).resolve().parent
 
 #: The modules mypyc compiles, relative to the repository root: the event engine, the CPU's waits and
-#: interrupt entry, the scheduler (core, fair, rt, CPU-time accounting, wait queues, completions), preemption
-#: helpers, the IRQ core (flow handlers, irq_desc code, irq threads, spurious-interrupt detection), softirqs
-#: and tasklets, timers, hrtimers and the tick, the workqueue core, the GICs' hardware models and their
-#: drivers, and the kernel stack itself. A compiled function has no Python frame, so call traces (dump_stack(), WARN and BUG splats,
+#: interrupt entry, the scheduler (core, fair, rt, deadline servers, CPU-time accounting, wait queues,
+#: completions), preemption helpers, the kernel lookup (kernel/core.py), the tracepoints, the IRQ core (irq_desc
+#: and irqaction types, descriptor locking and kstat, flow handlers, irq_desc code, domain dispatch, irq threads,
+#: spurious-interrupt detection), softirqs and tasklets, timers, hrtimers and the tick, the workqueue core, the
+#: interrupt line model, the GICs' hardware models and their drivers, and the kernel stack itself. A compiled function has no Python frame, so call traces (dump_stack(), WARN and BUG splats,
 #: oopses, hung-task and lockup reports) never read these modules' frames: their kernel functions record
 #: themselves on an explicit per-fiber stack (irqlab/kernel/stacktrace.py; every module here must be one
 #: of its SHADOWED modules, a test checks it), and both builds print the same traces.
 COMPILED = [
     "irqlab/sim/engine.py",
     "irqlab/kernel/stacktrace.py",
+    "irqlab/kernel/core.py",
+    "irqlab/trace/tracepoint.py",
     "irqlab/kernel/cpu.py",
     "irqlab/kernel/preempt.py",
     "irqlab/kernel/sched/cputime.py",

@@ -115,6 +115,8 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "sim/engine.py": {},
     "kernel/cpu.py": {"take_interrupts": IRQ_ENTRY},
     "kernel/stacktrace.py": {},
+    "kernel/core.py": {},
+    "trace/tracepoint.py": {},
     "kernel/preempt.py": {"local_irq_enable": "local_irq_enable"},
     "kernel/sched/cputime.py": {},
     "kernel/sched/core.py": {"schedule": "schedule", "preempt_schedule": "preempt_schedule",
