@@ -143,6 +143,9 @@ class Engine:
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Schedule ``fn(*args)`` at absolute time ``when``; returns a cancellable handle."""
+        return self._push(when, prio, fn, args)
+
+    def _push(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
@@ -169,33 +172,18 @@ class Engine:
             if fg is not None:
                 fg[0] -= 1
 
-    def advance_to(self, when: int) -> bool:
-        """Fast path for a fiber waiting until ``when``: if no other event can run before it,
-        move the clock there directly (exactly what popping its own event would do) and
-        return True. Performance shortcut: saves a heap round trip and two switches.
-
-        Under ``run(stop=...)`` the current event ends here, so the stop predicate is evaluated
-        first, as the loop would: when it holds, the fiber parks and the loop returns."""
-        limit = self._limit
-        if limit is not None and when > limit:
-            return False
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            heappop(heap)
-        if heap and heap[0][0] <= when:
-            return False
+    def _stopping(self) -> bool:
+        """Whether the run's stop predicate holds now, evaluated where the loop would evaluate it (a fiber's
+        shortcut ends the current event). One that raises counts as holding: the fiber parks, and the loop's
+        own evaluation raises it out of :meth:`run`, to the caller, rather than inside the simulated context
+        the fiber runs."""
         stop = self._stop
-        if stop is not None:
-            # A predicate that raises: the fiber parks, and the loop's own evaluation raises it out of run(),
-            # to the caller, rather than inside the simulated context this fiber runs (as in pop_due()).
-            try:
-                if stop():
-                    return False
-            except Exception:  # noqa: BLE001
-                return False
-        self.now = when
-        self.events_run += 1
-        return True
+        if stop is None:
+            return False
+        try:
+            return bool(stop())
+        except Exception:  # noqa: BLE001 - raised again by the loop, out of run()
+            return True
 
     def pop_due(self, fns: tuple[Callable[..., Any], ...]) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
         """For a fiber about to park inside :meth:`run`, which ends the event that resumed it: when the event
@@ -208,15 +196,8 @@ class Engine:
         that raises leaves it to the loop, which raises it out of :meth:`run`, not inside the fiber).
         Performance shortcut: a fiber that parks can resume the next due fiber itself, with one switch
         instead of two through the loop."""
-        if not self.running:
+        if not self.running or self._stopping():
             return None
-        stop = self._stop
-        if stop is not None:
-            try:
-                if stop():
-                    return None
-            except Exception:  # noqa: BLE001 - the loop evaluates it again and raises it out of run()
-                return None
         heap = self._heap
         while heap:
             entry = heap[0]
@@ -243,19 +224,13 @@ class Engine:
         return None
 
     def idle_steps(self, step: int) -> int:
-        """How many consecutive waits of ``step`` ns, starting now, :meth:`advance_to` would take on its
+        """How many consecutive waits of ``step`` ns, starting now, :meth:`wait_until` would take on its
         fast path: each must end before the next live event and within the run's limit, with the stop
         predicate false (it reads state, which does not change meanwhile: a predicate on the clock belongs in
         ``until``). Performance shortcut for busy-wait loops whose state only another event can change: moving
         the clock by ``n * step`` at once is then exactly what ``n`` small waits would do. Returns 0 when
         nothing bounds the wait (it could never end)."""
-        if not self.running or step <= 0:
-            return 0
-        stop = self._stop
-        try:
-            if stop is not None and stop():
-                return 0
-        except Exception:  # noqa: BLE001 - raised out of run() by the loop (see advance_to())
+        if not self.running or step <= 0 or self._stopping():
             return 0
         heap = self._heap
         while heap and heap[0][3] is None:
@@ -276,33 +251,21 @@ class Engine:
         self.events_run += steps
 
     def wait_until(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any] | None:
-        """For a fiber waiting until ``when`` inside a run: :meth:`advance_to`'s fast path when it applies (then
-        None), else :meth:`at` for ``fn(*args)`` (its handle; the fiber then parks). One call for the CPU's
-        waits, the engine's most frequent request."""
+        """For a fiber waiting until ``when`` inside a run: when no other event can run before it (and the run's
+        limit and stop predicate allow), move the clock there directly, exactly what popping its own event would
+        do, and return None; else schedule ``fn(*args)`` as :meth:`at` does and return its handle (the fiber then
+        parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
                 heap = self._heap
                 while heap and heap[0][3] is None:
                     heappop(heap)
-                if not heap or heap[0][0] > when:
-                    stop = self._stop
-                    try:
-                        fast = stop is None or not stop()
-                    except Exception:  # noqa: BLE001 - raised out of run() by the loop (see advance_to())
-                        fast = False
-                    if fast:
-                        self.now = when
-                        self.events_run += 1
-                        return None
-        if when < self.now:
-            raise InternalError(f"event scheduled in the past ({when} < {self.now})")
-        self._seq += 1
-        fg = self._fg
-        entry = [when, prio, self._seq, fn, args, fg]
-        heappush(self._heap, entry)
-        fg[0] += 1
-        return entry
+                if (not heap or heap[0][0] > when) and not self._stopping():
+                    self.now = when
+                    self.events_run += 1
+                    return None
+        return self._push(when, prio, fn, args)
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
