@@ -443,6 +443,8 @@ class Scheduler:
         if hooks is not None:
             hooks[1](curr)
         if cpu.irq_pending and not cpu.irqs_off:
+            # SIMPLIFICATION: the kernel takes these inside schedule()'s preempt_disable() (preempt_count 1); here
+            # the count stays the task's own, and only the return-path preemption is held off.
             take_interrupts(k, cpu, False)
             return True
         return False
