@@ -186,11 +186,9 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
             sig = SIG_DONE
             c.wait_entry = None
         elif fn is _kick:
-            if not (c.parked and c.interruptible and c.irq_pending):
+            if not _kick_claims(eng, c):
                 continue
             sig = SIG_IRQ
-            eng.cancel(c.wait_entry)
-            c.wait_entry = None
         else:  # _resume
             sig = args[2]
         # what _resume() does
@@ -240,14 +238,22 @@ def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
         k.engine.at(k.engine.now, PRIO_IRQ, _kick, k, cpu)
 
 
-def _kick(k: Kernel, cpu: CPU) -> None:
+def _kick_claims(eng: Engine, cpu: CPU) -> bool:
+    """Whether an interrupt kick still finds ``cpu`` parked, interruptible and with an interrupt pending; if so,
+    its wait is cancelled (the caller then resumes it with SIG_IRQ)."""
     if cpu.parked and cpu.interruptible and cpu.irq_pending:
-        k.engine.cancel(cpu.wait_entry)
+        eng.cancel(cpu.wait_entry)
         cpu.wait_entry = None
+        return True
+    return False
+
+
+def _kick(k: Kernel, cpu: CPU) -> None:
+    if _kick_claims(k.engine, cpu):
         _resume(k, cpu, SIG_IRQ)
 
 
-#: The events that only resume a parked CPU context, which :func:`_park` runs itself when one is due next.
+#: The events that only resume a parked CPU context, which :func:`cpu_wait` runs itself when one is due next.
 _RESUMERS: Final = (_wait_done, _kick, _resume)
 
 
