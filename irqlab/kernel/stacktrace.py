@@ -15,6 +15,10 @@ the same functions. A context boundary that catches an exception (an oops) resto
 Every function listed from here prints with the fixed ``+offset/size`` of :data:`KSYMS`, whatever the
 build and whatever the line of the Python source.
 
+The stack is the running fiber's local stack (sim.engine.RUNNING, kept right by the engine on every switch),
+flat: each entry is two items, the kernel name and the frame, so a push appends two references and
+allocates nothing, and a pop truncates.
+
 Context: any; each fiber (greenlet) has its own stack.
 """
 
@@ -25,9 +29,8 @@ import sys
 from types import CodeType, FrameType
 from typing import Any, Final
 
-from greenlet import getcurrent
-
 from irqlab._build import is_compiled
+from irqlab.sim.engine import RUNNING, current_stack, parked_stack
 
 #: Whether the shadowed modules push their entries: the compiled build. ``IRQLAB_KSTACK=1`` makes the
 #: pure-Python build push too (and skip the frames those entries stand for), to test the pushes.
@@ -160,7 +163,8 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "irqchip/gic_v3.py": {"gic_v3_handle_irq": "gic_handle_irq"},
 }
 
-#: A kernel stack entry: (kernel name, the innermost Python frame when it was pushed).
+#: A kernel stack entry: (kernel name, the innermost Python frame when it was pushed). The stack itself holds
+#: them flat, name and frame in turn (:func:`entries` pairs them).
 Entry = tuple[str, Any]
 
 _PKG_DIR: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -178,36 +182,35 @@ _NOT_SHADOWED: Final = "\0"
 _shadow_cache: dict[CodeType, str] = {}
 
 
-#: (greenlet, its kernel stack) of the last kstack() call: consecutive pushes and pops mostly run in one fiber.
-_last: tuple[Any, list[Entry]] = (None, [])
+#: The running greenlet's local stack, from the engine (a module constant here, so compiled code reads it directly).
+_running: Final = RUNNING
+
+
+def entries(flat: list[Any]) -> list[Entry]:
+    """The entries of a flat kernel stack, outermost first."""
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
 
 
 def kstack() -> list[Entry]:
-    """The running fiber's kernel stack."""
-    global _last
-    g: Any = getcurrent()
-    last = _last
-    if last[0] is g:
-        return last[1]
-    try:
-        ks: list[Entry] = g.kstack
-    except AttributeError:
-        ks = g.kstack = []
-    _last = (g, ks)
-    return ks
+    """The running fiber's kernel stack (a copy), outermost first."""
+    r = _running
+    return entries(r.stack if not r.shared else current_stack())
 
 
 def push(name: str) -> int:
     """Enter kernel function ``name``; returns the depth to give :func:`pop` on return."""
-    ks = kstack()
+    r = _running
+    ks = r.stack if not r.shared else current_stack()
     n = len(ks)
-    ks.append((name, _getframe(_DEPTH)))
+    ks.append(name)
+    ks.append(_getframe(_DEPTH))
     return n
 
 
 def pop(n: int) -> None:
     """Return from the function whose :func:`push` returned ``n`` (and from any left by an exception)."""
-    ks = kstack()
+    r = _running
+    ks = r.stack if not r.shared else current_stack()
     while len(ks) > n:
         ks.pop()
 
@@ -220,7 +223,8 @@ def popped(n: int, value: Any) -> Any:
 
 def depth() -> int:
     """The running fiber's stack depth, for :func:`unwind` at a context boundary."""
-    return len(kstack())
+    r = _running
+    return len(r.stack if not r.shared else current_stack())
 
 
 def unwind(n: int, exc: BaseException, own: bool = False, shadowed: bool = True) -> None:
@@ -229,10 +233,11 @@ def unwind(n: int, exc: BaseException, own: bool = False, shadowed: bool = True)
     function that pushes itself (``own``: its entry stays, and is the oops trace's outermost), else
     :func:`depth` before the ``try``. ``shadowed``: the catching function is in a shadowed module (it has
     no frame in the traceback of the compiled build)."""
-    ks = kstack()
-    keep = n + 1 if own else n
+    r = _running
+    ks = r.stack if not r.shared else current_stack()
+    keep = n + 2 if own else n
     if not hasattr(exc, _UNWOUND_ATTR):
-        setattr(exc, _UNWOUND_ATTR, (ks[n:keep], ks[keep:], shadowed))
+        setattr(exc, _UNWOUND_ATTR, (entries(ks[n:keep]), entries(ks[keep:]), shadowed))
     del ks[keep:]
 
 
@@ -253,7 +258,7 @@ def caught_in_shadow(exc: BaseException) -> bool:
 
 def task_kstack(glet: Any) -> list[Entry]:
     """The kernel stack of a fiber that is not running."""
-    return list(getattr(glet, "kstack", ()))
+    return entries(parked_stack(glet))
 
 
 def shadow_name(code: CodeType) -> str | None:

@@ -7,6 +7,10 @@ same time and priority run in the order they were scheduled (FIFO).
 Fibers are greenlets. Exactly one guarded primitive moves control between them:
 :meth:`Engine.switch`. A fiber *parks* by switching to the engine's main loop
 (``engine.main``) and is *resumed* when an event switches back into it.
+
+Each greenlet owns a *local stack*, a list the layers above keep in stack order (the kernel keeps its
+call-trace entries there); :data:`RUNNING` holds the running one's, kept right by the engine on every
+switch, so that reading it costs no greenlet lookup.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from heapq import heappop, heappush
 from random import Random
+from threading import get_ident
 from typing import Any, Final
 
 from greenlet import GreenletExit, greenlet
@@ -41,6 +46,66 @@ PRIO_SCENARIO: Final = 0  # scenario actions (m.at): the world acts first
 PRIO_HW: Final = 1  # hardware models drive lines and registers
 PRIO_IRQ: Final = 2  # interrupt delivery to a CPU
 PRIO_CPU: Final = 3  # a CPU finishes a stretch of busy work
+
+
+#: The attribute of a greenlet that holds its local stack.
+_LOCAL_STACK: Final = "irqlab_local_stack"
+
+
+def local_stack(glet: greenlet) -> list[Any]:
+    """The local stack of ``glet`` (an empty one is given to a greenlet that has none yet)."""
+    try:
+        stack: list[Any] = getattr(glet, _LOCAL_STACK)
+    except AttributeError:
+        stack = []
+        setattr(glet, _LOCAL_STACK, stack)
+    return stack
+
+
+def parked_stack(glet: greenlet) -> list[Any]:
+    """The local stack of ``glet``, not running (empty for a greenlet that never had one); read it, do not keep it."""
+    got: list[Any] = getattr(glet, _LOCAL_STACK, [])
+    return got
+
+
+def current_stack() -> list[Any]:
+    """The running greenlet's local stack, looked up: what ``RUNNING.stack`` holds while :attr:`RunningStack.shared`
+    is false."""
+    return local_stack(_getcurrent())
+
+
+class RunningStack:
+    """Where the running greenlet's local stack is kept (:data:`RUNNING`): ``stack`` is that list, with no
+    greenlet lookup, as long as ``shared`` is false. Invariant: while a greenlet runs, ``stack`` is its own.
+    The engine restores it wherever control comes back into a greenlet: :meth:`Engine.switch` after its switch
+    returns or raises (it keeps the caller's list in its frame), a fiber's body when it first runs, and, when a
+    fiber ends (it returns, or is thrown GreenletExit by :meth:`Engine.close`, by a reaper or by the collector),
+    the greenlet control goes to, its parent (greenlet makes the thrower the parent).
+
+    Context: greenlets are per thread and this slot is per process: it serves the first thread that creates
+    an engine; once a second thread creates one, ``shared`` is set for good and :func:`current_stack` (a
+    lookup of the running greenlet's) is the way to the running stack, in every thread."""
+
+    __slots__ = ("stack", "shared", "thread")
+
+    def __init__(self) -> None:
+        self.stack: list[Any] = local_stack(_getcurrent())
+        self.shared = False
+        #: The thread the slot serves (0: none yet).
+        self.thread = 0
+
+    def claim(self) -> None:
+        """An engine is being created in this thread: serve it, or give up the slot to lookups (``shared``)."""
+        tid = get_ident()
+        if self.thread == 0:
+            self.thread = tid
+            self.stack = current_stack()
+        elif self.thread != tid:
+            self.shared = True
+
+
+#: The running greenlet's local stack.
+RUNNING: Final = RunningStack()
 
 
 #: Engines whose close() was asked for where it could not run (see Engine.close).
@@ -71,12 +136,18 @@ def _user_frame(frame: Any) -> str:
 
 def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
     """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), it parks at once, then runs ``run``
-    when first switched to; GreenletExit (the engine closing) ends it quietly."""
+    when first switched to; GreenletExit (the engine closing) ends it quietly. Its local stack is the running one
+    from its first run to its end, when control goes to its parent (see :class:`RunningStack`)."""
     try:
         starter.switch()  # started and parked: runs from here when first switched to
+        RUNNING.stack = current_stack()
         run()
     except GreenletExit:
         return
+    finally:
+        parent = _getcurrent().parent
+        if parent is not None:
+            RUNNING.stack = local_stack(parent)
 
 
 def _starter_loop() -> None:
@@ -135,6 +206,7 @@ class Engine:
         self.describe: Callable[[], str] | None = None
         self._progress: tuple[int, int] = (-1, -1)
         self.closed = False
+        RUNNING.claim()
         #: Starts new fibers on a flat stack (see :meth:`fiber`); started here, from ``main``.
         self._starter = greenlet(_starter_loop, parent=self.main)
         self._starter.switch()
@@ -427,7 +499,13 @@ class Engine:
         if target is _getcurrent():
             raise InternalError("a fiber switched to itself")
         self.switches += 1
-        return target.switch(value)
+        running = RUNNING
+        mine = running.stack
+        try:
+            return target.switch(value)
+        finally:
+            # Back in this greenlet, resumed or thrown into: its local stack is the running one again.
+            running.stack = mine
 
     def random(self) -> float:
         """A float in [0, 1) from the kernel's stream (:attr:`rng`)."""
