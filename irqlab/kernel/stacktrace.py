@@ -30,7 +30,7 @@ from types import CodeType, FrameType
 from typing import Any, Final
 
 from irqlab._build import is_compiled
-from irqlab.sim.engine import RUNNING, current_stack, parked_stack
+from irqlab.sim.engine import RUNNING, parked_stack
 
 #: Whether the shadowed modules push their entries: the compiled build. ``IRQLAB_KSTACK=1`` makes the
 #: pure-Python build push too (and skip the frames those entries stand for), to test the pushes.
@@ -193,14 +193,12 @@ def entries(flat: list[Any]) -> list[Entry]:
 
 def kstack() -> list[Entry]:
     """The running fiber's kernel stack (a copy), outermost first."""
-    r = _running
-    return entries(r.stack if not r.shared else current_stack())
+    return entries(_running.stack)
 
 
 def push(name: str) -> int:
     """Enter kernel function ``name``; returns the depth to give :func:`pop` on return."""
-    r = _running
-    ks = r.stack if not r.shared else current_stack()
+    ks = _running.stack
     n = len(ks)
     ks.append(name)
     ks.append(_getframe(_DEPTH))
@@ -209,8 +207,7 @@ def push(name: str) -> int:
 
 def pop(n: int) -> None:
     """Return from the function whose :func:`push` returned ``n`` (and from any left by an exception)."""
-    r = _running
-    ks = r.stack if not r.shared else current_stack()
+    ks = _running.stack
     while len(ks) > n:
         ks.pop()
 
@@ -223,8 +220,7 @@ def popped(n: int, value: Any) -> Any:
 
 def depth() -> int:
     """The running fiber's stack depth, for :func:`unwind` at a context boundary."""
-    r = _running
-    return len(r.stack if not r.shared else current_stack())
+    return len(_running.stack)
 
 
 def unwind(n: int, exc: BaseException, own: bool = False, shadowed: bool = True) -> None:
@@ -233,8 +229,7 @@ def unwind(n: int, exc: BaseException, own: bool = False, shadowed: bool = True)
     function that pushes itself (``own``: its entry stays, and is the oops trace's outermost), else
     :func:`depth` before the ``try``. ``shadowed``: the catching function is in a shadowed module (it has
     no frame in the traceback of the compiled build)."""
-    r = _running
-    ks = r.stack if not r.shared else current_stack()
+    ks = _running.stack
     keep = n + 2 if own else n
     if not hasattr(exc, _UNWOUND_ATTR):
         setattr(exc, _UNWOUND_ATTR, (entries(ks[n:keep]), entries(ks[keep:]), shadowed))

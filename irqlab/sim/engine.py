@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from heapq import heappop, heappush
 from random import Random
-from threading import get_ident
 from typing import Any, Final
 
 from greenlet import GreenletExit, greenlet
@@ -69,39 +68,26 @@ def parked_stack(glet: greenlet) -> list[Any]:
 
 
 def current_stack() -> list[Any]:
-    """The running greenlet's local stack, looked up: what ``RUNNING.stack`` holds while :attr:`RunningStack.shared`
-    is false."""
+    """The running greenlet's local stack, looked up (``RUNNING.stack`` is the same list, read directly)."""
     return local_stack(_getcurrent())
 
 
 class RunningStack:
-    """Where the running greenlet's local stack is kept (:data:`RUNNING`): ``stack`` is that list, with no
-    greenlet lookup, as long as ``shared`` is false. Invariant: while a greenlet runs, ``stack`` is its own.
-    The engine restores it wherever control comes back into a greenlet: :meth:`Engine.switch` after its switch
-    returns or raises (it keeps the caller's list in its frame), a fiber's body when it first runs, and, when a
-    fiber ends (it returns, or is thrown GreenletExit by :meth:`Engine.close`, by a reaper or by the collector),
-    the greenlet control goes to, its parent (greenlet makes the thrower the parent).
+    """Where the running greenlet's local stack is kept (:data:`RUNNING`): ``stack`` is that list, read with no
+    greenlet lookup. Invariant: while a greenlet runs, ``stack`` is its own. The engine restores it wherever
+    control comes back into a greenlet: :meth:`Engine.switch` after its switch returns or raises (the caller's
+    list waits in its frame), a fiber's body when it first runs, and, when a fiber ends (it returns, or is thrown
+    GreenletExit by :meth:`Engine.close`, by a reaper or by the collector), the greenlet control goes to: its
+    parent (greenlet makes the thrower the parent). An engine's creation and each :meth:`Engine.run` set it
+    afresh from the running greenlet.
 
-    Context: greenlets are per thread and this slot is per process: it serves the first thread that creates
-    an engine; once a second thread creates one, ``shared`` is set for good and :func:`current_stack` (a
-    lookup of the running greenlet's) is the way to the running stack, in every thread."""
+    Context: one per process, like the running kernel (kernel/core.py): one simulation runs at a time, in
+    whichever thread."""
 
-    __slots__ = ("stack", "shared", "thread")
+    __slots__ = ("stack",)
 
     def __init__(self) -> None:
-        self.stack: list[Any] = local_stack(_getcurrent())
-        self.shared = False
-        #: The thread the slot serves (0: none yet).
-        self.thread = 0
-
-    def claim(self) -> None:
-        """An engine is being created in this thread: serve it, or give up the slot to lookups (``shared``)."""
-        tid = get_ident()
-        if self.thread == 0:
-            self.thread = tid
-            self.stack = current_stack()
-        elif self.thread != tid:
-            self.shared = True
+        self.stack: list[Any] = current_stack()
 
 
 #: The running greenlet's local stack.
@@ -206,7 +192,7 @@ class Engine:
         self.describe: Callable[[], str] | None = None
         self._progress: tuple[int, int] = (-1, -1)
         self.closed = False
-        RUNNING.claim()
+        RUNNING.stack = current_stack()
         #: Starts new fibers on a flat stack (see :meth:`fiber`); started here, from ``main``.
         self._starter = greenlet(_starter_loop, parent=self.main)
         self._starter.switch()
@@ -360,6 +346,7 @@ class Engine:
         heap = self._heap
         pop = heappop
         fgbox = self._fg
+        RUNNING.stack = current_stack()
         self.running = True
         self._limit = until if until is not None else None
         self._stop = stop
