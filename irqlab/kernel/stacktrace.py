@@ -200,8 +200,12 @@ def push(name: str) -> int:
     """Enter kernel function ``name``; returns the depth to give :func:`pop` on return."""
     ks = _running.stack
     n = len(ks)
+    try:
+        f: Any = _getframe(_DEPTH)
+    except ValueError:  # compiled code with no interpreted frame under it: the entry is outermost
+        f = None
     ks.append(name)
-    ks.append(_getframe(_DEPTH))
+    ks.append(f)
     return n
 
 
@@ -282,7 +286,8 @@ def virtual_stack(frames: list[tuple[FrameType, int]], entries: list[Entry], lef
     ``entries`` (outermost first) each placed just inside the frame that was innermost when it was pushed.
     Frames of shadowed modules give their kernel name when the entries do not stand for them (no entries
     are pushed) and are dropped otherwise. Entries whose frame is not among ``frames`` are dropped, or put
-    outermost with ``leftover`` (an oops: they ran between the catching context and the raising frames)."""
+    outermost with ``leftover`` (an oops: they ran between the catching context and the raising frames); those
+    pushed with no Python frame at all (frame None) are outermost in any case."""
     out: list[Virtual] = []
     i = len(entries) - 1
     for f, lineno in frames:
@@ -294,8 +299,7 @@ def virtual_stack(frames: list[tuple[FrameType, int]], entries: list[Entry], lef
             out.append((f, lineno))
         elif name and not ENABLED:
             out.append(name)
-    if leftover:
-        out.extend(e[0] for e in reversed(entries[: i + 1]))
+    out.extend(e[0] for e in reversed(entries[: i + 1]) if leftover or e[1] is None)
     return out
 
 

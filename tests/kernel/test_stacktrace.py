@@ -23,7 +23,7 @@ from irqlab.kernel import (
     wait_for_completion,
 )
 from irqlab.kernel.irq.chip_flow import handle_fasteoi_irq
-from irqlab.kernel.stacktrace import KSYMS, SHADOWED
+from irqlab.kernel.stacktrace import KSYMS, SHADOWED, live_frames, virtual_stack
 
 
 def contexts():
@@ -171,6 +171,15 @@ def test_the_pushed_kernel_stack_gives_the_traces_the_frames_give():
            "PYTHONPATH": str(pathlib.Path(irqlab.__file__).resolve().parents[1])}  # fmt: skip
     out = subprocess.run([sys.executable, __file__], env=env, capture_output=True, text=True, check=True)
     assert out.stdout == "\n".join(contexts() + blocked()) + "\n"
+
+
+def test_an_entry_pushed_with_no_python_frame_under_it_is_outermost():
+    """Compiled code with no interpreted frame below pushes an entry without a frame: the walker lists it last,
+    under every frame and every entry pushed from one."""
+    here = sys._getframe()
+    frames = live_frames(here)
+    v = virtual_stack(frames, [("kthread", None), ("schedule", here)])
+    assert v[0] == "schedule" and v[1] == frames[0] and v[-1] == "kthread" and len(v) == len(frames) + 2
 
 
 def test_pS_of_a_kernel_function_reads_the_table():
