@@ -16,8 +16,8 @@ Every function listed from here prints with the fixed ``+offset/size`` of :data:
 build and whatever the line of the Python source.
 
 The stack is the running fiber's local stack (sim.engine.RUNNING, kept right by the engine on every switch),
-flat: each entry is two items, the kernel name and the frame, so a push stores two references in slots the
-stack keeps (nothing is allocated, the list is not resized) and a pop stores None back.
+flat: each entry is two items, the kernel name and the frame, so a push appends two references and
+allocates nothing, and a pop truncates.
 
 Context: any; each fiber (greenlet) has its own stack.
 """
@@ -193,38 +193,27 @@ def entries(flat: list[Any]) -> list[Entry]:
 
 def kstack() -> list[Entry]:
     """The running fiber's kernel stack (a copy), outermost first."""
-    return entries(_running.stack.live())
+    return entries(_running.stack)
 
 
 def push(name: str) -> int:
     """Enter kernel function ``name``; returns the depth to give :func:`pop` on return."""
     ks = _running.stack
-    n = ks.depth
+    n = len(ks)
     try:
         f: Any = _getframe(_DEPTH)
     except ValueError:  # compiled code with no interpreted frame under it: the entry is outermost
         f = None
-    items = ks.items
-    if n < len(items):
-        items[n] = name
-        items[n + 1] = f
-    else:
-        items.append(name)
-        items.append(f)
-    ks.depth = n + 2
+    ks.append(name)
+    ks.append(f)
     return n
 
 
 def pop(n: int) -> None:
     """Return from the function whose :func:`push` returned ``n`` (and from any left by an exception)."""
     ks = _running.stack
-    i = ks.depth
-    if i > n:
-        items = ks.items
-        while i > n:
-            i -= 1
-            items[i] = None
-        ks.depth = n
+    while len(ks) > n:
+        ks.pop()
 
 
 def popped(n: int, value: Any) -> Any:
@@ -235,7 +224,7 @@ def popped(n: int, value: Any) -> Any:
 
 def depth() -> int:
     """The running fiber's stack depth, for :func:`unwind` at a context boundary."""
-    return _running.stack.depth
+    return len(_running.stack)
 
 
 def unwind(n: int, exc: BaseException, own: bool = False, shadowed: bool = True) -> None:
@@ -247,9 +236,8 @@ def unwind(n: int, exc: BaseException, own: bool = False, shadowed: bool = True)
     ks = _running.stack
     keep = n + 2 if own else n
     if not hasattr(exc, _UNWOUND_ATTR):
-        live = ks.live()
-        setattr(exc, _UNWOUND_ATTR, (entries(live[n:keep]), entries(live[keep:]), shadowed))
-    pop(keep)
+        setattr(exc, _UNWOUND_ATTR, (entries(ks[n:keep]), entries(ks[keep:]), shadowed))
+    del ks[keep:]
 
 
 def unwound(exc: BaseException, catcher: bool = True) -> list[Entry]:

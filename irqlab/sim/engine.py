@@ -8,9 +8,9 @@ Fibers are greenlets. Exactly one guarded primitive moves control between them:
 :meth:`Engine.switch`. A fiber *parks* by switching to the engine's main loop
 (``engine.main``) and is *resumed* when an event switches back into it.
 
-Each greenlet owns a *local stack* (:class:`LocalStack`), which the layers above keep in stack order (the
-kernel keeps its call-trace entries there); :data:`RUNNING` holds the running one's, kept right by the engine
-on every switch, so that reading it costs no greenlet lookup.
+Each greenlet owns a *local stack*, a list the layers above keep in stack order (the kernel keeps its
+call-trace entries there); :data:`RUNNING` holds the running one's, kept right by the engine on every
+switch, so that reading it costs no greenlet lookup.
 """
 
 from __future__ import annotations
@@ -51,48 +51,32 @@ PRIO_CPU: Final = 3  # a CPU finishes a stretch of busy work
 _LOCAL_STACK: Final = "irqlab_local_stack"
 
 
-class LocalStack:
-    """A greenlet's local stack: ``items[:depth]``, in push order. The slots from ``depth`` up hold None and
-    stay, so that a stack that grows and shrinks by turns (each interrupt) never resizes its list: push by
-    storing at ``depth`` (appending when the list is full), pop by storing None back and lowering ``depth``."""
-
-    __slots__ = ("items", "depth")
-
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-        self.depth = 0
-
-    def live(self) -> list[Any]:
-        """A copy of the items, outermost first."""
-        return self.items[: self.depth]
-
-
-def local_stack(glet: greenlet) -> LocalStack:
+def local_stack(glet: greenlet) -> list[Any]:
     """The local stack of ``glet`` (an empty one is given to a greenlet that has none yet)."""
     try:
-        stack: LocalStack = getattr(glet, _LOCAL_STACK)
+        stack: list[Any] = getattr(glet, _LOCAL_STACK)
     except AttributeError:
-        stack = LocalStack()
+        stack = []
         setattr(glet, _LOCAL_STACK, stack)
     return stack
 
 
 def parked_stack(glet: greenlet) -> list[Any]:
-    """A copy of the items of the local stack of ``glet``, not running (none for a greenlet that never had one)."""
-    got: LocalStack | None = getattr(glet, _LOCAL_STACK, None)
-    return got.live() if got is not None else []
+    """The local stack of ``glet``, not running (empty for a greenlet that never had one); read it, do not keep it."""
+    got: list[Any] = getattr(glet, _LOCAL_STACK, [])
+    return got
 
 
-def current_stack() -> LocalStack:
+def current_stack() -> list[Any]:
     """The running greenlet's local stack, looked up (``RUNNING.stack`` is the same list, read directly)."""
     return local_stack(_getcurrent())
 
 
 class RunningStack:
-    """Where the running greenlet's local stack is kept (:data:`RUNNING`): ``stack`` is that stack, read with no
+    """Where the running greenlet's local stack is kept (:data:`RUNNING`): ``stack`` is that list, read with no
     greenlet lookup. Invariant: while a greenlet runs, ``stack`` is its own. The engine restores it wherever
     control comes back into a greenlet: :meth:`Engine.switch` after its switch returns or raises (the caller's
-    stack waits in its frame), a fiber's body when it first runs, and, when a fiber ends (it returns, or is thrown
+    list waits in its frame), a fiber's body when it first runs, and, when a fiber ends (it returns, or is thrown
     GreenletExit by :meth:`Engine.close`, by a reaper or by the collector), the greenlet control goes to: its
     parent (greenlet makes the thrower the parent). An engine's creation and each :meth:`Engine.run` set it
     afresh from the running greenlet.
@@ -103,7 +87,7 @@ class RunningStack:
     __slots__ = ("stack",)
 
     def __init__(self) -> None:
-        self.stack: LocalStack = current_stack()
+        self.stack: list[Any] = current_stack()
 
 
 #: The running greenlet's local stack.
