@@ -400,7 +400,9 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     """Sleep (state set by the caller) until an hrtimer fires; 0 when it expired. May sleep."""
     kdepth = push("schedule_hrtimeout_range") if KSTACK else 0
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cpu = k.cpu
+    assert cpu is not None
+    cur = cpu.curr
     if expires is None:
         block_forever(k, cur, desc or "schedule_hrtimeout(NULL)")
         if KSTACK:
@@ -456,12 +458,13 @@ def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
     k = on_cpu()
     exp = min_us * 1000
     delta = (max_us - min_us) * 1000
-    cur = k.cpu.curr  # type: ignore[union-attr]
     deadline = k.engine.now + exp
+    desc = f"usleep_range({min_us}, {max_us})"
     while True:
-        cur = k.cpu.curr  # type: ignore[union-attr]
-        cur.raw_state = state
-        if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, f"usleep_range({min_us}, {max_us})"):
+        cpu = k.cpu
+        assert cpu is not None
+        cpu.curr.raw_state = state
+        if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, desc):
             break
     if KSTACK:
         pop(kdepth)
