@@ -378,7 +378,9 @@ def schedule_timeout(timeout: int) -> int:
 
 def _set_state_and_sleep(state: int, timeout: int, desc: str) -> int:
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cpu = k.cpu
+    assert cpu is not None
+    cur = cpu.curr
     cur.raw_state = state
     cur.wait_desc = desc
     return schedule_timeout(timeout)
