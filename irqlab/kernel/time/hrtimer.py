@@ -397,6 +397,12 @@ class hrtimer_sleeper:
         self.task = task
 
 
+def _sleeper_woken(timer: hrtimer) -> bool:
+    """Whether a sleeper's timer has woken its task. A function, not an inline test: after the sleeper sets
+    ``sleeper_task``, the type checker takes it to stay a task, and compiled code would then read it as one."""
+    return timer.sleeper_task is None
+
+
 def hrtimer_wakeup(timer: hrtimer) -> int:
     t = timer.sleeper_task
     if t is not None:
@@ -427,8 +433,8 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     k.sched.schedule()
     hrtimer_cancel(t)
     if KSTACK:
-        return popped(kdepth, 0 if t.sleeper_task is None else -4)
-    return 0 if t.sleeper_task is None else -4
+        return popped(kdepth, 0 if _sleeper_woken(t) else -4)
+    return 0 if _sleeper_woken(t) else -4
 
 
 #: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
@@ -457,10 +463,10 @@ def hrtimer_nanosleep(expires: int, mode: int) -> int:
     # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().
     cur.raw_state = TASK_INTERRUPTIBLE
     hrtimer_start_range_ns(t, expires, slack, mode)
-    if t.sleeper_task is not None:
+    if not _sleeper_woken(t):
         k.sched.schedule()
     hrtimer_cancel(t)
-    return 0 if t.sleeper_task is None else -4
+    return 0 if _sleeper_woken(t) else -4
 
 
 def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
