@@ -102,20 +102,20 @@ def _wait_for_common(x: completion, timeout: int, state: int, what: str) -> int:
     assert cpu is not None
     if might_sleep_due(k, cpu):
         might_sleep_at(k, "kernel/sched/completion.c", 148)
+        cpu = k.cpu  # a voluntary preemption may have moved the task
+        assert cpu is not None
     if not x.done:
         while True:
-            cpu = k.cpu
-            assert cpu is not None
             cur = cpu.curr
             if cur not in x.waiters:
                 x.waiters.append(cur)
             cur.raw_state = state
             cur.wait_desc = _wait_desc(x, what)
             timeout = schedule_timeout(timeout)
+            cpu = k.cpu  # the CPU the task was woken on
+            assert cpu is not None
             if x.done or not timeout:
                 break
-        cpu = k.cpu
-        assert cpu is not None
         cur = cpu.curr
         cur.raw_state = TASK_RUNNING
         if cur in x.waiters:

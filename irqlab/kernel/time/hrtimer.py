@@ -112,7 +112,7 @@ def hrtimer_init(timer: hrtimer, clock_id: int, mode: int) -> None:
     timer.clockid = clock_id
     timer.is_soft = bool(mode & HRTIMER_MODE_SOFT)
     timer.is_hard = bool(mode & HRTIMER_MODE_HARD)
-    if k.preempt_rt and not timer.is_hard:
+    if not timer.is_hard and k.preempt_rt:
         timer.is_soft = True
     timer._entry = None
 
@@ -429,7 +429,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     t.sleeper_task = cur
     if desc:
         cur.wait_desc = desc
-    hrtimer_start_range_ns(t, expires, delta, mode)
+    hrtimer_start_on(k, cpu, t, expires, delta, mode)  # hrtimer_start_range_ns() on this CPU
     k.sched.schedule()
     hrtimer_cancel(t)
     if KSTACK:
