@@ -315,8 +315,9 @@ def _clockevent_fire(k: Kernel, cpu: CPU) -> None:
 
 def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
     base: HrtimerBase = cpu.hrtimer_base
-    tp_entry = k.tp.hrtimer_expire_entry
-    tp_exit = k.tp.hrtimer_expire_exit
+    tps = k.tp
+    tp_entry = tps.hrtimer_expire_entry
+    tp_exit = tps.hrtimer_expire_exit
     while True:
         e = HrtimerBase.top(heap)
         if e is None:
