@@ -16,8 +16,8 @@ Every function listed from here prints with the fixed ``+offset/size`` of :data:
 build and whatever the line of the Python source.
 
 The stack is the running fiber's local stack (sim.engine.RUNNING, kept right by the engine on every switch),
-flat: each entry is two items, the kernel name and the frame, so a push appends two references and
-allocates nothing, and a pop truncates.
+flat: each entry is two items, the kernel name and the frame, so a push appends two references (no tuple per
+entry) and a pop truncates.
 
 Context: any; each fiber (greenlet) has its own stack.
 """
