@@ -420,13 +420,17 @@ class Engine:
         """The one switching primitive: transfer control to ``target``.
 
         Parking is ``switch(engine.main)``; resuming is ``switch(fiber.glet, signal)``.
-        Returns the value the next switch back into the caller carries.
+        Returns the value the next switch back into the caller carries (``()`` for a switch without one).
         """
         if target.dead:
             raise InternalError("switch to a finished fiber")
         if target is _getcurrent():
             raise InternalError("a fiber switched to itself")
         self.switches += 1
+        if value is None:
+            # greenlet then passes its shared empty tuple: a value costs a tuple that lives until this fiber runs
+            # again, whose release (untracking it from the collector) touches memory long gone cold with many fibers.
+            return target.switch()
         return target.switch(value)
 
     def random(self) -> float:

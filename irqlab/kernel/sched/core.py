@@ -404,7 +404,7 @@ class Scheduler:
         eng = self.engine
         nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        eng.switch(nxt.fiber.glet, prev)
+        eng.switch(nxt.fiber.glet)  # no value: the task switched in reads none (see Engine.switch)
         # -- we are `prev` again, switched back in by some CPU --
         return self.finish_task_switch()
 
