@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from functools import partial
 from heapq import heappop, heappush
 from random import Random
 from typing import Any, Final
@@ -70,8 +69,8 @@ def _user_frame(frame: Any) -> str:
 
 
 def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
-    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), it parks at once, then runs ``run``
-    when first switched to; GreenletExit (the engine closing) ends it quietly."""
+    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), which passes ``run`` and itself, it
+    parks at once, then runs ``run`` when first switched to; GreenletExit (the engine closing) ends it quietly."""
     try:
         starter.switch()  # started and parked: runs from here when first switched to
         run()
@@ -80,14 +79,15 @@ def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
 
 
 def _starter_loop() -> None:
-    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, requester)``
-    starts ``glet``, which parks back here at once, then control returns to ``requester``."""
+    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, run, requester)``
+    starts ``glet`` (whose body is :func:`_fiber_body`) with ``run``, it parks back here at once, then control
+    returns to ``requester``."""
     me = _getcurrent()
     back = me.parent
     while True:
-        glet, back = back.switch()
-        glet.switch(me)
-        glet = None
+        glet, run, back = back.switch()
+        glet.switch(run, me)
+        glet = run = None
 
 
 class Fiber:
@@ -367,8 +367,10 @@ class Engine:
         switches into it, so fibers first entered by fibers first entered by fibers (thousands of tasks woken
         in one burst) would otherwise nest until RecursionError."""
 
-        f = Fiber(self, name, partial(_fiber_body, run))
-        self._starter.switch((f.glet, _getcurrent()))
+        # The body's arguments come with the first switch rather than in a partial: a partial adds its C frame
+        # to the stack that every switch of the fiber copies out and back.
+        f = Fiber(self, name, _fiber_body)
+        self._starter.switch((f.glet, run, _getcurrent()))
         self.fibers.append(f)
         return f
 
