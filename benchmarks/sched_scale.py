@@ -221,6 +221,7 @@ def main() -> None:
             env["SCHED_SCALE_COUNTER"] = "1"
         print(f"context-switch cost, one CPU, about {args.switches} switches per run (CPU time, fresh process per run); "
               f"floor: greenlets {args.floor_depth} C-level calls deep, one switch per step")  # fmt: skip
+        growth: dict[str, float] = {}
         for kind in ("fair", "rt", "floor"):
             base = 0.0
             for n in sizes:
@@ -238,6 +239,10 @@ def main() -> None:
                     line += (f"  {int(glets_s) / done:4.2f} greenlet switches, {int(calls_s) / done:4.2f} stack copies,"
                              f" {int(bytes_s) / done:6.0f} bytes copied per switch")  # fmt: skip
                 print(line, flush=True)
+                growth[kind] = us - base
+        if len(sizes) > 1:
+            print(f"growth per switch from {sizes[0]} to {sizes[-1]}: fair {growth['fair']:+.2f} us, rt {growth['rt']:+.2f} us, "
+                  f"floor {growth['floor']:+.2f} us (what any switch among as many greenlets pays)")  # fmt: skip
 
 
 if __name__ == "__main__":
