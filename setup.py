@@ -34,6 +34,7 @@ COMPILED = [
     "irqlab/sim/engine.py",
     "irqlab/kernel/stacktrace.py",
     "irqlab/kernel/core.py",
+    "irqlab/kernel/kernel.py",
     "irqlab/trace/tracepoint.py",
     "irqlab/kernel/cpu.py",
     "irqlab/kernel/preempt.py",

@@ -646,6 +646,12 @@ class Machine:
         return f"<Machine {k.board.name} cpus={len(k.cpus)} now={self.now}ns seed={k.engine.seed}>"
 
 
+class BootedKernel(Kernel):
+    """The kernel :func:`boot` makes: a :class:`Kernel` that, in the compiled build too (where Kernel is a native
+    class, which takes neither), takes weak references (cleared when it dies) and attributes it does not
+    declare, as any Python object does. Kernel methods that compiled code calls on it dispatch through Python."""
+
+
 class _WeakMethod:
     """A Machine method scheduled as a scenario action, called only while the machine exists."""
 
@@ -701,7 +707,7 @@ def boot(
         board, kw = _session[-1].boot_args(board, {"cpus": cpus, "hz": hz, "preempt": preempt, "cmdline": cmdline})
         cpus, hz, preempt, cmdline = kw["cpus"], kw["hz"], kw["preempt"], kw["cmdline"]
     b = get_board(board)
-    k = Kernel(
+    k = BootedKernel(
         b,
         cpus=cpus if cpus is not None else b.cpus,
         seed=seed,

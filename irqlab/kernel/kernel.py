@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
+from mypy_extensions import mypyc_attr
 
 from irqlab.errno import EINTR, errorname
 from irqlab.kernel import stacktrace
@@ -37,6 +38,7 @@ from irqlab.kernel.softirq import (
     irq_exit,
     ksoftirqd_fn,
 )
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.time.hrtimer import HrtimerBase, hrtimer_interrupt, hrtimer_run_softirq
 from irqlab.kernel.time.jiffies import initial_jiffies
 from irqlab.kernel.time.tick import TickSched
@@ -47,6 +49,7 @@ from irqlab.trace import TraceBus
 
 if TYPE_CHECKING:
     from irqlab.boards.board import Board
+    from irqlab.kernel.irq.types import irq_desc
 
 PREEMPT_MODELS = ("none", "voluntary", "full", "rt")
 
@@ -95,8 +98,62 @@ class BootParams:
         return self.values.get(key, default)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Kernel:
-    """A booted simulated kernel."""
+    """A booted simulated kernel.
+
+    Compiled with the core, a native class: every attribute is declared here with its type (the compiled
+    modules read them as struct fields). A native class takes no weak reference and no attribute it does
+    not declare, so what boots a machine instantiates an interpreted subclass, which has both as any
+    Python object does (irqlab.machine's ``BootedKernel``)."""
+
+    board: Board
+    initcalls: tuple[Callable[[Kernel], None], ...]
+    engine: Engine
+    irq_entry_ops: tuple[Callable[[Kernel, CPU], None], Callable[[Kernel, CPU], None]]
+    note_interrupt: Callable[[irq_desc, int], None]
+    hz: int
+    tick_nsec: int
+    initial_jiffies: int
+    preempt_model: str
+    preempt_full: bool
+    preempt_rt: bool
+    boot_params: BootParams
+    force_irqthreads: bool
+    dyndbg: bool
+    irqtime: bool
+    total_forks: int
+    costs: dict[str, int]
+    irq_entry_cost: int
+    irq_exit_cost: int
+    irq_entry_jitter: int
+    ipi_latency: int
+    gfp_atomic_fail_rate: float
+    max_softirq_time: int
+    cpus: list[CPU]
+    cache_cost: CacheCost | None
+    cpu: CPU | None
+    log: LogBuffer
+    console: Callable[[LogRecord], None] | None
+    tp: TraceBus
+    bugs: BugReporter
+    locking: Locking
+    modules: ModuleTable
+    softirq: SoftirqVec
+    tasks: dict[int, Task]
+    next_pid: int
+    reap_list: list[Task]
+    ratelimits: dict[Any, Any]
+    stats: dict[str, int]
+    tick_hooks: list[Callable[[CPU], None]]
+    booting: bool
+    _ptrs: dict[int, tuple[int, Callable[[], Any]]]
+    _ptr_serial: int
+    _ptr_token: object
+    ipi_hook: Callable[[CPU, int], None] | None
+    subsys: dict[str, Any]
+    sched: Scheduler
+    tick: TickSched
 
     def __init__(
         self,
@@ -298,8 +355,10 @@ class Kernel:
         return t
 
     def _task_entry(self, t: Task) -> None:
+        """kernel/kthread.c kthread() (ret_from_fork's first call): run the task's function, turn a fault into
+        an oops, exit. The task's first context."""
+        kdepth = stacktrace.push("kthread") if KSTACK else 0
         self.sched.schedule_tail()
-        kdepth = stacktrace.depth() if stacktrace.ENABLED else 0
         try:
             if t.should_stop:
                 t.result = -EINTR
@@ -308,8 +367,8 @@ class Kernel:
         except GreenletExit:
             raise
         except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
-            if stacktrace.ENABLED:
-                stacktrace.unwind(kdepth, exc, shadowed=False)
+            if KSTACK:
+                stacktrace.unwind(kdepth, exc, own=True)
             t.exception = exc
             self.fault(exc, "process")
         self.do_exit(t)
@@ -346,6 +405,8 @@ class Kernel:
 
     def _idle_loop(self) -> None:
         """do_idle(): sleep until an interrupt; schedule when there is work."""
+        if KSTACK:
+            stacktrace.push("do_idle")  # never returns
         while True:
             cpu = self.cpu
             assert cpu is not None

@@ -466,7 +466,7 @@ class BugReporter:
                                       catcher=False)
                 if raised and raised[-1] == "ret_from_fork+0x10/0x20":
                     raised.pop()
-                below = self.stack(4)  # from the frame that caught the exception (stack, die, fault, k.fault)
+                below = self.stack(3)  # from the frame that caught the exception (stack, die, fault; k.fault is shadowed)
                 tb_entries = _walk_tb(exc.__traceback__)
                 catcher = tb_entries[0][0].f_code if tb_entries else None
                 if (below and catcher is not None and not _is_internal(catcher.co_filename)
