@@ -502,17 +502,7 @@ class Kernel:
                 if e is not None and e[0] == serial:
                     del ptrs[key]
 
-            ref: Callable[[], Any]
-            try:
-                if not _weakref_safe(type(obj)):
-                    raise TypeError("mypyc-compiled class")
-                ref = weakref.ref(obj, forget)
-            except TypeError:
-                # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict
-                # passed as dev_id, an instance of a compiled class) is held for the life of the kernel, so
-                # that its id() cannot be reused meanwhile.
-                ref = _StrongRef(obj)
-            ent = (self._ptr_serial, ref)
+            ent = (self._ptr_serial, _ref_to(obj, forget))
             ptrs[key] = ent
         return f"{(ent[0] * 0x9E3779B1 + 0x5BD1E995) & 0xFFFFFFFF:016x}"
 
@@ -597,6 +587,19 @@ def _weakref_safe(cls: type) -> bool:
                 break
         _WEAKREF_SAFE[cls] = safe
     return safe
+
+
+def _ref_to(obj: Any, forget: Callable[[Any], None]) -> Callable[[], Any]:
+    """A weak reference to ``obj`` that calls ``forget`` when it dies, or a strong one (see Kernel.ptr())."""
+    try:
+        if not _weakref_safe(type(obj)):
+            raise TypeError("mypyc-compiled class")
+        return weakref.ref(obj, forget)
+    except TypeError:
+        # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict passed as
+        # dev_id, an instance of a compiled class) is held for the life of the kernel, so that its id() cannot
+        # be reused meanwhile.
+        return _StrongRef(obj)
 
 
 class _StrongRef:

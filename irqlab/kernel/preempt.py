@@ -5,8 +5,11 @@ Mirrors include/linux/preempt.h and include/linux/irqflags.h (bottom_half.h's lo
 
 from __future__ import annotations
 
+from typing import cast
+
 from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.cpu import (
+    CPU,
     HARDIRQ_MASK,
     NMI_MASK,
     SOFTIRQ_MASK,
@@ -49,7 +52,7 @@ def _pc() -> int:
     k = current_kernel.k
     if k is None or k.cpu is None:
         on_cpu()
-    return k.cpu.preempt_count  # type: ignore[union-attr]
+    return cast("CPU", k.cpu).preempt_count
 
 
 def preempt_count() -> int:

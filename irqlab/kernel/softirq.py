@@ -9,7 +9,7 @@ past that, ksoftirqd takes over.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 from irqlab.kernel.cachecost import IRQ_PATH
 from irqlab.kernel.core import kernel, on_cpu
@@ -218,7 +218,8 @@ def local_bh_enable_ip(k: Kernel, cnt: int) -> None:
     cpu.preempt_count -= cnt - 1
     if not cpu.preempt_count & _INTERRUPT_MASK and cpu.softirq_pending:
         do_softirq(k, cpu)
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
+        assert cpu is not None
     cpu.preempt_count -= 1
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off and k.preempt_full:
         k.sched.preempt_schedule()
@@ -230,7 +231,7 @@ def local_bh_enable_ip(k: Kernel, cnt: int) -> None:
 def local_bh_disable() -> None:
     """Disable softirq processing on this CPU (include/linux/bottom_half.h)."""
     k = on_cpu()
-    k.cpu.preempt_count += SOFTIRQ_DISABLE_OFFSET  # type: ignore[union-attr]
+    cast("CPU", k.cpu).preempt_count += SOFTIRQ_DISABLE_OFFSET
 
 
 def local_bh_enable() -> None:
@@ -305,12 +306,14 @@ def ksoftirqd_fn(cpu_id: int) -> None:
         cpu.irqs_off = True
         if cpu.softirq_pending:
             handle_softirqs(k, cpu, True)
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
+        assert cpu is not None
         cpu.irqs_off = False
         if cpu.irq_pending:
             take_interrupts(k, cpu)  # type: ignore[arg-type]
         # cond_resched()
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
+        assert cpu is not None
         if cpu.need_resched:
             k.sched.preempt_schedule()
 

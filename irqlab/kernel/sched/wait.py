@@ -7,7 +7,7 @@ evaluated each time the waiter wakes: ``wait_event(wq, lambda: dev.ready)``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.sched.core import (
@@ -21,6 +21,9 @@ from irqlab.kernel.sched.core import (
 )
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.time.timer import schedule_timeout
+
+if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
 
 WQ_FLAG_EXCLUSIVE: Final = 0x01
 
@@ -104,14 +107,14 @@ def _wait(wq: wait_queue_head, cond: Cond, state: int, timeout: int, exclusive: 
     might_sleep_at(k, file, line)
     if cond():
         return timeout if timeout else 1
-    entry = wait_queue_entry(k.cpu.curr, WQ_FLAG_EXCLUSIVE if exclusive else 0)  # type: ignore[union-attr]
+    entry = wait_queue_entry(cast("CPU", k.cpu).curr, WQ_FLAG_EXCLUSIVE if exclusive else 0)
     if exclusive:
         wq.head.append(entry)
     else:
         wq.head.insert(0, entry)
     try:
         while True:
-            cur = k.cpu.curr  # type: ignore[union-attr]
+            cur = cast("CPU", k.cpu).curr
             cur.raw_state = state
             cur.wait_desc = what
             if cond():
@@ -119,7 +122,7 @@ def _wait(wq: wait_queue_head, cond: Cond, state: int, timeout: int, exclusive: 
                 return timeout if timeout else 1
             timeout = schedule_timeout(timeout)
             if timeout == 0 and timeout != MAX_SCHEDULE_TIMEOUT:
-                cur = k.cpu.curr  # type: ignore[union-attr]
+                cur = cast("CPU", k.cpu).curr
                 cur.raw_state = TASK_RUNNING
                 return 1 if cond() else 0
     finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
@@ -24,6 +24,11 @@ from irqlab.sim import PRIO_IRQ
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
+
+#: heapq's functions, bound once (compiled code would look them up on the module at each call).
+_heapify: Final = heapq.heapify
+_heappop: Final = heapq.heappop
+_heappush: Final = heapq.heappush
 
 HRTIMER_MODE_ABS: Final = 0x00
 HRTIMER_MODE_REL: Final = 0x01
@@ -63,6 +68,9 @@ class hrtimer(Embeddable):
         self.running = False
         #: Housekeeping that recurs forever (the watchdogs): does not keep a run without ``until`` going.
         self.background = False
+        #: The task a sleeper's timer wakes (struct hrtimer_sleeper's task, kept on the timer itself; None once
+        #: hrtimer_wakeup() ran).
+        self.sleeper_task: Any = None
 
     def __repr__(self) -> str:
         fn = getattr(self.function, "__qualname__", self.function)
@@ -93,13 +101,13 @@ class HrtimerBase:
         """Drop the cancelled entries from both queues, in place (a running queue keeps its list)."""
         for heap in (self.hard, self.soft):
             heap[:] = [e for e in heap if e[2] is not None]
-            heapq.heapify(heap)
+            _heapify(heap)
         self.dead = 0
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
         while heap and heap[0][2] is None:
-            heapq.heappop(heap)
+            _heappop(heap)
         return heap[0] if heap else None
 
 
@@ -126,7 +134,7 @@ def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
     entry = [timer.node_expires, base.seq, timer]
     timer._entry = entry
     timer._cpu = cpu.id
-    heapq.heappush(base.soft if timer.is_soft else base.hard, entry)
+    _heappush(base.soft if timer.is_soft else base.hard, entry)
     program_clockevent(k, cpu)
 
 
@@ -281,18 +289,22 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
             cpu.clockevent_at = -1
         return
     first = h if h is not None and (s is None or h[0] <= s[0]) else s
-    bg = first is not None and first[2].background and _only_background(base.hard) and _only_background(base.soft)
+    bg = (first is not None and cast(hrtimer, first[2]).background and _only_background(base.hard)
+          and _only_background(base.soft))
     if cpu.clockevent is not None and cpu.clockevent_at == nxt and (cpu.clockevent[5] is None) == bg:
         return
     k.engine.cancel(cpu.clockevent)
     cpu.clockevent_at = nxt
-    at = k.engine.at_background if bg else k.engine.at
-    cpu.clockevent = at(max(nxt, k.engine.now), PRIO_IRQ, _clockevent_fire, k, cpu)
+    eng = k.engine
+    if bg:
+        cpu.clockevent = eng.at_background(max(nxt, eng.now), PRIO_IRQ, _clockevent_fire, k, cpu)
+    else:
+        cpu.clockevent = eng.at(max(nxt, eng.now), PRIO_IRQ, _clockevent_fire, k, cpu)
 
 
 def _only_background(heap: list[list[Any]]) -> bool:
     for e in heap:
-        t = e[2]
+        t: hrtimer | None = e[2]
         if t is not None and not t.background:
             return False
     return True
@@ -315,7 +327,7 @@ def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
         timer: hrtimer = e[2]
         if now < timer._softexpires:
             return
-        heapq.heappop(heap)
+        _heappop(heap)
         timer._entry = None
         timer.running = True
         base.running = timer
@@ -371,7 +383,8 @@ def hrtimer_run_softirq() -> None:
     _run_queue(k, cpu, base.soft, k.engine.now)
     # hrtimer_run_softirq(): softirq_activated = 0, then hrtimer_update_softirq_timer(), on the CPU the
     # softirq finished on (a callback that slept may have moved it).
-    cpu = k.cpu  # type: ignore[assignment]
+    cpu = k.cpu
+    assert cpu is not None
     base = cpu.hrtimer_base
     base.softirq_activated = False
     program_clockevent(k, cpu)  # type: ignore[arg-type]
@@ -389,9 +402,9 @@ class hrtimer_sleeper:
 
 
 def hrtimer_wakeup(timer: hrtimer) -> int:
-    t = timer.sleeper_task  # type: ignore[attr-defined]
+    t = timer.sleeper_task
     if t is not None:
-        timer.sleeper_task = None  # type: ignore[attr-defined]
+        timer.sleeper_task = None
         kernel().sched.try_to_wake_up(t)
     return HRTIMER_NORESTART
 
@@ -400,7 +413,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     """Sleep (state set by the caller) until an hrtimer fires; 0 when it expired. May sleep."""
     kdepth = push("schedule_hrtimeout_range") if KSTACK else 0
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cur = cast("CPU", k.cpu).curr
     if expires is None:
         block_forever(k, cur, desc or "schedule_hrtimeout(NULL)")
         if KSTACK:
@@ -409,7 +422,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     t = hrtimer()
     hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)
     t.function = hrtimer_wakeup
-    t.sleeper_task = cur  # type: ignore[attr-defined]
+    t.sleeper_task = cur
     if desc:
         cur.wait_desc = desc
     hrtimer_start_range_ns(t, expires, delta, mode)
@@ -417,7 +430,7 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     hrtimer_cancel(t)
     if KSTACK:
         return popped(kdepth, 0 if t.sleeper_task is None else -4)
-    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+    return 0 if t.sleeper_task is None else -4
 
 
 #: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
@@ -433,21 +446,21 @@ def hrtimer_nanosleep(expires: int, mode: int) -> int:
     the others on soft ones expired in HRTIMER_SOFTIRQ; elsewhere a sleeper's timer is hard.
     """
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cur = cast("CPU", k.cpu).curr
     slack = 0 if cur.is_rt else cur.data.get("timer_slack_ns", DEFAULT_TIMER_SLACK_NS)
     t = hrtimer()
     hard = not k.preempt_rt or cur.is_rt
     hrtimer_init(t, CLOCK_MONOTONIC, mode | (HRTIMER_MODE_HARD if hard else HRTIMER_MODE_SOFT))
     t.function = hrtimer_wakeup
-    t.sleeper_task = cur  # type: ignore[attr-defined]
+    t.sleeper_task = cur
     cur.wait_desc = "hrtimer_nanosleep"
     # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().
     cur.raw_state = TASK_INTERRUPTIBLE
     hrtimer_start_range_ns(t, expires, slack, mode)
-    if t.sleeper_task is not None:  # type: ignore[attr-defined]
+    if t.sleeper_task is not None:
         k.sched.schedule()
     hrtimer_cancel(t)
-    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+    return 0 if t.sleeper_task is None else -4
 
 
 def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
@@ -456,10 +469,10 @@ def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
     k = on_cpu()
     exp = min_us * 1000
     delta = (max_us - min_us) * 1000
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cur = cast("CPU", k.cpu).curr
     deadline = k.engine.now + exp
     while True:
-        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur = cast("CPU", k.cpu).curr
         cur.raw_state = state
         if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, f"usleep_range({min_us}, {max_us})"):
             break

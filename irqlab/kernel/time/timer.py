@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
@@ -31,6 +31,10 @@ from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
+
+#: heapq's functions, bound once (compiled code would look them up on the module at each call).
+_heappop: Final = heapq.heappop
+_heappush: Final = heapq.heappush
 
 TIMER_CPUMASK: Final = 0x0003FFFF
 TIMER_MIGRATING: Final = 0x00040000
@@ -107,7 +111,7 @@ class TimerBase:
         lst = self.buckets.get(bucket)
         if lst is None:
             lst = self.buckets[bucket] = []
-            heapq.heappush(self.heap, bucket)
+            _heappush(self.heap, bucket)
         self.seq += 1
         t._seq = self.seq
         t._bucket = bucket
@@ -125,7 +129,7 @@ class TimerBase:
     def next_expiry(self) -> int | None:
         heap = self.heap
         while heap and heap[0] not in self.buckets:
-            heapq.heappop(heap)
+            _heappop(heap)
         return heap[0] if heap else None
 
 
@@ -294,7 +298,7 @@ def run_timer_softirq() -> None:
         if b is None or b > j:
             break
         timers = base.buckets.pop(b)
-        heapq.heappop(base.heap)
+        _heappop(base.heap)
         while timers:
             t = timers.pop()
             t._base = None
@@ -312,7 +316,8 @@ def run_timer_softirq() -> None:
                     unwind(kdepth, exc, own=True)
                 k.fault(exc, "softirq")
                 cpu.preempt_count = pc
-            cpu = k.cpu  # type: ignore[assignment]
+            cpu = k.cpu
+            assert cpu is not None
             if cpu.preempt_count != pc:
                 k.bugs.warn("kernel/time/timer.c", 1736,
                             f"timer: {k.symbol(fn, True)} preempt leak: {pc:08x} -> {cpu.preempt_count:08x}",
@@ -348,20 +353,20 @@ def schedule_timeout(timeout: int) -> int:
     kdepth = push("schedule_timeout") if KSTACK else 0
     k = on_cpu()
     if timeout == MAX_SCHEDULE_TIMEOUT:
-        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur = cast("CPU", k.cpu).curr
         block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
         if KSTACK:
             pop(kdepth)
         return timeout
     if timeout < 0:
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
-        k.cpu.curr.raw_state = TASK_RUNNING  # type: ignore[union-attr]
+        cast("CPU", k.cpu).curr.raw_state = TASK_RUNNING
         if KSTACK:
             pop(kdepth)
         return 0
     expire = timeout + k.jiffies
     t = timer_list(process_timeout)
-    t.task = k.cpu.curr  # type: ignore[attr-defined,union-attr]
+    t.task = cast("CPU", k.cpu).curr  # type: ignore[attr-defined]
     _mod_timer(k, t, expire)
     k.sched.schedule()
     if t._base is not None:
@@ -374,7 +379,7 @@ def schedule_timeout(timeout: int) -> int:
 
 def _set_state_and_sleep(state: int, timeout: int, desc: str) -> int:
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cur = cast("CPU", k.cpu).curr
     cur.raw_state = state
     cur.wait_desc = desc
     return schedule_timeout(timeout)
