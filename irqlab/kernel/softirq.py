@@ -109,14 +109,15 @@ def raise_softirq(nr: int) -> None:
 def __raise_softirq_irqoff(nr: int) -> None:
     k = on_cpu()
     cpu = k.cpu
-    cpu.softirq_pending |= 1 << nr  # type: ignore[union-attr]
+    assert cpu is not None
+    cpu.softirq_pending |= 1 << nr
     tp = k.tp.softirq_raise
     if tp.on:
-        tp.emit(cpu.id, vec=nr, action=SOFTIRQ_TO_NAME[nr])  # type: ignore[union-attr]
+        tp.emit(cpu.id, vec=nr, action=SOFTIRQ_TO_NAME[nr])
 
 
 def local_softirq_pending() -> int:
-    return on_cpu().cpu.softirq_pending  # type: ignore[union-attr]
+    return cast("CPU", on_cpu().cpu).softirq_pending
 
 
 def wakeup_softirqd(k: Kernel, cpu: CPU) -> None:

@@ -319,7 +319,7 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
     tp_exit = k.tp.tasklet_exit
     requeued: list[tasklet_struct] = []
     while lst:
-        t = lst.popleft()
+        t: tasklet_struct = lst.popleft()
         if tasklet_trylock(t):
             if not t.count.counter:
                 if _clear_sched(k, t):
