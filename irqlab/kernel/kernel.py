@@ -11,6 +11,7 @@ import shlex
 import sys
 import weakref
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
@@ -23,6 +24,7 @@ from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoption
 from irqlab.kernel.container import Embeddable
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
+from irqlab.kernel.fork import ret_from_fork
 from irqlab.kernel.irq.spurious import note_interrupt
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
@@ -341,8 +343,9 @@ class Kernel:
         if pid or self.cpus[0].idle is not None:
             self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
-        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", (lambda: self._idle_loop()) if pid == 0 else
-                                    (lambda: self._task_entry(t)))  # fmt: skip
+        # The fiber starts in ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
+        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", partial(ret_from_fork, self._idle_loop) if pid == 0 else
+                                    partial(ret_from_fork, self._task_entry, t))  # fmt: skip
         if pid:
             self.tasks[pid] = t
         return t

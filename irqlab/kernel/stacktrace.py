@@ -117,6 +117,7 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "kernel/stacktrace.py": {},
     "kernel/core.py": {},
     "kernel/kernel.py": {"_task_entry": "kthread", "_idle_loop": "do_idle"},
+    "kernel/fork.py": {},
     "trace/tracepoint.py": {},
     "kernel/preempt.py": {"local_irq_enable": "local_irq_enable"},
     "kernel/sched/cputime.py": {},
