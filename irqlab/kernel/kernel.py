@@ -106,8 +106,8 @@ class Kernel:
 
     Compiled with the core, a native class: every attribute is declared here with its type (the compiled
     modules read them as struct fields). A native class takes no weak reference and no attribute it does
-    not declare, so what boots a machine instantiates an interpreted subclass, which has both as any
-    Python object does (irqlab.machine's ``BootedKernel``)."""
+    not declare, so what boots a machine instantiates an interpreted subclass in the compiled build, which
+    has both as any Python object does (irqlab.machine's ``BootedKernel``)."""
 
     board: Board
     initcalls: tuple[Callable[[Kernel], None], ...]
