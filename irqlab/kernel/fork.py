@@ -14,5 +14,11 @@ from typing import Any
 
 
 def ret_from_fork(fn: Callable[..., None], *args: Any) -> None:
-    """Run a new task's first function: ``fn(*args)``. Context: the task's fiber, entered for the first time."""
-    fn(*args)
+    """Run a new task's first function: ``fn(*args)``. Context: the task's fiber, entered for the first time.
+
+    The kernel stack keeps this frame (its entries' innermost frame) after the fiber is gone, so the frame
+    drops its references (the task's kernel) as it leaves: a dead machine's kernel is then freed."""
+    try:
+        fn(*args)
+    finally:
+        del fn, args

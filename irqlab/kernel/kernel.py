@@ -361,20 +361,24 @@ class Kernel:
         """kernel/kthread.c kthread() (ret_from_fork's first call): run the task's function, turn a fault into
         an oops, exit. The task's first context."""
         kdepth = stacktrace.push("kthread") if KSTACK else 0
-        self.sched.schedule_tail()
         try:
-            if t.should_stop:
-                t.result = -EINTR
-            else:
-                t.result = t.fn(*t.args)  # type: ignore[misc]
-        except GreenletExit:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+            self.sched.schedule_tail()
+            try:
+                if t.should_stop:
+                    t.result = -EINTR
+                else:
+                    t.result = t.fn(*t.args)  # type: ignore[misc]
+            except GreenletExit:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                if KSTACK:
+                    stacktrace.unwind(kdepth, exc, own=True)
+                t.exception = exc
+                self.fault(exc, "process")
+            self.do_exit(t)
+        finally:
             if KSTACK:
-                stacktrace.unwind(kdepth, exc, own=True)
-            t.exception = exc
-            self.fault(exc, "process")
-        self.do_exit(t)
+                stacktrace.pop(kdepth)  # the fiber is killed (reaped or closed): its kernel stack left empty
 
     def do_exit(self, t: Task) -> None:
         """Tear down the current task and switch away for good."""
@@ -408,26 +412,29 @@ class Kernel:
 
     def _idle_loop(self) -> None:
         """do_idle(): sleep until an interrupt; schedule when there is work."""
-        if KSTACK:
-            stacktrace.push("do_idle")  # never returns
-        while True:
-            cpu = self.cpu
-            assert cpu is not None
-            if cpu.need_resched or len(cpu.rq):
-                self.tick.nohz_idle_exit(cpu)
-                self.sched.preempt_schedule()
-                continue
-            if not self.booting:
-                self.tick.nohz_idle_enter(cpu)
-            # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
-            cpu.idle_entrytime = self.engine.now
-            sig = cpu_wait(self, cpu, None)
-            cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
-            cpu.idle_entrytime = -1
-            if sig == SIG_IRQ:
+        kdepth = stacktrace.push("do_idle") if KSTACK else 0
+        try:
+            while True:
                 cpu = self.cpu
                 assert cpu is not None
-                take_interrupts(self, cpu)
+                if cpu.need_resched or len(cpu.rq):
+                    self.tick.nohz_idle_exit(cpu)
+                    self.sched.preempt_schedule()
+                    continue
+                if not self.booting:
+                    self.tick.nohz_idle_enter(cpu)
+                # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
+                cpu.idle_entrytime = self.engine.now
+                sig = cpu_wait(self, cpu, None)
+                cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
+                cpu.idle_entrytime = -1
+                if sig == SIG_IRQ:
+                    cpu = self.cpu
+                    assert cpu is not None
+                    take_interrupts(self, cpu)
+        finally:
+            if KSTACK:
+                stacktrace.pop(kdepth)  # the fiber is killed (the machine closed): its kernel stack left empty
 
     def first_online_cpu(self) -> CPU:
         """Where work started from outside every CPU (a scenario action, the script between runs) is queued:
