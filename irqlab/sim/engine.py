@@ -2,7 +2,11 @@
 
 The engine knows nothing of kernels. Events are ordered by the total key
 ``(time_ns, priority, seq)``; ``seq`` is a monotonic counter, so events at the
-same time and priority run in the order they were scheduled (FIFO).
+same time and priority run in the order they were scheduled (FIFO). They wait in
+two heaps under that one order: the events that resume a parked fiber (at most a
+few per fiber, pushed and popped at every wait that cannot skip the queue) and
+all others (hardware, timers, scenario actions: many, mostly far ahead); the next
+event is the earlier of the two heads.
 
 Fibers are greenlets. Exactly one guarded primitive moves control between them:
 :meth:`Engine.switch`. A fiber *parks* by switching to the engine's main loop
@@ -114,6 +118,8 @@ class Engine:
         self.rng = Random(seed)
         self._streams: dict[str, Random] = {}
         self._heap: list[list[Any]] = []
+        #: The events that resume a parked fiber (see :meth:`at_resume`), under the same order as ``_heap``.
+        self._resumes: list[list[Any]] = []
         self._seq = 0
         self.main = greenlet.getcurrent()
         self.fibers: list[Fiber] = []
@@ -143,17 +149,40 @@ class Engine:
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Schedule ``fn(*args)`` at absolute time ``when``; returns a cancellable handle."""
-        return self._push(when, prio, fn, args)
+        return self._push(self._heap, when, prio, fn, args)
 
-    def _push(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
+    def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """Like :meth:`at`, for an event that only resumes a parked fiber (a wait that runs out, a wakeup): it
+        runs in the same order as it would from :meth:`at`, but waits in the small heap of such events, so
+        that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
+        Performance only."""
+        return self._push(self._resumes, when, prio, fn, args)
+
+    def _push(self, heap: list[list[Any]], when: int, prio: int, fn: Callable[..., Any],
+              args: tuple[Any, ...]) -> list[Any]:  # fmt: skip
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
         fg = self._fg
         entry = [when, prio, self._seq, fn, args, fg]
-        heappush(self._heap, entry)
+        heappush(heap, entry)
         fg[0] += 1
         return entry
+
+    def _front(self) -> list[list[Any]] | None:
+        """The heap whose head is the next live event (the earlier head of the two), or None when no live
+        event is left; cancelled entries at the heads are dropped on the way."""
+        heap = self._heap
+        while heap and heap[0][3] is None:
+            heappop(heap)
+        resumes = self._resumes
+        while resumes and resumes[0][3] is None:
+            heappop(resumes)
+        if not resumes:
+            return heap if heap else None
+        if heap and heap[0] < resumes[0]:
+            return heap
+        return resumes
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -198,30 +227,27 @@ class Engine:
         instead of two through the loop."""
         if not self.running or self._stopping():
             return None
-        heap = self._heap
-        while heap:
-            entry = heap[0]
-            fn = entry[3]
-            if fn is None:
-                heappop(heap)
-                continue
-            if fn not in fns:
+        heap = self._front()
+        if heap is None:
+            return None
+        entry = heap[0]
+        fn = entry[3]
+        if fn not in fns:
+            return None
+        limit = self._limit
+        if limit is not None:
+            if entry[0] > limit:
                 return None
-            limit = self._limit
-            if limit is not None:
-                if entry[0] > limit:
-                    return None
-            elif self._fg[0] <= 0:
-                return None
-            heappop(heap)
-            self.now = entry[0]
-            entry[3] = None
-            fg = entry[5]
-            if fg is not None:
-                fg[0] -= 1
-            self.events_run += 1
-            return fn, entry[4]
-        return None
+        elif self._fg[0] <= 0:
+            return None
+        heappop(heap)
+        self.now = entry[0]
+        entry[3] = None
+        fg = entry[5]
+        if fg is not None:
+            fg[0] -= 1
+        self.events_run += 1
+        return fn, entry[4]
 
     def idle_steps(self, step: int) -> int:
         """How many consecutive waits of ``step`` ns, starting now, :meth:`wait_until` would take on its
@@ -232,12 +258,10 @@ class Engine:
         nothing bounds the wait (it could never end)."""
         if not self.running or step <= 0 or self._stopping():
             return 0
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            heappop(heap)
+        heap = self._front()
         now = self.now
         n: int | None = None
-        if heap:
+        if heap is not None:
             n = (heap[0][0] - 1 - now) // step
         limit = self._limit
         if limit is not None:
@@ -253,26 +277,22 @@ class Engine:
     def wait_until(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any] | None:
         """For a fiber waiting until ``when`` inside a run: when no other event can run before it (and the run's
         limit and stop predicate allow), move the clock there directly, exactly what popping its own event would
-        do, and return None; else schedule ``fn(*args)`` as :meth:`at` does and return its handle (the fiber then
-        parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
+        do, and return None; else schedule ``fn(*args)`` as :meth:`at_resume` does and return its handle (the fiber
+        then parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
-                heap = self._heap
-                while heap and heap[0][3] is None:
-                    heappop(heap)
-                if (not heap or heap[0][0] > when) and not self._stopping():
+                heap = self._front()
+                if (heap is None or heap[0][0] > when) and not self._stopping():
                     self.now = when
                     self.events_run += 1
                     return None
-        return self._push(when, prio, fn, args)
+        return self._push(self._resumes, when, prio, fn, args)
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            heappop(heap)
-        return heap[0][0] if heap else None
+        heap = self._front()
+        return heap[0][0] if heap is not None else None
 
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Run events up to and including time ``until`` (or until the queue is empty).
@@ -285,7 +305,6 @@ class Engine:
             raise InternalError("Engine.run called from inside a fiber")
         if self.closed:
             raise ValueError("this simulation was closed and cannot run again: boot a new machine")
-        heap = self._heap
         pop = heappop
         fgbox = self._fg
         self.running = True
@@ -294,12 +313,12 @@ class Engine:
         self._progress = (self.events_run, self.now)
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
-            while heap:
+            while True:
+                heap = self._front()
+                if heap is None:
+                    break
                 entry = heap[0]
                 fn = entry[3]
-                if fn is None:
-                    pop(heap)
-                    continue
                 if until is not None:
                     if entry[0] > until:
                         break
@@ -388,6 +407,7 @@ class Engine:
             return False
         self.closed = True
         self._heap.clear()
+        self._resumes.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
         starter = self._starter
@@ -447,4 +467,4 @@ class Engine:
 
     def pending(self) -> Iterable[list[Any]]:
         """Live events (for diagnostics)."""
-        return (e for e in self._heap if e[3] is not None)
+        return (e for heap in (self._heap, self._resumes) for e in heap if e[3] is not None)
