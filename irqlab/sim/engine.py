@@ -3,10 +3,11 @@
 The engine knows nothing of kernels. Events are ordered by the total key
 ``(time_ns, priority, seq)``; ``seq`` is a monotonic counter, so events at the
 same time and priority run in the order they were scheduled (FIFO). They wait in
-two heaps under that one order: the events that resume a parked fiber (at most a
-few per fiber, pushed and popped at every wait that cannot skip the queue) and
-all others (hardware, timers, scenario actions: many, mostly far ahead); the next
-event is the earlier of the two heads.
+two queues under that one order: a sorted list of the events that resume a parked
+fiber (a few per fiber, queued and taken at every wait that cannot skip the queue:
+taking the first costs no comparison) and a heap of all others (hardware, timers,
+scenario actions: many, mostly far ahead); the next event is the earlier of the
+two heads.
 
 Fibers are greenlets. Exactly one guarded primitive moves control between them:
 :meth:`Engine.switch`. A fiber *parks* by switching to the engine's main loop
@@ -15,6 +16,7 @@ Fibers are greenlets. Exactly one guarded primitive moves control between them:
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -46,6 +48,9 @@ PRIO_HW: Final = 1  # hardware models drive lines and registers
 PRIO_IRQ: Final = 2  # interrupt delivery to a CPU
 PRIO_CPU: Final = 3  # a CPU finishes a stretch of busy work
 
+
+#: How many entries the queue of resuming events holds before its cancelled ones are dropped (at least).
+_RESUMES_CAP: Final = 256
 
 #: Engines whose close() was asked for where it could not run (see Engine.close).
 _deferred_close: list[Engine] = []
@@ -118,8 +123,10 @@ class Engine:
         self.rng = Random(seed)
         self._streams: dict[str, Random] = {}
         self._heap: list[list[Any]] = []
-        #: The events that resume a parked fiber (see :meth:`at_resume`), under the same order as ``_heap``.
+        #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the order of ``_heap``; its
+        #: cancelled entries are dropped when it reaches ``_resumes_cap`` entries.
         self._resumes: list[list[Any]] = []
+        self._resumes_cap = _RESUMES_CAP
         self._seq = 0
         self.main = greenlet.getcurrent()
         self.fibers: list[Fiber] = []
@@ -158,31 +165,53 @@ class Engine:
         Performance only."""
         return self._push(self._resumes, when, prio, fn, args)
 
-    def _push(self, heap: list[list[Any]], when: int, prio: int, fn: Callable[..., Any],
+    def _push(self, queue: list[list[Any]], when: int, prio: int, fn: Callable[..., Any],
               args: tuple[Any, ...]) -> list[Any]:  # fmt: skip
+        """Queue ``fn(*args)`` in ``queue`` (the heap, or the sorted list of resuming events)."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
         fg = self._fg
         entry = [when, prio, self._seq, fn, args, fg]
-        heappush(heap, entry)
+        if queue is self._heap:
+            heappush(queue, entry)
+        else:
+            if len(queue) >= self._resumes_cap:
+                queue[:] = [e for e in queue if e[3] is not None]
+                self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
+            insort(queue, entry)
         fg[0] += 1
         return entry
 
     def _front(self) -> list[list[Any]] | None:
-        """The heap whose head is the next live event (the earlier head of the two), or None when no live
-        event is left; cancelled entries at the heads are dropped on the way."""
+        """The queue whose first entry is the next live event (the earlier of the two), or None when no live
+        event is left; cancelled entries at the fronts are dropped on the way. :meth:`_take` removes it."""
         heap = self._heap
         while heap and heap[0][3] is None:
             heappop(heap)
         resumes = self._resumes
         while resumes and resumes[0][3] is None:
-            heappop(resumes)
+            resumes.pop(0)
         if not resumes:
             return heap if heap else None
-        if heap and heap[0] < resumes[0]:
-            return heap
+        if heap:
+            h = heap[0]
+            r = resumes[0]
+            hw: int = h[0]
+            rw: int = r[0]
+            if hw != rw:
+                if hw < rw:
+                    return heap
+            elif h < r:
+                return heap
         return resumes
+
+    def _take(self, queue: list[list[Any]]) -> None:
+        """Remove the first entry of ``queue`` (one that :meth:`_front` returned)."""
+        if queue is self._heap:
+            heappop(queue)
+        else:
+            queue.pop(0)
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -240,7 +269,7 @@ class Engine:
                 return None
         elif self._fg[0] <= 0:
             return None
-        heappop(heap)
+        self._take(heap)
         self.now = entry[0]
         entry[3] = None
         fg = entry[5]
@@ -305,7 +334,6 @@ class Engine:
             raise InternalError("Engine.run called from inside a fiber")
         if self.closed:
             raise ValueError("this simulation was closed and cannot run again: boot a new machine")
-        pop = heappop
         fgbox = self._fg
         self.running = True
         self._limit = until if until is not None else None
@@ -324,7 +352,7 @@ class Engine:
                         break
                 elif fgbox[0] <= 0:
                     break  # only background housekeeping is left: nothing to do
-                pop(heap)
+                self._take(heap)
                 self.now = entry[0]
                 entry[3] = None
                 if entry[5] is not None:
