@@ -1,4 +1,4 @@
-"""Discrete-event engine: integer-ns clock, one event heap, one seeded RNG, fibers.
+"""Discrete-event engine: integer-ns clock, one event order (a heap and a sorted list of resuming events), one seeded RNG, fibers.
 
 The engine knows nothing of kernels. Events are ordered by the total key
 ``(time_ns, priority, seq)``; ``seq`` is a monotonic counter, so events at the
