@@ -16,7 +16,7 @@ Fibers are greenlets. Exactly one guarded primitive moves control between them:
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -126,6 +126,8 @@ class Engine:
         #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the order of ``_heap``; its
         #: cancelled entries are dropped when it reaches ``_resumes_cap`` entries.
         self._resumes: list[list[Any]] = []
+        #: The time of each entry of ``_resumes``, in the same order: bisected as plain integers.
+        self._resume_times: list[int] = []
         self._resumes_cap = _RESUMES_CAP
         self._seq = 0
         self.main = greenlet.getcurrent()
@@ -176,10 +178,17 @@ class Engine:
         if queue is self._heap:
             heappush(queue, entry)
         else:
+            times = self._resume_times
             if len(queue) >= self._resumes_cap:
                 queue[:] = [e for e in queue if e[3] is not None]
+                times[:] = [e[0] for e in queue]
                 self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
-            insort(queue, entry)
+            # After every entry that is not later in (time, priority): the newest sequence number goes last.
+            i = bisect_right(times, when)
+            while i and times[i - 1] == when and queue[i - 1][1] > prio:
+                i -= 1
+            queue.insert(i, entry)
+            times.insert(i, when)
         fg[0] += 1
         return entry
 
@@ -192,6 +201,7 @@ class Engine:
         resumes = self._resumes
         while resumes and resumes[0][3] is None:
             resumes.pop(0)
+            self._resume_times.pop(0)
         if not resumes:
             return heap if heap else None
         if heap:
@@ -212,6 +222,7 @@ class Engine:
             heappop(queue)
         else:
             queue.pop(0)
+            self._resume_times.pop(0)
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -436,6 +447,7 @@ class Engine:
         self.closed = True
         self._heap.clear()
         self._resumes.clear()
+        self._resume_times.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
         starter = self._starter
