@@ -194,7 +194,8 @@ class Engine:
 
     def _front(self) -> list[list[Any]] | None:
         """The queue whose first entry is the next live event (the earlier of the two), or None when no live
-        event is left; cancelled entries at the fronts are dropped on the way. :meth:`_take` removes it."""
+        event is left; cancelled entries at the fronts are dropped on the way (for the cold paths: run(),
+        pop_due() and wait_until() compare the fronts inline)."""
         heap = self._heap
         while heap and heap[0][3] is None:
             heappop(heap)
@@ -215,14 +216,6 @@ class Engine:
             elif h < r:
                 return heap
         return resumes
-
-    def _take(self, queue: list[list[Any]]) -> None:
-        """Remove the first entry of ``queue`` (one that :meth:`_front` returned)."""
-        if queue is self._heap:
-            heappop(queue)
-        else:
-            queue.pop(0)
-            self._resume_times.pop(0)
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -267,10 +260,27 @@ class Engine:
         instead of two through the loop."""
         if not self.running or self._stopping():
             return None
-        heap = self._front()
-        if heap is None:
+        # (the two fronts compared inline, as in run(): a call per event costs the pure build)
+        heap = self._heap
+        while heap and heap[0][3] is None:
+            heappop(heap)
+        resumes = self._resumes
+        times = self._resume_times
+        while resumes and resumes[0][3] is None:
+            resumes.pop(0)
+            times.pop(0)
+        if resumes:
+            entry = resumes[0]
+            if heap:
+                h = heap[0]
+                hw: int = h[0]
+                rw: int = times[0]
+                if hw < rw or (hw == rw and h < entry):
+                    entry = h
+        elif heap:
+            entry = heap[0]
+        else:
             return None
-        entry = heap[0]
         fn = entry[3]
         if fn not in fns:
             return None
@@ -280,7 +290,11 @@ class Engine:
                 return None
         elif self._fg[0] <= 0:
             return None
-        self._take(heap)
+        if heap and entry is heap[0]:
+            heappop(heap)
+        else:
+            resumes.pop(0)
+            times.pop(0)
         self.now = entry[0]
         entry[3] = None
         fg = entry[5]
@@ -322,8 +336,15 @@ class Engine:
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
-                heap = self._front()
-                if (heap is None or heap[0][0] > when) and not self._stopping():
+                heap = self._heap
+                while heap and heap[0][3] is None:
+                    heappop(heap)
+                resumes = self._resumes
+                times = self._resume_times
+                while resumes and resumes[0][3] is None:
+                    resumes.pop(0)
+                    times.pop(0)
+                if (not heap or heap[0][0] > when) and (not times or times[0] > when) and not self._stopping():
                     self.now = when
                     self.events_run += 1
                     return None
@@ -345,6 +366,10 @@ class Engine:
             raise InternalError("Engine.run called from inside a fiber")
         if self.closed:
             raise ValueError("this simulation was closed and cannot run again: boot a new machine")
+        heap = self._heap
+        resumes = self._resumes
+        times = self._resume_times
+        pop = heappop
         fgbox = self._fg
         self.running = True
         self._limit = until if until is not None else None
@@ -353,17 +378,35 @@ class Engine:
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while True:
-                heap = self._front()
-                if heap is None:
+                # The earlier of the two fronts (Engine._front(), inline: a call per event costs the pure build).
+                while heap and heap[0][3] is None:
+                    pop(heap)
+                while resumes and resumes[0][3] is None:
+                    resumes.pop(0)
+                    times.pop(0)
+                if resumes:
+                    entry = resumes[0]
+                    if heap:
+                        h = heap[0]
+                        hw: int = h[0]
+                        rw: int = times[0]
+                        if hw < rw or (hw == rw and h < entry):
+                            entry = h
+                elif heap:
+                    entry = heap[0]
+                else:
                     break
-                entry = heap[0]
                 fn = entry[3]
                 if until is not None:
                     if entry[0] > until:
                         break
                 elif fgbox[0] <= 0:
                     break  # only background housekeeping is left: nothing to do
-                self._take(heap)
+                if heap and entry is heap[0]:
+                    pop(heap)
+                else:
+                    resumes.pop(0)
+                    times.pop(0)
                 self.now = entry[0]
                 entry[3] = None
                 if entry[5] is not None:
