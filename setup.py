@@ -58,6 +58,7 @@ COMPILED = [
     "irqlab/kernel/time/hrtimer.py",
     "irqlab/kernel/time/timer.py",
     "irqlab/kernel/time/tick.py",
+    "irqlab/kernel/rcu/tree_stall.py",
     "irqlab/kernel/workqueue_pool.py",
     "irqlab/kernel/workqueue_queue.py",
     "irqlab/kernel/workqueue_worker.py",

@@ -150,6 +150,7 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "kernel/time/hrtimer.py": {n: n for n in ("hrtimer_interrupt", "hrtimer_run_softirq",
                                               "schedule_hrtimeout_range", "usleep_range_state")},
     "kernel/time/tick.py": {},
+    "kernel/rcu/tree_stall.py": {},
     "kernel/workqueue_pool.py": {},
     "kernel/workqueue_queue.py": {},
     "kernel/workqueue_worker.py": {n: n for n in ("process_one_work", "process_scheduled_works", "worker_thread",

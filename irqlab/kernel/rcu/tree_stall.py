@@ -29,6 +29,7 @@ from irqlab.sim import PRIO_IRQ
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
+    from irqlab.sim import Engine
 
 RCU_SEQ_CTR_SHIFT = 2
 RCU_STALL_RAT_DELAY = 2
@@ -41,6 +42,8 @@ class RcuStall:
 
     def __init__(self, k: Kernel) -> None:
         self.k = k
+        #: The kernel's engine, bound once: every context switch reads its clock (note_context_switch()).
+        self.engine: Engine = k.engine
         self.rcu_cpu_stall_timeout = int(CONFIG(k, "RCU_CPU_STALL_TIMEOUT"))
         bp = k.boot_params.get("rcupdate.rcu_cpu_stall_timeout")
         if bp is not None and bp.lstrip("-").isdigit():
@@ -104,7 +107,7 @@ class RcuStall:
             if need:
                 self.sweep_idle()
                 need = self.need
-        if not need and self.k.engine.now >= self.next_gp_ns:
+        if not need and self.engine.now >= self.next_gp_ns:
             self.rcu_gp_init()
 
     def _gp_done(self) -> None:
@@ -147,7 +150,7 @@ class RcuStall:
     def note_context_switch(self, cpu: CPU) -> None:
         """rcu_note_context_switch(): a context switch is a quiescent state."""
         need = self.need
-        if need >> cpu.id & 1 or (not need and self.k.engine.now >= self.next_gp_ns):
+        if need >> cpu.id & 1 or (not need and self.engine.now >= self.next_gp_ns):
             self.report_qs(cpu)
 
     # -- the check ------------------------------------------------------------------------------------

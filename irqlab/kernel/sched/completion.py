@@ -13,6 +13,7 @@ from irqlab.kernel.sched.core import (
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
     Task,
+    might_sleep_due,
 )
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
@@ -29,6 +30,11 @@ class completion:
         self.done = 0
         self.name = name
         self.waiters: deque[Task] = deque()
+        #: The last wait's description, with the (wait function, name) it was made from: a task waiting
+        #: here again reuses it rather than building the same string at every wait.
+        self.desc_what = ""
+        self.desc_name = ""
+        self.desc = ""
 
     def __repr__(self) -> str:
         return f"<completion {self.name or ''} done={self.done} waiters={len(self.waiters)}>"
@@ -48,14 +54,15 @@ def DECLARE_COMPLETION(name: str = "") -> completion:
 
 def complete(x: completion) -> None:
     """Signal one waiter (or the next wait) that the event happened. Any context."""
-    k = kernel()
+    sched = kernel().sched
     if x.done != UINT_MAX:
         x.done += 1
-    while x.waiters:
-        t = x.waiters.popleft()
-        if k.sched.try_to_wake_up(t, TASK_NORMAL):
+    waiters = x.waiters
+    while waiters:
+        t = waiters.popleft()
+        if sched.try_to_wake_up(t, TASK_NORMAL):
             break
-    k.sched.preempt_check_local()
+    sched.preempt_check_local()
 
 
 def complete_all(x: completion) -> None:
@@ -79,20 +86,37 @@ def try_wait_for_completion(x: completion) -> bool:
     return True
 
 
+def _wait_desc(x: completion, what: str) -> str:
+    """What a task waiting on ``x`` in ``what`` waits on (hung-task and stall reports): ``what(name)``."""
+    name = x.name
+    if what != x.desc_what or name != x.desc_name:
+        x.desc_what = what
+        x.desc_name = name
+        x.desc = f"{what}({name or 'completion'})"
+    return x.desc
+
+
 def _wait_for_common(x: completion, timeout: int, state: int, what: str) -> int:
     k = on_cpu()
-    might_sleep_at(k, "kernel/sched/completion.c", 148)
+    cpu = k.cpu
+    assert cpu is not None
+    if might_sleep_due(k, cpu):
+        might_sleep_at(k, "kernel/sched/completion.c", 148)
+        cpu = k.cpu  # a voluntary preemption may have moved the task
+        assert cpu is not None
     if not x.done:
         while True:
-            cur = k.cpu.curr  # type: ignore[union-attr]
+            cur = cpu.curr
             if cur not in x.waiters:
                 x.waiters.append(cur)
             cur.raw_state = state
-            cur.wait_desc = f"{what}({x.name or 'completion'})"
+            cur.wait_desc = _wait_desc(x, what)
             timeout = schedule_timeout(timeout)
+            cpu = k.cpu  # the CPU the task was woken on
+            assert cpu is not None
             if x.done or not timeout:
                 break
-        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur = cpu.curr
         cur.raw_state = TASK_RUNNING
         if cur in x.waiters:
             x.waiters.remove(cur)

@@ -722,6 +722,15 @@ def block_forever(k: Kernel, p: Task, desc: str) -> None:
         f.stuck_if_idle = False
 
 
+def might_sleep_due(k: Kernel, cpu: CPU) -> bool:
+    """Whether might_sleep() on ``cpu`` has anything to do: a "sleeping function called from invalid context"
+    report (preemption or IRQs off, or the idle task) or, under voluntary preemption, a pending reschedule.
+    Compiled callers test this before calling the interpreted sched.current.might_sleep_at(), so that its
+    frame is on the stack whenever it reports."""
+    return bool(cpu.preempt_count or cpu.irqs_off or cpu.curr is cpu.idle
+                or (cpu.need_resched and k.preempt_model == "voluntary"))  # fmt: skip
+
+
 def _busiest_first(c: CPU) -> tuple[int, int]:
     """The newly idle balancer's order of source run queues: the longest first, then by CPU number."""
     return -len(c.rq), c.id

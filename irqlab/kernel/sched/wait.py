@@ -18,6 +18,7 @@ from irqlab.kernel.sched.core import (
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
     Task,
+    might_sleep_due,
 )
 from irqlab.kernel.sched.current import might_sleep_at
 from irqlab.kernel.time.timer import schedule_timeout
@@ -101,17 +102,24 @@ def _wait(wq: wait_queue_head, cond: Cond, state: int, timeout: int, exclusive: 
           file: str, line: int) -> int:  # fmt: skip
     """___wait_event(): returns the remaining timeout (>= 1) when the condition became true, else 0."""
     k = on_cpu()
-    might_sleep_at(k, file, line)
+    cpu = k.cpu
+    assert cpu is not None
+    if might_sleep_due(k, cpu):
+        might_sleep_at(k, file, line)
     if cond():
         return timeout if timeout else 1
-    entry = wait_queue_entry(k.cpu.curr, WQ_FLAG_EXCLUSIVE if exclusive else 0)  # type: ignore[union-attr]
+    cpu = k.cpu
+    assert cpu is not None
+    entry = wait_queue_entry(cpu.curr, WQ_FLAG_EXCLUSIVE if exclusive else 0)
     if exclusive:
         wq.head.append(entry)
     else:
         wq.head.insert(0, entry)
     try:
         while True:
-            cur = k.cpu.curr  # type: ignore[union-attr]
+            cpu = k.cpu
+            assert cpu is not None
+            cur = cpu.curr
             cur.raw_state = state
             cur.wait_desc = what
             if cond():
@@ -119,8 +127,9 @@ def _wait(wq: wait_queue_head, cond: Cond, state: int, timeout: int, exclusive: 
                 return timeout if timeout else 1
             timeout = schedule_timeout(timeout)
             if timeout == 0 and timeout != MAX_SCHEDULE_TIMEOUT:
-                cur = k.cpu.curr  # type: ignore[union-attr]
-                cur.raw_state = TASK_RUNNING
+                cpu = k.cpu
+                assert cpu is not None
+                cpu.curr.raw_state = TASK_RUNNING
                 return 1 if cond() else 0
     finally:
         if entry in wq.head:

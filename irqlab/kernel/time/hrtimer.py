@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from irqlab.kernel.container import Embeddable, container_of
 from irqlab.kernel.core import kernel, on_cpu
 from irqlab.kernel.cpu import burn
-from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, block_forever
+from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, Task, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import depth, pop, popped, push, unwind
@@ -63,6 +63,9 @@ class hrtimer(Embeddable):
         self.running = False
         #: Housekeeping that recurs forever (the watchdogs): does not keep a run without ``until`` going.
         self.background = False
+        #: The task a sleeper's timer wakes (struct hrtimer_sleeper's task), None once woken or for any other
+        #: timer: declared, so that compiled code reads it natively and no sleeper allocates an attribute dict.
+        self.sleeper_task: Task | None = None
 
     def __repr__(self) -> str:
         fn = getattr(self.function, "__qualname__", self.function)
@@ -109,7 +112,7 @@ def hrtimer_init(timer: hrtimer, clock_id: int, mode: int) -> None:
     timer.clockid = clock_id
     timer.is_soft = bool(mode & HRTIMER_MODE_SOFT)
     timer.is_hard = bool(mode & HRTIMER_MODE_HARD)
-    if k.preempt_rt and not timer.is_hard:
+    if not timer.is_hard and k.preempt_rt:
         timer.is_soft = True
     timer._entry = None
 
@@ -281,18 +284,24 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
             cpu.clockevent_at = -1
         return
     first = h if h is not None and (s is None or h[0] <= s[0]) else s
-    bg = first is not None and first[2].background and _only_background(base.hard) and _only_background(base.soft)
-    if cpu.clockevent is not None and cpu.clockevent_at == nxt and (cpu.clockevent[5] is None) == bg:
+    first_timer: hrtimer | None = first[2] if first is not None else None
+    bg = first_timer is not None and first_timer.background and _only_background(base.hard) and _only_background(base.soft)
+    ev = cpu.clockevent
+    if ev is not None and cpu.clockevent_at == nxt and (ev[5] is None) == bg:
         return
-    k.engine.cancel(cpu.clockevent)
+    eng = k.engine
+    eng.cancel(ev)
     cpu.clockevent_at = nxt
-    at = k.engine.at_background if bg else k.engine.at
-    cpu.clockevent = at(max(nxt, k.engine.now), PRIO_IRQ, _clockevent_fire, k, cpu)
+    when = max(nxt, eng.now)
+    if bg:
+        cpu.clockevent = eng.at_background(when, PRIO_IRQ, _clockevent_fire, k, cpu)
+    else:
+        cpu.clockevent = eng.at(when, PRIO_IRQ, _clockevent_fire, k, cpu)
 
 
 def _only_background(heap: list[list[Any]]) -> bool:
     for e in heap:
-        t = e[2]
+        t: hrtimer | None = e[2]
         if t is not None and not t.background:
             return False
     return True
@@ -306,8 +315,9 @@ def _clockevent_fire(k: Kernel, cpu: CPU) -> None:
 
 def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
     base: HrtimerBase = cpu.hrtimer_base
-    tp_entry = k.tp.hrtimer_expire_entry
-    tp_exit = k.tp.hrtimer_expire_exit
+    tps = k.tp
+    tp_entry = tps.hrtimer_expire_entry
+    tp_exit = tps.hrtimer_expire_exit
     while True:
         e = HrtimerBase.top(heap)
         if e is None:
@@ -388,10 +398,16 @@ class hrtimer_sleeper:
         self.task = task
 
 
+def _sleeper_woken(timer: hrtimer) -> bool:
+    """Whether a sleeper's timer has woken its task. A function, not an inline test: after the sleeper sets
+    ``sleeper_task``, the type checker takes it to stay a task, and compiled code would then read it as one."""
+    return timer.sleeper_task is None
+
+
 def hrtimer_wakeup(timer: hrtimer) -> int:
-    t = timer.sleeper_task  # type: ignore[attr-defined]
+    t = timer.sleeper_task
     if t is not None:
-        timer.sleeper_task = None  # type: ignore[attr-defined]
+        timer.sleeper_task = None
         kernel().sched.try_to_wake_up(t)
     return HRTIMER_NORESTART
 
@@ -400,7 +416,9 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     """Sleep (state set by the caller) until an hrtimer fires; 0 when it expired. May sleep."""
     kdepth = push("schedule_hrtimeout_range") if KSTACK else 0
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cpu = k.cpu
+    assert cpu is not None
+    cur = cpu.curr
     if expires is None:
         block_forever(k, cur, desc or "schedule_hrtimeout(NULL)")
         if KSTACK:
@@ -409,15 +427,15 @@ def schedule_hrtimeout_range(expires: int | None, delta: int, mode: int, desc: s
     t = hrtimer()
     hrtimer_init(t, CLOCK_MONOTONIC, mode | HRTIMER_MODE_HARD)
     t.function = hrtimer_wakeup
-    t.sleeper_task = cur  # type: ignore[attr-defined]
+    t.sleeper_task = cur
     if desc:
         cur.wait_desc = desc
-    hrtimer_start_range_ns(t, expires, delta, mode)
+    hrtimer_start_on(k, cpu, t, expires, delta, mode)  # hrtimer_start_range_ns() on this CPU
     k.sched.schedule()
     hrtimer_cancel(t)
     if KSTACK:
-        return popped(kdepth, 0 if t.sleeper_task is None else -4)
-    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+        return popped(kdepth, 0 if _sleeper_woken(t) else -4)
+    return 0 if _sleeper_woken(t) else -4
 
 
 #: The default timer slack of a task (include/linux/sched.h, init_task.timer_slack_ns): 50 us.
@@ -433,21 +451,23 @@ def hrtimer_nanosleep(expires: int, mode: int) -> int:
     the others on soft ones expired in HRTIMER_SOFTIRQ; elsewhere a sleeper's timer is hard.
     """
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cpu = k.cpu
+    assert cpu is not None
+    cur = cpu.curr
     slack = 0 if cur.is_rt else cur.data.get("timer_slack_ns", DEFAULT_TIMER_SLACK_NS)
     t = hrtimer()
     hard = not k.preempt_rt or cur.is_rt
     hrtimer_init(t, CLOCK_MONOTONIC, mode | (HRTIMER_MODE_HARD if hard else HRTIMER_MODE_SOFT))
     t.function = hrtimer_wakeup
-    t.sleeper_task = cur  # type: ignore[attr-defined]
+    t.sleeper_task = cur
     cur.wait_desc = "hrtimer_nanosleep"
     # do_nanosleep(): set_current_state(TASK_INTERRUPTIBLE), start the sleeper, schedule().
     cur.raw_state = TASK_INTERRUPTIBLE
     hrtimer_start_range_ns(t, expires, slack, mode)
-    if t.sleeper_task is not None:  # type: ignore[attr-defined]
+    if not _sleeper_woken(t):
         k.sched.schedule()
     hrtimer_cancel(t)
-    return 0 if t.sleeper_task is None else -4  # type: ignore[attr-defined]
+    return 0 if _sleeper_woken(t) else -4
 
 
 def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
@@ -456,12 +476,13 @@ def usleep_range_state(min_us: int, max_us: int, state: int) -> None:
     k = on_cpu()
     exp = min_us * 1000
     delta = (max_us - min_us) * 1000
-    cur = k.cpu.curr  # type: ignore[union-attr]
     deadline = k.engine.now + exp
+    desc = f"usleep_range({min_us}, {max_us})"
     while True:
-        cur = k.cpu.curr  # type: ignore[union-attr]
-        cur.raw_state = state
-        if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, f"usleep_range({min_us}, {max_us})"):
+        cpu = k.cpu
+        assert cpu is not None
+        cpu.curr.raw_state = state
+        if not schedule_hrtimeout_range(deadline, delta, HRTIMER_MODE_ABS, desc):
             break
     if KSTACK:
         pop(kdepth)

@@ -347,21 +347,25 @@ def schedule_timeout(timeout: int) -> int:
     """
     kdepth = push("schedule_timeout") if KSTACK else 0
     k = on_cpu()
+    cpu = k.cpu
+    assert cpu is not None
     if timeout == MAX_SCHEDULE_TIMEOUT:
-        cur = k.cpu.curr  # type: ignore[union-attr]
+        cur = cpu.curr
         block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
         if KSTACK:
             pop(kdepth)
         return timeout
     if timeout < 0:
         vprintk(k, KERN_ERR + "schedule_timeout: wrong timeout value %lx\n", (timeout,))
-        k.cpu.curr.raw_state = TASK_RUNNING  # type: ignore[union-attr]
+        cpu = k.cpu
+        assert cpu is not None
+        cpu.curr.raw_state = TASK_RUNNING
         if KSTACK:
             pop(kdepth)
         return 0
     expire = timeout + k.jiffies
     t = timer_list(process_timeout)
-    t.task = k.cpu.curr  # type: ignore[attr-defined,union-attr]
+    t.task = cpu.curr  # type: ignore[attr-defined]
     _mod_timer(k, t, expire)
     k.sched.schedule()
     if t._base is not None:
@@ -374,7 +378,9 @@ def schedule_timeout(timeout: int) -> int:
 
 def _set_state_and_sleep(state: int, timeout: int, desc: str) -> int:
     k = on_cpu()
-    cur = k.cpu.curr  # type: ignore[union-attr]
+    cpu = k.cpu
+    assert cpu is not None
+    cur = cpu.curr
     cur.raw_state = state
     cur.wait_desc = desc
     return schedule_timeout(timeout)
