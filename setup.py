@@ -22,7 +22,8 @@ from setuptools import Command, setup
 ROOT = pathlib.Path(__file__).resolve().parent
 
 #: The modules mypyc compiles, relative to the repository root: the event engine, the CPU's waits and
-#: interrupt entry, the scheduler (core, fair, rt, deadline servers, CPU-time accounting, wait queues,
+#: interrupt entry, the Kernel object itself (kernel/kernel.py), the scheduler (core, fair, rt, deadline
+#: servers, CPU-time accounting, wait queues,
 #: completions), preemption helpers, the kernel lookup (kernel/core.py), the tracepoints, the IRQ core (irq_desc
 #: and irqaction types, descriptor locking and kstat, flow handlers, irq_desc code, domain dispatch, irq threads,
 #: spurious-interrupt detection), softirqs and tasklets, timers, hrtimers and the tick, the workqueue core, the
@@ -34,6 +35,7 @@ COMPILED = [
     "irqlab/sim/engine.py",
     "irqlab/kernel/stacktrace.py",
     "irqlab/kernel/core.py",
+    "irqlab/kernel/kernel.py",
     "irqlab/trace/tracepoint.py",
     "irqlab/kernel/cpu.py",
     "irqlab/kernel/preempt.py",

@@ -201,8 +201,9 @@ def memory_run(n_irqs: int) -> tuple[float, int, int, int, int]:
             # (getattr: the same script also measures earlier versions, which scanned plain lists)
             heaps = getattr(k.subsys["gic"].hw, "_heap", [])
             peak[0] = max(peak[0], sum(len(h) for h in heaps))
-            peak[1] = max(peak[1], sum(len(getattr(c.rq.cfs, "timeline", ())) for c in k.cpus))
-            peak[2] = max(peak[2], len(eng._heap))
+            cfs = [c.rq.cfs for c in k.cpus]  # the heap and, where there is one, the sorted run beside it
+            peak[1] = max(peak[1], sum(len(getattr(q, "timeline", ())) + len(getattr(q, "run", ())) for q in cfs))
+            peak[2] = max(peak[2], len(eng._heap) + len(getattr(eng, "_resumes", ())))
             eng.at_background(eng.now + 50_000, 1, sample)  # background: the run still ends with the work
 
         eng.at_background(eng.now + 50_000, 1, sample)

@@ -163,7 +163,7 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
     if until is None:
         cpu.wait_entry = None
     elif irqs_on and cpu.irq_pending:
-        cpu.wait_entry = eng.at(until, PRIO_CPU, _wait_done, k, cpu)
+        cpu.wait_entry = eng.at_resume(until, PRIO_CPU, _wait_done, k, cpu)
     else:
         entry = eng.wait_until(until, PRIO_CPU, _wait_done, cpu.wait_args)
         if entry is None:
@@ -222,7 +222,7 @@ def cpu_resume(k: Kernel, cpu: CPU) -> None:
     k.engine.cancel(cpu.wait_entry)
     cpu.wait_entry = None
     cpu.parked = False
-    k.engine.at(k.engine.now, PRIO_CPU, _resume, k, cpu, SIG_DONE)
+    k.engine.at_resume(k.engine.now, PRIO_CPU, _resume, k, cpu, SIG_DONE)
 
 
 def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
@@ -235,7 +235,7 @@ def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
     if cpu.parked and cpu.interruptible:
         # Delivered by an event of its own, so that whatever raised it (a hardware model's
         # event, another CPU) finishes at this instant before the CPU starts the handler.
-        k.engine.at(k.engine.now, PRIO_IRQ, _kick, k, cpu)
+        k.engine.at_resume(k.engine.now, PRIO_IRQ, _kick, k, cpu)
 
 
 def _kick_claims(eng: Engine, cpu: CPU) -> bool:

@@ -11,9 +11,11 @@ import shlex
 import sys
 import weakref
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
+from mypy_extensions import mypyc_attr
 
 from irqlab.errno import EINTR, errorname
 from irqlab.kernel import stacktrace
@@ -22,6 +24,7 @@ from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoption
 from irqlab.kernel.container import Embeddable
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
+from irqlab.kernel.fork import ret_from_fork
 from irqlab.kernel.irq.spurious import note_interrupt
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
@@ -37,6 +40,7 @@ from irqlab.kernel.softirq import (
     irq_exit,
     ksoftirqd_fn,
 )
+from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.time.hrtimer import HrtimerBase, hrtimer_interrupt, hrtimer_run_softirq
 from irqlab.kernel.time.jiffies import initial_jiffies
 from irqlab.kernel.time.tick import TickSched
@@ -47,6 +51,7 @@ from irqlab.trace import TraceBus
 
 if TYPE_CHECKING:
     from irqlab.boards.board import Board
+    from irqlab.kernel.irq.types import irq_desc
 
 PREEMPT_MODELS = ("none", "voluntary", "full", "rt")
 
@@ -95,8 +100,62 @@ class BootParams:
         return self.values.get(key, default)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Kernel:
-    """A booted simulated kernel."""
+    """A booted simulated kernel.
+
+    Compiled with the core, a native class: every attribute is declared here with its type (the compiled
+    modules read them as struct fields). A native class takes no weak reference and no attribute it does
+    not declare, so what boots a machine instantiates an interpreted subclass in the compiled build, which
+    has both as any Python object does (irqlab.machine's ``BootedKernel``)."""
+
+    board: Board
+    initcalls: tuple[Callable[[Kernel], None], ...]
+    engine: Engine
+    irq_entry_ops: tuple[Callable[[Kernel, CPU], None], Callable[[Kernel, CPU], None]]
+    note_interrupt: Callable[[irq_desc, int], None]
+    hz: int
+    tick_nsec: int
+    initial_jiffies: int
+    preempt_model: str
+    preempt_full: bool
+    preempt_rt: bool
+    boot_params: BootParams
+    force_irqthreads: bool
+    dyndbg: bool
+    irqtime: bool
+    total_forks: int
+    costs: dict[str, int]
+    irq_entry_cost: int
+    irq_exit_cost: int
+    irq_entry_jitter: int
+    ipi_latency: int
+    gfp_atomic_fail_rate: float
+    max_softirq_time: int
+    cpus: list[CPU]
+    cache_cost: CacheCost | None
+    cpu: CPU | None
+    log: LogBuffer
+    console: Callable[[LogRecord], None] | None
+    tp: TraceBus
+    bugs: BugReporter
+    locking: Locking
+    modules: ModuleTable
+    softirq: SoftirqVec
+    tasks: dict[int, Task]
+    next_pid: int
+    reap_list: list[Task]
+    ratelimits: dict[Any, Any]
+    stats: dict[str, int]
+    tick_hooks: list[Callable[[CPU], None]]
+    booting: bool
+    _ptrs: dict[int, tuple[int, Callable[[], Any]]]
+    _ptr_serial: int
+    _ptr_token: object
+    ipi_hook: Callable[[CPU, int], None] | None
+    subsys: dict[str, Any]
+    sched: Scheduler
+    tick: TickSched
 
     def __init__(
         self,
@@ -284,8 +343,9 @@ class Kernel:
         if pid or self.cpus[0].idle is not None:
             self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
-        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", (lambda: self._idle_loop()) if pid == 0 else
-                                    (lambda: self._task_entry(t)))  # fmt: skip
+        # The fiber starts in ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
+        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", partial(ret_from_fork, self._idle_loop) if pid == 0 else
+                                    partial(ret_from_fork, self._task_entry, t))  # fmt: skip
         if pid:
             self.tasks[pid] = t
         return t
@@ -298,21 +358,27 @@ class Kernel:
         return t
 
     def _task_entry(self, t: Task) -> None:
-        self.sched.schedule_tail()
-        kdepth = stacktrace.depth() if stacktrace.ENABLED else 0
+        """kernel/kthread.c kthread() (ret_from_fork's first call): run the task's function, turn a fault into
+        an oops, exit. The task's first context."""
+        kdepth = stacktrace.push("kthread") if KSTACK else 0
         try:
-            if t.should_stop:
-                t.result = -EINTR
-            else:
-                t.result = t.fn(*t.args)  # type: ignore[misc]
-        except GreenletExit:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
-            if stacktrace.ENABLED:
-                stacktrace.unwind(kdepth, exc, shadowed=False)
-            t.exception = exc
-            self.fault(exc, "process")
-        self.do_exit(t)
+            self.sched.schedule_tail()
+            try:
+                if t.should_stop:
+                    t.result = -EINTR
+                else:
+                    t.result = t.fn(*t.args)  # type: ignore[misc]
+            except GreenletExit:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
+                if KSTACK:
+                    stacktrace.unwind(kdepth, exc, own=True)
+                t.exception = exc
+                self.fault(exc, "process")
+            self.do_exit(t)
+        finally:
+            if KSTACK:
+                stacktrace.pop(kdepth)  # the fiber is killed (reaped or closed): its kernel stack left empty
 
     def do_exit(self, t: Task) -> None:
         """Tear down the current task and switch away for good."""
@@ -346,24 +412,29 @@ class Kernel:
 
     def _idle_loop(self) -> None:
         """do_idle(): sleep until an interrupt; schedule when there is work."""
-        while True:
-            cpu = self.cpu
-            assert cpu is not None
-            if cpu.need_resched or len(cpu.rq):
-                self.tick.nohz_idle_exit(cpu)
-                self.sched.preempt_schedule()
-                continue
-            if not self.booting:
-                self.tick.nohz_idle_enter(cpu)
-            # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
-            cpu.idle_entrytime = self.engine.now
-            sig = cpu_wait(self, cpu, None)
-            cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
-            cpu.idle_entrytime = -1
-            if sig == SIG_IRQ:
+        kdepth = stacktrace.push("do_idle") if KSTACK else 0
+        try:
+            while True:
                 cpu = self.cpu
                 assert cpu is not None
-                take_interrupts(self, cpu)
+                if cpu.need_resched or len(cpu.rq):
+                    self.tick.nohz_idle_exit(cpu)
+                    self.sched.preempt_schedule()
+                    continue
+                if not self.booting:
+                    self.tick.nohz_idle_enter(cpu)
+                # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
+                cpu.idle_entrytime = self.engine.now
+                sig = cpu_wait(self, cpu, None)
+                cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
+                cpu.idle_entrytime = -1
+                if sig == SIG_IRQ:
+                    cpu = self.cpu
+                    assert cpu is not None
+                    take_interrupts(self, cpu)
+        finally:
+            if KSTACK:
+                stacktrace.pop(kdepth)  # the fiber is killed (the machine closed): its kernel stack left empty
 
     def first_online_cpu(self) -> CPU:
         """Where work started from outside every CPU (a scenario action, the script between runs) is queued:
@@ -441,17 +512,7 @@ class Kernel:
                 if e is not None and e[0] == serial:
                     del ptrs[key]
 
-            ref: Callable[[], Any]
-            try:
-                if not _weakref_safe(type(obj)):
-                    raise TypeError("mypyc-compiled class")
-                ref = weakref.ref(obj, forget)
-            except TypeError:
-                # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict
-                # passed as dev_id, an instance of a compiled class) is held for the life of the kernel, so
-                # that its id() cannot be reused meanwhile.
-                ref = _StrongRef(obj)
-            ent = (self._ptr_serial, ref)
+            ent = (self._ptr_serial, _ref_to(obj, forget))
             ptrs[key] = ent
         return f"{(ent[0] * 0x9E3779B1 + 0x5BD1E995) & 0xFFFFFFFF:016x}"
 
@@ -536,6 +597,19 @@ def _weakref_safe(cls: type) -> bool:
                 break
         _WEAKREF_SAFE[cls] = safe
     return safe
+
+
+def _ref_to(obj: Any, forget: Callable[[Any], None]) -> Callable[[], Any]:
+    """A weak reference to ``obj`` that calls ``forget`` when it dies, or a strong one (see Kernel.ptr())."""
+    try:
+        if not _weakref_safe(type(obj)):
+            raise TypeError("mypyc-compiled class")
+        return weakref.ref(obj, forget)
+    except TypeError:
+        # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict passed as
+        # dev_id, an instance of a compiled class) is held for the life of the kernel, so that its id() cannot
+        # be reused meanwhile.
+        return _StrongRef(obj)
 
 
 class _StrongRef:

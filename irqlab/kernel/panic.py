@@ -269,7 +269,8 @@ class BugReporter:
         """Call-trace lines for the current stack (innermost first), leaving out the ``skip - 1`` innermost
         elements of the virtual stack above this call (see stacktrace.virtual_stack()); ``self.irq_frames``
         is how many of them run on the interrupt's stack (above the arch entry code), 0 in task context."""
-        v = virtual_stack(live_frames(sys._getframe(1)), kstack())[max(skip - 1, 0):]
+        # The caller's frame: none when compiled code called this on a fiber that has run no interpreted code.
+        v = virtual_stack(live_frames(sys._getframe().f_back), kstack())[max(skip - 1, 0):]
         return self.trace_of(v)
 
     def trace_of(self, v: list[Virtual], interrupted: bool = False, set_irq: bool = True) -> list[str]:
@@ -466,7 +467,7 @@ class BugReporter:
                                       catcher=False)
                 if raised and raised[-1] == "ret_from_fork+0x10/0x20":
                     raised.pop()
-                below = self.stack(4)  # from the frame that caught the exception (stack, die, fault, k.fault)
+                below = self.stack(3)  # from the frame that caught the exception (stack, die, fault; k.fault is shadowed)
                 tb_entries = _walk_tb(exc.__traceback__)
                 catcher = tb_entries[0][0].f_code if tb_entries else None
                 if (below and catcher is not None and not _is_internal(catcher.co_filename)
@@ -527,7 +528,7 @@ def user_site(exc: BaseException | None = None) -> str:
         frames = list(reversed(_walk_tb(exc.__traceback__)))
     else:
         frames = []
-        f: FrameType | None = sys._getframe(1)
+        f: FrameType | None = sys._getframe().f_back  # none when called from a frameless (compiled) fiber
         while f is not None:
             frames.append((f, f.f_lineno))
             f = f.f_back

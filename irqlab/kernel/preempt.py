@@ -5,8 +5,11 @@ Mirrors include/linux/preempt.h and include/linux/irqflags.h (bottom_half.h's lo
 
 from __future__ import annotations
 
+from typing import cast
+
 from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.cpu import (
+    CPU,
     HARDIRQ_MASK,
     NMI_MASK,
     SOFTIRQ_MASK,
@@ -49,7 +52,7 @@ def _pc() -> int:
     k = current_kernel.k
     if k is None or k.cpu is None:
         on_cpu()
-    return k.cpu.preempt_count  # type: ignore[union-attr]
+    return cast("CPU", k.cpu).preempt_count
 
 
 def preempt_count() -> int:
@@ -96,13 +99,14 @@ def in_atomic() -> bool:
 
 def irqs_disabled() -> bool:
     """True when local interrupts are disabled."""
-    return on_cpu().cpu.irqs_off  # type: ignore[union-attr]
+    return cast("CPU", on_cpu().cpu).irqs_off
 
 
 def preemptible() -> bool:
     k = on_cpu()
     cpu = k.cpu
-    return cpu.preempt_count == 0 and not cpu.irqs_off  # type: ignore[union-attr]
+    assert cpu is not None
+    return cpu.preempt_count == 0 and not cpu.irqs_off
 
 
 # -- IRQ flags --------------------------------------------------------------------
@@ -110,18 +114,19 @@ def preemptible() -> bool:
 
 def local_irq_disable() -> None:
     """Disable interrupts on this CPU."""
-    on_cpu().cpu.irqs_off = True  # type: ignore[union-attr]
+    cast("CPU", on_cpu().cpu).irqs_off = True
 
 
 def local_irq_enable() -> None:
     """Enable interrupts on this CPU; pending interrupts are taken at once."""
     k = on_cpu()
     cpu = k.cpu
-    cpu.irqs_off = False  # type: ignore[union-attr]
-    if cpu.irq_pending:  # type: ignore[union-attr]
+    assert cpu is not None
+    cpu.irqs_off = False
+    if cpu.irq_pending:
         # Only a trace taken inside the interrupt can see this function: it is on the stack just around it.
         kdepth = push("local_irq_enable") if KSTACK else 0
-        take_interrupts(k, cpu)  # type: ignore[arg-type]
+        take_interrupts(k, cpu)
         if KSTACK:
             pop(kdepth)
 
@@ -129,15 +134,16 @@ def local_irq_enable() -> None:
 def local_irq_save() -> int:
     """Disable interrupts and return the previous state (``flags = local_irq_save()``)."""
     cpu = on_cpu().cpu
-    flags = 1 if cpu.irqs_off else 0  # type: ignore[union-attr]
-    cpu.irqs_off = True  # type: ignore[union-attr]
+    assert cpu is not None
+    flags = 1 if cpu.irqs_off else 0
+    cpu.irqs_off = True
     return flags
 
 
 def local_irq_restore(flags: int) -> None:
     """Restore the interrupt state saved by local_irq_save."""
     if flags:
-        on_cpu().cpu.irqs_off = True  # type: ignore[union-attr]
+        cast("CPU", on_cpu().cpu).irqs_off = True
     else:
         local_irq_enable()
 
@@ -146,22 +152,24 @@ def local_irq_restore(flags: int) -> None:
 
 
 def preempt_disable() -> None:
-    on_cpu().cpu.preempt_count += 1  # type: ignore[union-attr]
+    cast("CPU", on_cpu().cpu).preempt_count += 1
 
 
 def preempt_enable_no_resched() -> None:
     cpu = on_cpu().cpu
-    if cpu.preempt_count & 0xFF:  # type: ignore[union-attr]
-        cpu.preempt_count -= 1  # type: ignore[union-attr]
+    assert cpu is not None
+    if cpu.preempt_count & 0xFF:
+        cpu.preempt_count -= 1
 
 
 def preempt_enable() -> None:
     """Re-enable preemption; reschedules here if needed and allowed."""
     k = on_cpu()
     cpu = k.cpu
-    if cpu.preempt_count & 0xFF:  # type: ignore[union-attr]
-        cpu.preempt_count -= 1  # type: ignore[union-attr]
-    if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off and k.preempt_full:  # type: ignore[union-attr]
+    assert cpu is not None
+    if cpu.preempt_count & 0xFF:
+        cpu.preempt_count -= 1
+    if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off and k.preempt_full:
         k.sched.preempt_schedule()
 
 
@@ -170,7 +178,7 @@ def preempt_enable() -> None:
 
 def smp_processor_id() -> int:
     """The current CPU number."""
-    return on_cpu().cpu.id  # type: ignore[union-attr]
+    return cast("CPU", on_cpu().cpu).id
 
 
 raw_smp_processor_id = smp_processor_id

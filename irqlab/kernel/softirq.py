@@ -9,7 +9,7 @@ past that, ksoftirqd takes over.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 from irqlab.kernel.cachecost import IRQ_PATH
 from irqlab.kernel.core import kernel, on_cpu
@@ -109,14 +109,15 @@ def raise_softirq(nr: int) -> None:
 def __raise_softirq_irqoff(nr: int) -> None:
     k = on_cpu()
     cpu = k.cpu
-    cpu.softirq_pending |= 1 << nr  # type: ignore[union-attr]
+    assert cpu is not None
+    cpu.softirq_pending |= 1 << nr
     tp = k.tp.softirq_raise
     if tp.on:
-        tp.emit(cpu.id, vec=nr, action=SOFTIRQ_TO_NAME[nr])  # type: ignore[union-attr]
+        tp.emit(cpu.id, vec=nr, action=SOFTIRQ_TO_NAME[nr])
 
 
 def local_softirq_pending() -> int:
-    return on_cpu().cpu.softirq_pending  # type: ignore[union-attr]
+    return cast("CPU", on_cpu().cpu).softirq_pending
 
 
 def wakeup_softirqd(k: Kernel, cpu: CPU) -> None:
@@ -218,7 +219,8 @@ def local_bh_enable_ip(k: Kernel, cnt: int) -> None:
     cpu.preempt_count -= cnt - 1
     if not cpu.preempt_count & _INTERRUPT_MASK and cpu.softirq_pending:
         do_softirq(k, cpu)
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
+        assert cpu is not None
     cpu.preempt_count -= 1
     if cpu.need_resched and cpu.preempt_count == 0 and not cpu.irqs_off and k.preempt_full:
         k.sched.preempt_schedule()
@@ -230,7 +232,7 @@ def local_bh_enable_ip(k: Kernel, cnt: int) -> None:
 def local_bh_disable() -> None:
     """Disable softirq processing on this CPU (include/linux/bottom_half.h)."""
     k = on_cpu()
-    k.cpu.preempt_count += SOFTIRQ_DISABLE_OFFSET  # type: ignore[union-attr]
+    cast("CPU", k.cpu).preempt_count += SOFTIRQ_DISABLE_OFFSET
 
 
 def local_bh_enable() -> None:
@@ -305,12 +307,14 @@ def ksoftirqd_fn(cpu_id: int) -> None:
         cpu.irqs_off = True
         if cpu.softirq_pending:
             handle_softirqs(k, cpu, True)
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
+        assert cpu is not None
         cpu.irqs_off = False
         if cpu.irq_pending:
             take_interrupts(k, cpu)  # type: ignore[arg-type]
         # cond_resched()
-        cpu = k.cpu  # type: ignore[assignment]
+        cpu = k.cpu
+        assert cpu is not None
         if cpu.need_resched:
             k.sched.preempt_schedule()
 

@@ -119,6 +119,8 @@ SHADOWED: Final[dict[str, dict[str, str]]] = {
     "kernel/cpu.py": {"take_interrupts": IRQ_ENTRY},
     "kernel/stacktrace.py": {},
     "kernel/core.py": {},
+    "kernel/kernel.py": {"_task_entry": "kthread", "_idle_loop": "do_idle"},
+    "kernel/fork.py": {},
     "trace/tracepoint.py": {},
     "kernel/preempt.py": {"local_irq_enable": "local_irq_enable"},
     "kernel/sched/cputime.py": {},
@@ -203,7 +205,9 @@ def push(name: str) -> int:
     n = len(ks)
     try:
         f: Any = _getframe(_DEPTH)
-    except ValueError:  # compiled code with no interpreted frame under it: the entry is outermost
+    except ValueError:
+        # Compiled code only on this fiber so far (a compiled idle loop or kthread body): no Python frame to
+        # place the entry inside, so it lies outside every frame (virtual_stack() puts it outermost).
         f = None
     ks.append(name)
     ks.append(f)
@@ -300,7 +304,11 @@ def virtual_stack(frames: list[tuple[FrameType, int]], entries: list[Entry], lef
             out.append((f, lineno))
         elif name and not ENABLED:
             out.append(name)
-    out.extend(e[0] for e in reversed(entries[: i + 1]) if leftover or e[1] is None)
+    while i >= 0 and entries[i][1] is None:  # pushed before the fiber had a Python frame (see push())
+        out.append(entries[i][0])
+        i -= 1
+    if leftover:
+        out.extend(e[0] for e in reversed(entries[: i + 1]))
     return out
 
 

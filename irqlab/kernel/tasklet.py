@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from irqlab.kernel.atomic import atomic_t
 from irqlab.kernel.container import Embeddable, container_of
@@ -319,7 +319,7 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
     tp_exit = k.tp.tasklet_exit
     requeued: list[tasklet_struct] = []
     while lst:
-        t = lst.popleft()
+        t: tasklet_struct = lst.popleft()
         if tasklet_trylock(t):
             if not t.count.counter:
                 if _clear_sched(k, t):
@@ -337,9 +337,10 @@ def _action_common(k: Kernel, hi: bool, nr: int) -> None:
                         if KSTACK:
                             unwind(kdepth, exc, own=True)
                         k.fault(exc, "softirq")
-                        k.cpu.preempt_count = pc  # type: ignore[union-attr]
-                        k.cpu.irqs_off = False  # type: ignore[union-attr]
-                    cpu = k.cpu  # type: ignore[assignment]
+                        cast("CPU", k.cpu).preempt_count = pc
+                        cast("CPU", k.cpu).irqs_off = False
+                    cpu = k.cpu
+                    assert cpu is not None
                     if tp_exit.on:
                         tp_exit.emit(cpu.id, tasklet=_tasklet_sym(k, t), function=k.symbol(fn, False))
                 tasklet_unlock(t)

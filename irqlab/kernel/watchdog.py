@@ -61,7 +61,7 @@ def pr(k: Kernel, level: str, text: str) -> None:
 def interrupted_trace(k: Kernel) -> list[str]:
     """Call-trace lines of the context the running interrupt interrupted (get_irq_regs()), innermost first;
     empty outside an interrupt."""
-    return k.bugs.trace_of(virtual_stack(live_frames(sys._getframe(1)), kstack()), interrupted=True, set_irq=False)
+    return k.bugs.trace_of(virtual_stack(live_frames(sys._getframe().f_back), kstack()), interrupted=True, set_irq=False)
 
 
 def show_regs_lines(k: Kernel, trace: list[str]) -> list[str]:

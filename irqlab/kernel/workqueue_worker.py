@@ -10,7 +10,7 @@ the same loop from TASKLET_SOFTIRQ / HI_SOFTIRQ with the softirq's time and rest
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.printk import KERN_DEFAULT, KERN_ERR, vprintk
@@ -54,6 +54,7 @@ from irqlab.kernel.workqueue_pool import (
 from irqlab.kernel.workqueue_queue import pwq_dec_nr_in_flight
 
 if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import Task
 
@@ -148,8 +149,8 @@ def process_one_work(w: worker, work: Any) -> None:
             if KSTACK:
                 unwind(kdepth, exc, own=True)
             k.fault(exc, "softirq")
-            k.cpu.preempt_count = pc  # type: ignore[union-attr]
-            k.cpu.irqs_off = False  # type: ignore[union-attr]
+            cast("CPU", k.cpu).preempt_count = pc
+            cast("CPU", k.cpu).irqs_off = False
     else:
         func(work)
     cpu = k.cpu
@@ -201,7 +202,7 @@ def worker_thread(w: worker) -> int:
     """The kworker thread: process the pool's work while concurrency management wants it. May sleep."""
     kdepth = push("worker_thread") if KSTACK else 0
     k = on_cpu()
-    task = k.cpu.curr  # type: ignore[union-attr]
+    task = cast("CPU", k.cpu).curr
     task.flags |= PF_WQ_WORKER
     task.sched_hooks = _SCHED_HOOKS
     pool = w.pool
@@ -274,7 +275,7 @@ def rescuer_thread(rescuer: worker) -> int:
     """kworker/R-<wq>: run the work of pools that called mayday for this workqueue. May sleep."""
     kdepth = push("rescuer_thread") if KSTACK else 0
     k = on_cpu()
-    task = k.cpu.curr  # type: ignore[union-attr]
+    task = cast("CPU", k.cpu).curr
     task.flags |= PF_WQ_WORKER
     task.sched_hooks = _SCHED_HOOKS
     wq = rescuer.rescue_wq

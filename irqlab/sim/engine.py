@@ -1,8 +1,13 @@
-"""Discrete-event engine: integer-ns clock, one event heap, one seeded RNG, fibers.
+"""Discrete-event engine: integer-ns clock, one event order (a heap and a sorted list of resuming events), one seeded RNG, fibers.
 
 The engine knows nothing of kernels. Events are ordered by the total key
 ``(time_ns, priority, seq)``; ``seq`` is a monotonic counter, so events at the
-same time and priority run in the order they were scheduled (FIFO).
+same time and priority run in the order they were scheduled (FIFO). They wait in
+two queues under that one order: a sorted list of the events that resume a parked
+fiber (a few per fiber, queued and taken at every wait that cannot skip the queue:
+taking the first costs no comparison) and a heap of all others (hardware, timers,
+scenario actions: many, mostly far ahead); the next event is the earlier of the
+two heads.
 
 Fibers are greenlets. Exactly one guarded primitive moves control between them:
 :meth:`Engine.switch`. A fiber *parks* by switching to the engine's main loop
@@ -15,9 +20,9 @@ switch, so that reading it costs no greenlet lookup.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable
-from functools import partial
 from heapq import heappop, heappush
 from random import Random
 from typing import Any, Final
@@ -94,6 +99,10 @@ class RunningStack:
 RUNNING: Final = RunningStack()
 
 
+#: How many entries the queue of resuming events holds before its cancelled ones are dropped (at least).
+_RESUMES_CAP: Final = 256
+
+
 #: Engines whose close() was asked for where it could not run (see Engine.close).
 _deferred_close: list[Engine] = []
 
@@ -121,9 +130,10 @@ def _user_frame(frame: Any) -> str:
 
 
 def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
-    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), it parks at once, then runs ``run``
-    when first switched to; GreenletExit (the engine closing) ends it quietly. Its local stack is the running one
-    from its first run to its end, when control goes to its parent (see :class:`RunningStack`)."""
+    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), which passes ``run`` and itself, it
+    parks at once, then runs ``run`` when first switched to; GreenletExit (the engine closing) ends it quietly. Its
+    local stack is the running one from its first run to its end, when control goes to its parent (see
+    :class:`RunningStack`)."""
     try:
         starter.switch()  # started and parked: runs from here when first switched to
         RUNNING.stack = current_stack()
@@ -137,14 +147,15 @@ def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
 
 
 def _starter_loop() -> None:
-    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, requester)``
-    starts ``glet``, which parks back here at once, then control returns to ``requester``."""
+    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, run, requester)``
+    starts ``glet`` (whose body is :func:`_fiber_body`) with ``run``, it parks back here at once, then control
+    returns to ``requester``."""
     me = _getcurrent()
     back = me.parent
     while True:
-        glet, back = back.switch()
-        glet.switch(me)
-        glet = None
+        glet, run, back = back.switch()
+        glet.switch(run, me)
+        glet = run = None
 
 
 class Fiber:
@@ -171,6 +182,12 @@ class Engine:
         self.rng = Random(seed)
         self._streams: dict[str, Random] = {}
         self._heap: list[list[Any]] = []
+        #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the order of ``_heap``; its
+        #: cancelled entries are dropped when it reaches ``_resumes_cap`` entries.
+        self._resumes: list[list[Any]] = []
+        #: The time of each entry of ``_resumes``, in the same order: bisected as plain integers.
+        self._resume_times: list[int] = []
+        self._resumes_cap = _RESUMES_CAP
         self._seq = 0
         self.main = greenlet.getcurrent()
         self.fibers: list[Fiber] = []
@@ -201,17 +218,64 @@ class Engine:
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Schedule ``fn(*args)`` at absolute time ``when``; returns a cancellable handle."""
-        return self._push(when, prio, fn, args)
+        return self._push(self._heap, when, prio, fn, args)
 
-    def _push(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
+    def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """Like :meth:`at`, for an event that only resumes a parked fiber (a wait that runs out, a wakeup): it
+        runs in the same order as it would from :meth:`at`, but waits in the small heap of such events, so
+        that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
+        Performance only."""
+        return self._push(self._resumes, when, prio, fn, args)
+
+    def _push(self, queue: list[list[Any]], when: int, prio: int, fn: Callable[..., Any],
+              args: tuple[Any, ...]) -> list[Any]:  # fmt: skip
+        """Queue ``fn(*args)`` in ``queue`` (the heap, or the sorted list of resuming events)."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
         fg = self._fg
         entry = [when, prio, self._seq, fn, args, fg]
-        heappush(self._heap, entry)
+        if queue is self._heap:
+            heappush(queue, entry)
+        else:
+            times = self._resume_times
+            if len(queue) >= self._resumes_cap:
+                queue[:] = [e for e in queue if e[3] is not None]
+                times[:] = [e[0] for e in queue]
+                self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
+            # After every entry that is not later in (time, priority): the newest sequence number goes last.
+            i = bisect_right(times, when)
+            while i and times[i - 1] == when and queue[i - 1][1] > prio:
+                i -= 1
+            queue.insert(i, entry)
+            times.insert(i, when)
         fg[0] += 1
         return entry
+
+    def _front(self) -> list[list[Any]] | None:
+        """The queue whose first entry is the next live event (the earlier of the two), or None when no live
+        event is left; cancelled entries at the fronts are dropped on the way (for the cold paths: run(),
+        pop_due() and wait_until() compare the fronts inline)."""
+        heap = self._heap
+        while heap and heap[0][3] is None:
+            heappop(heap)
+        resumes = self._resumes
+        while resumes and resumes[0][3] is None:
+            resumes.pop(0)
+            self._resume_times.pop(0)
+        if not resumes:
+            return heap if heap else None
+        if heap:
+            h = heap[0]
+            r = resumes[0]
+            hw: int = h[0]
+            rw: int = r[0]
+            if hw != rw:
+                if hw < rw:
+                    return heap
+            elif h < r:
+                return heap
+        return resumes
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -256,30 +320,48 @@ class Engine:
         instead of two through the loop."""
         if not self.running or self._stopping():
             return None
+        # (the two fronts compared inline, as in run(): a call per event costs the pure build)
         heap = self._heap
-        while heap:
-            entry = heap[0]
-            fn = entry[3]
-            if fn is None:
-                heappop(heap)
-                continue
-            if fn not in fns:
-                return None
-            limit = self._limit
-            if limit is not None:
-                if entry[0] > limit:
-                    return None
-            elif self._fg[0] <= 0:
-                return None
+        while heap and heap[0][3] is None:
             heappop(heap)
-            self.now = entry[0]
-            entry[3] = None
-            fg = entry[5]
-            if fg is not None:
-                fg[0] -= 1
-            self.events_run += 1
-            return fn, entry[4]
-        return None
+        resumes = self._resumes
+        times = self._resume_times
+        while resumes and resumes[0][3] is None:
+            resumes.pop(0)
+            times.pop(0)
+        if resumes:
+            entry = resumes[0]
+            if heap:
+                h = heap[0]
+                hw: int = h[0]
+                rw: int = times[0]
+                if hw < rw or (hw == rw and h < entry):
+                    entry = h
+        elif heap:
+            entry = heap[0]
+        else:
+            return None
+        fn = entry[3]
+        if fn not in fns:
+            return None
+        limit = self._limit
+        if limit is not None:
+            if entry[0] > limit:
+                return None
+        elif self._fg[0] <= 0:
+            return None
+        if heap and entry is heap[0]:
+            heappop(heap)
+        else:
+            resumes.pop(0)
+            times.pop(0)
+        self.now = entry[0]
+        entry[3] = None
+        fg = entry[5]
+        if fg is not None:
+            fg[0] -= 1
+        self.events_run += 1
+        return fn, entry[4]
 
     def idle_steps(self, step: int) -> int:
         """How many consecutive waits of ``step`` ns, starting now, :meth:`wait_until` would take on its
@@ -290,12 +372,10 @@ class Engine:
         nothing bounds the wait (it could never end)."""
         if not self.running or step <= 0 or self._stopping():
             return 0
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            heappop(heap)
+        heap = self._front()
         now = self.now
         n: int | None = None
-        if heap:
+        if heap is not None:
             n = (heap[0][0] - 1 - now) // step
         limit = self._limit
         if limit is not None:
@@ -311,26 +391,29 @@ class Engine:
     def wait_until(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any] | None:
         """For a fiber waiting until ``when`` inside a run: when no other event can run before it (and the run's
         limit and stop predicate allow), move the clock there directly, exactly what popping its own event would
-        do, and return None; else schedule ``fn(*args)`` as :meth:`at` does and return its handle (the fiber then
-        parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
+        do, and return None; else schedule ``fn(*args)`` as :meth:`at_resume` does and return its handle (the fiber
+        then parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
                 heap = self._heap
                 while heap and heap[0][3] is None:
                     heappop(heap)
-                if (not heap or heap[0][0] > when) and not self._stopping():
+                resumes = self._resumes
+                times = self._resume_times
+                while resumes and resumes[0][3] is None:
+                    resumes.pop(0)
+                    times.pop(0)
+                if (not heap or heap[0][0] > when) and (not times or times[0] > when) and not self._stopping():
                     self.now = when
                     self.events_run += 1
                     return None
-        return self._push(when, prio, fn, args)
+        return self._push(self._resumes, when, prio, fn, args)
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            heappop(heap)
-        return heap[0][0] if heap else None
+        heap = self._front()
+        return heap[0][0] if heap is not None else None
 
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Run events up to and including time ``until`` (or until the queue is empty).
@@ -344,6 +427,8 @@ class Engine:
         if self.closed:
             raise ValueError("this simulation was closed and cannot run again: boot a new machine")
         heap = self._heap
+        resumes = self._resumes
+        times = self._resume_times
         pop = heappop
         fgbox = self._fg
         RUNNING.stack = current_stack()
@@ -353,18 +438,36 @@ class Engine:
         self._progress = (self.events_run, self.now)
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
-            while heap:
-                entry = heap[0]
-                fn = entry[3]
-                if fn is None:
+            while True:
+                # The earlier of the two fronts (Engine._front(), inline: a call per event costs the pure build).
+                while heap and heap[0][3] is None:
                     pop(heap)
-                    continue
+                while resumes and resumes[0][3] is None:
+                    resumes.pop(0)
+                    times.pop(0)
+                if resumes:
+                    entry = resumes[0]
+                    if heap:
+                        h = heap[0]
+                        hw: int = h[0]
+                        rw: int = times[0]
+                        if hw < rw or (hw == rw and h < entry):
+                            entry = h
+                elif heap:
+                    entry = heap[0]
+                else:
+                    break
+                fn = entry[3]
                 if until is not None:
                     if entry[0] > until:
                         break
                 elif fgbox[0] <= 0:
                     break  # only background housekeeping is left: nothing to do
-                pop(heap)
+                if heap and entry is heap[0]:
+                    pop(heap)
+                else:
+                    resumes.pop(0)
+                    times.pop(0)
                 self.now = entry[0]
                 entry[3] = None
                 if entry[5] is not None:
@@ -426,8 +529,10 @@ class Engine:
         switches into it, so fibers first entered by fibers first entered by fibers (thousands of tasks woken
         in one burst) would otherwise nest until RecursionError."""
 
-        f = Fiber(self, name, partial(_fiber_body, run))
-        self._starter.switch((f.glet, _getcurrent()))
+        # The body's arguments come with the first switch rather than in a partial: a partial adds its C frame
+        # to the stack that every switch of the fiber copies out and back.
+        f = Fiber(self, name, _fiber_body)
+        self._starter.switch((f.glet, run, _getcurrent()))
         self.fibers.append(f)
         return f
 
@@ -447,6 +552,8 @@ class Engine:
             return False
         self.closed = True
         self._heap.clear()
+        self._resumes.clear()
+        self._resume_times.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
         starter = self._starter
@@ -479,7 +586,7 @@ class Engine:
         """The one switching primitive: transfer control to ``target``.
 
         Parking is ``switch(engine.main)``; resuming is ``switch(fiber.glet, signal)``.
-        Returns the value the next switch back into the caller carries.
+        Returns the value the next switch back into the caller carries (``()`` for a switch without one).
         """
         if target.dead:
             raise InternalError("switch to a finished fiber")
@@ -489,6 +596,11 @@ class Engine:
         running = RUNNING
         mine = running.stack
         try:
+            if value is None:
+                # greenlet then passes its shared empty tuple: a value costs a tuple that lives until this fiber
+                # runs again, whose release (untracking it from the collector) touches memory long gone cold with
+                # many fibers.
+                return target.switch()
             return target.switch(value)
         finally:
             # Back in this greenlet, resumed or thrown into: its local stack is the running one again.
@@ -512,4 +624,4 @@ class Engine:
 
     def pending(self) -> Iterable[list[Any]]:
         """Live events (for diagnostics)."""
-        return (e for e in self._heap if e[3] is not None)
+        return (e for heap in (self._heap, self._resumes) for e in heap if e[3] is not None)

@@ -187,3 +187,31 @@ def test_idle_steps_stop_short_of_the_next_event_and_of_the_run_limit():
     eng.at(eng.now, 0, probe)
     eng.run(until=1042)
     assert out == [9, 4]
+
+
+def test_resuming_events_run_in_the_one_time_priority_fifo_order():
+    """Events queued with at_resume() interleave with at() events by time, priority and scheduling order."""
+    e = Engine(seed=1)
+    out = []
+    e.at_resume(10, PRIO_CPU, out.append, "r-c10")
+    e.at(10, PRIO_CPU, out.append, "c10")
+    e.at_resume(10, PRIO_HW, out.append, "r-hw10")
+    e.at(10, PRIO_HW, out.append, "hw10")
+    e.at_resume(3, PRIO_CPU, out.append, "r-c3")
+    e.at(7, PRIO_CPU, out.append, "c7")
+    e.cancel(e.at_resume(8, PRIO_HW, out.append, "cancelled"))
+    assert e.next_time() == 3
+    e.run()
+    assert out == ["r-c3", "c7", "r-hw10", "hw10", "r-c10", "c10"]
+
+
+def test_many_cancelled_resuming_events_are_dropped_without_reordering_the_live_ones():
+    """Thousands of cancelled resuming events (waits cut short) leave the live ones in their order."""
+    e = Engine(seed=1)
+    out = []
+    live = [e.at_resume(5_000 - i, PRIO_CPU, out.append, i) for i in range(0, 3_000, 300)]
+    for i in range(3_000):
+        e.cancel(e.at_resume(10_000 + i, PRIO_CPU, out.append, "cancelled"))
+    assert len(list(e.pending())) == len(live)
+    e.run()
+    assert out == list(range(2_700, -1, -300))

@@ -93,7 +93,8 @@ def desc_unlock_irqrestore(k: Kernel, desc: irq_desc, flags: int) -> None:
         cpu.irqs_off = False
         if cpu.irq_pending:
             take_interrupts(k, cpu)
-            cpu = k.cpu  # type: ignore[assignment]
+            cpu = k.cpu
+            assert cpu is not None
         if cpu.need_resched and cpu.preempt_count == 0 and k.preempt_full and cpu.curr is not cpu.idle:
             k.sched.preempt_schedule()
 

@@ -7,7 +7,7 @@ affinity: it moves itself when IRQTF_AFFINITY is set (at creation and after ever
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from greenlet import GreenletExit
 
@@ -46,6 +46,7 @@ from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import pop, push, unwind
 
 if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import Task
 
@@ -257,7 +258,7 @@ def _call_thread_fn(k: Kernel, action: irqaction) -> int:
     ret = irqreturn(k, action.thread_fn(action.irq, action.dev_id))  # type: ignore[misc]
     tp = k.tp.irq_thread_exit
     if tp.on:
-        tp.emit(k.cpu.id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")  # type: ignore[union-attr]
+        tp.emit(cast("CPU", k.cpu).id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")
     return ret
 
 
@@ -275,7 +276,7 @@ def irq_thread(action: irqaction) -> int:
     """The body of "irq/%d-%s": wait for a wake, run the thread function, repeat until stopped."""
     kdepth = push("irq_thread") if KSTACK else 0
     k = on_cpu()
-    t = k.cpu.curr  # type: ignore[union-attr]
+    t = cast("CPU", k.cpu).curr
     desc = irq_to_desc(action.irq)
     assert desc is not None
     action.thread_flags |= 1 << IRQTF_READY

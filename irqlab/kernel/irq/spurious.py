@@ -8,7 +8,7 @@ apart restart the count at 1, so an occasional spurious interrupt never adds up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from irqlab.kernel.core import on_cpu
 from irqlab.kernel.cpu import burn
@@ -39,6 +39,7 @@ from irqlab.kernel.stacktrace import pop, push
 from irqlab.kernel.time.timer import mod_timer, timer_list
 
 if TYPE_CHECKING:
+    from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
 SPURIOUS_DEFERRED: Final = 0x80000000
@@ -124,7 +125,7 @@ def poll_spurious_irqs(timer: Any) -> None:
     st = _st(k)
     st.irq_poll_active += 1
     if st.irq_poll_active == 1:
-        st.irq_poll_cpu = k.cpu.id  # type: ignore[union-attr]
+        st.irq_poll_cpu = cast("CPU", k.cpu).id
         for i, desc in list(for_each_irq_desc(k)):
             if not i:
                 continue

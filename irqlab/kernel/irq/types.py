@@ -19,6 +19,7 @@ from irqlab.kernel.locking.spinlock import raw_spinlock
 
 if TYPE_CHECKING:
     from irqlab.kernel.irq.irqdomain import irq_domain
+    from irqlab.kernel.kernel import Kernel
     from irqlab.kernel.sched.core import Task
     from irqlab.kernel.sched.wait import wait_queue_head
 
@@ -325,7 +326,7 @@ class irq_desc:
         "resend_node", "sysfs", "k", "__weakref__",
     )  # fmt: skip
 
-    def __init__(self, k: Any, irq: int, ncpus: int) -> None:
+    def __init__(self, k: Kernel, irq: int, ncpus: int) -> None:
         self.k = k
         self.irq_common_data = irq_common_data()
         self.irq_data = irq_data(irq, self.irq_common_data, self)

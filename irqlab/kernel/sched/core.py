@@ -107,6 +107,8 @@ class Task:
         self.nice = 0
         self.weight = NICE_0_LOAD
         self.vruntime = 0
+        #: The task's key in its CPU's fair timeline while queued there (kernel/sched/fair.py; se->run_node).
+        self.cfs_key = 0
         self.sum_exec_runtime = 0
         self.exec_start = 0
         self.slice_start = 0
@@ -402,7 +404,7 @@ class Scheduler:
         eng = self.engine
         nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        eng.switch(nxt.fiber.glet, prev)
+        eng.switch(nxt.fiber.glet)  # no value: the task switched in reads none (see Engine.switch)
         # -- we are `prev` again, switched back in by some CPU --
         return self.finish_task_switch()
 

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
+#: heapq's functions, bound once (compiled code would look them up on the module at each call).
+_heapify: Final = heapq.heapify
+_heappop: Final = heapq.heappop
+_heappush: Final = heapq.heappush
+
 HRTIMER_MODE_ABS: Final = 0x00
 HRTIMER_MODE_REL: Final = 0x01
 HRTIMER_MODE_PINNED: Final = 0x02
@@ -96,13 +101,13 @@ class HrtimerBase:
         """Drop the cancelled entries from both queues, in place (a running queue keeps its list)."""
         for heap in (self.hard, self.soft):
             heap[:] = [e for e in heap if e[2] is not None]
-            heapq.heapify(heap)
+            _heapify(heap)
         self.dead = 0
 
     @staticmethod
     def top(heap: list[list[Any]]) -> list[Any] | None:
         while heap and heap[0][2] is None:
-            heapq.heappop(heap)
+            _heappop(heap)
         return heap[0] if heap else None
 
 
@@ -129,7 +134,7 @@ def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
     entry = [timer.node_expires, base.seq, timer]
     timer._entry = entry
     timer._cpu = cpu.id
-    heapq.heappush(base.soft if timer.is_soft else base.hard, entry)
+    _heappush(base.soft if timer.is_soft else base.hard, entry)
     program_clockevent(k, cpu)
 
 
@@ -325,7 +330,7 @@ def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
         timer: hrtimer = e[2]
         if now < timer._softexpires:
             return
-        heapq.heappop(heap)
+        _heappop(heap)
         timer._entry = None
         timer.running = True
         base.running = timer

@@ -74,7 +74,7 @@ class TickSched:
         """tick_nohz_idle_stop_tick(): stop the tick or push it to the next timer's jiffy."""
         k = self.k
         nxt = cpu.timer_base.next_expiry()
-        t = cpu.tick
+        t: hrtimer = cpu.tick
         if nxt is None:
             if hrtimer_try_to_cancel(t) >= 0:
                 cpu.tick_stopped = True

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
     from irqlab.kernel.kernel import Kernel
 
+#: heapq's functions, bound once (compiled code would look them up on the module at each call).
+_heappop: Final = heapq.heappop
+_heappush: Final = heapq.heappush
+
 TIMER_CPUMASK: Final = 0x0003FFFF
 TIMER_MIGRATING: Final = 0x00040000
 TIMER_DEFERRABLE: Final = 0x00080000
@@ -107,7 +111,7 @@ class TimerBase:
         lst = self.buckets.get(bucket)
         if lst is None:
             lst = self.buckets[bucket] = []
-            heapq.heappush(self.heap, bucket)
+            _heappush(self.heap, bucket)
         self.seq += 1
         t._seq = self.seq
         t._bucket = bucket
@@ -125,7 +129,7 @@ class TimerBase:
     def next_expiry(self) -> int | None:
         heap = self.heap
         while heap and heap[0] not in self.buckets:
-            heapq.heappop(heap)
+            _heappop(heap)
         return heap[0] if heap else None
 
 
@@ -294,7 +298,7 @@ def run_timer_softirq() -> None:
         if b is None or b > j:
             break
         timers = base.buckets.pop(b)
-        heapq.heappop(base.heap)
+        _heappop(base.heap)
         while timers:
             t = timers.pop()
             t._base = None
@@ -312,7 +316,8 @@ def run_timer_softirq() -> None:
                     unwind(kdepth, exc, own=True)
                 k.fault(exc, "softirq")
                 cpu.preempt_count = pc
-            cpu = k.cpu  # type: ignore[assignment]
+            cpu = k.cpu
+            assert cpu is not None
             if cpu.preempt_count != pc:
                 k.bugs.warn("kernel/time/timer.c", 1736,
                             f"timer: {k.symbol(fn, True)} preempt leak: {pc:08x} -> {cpu.preempt_count:08x}",
