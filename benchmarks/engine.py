@@ -1,16 +1,22 @@
 """Engine benchmark: simulated events per CPU second for a context-switch ping-pong and a
 timer-heavy load, each next to its floor (a bare heapq + greenlet loop doing the same number
-of events) measured in the same run. Prints which build runs (compiled or pure): run it again
-under IRQLAB_PURE=1 for the other.
+of events) measured in the same run. Every measurement runs in a fresh process, alternating
+irqlab and the floor (a loop that runs in the process of a simulation that just ended is slowed
+by what it left behind, which would flatter the ratio); the pure build runs under IRQLAB_PURE=1
+beside the compiled one when the compiled one is installed.
 
-    python benchmarks/engine.py [--rounds N]
+    python benchmarks/engine.py [--rounds N] [--ms MS] [--repeat R]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import heapq
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 from greenlet import greenlet
@@ -107,21 +113,53 @@ def timers(duration_ms: int) -> tuple[int, float]:
     return m.kernel.engine.events_run - ev0, time.process_time() - t0
 
 
+LOADS = {"ping-pong": pingpong, "timer-heavy": timers}
+
+
+def _child(kind: str, arg: int) -> None:
+    """One measurement in this fresh process: print 'events cpu_seconds' (the floor: ``arg`` events). A tenth-size
+    run first warms the process up (lazy imports, first-use caches), so that the figure is the steady state."""
+    if kind == "floor":
+        floor_loop(max(arg // 10, 1))
+        print(arg, floor_loop(arg))
+    else:
+        LOADS[kind](max(arg // 10, 1))
+        gc.collect()
+        n, cpu = LOADS[kind](arg)
+        print(n, cpu)
+
+
+def measure(kind: str, arg: int, env: dict[str, str] | None = None) -> tuple[int, float]:
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", kind, str(arg)],
+                         capture_output=True, text=True, check=True, env=dict(os.environ, **(env or {})))  # fmt: skip
+    n, cpu = out.stdout.split()
+    return int(n), float(cpu)
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=20000, help="ping-pong round trips")
     ap.add_argument("--ms", type=int, default=200, help="simulated ms of the timer load")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"irqlab {'compiled' if irqlab.compiled else 'pure'}; events per CPU second, median of {args.repeat}")
-    for name, fn, arg in (("ping-pong", pingpong, args.rounds), ("timer-heavy", timers, args.ms)):
-        rates, floors = [], []
+    if args.child:
+        _child(args.child[0], int(args.child[1]))
+        return
+    builds = {"compiled": {}, "pure": {"IRQLAB_PURE": "1"}} if irqlab.compiled else {"pure": {}}
+    print(f"events per CPU second, median of {args.repeat} fresh processes each, alternating")
+    for name, arg in (("ping-pong", args.rounds), ("timer-heavy", args.ms)):
+        rates: dict[str, list[float]] = {b: [] for b in builds}
+        floors: list[float] = []
+        n = 0
         for _ in range(args.repeat):
-            n, cpu = fn(arg)
-            rates.append(n / cpu)
-            floors.append(n / floor_loop(n))
-        r, f = statistics.median(rates), statistics.median(floors)
-        print(f"{name:12s} events={n:8d}  irqlab {r:12,.0f} events/s   floor {f:12,.0f} events/s   ratio {r / f:6.1%}")
+            for build, env in builds.items():
+                n, cpu = measure(name, arg, env)
+                rates[build].append(n / cpu)
+            floors.append(n / measure("floor", n)[1])
+        f = statistics.median(floors)
+        line = "  ".join(f"{b} {statistics.median(r):10,.0f} ({statistics.median(r) / f:5.1%})" for b, r in rates.items())
+        print(f"{name:12s} events={n:7d}  {line}  floor {f:10,.0f} events/s")
 
 
 if __name__ == "__main__":

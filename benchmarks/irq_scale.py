@@ -12,7 +12,7 @@
   most entries the GIC's candidate heaps, the fair run queues' timelines and the engine's event heap
   held (sampled every 50 us of simulated time).
 
-    python benchmarks/irq_scale.py [--irqs N] [--only lines,cpus,gic,memory]
+    python benchmarks/irq_scale.py [--irqs N] [--repeat R] [--only lines,cpus,gic,memory]
 
 Each run is a fresh process; CPU time (time.process_time). Also prints simulated events per
 interrupt and fiber switches per interrupt: the engine's share of the work, which grows with
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -240,6 +241,31 @@ def _measure(kind: str, a: int, b: int, n: int) -> tuple[float, ...] | None:
     return (float(first), *(int(x) for x in rest))
 
 
+def _of(repeat: int) -> str:
+    return f", median of {repeat} rounds alternating the sizes" if repeat > 1 else ""
+
+
+def _series(kind: str, sizes: tuple[int, ...], unit: str, n: int, repeat: int) -> None:
+    """Measure ``kind`` at each size, ``repeat`` rounds over all sizes (so that a noisy spell of the machine
+    spreads over the sizes), and print each size's median CPU time per interrupt against the first size's."""
+    runs: dict[int, list[tuple[float, ...]]] = {size: [] for size in sizes}
+    for _ in range(max(repeat, 1)):
+        for size in sizes:
+            r = _measure(kind, size, 0, n)
+            if r:
+                runs[size].append(r)
+    base = 0.0
+    for size in sizes:
+        if not runs[size]:
+            continue
+        r = runs[size][0]  # events and switches are the same in every run (deterministic)
+        us = statistics.median(x[0] for x in runs[size]) / r[1] * 1e6
+        base = base or us
+        sw = f"{r[3] / r[1]:5.2f}" if r[3] >= 0 else "    ?"
+        print(f"  {size:4d} {unit}: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
+              f"{sw} switches per interrupt")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--irqs", type=int, default=20_000)
@@ -248,6 +274,8 @@ def main() -> None:
         default="lines,cpus,gic",
         help="sections: lines, cpus, gic, memory (the storm workload at 50k/200k/800k interrupts; a few minutes)",
     )
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds over the sizes of lines and cpus, alternating; each size's median is printed")  # fmt: skip
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -255,27 +283,11 @@ def main() -> None:
         return
     only = args.only.split(",")
     if "lines" in only:
-        print(f"lines: 2 CPUs, saturated level lines, {args.irqs} interrupts (CPU time per interrupt)")
-        base = 0.0
-        for n in LINE_COUNTS:
-            r = _measure("lines", n, 0, args.irqs)
-            if r:
-                us = r[0] / r[1] * 1e6
-                base = base or us
-                sw = f"{r[3] / r[1]:5.2f}" if r[3] >= 0 else "    ?"
-                print(f"  {n:4d} lines: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
-                      f"{sw} switches per interrupt")  # fmt: skip
+        print(f"lines: 2 CPUs, saturated level lines, {args.irqs} interrupts (CPU time per interrupt{_of(args.repeat)})")
+        _series("lines", LINE_COUNTS, "lines", args.irqs, args.repeat)
     if "cpus" in only:
-        print(f"cpus: 4 Poisson edge lines per CPU, {args.irqs} interrupts (CPU time per interrupt)")
-        base = 0.0
-        for c in CPU_COUNTS:
-            r = _measure("cpus", c, 0, args.irqs)
-            if r:
-                us = r[0] / r[1] * 1e6
-                base = base or us
-                sw = f"{r[3] / r[1]:5.2f}" if r[3] >= 0 else "    ?"
-                print(f"  {c:3d} CPUs: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
-                      f"{sw} switches per interrupt")  # fmt: skip
+        print(f"cpus: 4 Poisson edge lines per CPU, {args.irqs} interrupts (CPU time per interrupt{_of(args.repeat)})")
+        _series("cpus", CPU_COUNTS, "CPUs", args.irqs, args.repeat)
     if "gic" in only:
         cycles = args.irqs * 5
         print(f"gic: the controller model alone, all lines pending on CPU 0, {cycles} IAR/EOIR/DIR cycles")

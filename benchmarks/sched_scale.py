@@ -12,7 +12,7 @@ deep the scheduler's stack is when a fiber first runs; every task is then releas
 stretch is a span of simulated time (the simulation is deterministic: a first millisecond gives the
 switches per simulated ns), so no stop predicate runs at each event.
 
-    python benchmarks/sched_scale.py [--switches N] [--sizes 10,40,200,2000] [--floor-depth D] [--stack-bytes]
+    python benchmarks/sched_scale.py [--switches N] [--repeat R] [--sizes 10,40,200,2000] [--floor-depth D] [--stack-bytes]
 
 Prints microseconds of CPU time per context switch and the ratio to the smallest size; then the
 greenlet floor with as many greenlets: each started on a flat stack, parked ``--floor-depth``
@@ -33,6 +33,7 @@ import argparse
 import ctypes
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -201,6 +202,7 @@ def main() -> None:
     ap.add_argument("--switches", type=int, default=20_000)
     ap.add_argument("--sizes", default="10,40,200,2000")
     ap.add_argument("--floor-depth", type=int, default=2, help="C-level nesting of the floor's parked greenlets")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds over the sizes, alternating; medians printed")
     ap.add_argument("--stack-bytes", action="store_true", help="also count greenlet's stack copies (needs cc)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -219,18 +221,25 @@ def main() -> None:
         if args.stack_bytes:
             env["LD_PRELOAD"] = _build_counter(tmp)
             env["SCHED_SCALE_COUNTER"] = "1"
-        print(f"context-switch cost, one CPU, about {args.switches} switches per run (CPU time, fresh process per run); "
+        print(f"context-switch cost, one CPU, about {args.switches} switches per run (CPU time, fresh process per run, median of {args.repeat}); "
               f"floor: greenlets {args.floor_depth} C-level calls deep, one switch per step")  # fmt: skip
         growth: dict[str, float] = {}
         for kind in ("fair", "rt", "floor"):
+            # ``repeat`` rounds over the sizes, alternating, each size's median kept: a noisy spell of the machine
+            # spreads over the sizes instead of landing on one.
+            runs: dict[int, list[tuple[float, list[str]]]] = {n: [] for n in sizes}
+            for _ in range(max(args.repeat, 1)):
+                for n in sizes:
+                    cmd = [sys.executable, os.path.abspath(__file__), "--child", kind, str(n), "--switches",
+                           str(args.switches), "--floor-depth", str(args.floor_depth)]  # fmt: skip
+                    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+                    spent_s, *counts = out.stdout.split()
+                    runs[n].append((float(spent_s), counts))
             base = 0.0
             for n in sizes:
-                cmd = [sys.executable, os.path.abspath(__file__), "--child", kind, str(n), "--switches",
-                       str(args.switches), "--floor-depth", str(args.floor_depth)]  # fmt: skip
-                out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
-                spent_s, done_s, glets_s, calls_s, bytes_s = out.stdout.split()
+                done_s, glets_s, calls_s, bytes_s = runs[n][0][1]
                 done = int(done_s)
-                us = float(spent_s) / done * 1e6
+                us = statistics.median(spent for spent, _ in runs[n]) / done * 1e6
                 base = base or us
                 what = "greenlets:     " if kind == "floor" else "runnable tasks:"
                 unit = "greenlet" if kind == "floor" else "task"
