@@ -222,7 +222,7 @@ class Engine:
 
     def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for an event that only resumes a parked fiber (a wait that runs out, a wakeup): it
-        runs in the same order as it would from :meth:`at`, but waits in the small heap of such events, so
+        runs in the same order as it would from :meth:`at`, but waits in the short sorted list of such events, so
         that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
         Performance only."""
         return self._push(self._resumes, when, prio, fn, args)
@@ -254,8 +254,8 @@ class Engine:
 
     def _front(self) -> list[list[Any]] | None:
         """The queue whose first entry is the next live event (the earlier of the two), or None when no live
-        event is left; cancelled entries at the fronts are dropped on the way (for the cold paths: run(),
-        pop_due() and wait_until() compare the fronts inline)."""
+        event is left; cancelled entries at the fronts are dropped on the way (run() and wait_until(), once per event
+        and per wait, compare the fronts inline: a call costs the pure build)."""
         heap = self._heap
         while heap and heap[0][3] is None:
             heappop(heap)
@@ -320,27 +320,10 @@ class Engine:
         instead of two through the loop."""
         if not self.running or self._stopping():
             return None
-        # (the two fronts compared inline, as in run(): a call per event costs the pure build)
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            heappop(heap)
-        resumes = self._resumes
-        times = self._resume_times
-        while resumes and resumes[0][3] is None:
-            resumes.pop(0)
-            times.pop(0)
-        if resumes:
-            entry = resumes[0]
-            if heap:
-                h = heap[0]
-                hw: int = h[0]
-                rw: int = times[0]
-                if hw < rw or (hw == rw and h < entry):
-                    entry = h
-        elif heap:
-            entry = heap[0]
-        else:
+        front = self._front()
+        if front is None:
             return None
+        entry = front[0]
         fn = entry[3]
         if fn not in fns:
             return None
@@ -350,11 +333,11 @@ class Engine:
                 return None
         elif self._fg[0] <= 0:
             return None
-        if heap and entry is heap[0]:
-            heappop(heap)
+        if front is self._heap:
+            heappop(front)
         else:
-            resumes.pop(0)
-            times.pop(0)
+            front.pop(0)
+            self._resume_times.pop(0)
         self.now = entry[0]
         entry[3] = None
         fg = entry[5]

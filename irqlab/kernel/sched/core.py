@@ -724,13 +724,17 @@ def block_forever(k: Kernel, p: Task, desc: str) -> None:
         f.stuck_if_idle = False
 
 
+def might_sleep_invalid(cpu: CPU) -> bool:
+    """Whether sleeping on ``cpu`` now is a "sleeping function called from invalid context" bug
+    (__might_resched(): preemption or IRQs off, or the idle task)."""
+    return bool(cpu.preempt_count or cpu.irqs_off or cpu.curr is cpu.idle)
+
+
 def might_sleep_due(k: Kernel, cpu: CPU) -> bool:
-    """Whether might_sleep() on ``cpu`` has anything to do: a "sleeping function called from invalid context"
-    report (preemption or IRQs off, or the idle task) or, under voluntary preemption, a pending reschedule.
-    Compiled callers test this before calling the interpreted sched.current.might_sleep_at(), so that its
-    frame is on the stack whenever it reports."""
-    return bool(cpu.preempt_count or cpu.irqs_off or cpu.curr is cpu.idle
-                or (cpu.need_resched and k.preempt_model == "voluntary"))  # fmt: skip
+    """Whether might_sleep() on ``cpu`` has anything to do: report an invalid context (might_sleep_invalid())
+    or, under voluntary preemption, reschedule (might_resched()). Compiled callers test this before calling
+    the interpreted sched.current.might_sleep_at(), so that its frame is on the stack whenever it reports."""
+    return might_sleep_invalid(cpu) or (cpu.need_resched and k.preempt_model == "voluntary")
 
 
 def _busiest_first(c: CPU) -> tuple[int, int]:

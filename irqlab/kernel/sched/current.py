@@ -20,6 +20,8 @@ from irqlab.kernel.sched.core import (
     TASK_UNINTERRUPTIBLE,
     Task,
     block_forever,
+    might_sleep_due,
+    might_sleep_invalid,
 )
 from irqlab.kernel.stacktrace import caller_frame
 
@@ -139,9 +141,9 @@ def might_sleep_at(k: Any, file: str, line: int) -> None:
     cpu = k.cpu
     if cpu is None:
         return
-    if cpu.preempt_count or cpu.irqs_off or cpu.curr is cpu.idle:
+    if might_sleep_invalid(cpu):
         k.bugs.might_resched(file, line)
-    elif k.preempt_model == "voluntary" and cpu.need_resched:
+    elif might_sleep_due(k, cpu):
         k.sched.preempt_schedule()
 
 
