@@ -164,8 +164,10 @@ def process_one_work(w: worker, work: Any) -> None:
         if cpu.preempt_count or ndepth != depth:
             _leak_report(k, task, cpu.preempt_count, depth, ndepth, func)
 
-        cond_resched()
-    worker_clr_flags(w, WORKER_CPU_INTENSIVE)
+        if not k.preempt_full:  # cond_resched() is a no-op under full preemption
+            cond_resched()
+    if w.flags & WORKER_CPU_INTENSIVE:
+        worker_clr_flags(w, WORKER_CPU_INTENSIVE)
     w.last_func = func
     if pool.busy_hash.get(work) is w:
         del pool.busy_hash[work]

@@ -154,7 +154,7 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
     chip = desc.irq_data.chip
     desc_lock(k, desc)
     common = desc.irq_common_data
-    if not irq_may_run(desc):
+    if common.state_use_accessors & _INPROGRESS_ARMED and not irq_may_run(desc):
         if common.state_use_accessors & IRQD_RESEND_WHEN_IN_PROGRESS:
             desc.istate |= IRQS_PENDING
     else:
@@ -166,8 +166,11 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
             kstat_incr_irqs_this_cpu(k, desc)
             if desc.istate & IRQS_ONESHOT:
                 mask_irq(desc)
-            handle_irq_event(desc)
-            cond_unmask_eoi_irq(desc, chip)
+                handle_irq_event(desc)
+                cond_unmask_eoi_irq(desc, chip)
+            else:
+                handle_irq_event(desc)
+                chip.irq_eoi(desc.irq_data)  # cond_unmask_eoi_irq() of a line that is not ONESHOT
             if desc.istate & IRQS_PENDING:
                 check_irq_resend(desc, False)
             desc_unlock(k, desc)

@@ -137,7 +137,9 @@ def __handle_irq_event_percpu(desc: irq_desc) -> int:
             tp_entry.emit(cpu.id if cpu is not None else 0, irq=irq, name=action.name)
         pc = cpu.preempt_count if cpu is not None else 0
         try:
-            res = irqreturn(k, action.handler(irq, action.dev_id))  # type: ignore[misc]
+            res = action.handler(irq, action.dev_id)  # type: ignore[misc]
+            if type(res) is not int or res < 0:
+                res = irqreturn(k, res)
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops, the line survives
             if KSTACK:
                 unwind(kdepth, exc, own=True)

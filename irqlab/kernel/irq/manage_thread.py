@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.core import Task
 
 _RUNTHREAD: Final = 1  # 1 << IRQTF_RUNTHREAD
+_AFFINITY: Final = 1 << IRQTF_AFFINITY
 TASK_NEW: Final = 0x0800
 
 
@@ -201,7 +202,8 @@ def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction
     """Sleep until IRQTF_RUNTHREAD is set (0) or the thread is stopped (-1; after one last pending run)."""
     while True:
         t.raw_state = TASK_INTERRUPTIBLE
-        irq_thread_check_affinity(k, t, desc, action)
+        if action.thread_flags & _AFFINITY:
+            irq_thread_check_affinity(k, t, desc, action)
         if t.should_stop:
             if action.thread_flags & _RUNTHREAD:
                 action.thread_flags &= ~_RUNTHREAD
@@ -223,7 +225,8 @@ def irq_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     ret = _call_thread_fn(k, action)
     if ret == IRQ_HANDLED:
         desc.threads_handled += 1
-    irq_finalize_oneshot(k, desc, action)
+    if desc.istate & IRQS_ONESHOT:
+        irq_finalize_oneshot(k, desc, action)
     if KSTACK:
         pop(kdepth)
     return ret
@@ -255,7 +258,9 @@ def _call_thread_fn(k: Kernel, action: irqaction) -> int:
         tp.emit(cpu.id, irq=action.irq, name=action.name)
     # irq_thread_fn() only compares the result with IRQ_HANDLED and IRQ_WAKE_THREAD: any other value,
     # integer or not, is simply neither.
-    ret = irqreturn(k, action.thread_fn(action.irq, action.dev_id))  # type: ignore[misc]
+    ret = action.thread_fn(action.irq, action.dev_id)  # type: ignore[misc]
+    if type(ret) is not int or ret < 0:
+        ret = irqreturn(k, ret)
     tp = k.tp.irq_thread_exit
     if tp.on:
         tp.emit(cast("CPU", k.cpu).id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")
