@@ -139,7 +139,8 @@ def gic_unmask_irq(d: irq_data) -> None:
 
 def gic_eoimode1_eoi_irq(d: irq_data) -> None:
     gic: gic_chip_data = d.chip_data
-    cpu = _this_cpu(gic)
+    this = gic.k.cpu
+    cpu = this.id if this is not None else _this_cpu(gic)
     hwirq = d.hwirq
     if hwirq < 16:
         hwirq = gic.sgi_intid[cpu]

@@ -453,7 +453,14 @@ def pwq_dec_nr_active(pwq: pool_workqueue) -> None:
 def pwq_dec_nr_in_flight(pwq: pool_workqueue, color: int, inactive: bool) -> None:
     """A work item finished or was cancelled: retire its active slot and flush colour."""
     if not inactive:
-        pwq_dec_nr_active(pwq)
+        nna = pwq.wq.nna
+        if nna is None:
+            # pwq_dec_nr_active() of a per-CPU workqueue, inlined.
+            pwq.nr_active -= 1
+            if pwq.inactive_works:
+                pwq_activate_first_inactive(pwq, False)
+        else:
+            pwq_dec_nr_active(pwq)
     n = pwq.nr_in_flight[color] - 1
     if n:
         pwq.nr_in_flight[color] = n
@@ -561,7 +568,16 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
     work.color = color
     pwq.nr_in_flight[color] = pwq.nr_in_flight.get(color, 0) + 1
     wq.inflight[color] = wq.inflight.get(color, 0) + 1
-    if not pwq.inactive_works and pwq_tryinc_nr_active(pwq, False):
+    if pwq.inactive_works:
+        active = False
+    elif pwq.wq.nna is None:
+        # pwq_tryinc_nr_active() of a per-CPU workqueue, inlined.
+        active = pwq.nr_active < pwq.wq.max_active
+        if active:
+            pwq.nr_active += 1
+    else:
+        active = pwq_tryinc_nr_active(pwq, False)
+    if active:
         if not pool.worklist:
             pool.watchdog_ts = k.jiffies
         tp = k.tp.workqueue_activate_work
@@ -570,7 +586,8 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
                        function=k.symbol(work.func, False))  # fmt: skip
         work.inactive = False
         _insert_work(pwq, work, pool.worklist)
-        kick_pool(pool)
+        if not pool.nr_running and pool.idle_list:  # kick_pool()'s test, inlined
+            kick_pool(pool)
     else:
         work.inactive = True
         _insert_work(pwq, work, pwq.inactive_works)

@@ -152,7 +152,14 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
     kdepth = push("handle_fasteoi_irq") if KSTACK else 0
     k = desc.k
     chip = desc.irq_data.chip
-    desc_lock(k, desc)
+    cpu = k.cpu
+    lock = desc.lock
+    if cpu is not None and lock.owner_cpu < 0:
+        # desc_lock()'s uncontended path, inlined (a performance trick).
+        lock.owner_cpu = cpu.id
+        lock.owner = cpu.curr
+    else:
+        desc_lock(k, desc)
     common = desc.irq_common_data
     if common.state_use_accessors & _INPROGRESS_ARMED and not irq_may_run(desc):
         if common.state_use_accessors & IRQD_RESEND_WHEN_IN_PROGRESS:
@@ -163,7 +170,9 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
             desc.istate |= IRQS_PENDING
             mask_irq(desc)
         else:
-            kstat_incr_irqs_this_cpu(k, desc)
+            # kstat_incr_irqs_this_cpu(), inlined.
+            desc.kstat_irqs[cpu.id if cpu is not None else 0] += 1
+            desc.tot_count += 1
             if desc.istate & IRQS_ONESHOT:
                 mask_irq(desc)
                 handle_irq_event(desc)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.container import Embeddable, container_of
-from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, Task, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
@@ -223,7 +223,8 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
     so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
     # __hrtimer_start_range_ns(): a timer that the clock event is programmed for, requeued, is removed without
     # reprogramming and the device is reprogrammed once after the enqueue (force_local; here: stale).
-    _remove(k, timer)
+    if timer._entry is not None:
+        _remove(k, timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
@@ -238,8 +239,17 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
 
 
 def hrtimer_start(timer: hrtimer, tim: int, mode: int) -> None:
-    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``)."""
-    hrtimer_start_range_ns(timer, tim, 0, mode)
+    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``): hrtimer_start_range_ns(), with
+    no range."""
+    k = current_kernel.k
+    if k is None:
+        k = kernel()  # raises NotInSimulationError
+    cpu = k.cpu
+    if cpu is None:
+        cpu = k.cpus[timer._cpu]
+        if not cpu.online:
+            cpu = k.first_online_cpu()
+    hrtimer_start_on(k, cpu, timer, tim, 0, mode)
 
 
 def hrtimer_try_to_cancel(timer: hrtimer) -> int:
@@ -247,7 +257,9 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
     if timer.running:
         return -1
     if timer._entry is not None:
-        k = kernel()
+        k = current_kernel.k
+        if k is None:
+            k = kernel()  # raises NotInSimulationError
         cpu = k.cpu
         _remove(k, timer)
         tp = k.tp.hrtimer_cancel
