@@ -182,7 +182,12 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
                 chip.irq_eoi(desc.irq_data)  # cond_unmask_eoi_irq() of a line that is not ONESHOT
             if desc.istate & IRQS_PENDING:
                 check_irq_resend(desc, False)
-            desc_unlock(k, desc)
+            if cpu is not None and not lock.waiters:
+                # desc_unlock() with no CPU spinning, inlined.
+                lock.owner_cpu = -1
+                lock.owner = None
+            else:
+                desc_unlock(k, desc)
             if KSTACK:
                 pop(kdepth)
             return
