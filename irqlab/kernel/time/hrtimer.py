@@ -159,7 +159,7 @@ def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
         base.fg += 1
     if timer.is_soft:
         _heappush(base.soft, entry)
-        if base.softirq_activated:
+        if base.softirq_activated and not base.stale:
             return
     else:
         _heappush(base.hard, entry)
