@@ -11,7 +11,6 @@ MMIO costs (``mmio_read`` for IAR, ``mmio_write`` for EOIR/DIR/enable/...) come 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 import irqlab.kernel.kernel as kmod
@@ -501,7 +500,7 @@ def gic_of_init(k: Kernel) -> gic_chip_data:
     for c in range(ncpus):
         hw.write_pmr(c, GICC_INT_PRI_THRESHOLD)
         hw.cpuif_enable(c, True)
-    hw.irq_signal = partial(_signal, k)  # a C-level binding: no Python frame between the model and _signal()
+    hw.irq_signal = lambda cpu_id: _signal(k, cpu_id)
     gic_smp_and_timer_init(k, gic, lambda cpu, ipi: gic_ipi_hook(k, cpu, ipi), gic_cpu_offline, gic_cpu_online,
                            gic_hardirq_sleep)  # fmt: skip
     return gic
