@@ -17,10 +17,11 @@ from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, irq_exit_pr
 from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
-from irqlab.kernel.stacktrace import pop, push
+from irqlab.kernel.stacktrace import pop, push, push_nested
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
+    from irqlab.kernel.rcu.tree_stall import RcuStall
     from irqlab.kernel.sched.deadline import SchedBandwidth
     from irqlab.sim import Engine, Fiber
     from irqlab.trace.tracepoint import Tracepoint
@@ -250,8 +251,9 @@ class Scheduler:
         self.prev_might_sleep_jiffy = 0
         #: RT bandwidth and the fair server (kernel/sched/deadline.py), set at boot.
         self.bandwidth: SchedBandwidth | None = None
-        #: rcu_note_context_switch(), set by the RCU stall detector (kernel/rcu/tree_stall.py).
-        self.rcu_note_context_switch: Callable[[CPU], None] | None = None
+        #: The RCU stall detector (kernel/rcu/tree_stall.py), whose rcu_note_context_switch() every context switch
+        #: calls; set by it at boot. Typed, so that compiled code calls the method directly.
+        self.rcu: RcuStall | None = None
 
     # -- accounting -------------------------------------------------------------------
     def update_curr(self, cpu: CPU) -> None:
@@ -287,9 +289,10 @@ class Scheduler:
     # Each entry point loops as kernel/sched/core.c's do: __schedule() runs again, not nested, while the interrupts
     # its finish_task_switch() took (inside schedule()'s preempt_disable()) ask for a preemption on their way out
     # (__schedule_loop(), preempt_schedule_common(), preempt_schedule_irq()).
-    def schedule(self) -> None:
-        """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep."""
-        kdepth = push("schedule") if KSTACK else 0
+    def schedule(self, nested: bool = False) -> None:
+        """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep. ``nested``: the
+        caller is a kernel function that pushed its call-trace entry (see stacktrace.push_nested())."""
+        kdepth = (push_nested("schedule") if nested else push("schedule")) if KSTACK else 0
         preempt = False
         while self._schedule(preempt):
             preempt = True
@@ -348,8 +351,9 @@ class Scheduler:
         nxt = self._pick_next(cpu)
         if nxt is prev:
             return False
-        if self.rcu_note_context_switch is not None:
-            self.rcu_note_context_switch(cpu)
+        rcu = self.rcu
+        if rcu is not None:
+            rcu.note_context_switch(cpu)
         if preempt:
             prev.nivcsw += 1
         else:
@@ -709,17 +713,17 @@ class Scheduler:
         return 0
 
 
-def block_forever(k: Kernel, p: Task, desc: str) -> None:
+def block_forever(k: Kernel, p: Task, desc: str, nested: bool = False) -> None:
     """schedule() without a timeout for the current task ``p``, its sleeping state already set: it sleeps
     until someone wakes it. Should the run dry up meanwhile, ``Engine.run`` raises StalledError naming
     ``p`` and ``desc`` (what it waits on). Every wait with no timeout (mutex, completion, wait_event,
-    semaphore, a bare schedule()) goes through here. May sleep."""
+    semaphore, a bare schedule()) goes through here. May sleep. ``nested``: as for Scheduler.schedule()."""
     p.wait_desc = desc
     f = p.fiber
     f.blocked_on = desc
     f.stuck_if_idle = True
     try:
-        k.sched.schedule()
+        k.sched.schedule(nested)
     finally:
         f.stuck_if_idle = False
 
