@@ -291,13 +291,24 @@ class Scheduler:
     # (__schedule_loop(), preempt_schedule_common(), preempt_schedule_irq()).
     def schedule(self, nested: bool = False) -> None:
         """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep. ``nested``: the
-        caller is a kernel function that pushed its call-trace entry (see stacktrace.push_nested())."""
-        kdepth = (push_nested("schedule") if nested else push("schedule")) if KSTACK else 0
+        caller is a kernel function that pushed its call-trace entry (see stacktrace.push_nested()) and pops it, this
+        one's with it, as soon as this returns, running nothing that takes a call trace in between."""
+        if not KSTACK:
+            preempt = False
+            while self._schedule(preempt):
+                preempt = True
+            return
+        if nested:
+            push_nested("schedule")
+            preempt = False
+            while self._schedule(preempt):
+                preempt = True
+            return  # the caller's pop() takes this entry too
+        kdepth = push("schedule")
         preempt = False
         while self._schedule(preempt):
             preempt = True
-        if KSTACK:
-            pop(kdepth)
+        pop(kdepth)
 
     def preempt_schedule(self) -> None:
         kdepth = push("preempt_schedule") if KSTACK else 0
@@ -323,12 +334,8 @@ class Scheduler:
         if stop_work is not None:
             cpu.stop_work = None
             stop_work(cpu)  # the CPU's stopper runs first (kernel/stop_machine.c, see kernel/watchdog.py)
-        if not preempt:
-            if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
-                k.bugs.schedule_bug(prev, cpu.preempt_count + 1)
-            if prev is cpu.idle and prev.raw_state != TASK_RUNNING:
-                prev.raw_state = TASK_RUNNING
-                raise k.bugs.fatal("bad: scheduling from the idle thread!")
+        if not preempt and (cpu.preempt_count != 0 or prev is cpu.idle):
+            _schedule_debug(k, cpu, prev)
         self.update_curr(cpu)
         rq = cpu.rq
         if not preempt and prev.raw_state != TASK_RUNNING:
@@ -380,17 +387,8 @@ class Scheduler:
 
     def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> bool:
         """Switch to ``nxt``; returns, once ``prev`` runs again, whether finish_task_switch() took interrupts."""
-        k = self.k
-        tp = self.tp_sched_switch
-        if tp.on:
-            # __schedule() traces with IRQs off and the rq lock held, inside schedule()'s preempt_disable()
-            # (the idle task's own count stands for it in schedule_idle()); a preemption reports "R+"
-            # (__trace_sched_switch_state(); schedule_idle() is no preemption). The idle task is "swapper/N" in the
-            # event's comm fields.
-            state = "R+" if preempt and prev is not cpu.idle and prev.raw_state == TASK_RUNNING else _state_char(prev)
-            tp.emit_at(cpu.id, 1 if prev is cpu.idle else 2, True, prev_comm=_comm(cpu, prev), prev_pid=prev.pid,
-                       prev_prio=prev.kernel_prio, prev_state=state, next_comm=_comm(cpu, nxt), next_pid=nxt.pid,
-                       next_prio=nxt.kernel_prio)  # fmt: skip
+        if self.tp_sched_switch.on:
+            _trace_sched_switch(self.tp_sched_switch, cpu, prev, nxt, preempt)
         # SIMPLIFICATION: after "scheduling while atomic" the kernel resets preempt_count; irqlab keeps each
         # context's count and IRQ state across the sleep so the machine stays usable.
         prev.saved_pc = cpu.preempt_count
@@ -398,7 +396,7 @@ class Scheduler:
         if prev.saved_pc & HARDIRQ_MASK:
             # prev slept inside an interrupt handler ("scheduling while atomic"): that interrupt entry stays
             # suspended on prev's stack, so the root irqchip must deliver the CPU's next interrupts afresh.
-            for hook in k.subsys.get("hardirq_sleep_hooks", ()):
+            for hook in self.k.subsys.get("hardirq_sleep_hooks", ()):
                 hook(cpu)
         cpu.preempt_count = nxt.saved_pc
         cpu.irqs_off = True
@@ -726,6 +724,28 @@ def block_forever(k: Kernel, p: Task, desc: str, nested: bool = False) -> None:
         k.sched.schedule(nested)
     finally:
         f.stuck_if_idle = False
+
+
+def _schedule_debug(k: Kernel, cpu: CPU, prev: Task) -> None:
+    """schedule_debug() and the idle-task check of a voluntary __schedule() with preemption off or from the idle
+    task (kept out of __schedule()'s frame, which every switch copies)."""
+    if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
+        k.bugs.schedule_bug(prev, cpu.preempt_count + 1)
+    if prev is cpu.idle and prev.raw_state != TASK_RUNNING:
+        prev.raw_state = TASK_RUNNING
+        raise k.bugs.fatal("bad: scheduling from the idle thread!")
+
+
+def _trace_sched_switch(tp: Tracepoint, cpu: CPU, prev: Task, nxt: Task, preempt: bool) -> None:
+    """The sched_switch event of context_switch() (kept out of its frame, which every switch copies)."""
+    # __schedule() traces with IRQs off and the rq lock held, inside schedule()'s preempt_disable()
+    # (the idle task's own count stands for it in schedule_idle()); a preemption reports "R+"
+    # (__trace_sched_switch_state(); schedule_idle() is no preemption). The idle task is "swapper/N" in the
+    # event's comm fields.
+    state = "R+" if preempt and prev is not cpu.idle and prev.raw_state == TASK_RUNNING else _state_char(prev)
+    tp.emit_at(cpu.id, 1 if prev is cpu.idle else 2, True, prev_comm=_comm(cpu, prev), prev_pid=prev.pid,
+               prev_prio=prev.kernel_prio, prev_state=state, next_comm=_comm(cpu, nxt), next_pid=nxt.pid,
+               next_prio=nxt.kernel_prio)  # fmt: skip
 
 
 def might_sleep_invalid(cpu: CPU) -> bool:
