@@ -270,7 +270,9 @@ class Scheduler:
             if bw is not None:
                 bw.update_curr_rt(cpu, curr, delta)
         else:
-            curr.vruntime += delta * NICE_0_LOAD // curr.weight
+            # calc_delta_fair(): a nice-0 task's virtual time runs at wall speed.
+            weight = curr.weight
+            curr.vruntime += delta if weight == NICE_0_LOAD else delta * NICE_0_LOAD // weight
             self._update_min_vruntime(cpu)
 
     def _update_min_vruntime(self, cpu: CPU) -> None:
@@ -334,7 +336,7 @@ class Scheduler:
         if stop_work is not None:
             cpu.stop_work = None
             stop_work(cpu)  # the CPU's stopper runs first (kernel/stop_machine.c, see kernel/watchdog.py)
-        if not preempt and (cpu.preempt_count != 0 or prev is cpu.idle):
+        if not preempt and (cpu.preempt_count != 0 or (prev is cpu.idle and prev.raw_state != TASK_RUNNING)):
             _schedule_debug(k, cpu, prev)
         self.update_curr(cpu)
         rq = cpu.rq
@@ -567,7 +569,9 @@ class Scheduler:
         prev = cpus[p.cpu]
         prev_ok = prev.online and allowed_mask >> prev.id & 1
         if prev_ok and (
-            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs.queued and not prev.rq.rt.bitmap)
+            not allowed_mask & (allowed_mask - 1)  # bound to prev alone (nr_cpus_allowed == 1): every rule picks it
+            or p.migration_disabled
+            or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs.queued and not prev.rq.rt.bitmap)
         ):
             return prev
         if not allowed_mask & (allowed_mask - 1) and allowed_mask.bit_length() <= len(cpus):
