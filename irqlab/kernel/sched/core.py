@@ -107,8 +107,9 @@ class Task:
         self.nice = 0
         self.weight = NICE_0_LOAD
         self.vruntime = 0
-        #: The task's key in its CPU's fair timeline while queued there (kernel/sched/fair.py; se->run_node).
-        self.cfs_key = 0
+        #: The task's enqueue sequence in its CPU's fair timeline, which orders equal vruntimes there
+        #: (kernel/sched/fair.py; se->run_node's place among equal keys).
+        self.cfs_seq = 0
         self.sum_exec_runtime = 0
         self.exec_start = 0
         self.slice_start = 0
