@@ -42,7 +42,8 @@ class cfs_rq:
     """struct cfs_rq's tasks_timeline, an rb_root_cached. Each queued task's key is (``p.vruntime``,
     ``p.cfs_seq``), its enqueue sequence breaking ties (so equal vruntimes keep queue order); ``run`` (tasks in
     increasing key order) and the heap ``timeline`` ((vruntime, sequence, task) entries) hold them, and
-    ``queued`` holds each queued task, in enqueue order. ``leftmost`` is the task with the smallest key
+    the queued tasks are also linked in enqueue order (``first``, ``last``, and ``p.cfs_prev``/``p.cfs_next``, as
+    a list_head: unlinking reads only the neighbours), ``queued`` counting them. ``leftmost`` is the task with the smallest key
     (rb_leftmost), None when the queue is empty; stale entries never stay at a head. ``stale_tasks`` counts
     the stale entries of each task dequeued from elsewhere than the leftmost: such a task has no live entry
     here until they are gone (enqueueing it again first rebuilds both without them). Falsy when no fair task
@@ -51,19 +52,21 @@ class cfs_rq:
     Context rule: a queued task's vruntime does not change while it is queued (update_curr() charges
     only the running task, which is not in the timeline; placement happens before enqueue)."""
 
-    __slots__ = ("run", "timeline", "queued", "seq", "stale", "stale_tasks", "leftmost")
+    __slots__ = ("run", "timeline", "queued", "first", "last", "seq", "stale", "stale_tasks", "leftmost")
 
     def __init__(self) -> None:
         self.run: deque[Task] = deque()
         self.timeline: list[tuple[int, int, Task]] = []
-        self.queued: dict[Task, None] = {}
+        self.queued = 0
+        self.first: Task | None = None
+        self.last: Task | None = None
         self.seq = 0
         self.stale = 0
         self.stale_tasks: dict[Task, int] = {}
         self.leftmost: Task | None = None
 
     def __len__(self) -> int:
-        return len(self.queued)
+        return self.queued
 
     def enqueue(self, p: Task) -> None:
         """__enqueue_entity(): insert at its vruntime, right of the entities with an equal one
@@ -73,7 +76,15 @@ class cfs_rq:
         self.seq += 1
         seq = self.seq
         p.cfs_seq = seq
-        self.queued[p] = None
+        last = self.last
+        p.cfs_prev = last
+        p.cfs_next = None
+        if last is None:
+            self.first = p
+        else:
+            last.cfs_next = p
+        self.last = p
+        self.queued += 1
         v = p.vruntime
         # Its sequence is the largest queued, so it goes right of every entry whose vruntime is <= v. A stale
         # entry's task carries a key that no longer orders it here: such an entry never decides a place.
@@ -99,7 +110,11 @@ class cfs_rq:
                     break
                 i -= 1
             else:
-                if -i <= n:
+                if i == -2:
+                    tail = run.pop()  # just before the tail (no argument parsing, unlike insert())
+                    run.append(p)
+                    run.append(tail)
+                elif -i <= n:
                     run.insert(i + 1, p)  # run[i] <= v < run[i + 1]
                 else:
                     run.appendleft(p)  # below every key of a short run
@@ -115,13 +130,23 @@ class cfs_rq:
 
     def dequeue(self, p: Task) -> None:
         """__dequeue_entity() (rb_erase_cached(): the next entity becomes the leftmost)."""
-        queued = self.queued
-        del queued[p]
+        prv = p.cfs_prev
+        nxt = p.cfs_next
+        if prv is None:
+            self.first = nxt
+        else:
+            prv.cfs_next = nxt
+        if nxt is None:
+            self.last = prv
+        else:
+            nxt.cfs_prev = prv
+        p.cfs_prev = p.cfs_next = None
+        self.queued -= 1
         if p is not self.leftmost:
             stale_tasks = self.stale_tasks
             stale_tasks[p] = stale_tasks.get(p, 0) + 1
             self.stale += 1
-            if self.stale > _STALE_SLACK and self.stale > len(queued):
+            if self.stale > _STALE_SLACK and self.stale > self.queued:
                 self._rebuild()
             return
         run = self.run
@@ -163,7 +188,7 @@ class cfs_rq:
 
     def _rebuild(self) -> None:
         """The run rebuilt from the queued tasks alone, the heap emptied, no stale entry left."""
-        self.run = deque(sorted(self.queued, key=_order))
+        self.run = deque(sorted(self, key=_order))
         self.timeline = []
         self.stale_tasks = {}
         self.stale = 0
@@ -174,4 +199,7 @@ class cfs_rq:
 
     def __iter__(self) -> Iterator[Task]:
         """The waiting tasks in the order they were queued."""
-        return iter(self.queued)
+        p = self.first
+        while p is not None:
+            yield p
+            p = p.cfs_next
