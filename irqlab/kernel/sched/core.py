@@ -85,9 +85,9 @@ class Task:
     """A task_struct: a kernel thread or a user task, running on a fiber."""
 
     # The fields a context switch reads and writes in the task it switches to, declared here so that the
-    # compiled Task lays them out first and together (its flags side by side): two or three cache lines
-    # rather than six, which is what each switch fetches when thousands of tasks have pushed the next
-    # one's out of the caches (a performance trick). __init__ sets them.
+    # compiled Task lays them out first and together (its flags side by side): three cache lines rather
+    # than six, which is what each switch fetches when thousands of tasks have pushed the next one's out of
+    # the caches (a performance trick). __init__ sets them.
     vruntime: int
     cfs_seq: int
     exec_start: int

@@ -41,13 +41,13 @@ def _order(p: Task) -> tuple[int, int]:
 class cfs_rq:
     """struct cfs_rq's tasks_timeline, an rb_root_cached. Each queued task's key is (``p.vruntime``,
     ``p.cfs_seq``), its enqueue sequence breaking ties (so equal vruntimes keep queue order); ``run`` (tasks in
-    increasing key order) and the heap ``timeline`` ((vruntime, sequence, task) entries) hold them, and
-    the queued tasks are also linked in enqueue order (``first``, ``last``, and ``p.cfs_prev``/``p.cfs_next``, as
-    a list_head: unlinking reads only the neighbours), ``queued`` counting them. ``leftmost`` is the task with the smallest key
-    (rb_leftmost), None when the queue is empty; stale entries never stay at a head. ``stale_tasks`` counts
+    increasing key order) and the heap ``timeline`` ((vruntime, sequence, task) entries) hold them. The queued
+    tasks are also linked in enqueue order (``first``, ``last``, ``p.cfs_prev`` and ``p.cfs_next``, a list_head:
+    unlinking reads only the neighbours), ``queued`` counting them. ``leftmost`` is the task with the smallest
+    key (rb_leftmost), None when the queue is empty; stale entries never stay at a head. ``stale_tasks`` counts
     the stale entries of each task dequeued from elsewhere than the leftmost: such a task has no live entry
-    here until they are gone (enqueueing it again first rebuilds both without them). Falsy when no fair task
-    waits.
+    here until they are gone (enqueueing it here again first rebuilds both without them). Falsy when no fair
+    task waits.
 
     Context rule: a queued task's vruntime does not change while it is queued (update_curr() charges
     only the running task, which is not in the timeline; placement happens before enqueue)."""
