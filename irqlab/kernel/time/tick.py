@@ -22,7 +22,7 @@ from irqlab.kernel.time.hrtimer import (
     hrtimer_start_on,
     hrtimer_try_to_cancel,
 )
-from irqlab.kernel.time.timer import run_local_timers
+from irqlab.kernel.time.timer import TimerBase, run_local_timers
 
 if TYPE_CHECKING:
     from irqlab.kernel.cpu import CPU
@@ -74,7 +74,8 @@ class TickSched:
     def nohz_idle_enter(self, cpu: CPU) -> None:
         """tick_nohz_idle_stop_tick(): stop the tick or push it to the next timer's jiffy."""
         k = self.k
-        nxt = cpu.timer_base.next_expiry()
+        base: TimerBase = cpu.timer_base  # typed: compiled code calls next_expiry() natively
+        nxt = base.next_expiry()
         t: hrtimer = cpu.tick
         if nxt is None:
             if hrtimer_try_to_cancel(t) >= 0:
