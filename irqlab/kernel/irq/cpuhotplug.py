@@ -169,15 +169,19 @@ def cpu_up(k: Kernel, cpu_id: int) -> int:
 
 def _migrate_timers(k: Kernel, dead: Any, target: Any) -> None:
     """hrtimers_cpu_dying() + timers_dead_cpu(): move queued timers to ``target`` (the tick stops)."""
+    import heapq
+
+
     hrtimer_try_to_cancel(dead.tick)
     base: HrtimerBase = dead.hrtimer_base
     base.softirq_activated = False
     base.fg = 0  # every queued timer moves to target's base
-    queued = base.queued
     for heap in (base.hard, base.soft):
-        entries = [queued.pop(e) for e in heap if e in queued]
+        entries = [e for e in heap if e[2] is not None]
         heap.clear()
-        for t in entries:
+        heapq.heapify(heap)
+        for e in entries:
+            t = e[2]
             t._entry = None
             _enqueue(k, target, t)
     program_clockevent(k, dead)

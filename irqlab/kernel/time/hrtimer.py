@@ -63,8 +63,7 @@ class hrtimer(Embeddable):
         self.is_soft = False
         self.is_hard = False
         self.clockid = CLOCK_MONOTONIC
-        #: The timer's key in its base's queue while queued (see :func:`_key`), else None.
-        self._entry: int | None = None
+        self._entry: list[Any] | None = None
         self._cpu = 0
         self.running = False
         #: Housekeeping that recurs forever (the watchdogs): does not keep a run without ``until`` going.
@@ -75,39 +74,23 @@ class hrtimer(Embeddable):
 
     def __repr__(self) -> str:
         fn = getattr(self.function, "__qualname__", self.function)
-        return f"<hrtimer {fn} expires={self.node_expires}{' queued' if self._entry is not None else ''}>"
-
-
-#: A queue key is ``expires << _SEQ_BITS | seq``: one int that orders as (hard expiry, seq) did as a pair (a base
-#: never counts 2**64 enqueues), so the heaps compare ints, not lists.
-_SEQ_BITS: Final = 64
-
-
-def _expiry(key: int) -> int:
-    """The hard expiry a queue key stands for."""
-    return key >> _SEQ_BITS
+        return f"<hrtimer {fn} expires={self.node_expires}{' queued' if self._entry else ''}>"
 
 
 class HrtimerBase:
     """A CPU's hrtimer_cpu_base: hard and soft queues ordered by (hard expiry, seq).
-
-    Each queue is a heap of keys (``expires << _SEQ_BITS | seq``); ``queued`` maps the key of every queued
-    timer, both queues, to the timer. A cancelled timer's key leaves ``queued`` at once and stays in its heap
-    until it reaches the top or a purge.
 
     ``softirq_activated`` is set when the timer interrupt raised HRTIMER_SOFTIRQ for expired soft
     timers and cleared once the softirq ran them: meanwhile the soft queue does not program the clock
     event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
     """
 
-    __slots__ = ("cpu", "hard", "soft", "queued", "seq", "running", "softirq_activated", "dead", "in_hrtirq", "stale",
-                 "fg")  # fmt: skip
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "dead", "in_hrtirq", "stale", "fg")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
-        self.hard: list[int] = []
-        self.soft: list[int] = []
-        self.queued: dict[int, hrtimer] = {}
+        self.hard: list[list[Any]] = []
+        self.soft: list[list[Any]] = []
         self.seq = 0
         self.running: hrtimer | None = None
         self.softirq_activated = False
@@ -124,21 +107,16 @@ class HrtimerBase:
 
     def purge(self) -> None:
         """Drop the cancelled entries from both queues, in place (a running queue keeps its list)."""
-        queued = self.queued
         for heap in (self.hard, self.soft):
-            heap[:] = [e for e in heap if e in queued]  # the live ones: ``fg`` is unchanged
+            heap[:] = [e for e in heap if e[2] is not None]  # the live ones: ``fg`` is unchanged
             _heapify(heap)
         self.dead = 0
 
-    def top(self, heap: list[int]) -> int | None:
-        """The key of the first timer queued in ``heap`` (one of this base's queues), or None."""
-        queued = self.queued
-        while heap:
-            e = heap[0]
-            if e in queued:
-                return e
+    @staticmethod
+    def top(heap: list[list[Any]]) -> list[Any] | None:
+        while heap and heap[0][2] is None:
             _heappop(heap)
-        return None
+        return heap[0] if heap else None
 
 
 def hrtimer_init(timer: hrtimer, clock_id: int, mode: int) -> None:
@@ -173,8 +151,7 @@ def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
     base: HrtimerBase = cpu.hrtimer_base
     base.seq += 1
     expires = timer.node_expires
-    entry = (expires << _SEQ_BITS) | base.seq
-    base.queued[entry] = timer
+    entry = [expires, base.seq, timer]
     timer._entry = entry
     timer._cpu = cpu.id
     bg = timer.background
@@ -204,6 +181,7 @@ def _remove(k: Kernel, timer: hrtimer) -> bool:
     e = timer._entry
     if e is None:
         return False
+    e[2] = None
     timer._entry = None
     # __remove_hrtimer() (kernel/time/hrtimer.c) takes the node out of the timerqueue at once; here the entry
     # stays in the heap until it reaches the top. A timer started far ahead and cancelled again and again (the
@@ -212,7 +190,6 @@ def _remove(k: Kernel, timer: hrtimer) -> bool:
     # the queues once cancelled entries are the majority (amortised O(1) per cancel).
     cpu = k.cpus[timer._cpu]
     base: HrtimerBase = cpu.hrtimer_base
-    del base.queued[e]
     if not timer.background:
         base.fg -= 1
         if base.fg == 0:
@@ -221,7 +198,7 @@ def _remove(k: Kernel, timer: hrtimer) -> bool:
     # base, the timer the device is programmed for (hrtimer_force_reprogram()); here every removal leaves the
     # device programmed, as the kernel does for a remote removal, and the next enqueue on the base
     # re-evaluates it (stale).
-    if _expiry(e) == cpu.clockevent_at:
+    if e[0] == cpu.clockevent_at:
         base.stale = True
     base.dead += 1
     if base.dead > _PURGE_MIN and 2 * base.dead > len(base.hard) + len(base.soft):
@@ -375,10 +352,11 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
     """
     base: HrtimerBase = cpu.hrtimer_base
     base.stale = False
-    h = base.top(base.hard)
-    s = None if base.softirq_activated else base.top(base.soft)
-    hx = _expiry(h) if h is not None else _KTIME_MAX
-    sx = _expiry(s) if s is not None else _KTIME_MAX
+    h = HrtimerBase.top(base.hard)
+    s = None if base.softirq_activated else HrtimerBase.top(base.soft)
+    # The expiries as typed ints: compiled code compares them natively.
+    hx: int = h[0] if h is not None else _KTIME_MAX
+    sx: int = s[0] if s is not None else _KTIME_MAX
     nxt = hx if hx <= sx else sx
     if nxt == _KTIME_MAX:
         if cpu.clockevent is not None:
@@ -387,7 +365,7 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
             cpu.clockevent_at = -1
         return
     first = h if h is not None and hx <= sx else s
-    first_timer = base.queued[first] if first is not None else None
+    first_timer: hrtimer | None = first[2] if first is not None else None
     bg = first_timer is not None and first_timer.background and base.fg == 0
     ev = cpu.clockevent
     if ev is not None and cpu.clockevent_at == nxt and (ev[5] is None) == bg:
@@ -409,21 +387,19 @@ def _clockevent_fire(k: Kernel, cpu: CPU) -> None:
     k.timer_interrupt(cpu)
 
 
-def _run_queue(k: Kernel, cpu: CPU, heap: list[int], now: int) -> None:
+def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
     base: HrtimerBase = cpu.hrtimer_base
-    queued = base.queued
     tps = k.tp
     tp_entry = tps.hrtimer_expire_entry
     tp_exit = tps.hrtimer_expire_exit
     while True:
-        e = base.top(heap)
+        e = HrtimerBase.top(heap)
         if e is None:
             return
-        timer = queued[e]
+        timer: hrtimer = e[2]
         if now < timer._softexpires:
             return
         _heappop(heap)
-        del queued[e]
         timer._entry = None
         if not timer.background:
             base.fg -= 1
@@ -460,8 +436,8 @@ def hrtimer_interrupt(cpu: CPU) -> None:
     # the hard queue runs; the soft queue is reprogrammed only after the softirq has run it.
     base: HrtimerBase = cpu.hrtimer_base
     if not base.softirq_activated:
-        s = base.top(base.soft)
-        if s is not None and _expiry(s) <= now:
+        s = HrtimerBase.top(base.soft)
+        if s is not None and s[0] <= now:
             base.softirq_activated = True
             raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
     # in_hrtirq while the hard queue runs: the timers its callbacks (re)start do not program the clock event,
