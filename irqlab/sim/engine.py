@@ -322,10 +322,10 @@ class Engine:
 
     def pop_due(self, fns: tuple[Callable[..., Any], ...]) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
         """For a fiber about to park inside :meth:`run`, which ends the event that resumed it: when the event
-        the loop would run next calls one of ``fns``, remove it, account it exactly as the loop does before
-        running an event (clock, event count) and return its function and arguments: the caller then does
-        what the call would do. None (and
-        nothing changes) when the next event calls another function, or when the loop would run none now (no
+        the loop would run next is a resuming event (see :meth:`at_resume`) that calls one of ``fns``, remove
+        it, account it exactly as the loop does before running an event (clock, event count) and return its
+        function and arguments: the caller then does what the call would do. None (and nothing changes) when
+        the next event is another, or when the loop would run none now (no
         run is going on, the stop predicate holds, the next event lies past the run's limit, or only
         background events are left). Evaluates the stop predicate as the loop does after each event (one
         that raises leaves it to the loop, which raises it out of :meth:`run`, not inside the fiber).
@@ -333,22 +333,25 @@ class Engine:
         instead of two through the loop."""
         if not self.running or (self._stop is not None and self._stopping()):
             return None
-        # The earlier of the two heads (Engine._front(), inline).
-        heap = self._heap
-        while heap and heap[0][3] is None:
-            _heappop(heap)
+        # The next live event, if it is a resuming event: the head of that queue, unless the heap's is earlier
+        # (cancelled heads are dropped on the way; the rare cancelled head of the heap through _front()).
         resumes = self._resumes
-        while resumes and resumes[-1][3] is None:
-            resumes.pop()
         if not resumes:
-            return None  # only the heap's events are left: none of them resumes a fiber
+            return None
         entry = resumes[-1]
+        if entry[3] is None:
+            while resumes and resumes[-1][3] is None:
+                resumes.pop()
+            if not resumes:
+                return None
+            entry = resumes[-1]
+        heap = self._heap
         if heap:
             h = heap[0]
             hw: int = h[0]
             rw: int = entry[0]
-            if hw < rw or (hw == rw and h < entry):
-                entry = h
+            if (hw < rw or (hw == rw and h < entry)) and (h[3] is not None or self._front() is not entry):
+                return None  # an event of the heap runs first
         fn = entry[3]
         if fn not in fns:
             return None
@@ -358,10 +361,7 @@ class Engine:
                 return None
         elif self._fg[0] <= 0:
             return None
-        if entry is resumes[-1]:
-            resumes.pop()
-        else:
-            _heappop(heap)
+        resumes.pop()
         self.now = entry[0]
         entry[3] = None
         fg: list[int] | None = entry[5]
@@ -403,19 +403,27 @@ class Engine:
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
+                # Whether a live event is due by ``when``: the heads decide, unless a head that is due was
+                # cancelled (then _due_by() drops the cancelled heads and looks again). The times are typed:
+                # compiled, an untyped comparison with ``when`` boxes it.
+                due = False
                 heap = self._heap
-                while heap and heap[0][3] is None:
-                    _heappop(heap)
-                resumes = self._resumes
-                while resumes and resumes[-1][3] is None:
-                    resumes.pop()
-                # The heads' times, typed: compiled, an untyped comparison with ``when`` boxes it.
-                hw: int = heap[0][0] if heap else when + 1
-                rw: int = resumes[-1][0] if resumes else when + 1
-                if hw > when and rw > when and (self._stop is None or not self._stopping()):
-                    self.now = when
-                    self.events_run += 1
-                    return None
+                if heap:
+                    h = heap[0]
+                    head: int = h[0]
+                    if head <= when:
+                        due = h[3] is not None or self._due_by(when)
+                if not due:
+                    resumes = self._resumes
+                    if resumes:
+                        r = resumes[-1]
+                        head = r[0]
+                        if head <= when:
+                            due = r[3] is not None or self._due_by(when)
+                    if not due and (self._stop is None or not self._stopping()):
+                        self.now = when
+                        self.events_run += 1
+                        return None
         # What _queue_resume() does (inline: a call per wait costs the pure build).
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
@@ -436,6 +444,14 @@ class Engine:
         queue.insert(i, entry)
         fg[0] += 1
         return entry
+
+    def _due_by(self, when: int) -> bool:
+        """Whether a live event is due at or before ``when``, dropping the cancelled entries at the heads."""
+        nxt = self._front()
+        if nxt is None:
+            return False
+        t: int = nxt[0]
+        return t <= when
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
@@ -465,11 +481,8 @@ class Engine:
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while True:
-                # The earlier of the two heads (Engine._front(), inline: a call per event costs the pure build).
-                while heap and heap[0][3] is None:
-                    pop(heap)
-                while resumes and resumes[-1][3] is None:
-                    resumes.pop()
+                # The earlier of the two heads (Engine._front(), inline: a call per event costs the pure build); a
+                # cancelled one is dropped, and the heads compared again.
                 if resumes:
                     entry = resumes[-1]
                     if heap:
@@ -483,6 +496,12 @@ class Engine:
                 else:
                     break
                 fn = entry[3]
+                if fn is None:
+                    if resumes and entry is resumes[-1]:
+                        resumes.pop()
+                    else:
+                        pop(heap)
+                    continue
                 if until is not None:
                     if entry[0] > until:
                         break
