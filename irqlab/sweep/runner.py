@@ -10,7 +10,9 @@ Runs go to Dask in small batches (:func:`batch_size`), each task calling
 :func:`irqlab.sweep.scenario.run_point` per run, which catches the run's own failures, so a task only errs
 when its worker dies: Dask then reschedules it on another worker, up to
 ``distributed.scheduler.allowed-failures`` times; a batch that still fails is split into one task per
-run, and a run that still kills its worker is recorded as failed with KilledWorker.
+run, a lone run that still fails is run once more with nothing else in flight (it may only have shared a
+worker with the run that killed it), and a run that kills its worker then is recorded as failed with
+KilledWorker.
 A run's result does not depend on the batch it ran in: each run executes its scenario afresh.
 Rows already in ``out`` are not run again; Ctrl-C cancels what is left and keeps the finished rows.
 """
@@ -237,7 +239,7 @@ def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_li
               workers: int | None, scheduler: str | None, client: Any, prog: Progress,
               record: Callable[[int, RunResult], None],
               on_progress: Callable[[Progress], None] | None) -> str:  # fmt: skip
-    from dask.distributed import as_completed
+    from dask.distributed import as_completed, wait
 
     own_client = own_cluster = None
     if client is None:
@@ -250,15 +252,17 @@ def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_li
     if on_progress is not None:
         on_progress(prog)
     futures: dict[Any, list[tuple[int, dict[str, Any], int]]] = {}
+    suspects: list[tuple[int, dict[str, Any], int]] = []
     try:
         if todo:
             size = batch_size(len(todo), _nworkers(client))
             tag = f"{sc.digest}-{uuid.uuid4().hex[:8]}"  # unique per sweep: keys never meet another sweep's
 
-            def submit(batch: list[tuple[int, dict[str, Any], int]]) -> Any:
+            def submit(batch: list[tuple[int, dict[str, Any], int]], group: str = "runs") -> Any:
                 # One task group for the sweep (tuple keys): Dask then queues its tasks at the scheduler and
-                # hands them out as workers free up, so a dying worker takes down only the task it runs.
-                key = (f"irqlab-runs-{tag}", batch[0][0], len(batch))
+                # hands them out as workers free up. A key is never reused: a failed task's key may still
+                # name its failure at the scheduler.
+                key = (f"irqlab-{group}-{tag}", batch[0][0], len(batch))
                 # The scenario (a few kB of source) travels with each task rather than scattered once: scattered
                 # data dies with the workers holding it, and its dependants with it.
                 f = client.submit(run_batch, sc, batch, wall_limit, key=key, pure=False)
@@ -278,7 +282,20 @@ def _run_dask(sc: Scenario, todo: list[tuple[int, dict[str, Any], int]], wall_li
                     for run in batch:
                         ac.add(submit([run]))
                 else:
-                    [(i, p, s)] = batch
+                    suspects.extend(batch)
+            # A lone run that failed may only have shared its worker with the run that killed it: the
+            # scheduler hands a worker more than one task at a time (``worker-saturation``), and every task
+            # on a dying worker counts the death. Each is run again with nothing else in flight, where a
+            # death is its own.
+            for run in suspects:
+                f = submit([run], "alone")
+                wait(f)
+                futures.pop(f)
+                i, p, s = run
+                if f.status == "finished":
+                    [(_, r)] = f.result()
+                    record(i, r)
+                else:
                     exc = f.exception()
                     record(i, RunResult(dict(p), s, STATUS_FAILED, f"{type(exc).__name__}: {exc}"))
     finally:

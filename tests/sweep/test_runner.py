@@ -128,6 +128,29 @@ def test_a_run_that_always_kills_its_worker_fails_alone(write_scenario, dask_cli
     assert (res.frame[res.frame["seed"] != 7]["status"] == "ok").all() and len(res.frame) == 34
 
 
+def test_a_run_that_shared_a_dying_worker_is_not_blamed(write_scenario, dask_client):
+    """With every task handed to the workers at once, lone runs share a worker with the run that kills it: only
+    that run ends as failed, the ones that merely shared its worker are run again alone and end ok."""
+    path = write_scenario("killer_shared.py", """
+        import os
+        import irqlab
+        def main(seed):
+            if seed == 7:
+                os._exit(1)
+            return irqlab.boot("generic", cpus=1, seed=seed)
+    """)
+    scheduler = dask_client.cluster.scheduler
+    allowed, scheduler.allowed_failures = scheduler.allowed_failures, 0
+    saturation, scheduler.WORKER_SATURATION = scheduler.WORKER_SATURATION, float("inf")  # no queueing
+    try:
+        res = run_sweep(path, range(1, 35), None, client=dask_client)
+    finally:
+        scheduler.allowed_failures, scheduler.WORKER_SATURATION = allowed, saturation
+    bad = res.failed()
+    assert list(bad["seed"]) == [7] and bad["error"].iloc[0].startswith("KilledWorker: ")
+    assert (res.frame[res.frame["seed"] != 7]["status"] == "ok").all() and len(res.frame) == 34
+
+
 def test_histograms_merge_over_a_points_seeds():
     """res.histogram() merges the hdrh histograms of one point's ok runs: its count is the sum of theirs."""
     from irqlab.sweep.results import decode
