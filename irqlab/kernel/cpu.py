@@ -106,7 +106,7 @@ class CPU:
         self.parked = False
         self.interruptible = False
         self.wait_entry: list[Any] | None = None
-        #: The kernel's engine, and the arguments of this CPU's wait events (built once).
+        #: The kernel's engine, and the arguments of this CPU's wait and interrupt-kick events (built once).
         self.eng: Engine = k.engine
         self.wait_args = (k, self)
         self.softirq_pending = 0
@@ -237,7 +237,8 @@ def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
     if cpu.parked and cpu.interruptible:
         # Delivered by an event of its own, so that whatever raised it (a hardware model's
         # event, another CPU) finishes at this instant before the CPU starts the handler.
-        k.engine.at_resume(k.engine.now, PRIO_IRQ, _kick, k, cpu)
+        eng = cpu.eng
+        eng.queue_resume(eng.now, PRIO_IRQ, _KICK, cpu.wait_args)
 
 
 def _kick_claims(eng: Engine, cpu: CPU) -> bool:

@@ -236,10 +236,11 @@ class Engine:
         runs in the same order as it would from :meth:`at`, but waits in the short sorted list of such events, so
         that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
         Performance only."""
-        return self._queue_resume(when, prio, fn, args)
+        return self.queue_resume(when, prio, fn, args)
 
-    def _queue_resume(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
-        """Queue ``fn(*args)`` in the sorted list of resuming events (wait_until() does the same inline)."""
+    def queue_resume(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
+        """:meth:`at_resume` with the arguments as one tuple (one that the caller keeps, allocated once); what
+        :meth:`wait_until` does inline when it queues."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
@@ -424,7 +425,7 @@ class Engine:
                         self.now = when
                         self.events_run += 1
                         return None
-        # What _queue_resume() does (inline: a call per wait costs the pure build).
+        # What queue_resume() does (inline: a call per wait costs the pure build).
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
