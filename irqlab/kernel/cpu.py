@@ -67,6 +67,7 @@ class CPU:
         "parked",
         "interruptible",
         "wait_entry",
+        "resume_sig",
         "eng",
         "wait_args",
         "softirq_pending",
@@ -106,6 +107,9 @@ class CPU:
         self.parked = False
         self.interruptible = False
         self.wait_entry: list[Any] | None = None
+        #: The signal the context parked in a wait on this CPU resumes with (set by whoever resumes it: the switch
+        #: carries no value, which would cost an argument tuple per switch).
+        self.resume_sig = SIG_DONE
         #: The kernel's engine, and the arguments of this CPU's wait and interrupt-kick events (built once).
         self.eng: Engine = k.engine
         self.wait_args = (k, self)
@@ -198,9 +202,12 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
         k.cpu = c
         if c is cpu:  # its own context: already running
             return sig
-        return eng.switch_parked(c.curr.fiber.glet, sig)  # type: ignore[no-any-return]
+        c.resume_sig = sig
+        eng.switch_parked(c.curr.fiber.glet, None)
+        return cpu.resume_sig
     k.cpu = cpu
-    return eng.switch_parked(eng.main, None)  # type: ignore[no-any-return]
+    eng.switch_parked(eng.main, None)
+    return cpu.resume_sig
 
 
 def _wait_done(k: Kernel, cpu: CPU) -> None:
@@ -211,8 +218,9 @@ def _wait_done(k: Kernel, cpu: CPU) -> None:
 def _resume(k: Kernel, cpu: CPU, sig: int) -> None:
     cpu.parked = False
     k.cpu = cpu
+    cpu.resume_sig = sig
     try:
-        k.engine.switch_parked(cpu.curr.fiber.glet, sig)
+        k.engine.switch_parked(cpu.curr.fiber.glet, None)
     finally:
         k.cpu = None  # type: ignore[assignment]
 
