@@ -446,12 +446,12 @@ class GIC400(GICCore):
         """# SIMPLIFICATION: a 1-of-N SPI goes to the lowest enabled CPU interface of its target set."""
         targets = self.targets[intid]
         en = self.cpuif_enabled
-        cpu = 0
         while targets:
-            if targets & 1 and en[cpu]:
+            low = targets & -targets  # the lowest CPU left in the set, found without a loop over the others
+            cpu = low.bit_length() - 1
+            if en[cpu]:
                 return cpu
-            targets >>= 1
-            cpu += 1
+            targets ^= low
         return -1
 
     def _targets_cpu(self, intid: int, cpu: int) -> bool:

@@ -6,7 +6,7 @@ finds per-CPU state: there is exactly one running simulation at a time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from irqlab.sim.errors import NotInSimulationError
 
@@ -21,7 +21,8 @@ class _Current:
         self.k: Kernel | None = None
 
 
-current_kernel = _Current()
+#: Final, so that compiled code reads it directly rather than from the module's dict at each lookup.
+current_kernel: Final = _Current()
 
 
 def kernel() -> Kernel:

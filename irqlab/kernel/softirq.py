@@ -241,6 +241,12 @@ def local_bh_enable() -> None:
     local_bh_enable_ip(k, SOFTIRQ_DISABLE_OFFSET)
 
 
+#: Per-CPU variable: CPU time the interrupt controller's handler still owes when it returns (its last
+#: acknowledge register read), which irq_exit() pays in one wait with its own cost: nothing runs on the CPU in
+#: between (IRQs masked), so one wait ends at the same instant as the two.
+IRQ_EXIT_DEBT: Final = "irq_exit_debt"
+
+
 def irq_enter(k: Kernel, cpu: CPU) -> None:
     """Enter hard interrupt context: IRQs off, HARDIRQ count, entry cost."""
     cpu.irqs_off = True
@@ -264,6 +270,8 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
 def irq_exit(k: Kernel, cpu: CPU) -> None:
     """Leave hard interrupt context; run pending softirqs unless still in interrupt context."""
     cost = k.irq_exit_cost
+    if cpu.percpu:
+        cost += cpu.percpu.pop(IRQ_EXIT_DEBT, 0)
     if cost:
         cpu_wait(k, cpu, k.engine.now + cost)
     if k.irqtime:

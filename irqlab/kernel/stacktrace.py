@@ -204,11 +204,26 @@ def push(name: str) -> int:
     ks = _running.stack
     n = len(ks)
     try:
-        f: Any = _getframe(_DEPTH)
+        # Compiled, the innermost frame: asked with no argument, which the builtin takes without parsing one.
+        f: Any = _getframe() if _DEPTH == 0 else _getframe(_DEPTH)
     except ValueError:
         # Compiled code only on this fiber so far (a compiled idle loop or kthread body): no Python frame to
         # place the entry inside, so it lies outside every frame (virtual_stack() puts it outermost).
         f = None
+    ks.append(name)
+    ks.append(f)
+    return n
+
+
+def push_nested(name: str) -> int:
+    """:func:`push` for kernel function ``name`` called, through functions of shadowed modules only, by the one whose
+    entry is on top: no Python frame began since that entry, so this one records the same frame, not looked up
+    again. (The pure-Python build with ``IRQLAB_KSTACK=1`` records the outer function's frame rather than its own;
+    the frames in between are all shadowed, so the walker lists the entries in the same order.) Returns the depth
+    to give :func:`pop`."""
+    ks = _running.stack
+    n = len(ks)
+    f: Any = ks[n - 1] if n else None
     ks.append(name)
     ks.append(f)
     return n

@@ -305,8 +305,8 @@ def assign_work(work: Any, w: worker) -> bool:
     """Give ``work`` to ``w``, or to the worker of the pool already running it (returns False)."""
     pool = w.pool
     assert pool is not None
-    collision = find_worker_executing_work(pool, work)
-    if collision is not None:
+    collision = pool.busy_hash.get(work)  # find_worker_executing_work(), inlined
+    if collision is not None and collision.current_func is work.func:
         move_linked_works(work, collision.scheduled)
         return False
     move_linked_works(work, w.scheduled)

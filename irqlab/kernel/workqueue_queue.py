@@ -453,7 +453,14 @@ def pwq_dec_nr_active(pwq: pool_workqueue) -> None:
 def pwq_dec_nr_in_flight(pwq: pool_workqueue, color: int, inactive: bool) -> None:
     """A work item finished or was cancelled: retire its active slot and flush colour."""
     if not inactive:
-        pwq_dec_nr_active(pwq)
+        nna = pwq.wq.nna
+        if nna is None:
+            # pwq_dec_nr_active() of a per-CPU workqueue, inlined.
+            pwq.nr_active -= 1
+            if pwq.inactive_works:
+                pwq_activate_first_inactive(pwq, False)
+        else:
+            pwq_dec_nr_active(pwq)
     n = pwq.nr_in_flight[color] - 1
     if n:
         pwq.nr_in_flight[color] = n
@@ -527,21 +534,22 @@ def check_work_cpu(k: Kernel, cpu: int, api: str) -> None:
 
 def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -> None:
     """Pick the pwq (the one still running ``work``, for non-reentrancy) and queue ``work`` on it."""
-    st: WqState = k.subsys["workqueue"]
-    if wq.flags & (__WQ_DESTROYING | __WQ_DRAINING) and not _is_chained_work(k, wq):
+    flags = wq.flags
+    if flags & (__WQ_DESTROYING | __WQ_DRAINING) and not _is_chained_work(k, wq):
         msg = k.format("workqueue: cannot queue %ps on wq %s\n", (work.func, wq.name))
         k.bugs.warn("kernel/workqueue.c", _L_QUEUE_WARN, msg, once_key=("wq_cannot_queue",), skip=2)
         return
     req_cpu = cpu
+    this = k.cpu
     if cpu == WORK_CPU_UNBOUND:
-        here = k.cpu.id if k.cpu is not None else 0
-        cpu = _select_unbound_cpu(st, here) if wq.flags & WQ_UNBOUND else here
-    else:
+        here = this.id if this is not None else 0
+        cpu = _select_unbound_cpu(k.subsys["workqueue"], here) if flags & WQ_UNBOUND else here
+    elif not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
         check_work_cpu(k, cpu, "queue_work_on")
     pwq = wq.cpu_pwq[cpu]
     pool = pwq.pool
-    last_pool = _get_work_pool(work)
-    if last_pool is not None and last_pool is not pool and not wq.flags & __WQ_ORDERED:
+    last_pool = work.pwq.pool if work.pwq is not None else work.offq_pool  # get_work_pool()
+    if last_pool is not None and last_pool is not pool and not flags & __WQ_ORDERED:
         w = find_worker_executing_work(last_pool, work)
         if w is not None and w.current_pwq.wq is wq:
             pwq = w.current_pwq
@@ -560,7 +568,16 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
     work.color = color
     pwq.nr_in_flight[color] = pwq.nr_in_flight.get(color, 0) + 1
     wq.inflight[color] = wq.inflight.get(color, 0) + 1
-    if not pwq.inactive_works and pwq_tryinc_nr_active(pwq, False):
+    if pwq.inactive_works:
+        active = False
+    elif pwq.wq.nna is None:
+        # pwq_tryinc_nr_active() of a per-CPU workqueue, inlined.
+        active = pwq.nr_active < pwq.wq.max_active
+        if active:
+            pwq.nr_active += 1
+    else:
+        active = pwq_tryinc_nr_active(pwq, False)
+    if active:
         if not pool.worklist:
             pool.watchdog_ts = k.jiffies
         tp = k.tp.workqueue_activate_work
@@ -569,7 +586,8 @@ def __queue_work(k: Kernel, cpu: int, wq: workqueue_struct, work: work_struct) -
                        function=k.symbol(work.func, False))  # fmt: skip
         work.inactive = False
         _insert_work(pwq, work, pool.worklist)
-        kick_pool(pool)
+        if not pool.nr_running and pool.idle_list:  # kick_pool()'s test, inlined
+            kick_pool(pool)
     else:
         work.inactive = True
         _insert_work(pwq, work, pwq.inactive_works)
@@ -585,12 +603,14 @@ def _clear_pending_if_disabled(work: work_struct) -> bool:
 def queue_work_on(cpu: int, wq: Any, work: work_struct) -> bool:
     """Queue ``work`` on ``wq`` for ``cpu``; False if it was already pending (or is disabled). Any context."""
     k = on_cpu()
-    wq = _wq(k, wq)
-    check_work_cpu(k, cpu, "queue_work_on")
+    if type(wq) is not workqueue_struct:
+        wq = _wq(k, wq)
+    if cpu != WORK_CPU_UNBOUND and not (type(cpu) is int and 0 <= cpu < len(k.cpus)):
+        check_work_cpu(k, cpu, "queue_work_on")
     if work.pending:
         return False
     work.pending = True
-    if _clear_pending_if_disabled(work):
+    if work.disable and _clear_pending_if_disabled(work):
         return False
     __queue_work(k, cpu, wq, work)
     return True

@@ -40,7 +40,6 @@ from irqlab.kernel.workqueue_pool import (
     format_worker_id,
     keep_working,
     kick_pool,
-    may_start_working,
     mayday_initial_timeout,
     need_more_worker,
     need_to_create_worker,
@@ -127,14 +126,15 @@ def process_one_work(w: worker, work: Any) -> None:
     work._list = None
     if pwq.wq.flags & WQ_CPU_INTENSIVE:
         worker_set_flags(w, WORKER_CPU_INTENSIVE)
-    kick_pool(pool)
+    if pool.worklist and not pool.nr_running and pool.idle_list:  # kick_pool()'s test, inlined
+        kick_pool(pool)
     # set_work_pool_and_clear_pending(): PENDING is cleared before the function runs.
     work.pending = False
     work.pwq = None
     work.inactive = False
     work.linked = False
     work.offq_pool = pool
-    work.offq_bh = bool(pool.flags & POOL_BH)
+    work.offq_bh = pool.flags & POOL_BH != 0
     pc = cpu.preempt_count
     held = task.data.get("held") if task is not None else None
     depth = len(held) if held else 0
@@ -164,8 +164,10 @@ def process_one_work(w: worker, work: Any) -> None:
         if cpu.preempt_count or ndepth != depth:
             _leak_report(k, task, cpu.preempt_count, depth, ndepth, func)
 
-        cond_resched()
-    worker_clr_flags(w, WORKER_CPU_INTENSIVE)
+        if not k.preempt_full:  # cond_resched() is a no-op under full preemption
+            cond_resched()
+    if w.flags & WORKER_CPU_INTENSIVE:
+        worker_clr_flags(w, WORKER_CPU_INTENSIVE)
     w.last_func = func
     if pool.busy_hash.get(work) is w:
         del pool.busy_hash[work]
@@ -220,14 +222,15 @@ def worker_thread(w: worker) -> int:
                 pop(kdepth)
             return 0
         worker_leave_idle(w)
-        while need_more_worker(pool):
-            if not may_start_working(pool) and manage_workers(w):
+        # need_more_worker(), may_start_working() and keep_working(), inlined.
+        while pool.worklist and not pool.nr_running:
+            if pool.nr_idle <= 0 and manage_workers(w):
                 continue
             worker_clr_flags(w, WORKER_PREP | WORKER_REBOUND)
             while True:
                 if assign_work(pool.worklist[0], w):
                     process_scheduled_works(w)
-                if not keep_working(pool):
+                if not pool.worklist or pool.nr_running > 1:
                     break
             worker_set_flags(w, WORKER_PREP)
             break

@@ -38,6 +38,10 @@ _getcurrent: Final = greenlet.getcurrent
 # Bound once: compiled, a module global that is not Final is looked up in the module's dict at each use.
 _heappop: Final = heappop
 _heappush: Final = heappush
+#: greenlet's switch method, unbound: ``_switch(g, *args)`` is ``g.switch(*args)`` without looking the method up
+#: at each call (compiled code would look it up on the greenlet's type and in its instance dict, then call it
+#: through one more C frame, whose bytes every switch copies out and back).
+_switch: Final = greenlet.switch
 
 __all__ = [
     "Engine",
@@ -631,7 +635,9 @@ class Engine:
         Parking is ``switch(engine.main)``; resuming is ``switch(fiber.glet, signal)``.
         Returns the value the next switch back into the caller carries (``()`` for a switch without one).
         """
-        if target.dead:
+        # A started greenlet that has not finished is true: its ``dead`` attribute (a generic lookup from compiled
+        # code) is read only when it is not.
+        if not target and target.dead:
             raise InternalError("switch to a finished fiber")
         if target is _getcurrent():
             raise InternalError("a fiber switched to itself")
@@ -643,8 +649,8 @@ class Engine:
                 # greenlet then passes its shared empty tuple: a value costs a tuple that lives until this fiber
                 # runs again, whose release (untracking it from the collector) touches memory long gone cold with
                 # many fibers.
-                return target.switch()
-            return target.switch(value)
+                return _switch(target)
+            return _switch(target, value)
         finally:
             # Back in this greenlet, resumed or thrown into: its local stack is the running one again.
             running.stack = mine
@@ -658,8 +664,8 @@ class Engine:
         mine = running.stack
         try:
             if value is None:
-                return target.switch()  # see switch()
-            return target.switch(value)
+                return _switch(target)  # see switch()
+            return _switch(target, value)
         finally:
             running.stack = mine
 

@@ -21,6 +21,7 @@ from irqlab.kernel import (
     schedule_work,
     tasklet_schedule,
     wait_for_completion,
+    wait_for_completion_timeout,
 )
 from irqlab.kernel.irq.chip_flow import handle_fasteoi_irq
 from irqlab.kernel.stacktrace import KSYMS, SHADOWED, live_frames, virtual_stack
@@ -79,6 +80,23 @@ def blocked():
     def waiter():
         msleep(1)
         wait_for_completion(done)
+
+    m.spawn(waiter, name="waiter")
+    m.write("/proc/sys/kernel/hung_task_timeout_secs", "10")
+    m.run("21s")
+    lines = m.dmesg().splitlines()
+    i = next(i for i, ln in enumerate(lines) if "INFO: task waiter" in ln)
+    return lines[i : i + 11]
+
+
+def blocked_with_timeout():
+    """A kthread in wait_for_completion_timeout() with a minute to go: the hung-task report's trace."""
+    m = irqlab.boot("rpi5", seed=1)
+    done = DECLARE_COMPLETION("late")
+
+    def waiter():
+        msleep(1)
+        wait_for_completion_timeout(done, 60 * 250)
 
     m.spawn(waiter, name="waiter")
     m.write("/proc/sys/kernel/hung_task_timeout_secs", "10")
@@ -165,12 +183,25 @@ def test_a_blocked_task_shows_where_it_sleeps():
     ]
 
 
+def test_a_task_sleeping_with_a_timeout_shows_schedule_timeout_under_schedule():
+    """The hung-task report of a task in wait_for_completion_timeout(): schedule() inside schedule_timeout()'s
+    timed branch, then the completion's wait."""
+    assert [ln[16:] for ln in blocked_with_timeout()[5:]] == [
+        "schedule+0x8/0xc",
+        "schedule_timeout+0x48/0x5c",
+        "wait_for_completion_timeout+0x10/0x14",
+        "waiter+0x8/0xc",
+        "kthread+0x18/0x34",
+        "ret_from_fork+0x10/0x20",
+    ]
+
+
 def test_the_pushed_kernel_stack_gives_the_traces_the_frames_give():
     """IRQLAB_KSTACK=1 (the kernel stack the compiled build uses, in this build) prints the same traces."""
     env = {**os.environ, "IRQLAB_KSTACK": "1",
            "PYTHONPATH": str(pathlib.Path(irqlab.__file__).resolve().parents[1])}  # fmt: skip
     out = subprocess.run([sys.executable, __file__], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout == "\n".join(contexts() + blocked()) + "\n"
+    assert out.stdout == "\n".join(contexts() + blocked() + blocked_with_timeout()) + "\n"
 
 
 def test_an_entry_pushed_with_no_python_frame_under_it_is_outermost():
@@ -205,4 +236,4 @@ def test_every_compiled_module_is_shadowed_and_every_listed_function_exists():
 
 
 if __name__ == "__main__":
-    print("\n".join(contexts() + blocked()))
+    print("\n".join(contexts() + blocked() + blocked_with_timeout()))

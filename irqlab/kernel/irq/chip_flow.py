@@ -152,9 +152,16 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
     kdepth = push("handle_fasteoi_irq") if KSTACK else 0
     k = desc.k
     chip = desc.irq_data.chip
-    desc_lock(k, desc)
+    cpu = k.cpu
+    lock = desc.lock
+    if cpu is not None and lock.owner_cpu < 0:
+        # desc_lock()'s uncontended path, inlined (a performance trick).
+        lock.owner_cpu = cpu.id
+        lock.owner = cpu.curr
+    else:
+        desc_lock(k, desc)
     common = desc.irq_common_data
-    if not irq_may_run(desc):
+    if common.state_use_accessors & _INPROGRESS_ARMED and not irq_may_run(desc):
         if common.state_use_accessors & IRQD_RESEND_WHEN_IN_PROGRESS:
             desc.istate |= IRQS_PENDING
     else:
@@ -163,14 +170,24 @@ def handle_fasteoi_irq(desc: irq_desc) -> None:
             desc.istate |= IRQS_PENDING
             mask_irq(desc)
         else:
-            kstat_incr_irqs_this_cpu(k, desc)
+            # kstat_incr_irqs_this_cpu(), inlined.
+            desc.kstat_irqs[cpu.id if cpu is not None else 0] += 1
+            desc.tot_count += 1
             if desc.istate & IRQS_ONESHOT:
                 mask_irq(desc)
-            handle_irq_event(desc)
-            cond_unmask_eoi_irq(desc, chip)
+                handle_irq_event(desc)
+                cond_unmask_eoi_irq(desc, chip)
+            else:
+                handle_irq_event(desc)
+                chip.irq_eoi(desc.irq_data)  # cond_unmask_eoi_irq() of a line that is not ONESHOT
             if desc.istate & IRQS_PENDING:
                 check_irq_resend(desc, False)
-            desc_unlock(k, desc)
+            if cpu is not None and not lock.waiters:
+                # desc_unlock() with no CPU spinning, inlined.
+                lock.owner_cpu = -1
+                lock.owner = None
+            else:
+                desc_unlock(k, desc)
             if KSTACK:
                 pop(kdepth)
             return

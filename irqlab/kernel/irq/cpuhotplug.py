@@ -175,6 +175,7 @@ def _migrate_timers(k: Kernel, dead: Any, target: Any) -> None:
     hrtimer_try_to_cancel(dead.tick)
     base: HrtimerBase = dead.hrtimer_base
     base.softirq_activated = False
+    base.fg = 0  # every queued timer moves to target's base
     for heap in (base.hard, base.soft):
         entries = [e for e in heap if e[2] is not None]
         heap.clear()

@@ -137,7 +137,9 @@ def __handle_irq_event_percpu(desc: irq_desc) -> int:
             tp_entry.emit(cpu.id if cpu is not None else 0, irq=irq, name=action.name)
         pc = cpu.preempt_count if cpu is not None else 0
         try:
-            res = irqreturn(k, action.handler(irq, action.dev_id))  # type: ignore[misc]
+            res = action.handler(irq, action.dev_id)  # type: ignore[misc]
+            if type(res) is not int or res < 0:
+                res = irqreturn(k, res)
         except BaseException as exc:  # noqa: BLE001 - a faulting handler becomes an oops, the line survives
             if KSTACK:
                 unwind(kdepth, exc, own=True)
@@ -184,9 +186,21 @@ def handle_irq_event(desc: irq_desc) -> int:
     desc.istate &= ~IRQS_PENDING
     common = desc.irq_common_data
     common.state_use_accessors |= IRQD_IRQ_INPROGRESS
-    desc_unlock(k, desc)
+    lock = desc.lock
+    if k.cpu is not None and not lock.waiters:
+        # desc_unlock() with no CPU spinning, inlined (a performance trick): the lock is simply free.
+        lock.owner_cpu = -1
+        lock.owner = None
+    else:
+        desc_unlock(k, desc)
     ret = handle_irq_event_percpu(desc)
-    desc_lock(k, desc)
+    cpu = k.cpu
+    if cpu is not None and lock.owner_cpu < 0:
+        # desc_lock()'s uncontended path, inlined.
+        lock.owner_cpu = cpu.id
+        lock.owner = cpu.curr
+    else:
+        desc_lock(k, desc)
     common.state_use_accessors &= ~IRQD_IRQ_INPROGRESS
     if KSTACK:
         pop(kdepth)

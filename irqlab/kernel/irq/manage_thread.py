@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.core import Task
 
 _RUNTHREAD: Final = 1  # 1 << IRQTF_RUNTHREAD
+_AFFINITY: Final = 1 << IRQTF_AFFINITY
 TASK_NEW: Final = 0x0800
 
 
@@ -201,7 +202,8 @@ def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction
     """Sleep until IRQTF_RUNTHREAD is set (0) or the thread is stopped (-1; after one last pending run)."""
     while True:
         t.raw_state = TASK_INTERRUPTIBLE
-        irq_thread_check_affinity(k, t, desc, action)
+        if action.thread_flags & _AFFINITY:
+            irq_thread_check_affinity(k, t, desc, action)
         if t.should_stop:
             if action.thread_flags & _RUNTHREAD:
                 action.thread_flags &= ~_RUNTHREAD
@@ -220,10 +222,22 @@ def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction
 def irq_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     """Run the thread function; IRQ_HANDLED bumps threads_handled (spurious detection), then finalize."""
     kdepth = push("irq_thread_fn") if KSTACK else 0
-    ret = _call_thread_fn(k, action)
+    # _call_thread_fn(), inlined (a performance trick).
+    cpu = k.cpu
+    assert cpu is not None
+    tp = k.tp.irq_thread_entry
+    if tp.on:
+        tp.emit(cpu.id, irq=action.irq, name=action.name)
+    ret = action.thread_fn(action.irq, action.dev_id)  # type: ignore[misc]
+    if type(ret) is not int or ret < 0:
+        ret = irqreturn(k, ret)
+    tp = k.tp.irq_thread_exit
+    if tp.on:
+        tp.emit(cast("CPU", k.cpu).id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")
     if ret == IRQ_HANDLED:
         desc.threads_handled += 1
-    irq_finalize_oneshot(k, desc, action)
+    if desc.istate & IRQS_ONESHOT:
+        irq_finalize_oneshot(k, desc, action)
     if KSTACK:
         pop(kdepth)
     return ret
@@ -255,7 +269,9 @@ def _call_thread_fn(k: Kernel, action: irqaction) -> int:
         tp.emit(cpu.id, irq=action.irq, name=action.name)
     # irq_thread_fn() only compares the result with IRQ_HANDLED and IRQ_WAKE_THREAD: any other value,
     # integer or not, is simply neither.
-    ret = irqreturn(k, action.thread_fn(action.irq, action.dev_id))  # type: ignore[misc]
+    ret = action.thread_fn(action.irq, action.dev_id)  # type: ignore[misc]
+    if type(ret) is not int or ret < 0:
+        ret = irqreturn(k, ret)
     tp = k.tp.irq_thread_exit
     if tp.on:
         tp.emit(cast("CPU", k.cpu).id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")
@@ -288,7 +304,10 @@ def irq_thread(action: irqaction) -> int:
             ret = handler_fn(k, desc, action)
             if ret == IRQ_WAKE_THREAD:
                 irq_wake_secondary(k, desc, action)
-            wake_threads_waitq(desc)
+            # wake_threads_waitq(), inlined.
+            desc.threads_active -= 1
+            if not desc.threads_active and desc.wait_for_threads.head:
+                wake_up(desc.wait_for_threads)
     except GreenletExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - the thread oopses and exits, as do_exit() would

@@ -245,7 +245,7 @@ def rcu_init(k: Kernel) -> None:
     rs = RcuStall(k)
     k.subsys["rcu_stall"] = rs
     k.tick_hooks.append(rs.sched_clock_irq)
-    k.sched.rcu_note_context_switch = rs.note_context_switch
+    k.sched.rcu = rs  # rcu_note_context_switch() at every context switch
     rs.rcu_gp_init()
     rs.behind = [rs.gp_seq] * len(k.cpus)
     # fs/sysctl.py's rcu_stall_sysctl_init() registers the files when the filesystem mounts.

@@ -22,6 +22,11 @@ from irqlab.kernel.time.timer import schedule_timeout
 
 UINT_MAX: Final = 0xFFFFFFFF
 
+#: The waiter queue's methods, unbound: compiled code calls them directly rather than looking each up on the
+#: deque's type at every wait and wakeup.
+_append: Final = deque.append
+_popleft: Final = deque.popleft
+
 
 class completion:
     """struct completion."""
@@ -59,7 +64,7 @@ def complete(x: completion) -> None:
         x.done += 1
     waiters = x.waiters
     while waiters:
-        t = waiters.popleft()
+        t = _popleft(waiters)
         if sched.try_to_wake_up(t, TASK_NORMAL):
             break
     sched.preempt_check_local()
@@ -107,11 +112,12 @@ def _wait_for_common(x: completion, timeout: int, state: int, what: str) -> int:
     if not x.done:
         while True:
             cur = cpu.curr
-            if cur not in x.waiters:
-                x.waiters.append(cur)
+            waiters = x.waiters
+            if cur not in waiters:
+                _append(waiters, cur)
             cur.raw_state = state
             cur.wait_desc = _wait_desc(x, what)
-            timeout = schedule_timeout(timeout)
+            timeout = schedule_timeout(timeout, True)  # nested: its caller, wait_for_completion*(), pushed its entry
             cpu = k.cpu  # the CPU the task was woken on
             assert cpu is not None
             if x.done or not timeout:

@@ -17,10 +17,11 @@ from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, irq_exit_pr
 from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
-from irqlab.kernel.stacktrace import pop, push
+from irqlab.kernel.stacktrace import pop, push, push_nested
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
+    from irqlab.kernel.rcu.tree_stall import RcuStall
     from irqlab.kernel.sched.deadline import SchedBandwidth
     from irqlab.sim import Engine, Fiber
     from irqlab.trace.tracepoint import Tracepoint
@@ -250,8 +251,9 @@ class Scheduler:
         self.prev_might_sleep_jiffy = 0
         #: RT bandwidth and the fair server (kernel/sched/deadline.py), set at boot.
         self.bandwidth: SchedBandwidth | None = None
-        #: rcu_note_context_switch(), set by the RCU stall detector (kernel/rcu/tree_stall.py).
-        self.rcu_note_context_switch: Callable[[CPU], None] | None = None
+        #: The RCU stall detector (kernel/rcu/tree_stall.py), whose rcu_note_context_switch() every context switch
+        #: calls; set by it at boot. Typed, so that compiled code calls the method directly.
+        self.rcu: RcuStall | None = None
 
     # -- accounting -------------------------------------------------------------------
     def update_curr(self, cpu: CPU) -> None:
@@ -268,7 +270,9 @@ class Scheduler:
             if bw is not None:
                 bw.update_curr_rt(cpu, curr, delta)
         else:
-            curr.vruntime += delta * NICE_0_LOAD // curr.weight
+            # calc_delta_fair(): a nice-0 task's virtual time runs at wall speed.
+            weight = curr.weight
+            curr.vruntime += delta if weight == NICE_0_LOAD else delta * NICE_0_LOAD // weight
             self._update_min_vruntime(cpu)
 
     def _update_min_vruntime(self, cpu: CPU) -> None:
@@ -287,14 +291,26 @@ class Scheduler:
     # Each entry point loops as kernel/sched/core.c's do: __schedule() runs again, not nested, while the interrupts
     # its finish_task_switch() took (inside schedule()'s preempt_disable()) ask for a preemption on their way out
     # (__schedule_loop(), preempt_schedule_common(), preempt_schedule_irq()).
-    def schedule(self) -> None:
-        """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep."""
-        kdepth = push("schedule") if KSTACK else 0
+    def schedule(self, nested: bool = False) -> None:
+        """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep. ``nested``: the
+        caller is a kernel function that pushed its call-trace entry (see stacktrace.push_nested()) and pops it, this
+        one's with it, as soon as this returns, running nothing that takes a call trace in between."""
+        if not KSTACK:
+            preempt = False
+            while self._schedule(preempt):
+                preempt = True
+            return
+        if nested:
+            push_nested("schedule")
+            preempt = False
+            while self._schedule(preempt):
+                preempt = True
+            return  # the caller's pop() takes this entry too
+        kdepth = push("schedule")
         preempt = False
         while self._schedule(preempt):
             preempt = True
-        if KSTACK:
-            pop(kdepth)
+        pop(kdepth)
 
     def preempt_schedule(self) -> None:
         kdepth = push("preempt_schedule") if KSTACK else 0
@@ -320,12 +336,8 @@ class Scheduler:
         if stop_work is not None:
             cpu.stop_work = None
             stop_work(cpu)  # the CPU's stopper runs first (kernel/stop_machine.c, see kernel/watchdog.py)
-        if not preempt:
-            if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
-                k.bugs.schedule_bug(prev, cpu.preempt_count + 1)
-            if prev is cpu.idle and prev.raw_state != TASK_RUNNING:
-                prev.raw_state = TASK_RUNNING
-                raise k.bugs.fatal("bad: scheduling from the idle thread!")
+        if not preempt and (cpu.preempt_count != 0 or (prev is cpu.idle and prev.raw_state != TASK_RUNNING)):
+            _schedule_debug(k, cpu, prev)
         self.update_curr(cpu)
         rq = cpu.rq
         if not preempt and prev.raw_state != TASK_RUNNING:
@@ -348,8 +360,9 @@ class Scheduler:
         nxt = self._pick_next(cpu)
         if nxt is prev:
             return False
-        if self.rcu_note_context_switch is not None:
-            self.rcu_note_context_switch(cpu)
+        rcu = self.rcu
+        if rcu is not None:
+            rcu.note_context_switch(cpu)
         if preempt:
             prev.nivcsw += 1
         else:
@@ -376,17 +389,8 @@ class Scheduler:
 
     def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> bool:
         """Switch to ``nxt``; returns, once ``prev`` runs again, whether finish_task_switch() took interrupts."""
-        k = self.k
-        tp = self.tp_sched_switch
-        if tp.on:
-            # __schedule() traces with IRQs off and the rq lock held, inside schedule()'s preempt_disable()
-            # (the idle task's own count stands for it in schedule_idle()); a preemption reports "R+"
-            # (__trace_sched_switch_state(); schedule_idle() is no preemption). The idle task is "swapper/N" in the
-            # event's comm fields.
-            state = "R+" if preempt and prev is not cpu.idle and prev.raw_state == TASK_RUNNING else _state_char(prev)
-            tp.emit_at(cpu.id, 1 if prev is cpu.idle else 2, True, prev_comm=_comm(cpu, prev), prev_pid=prev.pid,
-                       prev_prio=prev.kernel_prio, prev_state=state, next_comm=_comm(cpu, nxt), next_pid=nxt.pid,
-                       next_prio=nxt.kernel_prio)  # fmt: skip
+        if self.tp_sched_switch.on:
+            _trace_sched_switch(self.tp_sched_switch, cpu, prev, nxt, preempt)
         # SIMPLIFICATION: after "scheduling while atomic" the kernel resets preempt_count; irqlab keeps each
         # context's count and IRQ state across the sleep so the machine stays usable.
         prev.saved_pc = cpu.preempt_count
@@ -394,7 +398,7 @@ class Scheduler:
         if prev.saved_pc & HARDIRQ_MASK:
             # prev slept inside an interrupt handler ("scheduling while atomic"): that interrupt entry stays
             # suspended on prev's stack, so the root irqchip must deliver the CPU's next interrupts afresh.
-            for hook in k.subsys.get("hardirq_sleep_hooks", ()):
+            for hook in self.k.subsys.get("hardirq_sleep_hooks", ()):
                 hook(cpu)
         cpu.preempt_count = nxt.saved_pc
         cpu.irqs_off = True
@@ -565,7 +569,9 @@ class Scheduler:
         prev = cpus[p.cpu]
         prev_ok = prev.online and allowed_mask >> prev.id & 1
         if prev_ok and (
-            p.migration_disabled or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs.queued and not prev.rq.rt.bitmap)
+            not allowed_mask & (allowed_mask - 1)  # bound to prev alone (nr_cpus_allowed == 1): every rule picks it
+            or p.migration_disabled
+            or (prev.curr is prev.idle and not prev.need_resched and not prev.rq.cfs.queued and not prev.rq.rt.bitmap)
         ):
             return prev
         if not allowed_mask & (allowed_mask - 1) and allowed_mask.bit_length() <= len(cpus):
@@ -709,19 +715,41 @@ class Scheduler:
         return 0
 
 
-def block_forever(k: Kernel, p: Task, desc: str) -> None:
+def block_forever(k: Kernel, p: Task, desc: str, nested: bool = False) -> None:
     """schedule() without a timeout for the current task ``p``, its sleeping state already set: it sleeps
     until someone wakes it. Should the run dry up meanwhile, ``Engine.run`` raises StalledError naming
     ``p`` and ``desc`` (what it waits on). Every wait with no timeout (mutex, completion, wait_event,
-    semaphore, a bare schedule()) goes through here. May sleep."""
+    semaphore, a bare schedule()) goes through here. May sleep. ``nested``: as for Scheduler.schedule()."""
     p.wait_desc = desc
     f = p.fiber
     f.blocked_on = desc
     f.stuck_if_idle = True
     try:
-        k.sched.schedule()
+        k.sched.schedule(nested)
     finally:
         f.stuck_if_idle = False
+
+
+def _schedule_debug(k: Kernel, cpu: CPU, prev: Task) -> None:
+    """schedule_debug() and the idle-task check of a voluntary __schedule() with preemption off or from the idle
+    task (kept out of __schedule()'s frame, which every switch copies)."""
+    if cpu.preempt_count != 0 and not prev.raw_state & TASK_DEAD:
+        k.bugs.schedule_bug(prev, cpu.preempt_count + 1)
+    if prev is cpu.idle and prev.raw_state != TASK_RUNNING:
+        prev.raw_state = TASK_RUNNING
+        raise k.bugs.fatal("bad: scheduling from the idle thread!")
+
+
+def _trace_sched_switch(tp: Tracepoint, cpu: CPU, prev: Task, nxt: Task, preempt: bool) -> None:
+    """The sched_switch event of context_switch() (kept out of its frame, which every switch copies)."""
+    # __schedule() traces with IRQs off and the rq lock held, inside schedule()'s preempt_disable()
+    # (the idle task's own count stands for it in schedule_idle()); a preemption reports "R+"
+    # (__trace_sched_switch_state(); schedule_idle() is no preemption). The idle task is "swapper/N" in the
+    # event's comm fields.
+    state = "R+" if preempt and prev is not cpu.idle and prev.raw_state == TASK_RUNNING else _state_char(prev)
+    tp.emit_at(cpu.id, 1 if prev is cpu.idle else 2, True, prev_comm=_comm(cpu, prev), prev_pid=prev.pid,
+               prev_prio=prev.kernel_prio, prev_state=state, next_comm=_comm(cpu, nxt), next_pid=nxt.pid,
+               next_prio=nxt.kernel_prio)  # fmt: skip
 
 
 def might_sleep_invalid(cpu: CPU) -> bool:

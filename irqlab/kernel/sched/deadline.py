@@ -36,7 +36,10 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.core import Task
 
 NSEC_PER_USEC: Final = 1000
-IDLE, DEFERRED, RUNNING = 0, 1, 2
+#: The fair server's states (Final, so that compiled code reads them as constants, not from the module's dict).
+IDLE: Final = 0
+DEFERRED: Final = 1
+RUNNING: Final = 2
 
 
 class FairServer:

@@ -17,7 +17,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from irqlab.kernel import atomic, preempt
-from irqlab.kernel.core import on_cpu
+from irqlab.kernel.core import current_kernel, on_cpu
 from irqlab.kernel.cpu import burn, spin_skip
 from irqlab.kernel.locking import spinlock
 from irqlab.kernel.sched import completion
@@ -53,9 +53,11 @@ def mdelay(msecs: int) -> None:
     __delay(int(msecs) * 1_000_000)
 
 
+# One statement, the running kernel read inline (on_cpu() only raises): call traces print the caller's line
+# offset, cpu_work+0x8/0xc.
 def cpu_work(ns: int) -> None:
     """Compute for ``ns`` of CPU time. Callable in any context; interrupts stretch it."""
-    burn(on_cpu(), int(ns), False)
+    burn(k if (k := current_kernel.k) is not None and k.cpu is not None else on_cpu(), ns if type(ns) is int else int(ns), False)
 
 
 def cpu_relax() -> None:

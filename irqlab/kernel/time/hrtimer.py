@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.container import Embeddable, container_of
-from irqlab.kernel.core import kernel, on_cpu
+from irqlab.kernel.core import current_kernel, kernel, on_cpu
 from irqlab.kernel.cpu import burn
 from irqlab.kernel.sched.core import TASK_IDLE, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, Task, block_forever
 from irqlab.kernel.softirq import HRTIMER_SOFTIRQ, raise_softirq_on
@@ -85,7 +85,7 @@ class HrtimerBase:
     event device (kernel/time/hrtimer.c, hrtimer_interrupt() and __hrtimer_get_next_event()).
     """
 
-    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "dead")
+    __slots__ = ("cpu", "hard", "soft", "seq", "running", "softirq_activated", "dead", "in_hrtirq", "stale", "fg")
 
     def __init__(self, cpu: int) -> None:
         self.cpu = cpu
@@ -96,11 +96,19 @@ class HrtimerBase:
         self.softirq_activated = False
         #: Cancelled entries left in ``hard`` and ``soft`` (an upper bound: :meth:`top` pops some uncounted).
         self.dead = 0
+        #: cpu_base->in_hrtirq: hrtimer_interrupt() is expiring this base's hard timers and reprograms the
+        #: clock event once when it is done, so nothing started meanwhile programs it.
+        self.in_hrtirq = False
+        #: The clock event may be programmed for a timer no longer queued (or for timers that no longer all
+        #: recur in the background): the next enqueue re-evaluates it whatever the new timer's expiry.
+        self.stale = False
+        #: Queued timers, both queues, that keep a run going (not ``background``).
+        self.fg = 0
 
     def purge(self) -> None:
         """Drop the cancelled entries from both queues, in place (a running queue keeps its list)."""
         for heap in (self.hard, self.soft):
-            heap[:] = [e for e in heap if e[2] is not None]
+            heap[:] = [e for e in heap if e[2] is not None]  # the live ones: ``fg`` is unchanged
             _heapify(heap)
         self.dead = 0
 
@@ -129,12 +137,39 @@ def hrtimer_setup(timer: hrtimer, function: Callable[[hrtimer], int], clock_id: 
 
 
 def _enqueue(k: Kernel, cpu: CPU, timer: hrtimer) -> None:
+    """enqueue_hrtimer() on ``cpu``'s base, then hrtimer_reprogram() (kernel/time/hrtimer.c): the clock event
+    is programmed only when the timer expires before what it is programmed for (``cpu.clockevent_at``,
+    cpu_base->expires_next), never while hrtimer_interrupt() runs the base (cpu_base->in_hrtirq: it
+    reprograms once at its end), and a soft timer not while HRTIMER_SOFTIRQ is pending for the soft base
+    (softirq_activated: hrtimer_run_softirq() reprograms when done). After the removal of the timer the clock
+    event is programmed for (``stale``) it is re-evaluated whatever the new expiry, as
+    __hrtimer_start_range_ns() does with force_local.
+
+    SIMPLIFICATION: the kernel programs only the calling CPU's device and never queues a timer that would
+    expire first on another CPU's base (switch_hrtimer_base(), hrtimer_check_target()); here a timer queued
+    on another CPU's base (a tick started on its CPU's behalf, a migration) programs that CPU's device."""
     base: HrtimerBase = cpu.hrtimer_base
     base.seq += 1
-    entry = [timer.node_expires, base.seq, timer]
+    expires = timer.node_expires
+    entry = [expires, base.seq, timer]
     timer._entry = entry
     timer._cpu = cpu.id
-    _heappush(base.soft if timer.is_soft else base.hard, entry)
+    bg = timer.background
+    if not bg:
+        base.fg += 1
+    if timer.is_soft:
+        _heappush(base.soft, entry)
+        if base.softirq_activated and not base.stale:
+            return
+    else:
+        _heappush(base.hard, entry)
+    if base.in_hrtirq:
+        return
+    ev = cpu.clockevent
+    # A clock event already programmed no later stays; one for background timers only is programmed again
+    # as an ordinary event when a timer that keeps a run going joins them (Engine.at_background()).
+    if ev is not None and expires >= cpu.clockevent_at and not base.stale and (ev[5] is not None or bg):
+        return
     program_clockevent(k, cpu)
 
 
@@ -151,9 +186,20 @@ def _remove(k: Kernel, timer: hrtimer) -> bool:
     # __remove_hrtimer() (kernel/time/hrtimer.c) takes the node out of the timerqueue at once; here the entry
     # stays in the heap until it reaches the top. A timer started far ahead and cancelled again and again (the
     # fair server's zero-laxity timer, 950 ms ahead, at each RT/fair alternation of a busy CPU) would leave one
-    # entry per start for 950 ms: memory and _only_background()'s scan grow with the rate of starts. Rebuild
+    # entry per start for 950 ms: memory and program_clockevent()'s heap pops grow with the rate of starts. Rebuild
     # the queues once cancelled entries are the majority (amortised O(1) per cancel).
-    base: HrtimerBase = k.cpus[timer._cpu].hrtimer_base
+    cpu = k.cpus[timer._cpu]
+    base: HrtimerBase = cpu.hrtimer_base
+    if not timer.background:
+        base.fg -= 1
+        if base.fg == 0:
+            base.stale = True  # the clock event may now serve background timers only
+    # SIMPLIFICATION: remove_hrtimer() reprograms the clock event when the calling CPU removes, from its own
+    # base, the timer the device is programmed for (hrtimer_force_reprogram()); here every removal leaves the
+    # device programmed, as the kernel does for a remote removal, and the next enqueue on the base
+    # re-evaluates it (stale).
+    if e[0] == cpu.clockevent_at:
+        base.stale = True
     base.dead += 1
     if base.dead > _PURGE_MIN and 2 * base.dead > len(base.hard) + len(base.soft):
         base.purge()
@@ -175,7 +221,10 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
     """Arm ``timer`` on ``cpu``'s base. The per-CPU tick uses it: the kernel always (re)starts a CPU's
     tick on that CPU itself (tick_sched_timer, tick_nohz_restart, tick_setup_sched_timer at bring-up),
     so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
-    _remove(k, timer)
+    # __hrtimer_start_range_ns(): a timer that the clock event is programmed for, requeued, is removed without
+    # reprogramming and the device is reprogrammed once after the enqueue (force_local; here: stale).
+    if timer._entry is not None:
+        _remove(k, timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
@@ -190,8 +239,17 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
 
 
 def hrtimer_start(timer: hrtimer, tim: int, mode: int) -> None:
-    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``)."""
-    hrtimer_start_range_ns(timer, tim, 0, mode)
+    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``): hrtimer_start_range_ns(), with
+    no range."""
+    k = current_kernel.k
+    if k is None:
+        k = kernel()  # raises NotInSimulationError
+    cpu = k.cpu
+    if cpu is None:
+        cpu = k.cpus[timer._cpu]
+        if not cpu.online:
+            cpu = k.first_online_cpu()
+    hrtimer_start_on(k, cpu, timer, tim, 0, mode)
 
 
 def hrtimer_try_to_cancel(timer: hrtimer) -> int:
@@ -199,14 +257,25 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
     if timer.running:
         return -1
     if timer._entry is not None:
-        k = kernel()
+        k = current_kernel.k
+        if k is None:
+            k = kernel()  # raises NotInSimulationError
+        cpu = k.cpu
         _remove(k, timer)
         tp = k.tp.hrtimer_cancel
         if tp.on:
             # remove_hrtimer() under the base lock.
-            tp.emit_at(k.cpu.id if k.cpu else 0, 1, True, hrtimer=k.ptr(timer))
+            tp.emit_at(cpu.id if cpu is not None else 0, 1, True, hrtimer=k.ptr(timer))
         return 1
     return 0
+
+
+def debug_deactivate(k: Kernel, timer: hrtimer) -> None:
+    """The hrtimer_cancel event remove_hrtimer() traces when hrtimer_start() requeues a queued ``timer``."""
+    tp = k.tp.hrtimer_cancel
+    if tp.on:
+        cpu = k.cpu
+        tp.emit_at(cpu.id if cpu is not None else 0, 1, True, hrtimer=k.ptr(timer))
 
 
 def hrtimer_cancel(timer: hrtimer) -> int:
@@ -279,6 +348,7 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
     otherwise an expired soft timer would re-fire the timer interrupt before the softirq can run.
     """
     base: HrtimerBase = cpu.hrtimer_base
+    base.stale = False
     h = HrtimerBase.top(base.hard)
     s = None if base.softirq_activated else HrtimerBase.top(base.soft)
     nxt = min(h[0] if h else 1 << 62, s[0] if s else 1 << 62)
@@ -290,7 +360,7 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
         return
     first = h if h is not None and (s is None or h[0] <= s[0]) else s
     first_timer: hrtimer | None = first[2] if first is not None else None
-    bg = first_timer is not None and first_timer.background and _only_background(base.hard) and _only_background(base.soft)
+    bg = first_timer is not None and first_timer.background and base.fg == 0
     ev = cpu.clockevent
     if ev is not None and cpu.clockevent_at == nxt and (ev[5] is None) == bg:
         return
@@ -302,14 +372,6 @@ def program_clockevent(k: Kernel, cpu: CPU) -> None:
         cpu.clockevent = eng.at_background(when, PRIO_IRQ, _clockevent_fire, k, cpu)
     else:
         cpu.clockevent = eng.at(when, PRIO_IRQ, _clockevent_fire, k, cpu)
-
-
-def _only_background(heap: list[list[Any]]) -> bool:
-    for e in heap:
-        t: hrtimer | None = e[2]
-        if t is not None and not t.background:
-            return False
-    return True
 
 
 def _clockevent_fire(k: Kernel, cpu: CPU) -> None:
@@ -332,6 +394,8 @@ def _run_queue(k: Kernel, cpu: CPU, heap: list[list[Any]], now: int) -> None:
             return
         _heappop(heap)
         timer._entry = None
+        if not timer.background:
+            base.fg -= 1
         timer.running = True
         base.running = timer
         fn = timer.function
@@ -369,7 +433,13 @@ def hrtimer_interrupt(cpu: CPU) -> None:
         if s is not None and s[0] <= now:
             base.softirq_activated = True
             raise_softirq_on(k, cpu, HRTIMER_SOFTIRQ)
-    _run_queue(k, cpu, base.hard, now)
+    # in_hrtirq while the hard queue runs: the timers its callbacks (re)start do not program the clock event,
+    # which tick_program_event() programs once below for the next expiry (hrtimer_interrupt()).
+    base.in_hrtirq = True
+    try:
+        _run_queue(k, cpu, base.hard, now)
+    finally:
+        base.in_hrtirq = False
     cpu = k.cpu  # type: ignore[assignment]
     program_clockevent(k, cpu)
     if KSTACK:

@@ -25,7 +25,7 @@ from irqlab.kernel.sched.core import (
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
-from irqlab.kernel.stacktrace import pop, popped, push, unwind
+from irqlab.kernel.stacktrace import pop, popped, push, push_nested, unwind
 from irqlab.kernel.time.jiffies import jiffies_to_msecs, msecs_to_jiffies
 
 if TYPE_CHECKING:
@@ -345,18 +345,19 @@ def process_timeout(t: timer_list) -> None:
     kernel().sched.try_to_wake_up(t.task)  # type: ignore[attr-defined]
 
 
-def schedule_timeout(timeout: int) -> int:
+def schedule_timeout(timeout: int, nested: bool = False) -> int:
     """Sleep until ``timeout`` jiffies have passed (state set by the caller). May sleep.
 
-    Returns the jiffies left (0 when the timeout expired).
+    Returns the jiffies left (0 when the timeout expired). ``nested``: the caller is a kernel function that pushed
+    its call-trace entry (see stacktrace.push_nested()).
     """
-    kdepth = push("schedule_timeout") if KSTACK else 0
+    kdepth = (push_nested("schedule_timeout") if nested else push("schedule_timeout")) if KSTACK else 0
     k = on_cpu()
     cpu = k.cpu
     assert cpu is not None
     if timeout == MAX_SCHEDULE_TIMEOUT:
         cur = cpu.curr
-        block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)")
+        block_forever(k, cur, cur.wait_desc or "schedule_timeout(MAX_SCHEDULE_TIMEOUT)", True)
         if KSTACK:
             pop(kdepth)
         return timeout
@@ -372,7 +373,7 @@ def schedule_timeout(timeout: int) -> int:
     t = timer_list(process_timeout)
     t.task = cpu.curr  # type: ignore[attr-defined]
     _mod_timer(k, t, expire)
-    k.sched.schedule()
+    k.sched.schedule(True)  # nested: this function pushed its entry
     if t._base is not None:
         t._base.detach(t)
     left = expire - k.jiffies
