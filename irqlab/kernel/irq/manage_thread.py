@@ -222,18 +222,7 @@ def irq_wait_for_interrupt(k: Kernel, t: Task, desc: irq_desc, action: irqaction
 def irq_thread_fn(k: Kernel, desc: irq_desc, action: irqaction) -> int:
     """Run the thread function; IRQ_HANDLED bumps threads_handled (spurious detection), then finalize."""
     kdepth = push("irq_thread_fn") if KSTACK else 0
-    # _call_thread_fn(), inlined (a performance trick).
-    cpu = k.cpu
-    assert cpu is not None
-    tp = k.tp.irq_thread_entry
-    if tp.on:
-        tp.emit(cpu.id, irq=action.irq, name=action.name)
-    ret = action.thread_fn(action.irq, action.dev_id)  # type: ignore[misc]
-    if type(ret) is not int or ret < 0:
-        ret = irqreturn(k, ret)
-    tp = k.tp.irq_thread_exit
-    if tp.on:
-        tp.emit(cast("CPU", k.cpu).id, irq=action.irq, name=action.name, ret="handled" if ret else "unhandled")
+    ret = _call_thread_fn(k, action)
     if ret == IRQ_HANDLED:
         desc.threads_handled += 1
     if desc.istate & IRQS_ONESHOT:
