@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import IRQ_ENTRY, pop, push, unwind
-from irqlab.sim import PRIO_CPU, PRIO_IRQ
+from irqlab.sim import PRIO_CPU, PRIO_IRQ, InternalError
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -67,6 +67,7 @@ class CPU:
         "parked",
         "interruptible",
         "wait_entry",
+        "resume_sig",
         "eng",
         "wait_args",
         "softirq_pending",
@@ -106,7 +107,10 @@ class CPU:
         self.parked = False
         self.interruptible = False
         self.wait_entry: list[Any] | None = None
-        #: The kernel's engine, and the arguments of this CPU's wait events (built once).
+        #: The signal the context parked in a wait on this CPU resumes with (set by whoever resumes it: the switch
+        #: carries no value, which would cost an argument tuple per switch).
+        self.resume_sig = SIG_DONE
+        #: The kernel's engine, and the arguments of this CPU's wait and interrupt-kick events (built once).
         self.eng: Engine = k.engine
         self.wait_args = (k, self)
         self.softirq_pending = 0
@@ -160,19 +164,21 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
     """
     eng = cpu.eng
     irqs_on = not cpu.irqs_off
+    if irqs_on and cpu.irq_pending:
+        # An interrupt is pending already: it is taken at once (the wait is not queued: it would be cancelled).
+        if until is not None and until < eng.now:
+            raise InternalError(f"wait until {until} ns ends in the past ({eng.now} ns)")
+        cpu.wait_entry = None
+        cpu.interruptible = True
+        return SIG_IRQ
     if until is None:
         cpu.wait_entry = None
-    elif irqs_on and cpu.irq_pending:
-        cpu.wait_entry = eng.at_resume(until, PRIO_CPU, _wait_done, k, cpu)
     else:
-        entry = eng.wait_until(until, PRIO_CPU, _wait_done, cpu.wait_args)
+        entry = eng.wait_until(until, PRIO_CPU, _WAIT_DONE, cpu.wait_args)
         if entry is None:
             return SIG_DONE
         cpu.wait_entry = entry
     cpu.interruptible = irqs_on
-    if irqs_on and cpu.irq_pending:
-        eng.cancel(cpu.wait_entry)
-        return SIG_IRQ
     cpu.parked = True
     # -- park --
     k.cpu = None  # type: ignore[assignment]  # as between two events of the loop (the stop predicate runs)
@@ -182,10 +188,10 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
             break
         fn, args = due
         c: CPU = args[1]
-        if fn is _wait_done:
+        if fn is _WAIT_DONE:
             sig = SIG_DONE
             c.wait_entry = None
-        elif fn is _kick:
+        elif fn is _KICK:
             if not _kick_claims(eng, c):
                 continue
             sig = SIG_IRQ
@@ -196,9 +202,12 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
         k.cpu = c
         if c is cpu:  # its own context: already running
             return sig
-        return eng.switch(c.curr.fiber.glet, sig)  # type: ignore[no-any-return]
+        c.resume_sig = sig
+        eng.switch_parked(c.curr.fiber.glet, None)
+        return cpu.resume_sig
     k.cpu = cpu
-    return eng.switch(eng.main)  # type: ignore[no-any-return]
+    eng.switch_parked(eng.main, None)
+    return cpu.resume_sig
 
 
 def _wait_done(k: Kernel, cpu: CPU) -> None:
@@ -209,8 +218,9 @@ def _wait_done(k: Kernel, cpu: CPU) -> None:
 def _resume(k: Kernel, cpu: CPU, sig: int) -> None:
     cpu.parked = False
     k.cpu = cpu
+    cpu.resume_sig = sig
     try:
-        k.engine.switch(cpu.curr.fiber.glet, sig)
+        k.engine.switch_parked(cpu.curr.fiber.glet, None)
     finally:
         k.cpu = None  # type: ignore[assignment]
 
@@ -235,7 +245,8 @@ def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
     if cpu.parked and cpu.interruptible:
         # Delivered by an event of its own, so that whatever raised it (a hardware model's
         # event, another CPU) finishes at this instant before the CPU starts the handler.
-        k.engine.at_resume(k.engine.now, PRIO_IRQ, _kick, k, cpu)
+        eng = cpu.eng
+        eng.queue_resume(eng.now, PRIO_IRQ, _KICK, cpu.wait_args)
 
 
 def _kick_claims(eng: Engine, cpu: CPU) -> bool:
@@ -255,6 +266,9 @@ def _kick(k: Kernel, cpu: CPU) -> None:
 
 #: The events that only resume a parked CPU context, which :func:`cpu_wait` runs itself when one is due next.
 _RESUMERS: Final = (_wait_done, _kick, _resume)
+# Bound once: compiled, a function used as a value is otherwise looked up in the module's dict at each use.
+_WAIT_DONE: Final = _wait_done
+_KICK: Final = _kick
 
 
 def burn(k: Kernel, ns: int, wall: bool) -> None:

@@ -4,14 +4,17 @@ The engine knows nothing of kernels. Events are ordered by the total key
 ``(time_ns, priority, seq)``; ``seq`` is a monotonic counter, so events at the
 same time and priority run in the order they were scheduled (FIFO). They wait in
 two queues under that one order: a sorted list of the events that resume a parked
-fiber (a few per fiber, queued and taken at every wait that cannot skip the queue:
-taking the first costs no comparison) and a heap of all others (hardware, timers,
-scenario actions: many, mostly far ahead); the next event is the earlier of the
-two heads.
+fiber (a few, queued and taken at every wait that cannot skip the queue: kept latest
+first, so that taking the next one is a pop from its end, and a new one, usually due
+soon, finds its place a step or two from that end) and a heap of all others (hardware, timers, scenario actions: many, mostly far ahead); the next
+event is the earlier of the two heads.
 
 Fibers are greenlets. Exactly one guarded primitive moves control between them:
 :meth:`Engine.switch`. A fiber *parks* by switching to the engine's main loop
 (``engine.main``) and is *resumed* when an event switches back into it.
+:meth:`Engine.switch_parked` is the same switch without the guards, for a target
+known to be parked (the CPU contexts' waits, which park and resume at every wait
+that another event cuts).
 
 Each greenlet owns a *local stack*, a list the layers above keep in stack order (the kernel keeps its
 call-trace entries there); :data:`RUNNING` holds the running one's, kept right by the engine on every
@@ -20,7 +23,6 @@ switch, so that reading it costs no greenlet lookup.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable
 from heapq import heappop, heappush
@@ -33,6 +35,9 @@ from irqlab.sim import wallclock
 from irqlab.sim.errors import InternalError, StalledError
 
 _getcurrent: Final = greenlet.getcurrent
+# Bound once: compiled, a module global that is not Final is looked up in the module's dict at each use.
+_heappop: Final = heappop
+_heappush: Final = heappush
 #: greenlet's switch method, unbound: ``_switch(g, *args)`` is ``g.switch(*args)`` without looking the method up
 #: at each call (compiled code would look it up on the greenlet's type and in its instance dict, then call it
 #: through one more C frame, whose bytes every switch copies out and back).
@@ -186,11 +191,10 @@ class Engine:
         self.rng = Random(seed)
         self._streams: dict[str, Random] = {}
         self._heap: list[list[Any]] = []
-        #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the order of ``_heap``; its
-        #: cancelled entries are dropped when it reaches ``_resumes_cap`` entries.
+        #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the reverse of the order of
+        #: ``_heap``: the next one is the last (a pop from the end moves nothing). Its cancelled entries are
+        #: dropped when they reach its end, and all of them when it reaches ``_resumes_cap`` entries.
         self._resumes: list[list[Any]] = []
-        #: The time of each entry of ``_resumes``, in the same order: bisected as plain integers.
-        self._resume_times: list[int] = []
         self._resumes_cap = _RESUMES_CAP
         self._seq = 0
         self.main = greenlet.getcurrent()
@@ -222,64 +226,74 @@ class Engine:
     # -- events ---------------------------------------------------------------
     def at(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Schedule ``fn(*args)`` at absolute time ``when``; returns a cancellable handle."""
-        return self._push(self._heap, when, prio, fn, args)
+        if when < self.now:
+            raise InternalError(f"event scheduled in the past ({when} < {self.now})")
+        self._seq += 1
+        fg = self._fg
+        entry = [when, prio, self._seq, fn, args, fg]
+        _heappush(self._heap, entry)
+        fg[0] += 1
+        return entry
 
     def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for an event that only resumes a parked fiber (a wait that runs out, a wakeup): it
         runs in the same order as it would from :meth:`at`, but waits in the short sorted list of such events, so
         that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
         Performance only."""
-        return self._push(self._resumes, when, prio, fn, args)
+        return self.queue_resume(when, prio, fn, args)
 
-    def _push(self, queue: list[list[Any]], when: int, prio: int, fn: Callable[..., Any],
-              args: tuple[Any, ...]) -> list[Any]:  # fmt: skip
-        """Queue ``fn(*args)`` in ``queue`` (the heap, or the sorted list of resuming events)."""
+    def queue_resume(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
+        """:meth:`at_resume` with the arguments as one tuple (one that the caller keeps, allocated once); what
+        :meth:`wait_until` does inline when it queues."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
         fg = self._fg
         entry = [when, prio, self._seq, fn, args, fg]
-        if queue is self._heap:
-            heappush(queue, entry)
-        else:
-            times = self._resume_times
-            if len(queue) >= self._resumes_cap:
-                queue[:] = [e for e in queue if e[3] is not None]
-                times[:] = [e[0] for e in queue]
-                self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
-            # After every entry that is not later in (time, priority): the newest sequence number goes last.
-            i = bisect_right(times, when)
-            while i and times[i - 1] == when and queue[i - 1][1] > prio:
-                i -= 1
-            queue.insert(i, entry)
-            times.insert(i, when)
+        queue = self._resumes
+        i = len(queue)
+        if i >= self._resumes_cap:
+            self._compact_resumes()
+            i = len(queue)
+        # Latest first: placed before (nearer the end than) the entries that run after it, found from the end (a
+        # new one is usually due soon): later in time, or at the same time with a larger priority value; among
+        # equal (time, priority) the newest sequence number is taken last.
+        while i:
+            e = queue[i - 1]
+            t: int = e[0]
+            if t > when or (t == when and e[1] > prio):
+                break
+            i -= 1
+        queue.insert(i, entry)
         fg[0] += 1
         return entry
 
-    def _front(self) -> list[list[Any]] | None:
-        """The queue whose first entry is the next live event (the earlier of the two), or None when no live
-        event is left; cancelled entries at the fronts are dropped on the way (run() and wait_until(), once per event
-        and per wait, compare the fronts inline: a call costs the pure build)."""
+    def _compact_resumes(self) -> None:
+        """Drop the cancelled entries of the sorted list of resuming events."""
+        queue = self._resumes
+        queue[:] = [e for e in queue if e[3] is not None]
+        self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
+
+    def _front(self) -> list[Any] | None:
+        """The next live event's entry (the earlier of the two queues' heads), or None when no live event is
+        left; cancelled entries at the heads are dropped on the way (run(), wait_until() and pop_due(), once per
+        event, per wait and per park, compare the heads inline: a call costs the pure build)."""
         heap = self._heap
         while heap and heap[0][3] is None:
-            heappop(heap)
+            _heappop(heap)
         resumes = self._resumes
-        while resumes and resumes[0][3] is None:
-            resumes.pop(0)
-            self._resume_times.pop(0)
+        while resumes and resumes[-1][3] is None:
+            resumes.pop()
         if not resumes:
-            return heap if heap else None
+            return heap[0] if heap else None
+        r = resumes[-1]
         if heap:
             h = heap[0]
-            r = resumes[0]
             hw: int = h[0]
             rw: int = r[0]
-            if hw != rw:
-                if hw < rw:
-                    return heap
-            elif h < r:
-                return heap
-        return resumes
+            if hw < rw or (hw == rw and h < r):
+                return h
+        return r
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -313,21 +327,36 @@ class Engine:
 
     def pop_due(self, fns: tuple[Callable[..., Any], ...]) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
         """For a fiber about to park inside :meth:`run`, which ends the event that resumed it: when the event
-        the loop would run next calls one of ``fns``, remove it, account it exactly as the loop does before
-        running an event (clock, event count) and return its function and arguments: the caller then does
-        what the call would do. None (and
-        nothing changes) when the next event calls another function, or when the loop would run none now (no
+        the loop would run next is a resuming event (see :meth:`at_resume`) that calls one of ``fns``, remove
+        it, account it exactly as the loop does before running an event (clock, event count) and return its
+        function and arguments: the caller then does what the call would do. None (and nothing changes) when
+        the next event is another, or when the loop would run none now (no
         run is going on, the stop predicate holds, the next event lies past the run's limit, or only
         background events are left). Evaluates the stop predicate as the loop does after each event (one
         that raises leaves it to the loop, which raises it out of :meth:`run`, not inside the fiber).
         Performance shortcut: a fiber that parks can resume the next due fiber itself, with one switch
         instead of two through the loop."""
-        if not self.running or self._stopping():
+        if not self.running or (self._stop is not None and self._stopping()):
             return None
-        front = self._front()
-        if front is None:
+        # The next live event, if it is a resuming event: the head of that queue, unless the heap's is earlier
+        # (cancelled heads are dropped on the way; the rare cancelled head of the heap through _front()).
+        resumes = self._resumes
+        if not resumes:
             return None
-        entry = front[0]
+        entry = resumes[-1]
+        if entry[3] is None:
+            while resumes and resumes[-1][3] is None:
+                resumes.pop()
+            if not resumes:
+                return None
+            entry = resumes[-1]
+        heap = self._heap
+        if heap:
+            h = heap[0]
+            hw: int = h[0]
+            rw: int = entry[0]
+            if (hw < rw or (hw == rw and h < entry)) and (h[3] is not None or self._front() is not entry):
+                return None  # an event of the heap runs first
         fn = entry[3]
         if fn not in fns:
             return None
@@ -337,14 +366,10 @@ class Engine:
                 return None
         elif self._fg[0] <= 0:
             return None
-        if front is self._heap:
-            heappop(front)
-        else:
-            front.pop(0)
-            self._resume_times.pop(0)
+        resumes.pop()
         self.now = entry[0]
         entry[3] = None
-        fg = entry[5]
+        fg: list[int] | None = entry[5]
         if fg is not None:
             fg[0] -= 1
         self.events_run += 1
@@ -359,11 +384,11 @@ class Engine:
         nothing bounds the wait (it could never end)."""
         if not self.running or step <= 0 or self._stopping():
             return 0
-        heap = self._front()
+        nxt = self._front()
         now = self.now
         n: int | None = None
-        if heap is not None:
-            n = (heap[0][0] - 1 - now) // step
+        if nxt is not None:
+            n = (nxt[0] - 1 - now) // step
         limit = self._limit
         if limit is not None:
             m = (limit - now) // step
@@ -383,24 +408,60 @@ class Engine:
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
+                # Whether a live event is due by ``when``: the heads decide, unless a head that is due was
+                # cancelled (then _due_by() drops the cancelled heads and looks again). The times are typed:
+                # compiled, an untyped comparison with ``when`` boxes it.
+                due = False
                 heap = self._heap
-                while heap and heap[0][3] is None:
-                    heappop(heap)
-                resumes = self._resumes
-                times = self._resume_times
-                while resumes and resumes[0][3] is None:
-                    resumes.pop(0)
-                    times.pop(0)
-                if (not heap or heap[0][0] > when) and (not times or times[0] > when) and not self._stopping():
-                    self.now = when
-                    self.events_run += 1
-                    return None
-        return self._push(self._resumes, when, prio, fn, args)
+                if heap:
+                    h = heap[0]
+                    head: int = h[0]
+                    if head <= when:
+                        due = h[3] is not None or self._due_by(when)
+                if not due:
+                    resumes = self._resumes
+                    if resumes:
+                        r = resumes[-1]
+                        head = r[0]
+                        if head <= when:
+                            due = r[3] is not None or self._due_by(when)
+                    if not due and (self._stop is None or not self._stopping()):
+                        self.now = when
+                        self.events_run += 1
+                        return None
+        # What queue_resume() does (inline: a call per wait costs the pure build).
+        if when < self.now:
+            raise InternalError(f"event scheduled in the past ({when} < {self.now})")
+        self._seq += 1
+        fg = self._fg
+        entry = [when, prio, self._seq, fn, args, fg]
+        queue = self._resumes
+        i = len(queue)
+        if i >= self._resumes_cap:
+            self._compact_resumes()
+            i = len(queue)
+        while i:
+            e = queue[i - 1]
+            t: int = e[0]
+            if t > when or (t == when and e[1] > prio):
+                break
+            i -= 1
+        queue.insert(i, entry)
+        fg[0] += 1
+        return entry
+
+    def _due_by(self, when: int) -> bool:
+        """Whether a live event is due at or before ``when``, dropping the cancelled entries at the heads."""
+        nxt = self._front()
+        if nxt is None:
+            return False
+        t: int = nxt[0]
+        return t <= when
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
-        heap = self._front()
-        return heap[0][0] if heap is not None else None
+        nxt = self._front()
+        return nxt[0] if nxt is not None else None
 
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Run events up to and including time ``until`` (or until the queue is empty).
@@ -415,8 +476,7 @@ class Engine:
             raise ValueError("this simulation was closed and cannot run again: boot a new machine")
         heap = self._heap
         resumes = self._resumes
-        times = self._resume_times
-        pop = heappop
+        pop = _heappop
         fgbox = self._fg
         RUNNING.stack = current_stack()
         self.running = True
@@ -426,18 +486,14 @@ class Engine:
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while True:
-                # The earlier of the two fronts (Engine._front(), inline: a call per event costs the pure build).
-                while heap and heap[0][3] is None:
-                    pop(heap)
-                while resumes and resumes[0][3] is None:
-                    resumes.pop(0)
-                    times.pop(0)
+                # The earlier of the two heads (Engine._front(), inline: a call per event costs the pure build); a
+                # cancelled one is dropped, and the heads compared again.
                 if resumes:
-                    entry = resumes[0]
+                    entry = resumes[-1]
                     if heap:
                         h = heap[0]
                         hw: int = h[0]
-                        rw: int = times[0]
+                        rw: int = entry[0]
                         if hw < rw or (hw == rw and h < entry):
                             entry = h
                 elif heap:
@@ -445,16 +501,21 @@ class Engine:
                 else:
                     break
                 fn = entry[3]
+                if fn is None:
+                    if resumes and entry is resumes[-1]:
+                        resumes.pop()
+                    else:
+                        pop(heap)
+                    continue
                 if until is not None:
                     if entry[0] > until:
                         break
                 elif fgbox[0] <= 0:
                     break  # only background housekeeping is left: nothing to do
-                if heap and entry is heap[0]:
-                    pop(heap)
+                if resumes and entry is resumes[-1]:
+                    resumes.pop()
                 else:
-                    resumes.pop(0)
-                    times.pop(0)
+                    pop(heap)
                 self.now = entry[0]
                 entry[3] = None
                 if entry[5] is not None:
@@ -540,7 +601,6 @@ class Engine:
         self.closed = True
         self._heap.clear()
         self._resumes.clear()
-        self._resume_times.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
         starter = self._starter
@@ -593,6 +653,20 @@ class Engine:
             return _switch(target, value)
         finally:
             # Back in this greenlet, resumed or thrown into: its local stack is the running one again.
+            running.stack = mine
+
+    def switch_parked(self, target: greenlet, value: Any) -> Any:
+        """:meth:`switch` to ``target`` known to be parked (neither finished nor the caller: a context parked in
+        a wait, or the loop seen from a fiber), without its checks: the switch of every wait that another
+        event cuts. Returns what :meth:`switch` returns."""
+        self.switches += 1
+        running = RUNNING
+        mine = running.stack
+        try:
+            if value is None:
+                return _switch(target)  # see switch()
+            return _switch(target, value)
+        finally:
             running.stack = mine
 
     def random(self) -> float:
