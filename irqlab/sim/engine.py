@@ -243,8 +243,8 @@ class Engine:
         return self.queue_resume(when, prio, fn, args)
 
     def queue_resume(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
-        """:meth:`at_resume` with the arguments as one tuple (one that the caller keeps, allocated once); what
-        :meth:`wait_until` does inline when it queues."""
+        """:meth:`at_resume` with the arguments as one tuple (one that the caller keeps, allocated once), as
+        :meth:`wait_until` queues."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
         self._seq += 1
@@ -429,26 +429,7 @@ class Engine:
                         self.now = when
                         self.events_run += 1
                         return None
-        # What queue_resume() does (inline: a call per wait costs the pure build).
-        if when < self.now:
-            raise InternalError(f"event scheduled in the past ({when} < {self.now})")
-        self._seq += 1
-        fg = self._fg
-        entry = [when, prio, self._seq, fn, args, fg]
-        queue = self._resumes
-        i = len(queue)
-        if i >= self._resumes_cap:
-            self._compact_resumes()
-            i = len(queue)
-        while i:
-            e = queue[i - 1]
-            t: int = e[0]
-            if t > when or (t == when and e[1] > prio):
-                break
-            i -= 1
-        queue.insert(i, entry)
-        fg[0] += 1
-        return entry
+        return self.queue_resume(when, prio, fn, args)
 
     def _due_by(self, when: int) -> bool:
         """Whether a live event is due at or before ``when``, dropping the cancelled entries at the heads."""
