@@ -106,49 +106,45 @@ def test_attaching_to_a_running_scheduler(write_scenario, dask_client):
     assert dask_client.submit(sum, [1, 2]).result() == 3  # the cluster is still up
 
 
-def test_a_run_that_always_kills_its_worker_fails_alone(write_scenario, dask_client):
-    """A run that kills every worker it runs on ends as failed with KilledWorker; the other runs of its batch
-    are run again one by one and end ok."""
-    path = write_scenario("killer.py", """
-        import os
-        import irqlab
-        def main(seed):
-            if seed == 7:
-                os._exit(1)
-            return irqlab.boot("generic", cpus=1, seed=seed)
-    """)
-    scheduler = dask_client.cluster.scheduler
-    allowed, scheduler.allowed_failures = scheduler.allowed_failures, 0  # one death makes a task bad, not four
-    try:
-        res = run_sweep(path, range(1, 35), None, client=dask_client)  # 34 runs on 2 workers: batches of 2
-    finally:
-        scheduler.allowed_failures = allowed
-    bad = res.failed()
-    assert list(bad["seed"]) == [7] and bad["error"].iloc[0].startswith("KilledWorker: ")
-    assert (res.frame[res.frame["seed"] != 7]["status"] == "ok").all() and len(res.frame) == 34
+#: A scenario whose seed 7 kills the worker process it runs in.
+KILLER = """
+    import os
+    import irqlab
+    def main(seed):
+        if seed == 7:
+            os._exit(1)
+        return irqlab.boot("generic", cpus=1, seed=seed)
+"""
 
 
-def test_a_run_that_shared_a_dying_worker_is_not_blamed(write_scenario, dask_client):
-    """With every task handed to the workers at once, lone runs share a worker with the run that kills it: only
-    that run ends as failed, the ones that merely shared its worker are run again alone and end ok."""
-    path = write_scenario("killer_shared.py", """
-        import os
-        import irqlab
-        def main(seed):
-            if seed == 7:
-                os._exit(1)
-            return irqlab.boot("generic", cpus=1, seed=seed)
-    """)
+def _sweep_with_a_killer(path, dask_client, **scheduler_attrs):
+    """34 runs of ``path`` on 2 workers (batches of 2), one death making a task bad (not four), with the
+    scheduler's ``scheduler_attrs`` set for the sweep; asserts that only seed 7 failed, with KilledWorker."""
     scheduler = dask_client.cluster.scheduler
-    allowed, scheduler.allowed_failures = scheduler.allowed_failures, 0
-    saturation, scheduler.WORKER_SATURATION = scheduler.WORKER_SATURATION, float("inf")  # no queueing
+    attrs = {"allowed_failures": 0, **scheduler_attrs}
+    saved = {name: getattr(scheduler, name) for name in attrs}
+    for name, value in attrs.items():
+        setattr(scheduler, name, value)
     try:
         res = run_sweep(path, range(1, 35), None, client=dask_client)
     finally:
-        scheduler.allowed_failures, scheduler.WORKER_SATURATION = allowed, saturation
+        for name, value in saved.items():
+            setattr(scheduler, name, value)
     bad = res.failed()
     assert list(bad["seed"]) == [7] and bad["error"].iloc[0].startswith("KilledWorker: ")
     assert (res.frame[res.frame["seed"] != 7]["status"] == "ok").all() and len(res.frame) == 34
+
+
+def test_a_run_that_always_kills_its_worker_fails_alone(write_scenario, dask_client):
+    """A run that kills every worker it runs on ends as failed with KilledWorker; the other runs of its batch
+    are run again one by one and end ok."""
+    _sweep_with_a_killer(write_scenario("killer.py", KILLER), dask_client)
+
+
+def test_a_run_that_shared_a_dying_worker_is_not_blamed(write_scenario, dask_client):
+    """With every task handed to the workers at once (no queueing), lone runs share a worker with the run that
+    kills it: only that run ends as failed, the ones that merely shared its worker are run again alone and end ok."""
+    _sweep_with_a_killer(write_scenario("killer_shared.py", KILLER), dask_client, WORKER_SATURATION=float("inf"))
 
 
 def test_histograms_merge_over_a_points_seeds():
