@@ -208,7 +208,9 @@ def _remove(k: Kernel, timer: hrtimer) -> bool:
 
 def hrtimer_start_range_ns(timer: hrtimer, tim: int, delta_ns: int, mode: int) -> None:
     """Arm ``timer`` to fire between ``tim`` and ``tim + delta_ns``."""
-    k = kernel()
+    k = current_kernel.k
+    if k is None:
+        k = kernel()  # raises NotInSimulationError
     cpu = k.cpu
     if cpu is None:
         cpu = k.cpus[timer._cpu]
@@ -239,17 +241,8 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
 
 
 def hrtimer_start(timer: hrtimer, tim: int, mode: int) -> None:
-    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``): hrtimer_start_range_ns(), with
-    no range."""
-    k = current_kernel.k
-    if k is None:
-        k = kernel()  # raises NotInSimulationError
-    cpu = k.cpu
-    if cpu is None:
-        cpu = k.cpus[timer._cpu]
-        if not cpu.online:
-            cpu = k.first_online_cpu()
-    hrtimer_start_on(k, cpu, timer, tim, 0, mode)
+    """Arm ``timer`` to fire at ``tim`` (absolute or relative ns per ``mode``)."""
+    hrtimer_start_range_ns(timer, tim, 0, mode)
 
 
 def hrtimer_try_to_cancel(timer: hrtimer) -> int:
