@@ -223,10 +223,12 @@ def hrtimer_start_on(k: Kernel, cpu: CPU, timer: hrtimer, tim: int, delta_ns: in
     """Arm ``timer`` on ``cpu``'s base. The per-CPU tick uses it: the kernel always (re)starts a CPU's
     tick on that CPU itself (tick_sched_timer, tick_nohz_restart, tick_setup_sched_timer at bring-up),
     so a tick armed on its owner's behalf from another CPU or from outside every CPU must land there."""
-    # __hrtimer_start_range_ns(): a timer that the clock event is programmed for, requeued, is removed without
-    # reprogramming and the device is reprogrammed once after the enqueue (force_local; here: stale).
+    # __hrtimer_start_range_ns(): a queued timer is first taken out by remove_hrtimer(), traced as hrtimer_cancel
+    # (debug_deactivate()); one the clock event is programmed for is removed without reprogramming and the device
+    # is reprogrammed once after the enqueue (force_local; here: stale).
     if timer._entry is not None:
         _remove(k, timer)
+        debug_deactivate(k, timer)
     if mode & HRTIMER_MODE_REL:
         tim += k.engine.now
     timer._softexpires = tim
@@ -253,18 +255,14 @@ def hrtimer_try_to_cancel(timer: hrtimer) -> int:
         k = current_kernel.k
         if k is None:
             k = kernel()  # raises NotInSimulationError
-        cpu = k.cpu
         _remove(k, timer)
-        tp = k.tp.hrtimer_cancel
-        if tp.on:
-            # remove_hrtimer() under the base lock.
-            tp.emit_at(cpu.id if cpu is not None else 0, 1, True, hrtimer=k.ptr(timer))
+        debug_deactivate(k, timer)  # remove_hrtimer() under the base lock
         return 1
     return 0
 
 
 def debug_deactivate(k: Kernel, timer: hrtimer) -> None:
-    """The hrtimer_cancel event remove_hrtimer() traces when hrtimer_start() requeues a queued ``timer``."""
+    """debug_deactivate(): the hrtimer_cancel event remove_hrtimer() traces for ``timer``."""
     tp = k.tp.hrtimer_cancel
     if tp.on:
         cpu = k.cpu

@@ -16,7 +16,6 @@ from irqlab.kernel.time.hrtimer import (
     HRTIMER_MODE_ABS_HARD,
     HRTIMER_MODE_ABS_PINNED_HARD,
     HRTIMER_RESTART,
-    debug_deactivate,
     hrtimer,
     hrtimer_init,
     hrtimer_start_on,
@@ -83,10 +82,8 @@ class TickSched:
             return
         when = (nxt - k.initial_jiffies) * self.tick_nsec
         if when > t.node_expires or t._entry is None:
-            # tick_nohz_stop_tick(): hrtimer_start() of the tick, which remove_hrtimer() first takes out of the
-            # queue (traced as hrtimer_cancel) without reprogramming: the clock event is programmed once.
-            if t._entry is not None:
-                debug_deactivate(k, t)
+            # tick_nohz_stop_tick(): hrtimer_start() of the tick, which takes it out of the queue first (traced
+            # as hrtimer_cancel) without reprogramming: the clock event is programmed once.
             hrtimer_start_on(k, cpu, t, max(when, k.engine.now), 0, HRTIMER_MODE_ABS_PINNED_HARD)
             cpu.tick_stopped = True
 
