@@ -61,7 +61,6 @@ from irqlab.kernel.irq.types import (
     irqd_set_single_target,
 )
 from irqlab.kernel.printk import KERN_INFO, KERN_WARNING, vprintk
-from irqlab.kernel.softirq import IRQ_EXIT_DEBT
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import pop, push
 from irqlab.kernel.time.hrtimer import hrtimer_interrupt
@@ -274,8 +273,7 @@ def gic_handle_irq(cpu: CPU) -> None:
             if cost:
                 # Performance trick: the last IAR read (and a DIR write it pays for) is charged together with
                 # the exception's exit path, the next thing this CPU does with IRQs masked (irq_exit()).
-                percpu = cpu.percpu
-                percpu[IRQ_EXIT_DEBT] = percpu.get(IRQ_EXIT_DEBT, 0) + cost
+                cpu.irq_exit_debt += cost
             break
         hw.write_eoir(cid, irqstat)
         # Performance trick: the IAR read and the EOIR write right after it are one wait.

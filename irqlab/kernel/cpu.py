@@ -68,6 +68,7 @@ class CPU:
         "interruptible",
         "wait_entry",
         "resume_sig",
+        "irq_exit_debt",
         "eng",
         "wait_args",
         "softirq_pending",
@@ -110,6 +111,10 @@ class CPU:
         #: The signal the context parked in a wait on this CPU resumes with (set by whoever resumes it: the switch
         #: carries no value, which would cost an argument tuple per switch).
         self.resume_sig = SIG_DONE
+        #: CPU time the interrupt controller's driver still owes when it returns (its last acknowledge register
+        #: read), which irq_exit() pays in one wait with its own cost: nothing runs on the CPU in between (IRQs
+        #: masked), so the one wait ends at the same instant as the two would.
+        self.irq_exit_debt = 0
         #: The kernel's engine, and the arguments of this CPU's wait and interrupt-kick events (built once).
         self.eng: Engine = k.engine
         self.wait_args = (k, self)

@@ -241,12 +241,6 @@ def local_bh_enable() -> None:
     local_bh_enable_ip(k, SOFTIRQ_DISABLE_OFFSET)
 
 
-#: Per-CPU variable: CPU time the interrupt controller's handler still owes when it returns (its last
-#: acknowledge register read), which irq_exit() pays in one wait with its own cost: nothing runs on the CPU in
-#: between (IRQs masked), so one wait ends at the same instant as the two.
-IRQ_EXIT_DEBT: Final = "irq_exit_debt"
-
-
 def irq_enter(k: Kernel, cpu: CPU) -> None:
     """Enter hard interrupt context: IRQs off, HARDIRQ count, entry cost."""
     cpu.irqs_off = True
@@ -270,12 +264,9 @@ def irq_enter(k: Kernel, cpu: CPU) -> None:
 def irq_exit(k: Kernel, cpu: CPU) -> None:
     """Leave hard interrupt context; run pending softirqs unless still in interrupt context."""
     cost = k.irq_exit_cost
-    # What the interrupt controller's driver left for the exit path (see irqchip/gic.py), taken out: a typed
-    # get() and a del, which compiled code runs natively (a pop() would be a generic method call).
-    percpu = cpu.percpu
-    debt: int | None = percpu.get(IRQ_EXIT_DEBT)
-    if debt is not None:
-        del percpu[IRQ_EXIT_DEBT]
+    debt = cpu.irq_exit_debt  # what the interrupt controller's driver left for the exit path (CPU.irq_exit_debt)
+    if debt:
+        cpu.irq_exit_debt = 0
         cost += debt
     if cost:
         cpu_wait(k, cpu, k.engine.now + cost)
