@@ -601,15 +601,14 @@ def _weakref_safe(cls: type) -> bool:
 
 def _ref_to(obj: Any, forget: Callable[[Any], None]) -> Callable[[], Any]:
     """A weak reference to ``obj`` that calls ``forget`` when it dies, or a strong one (see Kernel.ptr())."""
-    try:
-        if not _weakref_safe(type(obj)):
-            raise TypeError("mypyc-compiled class")
-        return weakref.ref(obj, forget)
-    except TypeError:
-        # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict passed as
-        # dev_id, an instance of a compiled class) is held for the life of the kernel, so that its id() cannot
-        # be reused meanwhile.
-        return _StrongRef(obj)
+    if _weakref_safe(type(obj)):
+        try:
+            return weakref.ref(obj, forget)
+        except TypeError:
+            pass  # an int, a tuple, a dict passed as dev_id: no weak reference
+    # SIMPLIFICATION: an object that takes no (safe) weak reference (an int, a tuple, a dict passed as dev_id, an
+    # instance of a compiled class) is held for the life of the kernel, so that its id() cannot be reused meanwhile.
+    return _StrongRef(obj)
 
 
 class _StrongRef:

@@ -322,22 +322,17 @@ class Scheduler:
         """Voluntarily give up the CPU (blocks if the current state is not TASK_RUNNING). May sleep. ``nested``: the
         caller is a kernel function that pushed its call-trace entry (see stacktrace.push_nested()) and pops it, this
         one's with it, as soon as this returns, running nothing that takes a call trace in between."""
-        if not KSTACK:
-            preempt = False
-            while self._schedule(preempt):
-                preempt = True
-            return
-        if nested:
-            push_nested("schedule")
-            preempt = False
-            while self._schedule(preempt):
-                preempt = True
-            return  # the caller's pop() takes this entry too
-        kdepth = push("schedule")
+        kdepth = -1  # nested: the caller's pop() takes this entry too
+        if KSTACK:
+            if nested:
+                push_nested("schedule")
+            else:
+                kdepth = push("schedule")
         preempt = False
         while self._schedule(preempt):
             preempt = True
-        pop(kdepth)
+        if kdepth >= 0:
+            pop(kdepth)
 
     def preempt_schedule(self) -> None:
         kdepth = push("preempt_schedule") if KSTACK else 0
