@@ -46,6 +46,7 @@ _switch: Final = greenlet.switch
 __all__ = [
     "Engine",
     "Fiber",
+    "Resume",
     "InternalError",
     "StalledError",
     "PRIO_HW",
@@ -181,6 +182,28 @@ class Fiber:
         self.stuck_if_idle = False
 
 
+class Resume:
+    """An event of the queue of resuming events (see :meth:`Engine.at_resume`): the time, priority and sequence
+    number that order it, the function and its arguments. ``tag`` tells a fiber that runs the event itself
+    (:meth:`Engine.pop_due`) what it does: 0 for nothing it knows, else a code of the caller's. One that is not
+    queued (never queued, ran, or cancelled and dropped) may be queued again (:meth:`Engine.queue_resume`): a
+    fiber that waits often keeps one, allocated once. Context: one engine's; not thread-safe."""
+
+    __slots__ = ("when", "prio", "seq", "fn", "args", "tag", "queued", "live")
+
+    def __init__(self, prio: int, fn: Callable[..., Any], args: tuple[Any, ...], tag: int = 0) -> None:
+        self.when = 0
+        self.prio = prio
+        self.seq = 0
+        self.fn = fn
+        self.args = args
+        self.tag = tag
+        #: Whether it sits in the engine's queue (live, or cancelled and not yet dropped).
+        self.queued = False
+        #: Whether, queued, it is to run (False once cancelled).
+        self.live = False
+
+
 class Engine:
     """Clock, event queue, RNG and fiber switching."""
 
@@ -194,7 +217,7 @@ class Engine:
         #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the reverse of the order of
         #: ``_heap``: the next one is the last (a pop from the end moves nothing). Its cancelled entries are
         #: dropped when they reach its end, and all of them when it reaches ``_resumes_cap`` entries.
-        self._resumes: list[list[Any]] = []
+        self._resumes: list[Resume] = []
         self._resumes_cap = _RESUMES_CAP
         self._seq = 0
         self.main = greenlet.getcurrent()
@@ -235,22 +258,32 @@ class Engine:
         fg[0] += 1
         return entry
 
-    def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
+    def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> Resume:
         """Like :meth:`at`, for an event that only resumes a parked fiber (a wait that runs out, a wakeup): it
         runs in the same order as it would from :meth:`at`, but waits in the short sorted list of such events, so
         that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
-        Performance only."""
-        return self.queue_resume(when, prio, fn, args)
+        Returns its handle (a :class:`Resume`, which :meth:`cancel` takes too). Performance only."""
+        ev = Resume(prio, fn, args)
+        self.queue_resume(when, ev)
+        return ev
 
-    def queue_resume(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
-        """:meth:`at_resume` with the arguments as one tuple (one that the caller keeps, allocated once), as
-        :meth:`wait_until` queues."""
+    def queue_resume(self, when: int, ev: Resume) -> None:
+        """Queue ``ev`` (not queued: a new one, or one that ran) to run at ``when`` with its priority, function and
+        arguments, as :meth:`at_resume` does; one that was cancelled and still sits in the queue is taken out of it
+        first. Raises InternalError for a live one (it would run twice)."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
-        self._seq += 1
-        fg = self._fg
-        entry = [when, prio, self._seq, fn, args, fg]
         queue = self._resumes
+        if ev.queued:
+            if ev.live:
+                raise InternalError("a queued resuming event queued again")
+            queue.remove(ev)
+        self._seq += 1
+        ev.when = when
+        ev.seq = self._seq
+        ev.queued = True
+        ev.live = True
+        prio = ev.prio
         i = len(queue)
         if i >= self._resumes_cap:
             self._compact_resumes()
@@ -260,40 +293,50 @@ class Engine:
         # equal (time, priority) the newest sequence number is taken last.
         while i:
             e = queue[i - 1]
-            t: int = e[0]
-            if t > when or (t == when and e[1] > prio):
+            t = e.when
+            if t > when or (t == when and e.prio > prio):
                 break
             i -= 1
-        queue.insert(i, entry)
-        fg[0] += 1
-        return entry
+        queue.insert(i, ev)
 
     def _compact_resumes(self) -> None:
         """Drop the cancelled entries of the sorted list of resuming events."""
         queue = self._resumes
-        queue[:] = [e for e in queue if e[3] is not None]
+        for e in queue:
+            if not e.live:
+                e.queued = False
+        queue[:] = [e for e in queue if e.live]
         self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
 
-    def _front(self) -> list[Any] | None:
-        """The next live event's entry (the earlier of the two queues' heads), or None when no live event is
+    def _front_time(self) -> int:
+        """The time of the next live event (the earlier of the two queues' heads), or -1 when no live event is
         left; cancelled entries at the heads are dropped on the way (run(), wait_until() and pop_due(), once per
         event, per wait and per park, compare the heads inline: a call costs the pure build)."""
         heap = self._heap
         while heap and heap[0][3] is None:
             _heappop(heap)
         resumes = self._resumes
-        while resumes and resumes[-1][3] is None:
-            resumes.pop()
-        if not resumes:
-            return heap[0] if heap else None
-        r = resumes[-1]
+        while resumes and not resumes[-1].live:
+            resumes.pop().queued = False
+        if resumes:
+            t = resumes[-1].when
+            if heap:
+                hw: int = heap[0][0]
+                if hw < t:
+                    return hw
+            return t
         if heap:
-            h = heap[0]
-            hw: int = h[0]
-            rw: int = r[0]
-            if hw < rw or (hw == rw and h < r):
-                return h
-        return r
+            ht: int = heap[0][0]
+            return ht
+        return -1
+
+    def _live_resumes(self) -> bool:
+        """Whether a live resuming event is queued (they keep a run without ``until`` going; they are not counted
+        in ``_fg``)."""
+        for e in self._resumes:
+            if e.live:
+                return True
+        return False
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -304,9 +347,13 @@ class Engine:
         return entry
 
     @staticmethod
-    def cancel(entry: list[Any] | None) -> None:
-        """Cancel an event handle (idempotent)."""
-        if entry is not None and entry[3] is not None:
+    def cancel(entry: list[Any] | Resume | None) -> None:
+        """Cancel an event handle (idempotent; an event that ran is left as it is)."""
+        if entry is None:
+            return
+        if isinstance(entry, Resume):
+            entry.live = False
+        elif entry[3] is not None:
             entry[3] = None
             fg = entry[5]
             if fg is not None:
@@ -325,55 +372,64 @@ class Engine:
         except Exception:  # noqa: BLE001 - raised again by the loop, out of run()
             return True
 
-    def pop_due(self, fns: tuple[Callable[..., Any], ...]) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
+    def pop_due(self) -> Resume | None:
         """For a fiber about to park inside :meth:`run`, which ends the event that resumed it: when the event
-        the loop would run next is a resuming event (see :meth:`at_resume`) that calls one of ``fns``, remove
-        it, account it exactly as the loop does before running an event (clock, event count) and return its
-        function and arguments: the caller then does what the call would do. None (and nothing changes) when
-        the next event is another, or when the loop would run none now (no
-        run is going on, the stop predicate holds, the next event lies past the run's limit, or only
-        background events are left). Evaluates the stop predicate as the loop does after each event (one
-        that raises leaves it to the loop, which raises it out of :meth:`run`, not inside the fiber).
-        Performance shortcut: a fiber that parks can resume the next due fiber itself, with one switch
-        instead of two through the loop."""
+        the loop would run next is a resuming event (see :meth:`at_resume`) with a nonzero ``tag``, take it out
+        of the queue, account it exactly as the loop does before running an event (clock, event count) and
+        return it: the caller then does what its call would do (its tag says what). None (and nothing changes)
+        when the next event is another, or when the loop would run none now (no run is going on, the stop
+        predicate holds, or the next event lies past the run's limit). Evaluates the stop predicate as the loop
+        does after each event (one that raises leaves it to the loop, which raises it out of :meth:`run`, not
+        inside the fiber). Performance shortcut: a fiber that parks can resume the next due fiber itself, with
+        one switch instead of two through the loop."""
         if not self.running or (self._stop is not None and self._stopping()):
             return None
         # The next live event, if it is a resuming event: the head of that queue, unless the heap's is earlier
-        # (cancelled heads are dropped on the way; the rare cancelled head of the heap through _front()).
+        # (cancelled heads are dropped on the way). A live resuming event keeps the run going (the loop's test
+        # of the foreground count passes).
         resumes = self._resumes
         if not resumes:
             return None
-        entry = resumes[-1]
-        if entry[3] is None:
-            while resumes and resumes[-1][3] is None:
-                resumes.pop()
+        ev = resumes[-1]
+        if not ev.live:
+            while resumes and not resumes[-1].live:
+                resumes.pop().queued = False
             if not resumes:
                 return None
-            entry = resumes[-1]
+            ev = resumes[-1]
+        rw = ev.when
         heap = self._heap
         if heap:
             h = heap[0]
             hw: int = h[0]
-            rw: int = entry[0]
-            if (hw < rw or (hw == rw and h < entry)) and (h[3] is not None or self._front() is not entry):
-                return None  # an event of the heap runs first
-        fn = entry[3]
-        if fn not in fns:
+            if hw <= rw:
+                if h[3] is None:
+                    while heap and heap[0][3] is None:
+                        _heappop(heap)
+                if heap:
+                    h = heap[0]
+                    hw = h[0]
+                    if hw < rw:
+                        return None  # an event of the heap runs first
+                    if hw == rw:
+                        hp: int = h[1]
+                        if hp < ev.prio:
+                            return None
+                        if hp == ev.prio:
+                            hs: int = h[2]
+                            if hs < ev.seq:
+                                return None
+        if ev.tag == 0:
             return None
         limit = self._limit
-        if limit is not None:
-            if entry[0] > limit:
-                return None
-        elif self._fg[0] <= 0:
+        if limit is not None and rw > limit:
             return None
         resumes.pop()
-        self.now = entry[0]
-        entry[3] = None
-        fg: list[int] | None = entry[5]
-        if fg is not None:
-            fg[0] -= 1
+        ev.queued = False
+        ev.live = False
+        self.now = rw
         self.events_run += 1
-        return fn, entry[4]
+        return ev
 
     def idle_steps(self, step: int) -> int:
         """How many consecutive waits of ``step`` ns, starting now, :meth:`wait_until` would take on its
@@ -384,11 +440,11 @@ class Engine:
         nothing bounds the wait (it could never end)."""
         if not self.running or step <= 0 or self._stopping():
             return 0
-        nxt = self._front()
+        nxt = self._front_time()
         now = self.now
         n: int | None = None
-        if nxt is not None:
-            n = (nxt[0] - 1 - now) // step
+        if nxt >= 0:
+            n = (nxt - 1 - now) // step
         limit = self._limit
         if limit is not None:
             m = (limit - now) // step
@@ -400,11 +456,11 @@ class Engine:
         self.now += ns
         self.events_run += steps
 
-    def wait_until(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any] | None:
+    def wait_until(self, when: int, ev: Resume) -> bool:
         """For a fiber waiting until ``when`` inside a run: when no other event can run before it (and the run's
         limit and stop predicate allow), move the clock there directly, exactly what popping its own event would
-        do, and return None; else schedule ``fn(*args)`` as :meth:`at_resume` does and return its handle (the fiber
-        then parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
+        do, and return False; else queue ``ev`` (see :meth:`queue_resume`) to run at ``when`` and return True (the
+        fiber then parks). Performance shortcut: the fast path saves a queue round trip and two switches."""
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
@@ -422,27 +478,24 @@ class Engine:
                     resumes = self._resumes
                     if resumes:
                         r = resumes[-1]
-                        head = r[0]
-                        if head <= when:
-                            due = r[3] is not None or self._due_by(when)
+                        if r.when <= when:
+                            due = r.live or self._due_by(when)
                     if not due and (self._stop is None or not self._stopping()):
                         self.now = when
                         self.events_run += 1
-                        return None
-        return self.queue_resume(when, prio, fn, args)
+                        return False
+        self.queue_resume(when, ev)
+        return True
 
     def _due_by(self, when: int) -> bool:
         """Whether a live event is due at or before ``when``, dropping the cancelled entries at the heads."""
-        nxt = self._front()
-        if nxt is None:
-            return False
-        t: int = nxt[0]
-        return t <= when
+        t = self._front_time()
+        return 0 <= t <= when
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
-        nxt = self._front()
-        return nxt[0] if nxt is not None else None
+        t = self._front_time()
+        return t if t >= 0 else None
 
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Run events up to and including time ``until`` (or until the queue is empty).
@@ -467,36 +520,55 @@ class Engine:
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while True:
-                # The earlier of the two heads (Engine._front(), inline: a call per event costs the pure build); a
-                # cancelled one is dropped, and the heads compared again.
+                # The earlier of the two heads (inline: a call per event costs the pure build); a cancelled one is
+                # dropped, and the heads compared again. Equal times are ordered by priority, then sequence number.
                 if resumes:
-                    entry = resumes[-1]
+                    r = resumes[-1]
+                    from_heap = False
                     if heap:
                         h = heap[0]
                         hw: int = h[0]
-                        rw: int = entry[0]
-                        if hw < rw or (hw == rw and h < entry):
-                            entry = h
-                elif heap:
-                    entry = heap[0]
-                else:
+                        rw = r.when
+                        if hw < rw:
+                            from_heap = True
+                        elif hw == rw:
+                            hp: int = h[1]
+                            if hp < r.prio:
+                                from_heap = True
+                            elif hp == r.prio:
+                                hs: int = h[2]
+                                from_heap = hs < r.seq
+                    if not from_heap:
+                        if not r.live:
+                            resumes.pop()
+                            r.queued = False
+                            continue
+                        if until is not None and r.when > until:
+                            break
+                        resumes.pop()
+                        r.queued = False
+                        r.live = False
+                        rfn = r.fn
+                        # A live resuming event keeps a run without ``until`` going (it is not counted in _fg).
+                        self.now = r.when
+                        self.events_run += 1
+                        rfn(*r.args)
+                        if stop is not None and stop():
+                            return
+                        continue
+                elif not heap:
                     break
+                entry = heap[0]
                 fn = entry[3]
                 if fn is None:
-                    if resumes and entry is resumes[-1]:
-                        resumes.pop()
-                    else:
-                        pop(heap)
+                    pop(heap)
                     continue
                 if until is not None:
                     if entry[0] > until:
                         break
-                elif fgbox[0] <= 0:
+                elif fgbox[0] <= 0 and not self._live_resumes():
                     break  # only background housekeeping is left: nothing to do
-                if resumes and entry is resumes[-1]:
-                    resumes.pop()
-                else:
-                    pop(heap)
+                pop(heap)
                 self.now = entry[0]
                 entry[3] = None
                 if entry[5] is not None:
@@ -581,6 +653,8 @@ class Engine:
             return False
         self.closed = True
         self._heap.clear()
+        for ev in self._resumes:
+            ev.queued = ev.live = False
         self._resumes.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
@@ -666,6 +740,8 @@ class Engine:
             rng = self._streams[name] = Random(f"{self.seed}/{name}")
         return rng
 
-    def pending(self) -> Iterable[list[Any]]:
-        """Live events (for diagnostics)."""
-        return (e for heap in (self._heap, self._resumes) for e in heap if e[3] is not None)
+    def pending(self) -> Iterable[list[Any] | Resume]:
+        """Live events' handles (for diagnostics, and for :meth:`cancel`)."""
+        live: list[list[Any] | Resume] = [e for e in self._heap if e[3] is not None]
+        live += [e for e in self._resumes if e.live]
+        return live
