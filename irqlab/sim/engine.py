@@ -228,6 +228,8 @@ class Engine:
         self.switches = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        #: Whether pop_due() evaluated the stop predicate false and nothing ran since (see run()).
+        self._stop_false = False
         #: Inputs posted from outside the simulation (another thread, a web page), not yet applied.
         self._posted: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
         #: [count of live events that keep a run without ``until`` going] (background events do not); each
@@ -382,8 +384,13 @@ class Engine:
         does after each event (one that raises leaves it to the loop, which raises it out of :meth:`run`, not
         inside the fiber). Performance shortcut: a fiber that parks can resume the next due fiber itself, with
         one switch instead of two through the loop."""
-        if not self.running or (self._stop is not None and self._stopping()):
+        if not self.running:
             return None
+        if self._stop is not None:
+            if self._stopping():
+                return None
+            # Evaluated false: the loop need not evaluate it again if this fiber parks now (see run()).
+            self._stop_false = True
         # The next live event, if it is a resuming event: the head of that queue, unless the heap's is earlier
         # (cancelled heads are dropped on the way). A live resuming event keeps the run going (the loop's test
         # of the foreground count passes).
@@ -427,6 +434,7 @@ class Engine:
         resumes.pop()
         ev.queued = False
         ev.live = False
+        self._stop_false = False
         self.now = rw
         self.events_run += 1
         return ev
@@ -516,6 +524,7 @@ class Engine:
         self.running = True
         self._limit = until if until is not None else None
         self._stop = stop
+        self._stop_false = False
         self._progress = (self.events_run, self.now)
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
@@ -553,8 +562,13 @@ class Engine:
                         self.now = r.when
                         self.events_run += 1
                         rfn(*r.args)
-                        if stop is not None and stop():
-                            return
+                        if stop is not None:
+                            # A tagged event only resumes a parked fiber (nothing runs after its switch returns):
+                            # when the fiber that switched back here had evaluated the predicate false on parking
+                            # (pop_due()), with nothing run since, it is not evaluated twice.
+                            if not (r.tag and self._stop_false) and stop():
+                                return
+                            self._stop_false = False
                         continue
                 elif not heap:
                     break
@@ -575,8 +589,10 @@ class Engine:
                     fgbox[0] -= 1
                 self.events_run += 1
                 fn(*entry[4])
-                if stop is not None and stop():
-                    return
+                if stop is not None:
+                    self._stop_false = False
+                    if stop():
+                        return
             if until is not None and until > self.now:
                 self.now = until
         finally:
