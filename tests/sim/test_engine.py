@@ -215,3 +215,25 @@ def test_many_cancelled_resuming_events_are_dropped_without_reordering_the_live_
     assert len(list(e.pending())) == len(live)
     e.run()
     assert out == list(range(2_700, -1, -300))
+
+
+def test_a_resuming_event_queued_again_after_a_cancel_runs_once_in_order():
+    """One Resume event, cancelled and queued again, runs once at its new time; queued twice live is refused."""
+    from irqlab.sim import InternalError
+    from irqlab.sim.engine import Resume
+
+    e = Engine(seed=1)
+    out = []
+    ev = Resume(PRIO_CPU, out.append, ("again",))
+    e.queue_resume(5, ev)
+    e.at(6, PRIO_CPU, out.append, "heap6")
+    e.cancel(ev)
+    e.queue_resume(8, ev)
+    with pytest.raises(InternalError, match="queued again"):
+        e.queue_resume(9, ev)
+    e.at_resume(8, PRIO_HW, out.append, "r-hw8")
+    e.run()
+    assert out == ["heap6", "r-hw8", "again"]
+    e.queue_resume(e.now, ev)  # it ran: it may be queued again
+    e.run()
+    assert out[3:] == ["again"]
