@@ -288,8 +288,6 @@ def _kick(k: Kernel, cpu: CPU) -> None:
         _resume(k, cpu, SIG_IRQ)
 
 
-
-
 def burn(k: Kernel, ns: int, wall: bool) -> None:
     """Keep the current CPU busy.
 
