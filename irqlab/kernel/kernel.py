@@ -11,7 +11,6 @@ import shlex
 import sys
 import weakref
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
@@ -343,9 +342,11 @@ class Kernel:
         if pid or self.cpus[0].idle is not None:
             self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
-        # The fiber starts in ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
-        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", partial(ret_from_fork, self._idle_loop) if pid == 0 else
-                                    partial(ret_from_fork, self._task_entry, t))  # fmt: skip
+        # The fiber's base is ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
+        if pid == 0:
+            t.fiber = self.engine.fiber(f"{t.comm}/{pid}", ret_from_fork, Kernel._idle_loop, self, base=True)
+        else:
+            t.fiber = self.engine.fiber(f"{t.comm}/{pid}", ret_from_fork, self._task_entry, t, base=True)
         if pid:
             self.tasks[pid] = t
         return t
