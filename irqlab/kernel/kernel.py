@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit, greenlet
 from mypy_extensions import mypyc_attr
 
-from irqlab.errno import EINTR, errorname
+from irqlab.errno import errorname
 from irqlab.kernel import stacktrace
 from irqlab.kernel.cachecost import CacheCost
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.container import Embeddable
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
-from irqlab.kernel.fork import ret_from_fork
+from irqlab.kernel.fork import kthread, ret_from_fork
 from irqlab.kernel.irq.spurious import note_interrupt
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
@@ -342,11 +342,12 @@ class Kernel:
         if pid or self.cpus[0].idle is not None:
             self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
-        # The fiber's base is ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
+        # The fiber's base is an interpreted frame: ret_from_fork() for the idle task, kthread() for the others
+        # (see irqlab/kernel/fork.py).
         if pid == 0:
             t.fiber = self.engine.fiber(f"{t.comm}/{pid}", ret_from_fork, Kernel._idle_loop, self, base=True)
         else:
-            t.fiber = self.engine.fiber(f"{t.comm}/{pid}", ret_from_fork, self._task_entry, t, base=True)
+            t.fiber = self.engine.fiber(f"{t.comm}/{pid}", kthread, self, t, base=True)
         if pid:
             self.tasks[pid] = t
         return t
@@ -357,29 +358,6 @@ class Kernel:
         t.cpu = self.cpu.id if self.cpu is not None else 0
         t.exited = completion(f"{t.comm} exit")
         return t
-
-    def _task_entry(self, t: Task) -> None:
-        """kernel/kthread.c kthread() (ret_from_fork's first call): run the task's function, turn a fault into
-        an oops, exit. The task's first context."""
-        kdepth = stacktrace.push("kthread") if KSTACK else 0
-        try:
-            self.sched.schedule_tail()
-            try:
-                if t.should_stop:
-                    t.result = -EINTR
-                else:
-                    t.result = t.fn(*t.args)  # type: ignore[misc]
-            except GreenletExit:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
-                if KSTACK:
-                    stacktrace.unwind(kdepth, exc, own=True)
-                t.exception = exc
-                self.fault(exc, "process")
-            self.do_exit(t)
-        finally:
-            if KSTACK:
-                stacktrace.pop(kdepth)  # the fiber is killed (reaped or closed): its kernel stack left empty
 
     def do_exit(self, t: Task) -> None:
         """Tear down the current task and switch away for good."""
