@@ -11,6 +11,8 @@ import enum
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
+from greenlet import greenlet
+
 from irqlab.errno import EINVAL
 from irqlab.kernel.cachecost import SWITCH_PATH
 from irqlab.kernel.cpu import CPU, HARDIRQ_MASK, SIG_DONE, cpu_wait, irq_exit_preempt_check, take_interrupts
@@ -18,6 +20,7 @@ from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import pop, push, push_nested
+from irqlab.sim.engine import RUNNING
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -25,6 +28,9 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.deadline import SchedBandwidth
     from irqlab.sim import Engine, Fiber
     from irqlab.trace.tracepoint import Tracepoint
+
+#: greenlet's switch method, unbound and bound once (see irqlab/sim/engine.py's ``_switch``).
+_switch: Final = greenlet.switch
 
 # include/linux/sched.h task states
 TASK_RUNNING: Final = 0x0000
@@ -430,7 +436,16 @@ class Scheduler:
         eng = self.engine
         nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        eng.switch(nxt.fiber.glet)  # no value: the task switched in reads none (see Engine.switch)
+        # Engine.switch() inlined, without its checks (nxt is parked: picked from the run queue, not prev): its
+        # frame would lie on the C stack that every switch copies out and back. No value: the task switched in
+        # reads none (see Engine.switch).
+        eng.switches += 1
+        running = RUNNING
+        mine = running.stack
+        try:
+            _switch(nxt.fiber.glet)
+        finally:
+            running.stack = mine  # back in prev, resumed or thrown into (see Engine.switch)
         # -- we are `prev` again, switched back in by some CPU --
         return self.finish_task_switch()
 
