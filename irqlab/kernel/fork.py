@@ -48,7 +48,7 @@ def ret_from_fork(starter: greenlet, fn: Callable[[Any], None], arg: Any) -> Non
     except GreenletExit:
         pass
     finally:
-        del fn, arg
+        del starter, fn, arg
         fiber_end()
 
 
@@ -96,5 +96,5 @@ def kthread(starter: greenlet, k: Kernel, t: Task) -> None:
     except GreenletExit:
         pass
     finally:
-        del k, t, fn, args
+        del starter, k, t, fn, args
         fiber_end()
