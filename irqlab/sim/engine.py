@@ -154,12 +154,12 @@ def fiber_end() -> None:
         RUNNING.stack = local_stack(parent)
 
 
-def _fiber_body(starter: greenlet, run: Callable[[], None]) -> None:
-    """The base function of a fiber made by :meth:`Engine.fiber` without one of its own: runs ``run`` when first
-    switched to; GreenletExit (the engine closing) ends it quietly."""
+def _fiber_body(starter: greenlet, run: Callable[..., None], *args: Any) -> None:
+    """The base function of a fiber made by :meth:`Engine.fiber` without one of its own: runs ``run(*args)`` when
+    first switched to; GreenletExit (the engine closing) ends it quietly."""
     try:
         fiber_start(starter)
-        run()
+        run(*args)
     except GreenletExit:
         return
     finally:
@@ -562,7 +562,7 @@ class Engine:
 
     # -- fibers ---------------------------------------------------------------
     def fiber(self, name: str, run: Callable[..., None], *args: Any, base: bool = False) -> Fiber:
-        """Create a fiber that will execute ``run()`` when first switched to.
+        """Create a fiber that will execute ``run(*args)`` when first switched to.
 
         Its greenlet is started at once by the starter greenlet, whose stack is as flat as the engine's main
         loop, and parks before ``run``: a greenlet inherits the recursion depth of the greenlet that first
@@ -579,7 +579,7 @@ class Engine:
             f = Fiber(self, name, run)
         else:
             f = Fiber(self, name, _fiber_body)
-            args = (run,)
+            args = (run, *args)
         self._starter.switch((f.glet, args, _getcurrent()))
         self.fibers.append(f)
         return f

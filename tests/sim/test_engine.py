@@ -46,6 +46,8 @@ def test_fiber_parks_and_resumes_through_the_engine():
     e.switch(f.glet)
     e.run()
     assert got == ["woken"]
+    e.switch(e.fiber("g", got.append, "with its argument").glet)
+    assert got == ["woken", "with its argument"]
 
 
 def test_every_greenlet_finds_its_own_local_stack_however_control_comes_back():
