@@ -396,7 +396,20 @@ class Scheduler:
         else:
             prev.nvcsw += 1
         cpu.nr_switches += 1
-        return self._context_switch(cpu, prev, nxt, preempt) and irq_exit_preempt_check(k)
+        self._context_switch(cpu, prev, nxt, preempt)
+        # switch_to(): Engine.switch() inlined, without its checks (nxt is parked: picked from the run queue, not
+        # prev), here rather than in a function called from here: a frame of either would lie on the C stack that
+        # every switch copies out and back. No value: the task switched in reads none (see Engine.switch).
+        eng = self.engine
+        eng.switches += 1
+        running = RUNNING
+        mine = running.stack
+        try:
+            _switch(nxt.fiber.glet)
+        finally:
+            running.stack = mine  # back in prev, resumed or thrown into (see Engine.switch)
+        # -- we are `prev` again, switched back in by some CPU --
+        return self.finish_task_switch() and irq_exit_preempt_check(k)
 
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
@@ -415,8 +428,8 @@ class Scheduler:
             bw.picked(cpu, p)
         return p
 
-    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> bool:
-        """Switch to ``nxt``; returns, once ``prev`` runs again, whether finish_task_switch() took interrupts."""
+    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> None:
+        """context_switch() up to switch_to(), which _schedule() makes on return: hand the CPU to ``nxt``."""
         if self.tp_sched_switch.on:
             _trace_sched_switch(self.tp_sched_switch, cpu, prev, nxt, preempt)
         # SIMPLIFICATION: after "scheduling while atomic" the kernel resets preempt_count; irqlab keeps each
@@ -436,18 +449,6 @@ class Scheduler:
         eng = self.engine
         nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        # Engine.switch() inlined, without its checks (nxt is parked: picked from the run queue, not prev): its
-        # frame would lie on the C stack that every switch copies out and back. No value: the task switched in
-        # reads none (see Engine.switch).
-        eng.switches += 1
-        running = RUNNING
-        mine = running.stack
-        try:
-            _switch(nxt.fiber.glet)
-        finally:
-            running.stack = mine  # back in prev, resumed or thrown into (see Engine.switch)
-        # -- we are `prev` again, switched back in by some CPU --
-        return self.finish_task_switch()
 
     def schedule_tail(self) -> None:
         """A new task's first steps (ret_from_fork -> schedule_tail()): finish_task_switch(), then the
