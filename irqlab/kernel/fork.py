@@ -44,7 +44,11 @@ def ret_from_fork(starter: greenlet, fn: Callable[[Any], None], arg: Any) -> Non
     drops its references (the task's kernel) as it leaves: a dead machine's kernel is then freed."""
     try:
         fiber_start(starter)
-        fn(arg)
+        try:
+            fn(arg)
+        finally:
+            if KSTACK:
+                stacktrace.pop(0)  # the fiber is killed (the machine closed): its kernel stack left empty
     except GreenletExit:
         pass
     finally:

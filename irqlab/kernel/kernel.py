@@ -391,29 +391,28 @@ class Kernel:
 
     def _idle_loop(self) -> None:
         """do_idle(): sleep until an interrupt; schedule when there is work."""
-        kdepth = stacktrace.push("do_idle") if KSTACK else 0
-        try:
-            while True:
+        # Never returns; when the fiber is killed (the machine closed), its base, ret_from_fork(), leaves the kernel
+        # stack empty: no try/finally here, whose frame would lie on every switch of the CPU's idle context.
+        if KSTACK:
+            stacktrace.push("do_idle")
+        while True:
+            cpu = self.cpu
+            assert cpu is not None
+            if cpu.need_resched or len(cpu.rq):
+                self.tick.nohz_idle_exit(cpu)
+                self.sched.preempt_schedule()
+                continue
+            if not self.booting:
+                self.tick.nohz_idle_enter(cpu)
+            # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
+            cpu.idle_entrytime = self.engine.now
+            sig = cpu_wait(self, cpu, None)
+            cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
+            cpu.idle_entrytime = -1
+            if sig == SIG_IRQ:
                 cpu = self.cpu
                 assert cpu is not None
-                if cpu.need_resched or len(cpu.rq):
-                    self.tick.nohz_idle_exit(cpu)
-                    self.sched.preempt_schedule()
-                    continue
-                if not self.booting:
-                    self.tick.nohz_idle_enter(cpu)
-                # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
-                cpu.idle_entrytime = self.engine.now
-                sig = cpu_wait(self, cpu, None)
-                cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
-                cpu.idle_entrytime = -1
-                if sig == SIG_IRQ:
-                    cpu = self.cpu
-                    assert cpu is not None
-                    take_interrupts(self, cpu)
-        finally:
-            if KSTACK:
-                stacktrace.pop(kdepth)  # the fiber is killed (the machine closed): its kernel stack left empty
+                take_interrupts(self, cpu)
 
     def first_online_cpu(self) -> CPU:
         """Where work started from outside every CPU (a scenario action, the script between runs) is queued:
