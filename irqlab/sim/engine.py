@@ -139,33 +139,44 @@ def _user_frame(frame: Any) -> str:
     return f"{f.f_code.co_name}() at {f.f_code.co_filename}:{f.f_lineno}"
 
 
-def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
-    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), which passes ``run`` and itself, it
-    parks at once, then runs ``run`` when first switched to; GreenletExit (the engine closing) ends it quietly. Its
-    local stack is the running one from its first run to its end, when control goes to its parent (see
-    :class:`RunningStack`)."""
+def fiber_start(starter: greenlet) -> None:
+    """The first call of a fiber's base function (see :meth:`Engine.fiber`): park back to ``starter``, which started
+    the fiber on its flat stack; returns when the fiber first runs, its local stack then the running one (see
+    :class:`RunningStack`). GreenletExit (the engine closing before the fiber ever ran) is raised from here."""
+    _switch(starter)  # started and parked: returns when first switched to
+    RUNNING.stack = current_stack()
+
+
+def fiber_end() -> None:
+    """The last call of a fiber's base function, in its ``finally``: control is about to go to the fiber's parent,
+    whose local stack becomes the running one (see :class:`RunningStack`)."""
+    parent = _getcurrent().parent
+    if parent is not None:
+        RUNNING.stack = local_stack(parent)
+
+
+def _fiber_body(starter: greenlet, run: Callable[..., None], *args: Any) -> None:
+    """The base function of a fiber made by :meth:`Engine.fiber` without one of its own: runs ``run(*args)`` when
+    first switched to; GreenletExit (the engine closing) ends it quietly."""
     try:
-        starter.switch()  # started and parked: runs from here when first switched to
-        RUNNING.stack = current_stack()
-        run()
+        fiber_start(starter)
+        run(*args)
     except GreenletExit:
         return
     finally:
-        parent = _getcurrent().parent
-        if parent is not None:
-            RUNNING.stack = local_stack(parent)
+        fiber_end()
 
 
 def _starter_loop() -> None:
-    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, run, requester)``
-    starts ``glet`` (whose body is :func:`_fiber_body`) with ``run``, it parks back here at once, then control
+    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, args, requester)``
+    starts ``glet`` with ``(starter, *args)``, it parks back here at once (:func:`fiber_start`), then control
     returns to ``requester``."""
     me = _getcurrent()
     back = me.parent
     while True:
-        glet, run, back = back.switch()
-        glet.switch(run, me)
-        glet = run = None
+        glet, args, back = back.switch()
+        glet.switch(me, *args)
+        glet = args = None
 
 
 class Fiber:
@@ -638,18 +649,26 @@ class Engine:
         )
 
     # -- fibers ---------------------------------------------------------------
-    def fiber(self, name: str, run: Callable[[], None]) -> Fiber:
-        """Create a fiber that will execute ``run`` when first switched to.
+    def fiber(self, name: str, run: Callable[..., None], *args: Any, base: bool = False) -> Fiber:
+        """Create a fiber that will execute ``run(*args)`` when first switched to.
 
         Its greenlet is started at once by the starter greenlet, whose stack is as flat as the engine's main
         loop, and parks before ``run``: a greenlet inherits the recursion depth of the greenlet that first
         switches into it, so fibers first entered by fibers first entered by fibers (thousands of tasks woken
-        in one burst) would otherwise nest until RecursionError."""
+        in one burst) would otherwise nest until RecursionError.
 
-        # The body's arguments come with the first switch rather than in a partial: a partial adds its C frame
-        # to the stack that every switch of the fiber copies out and back.
-        f = Fiber(self, name, _fiber_body)
-        self._starter.switch((f.glet, run, _getcurrent()))
+        ``base``: ``run`` is the fiber's base function itself, called as ``run(starter, *args)``: it must call
+        :func:`fiber_start` with ``starter`` first and :func:`fiber_end` last (in a ``finally``), and return
+        quietly on GreenletExit. Every switch of a fiber copies its C stack out and back down to its base, so a
+        base of its own saves the frames of the engine's (:func:`_fiber_body`) and of the call under it."""
+        # The arguments come with the first switch rather than in a partial: a partial adds its C frame to the
+        # stack that every switch of the fiber copies out and back.
+        if base:
+            f = Fiber(self, name, run)
+        else:
+            f = Fiber(self, name, _fiber_body)
+            args = (run, *args)
+        self._starter.switch((f.glet, args, _getcurrent()))
         self.fibers.append(f)
         return f
 
