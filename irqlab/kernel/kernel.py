@@ -346,6 +346,7 @@ class Kernel:
         # The fiber starts in ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
         t.fiber = self.engine.fiber(f"{t.comm}/{pid}", partial(ret_from_fork, self._idle_loop) if pid == 0 else
                                     partial(ret_from_fork, self._task_entry, t))  # fmt: skip
+        t.glet = t.fiber.glet
         if pid:
             self.tasks[pid] = t
         return t
