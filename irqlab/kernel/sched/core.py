@@ -436,7 +436,10 @@ class Scheduler:
         eng = self.engine
         nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        eng.switch(nxt.glet)  # no value: the task switched in reads none (see Engine.switch)
+        # No value: the task switched in reads none (see Engine.switch). ``nxt`` is parked: a queued task (or the
+        # idle task) other than ``prev``, whose fiber is the running one; switch_parked() skips the guards, which
+        # read the target greenlet's state before the switch does.
+        eng.switch_parked(nxt.glet, None)
         # -- we are `prev` again, switched back in by some CPU --
         return self.finish_task_switch()
 
