@@ -90,7 +90,9 @@ class Task:
     # The fields a context switch reads and writes in the task it switches to, declared here so that the
     # compiled Task lays them out first and together (its flags side by side): three cache lines rather
     # than six, which is what each switch fetches when thousands of tasks have pushed the next one's out of
-    # the caches (a performance trick). __init__ sets them.
+    # the caches (a performance trick). Then those that a switch writes in the task it leaves (the switch
+    # counts, the sleep's description) and those that an RT wakeup reads (select_task_rq(), the RT array's
+    # index, check_preempt()), within the same lines or the next. __init__ sets them.
     vruntime: int
     cfs_seq: int
     exec_start: int
@@ -109,6 +111,11 @@ class Task:
     saved_irqs_off: bool
     migrate_pending: bool
     rr_requeue: bool
+    nvcsw: int
+    nivcsw: int
+    wait_desc: str
+    rt_priority: int
+    cpus_allowed: int
     fiber: Fiber
 
     def __init__(
