@@ -21,6 +21,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
+    Task,
     block_forever,
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
@@ -341,8 +342,20 @@ def run_local_timers(k: Kernel, cpu: CPU) -> None:
 # -- sleeping on a timer ----------------------------------------------------------------------
 
 
+class process_timer(timer_list):
+    """struct process_timer (kernel/time/timer.c): schedule_timeout()'s timer and the task it wakes, on the sleeper's
+    stack. The task is a declared field, so that a sleep allocates no attribute dict beside its timer (whose
+    release, a sleep later, touched memory gone cold with thousands of sleepers)."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(process_timeout)
+        self.task = task
+
+
 def process_timeout(t: timer_list) -> None:
-    kernel().sched.try_to_wake_up(t.task)  # type: ignore[attr-defined]
+    """kernel/time/timer.c process_timeout(): from_timer() to the process_timer, wake_up_process() its task."""
+    assert isinstance(t, process_timer)
+    kernel().sched.try_to_wake_up(t.task)
 
 
 def schedule_timeout(timeout: int, nested: bool = False) -> int:
@@ -370,8 +383,7 @@ def schedule_timeout(timeout: int, nested: bool = False) -> int:
             pop(kdepth)
         return 0
     expire = timeout + k.jiffies
-    t = timer_list(process_timeout)
-    t.task = cpu.curr  # type: ignore[attr-defined]
+    t = process_timer(cpu.curr)
     _mod_timer(k, t, expire)
     k.sched.schedule(True)  # nested: this function pushed its entry
     if t._base is not None:
