@@ -111,6 +111,7 @@ class Task:
     saved_irqs_off: bool
     migrate_pending: bool
     rr_requeue: bool
+    fiber_blocked: bool
     nvcsw: int
     nivcsw: int
     wait_desc: str
@@ -163,6 +164,9 @@ class Task:
         self.result: Any = None
         self.exception: BaseException | None = None
         self.fiber = None  # type: ignore[assignment]
+        #: Whether the fiber's ``blocked_on`` may be set (block_forever() and a contended spin set it): a wakeup
+        #: clears it only then, so that waking a task that slept otherwise does not read its Fiber.
+        self.fiber_blocked = False
         #: The fiber's greenlet, which a context switch resumes (set with ``fiber``; read by the switch without going
         #: through the Fiber, one object fewer for each task it resumes).
         self.glet = None  # type: ignore[assignment]
@@ -506,7 +510,9 @@ class Scheduler:
                        prio=p.kernel_prio, target_cpu=p.cpu)  # fmt: skip
         p.raw_state = TASK_RUNNING
         p.wait_desc = ""
-        p.fiber.blocked_on = None
+        if p.fiber_blocked:
+            p.fiber_blocked = False
+            p.fiber.blocked_on = None
         tp = self.tp_sched_wakeup
         if p.on_rq:
             # Still current somewhere (woken before it called schedule()).
@@ -760,6 +766,7 @@ def block_forever(k: Kernel, p: Task, desc: str, nested: bool = False) -> None:
     semaphore, a bare schedule()) goes through here. May sleep. ``nested``: as for Scheduler.schedule()."""
     p.wait_desc = desc
     f = p.fiber
+    p.fiber_blocked = True
     f.blocked_on = desc
     f.stuck_if_idle = True
     try:
