@@ -223,7 +223,7 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
         if c is cpu:  # its own context: already running
             return sig
         c.resume_sig = sig
-        eng.switch_parked(c.curr.fiber.glet, None)
+        eng.switch_parked(c.curr.glet, None)
         return cpu.resume_sig
     k.cpu = cpu
     eng.switch_parked(eng.main, None)
@@ -240,7 +240,7 @@ def _resume(k: Kernel, cpu: CPU, sig: int) -> None:
     k.cpu = cpu
     cpu.resume_sig = sig
     try:
-        k.engine.switch_parked(cpu.curr.fiber.glet, None)
+        k.engine.switch_parked(cpu.curr.glet, None)
     finally:
         k.cpu = None  # type: ignore[assignment]
 

@@ -348,6 +348,7 @@ class Kernel:
             t.fiber = self.engine.fiber(f"{t.comm}/{pid}", ret_from_fork, Kernel._idle_loop, self, base=True)
         else:
             t.fiber = self.engine.fiber(f"{t.comm}/{pid}", kthread, self, t, base=True)
+        t.glet = t.fiber.glet
         if pid:
             self.tasks[pid] = t
         return t

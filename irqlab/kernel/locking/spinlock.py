@@ -131,6 +131,7 @@ def spin_until_handed_over(k: Kernel, lock: raw_spinlock, what: str) -> None:
     cpu = k.cpu
     lock.waiters.append(cpu)  # type: ignore[arg-type]
     fiber = cpu.curr.fiber
+    cpu.curr.fiber_blocked = True  # a wakeup meanwhile clears blocked_on (Scheduler.try_to_wake_up())
     fiber.blocked_on = what
     fiber.stuck_if_idle = True
     while lock.owner_cpu != cpu.id:

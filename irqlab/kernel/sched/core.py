@@ -94,7 +94,9 @@ class Task:
     # The fields a context switch reads and writes in the task it switches to, declared here so that the
     # compiled Task lays them out first and together (its flags side by side): three cache lines rather
     # than six, which is what each switch fetches when thousands of tasks have pushed the next one's out of
-    # the caches (a performance trick). __init__ sets them.
+    # the caches (a performance trick). Then those that a switch writes in the task it leaves (the switch
+    # counts, the sleep's description) and those that an RT wakeup reads (select_task_rq(), the RT array's
+    # index, check_preempt()), within the same lines or the next. __init__ sets them.
     vruntime: int
     cfs_seq: int
     exec_start: int
@@ -104,7 +106,7 @@ class Task:
     raw_state: int
     cpu: int
     saved_pc: int
-    fiber: Fiber
+    glet: greenlet
     cfs_prev: Task | None
     cfs_next: Task | None
     sched_hooks: tuple[Callable[[Task], None], Callable[[Task], None]] | None
@@ -113,6 +115,13 @@ class Task:
     saved_irqs_off: bool
     migrate_pending: bool
     rr_requeue: bool
+    fiber_blocked: bool
+    nvcsw: int
+    nivcsw: int
+    wait_desc: str
+    rt_priority: int
+    cpus_allowed: int
+    fiber: Fiber
 
     def __init__(
         self,
@@ -159,6 +168,12 @@ class Task:
         self.result: Any = None
         self.exception: BaseException | None = None
         self.fiber = None  # type: ignore[assignment]
+        #: Whether the fiber's ``blocked_on`` may be set (block_forever() and a contended spin set it): a wakeup
+        #: clears it only then, so that waking a task that slept otherwise does not read its Fiber.
+        self.fiber_blocked = False
+        #: The fiber's greenlet, which a context switch resumes (set with ``fiber``; read by the switch without going
+        #: through the Fiber, one object fewer for each task it resumes).
+        self.glet = None  # type: ignore[assignment]
         self.should_stop = False
         self.exited: Any = None  # completion, set by kthread code
         self.wait_desc = ""
@@ -405,7 +420,7 @@ class Scheduler:
         running = RUNNING
         mine = running.stack
         try:
-            _switch(nxt.fiber.glet)
+            _switch(nxt.glet)
         finally:
             running.stack = mine  # back in prev, resumed or thrown into (see Engine.switch)
         # -- we are `prev` again, switched back in by some CPU --
@@ -506,7 +521,9 @@ class Scheduler:
                        prio=p.kernel_prio, target_cpu=p.cpu)  # fmt: skip
         p.raw_state = TASK_RUNNING
         p.wait_desc = ""
-        p.fiber.blocked_on = None
+        if p.fiber_blocked:
+            p.fiber_blocked = False
+            p.fiber.blocked_on = None
         tp = self.tp_sched_wakeup
         if p.on_rq:
             # Still current somewhere (woken before it called schedule()).
@@ -760,6 +777,7 @@ def block_forever(k: Kernel, p: Task, desc: str, nested: bool = False) -> None:
     semaphore, a bare schedule()) goes through here. May sleep. ``nested``: as for Scheduler.schedule()."""
     p.wait_desc = desc
     f = p.fiber
+    p.fiber_blocked = True
     f.blocked_on = desc
     f.stuck_if_idle = True
     try:

@@ -21,6 +21,7 @@ from irqlab.kernel.sched.core import (
     TASK_INTERRUPTIBLE,
     TASK_RUNNING,
     TASK_UNINTERRUPTIBLE,
+    Task,
     block_forever,
 )
 from irqlab.kernel.softirq import TIMER_SOFTIRQ, raise_softirq_on
@@ -341,8 +342,20 @@ def run_local_timers(k: Kernel, cpu: CPU) -> None:
 # -- sleeping on a timer ----------------------------------------------------------------------
 
 
+class process_timer(timer_list):
+    """struct process_timer (kernel/time/timer.c): schedule_timeout()'s timer and the task it wakes, on the sleeper's
+    stack. The task is a declared field, so that a sleep allocates no attribute dict beside its timer (whose
+    release, a sleep later, touched memory gone cold with thousands of sleepers)."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(process_timeout)
+        self.task = task
+
+
 def process_timeout(t: timer_list) -> None:
-    kernel().sched.try_to_wake_up(t.task)  # type: ignore[attr-defined]
+    """kernel/time/timer.c process_timeout(): from_timer() to the process_timer, wake_up_process() its task."""
+    assert isinstance(t, process_timer)
+    kernel().sched.try_to_wake_up(t.task)
 
 
 def schedule_timeout(timeout: int, nested: bool = False) -> int:
@@ -370,8 +383,7 @@ def schedule_timeout(timeout: int, nested: bool = False) -> int:
             pop(kdepth)
         return 0
     expire = timeout + k.jiffies
-    t = timer_list(process_timeout)
-    t.task = cpu.curr  # type: ignore[attr-defined]
+    t = process_timer(cpu.curr)
     _mod_timer(k, t, expire)
     k.sched.schedule(True)  # nested: this function pushed its entry
     if t._base is not None:
@@ -404,6 +416,24 @@ def schedule_timeout_idle(timeout: int) -> int:
     return _set_state_and_sleep(TASK_IDLE, timeout, "schedule_timeout_idle")
 
 
+#: The wait descriptions of msleep() and msleep_interruptible(), by ``msecs``, each formatted once (up to
+#: _SLEEP_DESCS_MAX of each): a description formatted per sleep is freed when the sleeper is woken, a sleep later,
+#: by then gone cold with thousands of sleepers (a performance trick; the text is the same).
+_msleep_descs: dict[int, str] = {}
+_msleep_interruptible_descs: dict[int, str] = {}
+_SLEEP_DESCS_MAX: Final = 256
+
+
+def _sleep_desc(descs: dict[int, str], fn: str, msecs: int) -> str:
+    """``fn(msecs)``, from ``descs`` when formatted before."""
+    desc = descs.get(msecs)
+    if desc is None:
+        desc = f"{fn}({msecs})"
+        if len(descs) < _SLEEP_DESCS_MAX:
+            descs[msecs] = desc
+    return desc
+
+
 def msleep(msecs: int) -> None:
     """Sleep at least ``msecs`` ms, in whole jiffies. May sleep.
 
@@ -413,7 +443,7 @@ def msleep(msecs: int) -> None:
     kdepth = push("msleep") if KSTACK else 0
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
-        timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, f"msleep({msecs})")
+        timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, _sleep_desc(_msleep_descs, "msleep", msecs))
     if KSTACK:
         pop(kdepth)
 
@@ -423,7 +453,8 @@ def msleep_interruptible(msecs: int) -> int:
     kdepth = push("msleep_interruptible") if KSTACK else 0
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
-        timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, f"msleep_interruptible({msecs})")
+        timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout,
+                                       _sleep_desc(_msleep_interruptible_descs, "msleep_interruptible", msecs))
     if KSTACK:
         return popped(kdepth, jiffies_to_msecs(timeout))
     return jiffies_to_msecs(timeout)
