@@ -119,7 +119,7 @@ def taint_string(taint: int) -> str:
     return "".join(c for i, c in enumerate(TAINT_FLAGS) if taint >> i & 1)
 
 
-_KERNEL_NAMES = {"_task_entry": "kthread", "_idle_loop": "do_idle", "take_interrupts": "el1_interrupt",
+_KERNEL_NAMES = {"_idle_loop": "do_idle", "take_interrupts": "el1_interrupt",
                  "_schedule": "__schedule", "_context_switch": "context_switch"}  # fmt: skip
 
 
