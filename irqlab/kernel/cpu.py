@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import IRQ_ENTRY, pop, push, unwind
 from irqlab.sim import PRIO_CPU, PRIO_IRQ, InternalError
+from irqlab.sim.engine import Resume
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -47,6 +48,12 @@ SOFTIRQ_DISABLE_OFFSET: Final = 2 * SOFTIRQ_OFFSET
 # Signals carried by a resume into a parked CPU context.
 SIG_DONE: Final = 0
 SIG_IRQ: Final = 1
+
+# The tags of the events that only resume a parked CPU context (engine.Resume.tag), which cpu_wait() runs itself
+# when one is due next: a wait that ran out (_wait_done), an interrupt kick (_kick), cpu_resume() (_resume).
+_TAG_WAIT_DONE: Final = 1
+_TAG_KICK: Final = 2
+_TAG_RESUME: Final = 3
 
 Handler = Callable[["CPU"], None]
 
@@ -93,6 +100,8 @@ class CPU:
         "idle_entrytime",
         "nr_switches",
         "stop_work",
+        "wait_ev",
+        "kick_ev",
     )
 
     def __init__(self, k: Kernel, cpu_id: int) -> None:
@@ -107,7 +116,8 @@ class CPU:
         self.irq_pending: deque[Handler] = deque()
         self.parked = False
         self.interruptible = False
-        self.wait_entry: list[Any] | None = None
+        #: The event of the wait this CPU's context is parked in, while it is queued (``wait_ev``), else None.
+        self.wait_entry: Resume | None = None
         #: The signal the context parked in a wait on this CPU resumes with (set by whoever resumes it: the switch
         #: carries no value, which would cost an argument tuple per switch).
         self.resume_sig = SIG_DONE
@@ -147,6 +157,10 @@ class CPU:
         #: Work queued on the CPU's stopper (stop_one_cpu_nowait()): runs before anything else at the next
         #: preemption point or schedule() (see kernel/watchdog.py).
         self.stop_work: Callable[[CPU], None] | None = None
+        #: The events of this CPU's waits and of its interrupt kicks, allocated once and queued again at each wait
+        #: that goes through the queue (a kick that finds this CPU's kick still queued allocates another).
+        self.wait_ev = Resume(PRIO_CPU, _wait_done, self.wait_args, _TAG_WAIT_DONE)
+        self.kick_ev = Resume(PRIO_IRQ, _kick, self.wait_args, _TAG_KICK)
 
     def __repr__(self) -> str:
         return f"<CPU{self.id} curr={self.curr.comm if self.curr else None} pc={self.preempt_count:#x}>"
@@ -179,28 +193,29 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
     if until is None:
         cpu.wait_entry = None
     else:
-        entry = eng.wait_until(until, PRIO_CPU, _WAIT_DONE, cpu.wait_args)
-        if entry is None:
+        ev = cpu.wait_ev
+        if not eng.wait_until(until, ev):
             return SIG_DONE
-        cpu.wait_entry = entry
+        cpu.wait_entry = ev
     cpu.interruptible = irqs_on
     cpu.parked = True
     # -- park --
     k.cpu = None  # type: ignore[assignment]  # as between two events of the loop (the stop predicate runs)
     while True:
-        due = eng.pop_due(_RESUMERS)
+        due = eng.pop_due()
         if due is None:
             break
-        fn, args = due
+        args = due.args
         c: CPU = args[1]
-        if fn is _WAIT_DONE:
+        tag = due.tag
+        if tag == _TAG_WAIT_DONE:
             sig = SIG_DONE
             c.wait_entry = None
-        elif fn is _KICK:
+        elif tag == _TAG_KICK:
             if not _kick_claims(eng, c):
                 continue
             sig = SIG_IRQ
-        else:  # _resume
+        else:  # _TAG_RESUME
             sig = args[2]
         # what _resume() does
         c.parked = False
@@ -237,7 +252,8 @@ def cpu_resume(k: Kernel, cpu: CPU) -> None:
     k.engine.cancel(cpu.wait_entry)
     cpu.wait_entry = None
     cpu.parked = False
-    k.engine.at_resume(k.engine.now, PRIO_CPU, _resume, k, cpu, SIG_DONE)
+    eng = k.engine
+    eng.queue_resume(eng.now, Resume(PRIO_CPU, _resume, (k, cpu, SIG_DONE), _TAG_RESUME))
 
 
 def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
@@ -251,7 +267,10 @@ def raise_interrupt(k: Kernel, cpu: CPU, handler: Handler) -> None:
         # Delivered by an event of its own, so that whatever raised it (a hardware model's
         # event, another CPU) finishes at this instant before the CPU starts the handler.
         eng = cpu.eng
-        eng.queue_resume(eng.now, PRIO_IRQ, _KICK, cpu.wait_args)
+        ev = cpu.kick_ev
+        if ev.queued:  # a kick of this CPU is queued already: this one is another event
+            ev = Resume(PRIO_IRQ, _kick, cpu.wait_args, _TAG_KICK)
+        eng.queue_resume(eng.now, ev)
 
 
 def _kick_claims(eng: Engine, cpu: CPU) -> bool:
@@ -267,13 +286,6 @@ def _kick_claims(eng: Engine, cpu: CPU) -> bool:
 def _kick(k: Kernel, cpu: CPU) -> None:
     if _kick_claims(k.engine, cpu):
         _resume(k, cpu, SIG_IRQ)
-
-
-#: The events that only resume a parked CPU context, which :func:`cpu_wait` runs itself when one is due next.
-_RESUMERS: Final = (_wait_done, _kick, _resume)
-# Bound once: compiled, a function used as a value is otherwise looked up in the module's dict at each use.
-_WAIT_DONE: Final = _wait_done
-_KICK: Final = _kick
 
 
 def burn(k: Kernel, ns: int, wall: bool) -> None:

@@ -11,20 +11,19 @@ import shlex
 import sys
 import weakref
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet
 from mypy_extensions import mypyc_attr
 
-from irqlab.errno import EINTR, errorname
+from irqlab.errno import errorname
 from irqlab.kernel import stacktrace
 from irqlab.kernel.cachecost import CacheCost
 from irqlab.kernel.cmdline import apply_console_params, print_unknown_bootoptions
 from irqlab.kernel.container import Embeddable
 from irqlab.kernel.core import current_kernel
 from irqlab.kernel.cpu import CPU, SIG_IRQ, cpu_wait, raise_interrupt, take_interrupts
-from irqlab.kernel.fork import ret_from_fork
+from irqlab.kernel.fork import kthread, ret_from_fork
 from irqlab.kernel.irq.spurious import note_interrupt
 from irqlab.kernel.locking.lockdep import Locking
 from irqlab.kernel.module import ModuleTable
@@ -343,9 +342,12 @@ class Kernel:
         if pid or self.cpus[0].idle is not None:
             self.total_forks += 1
         t = Task(self, pid, name, fn, args, kthread=not user, user=user)
-        # The fiber starts in ret_from_fork(), an interpreted frame (see irqlab/kernel/fork.py).
-        t.fiber = self.engine.fiber(f"{t.comm}/{pid}", partial(ret_from_fork, self._idle_loop) if pid == 0 else
-                                    partial(ret_from_fork, self._task_entry, t))  # fmt: skip
+        # The fiber's base is an interpreted frame: ret_from_fork() for the idle task, kthread() for the others
+        # (see irqlab/kernel/fork.py).
+        if pid == 0:
+            t.fiber = self.engine.fiber(f"{t.comm}/{pid}", ret_from_fork, Kernel._idle_loop, self, base=True)
+        else:
+            t.fiber = self.engine.fiber(f"{t.comm}/{pid}", kthread, self, t, base=True)
         t.glet = t.fiber.glet
         if pid:
             self.tasks[pid] = t
@@ -357,29 +359,6 @@ class Kernel:
         t.cpu = self.cpu.id if self.cpu is not None else 0
         t.exited = completion(f"{t.comm} exit")
         return t
-
-    def _task_entry(self, t: Task) -> None:
-        """kernel/kthread.c kthread() (ret_from_fork's first call): run the task's function, turn a fault into
-        an oops, exit. The task's first context."""
-        kdepth = stacktrace.push("kthread") if KSTACK else 0
-        try:
-            self.sched.schedule_tail()
-            try:
-                if t.should_stop:
-                    t.result = -EINTR
-                else:
-                    t.result = t.fn(*t.args)  # type: ignore[misc]
-            except GreenletExit:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - driver faults become oopses
-                if KSTACK:
-                    stacktrace.unwind(kdepth, exc, own=True)
-                t.exception = exc
-                self.fault(exc, "process")
-            self.do_exit(t)
-        finally:
-            if KSTACK:
-                stacktrace.pop(kdepth)  # the fiber is killed (reaped or closed): its kernel stack left empty
 
     def do_exit(self, t: Task) -> None:
         """Tear down the current task and switch away for good."""
@@ -413,29 +392,28 @@ class Kernel:
 
     def _idle_loop(self) -> None:
         """do_idle(): sleep until an interrupt; schedule when there is work."""
-        kdepth = stacktrace.push("do_idle") if KSTACK else 0
-        try:
-            while True:
+        # Never returns; when the fiber is killed (the machine closed), its base, ret_from_fork(), leaves the kernel
+        # stack empty: no try/finally here, whose frame would lie on every switch of the CPU's idle context.
+        if KSTACK:
+            stacktrace.push("do_idle")
+        while True:
+            cpu = self.cpu
+            assert cpu is not None
+            if cpu.need_resched or len(cpu.rq):
+                self.tick.nohz_idle_exit(cpu)
+                self.sched.preempt_schedule()
+                continue
+            if not self.booting:
+                self.tick.nohz_idle_enter(cpu)
+            # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
+            cpu.idle_entrytime = self.engine.now
+            sig = cpu_wait(self, cpu, None)
+            cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
+            cpu.idle_entrytime = -1
+            if sig == SIG_IRQ:
                 cpu = self.cpu
                 assert cpu is not None
-                if cpu.need_resched or len(cpu.rq):
-                    self.tick.nohz_idle_exit(cpu)
-                    self.sched.preempt_schedule()
-                    continue
-                if not self.booting:
-                    self.tick.nohz_idle_enter(cpu)
-                # NO_HZ idle time (tick_nohz_start_idle / tick_nohz_stop_idle), for /proc/stat and /proc/uptime.
-                cpu.idle_entrytime = self.engine.now
-                sig = cpu_wait(self, cpu, None)
-                cpu.idle_sleeptime += self.engine.now - cpu.idle_entrytime
-                cpu.idle_entrytime = -1
-                if sig == SIG_IRQ:
-                    cpu = self.cpu
-                    assert cpu is not None
-                    take_interrupts(self, cpu)
-        finally:
-            if KSTACK:
-                stacktrace.pop(kdepth)  # the fiber is killed (the machine closed): its kernel stack left empty
+                take_interrupts(self, cpu)
 
     def first_online_cpu(self) -> CPU:
         """Where work started from outside every CPU (a scenario action, the script between runs) is queued:

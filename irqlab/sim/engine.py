@@ -46,6 +46,7 @@ _switch: Final = greenlet.switch
 __all__ = [
     "Engine",
     "Fiber",
+    "Resume",
     "InternalError",
     "StalledError",
     "PRIO_HW",
@@ -138,33 +139,44 @@ def _user_frame(frame: Any) -> str:
     return f"{f.f_code.co_name}() at {f.f_code.co_filename}:{f.f_lineno}"
 
 
-def _fiber_body(run: Callable[[], None], starter: greenlet) -> None:
-    """A fiber's greenlet: started by ``starter`` (see :meth:`Engine.fiber`), which passes ``run`` and itself, it
-    parks at once, then runs ``run`` when first switched to; GreenletExit (the engine closing) ends it quietly. Its
-    local stack is the running one from its first run to its end, when control goes to its parent (see
-    :class:`RunningStack`)."""
+def fiber_start(starter: greenlet) -> None:
+    """The first call of a fiber's base function (see :meth:`Engine.fiber`): park back to ``starter``, which started
+    the fiber on its flat stack; returns when the fiber first runs, its local stack then the running one (see
+    :class:`RunningStack`). GreenletExit (the engine closing before the fiber ever ran) is raised from here."""
+    _switch(starter)  # started and parked: returns when first switched to
+    RUNNING.stack = current_stack()
+
+
+def fiber_end() -> None:
+    """The last call of a fiber's base function, in its ``finally``: control is about to go to the fiber's parent,
+    whose local stack becomes the running one (see :class:`RunningStack`)."""
+    parent = _getcurrent().parent
+    if parent is not None:
+        RUNNING.stack = local_stack(parent)
+
+
+def _fiber_body(starter: greenlet, run: Callable[..., None], *args: Any) -> None:
+    """The base function of a fiber made by :meth:`Engine.fiber` without one of its own: runs ``run(*args)`` when
+    first switched to; GreenletExit (the engine closing) ends it quietly."""
     try:
-        starter.switch()  # started and parked: runs from here when first switched to
-        RUNNING.stack = current_stack()
-        run()
+        fiber_start(starter)
+        run(*args)
     except GreenletExit:
         return
     finally:
-        parent = _getcurrent().parent
-        if parent is not None:
-            RUNNING.stack = local_stack(parent)
+        fiber_end()
 
 
 def _starter_loop() -> None:
-    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, run, requester)``
-    starts ``glet`` (whose body is :func:`_fiber_body`) with ``run``, it parks back here at once, then control
+    """The body of an engine's starter greenlet (see :meth:`Engine.fiber`): each request ``(glet, args, requester)``
+    starts ``glet`` with ``(starter, *args)``, it parks back here at once (:func:`fiber_start`), then control
     returns to ``requester``."""
     me = _getcurrent()
     back = me.parent
     while True:
-        glet, run, back = back.switch()
-        glet.switch(run, me)
-        glet = run = None
+        glet, args, back = back.switch()
+        glet.switch(me, *args)
+        glet = args = None
 
 
 class Fiber:
@@ -181,6 +193,28 @@ class Fiber:
         self.stuck_if_idle = False
 
 
+class Resume:
+    """An event of the queue of resuming events (see :meth:`Engine.at_resume`): the time, priority and sequence
+    number that order it, the function and its arguments. ``tag`` tells a fiber that runs the event itself
+    (:meth:`Engine.pop_due`) what it does: 0 for nothing it knows, else a code of the caller's. One that is not
+    queued (never queued, ran, or cancelled and dropped) may be queued again (:meth:`Engine.queue_resume`): a
+    fiber that waits often keeps one, allocated once. Context: one engine's; not thread-safe."""
+
+    __slots__ = ("when", "prio", "seq", "fn", "args", "tag", "queued", "live")
+
+    def __init__(self, prio: int, fn: Callable[..., Any], args: tuple[Any, ...], tag: int = 0) -> None:
+        self.when = 0
+        self.prio = prio
+        self.seq = 0
+        self.fn = fn
+        self.args = args
+        self.tag = tag
+        #: Whether it sits in the engine's queue (live, or cancelled and not yet dropped).
+        self.queued = False
+        #: Whether, queued, it is to run (False once cancelled).
+        self.live = False
+
+
 class Engine:
     """Clock, event queue, RNG and fiber switching."""
 
@@ -194,7 +228,7 @@ class Engine:
         #: The events that resume a parked fiber (see :meth:`at_resume`), sorted in the reverse of the order of
         #: ``_heap``: the next one is the last (a pop from the end moves nothing). Its cancelled entries are
         #: dropped when they reach its end, and all of them when it reaches ``_resumes_cap`` entries.
-        self._resumes: list[list[Any]] = []
+        self._resumes: list[Resume] = []
         self._resumes_cap = _RESUMES_CAP
         self._seq = 0
         self.main = greenlet.getcurrent()
@@ -205,6 +239,8 @@ class Engine:
         self.switches = 0
         self._limit: int | None = None
         self._stop: Callable[[], bool] | None = None
+        #: Whether pop_due() evaluated the stop predicate false and nothing ran since (see run()).
+        self._stop_false = False
         #: Inputs posted from outside the simulation (another thread, a web page), not yet applied.
         self._posted: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
         #: [count of live events that keep a run without ``until`` going] (background events do not); each
@@ -235,22 +271,32 @@ class Engine:
         fg[0] += 1
         return entry
 
-    def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
+    def at_resume(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> Resume:
         """Like :meth:`at`, for an event that only resumes a parked fiber (a wait that runs out, a wakeup): it
         runs in the same order as it would from :meth:`at`, but waits in the short sorted list of such events, so
         that the frequent waits of many fibers do not sift through the many far-off events of the other heap.
-        Performance only."""
-        return self.queue_resume(when, prio, fn, args)
+        Returns its handle (a :class:`Resume`, which :meth:`cancel` takes too). Performance only."""
+        ev = Resume(prio, fn, args)
+        self.queue_resume(when, ev)
+        return ev
 
-    def queue_resume(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
-        """:meth:`at_resume` with the arguments as one tuple (one that the caller keeps, allocated once), as
-        :meth:`wait_until` queues."""
+    def queue_resume(self, when: int, ev: Resume) -> None:
+        """Queue ``ev`` (not queued: a new one, or one that ran) to run at ``when`` with its priority, function and
+        arguments, as :meth:`at_resume` does; one that was cancelled and still sits in the queue is taken out of it
+        first. Raises InternalError for a live one (it would run twice)."""
         if when < self.now:
             raise InternalError(f"event scheduled in the past ({when} < {self.now})")
-        self._seq += 1
-        fg = self._fg
-        entry = [when, prio, self._seq, fn, args, fg]
         queue = self._resumes
+        if ev.queued:
+            if ev.live:
+                raise InternalError("a queued resuming event queued again")
+            queue.remove(ev)
+        self._seq += 1
+        ev.when = when
+        ev.seq = self._seq
+        ev.queued = True
+        ev.live = True
+        prio = ev.prio
         i = len(queue)
         if i >= self._resumes_cap:
             self._compact_resumes()
@@ -260,40 +306,50 @@ class Engine:
         # equal (time, priority) the newest sequence number is taken last.
         while i:
             e = queue[i - 1]
-            t: int = e[0]
-            if t > when or (t == when and e[1] > prio):
+            t = e.when
+            if t > when or (t == when and e.prio > prio):
                 break
             i -= 1
-        queue.insert(i, entry)
-        fg[0] += 1
-        return entry
+        queue.insert(i, ev)
 
     def _compact_resumes(self) -> None:
         """Drop the cancelled entries of the sorted list of resuming events."""
         queue = self._resumes
-        queue[:] = [e for e in queue if e[3] is not None]
+        for e in queue:
+            if not e.live:
+                e.queued = False
+        queue[:] = [e for e in queue if e.live]
         self._resumes_cap = max(_RESUMES_CAP, 2 * len(queue))
 
-    def _front(self) -> list[Any] | None:
-        """The next live event's entry (the earlier of the two queues' heads), or None when no live event is
+    def _front_time(self) -> int:
+        """The time of the next live event (the earlier of the two queues' heads), or -1 when no live event is
         left; cancelled entries at the heads are dropped on the way (run(), wait_until() and pop_due(), once per
         event, per wait and per park, compare the heads inline: a call costs the pure build)."""
         heap = self._heap
         while heap and heap[0][3] is None:
             _heappop(heap)
         resumes = self._resumes
-        while resumes and resumes[-1][3] is None:
-            resumes.pop()
-        if not resumes:
-            return heap[0] if heap else None
-        r = resumes[-1]
+        while resumes and not resumes[-1].live:
+            resumes.pop().queued = False
+        if resumes:
+            t = resumes[-1].when
+            if heap:
+                hw: int = heap[0][0]
+                if hw < t:
+                    return hw
+            return t
         if heap:
-            h = heap[0]
-            hw: int = h[0]
-            rw: int = r[0]
-            if hw < rw or (hw == rw and h < r):
-                return h
-        return r
+            ht: int = heap[0][0]
+            return ht
+        return -1
+
+    def _live_resumes(self) -> bool:
+        """Whether a live resuming event is queued (they keep a run without ``until`` going; they are not counted
+        in ``_fg``)."""
+        for e in self._resumes:
+            if e.live:
+                return True
+        return False
 
     def at_background(self, when: int, prio: int, fn: Callable[..., Any], *args: Any) -> list[Any]:
         """Like :meth:`at`, for housekeeping that recurs forever (a watchdog's timer): it runs in time order
@@ -304,9 +360,13 @@ class Engine:
         return entry
 
     @staticmethod
-    def cancel(entry: list[Any] | None) -> None:
-        """Cancel an event handle (idempotent)."""
-        if entry is not None and entry[3] is not None:
+    def cancel(entry: list[Any] | Resume | None) -> None:
+        """Cancel an event handle (idempotent; an event that ran is left as it is)."""
+        if entry is None:
+            return
+        if isinstance(entry, Resume):
+            entry.live = False
+        elif entry[3] is not None:
             entry[3] = None
             fg = entry[5]
             if fg is not None:
@@ -325,55 +385,70 @@ class Engine:
         except Exception:  # noqa: BLE001 - raised again by the loop, out of run()
             return True
 
-    def pop_due(self, fns: tuple[Callable[..., Any], ...]) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
+    def pop_due(self) -> Resume | None:
         """For a fiber about to park inside :meth:`run`, which ends the event that resumed it: when the event
-        the loop would run next is a resuming event (see :meth:`at_resume`) that calls one of ``fns``, remove
-        it, account it exactly as the loop does before running an event (clock, event count) and return its
-        function and arguments: the caller then does what the call would do. None (and nothing changes) when
-        the next event is another, or when the loop would run none now (no
-        run is going on, the stop predicate holds, the next event lies past the run's limit, or only
-        background events are left). Evaluates the stop predicate as the loop does after each event (one
-        that raises leaves it to the loop, which raises it out of :meth:`run`, not inside the fiber).
-        Performance shortcut: a fiber that parks can resume the next due fiber itself, with one switch
-        instead of two through the loop."""
-        if not self.running or (self._stop is not None and self._stopping()):
+        the loop would run next is a resuming event (see :meth:`at_resume`) with a nonzero ``tag``, take it out
+        of the queue, account it exactly as the loop does before running an event (clock, event count) and
+        return it: the caller then does what its call would do (its tag says what). None (and nothing changes)
+        when the next event is another, or when the loop would run none now (no run is going on, the stop
+        predicate holds, or the next event lies past the run's limit). Evaluates the stop predicate as the loop
+        does after each event (one that raises leaves it to the loop, which raises it out of :meth:`run`, not
+        inside the fiber). Performance shortcut: a fiber that parks can resume the next due fiber itself, with
+        one switch instead of two through the loop."""
+        if not self.running:
             return None
+        if self._stop is not None:
+            if self._stopping():
+                return None
+            # Evaluated false: the loop need not evaluate it again if this fiber parks now (see run()).
+            self._stop_false = True
         # The next live event, if it is a resuming event: the head of that queue, unless the heap's is earlier
-        # (cancelled heads are dropped on the way; the rare cancelled head of the heap through _front()).
+        # (cancelled heads are dropped on the way). A live resuming event keeps the run going (the loop's test
+        # of the foreground count passes).
         resumes = self._resumes
         if not resumes:
             return None
-        entry = resumes[-1]
-        if entry[3] is None:
-            while resumes and resumes[-1][3] is None:
-                resumes.pop()
+        ev = resumes[-1]
+        if not ev.live:
+            while resumes and not resumes[-1].live:
+                resumes.pop().queued = False
             if not resumes:
                 return None
-            entry = resumes[-1]
+            ev = resumes[-1]
+        rw = ev.when
         heap = self._heap
         if heap:
             h = heap[0]
             hw: int = h[0]
-            rw: int = entry[0]
-            if (hw < rw or (hw == rw and h < entry)) and (h[3] is not None or self._front() is not entry):
-                return None  # an event of the heap runs first
-        fn = entry[3]
-        if fn not in fns:
+            if hw <= rw:
+                if h[3] is None:
+                    while heap and heap[0][3] is None:
+                        _heappop(heap)
+                if heap:
+                    h = heap[0]
+                    hw = h[0]
+                    if hw < rw:
+                        return None  # an event of the heap runs first
+                    if hw == rw:
+                        hp: int = h[1]
+                        if hp < ev.prio:
+                            return None
+                        if hp == ev.prio:
+                            hs: int = h[2]
+                            if hs < ev.seq:
+                                return None
+        if ev.tag == 0:
             return None
         limit = self._limit
-        if limit is not None:
-            if entry[0] > limit:
-                return None
-        elif self._fg[0] <= 0:
+        if limit is not None and rw > limit:
             return None
         resumes.pop()
-        self.now = entry[0]
-        entry[3] = None
-        fg: list[int] | None = entry[5]
-        if fg is not None:
-            fg[0] -= 1
+        ev.queued = False
+        ev.live = False
+        self._stop_false = False
+        self.now = rw
         self.events_run += 1
-        return fn, entry[4]
+        return ev
 
     def idle_steps(self, step: int) -> int:
         """How many consecutive waits of ``step`` ns, starting now, :meth:`wait_until` would take on its
@@ -384,11 +459,11 @@ class Engine:
         nothing bounds the wait (it could never end)."""
         if not self.running or step <= 0 or self._stopping():
             return 0
-        nxt = self._front()
+        nxt = self._front_time()
         now = self.now
         n: int | None = None
-        if nxt is not None:
-            n = (nxt[0] - 1 - now) // step
+        if nxt >= 0:
+            n = (nxt - 1 - now) // step
         limit = self._limit
         if limit is not None:
             m = (limit - now) // step
@@ -400,11 +475,11 @@ class Engine:
         self.now += ns
         self.events_run += steps
 
-    def wait_until(self, when: int, prio: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> list[Any] | None:
+    def wait_until(self, when: int, ev: Resume) -> bool:
         """For a fiber waiting until ``when`` inside a run: when no other event can run before it (and the run's
         limit and stop predicate allow), move the clock there directly, exactly what popping its own event would
-        do, and return None; else schedule ``fn(*args)`` as :meth:`at_resume` does and return its handle (the fiber
-        then parks). Performance shortcut: the fast path saves a heap round trip and two switches."""
+        do, and return False; else queue ``ev`` (see :meth:`queue_resume`) to run at ``when`` and return True (the
+        fiber then parks). Performance shortcut: the fast path saves a queue round trip and two switches."""
         if self.running:
             limit = self._limit
             if limit is None or when <= limit:
@@ -422,27 +497,24 @@ class Engine:
                     resumes = self._resumes
                     if resumes:
                         r = resumes[-1]
-                        head = r[0]
-                        if head <= when:
-                            due = r[3] is not None or self._due_by(when)
+                        if r.when <= when:
+                            due = r.live or self._due_by(when)
                     if not due and (self._stop is None or not self._stopping()):
                         self.now = when
                         self.events_run += 1
-                        return None
-        return self.queue_resume(when, prio, fn, args)
+                        return False
+        self.queue_resume(when, ev)
+        return True
 
     def _due_by(self, when: int) -> bool:
         """Whether a live event is due at or before ``when``, dropping the cancelled entries at the heads."""
-        nxt = self._front()
-        if nxt is None:
-            return False
-        t: int = nxt[0]
-        return t <= when
+        t = self._front_time()
+        return 0 <= t <= when
 
     def next_time(self) -> int | None:
         """Time of the next live event, or None."""
-        nxt = self._front()
-        return nxt[0] if nxt is not None else None
+        t = self._front_time()
+        return t if t >= 0 else None
 
     def run(self, until: int | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Run events up to and including time ``until`` (or until the queue is empty).
@@ -463,48 +535,75 @@ class Engine:
         self.running = True
         self._limit = until if until is not None else None
         self._stop = stop
+        self._stop_false = False
         self._progress = (self.events_run, self.now)
         wall = wallclock.arm(self.wall_limit, self._wall_check) if self.wall_limit else None
         try:
             while True:
-                # The earlier of the two heads (Engine._front(), inline: a call per event costs the pure build); a
-                # cancelled one is dropped, and the heads compared again.
+                # The earlier of the two heads (inline: a call per event costs the pure build); a cancelled one is
+                # dropped, and the heads compared again. Equal times are ordered by priority, then sequence number.
                 if resumes:
-                    entry = resumes[-1]
+                    r = resumes[-1]
+                    from_heap = False
                     if heap:
                         h = heap[0]
                         hw: int = h[0]
-                        rw: int = entry[0]
-                        if hw < rw or (hw == rw and h < entry):
-                            entry = h
-                elif heap:
-                    entry = heap[0]
-                else:
+                        rw = r.when
+                        if hw < rw:
+                            from_heap = True
+                        elif hw == rw:
+                            hp: int = h[1]
+                            if hp < r.prio:
+                                from_heap = True
+                            elif hp == r.prio:
+                                hs: int = h[2]
+                                from_heap = hs < r.seq
+                    if not from_heap:
+                        if not r.live:
+                            resumes.pop()
+                            r.queued = False
+                            continue
+                        if until is not None and r.when > until:
+                            break
+                        resumes.pop()
+                        r.queued = False
+                        r.live = False
+                        rfn = r.fn
+                        # A live resuming event keeps a run without ``until`` going (it is not counted in _fg).
+                        self.now = r.when
+                        self.events_run += 1
+                        rfn(*r.args)
+                        if stop is not None:
+                            # A tagged event only resumes a parked fiber (nothing runs after its switch returns):
+                            # when the fiber that switched back here had evaluated the predicate false on parking
+                            # (pop_due()), with nothing run since, it is not evaluated twice.
+                            if not (r.tag and self._stop_false) and stop():
+                                return
+                            self._stop_false = False
+                        continue
+                elif not heap:
                     break
+                entry = heap[0]
                 fn = entry[3]
                 if fn is None:
-                    if resumes and entry is resumes[-1]:
-                        resumes.pop()
-                    else:
-                        pop(heap)
+                    pop(heap)
                     continue
                 if until is not None:
                     if entry[0] > until:
                         break
-                elif fgbox[0] <= 0:
+                elif fgbox[0] <= 0 and not self._live_resumes():
                     break  # only background housekeeping is left: nothing to do
-                if resumes and entry is resumes[-1]:
-                    resumes.pop()
-                else:
-                    pop(heap)
+                pop(heap)
                 self.now = entry[0]
                 entry[3] = None
                 if entry[5] is not None:
                     fgbox[0] -= 1
                 self.events_run += 1
                 fn(*entry[4])
-                if stop is not None and stop():
-                    return
+                if stop is not None:
+                    self._stop_false = False
+                    if stop():
+                        return
             if until is not None and until > self.now:
                 self.now = until
         finally:
@@ -550,18 +649,26 @@ class Engine:
         )
 
     # -- fibers ---------------------------------------------------------------
-    def fiber(self, name: str, run: Callable[[], None]) -> Fiber:
-        """Create a fiber that will execute ``run`` when first switched to.
+    def fiber(self, name: str, run: Callable[..., None], *args: Any, base: bool = False) -> Fiber:
+        """Create a fiber that will execute ``run(*args)`` when first switched to.
 
         Its greenlet is started at once by the starter greenlet, whose stack is as flat as the engine's main
         loop, and parks before ``run``: a greenlet inherits the recursion depth of the greenlet that first
         switches into it, so fibers first entered by fibers first entered by fibers (thousands of tasks woken
-        in one burst) would otherwise nest until RecursionError."""
+        in one burst) would otherwise nest until RecursionError.
 
-        # The body's arguments come with the first switch rather than in a partial: a partial adds its C frame
-        # to the stack that every switch of the fiber copies out and back.
-        f = Fiber(self, name, _fiber_body)
-        self._starter.switch((f.glet, run, _getcurrent()))
+        ``base``: ``run`` is the fiber's base function itself, called as ``run(starter, *args)``: it must call
+        :func:`fiber_start` with ``starter`` first and :func:`fiber_end` last (in a ``finally``), and return
+        quietly on GreenletExit. Every switch of a fiber copies its C stack out and back down to its base, so a
+        base of its own saves the frames of the engine's (:func:`_fiber_body`) and of the call under it."""
+        # The arguments come with the first switch rather than in a partial: a partial adds its C frame to the
+        # stack that every switch of the fiber copies out and back.
+        if base:
+            f = Fiber(self, name, run)
+        else:
+            f = Fiber(self, name, _fiber_body)
+            args = (run, *args)
+        self._starter.switch((f.glet, args, _getcurrent()))
         self.fibers.append(f)
         return f
 
@@ -581,6 +688,8 @@ class Engine:
             return False
         self.closed = True
         self._heap.clear()
+        for ev in self._resumes:
+            ev.queued = ev.live = False
         self._resumes.clear()
         self._fg[0] = 0
         fibers, self.fibers = self.fibers, []
@@ -666,6 +775,8 @@ class Engine:
             rng = self._streams[name] = Random(f"{self.seed}/{name}")
         return rng
 
-    def pending(self) -> Iterable[list[Any]]:
-        """Live events (for diagnostics)."""
-        return (e for heap in (self._heap, self._resumes) for e in heap if e[3] is not None)
+    def pending(self) -> Iterable[list[Any] | Resume]:
+        """Live events' handles (for diagnostics, and for :meth:`cancel`)."""
+        live: list[list[Any] | Resume] = [e for e in self._heap if e[3] is not None]
+        live += [e for e in self._resumes if e.live]
+        return live

@@ -4,7 +4,7 @@ import pytest
 from greenlet import GreenletExit, getcurrent
 
 from irqlab.sim import PRIO_CPU, PRIO_HW, Engine, StalledError, to_ns
-from irqlab.sim.engine import RUNNING, current_stack
+from irqlab.sim.engine import RUNNING, current_stack, fiber_end, fiber_start
 
 
 def test_events_run_in_time_priority_fifo_order():
@@ -46,6 +46,8 @@ def test_fiber_parks_and_resumes_through_the_engine():
     e.switch(f.glet)
     e.run()
     assert got == ["woken"]
+    e.switch(e.fiber("g", got.append, "with its argument").glet)
+    assert got == ["woken", "with its argument"]
 
 
 def test_every_greenlet_finds_its_own_local_stack_however_control_comes_back():
@@ -103,6 +105,32 @@ def test_every_greenlet_finds_its_own_local_stack_however_control_comes_back():
         ("x unwinding", True), ("dropper", True), ("main", True),
         ("a unwinding", True), ("main", True),
     ]  # fmt: skip
+
+
+def test_a_fiber_with_its_own_base_runs_it_from_its_first_switch_and_unwinds_quietly():
+    """A fiber made with base=True runs its base function with the starter and its arguments: nothing before its
+    first switch, its own local stack from then on, and close() unwinds it (and one never run) quietly."""
+    e = Engine()
+    seen = []
+
+    def base(starter, name, n):
+        try:
+            fiber_start(starter)
+            seen.append((name, n, RUNNING.stack is current_stack()))
+            e.switch(e.main)
+            seen.append((name, "resumed"))
+        except GreenletExit:
+            seen.append((name, "unwound"))
+        finally:
+            fiber_end()
+
+    fa = e.fiber("a", base, "a", 1, base=True)
+    e.fiber("b", base, "b", 2, base=True)
+    assert seen == []
+    e.switch(fa.glet)
+    e.close()
+    assert seen == [("a", 1, True), ("b", "unwound"), ("a", "unwound")]  # close() unwinds the newest first
+    assert RUNNING.stack is current_stack()
 
 
 def test_stalled_run_lists_blocked_fibers():
@@ -215,3 +243,25 @@ def test_many_cancelled_resuming_events_are_dropped_without_reordering_the_live_
     assert len(list(e.pending())) == len(live)
     e.run()
     assert out == list(range(2_700, -1, -300))
+
+
+def test_a_resuming_event_queued_again_after_a_cancel_runs_once_in_order():
+    """One Resume event, cancelled and queued again, runs once at its new time; queued twice live is refused."""
+    from irqlab.sim import InternalError
+    from irqlab.sim.engine import Resume
+
+    e = Engine(seed=1)
+    out = []
+    ev = Resume(PRIO_CPU, out.append, ("again",))
+    e.queue_resume(5, ev)
+    e.at(6, PRIO_CPU, out.append, "heap6")
+    e.cancel(ev)
+    e.queue_resume(8, ev)
+    with pytest.raises(InternalError, match="queued again"):
+        e.queue_resume(9, ev)
+    e.at_resume(8, PRIO_HW, out.append, "r-hw8")
+    e.run()
+    assert out == ["heap6", "r-hw8", "again"]
+    e.queue_resume(e.now, ev)  # it ran: it may be queued again
+    e.run()
+    assert out[3:] == ["again"]

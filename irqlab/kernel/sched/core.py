@@ -20,6 +20,7 @@ from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import pop, push, push_nested
+from irqlab.sim.engine import RUNNING
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from irqlab.kernel.sched.deadline import SchedBandwidth
     from irqlab.sim import Engine, Fiber
     from irqlab.trace.tracepoint import Tracepoint
+
+#: greenlet's switch method, unbound and bound once (see irqlab/sim/engine.py's ``_switch``).
+_switch: Final = greenlet.switch
 
 # include/linux/sched.h task states
 TASK_RUNNING: Final = 0x0000
@@ -407,7 +411,20 @@ class Scheduler:
         else:
             prev.nvcsw += 1
         cpu.nr_switches += 1
-        return self._context_switch(cpu, prev, nxt, preempt) and irq_exit_preempt_check(k)
+        self._context_switch(cpu, prev, nxt, preempt)
+        # switch_to(): Engine.switch() inlined, without its checks (nxt is parked: picked from the run queue, not
+        # prev), here rather than in a function called from here: a frame of either would lie on the C stack that
+        # every switch copies out and back. No value: the task switched in reads none (see Engine.switch).
+        eng = self.engine
+        eng.switches += 1
+        running = RUNNING
+        mine = running.stack
+        try:
+            _switch(nxt.glet)
+        finally:
+            running.stack = mine  # back in prev, resumed or thrown into (see Engine.switch)
+        # -- we are `prev` again, switched back in by some CPU --
+        return self.finish_task_switch() and irq_exit_preempt_check(k)
 
     def _pick_next(self, cpu: CPU) -> Task:
         rq = cpu.rq
@@ -426,8 +443,8 @@ class Scheduler:
             bw.picked(cpu, p)
         return p
 
-    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> bool:
-        """Switch to ``nxt``; returns, once ``prev`` runs again, whether finish_task_switch() took interrupts."""
+    def _context_switch(self, cpu: CPU, prev: Task, nxt: Task, preempt: bool = False) -> None:
+        """context_switch() up to switch_to(), which _schedule() makes on return: hand the CPU to ``nxt``."""
         if self.tp_sched_switch.on:
             _trace_sched_switch(self.tp_sched_switch, cpu, prev, nxt, preempt)
         # SIMPLIFICATION: after "scheduling while atomic" the kernel resets preempt_count; irqlab keeps each
@@ -447,12 +464,6 @@ class Scheduler:
         eng = self.engine
         nxt.exec_start = eng.now
         nxt.slice_start = nxt.sum_exec_runtime
-        # No value: the task switched in reads none (see Engine.switch). ``nxt`` is parked: a queued task (or the
-        # idle task) other than ``prev``, whose fiber is the running one; switch_parked() skips the guards, which
-        # read the target greenlet's state before the switch does.
-        eng.switch_parked(nxt.glet, None)
-        # -- we are `prev` again, switched back in by some CPU --
-        return self.finish_task_switch()
 
     def schedule_tail(self) -> None:
         """A new task's first steps (ret_from_fork -> schedule_tail()): finish_task_switch(), then the
