@@ -26,6 +26,7 @@ from irqlab.hw.gic_v3 import (
     mpidr_affinity,
 )
 from irqlab.irqchip.gic import (
+    _leave_irq_loop,
     _mmio,
     gic_chip_data,
     gic_eoimode1_eoi_irq,
@@ -145,25 +146,19 @@ def gic_v3_handle_irq(cpu: CPU) -> None:
         return
     hw.write_icc_eoir1(cid, irqnr)
     # SIMPLIFICATION: system register accesses cost the board's GIC register costs, as the GIC-400's MMIO.
-    # Performance trick: the IAR read and the EOIR write right after it are one wait.
+    # SIMPLIFICATION: the IAR read and the EOIR write right after it are one wait (a performance trick).
     cost = gic.read_cost + gic.write_cost
     if cost:
         cpu_wait(k, cpu, k.engine.now + cost)
     if irqnr <= 15:
         gic.sgi_intid[cid] = irqnr
-    # Performance trick, as the GIC-400's IAR loop: the ICC_DIR write's cost (gic_eoimode1_eoi_irq(), after the
-    # handler) is paid with the exception's exit path, the next thing this CPU does with IRQs masked
-    # (irq_exit()); the deactivation itself happens at the write, the CPU's total time is unchanged.
+    # SIMPLIFICATION: as in the GIC-400's IAR loop, the ICC_DIR write's cost (gic_eoimode1_eoi_irq(), after the
+    # handler) is paid with the exception's exit path (irq_exit()); the deactivation itself happens at the write.
     gic.in_loop[cid] = True
     generic_handle_domain_irq(gic.domain, irqnr)
     cpu = k.cpu  # type: ignore[assignment]
-    cid = cpu.id
-    gic.in_loop[cid] = False
-    debt = gic.debt[cid]
-    if debt:
-        gic.debt[cid] = 0
-        cpu.irq_exit_debt += debt
-    if hw.interface_signals(cid):
+    _leave_irq_loop(gic, cpu, 0)
+    if hw.interface_signals(cpu.id):
         raise_interrupt(k, cpu, gic_v3_handle_irq)
     if KSTACK:
         pop(kdepth)

@@ -73,7 +73,6 @@ class CPU:
         "irq_pending",
         "parked",
         "interruptible",
-        "wait_entry",
         "resume_sig",
         "irq_exit_debt",
         "eng",
@@ -116,8 +115,6 @@ class CPU:
         self.irq_pending: deque[Handler] = deque()
         self.parked = False
         self.interruptible = False
-        #: The event of the wait this CPU's context is parked in, while it is queued (``wait_ev``), else None.
-        self.wait_entry: Resume | None = None
         #: The signal the context parked in a wait on this CPU resumes with (set by whoever resumes it: the switch
         #: carries no value, which would cost an argument tuple per switch).
         self.resume_sig = SIG_DONE
@@ -187,16 +184,10 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
         # An interrupt is pending already: it is taken at once (the wait is not queued: it would be cancelled).
         if until is not None and until < eng.now:
             raise InternalError(f"wait until {until} ns ends in the past ({eng.now} ns)")
-        cpu.wait_entry = None
         cpu.interruptible = True
         return SIG_IRQ
-    if until is None:
-        cpu.wait_entry = None
-    else:
-        ev = cpu.wait_ev
-        if not eng.wait_until(until, ev):
-            return SIG_DONE
-        cpu.wait_entry = ev
+    if until is not None and not eng.wait_until(until, cpu.wait_ev):
+        return SIG_DONE
     cpu.interruptible = irqs_on
     cpu.parked = True
     # -- park --
@@ -210,7 +201,6 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
         tag = due.tag
         if tag == _TAG_WAIT_DONE:
             sig = SIG_DONE
-            c.wait_entry = None
         elif tag == _TAG_KICK:
             if not _kick_claims(eng, c):
                 continue
@@ -231,7 +221,6 @@ def cpu_wait(k: Kernel, cpu: CPU, until: int | None) -> int:
 
 
 def _wait_done(k: Kernel, cpu: CPU) -> None:
-    cpu.wait_entry = None
     _resume(k, cpu, SIG_DONE)
 
 
@@ -249,8 +238,7 @@ def cpu_resume(k: Kernel, cpu: CPU) -> None:
     """End an open-ended wait of ``cpu`` (e.g. a spinner that got its lock) now."""
     if not cpu.parked:
         return
-    k.engine.cancel(cpu.wait_entry)
-    cpu.wait_entry = None
+    k.engine.cancel(cpu.wait_ev)  # the wait's event, if queued (an open-ended wait queues none)
     cpu.parked = False
     eng = k.engine
     eng.queue_resume(eng.now, Resume(PRIO_CPU, _resume, (k, cpu, SIG_DONE), _TAG_RESUME))
@@ -277,8 +265,7 @@ def _kick_claims(eng: Engine, cpu: CPU) -> bool:
     """Whether an interrupt kick still finds ``cpu`` parked, interruptible and with an interrupt pending; if so,
     its wait is cancelled (the caller then resumes it with SIG_IRQ)."""
     if cpu.parked and cpu.interruptible and cpu.irq_pending:
-        eng.cancel(cpu.wait_entry)
-        cpu.wait_entry = None
+        eng.cancel(cpu.wait_ev)  # the wait's event, if queued
         return True
     return False
 

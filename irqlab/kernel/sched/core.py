@@ -20,7 +20,6 @@ from irqlab.kernel.sched.fair import cfs_rq
 from irqlab.kernel.sched.rt import MAX_RT_PRIO, rt_rq
 from irqlab.kernel.stacktrace import ENABLED as KSTACK
 from irqlab.kernel.stacktrace import pop, push, push_nested
-from irqlab.sim.engine import RUNNING
 
 if TYPE_CHECKING:
     from irqlab.kernel.kernel import Kernel
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
     from irqlab.sim import Engine, Fiber
     from irqlab.trace.tracepoint import Tracepoint
 
-#: greenlet's switch method, unbound and bound once (see irqlab/sim/engine.py's ``_switch``).
-_switch: Final = greenlet.switch
 
 # include/linux/sched.h task states
 TASK_RUNNING: Final = 0x0000
@@ -412,17 +409,10 @@ class Scheduler:
             prev.nvcsw += 1
         cpu.nr_switches += 1
         self._context_switch(cpu, prev, nxt, preempt)
-        # switch_to(): Engine.switch() inlined, without its checks (nxt is parked: picked from the run queue, not
-        # prev), here rather than in a function called from here: a frame of either would lie on the C stack that
-        # every switch copies out and back. No value: the task switched in reads none (see Engine.switch).
-        eng = self.engine
-        eng.switches += 1
-        running = RUNNING
-        mine = running.stack
-        try:
-            _switch(nxt.glet)
-        finally:
-            running.stack = mine  # back in prev, resumed or thrown into (see Engine.switch)
+        # switch_to(), made here rather than in _context_switch(), whose frame would lie on the C stack every switch
+        # copies out and back. nxt is parked (picked from the run queue, not prev): switch_parked() skips the guards.
+        # No value: the task switched in reads none (see Engine.switch).
+        self.engine.switch_parked(nxt.glet, None)
         # -- we are `prev` again, switched back in by some CPU --
         return self.finish_task_switch() and irq_exit_preempt_check(k)
 

@@ -7,6 +7,7 @@ early and far timers are rounded up to their wheel level's granularity.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
@@ -416,22 +417,12 @@ def schedule_timeout_idle(timeout: int) -> int:
     return _set_state_and_sleep(TASK_IDLE, timeout, "schedule_timeout_idle")
 
 
-#: The wait descriptions of msleep() and msleep_interruptible(), by ``msecs``, each formatted once (up to
-#: _SLEEP_DESCS_MAX of each): a description formatted per sleep is freed when the sleeper is woken, a sleep later,
-#: by then gone cold with thousands of sleepers (a performance trick; the text is the same).
-_msleep_descs: dict[int, str] = {}
-_msleep_interruptible_descs: dict[int, str] = {}
-_SLEEP_DESCS_MAX: Final = 256
-
-
-def _sleep_desc(descs: dict[int, str], fn: str, msecs: int) -> str:
-    """``fn(msecs)``, from ``descs`` when formatted before."""
-    desc = descs.get(msecs)
-    if desc is None:
-        desc = f"{fn}({msecs})"
-        if len(descs) < _SLEEP_DESCS_MAX:
-            descs[msecs] = desc
-    return desc
+@functools.lru_cache(maxsize=512)
+def _sleep_desc(fn: str, msecs: int) -> str:
+    """The wait description ``fn(msecs)`` of msleep() and msleep_interruptible(), formatted once per argument: one
+    formatted per sleep is freed when the sleeper is woken, a sleep later, by then gone cold with thousands of
+    sleepers (a performance trick; the text is the same)."""
+    return f"{fn}({msecs})"
 
 
 def msleep(msecs: int) -> None:
@@ -443,7 +434,7 @@ def msleep(msecs: int) -> None:
     kdepth = push("msleep") if KSTACK else 0
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
-        timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, _sleep_desc(_msleep_descs, "msleep", msecs))
+        timeout = _set_state_and_sleep(TASK_UNINTERRUPTIBLE, timeout, _sleep_desc("msleep", msecs))
     if KSTACK:
         pop(kdepth)
 
@@ -453,8 +444,7 @@ def msleep_interruptible(msecs: int) -> int:
     kdepth = push("msleep_interruptible") if KSTACK else 0
     timeout = msecs_to_jiffies(msecs) + 1
     while timeout:
-        timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout,
-                                       _sleep_desc(_msleep_interruptible_descs, "msleep_interruptible", msecs))
+        timeout = _set_state_and_sleep(TASK_INTERRUPTIBLE, timeout, _sleep_desc("msleep_interruptible", msecs))
     if KSTACK:
         return popped(kdepth, jiffies_to_msecs(timeout))
     return jiffies_to_msecs(timeout)
