@@ -5,6 +5,8 @@
   later: the CPUs are saturated, so nearly every line is pending at every acknowledge;
 * cpus: the generic board with C CPUs (C = 1, 2, 4, 8, 16; a GICv3 above 8), 4 edge lines per CPU,
   each affine to its CPU and pulsed with exponential gaps of 100 us mean; a 2 us handler;
+  next to it, the series' floor: the same workload as bare heapq + greenlet (cpus_floor_run()), without a
+  kernel: what strict time order with one greenlet per CPU costs by itself as the CPUs interleave;
 * gic: the controller model alone (GIC-400 up to 8 CPUs, GICv3 beyond), N edge SPIs all pending on one
   CPU: the IAR/EOIR/DIR cycle that takes one of them and makes it pending again.
 
@@ -135,6 +137,97 @@ def cpus_run(ncpus: int, n_irqs: int) -> tuple[float, int, int, int]:
     return time.process_time() - t0, count[0] - start, eng.events_run - ev0, switches()
 
 
+#: The waits of one interrupt on the generic board's GICv3 path, in ns: the entry cost (irq_enter()), the
+#: ICC_IAR1 read and ICC_EOIR1 write, the 2 us handler, the exit cost with the ICC_DIR write's (irq_exit()).
+FLOOR_WAITS = (500, 150, 2_000, 350)
+
+
+def cpus_floor_run(ncpus: int, n_irqs: int) -> tuple[float, int, int, int]:
+    """(CPU seconds, interrupts, events, greenlet switches) for cpus_run()'s workload as bare heapq + greenlet.
+
+    One greenlet per CPU takes its lines' interrupts one after the other, each as the four waits of
+    FLOOR_WAITS, in the engine's strict time order: a wait that no earlier event cuts moves the clock; a cut
+    one queues its resume and parks, switching straight to the next event's CPU when that event resumes one
+    (irqlab's Engine.pop_due() handoff), else to the loop, which runs the line events (the next pulse, and the
+    delivery to an idle CPU as an event of its own, as the GIC's kick is). Nothing else: no kernel state, no
+    trace, no GIC; what is left is the order contract's own cost, which grows with the CPUs busy at once."""
+    from heapq import heappop, heappush
+
+    from greenlet import greenlet
+
+    heap: list[tuple[int, int, int, int]] = []  # (time, priority, sequence, CPU to resume, or -1 - line)
+    rng = random.Random(1)
+    main = greenlet.getcurrent()
+    glets: list[greenlet] = []
+    pending = [0] * ncpus
+    idle = [True] * ncpus
+    st = [0, 0, 0, 0, 0]  # now, sequence, interrupts, events, switches
+
+    def park() -> None:
+        # The next event, when it resumes a CPU, is run here: one switch instead of two through the loop.
+        if heap and heap[0][3] >= 0:
+            when, _, _, c = heappop(heap)
+            st[0] = when
+            st[3] += 1
+            st[4] += 1
+            glets[c].switch()
+        else:
+            st[4] += 1
+            main.switch()
+
+    def cpu(c: int) -> None:
+        while True:
+            park()  # idle until a delivery resumes it
+            while pending[c]:
+                pending[c] -= 1
+                for w in FLOOR_WAITS:
+                    t = st[0] + w
+                    if heap and heap[0][0] <= t:  # another event runs first: queue the rest, park
+                        st[1] += 1
+                        heappush(heap, (t, 3, st[1], c))
+                        park()
+                    else:
+                        st[0] = t
+                        st[3] += 1
+                st[2] += 1
+            idle[c] = True
+
+    def fire(line: int) -> None:
+        st[1] += 1
+        heappush(heap, (st[0] + max(1, int(rng.expovariate(1 / 100_000))), 1, st[1], -1 - line))
+        c = line % ncpus
+        pending[c] += 1
+        if idle[c]:
+            idle[c] = False
+            st[1] += 1
+            heappush(heap, (st[0], 2, st[1], c))
+
+    for c in range(ncpus):
+        g = greenlet(cpu)
+        glets.append(g)
+        g.switch(c)  # to its first park
+    for line in range(4 * ncpus):
+        st[1] += 1
+        heappush(heap, (max(1, int(rng.expovariate(1 / 100_000))), 1, st[1], -1 - line))
+
+    def run(n: int) -> None:
+        while st[2] < n:
+            when, _, _, who = heappop(heap)
+            st[0] = when
+            st[3] += 1
+            if who >= 0:
+                st[4] += 1
+                glets[who].switch()
+            else:
+                fire(-1 - who)
+
+    run(1_000)
+    start, ev0, sw0 = st[2], st[3], st[4]
+    t0 = time.process_time()
+    run(start + n_irqs)
+    return time.process_time() - t0, st[2] - start, st[3] - ev0, st[4] - sw0
+
+
 def gic_run(nlines: int, ncpus: int, cycles: int) -> tuple[float, int, int, int]:
     """(CPU seconds, acknowledges, 0, 0): the controller model alone, ``nlines`` edge SPIs pending on CPU 0."""
     if ncpus <= 8:
@@ -225,6 +318,8 @@ def _child(kind: str, a: int, b: int, n: int) -> None:
         res = lines_run(a, n)
     elif kind == "cpus":
         res = cpus_run(a, n)
+    elif kind == "cpusfloor":
+        res = cpus_floor_run(a, n)
     else:
         res = gic_run(a, b, n)
     print(*res)
@@ -245,25 +340,49 @@ def _of(repeat: int) -> str:
     return f", median of {repeat} rounds alternating the sizes" if repeat > 1 else ""
 
 
-def _series(kind: str, sizes: tuple[int, ...], unit: str, n: int, repeat: int) -> None:
+def _series(kind: str, sizes: tuple[int, ...], unit: str, n: int, repeat: int, floor: str = "") -> None:
     """Measure ``kind`` at each size, ``repeat`` rounds over all sizes (so that a noisy spell of the machine
-    spreads over the sizes), and print each size's median CPU time per interrupt against the first size's."""
-    runs: dict[int, list[tuple[float, ...]]] = {size: [] for size in sizes}
+    spreads over the sizes), and print each size's median CPU time per interrupt against the first size's;
+    with ``floor``, that kind too, in the same rounds, and the growth of both from the first size to the last
+    in us per interrupt, against the 15% of the first size's cost that a flat series allows."""
+    kinds = (kind, floor) if floor else (kind,)
+    runs: dict[tuple[str, int], list[tuple[float, ...]]] = {(k, size): [] for k in kinds for size in sizes}
     for _ in range(max(repeat, 1)):
         for size in sizes:
-            r = _measure(kind, size, 0, n)
-            if r:
-                runs[size].append(r)
-    base = 0.0
+            for k in kinds:
+                r = _measure(k, size, 0, n)
+                if r:
+                    runs[k, size].append(r)
+
+    def per_irq(k: str, size: int) -> tuple[float, tuple[float, ...]] | None:
+        got = runs[k, size]
+        if not got:
+            return None
+        r = got[0]  # events and switches are the same in every run (deterministic)
+        return statistics.median(x[0] for x in got) / r[1] * 1e6, r
+
+    base = {k: 0.0 for k in kinds}
+    last = dict(base)
     for size in sizes:
-        if not runs[size]:
+        m = per_irq(kind, size)
+        if m is None:
             continue
-        r = runs[size][0]  # events and switches are the same in every run (deterministic)
-        us = statistics.median(x[0] for x in runs[size]) / r[1] * 1e6
-        base = base or us
+        us, r = m
+        base[kind] = base[kind] or us
+        last[kind] = us
         sw = f"{r[3] / r[1]:5.2f}" if r[3] >= 0 else "    ?"
-        print(f"  {size:4d} {unit}: {us:7.2f} us per interrupt ({us / base:4.2f}x)  {r[2] / r[1]:5.2f} events, "
-              f"{sw} switches per interrupt")  # fmt: skip
+        line = (f"  {size:4d} {unit}: {us:7.2f} us per interrupt ({us / base[kind]:4.2f}x)  {r[2] / r[1]:5.2f} events, "
+                f"{sw} switches per interrupt")  # fmt: skip
+        fm = per_irq(floor, size) if floor else None
+        if fm is not None:
+            fus, fr = fm
+            base[floor] = base[floor] or fus
+            last[floor] = fus
+            line += f";  floor {fus:5.2f} us ({fus / base[floor]:4.2f}x), {fr[3] / fr[1]:4.2f} switches"
+        print(line)
+    if floor and base[kind] and base[floor]:
+        print(f"  from {sizes[0]} to {sizes[-1]} {unit}: +{last[kind] - base[kind]:.2f} us per interrupt, the floor "
+              f"+{last[floor] - base[floor]:.2f} us; a flat series (15%) allows +{0.15 * base[kind]:.2f} us")  # fmt: skip
 
 
 def main() -> None:
@@ -287,7 +406,7 @@ def main() -> None:
         _series("lines", LINE_COUNTS, "lines", args.irqs, args.repeat)
     if "cpus" in only:
         print(f"cpus: 4 Poisson edge lines per CPU, {args.irqs} interrupts (CPU time per interrupt{_of(args.repeat)})")
-        _series("cpus", CPU_COUNTS, "CPUs", args.irqs, args.repeat)
+        _series("cpus", CPU_COUNTS, "CPUs", args.irqs, args.repeat, floor="cpusfloor")
     if "gic" in only:
         cycles = args.irqs * 5
         print(f"gic: the controller model alone, all lines pending on CPU 0, {cycles} IAR/EOIR/DIR cycles")
