@@ -150,7 +150,8 @@ def cpus_floor_run(ncpus: int, n_irqs: int) -> tuple[float, int, int, int]:
     one queues its resume and parks, switching straight to the next event's CPU when that event resumes one
     (irqlab's Engine.pop_due() handoff), else to the loop, which runs the line events (the next pulse, and the
     delivery to an idle CPU as an event of its own, as the GIC's kick is). Nothing else: no kernel state, no
-    trace, no GIC; what is left is the order contract's own cost, which grows with the CPUs busy at once."""
+    trace, no GIC (each pulse is an interrupt, where the GIC merges one into an edge still pending: rare at
+    these rates); what is left is the order contract's own cost, which grows with the CPUs busy at once."""
     from heapq import heappop, heappush
 
     from greenlet import greenlet
